@@ -1,0 +1,32 @@
+# Capillary: `make demo` runs the platform with demo data, `make test` runs the whole test suite.
+# Both create or update the environment themselves (uv, Python 3.13 from .python-version).
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+UV := python -m uv
+
+.PHONY: demo test env system-deps lint bench stop-db
+
+env:
+	@python -m uv --version >/dev/null 2>&1 || python -m pip install -q uv
+	@$(UV) sync --locked --quiet
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+demo: env system-deps
+	$(UV) run python scripts/run_demo.py
+
+test: env system-deps
+	$(UV) run ruff check .
+	$(UV) run python manage.py makemigrations --check --dry-run
+	$(UV) run pytest
+
+lint: env
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+
+bench: env system-deps
+	$(UV) run python benchmarks/run.py
+
+stop-db: env
+	$(UV) run python -c "from config import embedded; embedded.stop_database()"

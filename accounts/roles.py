@@ -1,0 +1,24 @@
+from django.db import models
+
+
+class Role(models.TextChoices):
+    """What a user does, and so which node of the tree (or which organisation) is their scope."""
+
+    PLATFORM_ADMIN = "platform_admin", "平台管理员"
+    DISTRICT_OFFICIAL = "district_official", "区级人员"
+    STREET_STAFF = "street_staff", "街道工作人员"
+    COMMUNITY_CADRE = "community_cadre", "社区干部"
+    GRID_WORKER = "grid_worker", "网格员"
+    FIRM_STAFF = "firm_staff", "物业企业人员"
+    DEPARTMENT_STAFF = "department_staff", "职能部门人员"
+
+
+# The field of User that names each role's scope (grid workers have several grids).
+SCOPE_FIELD = {
+    Role.DISTRICT_OFFICIAL: "district",
+    Role.STREET_STAFF: "street",
+    Role.COMMUNITY_CADRE: "community",
+    Role.GRID_WORKER: "grids",
+    Role.FIRM_STAFF: "property_firm",
+    Role.DEPARTMENT_STAFF: "department",
+}

@@ -1,0 +1,44 @@
+"""Checks on national statistical division codes and unified social credit codes."""
+
+import re
+
+from django.core.exceptions import ValidationError
+
+DISTRICT_CODE = re.compile(r"^\d{6}$")
+STREET_CODE = re.compile(r"^\d{9}$")
+COMMUNITY_CODE = re.compile(r"^\d{12}$")
+COMPOUND_CODE = re.compile(r"^\d{15}$")
+
+
+def validate_code(code: str, *, pattern: re.Pattern, digits: int, label: str) -> None:
+    if not pattern.match(code or ""):
+        raise ValidationError(f"{label}编码应为 {digits} 位数字，收到的是“{code}”。", code="bad_code")
+
+
+def validate_code_prefix(code: str, parent_code: str, *, label: str, parent_label: str) -> None:
+    if code and parent_code and not code.startswith(parent_code):
+        raise ValidationError(
+            f"{label}编码“{code}”应以所属{parent_label}的编码“{parent_code}”开头。", code="code_prefix"
+        )
+
+
+# GB 32100-2015: 18 characters from this alphabet (no I, O, S, V, Z); the last is a check character.
+CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def credit_code_check_character(first17: str) -> str:
+    total = sum(CREDIT_CODE_ALPHABET.index(ch) * w for ch, w in zip(first17, CREDIT_CODE_WEIGHTS, strict=True))
+    return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
+
+
+def validate_credit_code(code: str) -> None:
+    """统一社会信用代码 (GB 32100-2015), check character included."""
+    code = (code or "").strip().upper()
+    if len(code) != 18 or any(ch not in CREDIT_CODE_ALPHABET for ch in code):
+        raise ValidationError(
+            f"统一社会信用代码应为 18 位数字或大写字母（不含 I、O、S、V、Z），收到的是“{code}”。",
+            code="bad_credit_code",
+        )
+    if credit_code_check_character(code[:17]) != code[17]:
+        raise ValidationError(f"统一社会信用代码“{code}”的校验位不正确。", code="bad_credit_check")

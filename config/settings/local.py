@@ -1,0 +1,27 @@
+"""Development and demo: runs on a bare machine with the embedded defaults (config/embedded.py)."""
+
+import os
+
+from config import embedded
+
+if not os.environ.get("DATABASE_URL"):
+    os.environ["DATABASE_URL"] = embedded.database_url()
+
+from config.settings.base import *  # noqa: E402,F403
+from config.settings.base import env_list  # noqa: E402
+
+DEBUG = True
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-never-use-in-production")
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+
+if os.environ.get("REDIS_URL"):
+    CELERY_BROKER_URL = os.environ["REDIS_URL"]
+    CELERY_RESULT_BACKEND = os.environ["REDIS_URL"]
+else:
+    _transport = embedded.celery_filesystem_transport()
+    CELERY_BROKER_URL = _transport["broker_url"]
+    CELERY_BROKER_TRANSPORT_OPTIONS = _transport["broker_transport_options"]
+    CELERY_RESULT_BACKEND = _transport["result_backend"]
+
+EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_FILE_PATH = str(VAR_DIR / "mail")  # noqa: F405

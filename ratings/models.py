@@ -1,0 +1,1 @@
+"""Models of the ratings app; filled by its own issue."""

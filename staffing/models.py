@@ -1,0 +1,1 @@
+"""Models of the staffing app; filled by its own issue."""

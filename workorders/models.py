@@ -1,0 +1,1 @@
+"""Models of the workorders app; filled by its own issue."""
