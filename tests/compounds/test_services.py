@@ -1,0 +1,47 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.http import Http404
+
+from compounds.services import community_set_tier
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_tier_change_is_kept_as_history(tree):
+    # given
+    community = tree.communities[0]
+    community_set_tier(actor=None, community=community, tier="B", reason="老旧小区集中", effective_year=2024)
+    # when
+    community_set_tier(actor=tree.official, community=community, tier="A", reason="完成改造", effective_year=2026)
+    # then
+    community.refresh_from_db()
+    assert (community.tier, community.tier_since, community.tier_reason) == ("A", 2026, "完成改造")
+    assert [(c.tier, c.effective_year) for c in community.tier_history.all()] == [("A", 2026), ("B", 2024)]
+
+
+def test_a_back_dated_change_is_history_but_not_current(tree):
+    community = tree.communities[0]
+    community_set_tier(actor=None, community=community, tier="C", reason="安置小区", effective_year=2026)
+    community_set_tier(actor=None, community=community, tier="D", reason="补录", effective_year=2023)
+    community.refresh_from_db()
+    assert community.tier == "C"
+    assert community.tier_history.count() == 2
+
+
+def test_bad_tier_or_missing_reason_is_refused_and_nothing_changes(tree):
+    community = tree.communities[0]
+    with pytest.raises(ValidationError) as error:
+        community_set_tier(actor=None, community=community, tier="E", reason="x", effective_year=2026)
+    assert "A、B、C、D" in str(error.value)
+    with pytest.raises(ValidationError):
+        community_set_tier(actor=None, community=community, tier="B", reason=" ", effective_year=2026)
+    community.refresh_from_db()
+    assert community.tier == "A" and not community.tier_history.exists()
+
+
+def test_another_districts_community_is_not_found(tree, other_tree):
+    with pytest.raises(Http404):
+        community_set_tier(
+            actor=tree.official, community=other_tree.communities[0], tier="B", reason="x", effective_year=2026
+        )
+    assert not other_tree.communities[0].tier_history.exists()
