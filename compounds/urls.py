@@ -1,6 +1,10 @@
 from django.urls import path
-from django.views.generic import RedirectView
+
+from compounds import views
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/admin/"), name="home"),
+    path("", views.home, name="home"),
+    path("district/", views.district_dashboard, name="district-dashboard"),
+    path("streets/<int:pk>/", views.street_dashboard, name="street-dashboard"),
+    path("compounds/<int:pk>/", views.compound_detail, name="compound-detail"),
 ]
