@@ -1,0 +1,446 @@
+"""Importing streets, communities, compounds and grids of one district, all or nothing.
+
+Rows are matched by code, so importing the same file twice changes nothing. Every row is checked by
+the models' own full_clean() (their constraints give the Chinese messages), inside a savepoint so
+that one bad row does not hide the next one's problems; at the end, any error (or a dry run) rolls the
+whole import back and the district's data stays as it was.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import DatabaseError, models, transaction
+
+from accounts.models import User
+from accounts.roles import Role
+from compounds import validators
+from compounds.importing.reading import COLUMNS, Kind, Sheet
+from compounds.models import (
+    Building,
+    Community,
+    Compound,
+    District,
+    Grid,
+    ManagementMode,
+    PropertyFirm,
+    Street,
+    Tier,
+    TierChange,
+)
+from compounds.models.tree import StreetKind
+from compounds.services import community_set_tier
+
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
+# Counted beside the four kinds: firms named in the compound sheet, buildings numbered from 楼栋数.
+FIRMS, BUILDINGS = "firms", "buildings"
+COUNT_LABELS = {**{k.value: k.label for k in Kind}, FIRMS: "物业企业", BUILDINGS: "楼栋"}
+
+# Model field → the column a person sees, to say where a model's message comes from.
+FIELD_HEADERS = {
+    "code": "编码",
+    "name": "名称",
+    "kind": "类型",
+    "street": "所属街道编码",
+    "community": "所属社区编码",
+    "address": "地址",
+    "built_year": "建成年份",
+    "building_count": "楼栋数",
+    "households": "户数",
+    "management_mode": "管理模式",
+    "property_firm": "物业企业",
+    "has_owners_committee": "有业委会",
+    "has_maintenance_fund": "有维修资金",
+    "credit_code": "物业企业统一社会信用代码",
+    "tier": "社区分类",
+    "reason": "分类依据",
+    "effective_year": "分类年份",
+}
+
+TRUE_WORDS = {"是", "有", "y", "yes", "true", "1", "√"}
+FALSE_WORDS = {"否", "无", "没有", "n", "no", "false", "0", "×", ""}
+LIST_SEPARATORS = re.compile(r"[;；,，、\s]+")
+
+
+@dataclass
+class RowError:
+    sheet: str
+    row: int
+    message: str
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class ImportReport:
+    district: District
+    dry_run: bool = False
+    counts: dict[str, Counts] = field(default_factory=dict)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def saved(self) -> bool:
+        return self.ok and not self.dry_run
+
+    def count(self, kind: str) -> Counts:
+        return self.counts.setdefault(kind, Counts())
+
+    def count_rows(self) -> list[tuple[str, Counts]]:
+        """(Chinese label, counts) in tree order, for pages and the command."""
+        order = [Kind.STREETS, Kind.COMMUNITIES, Kind.COMPOUNDS, BUILDINGS, FIRMS, Kind.GRIDS]
+        return [(COUNT_LABELS[k], self.counts[k]) for k in order if k in self.counts]
+
+
+def can_import(actor: User | None, district: District) -> bool:
+    """District officials import into their own district; platform administrators into any."""
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        return False
+    if actor.is_platform_admin:
+        return True
+    return actor.role == Role.DISTRICT_OFFICIAL and actor.district_id == district.pk
+
+
+def org_import(*, actor: User | None, district: District, sheets: list[Sheet], dry_run: bool = False) -> ImportReport:
+    """Import `sheets` (parents first) into `district`. Saves everything or, on any error, nothing.
+
+    `actor=None` is for trusted callers (the import_org command); a user must be allowed by can_import.
+    """
+    if actor is not None and not can_import(actor, district):
+        raise PermissionDenied("只有本区的区级人员可以导入本区的组织数据。")
+    report = ImportReport(district=district, dry_run=dry_run)
+    with transaction.atomic():
+        # One import per district at a time: a second one waits here and then sees the first one's rows.
+        District.objects.select_for_update().get(pk=district.pk)
+        importer = _Importer(district=district, actor=actor, report=report)
+        for sheet in sheets:
+            importer.import_sheet(sheet)
+        if report.errors or dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+class _Importer:
+    def __init__(self, *, district: District, actor: User | None, report: ImportReport) -> None:
+        self.district = district
+        self.actor = actor
+        self.report = report
+        self.handlers: dict[str, Callable[[dict[str, str]], str]] = {
+            Kind.STREETS: self.street_row,
+            Kind.COMMUNITIES: self.community_row,
+            Kind.COMPOUNDS: self.compound_row,
+            Kind.GRIDS: self.grid_row,
+        }
+        self.pending: dict[str, int] = {}  # side counts (firms, buildings) of the row being imported
+
+    def import_sheet(self, sheet: Sheet) -> None:
+        missing = sheet.missing_columns()
+        if missing:
+            self.report.errors.append(RowError(sheet.title, 1, f"缺少必填列：{'、'.join(missing)}。"))
+            return
+        counts = self.report.count(sheet.kind)
+        code_header = next(c.header for c in COLUMNS[sheet.kind] if c.key == "code")
+        first_seen: dict[str, int] = {}
+        for number, values in sheet.rows:
+            code = values.get(code_header, "")
+            if code and code in first_seen:
+                self.report.errors.append(
+                    RowError(sheet.title, number, f"{code_header}“{code}”与第 {first_seen[code]} 行重复。")
+                )
+                continue
+            first_seen[code] = number
+            self.pending = {}
+            try:
+                with transaction.atomic():  # a savepoint: a bad row leaves nothing behind
+                    outcome = self.handlers[sheet.kind](values)
+            except ValidationError as error:
+                self.report.errors.extend(RowError(sheet.title, number, m) for m in _messages(error))
+                continue
+            except DatabaseError as error:
+                self.report.errors.append(RowError(sheet.title, number, f"写入数据库失败：{error}".strip()))
+                continue
+            setattr(counts, outcome, getattr(counts, outcome) + 1)
+            for kind, created in self.pending.items():
+                self.report.count(kind).created += created
+
+    # ----- rows -------------------------------------------------------------------------------------
+
+    def street_row(self, v: dict[str, str]) -> str:
+        code = _code(v, "街道编码", validators.STREET_CODE, 9, "街道")
+        validators.validate_code_prefix(code, self.district.code, label="街道", parent_label="区")
+        name = _required(v, "街道名称")
+        fields: dict[str, Any] = {"name": name}
+        if "类型" in v or not self._existing(Street, code):
+            fields["kind"] = _street_kind(v.get("类型", ""), name)
+        _, outcome = self._upsert(Street, code, fields)
+        return outcome
+
+    def community_row(self, v: dict[str, str]) -> str:
+        code = _code(v, "社区编码", validators.COMMUNITY_CODE, 12, "社区")
+        street = self._parent(Street, v, "所属街道编码", validators.STREET_CODE, 9, "街道")
+        tier = _tier(_required(v, "社区分类"))
+        reason = _required(v, "分类依据")
+        year = _year(v, "分类年份", required=True)
+        community, outcome = self._upsert(Community, code, {"name": _required(v, "社区名称"), "street_id": street.pk})
+        # The tier is history (community_set_tier): the same tier adds nothing, a different one adds a row.
+        already_recorded = TierChange.objects.filter(community=community, tier=tier, effective_year=year).exists()
+        if (outcome == CREATED or community.tier != tier) and not already_recorded:
+            community_set_tier(actor=self.actor, community=community, tier=tier, reason=reason, effective_year=year)
+            outcome = CREATED if outcome == CREATED else UPDATED
+        return outcome
+
+    def compound_row(self, v: dict[str, str]) -> str:
+        code = _code(v, "小区编码", validators.COMPOUND_CODE, 15, "小区")
+        community = self._parent(Community, v, "所属社区编码", validators.COMMUNITY_CODE, 12, "社区")
+        mode = _mode(_required(v, "管理模式"))
+        fields: dict[str, Any] = {
+            "name": _required(v, "小区名称"),
+            "community_id": community.pk,
+            "management_mode": mode,
+        }
+        optional: dict[str, Callable[[], Any]] = {
+            "地址": lambda: ("address", v["地址"]),
+            "建成年份": lambda: ("built_year", _year(v, "建成年份")),
+            "楼栋数": lambda: ("building_count", _count(v, "楼栋数")),
+            "户数": lambda: ("households", _count(v, "户数")),
+            "有业委会": lambda: ("has_owners_committee", _yes_no(v, "有业委会")),
+            "有维修资金": lambda: ("has_maintenance_fund", _yes_no(v, "有维修资金")),
+        }
+        problems: list[ValidationError] = []
+        for header, parse in optional.items():
+            if header in v:
+                try:
+                    key, value = parse()
+                    fields[key] = value
+                except ValidationError as error:
+                    problems.append(error)
+        if problems:
+            raise ValidationError(problems)
+        if "物业企业名称" in v or "物业企业统一社会信用代码" in v:
+            firm = self._firm(v, mode)
+            fields["property_firm_id"] = firm.pk if firm else None
+        compound, outcome = self._upsert(Compound, code, fields)
+        self._number_buildings(compound)
+        return outcome
+
+    def grid_row(self, v: dict[str, str]) -> str:
+        code = _code(v, "网格编码", validators.COMPOUND_CODE, 15, "网格")
+        community = self._parent(Community, v, "所属社区编码", validators.COMMUNITY_CODE, 12, "社区")
+        building_ids = self._coverage(v, community) if ("覆盖楼栋" in v or "覆盖小区" in v) else None
+        grid, outcome = self._upsert(Grid, code, {"name": _required(v, "网格名称"), "community_id": community.pk})
+        if building_ids is not None and set(grid.buildings.values_list("pk", flat=True)) != building_ids:
+            grid.buildings.set(building_ids)
+            outcome = CREATED if outcome == CREATED else UPDATED
+        return outcome
+
+    # ----- helpers ----------------------------------------------------------------------------------
+
+    def _existing(self, model: type[models.Model], code: str) -> Any:
+        obj = model._default_manager.filter(code=code).first()
+        if obj is not None and obj.district_id != self.district.pk:
+            # The prefix checks make this unreachable with valid data; never touch another district's row.
+            raise ValidationError(f"编码“{code}”不属于{self.district.name}，不能导入。")
+        return obj
+
+    def _upsert(self, model: type[models.Model], code: str, fields: dict[str, Any]) -> tuple[Any, str]:
+        obj = self._existing(model, code)
+        if obj is None:
+            obj = model(district=self.district, code=code, **fields)
+            obj.full_clean()
+            obj.save()
+            return obj, CREATED
+        changed = [key for key, value in fields.items() if getattr(obj, key) != value]
+        if not changed:
+            return obj, UNCHANGED
+        for key in changed:
+            setattr(obj, key, fields[key])
+        obj.full_clean()
+        obj.save(update_fields=changed)
+        return obj, UPDATED
+
+    def _parent(
+        self, model: type[models.Model], v: dict[str, str], header: str, pattern: re.Pattern, digits: int, label: str
+    ) -> Any:
+        code = _code(v, header, pattern, digits, f"所属{label}")
+        parent = model._default_manager.filter(district=self.district, code=code).first()
+        if parent is not None:
+            return parent
+        if model._default_manager.filter(code=code).exists():
+            raise ValidationError(f"所属{label}“{code}”属于其他区，不能导入到{self.district.name}。")
+        raise ValidationError(
+            f"所属{label}编码“{code}”在{self.district.name}不存在：请先导入该{label}，或检查该{label}所在行的错误。"
+        )
+
+    def _firm(self, v: dict[str, str], mode: str) -> PropertyFirm | None:
+        name = v.get("物业企业名称", "")
+        credit_code = v.get("物业企业统一社会信用代码", "").upper()
+        if not name and not credit_code:
+            return None
+        firms = PropertyFirm.objects.filter(district=self.district)
+        if not credit_code:
+            matches = list(firms.filter(name=name)[:2])
+            if len(matches) == 1:
+                return matches[0]
+            raise ValidationError(f"请填写物业企业“{name}”的统一社会信用代码（本区没有登记该名称的企业）。")
+        firm = firms.filter(credit_code=credit_code).first()
+        if firm is not None:
+            return firm
+        if not name:
+            raise ValidationError(f"统一社会信用代码为“{credit_code}”的企业未在本区登记，请填写物业企业名称。")
+        firm = PropertyFirm(
+            district=self.district,
+            name=name,
+            credit_code=credit_code,
+            is_state_fallback=mode == ManagementMode.STATE_FALLBACK,
+        )
+        firm.full_clean()
+        firm.save()
+        self.pending[FIRMS] = self.pending.get(FIRMS, 0) + 1
+        return firm
+
+    def _number_buildings(self, compound: Compound) -> None:
+        """Add buildings 1号楼, 2号楼, … until the compound has as many as its 楼栋数. Never removes any:
+        grids and work orders may point at them."""
+        names = set(compound.buildings.values_list("name", flat=True))
+        missing = compound.building_count - len(names)
+        if missing <= 0:
+            return
+        new_names, number = [], 1
+        while len(new_names) < missing:
+            if f"{number}号楼" not in names:
+                new_names.append(f"{number}号楼")
+            number += 1
+        share, rest = divmod(compound.households, compound.building_count) if compound.building_count else (0, 0)
+        Building.objects.bulk_create(
+            Building(district=self.district, compound=compound, name=name, households=share + (1 if i < rest else 0))
+            for i, name in enumerate(new_names)
+        )
+        self.pending[BUILDINGS] = self.pending.get(BUILDINGS, 0) + len(new_names)
+
+    def _coverage(self, v: dict[str, str], community: Community) -> set[int]:
+        compounds = {c.code: c for c in Compound.objects.filter(district=self.district, community=community)}
+        ids: set[int] = set()
+        problems: list[str] = []
+        for code in _items(v.get("覆盖小区", "")):
+            if code not in compounds:
+                problems.append(f"覆盖小区“{code}”不是网格所在社区“{community.name}”的小区。")
+                continue
+            ids.update(compounds[code].buildings.values_list("pk", flat=True))
+        for item in _items(v.get("覆盖楼栋", "")):
+            compound_code, building_name = _split_building(item)
+            if not building_name:
+                problems.append(f"覆盖楼栋应写成“小区编码:楼栋名”（如 {community.code}001:1号楼），收到的是“{item}”。")
+                continue
+            if compound_code not in compounds:
+                problems.append(f"覆盖楼栋“{item}”的小区不是网格所在社区“{community.name}”的小区。")
+                continue
+            building = compounds[compound_code].buildings.filter(name=building_name).first()
+            if building is None:
+                problems.append(f"覆盖楼栋“{item}”不存在：小区“{compounds[compound_code].name}”没有“{building_name}”。")
+                continue
+            ids.add(building.pk)
+        if problems:
+            raise ValidationError(problems)
+        return ids
+
+
+def _split_building(item: str) -> tuple[str, str]:
+    """ "610116001001001:1号楼" → ("610116001001001", "1号楼"); no separator → (item, "")."""
+    parts = re.split(r"[:：/]", item, maxsplit=1)
+    if len(parts) != 2:
+        return item, ""
+    return parts[0].strip(), parts[1].strip()
+
+
+def _items(text: str) -> list[str]:
+    return [item for item in LIST_SEPARATORS.split(text or "") if item]
+
+
+def _required(v: dict[str, str], header: str) -> str:
+    value = v.get(header, "").strip()
+    if not value:
+        raise ValidationError(f"“{header}”不能为空。")
+    return value
+
+
+def _code(v: dict[str, str], header: str, pattern: re.Pattern, digits: int, label: str) -> str:
+    code = _required(v, header)
+    validators.validate_code(code, pattern=pattern, digits=digits, label=label)
+    return code
+
+
+def _year(v: dict[str, str], header: str, *, required: bool = False) -> int | None:
+    text = v.get(header, "").strip()
+    if not text:
+        if required:
+            raise ValidationError(f"“{header}”不能为空。")
+        return None
+    text = text.removesuffix("年")
+    if not re.fullmatch(r"\d{4}", text):
+        raise ValidationError(f"“{header}”应为四位数字的年份（如 2005），收到的是“{v[header]}”。")
+    return int(text)
+
+
+def _count(v: dict[str, str], header: str) -> int:
+    text = v.get(header, "").strip().replace(",", "").replace("，", "")
+    if not text:
+        return 0
+    if not re.fullmatch(r"\d+", text):
+        raise ValidationError(f"“{header}”应为不小于 0 的整数，收到的是“{v[header]}”。")
+    return int(text)
+
+
+def _yes_no(v: dict[str, str], header: str) -> bool:
+    text = v.get(header, "").strip().lower()
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS:
+        return False
+    raise ValidationError(f"“{header}”应填“是”或“否”，收到的是“{v[header]}”。")
+
+
+def _mode(text: str) -> str:
+    for mode in ManagementMode:
+        if text in (mode.value, mode.label, mode.label.removesuffix("物业")):
+            return mode.value
+    labels = "、".join(m.label for m in ManagementMode)
+    raise ValidationError(f"“管理模式”应为 {labels} 之一，收到的是“{text}”。")
+
+
+def _tier(text: str) -> str:
+    letter = text.strip().upper().removesuffix("类")
+    if letter in Tier.values:
+        return letter
+    raise ValidationError(f"“社区分类”应为 A、B、C、D 之一，收到的是“{text}”。")
+
+
+def _street_kind(text: str, name: str) -> str:
+    for kind in StreetKind:
+        if text in (kind.value, kind.label):
+            return kind.value
+    if text:
+        raise ValidationError(f"“类型”应为 街道 或 镇，收到的是“{text}”。")
+    return StreetKind.TOWN if name.endswith("镇") else StreetKind.STREET
+
+
+def _messages(error: ValidationError) -> list[str]:
+    """A model's ValidationError as Chinese lines, each saying which column it is about."""
+    if not hasattr(error, "error_dict"):
+        return list(error.messages)
+    lines = []
+    for key, errors in error.error_dict.items():
+        for message in ValidationError(errors).messages:
+            header = FIELD_HEADERS.get(key)
+            lines.append(message if key == NON_FIELD_ERRORS or header is None else f"{header}：{message}")
+    return lines
