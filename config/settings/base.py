@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -139,7 +140,15 @@ CELERY_TASK_ROUTES = {
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    # Day 1 of Jan/Apr/Jul/Oct, 02:00: build the quarter that just ended (unpublished periods only).
+    "ratings-build-due-quarters": {
+        "task": "ratings.tasks.build_due_quarters_task",
+        "schedule": __import__("celery.schedules").schedules.crontab(
+            minute=0, hour=2, day_of_month=1, month_of_year="1,4,7,10"
+        ),
+    },
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 
 LOGGING = {

@@ -1,1 +1,0 @@
-"""Models of the ratings app; filled by its own issue."""

@@ -1,0 +1,61 @@
+"""The quarterly red / grey / black list of property firms 物业企业季度红灰黑榜."""
+
+import time
+from decimal import Decimal
+
+from django.utils import timezone
+
+from ratings import selectors, services
+from ratings.models import RatingPeriod, Report, ReportKind
+from ratings.reports.rendering import bar_chart, render_pdf
+
+BANDS = [
+    ("60 分以下", None, Decimal(60), "#333333"),
+    ("60–70 分", Decimal(60), Decimal(70), "#8c8c8c"),
+    ("70–80 分", Decimal(70), Decimal(80), "#a6a6a6"),
+    ("80–90 分", Decimal(80), Decimal(90), "#bfbfbf"),
+    ("90 分及以上", Decimal(90), None, "#c0392b"),
+]
+
+
+def context(period: RatingPeriod) -> dict:
+    summary = selectors.list_summary(period)
+    rules = selectors.rating_settings(period.district_id)
+    totals = [s.total for s in summary["scores"] if s.rank is not None]
+    bars = [
+        {
+            "label": label,
+            "value": sum(1 for t in totals if (low is None or t >= low) and (high is None or t < high)),
+            "colour": colour,
+        }
+        for label, low, high, colour in BANDS
+    ]
+    return {
+        "period": period,
+        "district": period.district,
+        "summary": summary,
+        "rules": rules,
+        "streets": selectors.street_breakdown(period),
+        "chart": bar_chart(bars, unit="家"),
+        "tie_rule": selectors.TIE_RULE,
+        "built_at": timezone.localtime(),
+        "title": f"{period.district.name}{period.year}年第{period.quarter}季度物业企业红灰黑榜",
+    }
+
+
+def render(period: RatingPeriod) -> bytes:
+    return render_pdf("ratings/reports/quarterly.html", context(period))
+
+
+def build(*, period: RatingPeriod) -> Report:
+    began = time.perf_counter()
+    ctx = context(period)
+    pdf = render_pdf("ratings/reports/quarterly.html", ctx)
+    return services.report_save(
+        district_id=period.district_id,
+        kind=ReportKind.QUARTERLY_LISTS,
+        period=period,
+        title=ctx["title"],
+        pdf=pdf,
+        seconds=time.perf_counter() - began,
+    )

@@ -1,0 +1,628 @@
+"""Writes of the ratings app that carry a rule: contracts, the six-step introduction, the quarterly
+evaluation (inputs, computing, publishing) and the public owner survey.
+
+`actor=None` is for trusted callers (Celery beat, imports, demo data) that have already checked scope.
+"""
+
+import datetime
+import hashlib
+import secrets
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.policy import CHANGE, VIEW, access
+from accounts.roles import Role
+from compounds.models import Building, Compound, District, ManagementMode, PropertyFirm
+from ratings import selectors
+from ratings.models import (
+    SATISFACTION_POINTS,
+    Decision,
+    FeeBasis,
+    FirmScore,
+    Introduction,
+    IntroductionStage,
+    IntroductionStatus,
+    IntroductionStep,
+    PanelParty,
+    PanelScore,
+    PeriodStatus,
+    RatingPeriod,
+    RatingSettings,
+    Report,
+    SatisfactionLevel,
+    SeriousIncident,
+    ServiceContract,
+    StepDocument,
+    SurveyLink,
+    SurveyResponse,
+    WorkOrderRecord,
+)
+
+FROZEN_MESSAGE = "该季度考评已发布，数据已冻结，不能再录入、修改或重新计算。"
+
+
+def _require_district_official(actor: User | None, district_id: int) -> None:
+    if actor is None or actor.is_platform_admin:
+        return
+    if actor.role != Role.DISTRICT_OFFICIAL or actor.district_id != district_id:
+        raise ValidationError("只有本区区级人员才能进行此操作。")
+
+
+def _firm_in_district(actor: User | None, firm: PropertyFirm, district_id: int) -> PropertyFirm:
+    if actor is not None:
+        firm = access(actor, PropertyFirm, VIEW, pk=firm.pk)
+    if firm.district_id != district_id:
+        raise ValidationError({"firm": "所选物业企业不属于本区。"})
+    return firm
+
+
+# --- service contracts ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def contract_create(
+    *,
+    actor: User | None,
+    firm: PropertyFirm,
+    compound: Compound,
+    start: datetime.date,
+    end: datetime.date | None = None,
+    fee_basis: str = FeeBasis.PER_HOUSEHOLD,
+    fee_fen: int,
+    signed_at: datetime.date | None = None,
+    note: str = "",
+) -> ServiceContract:
+    """Register a service contract. Refused (Chinese message) when it overlaps another of the compound."""
+    if actor is not None:
+        compound = access(actor, Compound, VIEW, pk=compound.pk)
+        _require_district_official(actor, compound.district_id)
+    firm = _firm_in_district(actor, firm, compound.district_id)
+    contract = ServiceContract(
+        district_id=compound.district_id,
+        firm=firm,
+        compound=compound,
+        start=start,
+        end=end,
+        fee_basis=fee_basis,
+        fee_fen=fee_fen,
+        signed_at=signed_at,
+        note=note,
+    )
+    contract.full_clean()
+    try:
+        with transaction.atomic():
+            contract.save()
+    except IntegrityError as error:  # a concurrent contract slipped in between the check and the insert
+        raise ValidationError("该小区在这段时间内已有物业服务合同，合同期不能重叠。") from error
+    return contract
+
+
+@transaction.atomic
+def contract_end(*, actor: User | None, contract: ServiceContract, end: datetime.date) -> ServiceContract:
+    """End a contract on `end` (exclusive). The contract stays in the history."""
+    if actor is not None:
+        contract = access(actor, ServiceContract.objects.select_for_update(), VIEW, pk=contract.pk)
+        _require_district_official(actor, contract.district_id)
+    if contract.end is not None and contract.end <= end:
+        raise ValidationError({"end": f"该合同已于 {contract.end} 结束。"})
+    contract.end = end
+    contract.full_clean()
+    contract.save(update_fields=["end"])
+    return contract
+
+
+# --- the six-step introduction ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def introduction_start(
+    *,
+    actor: User | None,
+    compound: Compound,
+    firm: PropertyFirm,
+    fee_basis: str = FeeBasis.PER_HOUSEHOLD,
+    fee_fen: int,
+    contract_years: int = 3,
+) -> Introduction:
+    """Open a six-step introduction of `firm` into a "三无" compound."""
+    if actor is not None:
+        compound = access(actor, Compound.objects.select_for_update(), CHANGE, pk=compound.pk)
+    else:
+        compound = Compound.objects.select_for_update().get(pk=compound.pk)
+    firm = _firm_in_district(actor, firm, compound.district_id)
+    if not compound.is_three_no:
+        raise ValidationError({"compound": f"“{compound}”不是“三无”小区，六步法只用于为“三无”小区引入物业。"})
+    if Introduction.objects.filter(compound=compound, status=IntroductionStatus.IN_PROGRESS).exists():
+        raise ValidationError({"compound": f"“{compound}”已有进行中的物业引入流程。"})
+    if not 1 <= contract_years <= 10:
+        raise ValidationError({"contract_years": "合同年限应在 1 至 10 年之间。"})
+    introduction = Introduction(
+        district_id=compound.district_id,
+        compound=compound,
+        firm=firm,
+        fee_basis=fee_basis,
+        fee_fen=fee_fen,
+        contract_years=contract_years,
+        started_by=actor,
+    )
+    introduction.full_clean()
+    introduction.save()
+    return introduction
+
+
+@transaction.atomic
+def introduction_record_step(
+    *,
+    actor: User | None,
+    introduction: Introduction,
+    stage: int,
+    date: datetime.date,
+    responsible: str,
+    decision: str,
+    note: str = "",
+    documents: Iterable[UploadedFile] = (),
+) -> IntroductionStep:
+    """Record the next step. Steps come in order (none skipped); a negative decision stops the process;
+    the approval of the last step (the firm moves in) signs the contract and hands the compound over."""
+    queryset = Introduction.objects.select_for_update()
+    if actor is not None:
+        introduction = access(actor, queryset, CHANGE, pk=introduction.pk)
+    else:
+        introduction = queryset.get(pk=introduction.pk)
+    if introduction.status != IntroductionStatus.IN_PROGRESS:
+        raise ValidationError(f"该引入流程{introduction.get_status_display()}，不能再记录步骤。")
+    expected = introduction.next_stage
+    try:
+        stage = IntroductionStage(int(stage))
+    except (TypeError, ValueError) as error:
+        raise ValidationError({"stage": "步骤应为 1 至 6。"}) from error
+    if stage != expected:
+        raise ValidationError(
+            {"stage": f"不能跳过或重复步骤：下一步应为第 {expected.value} 步“{expected.label}”，不是“{stage.label}”。"}
+        )
+    if decision not in Decision.values:
+        raise ValidationError({"decision": "请选择结论：通过或不通过。"})
+    if not (responsible or "").strip():
+        raise ValidationError({"responsible": "请填写责任人。"})
+    previous = introduction.steps.order_by("-stage").first()
+    if previous is not None and date < previous.date:
+        raise ValidationError({"date": f"日期不能早于上一步“{previous.get_stage_display()}”的日期 {previous.date}。"})
+    step = IntroductionStep(
+        district_id=introduction.district_id,
+        introduction=introduction,
+        stage=stage,
+        date=date,
+        responsible=responsible.strip(),
+        decision=decision,
+        note=(note or "").strip(),
+        recorded_by=actor,
+    )
+    step.full_clean()
+    step.save()
+    for upload in documents:
+        StepDocument.objects.create(district_id=step.district_id, step=step, file=upload, name=upload.name[:200])
+    if decision == Decision.REJECTED:
+        introduction.status = IntroductionStatus.STOPPED
+        introduction.save(update_fields=["status"])
+    elif stage == IntroductionStage.FIRM_MOVES_IN:
+        _introduction_complete(introduction=introduction, moved_in=date)
+    return step
+
+
+def _introduction_complete(*, introduction: Introduction, moved_in: datetime.date) -> None:
+    compound = Compound.objects.select_for_update().get(pk=introduction.compound_id)
+    signed = introduction.steps.filter(stage=IntroductionStage.CONTRACT_SIGNED).values_list("date", flat=True).first()
+    try:
+        end = moved_in.replace(year=moved_in.year + introduction.contract_years)
+    except ValueError:  # 29 February
+        end = moved_in.replace(year=moved_in.year + introduction.contract_years, day=28)
+    contract = contract_create(
+        actor=None,
+        firm=introduction.firm,
+        compound=compound,
+        start=moved_in,
+        end=end,
+        fee_basis=introduction.fee_basis,
+        fee_fen=introduction.fee_fen,
+        signed_at=signed,
+        note="六步法引入",
+    )
+    compound.management_mode = ManagementMode.COMMERCIAL
+    compound.property_firm = introduction.firm
+    compound.save(update_fields=["management_mode", "property_firm"])
+    introduction.status = IntroductionStatus.COMPLETED
+    introduction.contract = contract
+    introduction.save(update_fields=["status", "contract"])
+
+
+# --- periods and settings --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def rating_settings_update(*, actor: User | None, district: District, **values: Any) -> RatingSettings:
+    _require_district_official(actor, district.pk)
+    current = RatingSettings.objects.select_for_update().filter(district=district).first()
+    current = current or RatingSettings(district=district)
+    for name, value in values.items():
+        if not hasattr(current, name) or name in ("id", "pk", "district", "district_id"):
+            raise ValidationError(f"未知的考评规则项：{name}")
+        setattr(current, name, value)
+    current.full_clean()
+    current.save()
+    return current
+
+
+@transaction.atomic
+def period_open(*, actor: User | None, district: District, year: int, quarter: int) -> RatingPeriod:
+    """Open a quarter's evaluation: the public survey pages start taking answers."""
+    _require_district_official(actor, district.pk)
+    period = RatingPeriod(district=district, year=year, quarter=quarter)
+    period.full_clean()
+    period.save()
+    return period
+
+
+def _lock_period(actor: User | None, period: RatingPeriod, action: str = CHANGE) -> RatingPeriod:
+    queryset = RatingPeriod.objects.select_for_update()
+    if actor is not None:
+        period = access(actor, queryset, action, pk=period.pk)
+    else:
+        period = queryset.get(pk=period.pk)
+    return period
+
+
+def _refuse_if_frozen(period: RatingPeriod) -> None:
+    if period.is_frozen:
+        raise ValidationError(FROZEN_MESSAGE)
+
+
+@transaction.atomic
+def period_start_scoring(*, actor: User | None, period: RatingPeriod) -> RatingPeriod:
+    """Close the survey (open → scoring): from now on the panel scores and nothing else comes in."""
+    period = _lock_period(actor, period)
+    _require_district_official(actor, period.district_id)
+    _refuse_if_frozen(period)
+    if period.status != PeriodStatus.OPEN:
+        raise ValidationError(f"只有征集中的季度才能进入评分，当前状态为“{period.get_status_display()}”。")
+    period.status = PeriodStatus.SCORING
+    period.save(update_fields=["status"])
+    return period
+
+
+@transaction.atomic
+def period_publish(*, actor: User | None, period: RatingPeriod) -> RatingPeriod:
+    """Publish the lists; the period is frozen from now on."""
+    period = _lock_period(actor, period)
+    _require_district_official(actor, period.district_id)
+    _refuse_if_frozen(period)
+    if period.status != PeriodStatus.COMPUTED:
+        raise ValidationError("只有已计算的季度才能发布，请先生成本季度考评结果。")
+    period.status = PeriodStatus.PUBLISHED
+    period.published_at = timezone.now()
+    period.published_by = actor
+    period.save(update_fields=["status", "published_at", "published_by"])
+    return period
+
+
+# --- inputs ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def panel_score_record(
+    *,
+    actor: User | None,
+    period: RatingPeriod,
+    firm: PropertyFirm,
+    party: str,
+    score: Decimal,
+    note: str = "",
+) -> PanelScore:
+    """Record (or correct) one referee party's score of a firm for the quarter."""
+    period = _lock_period(actor, period, VIEW)
+    if actor is not None and not (actor.is_platform_admin or actor.role in (Role.DISTRICT_OFFICIAL, Role.STREET_STAFF)):
+        raise ValidationError("只有区级或街道工作人员才能录入评审团评分。")
+    _refuse_if_frozen(period)
+    firm = _firm_in_district(actor, firm, period.district_id)
+    if party not in PanelParty.values:
+        raise ValidationError({"party": "请选择评审方。"})
+    row = PanelScore.objects.filter(period=period, firm=firm, party=party).first() or PanelScore(
+        district_id=period.district_id, period=period, firm=firm, party=party
+    )
+    row.score, row.note, row.recorded_by = Decimal(str(score)), note, actor
+    row.full_clean()
+    row.save()
+    return row
+
+
+@transaction.atomic
+def incident_record(
+    *, actor: User | None, period: RatingPeriod, firm: PropertyFirm, date: datetime.date, description: str
+) -> SeriousIncident:
+    """Record a serious incident: the firm goes to the black list this quarter, whatever its score."""
+    period = _lock_period(actor, period)
+    _require_district_official(actor, period.district_id)
+    _refuse_if_frozen(period)
+    firm = _firm_in_district(actor, firm, period.district_id)
+    if not (description or "").strip():
+        raise ValidationError({"description": "请填写事件说明。"})
+    incident = SeriousIncident(
+        district_id=period.district_id, period=period, firm=firm, date=date, description=description.strip()
+    )
+    incident.recorded_by = actor
+    incident.full_clean()
+    incident.save()
+    return incident
+
+
+@transaction.atomic
+def work_order_record_set(
+    *,
+    actor: User | None,
+    period: RatingPeriod,
+    firm: PropertyFirm,
+    orders: int,
+    complaints_per_100_households: Decimal,
+    on_time_rate: Decimal,
+    satisfaction_rate: Decimal,
+    source: str = "manual",
+) -> WorkOrderRecord:
+    """Store the firm's work-order figures for the quarter (a manual entry is never overwritten by capture)."""
+    period = _lock_period(actor, period)
+    _require_district_official(actor, period.district_id)
+    _refuse_if_frozen(period)
+    firm = _firm_in_district(actor, firm, period.district_id)
+    row = WorkOrderRecord.objects.filter(period=period, firm=firm).first() or WorkOrderRecord(
+        district_id=period.district_id, period=period, firm=firm
+    )
+    row.orders = orders
+    row.complaints_per_100_households = Decimal(str(complaints_per_100_households))
+    row.on_time_rate = Decimal(str(on_time_rate))
+    row.satisfaction_rate = Decimal(str(satisfaction_rate))
+    row.source = source
+    row.full_clean()
+    row.save()
+    return row
+
+
+def _percent(value: Any) -> Decimal:
+    """A rate from the work-order app as a percentage (accepts 0–1 fractions and 0–100 percentages)."""
+    number = Decimal(str(value or 0))
+    return (number * 100 if number <= 1 else number).quantize(Decimal("0.01"))
+
+
+def _kpi_rows(result: Any) -> Iterable[tuple[int, Mapping]]:
+    items = result.items() if isinstance(result, Mapping) else ((None, row) for row in result)
+    for key, row in items:
+        row = row if isinstance(row, Mapping) else vars(row)
+        firm = row.get("firm_id", row.get("firm", key))
+        yield (getattr(firm, "pk", firm), row)
+
+
+def work_order_records_capture(*, period: RatingPeriod) -> int:
+    """Fill the period's work-order snapshot from workorders.selectors.firm_kpis, when that app provides it.
+
+    Rows entered by hand (source "manual") are kept. Returns the number of rows written (0 when the
+    work-order app is not there yet)."""
+    try:
+        from workorders.selectors import firm_kpis
+    except ImportError:
+        return 0
+    start, end = selectors.quarter_bounds(period.year, period.quarter)
+    result = firm_kpis(district=period.district, start=start, end=end)
+    manual = set(WorkOrderRecord.objects.filter(period=period, source="manual").values_list("firm_id", flat=True))
+    firms = set(PropertyFirm.objects.filter(district=period.district).values_list("pk", flat=True))
+    written = 0
+    for firm_id, row in _kpi_rows(result):
+        if firm_id not in firms or firm_id in manual:
+            continue
+        WorkOrderRecord.objects.update_or_create(
+            period=period,
+            firm_id=firm_id,
+            defaults={
+                "district_id": period.district_id,
+                "orders": int(row.get("orders", 0) or 0),
+                "complaints_per_100_households": Decimal(str(row.get("complaints_per_100_households", 0) or 0)),
+                "on_time_rate": _percent(row.get("on_time_rate", row.get("on_time_resolution_rate"))),
+                "satisfaction_rate": _percent(row.get("satisfaction_rate")),
+                "source": "workorders",
+            },
+        )
+        written += 1
+    return written
+
+
+# --- computing, building and publishing a quarter --------------------------------------------------
+
+
+@transaction.atomic
+def period_compute(*, actor: User | None, period: RatingPeriod) -> list[FirmScore]:
+    """Compute every firm's score and list for the quarter. Safe to run again: the previous results are
+    replaced, never duplicated, and the same inputs give the same results."""
+    period = _lock_period(actor, period)
+    _require_district_official(actor, period.district_id)
+    _refuse_if_frozen(period)
+    work_order_records_capture(period=period)
+    rows = selectors.compute_scores(period=period)
+    FirmScore.objects.filter(period=period).delete()
+    scores = FirmScore.objects.bulk_create(
+        [FirmScore(district_id=period.district_id, period=period, **row.as_fields()) for row in rows]
+    )
+    period.status = PeriodStatus.COMPUTED
+    period.computed_at = timezone.now()
+    period.save(update_fields=["status", "computed_at"])
+    return scores
+
+
+def quarter_build(*, actor: User | None, period: RatingPeriod) -> Any:
+    """Compute the scores, fix the lists and render the PDF report (what the Celery task runs)."""
+    from ratings.reports import quarterly
+
+    period_compute(actor=actor, period=period)
+    with transaction.atomic():
+        period = _lock_period(actor, period)
+        _refuse_if_frozen(period)
+        return quarterly.build(period=period)
+
+
+def quarter_build_enqueue(*, actor: User, period: RatingPeriod) -> None:
+    """Ask the report worker to build the quarter once this transaction commits."""
+    from ratings.tasks import build_quarter_task
+
+    period = access(actor, RatingPeriod, VIEW, pk=period.pk)
+    _require_district_official(actor, period.district_id)
+    _refuse_if_frozen(period)
+    build_quarter_task.delay_on_commit(period.pk)
+
+
+def due_periods(*, today: datetime.date) -> list[RatingPeriod]:
+    """Periods of the quarter that ended before `today`'s quarter began and are not yet published."""
+    year, quarter = (today.year, (today.month - 1) // 3 + 1)
+    previous = (year - 1, 4) if quarter == 1 else (year, quarter - 1)
+    return list(
+        RatingPeriod.objects.filter(year=previous[0], quarter=previous[1]).exclude(status=PeriodStatus.PUBLISHED)
+    )
+
+
+# --- the public owner survey -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def survey_link_for(*, compound: Compound) -> SurveyLink:
+    """The compound's survey link (made on first use; the token is printed in the compound's QR code)."""
+    link = SurveyLink.objects.filter(compound=compound).first()
+    if link is None:
+        link, _ = SurveyLink.objects.get_or_create(
+            compound=compound, defaults={"district_id": compound.district_id, "token": secrets.token_urlsafe(16)}
+        )
+    return link
+
+
+def _survey_rate(setting: str, default: int) -> int:
+    return int(getattr(settings, setting, default))
+
+
+def survey_client_hash(client_id: str) -> str:
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{client_id}".encode()).hexdigest()
+
+
+def household_key(building: str, room: str) -> str:
+    building = "".join((building or "").split())
+    room = "".join((room or "").split()).upper()
+    return f"{building}-{room}"
+
+
+def survey_answer(
+    *,
+    token: str,
+    building: str,
+    room: str,
+    level: str,
+    comment: str = "",
+    client_id: str,
+    today: datetime.date | None = None,
+) -> SurveyResponse:
+    """A resident's answer from the compound's public page (no account).
+
+    Guards against ballot stuffing: one answer per household (building + room) per quarter, a building
+    that must be one of the compound's, at most as many answers as the compound has households, and a
+    per-client rate limit. Answers are taken only while the district's period is open."""
+    client = survey_client_hash(client_id)
+    limit = _survey_rate("RATINGS_SURVEY_RATE_LIMIT", 10)
+    window = _survey_rate("RATINGS_SURVEY_RATE_WINDOW", 3600)
+    key = f"ratings:survey:{client}"
+    cache.add(key, 0, window)
+    try:
+        attempts = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, window)
+        attempts = 1
+    if attempts > limit:
+        raise ValidationError("提交过于频繁，请稍后再试。")
+    return _survey_answer_save(token=token, building=building, room=room, level=level, comment=comment, client=client)
+
+
+@transaction.atomic
+def _survey_answer_save(*, token: str, building: str, room: str, level: str, comment: str, client: str) -> Any:
+    link = SurveyLink.objects.select_for_update().select_related("compound").filter(token=token).first()
+    if link is None:
+        raise ValidationError("二维码无效，请扫描小区张贴的最新二维码。")
+    compound = link.compound
+    period = RatingPeriod.objects.filter(district_id=compound.district_id, status=PeriodStatus.OPEN).first()
+    if period is None:
+        raise ValidationError("本季度物业满意度调查尚未开始或已经结束，感谢您的关注。")
+    if compound.property_firm_id is None:
+        raise ValidationError("本小区目前没有物业企业，无需评价。")
+    if level not in SatisfactionLevel.values:
+        raise ValidationError({"level": "请选择您对物业服务的满意程度。"})
+    building = "".join((building or "").split())
+    room = "".join((room or "").split())
+    if not building or not room:
+        raise ValidationError({"room": "请填写楼栋和房号，每户每季度只能填写一次。"})
+    if len(room) > 20 or len(building) > 30:
+        raise ValidationError({"room": "楼栋或房号过长，请核对。"})
+    names = set(Building.objects.filter(compound=compound).values_list("name", flat=True))
+    if names and building not in names:
+        raise ValidationError({"building": "楼栋不在本小区的楼栋名单中，请从列表中选择。"})
+    key = household_key(building, room)
+    if SurveyResponse.objects.filter(period=period, compound=compound, household_key=key).exists():
+        raise ValidationError({"room": f"{building} {room} 本季度已经填写过问卷，每户每季度只能填写一次。"})
+    if SurveyResponse.objects.filter(period=period, compound=compound).count() >= compound.households:
+        raise ValidationError("本小区本季度的问卷数已达到住户总数，不再接收新的问卷。")
+    answer = SurveyResponse(
+        district_id=compound.district_id,
+        period=period,
+        compound=compound,
+        firm_id=compound.property_firm_id,
+        household_key=key,
+        level=level,
+        points=SATISFACTION_POINTS[SatisfactionLevel(level)],
+        comment=(comment or "").strip()[:500],
+        client_hash=client,
+    )
+    answer.full_clean()
+    answer.save()
+    return answer
+
+
+# --- reports -------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_save(
+    *,
+    district_id: int,
+    kind: str,
+    title: str,
+    pdf: bytes,
+    seconds: float,
+    period: RatingPeriod | None = None,
+    month: datetime.date | None = None,
+) -> Report:
+    """Store a built PDF. Building the same report again replaces its file and time (never a second row)."""
+    from django.core.files.base import ContentFile
+
+    lookup = {"kind": kind, "period": period} if period is not None else {"kind": kind, "month": month}
+    report = Report.objects.select_for_update().filter(district_id=district_id, **lookup).first()
+    old_name = report.file.name if report is not None and report.file else None
+    report = report or Report(district_id=district_id, **lookup)
+    report.title = title
+    report.built_at = timezone.now()
+    report.build_seconds = Decimal(str(round(seconds, 2)))
+    stamp = report.built_at.strftime("%Y%m%d%H%M%S")
+    slug = f"{period.year}Q{period.quarter}" if period is not None else month.strftime("%Y%m")
+    report.file.save(f"{kind}-{district_id}-{slug}-{stamp}.pdf", ContentFile(pdf), save=False)
+    report.full_clean()
+    report.save()
+    if old_name and old_name != report.file.name:
+        storage = report.file.storage
+        transaction.on_commit(lambda: storage.delete(old_name))
+    return report

@@ -1,0 +1,39 @@
+"""Thin Celery tasks (queue "reports", routed in settings): they take ids and call services."""
+
+import datetime
+
+from celery import shared_task
+from django.utils import timezone
+
+from accounts.models import User
+from ratings import services
+from ratings.models import RatingPeriod
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=30,
+    max_retries=3,
+)
+def build_quarter_task(self, period_id: int, actor_id: int | None = None) -> int | None:
+    """Compute a quarter's scores, fix its lists and render its PDF. Safe to run twice: results and the
+    report are replaced. A published (frozen) period is left alone."""
+    period = RatingPeriod.objects.filter(pk=period_id).first()
+    if period is None or period.is_frozen:
+        return None
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    report = services.quarter_build(actor=actor, period=period)
+    return report.pk
+
+
+@shared_task
+def build_due_quarters_task(today: str | None = None) -> list[int]:
+    """Beat, day 1 of January, April, July and October: build the quarter that just ended, for every
+    district whose period is not yet published."""
+    day = datetime.date.fromisoformat(today) if today else timezone.localdate()
+    ids = [period.pk for period in services.due_periods(today=day)]
+    for period_id in ids:
+        build_quarter_task.delay(period_id)
+    return ids
