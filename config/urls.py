@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 api_v1 = [
     path("", include("compounds.api.urls")),
+    path("", include("accounts.api.urls")),
 ]
 
 urlpatterns = [

@@ -1,0 +1,84 @@
+"""Serializer bases: model validation (full_clean) on every write, and the district taken from the actor."""
+
+import copy
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+from rest_framework.settings import api_settings
+
+from accounts.api.fields import ScopedPrimaryKeyRelatedField, actor_from
+
+
+class ValidatedModelSerializer(serializers.ModelSerializer):
+    """Runs the model's full_clean() (field checks, clean(), unique and named constraints) before saving, so
+    the model's Chinese messages come back as 400 field errors (NetBox's ValidatedModelSerializer).
+
+    Every relation is a ScopedPrimaryKeyRelatedField: its choices are the actor's view scope.
+    """
+
+    serializer_related_field = ScopedPrimaryKeyRelatedField
+    display = serializers.SerializerMethodField(label="显示名称")
+
+    def get_display(self, obj: Any) -> str:
+        return str(obj)
+
+    def validate(self, attrs: dict) -> dict:
+        attrs = super().validate(attrs)
+        model = self.Meta.model
+        many_to_many = {field.name for field in model._meta.many_to_many}
+        plain = {name: value for name, value in attrs.items() if name not in many_to_many}
+        if self.instance is None:
+            instance = model(**plain)
+        else:
+            instance = copy.copy(self.instance)
+            for name, value in plain.items():
+                setattr(instance, name, value)
+        try:
+            instance.full_clean()
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(drf_validation_errors(error)) from error
+        return attrs
+
+
+def drf_validation_errors(error: DjangoValidationError) -> Any:
+    if not hasattr(error, "error_dict"):
+        return {api_settings.NON_FIELD_ERRORS_KEY: error.messages}
+    return {
+        (api_settings.NON_FIELD_ERRORS_KEY if name == NON_FIELD_ERRORS else name): messages
+        for name, messages in error.message_dict.items()
+    }
+
+
+class TenantModelSerializer(ValidatedModelSerializer):
+    """For models with a `district`: the district is the actor's own, never read from the client. A platform
+    administrator, who has no district, names it on create; nobody moves a row to another district."""
+
+    def get_fields(self) -> dict:
+        fields = super().get_fields()
+        if "district" in fields:
+            actor = actor_from(self.context)
+            admin_creates = self.instance is None and getattr(actor, "is_platform_admin", False)
+            if not admin_creates:
+                fields["district"] = serializers.PrimaryKeyRelatedField(read_only=True, label="区")
+        return fields
+
+    def validate(self, attrs: dict) -> dict:
+        if self.instance is None and "district" not in attrs:
+            actor = actor_from(self.context)
+            district_id = getattr(actor, "district_id", None)
+            if district_id is None:
+                raise serializers.ValidationError({"district": "请指定所属区。"})
+            attrs["district_id"] = district_id
+        return super().validate(attrs)
+
+
+class ReadOnlyModelSerializer(ValidatedModelSerializer):
+    """For models nobody changes through the API: every field is read-only."""
+
+    def get_fields(self) -> dict:
+        fields = super().get_fields()
+        for field in fields.values():
+            field.read_only = True
+        return fields

@@ -1,0 +1,179 @@
+"""Serializers for the organisation tree. Relations are written and read as primary keys (limited to the
+actor's view scope); a few `*_name` fields save clients a second request."""
+
+from rest_framework import serializers
+
+from accounts.api.serializers import ReadOnlyModelSerializer, TenantModelSerializer
+from compounds.models import (
+    Building,
+    Community,
+    Compound,
+    Department,
+    District,
+    Grid,
+    PropertyFirm,
+    Street,
+    Tier,
+    TierChange,
+)
+
+API = "compounds-api"
+
+
+class DistrictSerializer(ReadOnlyModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name=f"{API}:district-detail")
+
+    class Meta:
+        model = District
+        fields = ["id", "url", "display", "code", "name", "city", "province"]
+
+
+class StreetSerializer(TenantModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name=f"{API}:street-detail")
+
+    class Meta:
+        model = Street
+        fields = ["id", "url", "display", "district", "code", "name", "kind"]
+
+
+class CommunitySerializer(TenantModelSerializer):
+    """A community's tier is changed only through `set_tier`, which keeps the history."""
+
+    url = serializers.HyperlinkedIdentityField(view_name=f"{API}:community-detail")
+    street_name = serializers.CharField(source="street.name", read_only=True, label="街道名称")
+    annual_fund_fen = serializers.IntegerField(read_only=True, label="年度服务经费（分）")
+
+    class Meta:
+        model = Community
+        fields = [
+            "id",
+            "url",
+            "display",
+            "district",
+            "street",
+            "street_name",
+            "code",
+            "name",
+            "tier",
+            "tier_reason",
+            "tier_since",
+            "annual_fund_fen",
+        ]
+        read_only_fields = ["tier", "tier_reason", "tier_since"]
+
+
+class CommunitySetTierSerializer(serializers.Serializer):
+    tier = serializers.ChoiceField(
+        choices=Tier.choices,
+        label="分类",
+        error_messages={"invalid_choice": "社区分类应为 A、B、C、D 之一，收到的是“{input}”。"},
+    )
+    reason = serializers.CharField(max_length=200, label="依据")
+    effective_year = serializers.IntegerField(
+        min_value=2000,
+        max_value=2100,
+        label="生效年份",
+        error_messages={
+            "min_value": "生效年份应在 2000 至 2100 之间。",
+            "max_value": "生效年份应在 2000 至 2100 之间。",
+        },
+    )
+
+
+class TierChangeSerializer(ReadOnlyModelSerializer):
+    recorded_by_name = serializers.CharField(source="recorded_by.display_name", read_only=True, default="")
+
+    class Meta:
+        model = TierChange
+        fields = [
+            "id",
+            "display",
+            "community",
+            "tier",
+            "reason",
+            "effective_year",
+            "recorded_at",
+            "recorded_by",
+            "recorded_by_name",
+        ]
+
+
+class CompoundSerializer(TenantModelSerializer):
+    """三无 (`is_three_no`) is derived by the database from the management mode, owners' committee and
+    maintenance fund: read-only."""
+
+    url = serializers.HyperlinkedIdentityField(view_name=f"{API}:compound-detail")
+    community_name = serializers.CharField(source="community.name", read_only=True, label="社区名称")
+    community_tier = serializers.CharField(source="community.tier", read_only=True, label="社区分类")
+    property_firm_name = serializers.CharField(
+        source="property_firm.name", read_only=True, default=None, label="物业企业名称"
+    )
+
+    class Meta:
+        model = Compound
+        fields = [
+            "id",
+            "url",
+            "display",
+            "district",
+            "community",
+            "community_name",
+            "community_tier",
+            "code",
+            "name",
+            "address",
+            "built_year",
+            "building_count",
+            "households",
+            "management_mode",
+            "property_firm",
+            "property_firm_name",
+            "has_owners_committee",
+            "has_maintenance_fund",
+            "is_three_no",
+        ]
+        read_only_fields = ["is_three_no"]
+
+
+class BuildingSerializer(TenantModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name=f"{API}:building-detail")
+    compound_name = serializers.CharField(source="compound.name", read_only=True, label="小区名称")
+
+    class Meta:
+        model = Building
+        fields = ["id", "url", "display", "district", "compound", "compound_name", "name", "households"]
+
+
+class GridSerializer(TenantModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name=f"{API}:grid-detail")
+    community_name = serializers.CharField(source="community.name", read_only=True, label="社区名称")
+
+    class Meta:
+        model = Grid
+        fields = ["id", "url", "display", "district", "community", "community_name", "code", "name", "buildings"]
+
+    def validate(self, attrs: dict) -> dict:
+        attrs = super().validate(attrs)
+        community = attrs.get("community") or (self.instance.community if self.instance else None)
+        buildings = attrs.get("buildings") or []
+        outside = [b for b in buildings if community and b.compound.community_id != community.pk]
+        if outside:
+            names = "、".join(str(b) for b in outside)
+            raise serializers.ValidationError({"buildings": f"网格只能覆盖本社区的楼栋：{names} 不属于“{community}”。"})
+        return attrs
+
+
+class PropertyFirmSerializer(TenantModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name=f"{API}:property-firm-detail")
+
+    class Meta:
+        model = PropertyFirm
+        fields = ["id", "url", "display", "district", "name", "credit_code", "is_state_fallback", "contact_phone"]
+
+
+class DepartmentSerializer(TenantModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name=f"{API}:department-detail")
+
+    class Meta:
+        model = Department
+        fields = ["id", "url", "display", "district", "name", "kind"]

@@ -1,0 +1,216 @@
+"""Filters for the organisation tree, shared by the REST API and the web dashboard (labels in Chinese).
+
+Every choice of a related object (`street_id`, `community`, ...) is limited to what the requesting user may
+view, so an id from another district is refused exactly like an id that does not exist. Each filterset has
+`q` (free-text search), `<relation>_id` (by primary key) and `<relation>` (by code) variants.
+"""
+
+from typing import Any
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from compounds.models import (
+    Building,
+    Community,
+    Compound,
+    Department,
+    DepartmentKind,
+    District,
+    Grid,
+    ManagementMode,
+    PropertyFirm,
+    Street,
+    Tier,
+)
+from compounds.models.tree import StreetKind
+
+
+def scoped(model: type) -> Any:
+    """A callable queryset for a choice filter: the rows of `model` the requesting user may view."""
+
+    def queryset(request: Any) -> QuerySet:
+        return model.objects.visible_to(getattr(request, "user", None))
+
+    return queryset
+
+
+class NumberInFilter(django_filters.BaseInFilter, django_filters.NumberFilter):
+    pass
+
+
+class TenantFilterSet(django_filters.FilterSet):
+    """`id` (comma-separated list) and `q`, a case-insensitive search over `search_fields`."""
+
+    search_fields: tuple[str, ...] = ("name",)
+
+    id = NumberInFilter(field_name="id", lookup_expr="in", label="编号（可用逗号分隔多个）")
+    q = django_filters.CharFilter(method="search", label="搜索")
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(condition)
+
+
+class DistrictFilterMixin(django_filters.FilterSet):
+    district_id = django_filters.ModelMultipleChoiceFilter(field_name="district", queryset=scoped(District), label="区")
+    district = django_filters.ModelMultipleChoiceFilter(
+        field_name="district", queryset=scoped(District), to_field_name="code", label="区（区划代码）"
+    )
+
+
+class StreetFilterMixin(DistrictFilterMixin):
+    """District and street filters; `street_path` is the lookup from the filtered model to its street."""
+
+    street_path = "street"
+
+    street_id = django_filters.ModelMultipleChoiceFilter(queryset=scoped(Street), method="filter_street", label="街道")
+    street = django_filters.ModelMultipleChoiceFilter(
+        queryset=scoped(Street), to_field_name="code", method="filter_street", label="街道（区划代码）"
+    )
+
+    def filter_street(self, queryset: QuerySet, name: str, value: list[Street]) -> QuerySet:
+        if not value:
+            return queryset
+        return queryset.filter(**{f"{self.street_path}__in": value}).distinct()
+
+
+def community_filters(path: str = "community") -> tuple:
+    """`community_id` and `community` (by code) filters for a model that reaches its community by `path`."""
+    return (
+        django_filters.ModelMultipleChoiceFilter(field_name=path, queryset=scoped(Community), label="社区"),
+        django_filters.ModelMultipleChoiceFilter(
+            field_name=path, queryset=scoped(Community), to_field_name="code", label="社区（区划代码）"
+        ),
+    )
+
+
+class DistrictFilterSet(TenantFilterSet):
+    search_fields = ("name", "code", "city")
+
+    class Meta:
+        model = District
+        fields = {"code": ["exact"], "name": ["exact"], "city": ["exact"], "province": ["exact"]}
+
+
+class StreetFilterSet(StreetFilterMixin, TenantFilterSet):
+    search_fields = ("name", "code")
+    street_path = "pk"
+    kind = django_filters.MultipleChoiceFilter(choices=StreetKind.choices, label="类型")
+
+    class Meta:
+        model = Street
+        fields = {"code": ["exact", "startswith"], "name": ["exact"]}
+
+
+class CommunityFilterSet(StreetFilterMixin, TenantFilterSet):
+    search_fields = ("name", "code")
+    street_path = "street"
+    tier = django_filters.MultipleChoiceFilter(choices=Tier.choices, label="社区分类")
+    tier_since = django_filters.NumberFilter(label="分类生效年份")
+    tier_reason = django_filters.CharFilter(lookup_expr="icontains", label="分类依据包含")
+    has_compounds = django_filters.BooleanFilter(method="filter_has_compounds", label="有小区")
+
+    class Meta:
+        model = Community
+        fields = {"code": ["exact", "startswith"], "name": ["exact"]}
+
+    def filter_has_compounds(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        with_compounds = Exists(Compound.objects.filter(community=OuterRef("pk")))
+        return queryset.filter(with_compounds) if value else queryset.exclude(with_compounds)
+
+
+class CompoundFilterSet(StreetFilterMixin, TenantFilterSet):
+    search_fields = ("name", "code", "address")
+    street_path = "community__street"
+    community_id, community = community_filters()
+    tier = django_filters.MultipleChoiceFilter(field_name="community__tier", choices=Tier.choices, label="社区分类")
+    management_mode = django_filters.MultipleChoiceFilter(choices=ManagementMode.choices, label="管理模式")
+    property_firm_id = django_filters.ModelMultipleChoiceFilter(
+        field_name="property_firm", queryset=scoped(PropertyFirm), label="物业企业"
+    )
+    property_firm = django_filters.ModelMultipleChoiceFilter(
+        field_name="property_firm",
+        queryset=scoped(PropertyFirm),
+        to_field_name="credit_code",
+        label="物业企业（统一社会信用代码）",
+    )
+    has_property_firm = django_filters.BooleanFilter(
+        field_name="property_firm", lookup_expr="isnull", exclude=True, label="有物业企业"
+    )
+    has_owners_committee = django_filters.BooleanFilter(label="有业委会")
+    has_maintenance_fund = django_filters.BooleanFilter(label="有维修资金")
+    is_three_no = django_filters.BooleanFilter(label="三无小区")
+    households_min = django_filters.NumberFilter(field_name="households", lookup_expr="gte", label="户数不少于")
+    households_max = django_filters.NumberFilter(field_name="households", lookup_expr="lte", label="户数不多于")
+    built_year_min = django_filters.NumberFilter(field_name="built_year", lookup_expr="gte", label="建成年份不早于")
+    built_year_max = django_filters.NumberFilter(field_name="built_year", lookup_expr="lte", label="建成年份不晚于")
+
+    class Meta:
+        model = Compound
+        fields = {
+            "code": ["exact", "startswith"],
+            "name": ["exact"],
+            "address": ["icontains"],
+            "built_year": ["exact"],
+            "building_count": ["exact"],
+            "households": ["exact"],
+        }
+
+
+class BuildingFilterSet(StreetFilterMixin, TenantFilterSet):
+    street_path = "compound__community__street"
+    community_id, community = community_filters("compound__community")
+    compound_id = django_filters.ModelMultipleChoiceFilter(
+        field_name="compound", queryset=scoped(Compound), label="小区"
+    )
+    compound = django_filters.ModelMultipleChoiceFilter(
+        field_name="compound", queryset=scoped(Compound), to_field_name="code", label="小区（编码）"
+    )
+    grid_id = django_filters.ModelMultipleChoiceFilter(
+        field_name="grids", queryset=scoped(Grid), distinct=True, label="网格"
+    )
+
+    class Meta:
+        model = Building
+        fields = {"name": ["exact"], "households": ["exact", "gte", "lte"]}
+
+
+class GridFilterSet(StreetFilterMixin, TenantFilterSet):
+    search_fields = ("name", "code")
+    street_path = "community__street"
+    community_id, community = community_filters()
+    building_id = django_filters.ModelMultipleChoiceFilter(
+        field_name="buildings", queryset=scoped(Building), distinct=True, label="覆盖楼栋"
+    )
+    compound_id = django_filters.ModelMultipleChoiceFilter(
+        field_name="buildings__compound", queryset=scoped(Compound), distinct=True, label="覆盖小区"
+    )
+
+    class Meta:
+        model = Grid
+        fields = {"code": ["exact", "startswith"], "name": ["exact"]}
+
+
+class PropertyFirmFilterSet(DistrictFilterMixin, TenantFilterSet):
+    search_fields = ("name", "credit_code")
+    is_state_fallback = django_filters.BooleanFilter(label="国有兜底企业")
+
+    class Meta:
+        model = PropertyFirm
+        fields = {"name": ["exact"], "credit_code": ["exact"], "contact_phone": ["exact"]}
+
+
+class DepartmentFilterSet(DistrictFilterMixin, TenantFilterSet):
+    kind = django_filters.MultipleChoiceFilter(choices=DepartmentKind.choices, label="类别")
+
+    class Meta:
+        model = Department
+        fields = {"name": ["exact"]}
