@@ -55,13 +55,17 @@ def stop_database() -> None:
     subprocess.run(command, check=False, capture_output=True)
 
 
-def celery_filesystem_transport() -> dict:
-    """kombu's filesystem transport: a real broker made of folders, for machines without Redis."""
-    queue = CELERY_DIR / "queue"
-    processed = CELERY_DIR / "processed"
-    results = CELERY_DIR / "results"
-    for folder in (queue, processed, results):
-        folder.mkdir(parents=True, exist_ok=True)
+def celery_filesystem_transport(folder: Path | None = None) -> dict:
+    """kombu's filesystem transport: a real broker made of folders, for machines without Redis.
+
+    `folder` defaults to var/celery; the test settings give each test run its own.
+    """
+    folder = folder or CELERY_DIR
+    queue = folder / "queue"
+    processed = folder / "processed"
+    results = folder / "results"
+    for path in (queue, processed, results):
+        path.mkdir(parents=True, exist_ok=True)
     return {
         "broker_url": "filesystem://",
         "broker_transport_options": {

@@ -1,6 +1,10 @@
 """The test suite: real PostgreSQL (DATABASE_URL, or the embedded server). Tasks run eagerly, except in a
 real Celery worker started by tests/integration (it sets CAPILLARY_CELERY_EAGER=0)."""
 
+import atexit
+import os
+import shutil
+
 from config.settings.local import *  # noqa: F403
 
 DEBUG = False
@@ -11,3 +15,20 @@ CELERY_TASK_EAGER_PROPAGATES = True
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+
+# Each test run has its own broker namespace, so that parallel runs on one machine (and a running
+# `make demo`) never take each other's tasks. A worker started by tests/integration inherits the
+# run's name through the environment and so joins the same namespace.
+_own_run = f"run-{os.getpid()}"
+_run = os.environ.setdefault("CAPILLARY_TEST_RUN", _own_run)
+if os.environ.get("REDIS_URL"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"global_keyprefix": f"capillary-test-{_run}:"}
+    CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"global_keyprefix": f"capillary-test-{_run}:"}
+else:
+    _celery_folder = VAR_DIR / "celery-test" / _run  # noqa: F405
+    _transport = embedded.celery_filesystem_transport(_celery_folder)  # noqa: F405
+    CELERY_BROKER_URL = _transport["broker_url"]
+    CELERY_BROKER_TRANSPORT_OPTIONS = _transport["broker_transport_options"]
+    CELERY_RESULT_BACKEND = _transport["result_backend"]
+    if _run == _own_run:  # the process that made the folder removes it
+        atexit.register(shutil.rmtree, _celery_folder, ignore_errors=True)

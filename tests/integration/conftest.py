@@ -1,0 +1,81 @@
+"""Fixtures for tests that need the real thing: a Celery worker in its own process.
+
+`celery_worker_process` starts `celery -A config worker` (queues default and reports) against the
+pytest-django test database and this run's broker (REDIS_URL when set, else the filesystem broker;
+config/settings/test.py gives each test run its own namespace), waits until it answers a ping and
+stops it after the session. While it runs, `.delay()` in the test process goes to the worker instead
+of running eagerly. Tests that use it commit their data so that the worker sees it:
+
+    @pytest.mark.celery_worker
+    @pytest.mark.django_db(transaction=True)
+    def test_something(celery_worker_process):
+        result = some_task.delay(...)
+        assert result.get(timeout=30) == ...
+"""
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from config.celery import app as celery_app
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+START_TIMEOUT = 60
+
+
+def test_database_url() -> str:
+    """DATABASE_URL with the database name replaced by pytest-django's test database."""
+    parts = urllib.parse.urlsplit(os.environ["DATABASE_URL"])
+    return urllib.parse.urlunsplit(parts._replace(path="/" + settings.DATABASES["default"]["NAME"]))
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    with contextlib.suppress(ProcessLookupError):  # the pool processes share the group
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, tmp_path_factory):
+    """A real Celery worker serving the test database; yields its node name (e.g. "test-123@host")."""
+    node = f"test-{os.getpid()}@%h"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": test_database_url(),
+        "CAPILLARY_CELERY_EAGER": "0",
+    }
+    log_path = tmp_path_factory.mktemp("celery") / "worker.log"
+    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "default,reports"]
+    command += ["-c", "1", "-n", node, "-l", "INFO", "--without-gossip", "--without-mingle"]
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            command, cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    try:
+        name = node.replace("%h", socket.gethostname())
+        deadline = time.monotonic() + START_TIMEOUT
+        while not celery_app.control.ping(destination=[name], timeout=1.0):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the Celery worker did not answer a ping:\n{log_path.read_text()[-3000:]}")
+        yield name
+    finally:
+        celery_app.conf.task_always_eager = eager
+        _stop(process)
