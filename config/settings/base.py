@@ -148,6 +148,9 @@ CELERY_BEAT_SCHEDULE = {
             minute=0, hour=2, day_of_month=1, month_of_year="1,4,7,10"
         ),
     },
+    # Work orders: escalate orders past their SLA; re-enqueue routing of orders the broker lost.
+    "workorders-sla-sweep": {"task": "workorders.tasks.sla_sweep_task", "schedule": 300.0},
+    "workorders-reroute-unrouted": {"task": "workorders.tasks.reroute_unrouted_task", "schedule": 120.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 

@@ -1,0 +1,40 @@
+from datetime import datetime
+
+import pytest
+
+from workorders import services
+from workorders.models import Channel
+from workorders.worktime import BEIJING
+
+# A Monday that is an ordinary working day (2026-03-02), 09:00 Beijing time.
+MONDAY_9AM = datetime(2026, 3, 2, 9, 0, tzinfo=BEIJING)
+
+
+@pytest.fixture
+def categories(tree):
+    """The seeded categories of the tree's district, by code."""
+    return {c.code: c for c in services.categories_seed(district=tree.district)}
+
+
+@pytest.fixture
+def file_order(tree, categories):
+    """File an order (routed at once: Celery is eager and on_commit callbacks run in tests with
+    django_capture_on_commit_callbacks or a transactional test; here we route explicitly)."""
+
+    def _file(*, compound=None, category="corridor-clutter", actor=None, now=MONDAY_9AM, route=True, **fields):
+        fields.setdefault("title", "3号楼楼道堆满杂物")
+        fields.setdefault("description", "3号楼2单元楼道里堆满纸箱和旧家具，影响通行和消防安全")
+        order = services.work_order_file(
+            actor=actor,
+            compound=compound or tree.compounds[0],
+            category=categories[category],
+            channel=fields.pop("channel", Channel.RESIDENT_QR),
+            now=now,
+            **fields,
+        )
+        if route:
+            order = services.work_order_route(order_id=order.pk, now=now)
+        order.refresh_from_db()
+        return order
+
+    return _file

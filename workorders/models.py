@@ -1,1 +1,0 @@
-"""Models of the workorders app; filled by its own issue."""

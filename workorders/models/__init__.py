@@ -1,0 +1,35 @@
+"""Work orders 工单 / 诉求: the catalogue (categories and SLA classes), routing rules, the orders with their
+timeline, photos, escalations and ratings, deliberation meetings and the staff inbox."""
+
+from workorders.models.catalogue import Category, HandlerLevel, UrgencyClass
+from workorders.models.meetings import DeliberationMeeting
+from workorders.models.notifications import Notification
+from workorders.models.orders import (
+    Channel,
+    Escalation,
+    Photo,
+    Satisfaction,
+    State,
+    TimelineEntry,
+    TimelineKind,
+    WorkOrder,
+)
+from workorders.models.routing import RoutingMode, RoutingRule
+
+__all__ = [
+    "Category",
+    "Channel",
+    "DeliberationMeeting",
+    "Escalation",
+    "HandlerLevel",
+    "Notification",
+    "Photo",
+    "RoutingMode",
+    "RoutingRule",
+    "Satisfaction",
+    "State",
+    "TimelineEntry",
+    "TimelineKind",
+    "UrgencyClass",
+    "WorkOrder",
+]

@@ -1,0 +1,107 @@
+"""The catalogue of a district: urgency classes with their SLA, and the category tree."""
+
+from django.db import models
+from django.db.models import Q
+
+from accounts.policy import WHOLE_DISTRICT
+from accounts.roles import Role
+from compounds.models import DistrictOwned
+
+ALL_ROLES_SEE_DISTRICT = {role: WHOLE_DISTRICT for role in Role}
+
+
+class HandlerLevel(models.TextChoices):
+    """Who holds an order. The ladder is firm → community → street → department (小事不出小区、大事不出社区、
+    难事不出街镇); USER is a named person (e.g. the stationed cadre) and sits at the community rung."""
+
+    PROPERTY_FIRM = "property_firm", "物业企业"
+    COMMUNITY = "community", "社区"
+    STREET = "street", "街道"
+    DEPARTMENT = "department", "职能部门"
+    USER = "user", "指定人员"
+
+
+class UrgencyClass(DistrictOwned):
+    """紧急程度: the SLA of a category, editable per district.
+
+    `respond_hours` and `resolve_hours` count working time on China's official calendar (workorders.worktime),
+    unless `calendar_time` is set: emergencies (紧急) run on the wall clock, nights and holidays included.
+    """
+
+    code = models.SlugField("编码", max_length=30)
+    name = models.CharField("名称", max_length=30)
+    respond_hours = models.PositiveIntegerField("响应时限（小时）")
+    resolve_hours = models.PositiveIntegerField("办结时限（小时）")
+    calendar_time = models.BooleanField("按自然时间计时", default=False, help_text="否则按法定工作日计时（含调休）")
+    description = models.CharField("适用情形", max_length=200, blank=True)
+
+    scope_view = ALL_ROLES_SEE_DISTRICT
+    scope_change = {}
+
+    class Meta:
+        verbose_name = "紧急程度"
+        verbose_name_plural = "紧急程度"
+        ordering = ["district", "resolve_hours"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "code"],
+                name="urgency_code_unique_in_district",
+                violation_error_message="本区已有该编码的紧急程度。",
+            ),
+            models.CheckConstraint(
+                name="urgency_respond_within_resolve",
+                condition=Q(respond_hours__gt=0, respond_hours__lte=models.F("resolve_hours")),
+                violation_error_message="响应时限应大于 0 且不超过办结时限。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Category(DistrictOwned):
+    """诉求类别: a tree per district, each with its first handler level and urgency class."""
+
+    parent = models.ForeignKey(
+        "self", verbose_name="上级类别", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    code = models.SlugField("编码", max_length=50)
+    name = models.CharField("名称", max_length=50)
+    urgency = models.ForeignKey(UrgencyClass, verbose_name="紧急程度", on_delete=models.PROTECT, related_name="+")
+    default_handler_level = models.CharField(
+        "默认首办层级", max_length=20, choices=HandlerLevel.choices, default=HandlerLevel.COMMUNITY
+    )
+    department = models.ForeignKey(
+        "compounds.Department",
+        verbose_name="主管部门",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="首办层级为职能部门时派往此部门；街道上报时也呼叫此部门",
+    )
+    is_active = models.BooleanField("启用", default=True)
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+
+    scope_view = ALL_ROLES_SEE_DISTRICT
+    scope_change = {}
+
+    class Meta:
+        verbose_name = "诉求类别"
+        verbose_name_plural = "诉求类别"
+        ordering = ["district", "sort_order", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "code"],
+                name="category_code_unique_in_district",
+                violation_error_message="本区已有该编码的诉求类别。",
+            ),
+            models.CheckConstraint(
+                name="category_level_is_a_unit",
+                condition=~Q(default_handler_level=HandlerLevel.USER),
+                violation_error_message="默认首办层级应为物业企业、社区、街道或职能部门。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

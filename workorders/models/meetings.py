@@ -1,0 +1,45 @@
+"""议事会: residents deciding together on what an order raised."""
+
+from django.db import models
+
+from accounts.roles import Role
+from compounds.models import DistrictOwned
+
+R = Role
+
+
+class DeliberationMeeting(DistrictOwned):
+    """议事会 record, linked to the orders it settles (WorkOrder.meeting)."""
+
+    community = models.ForeignKey(
+        "compounds.Community", verbose_name="社区", on_delete=models.PROTECT, related_name="+"
+    )
+    compound = models.ForeignKey(
+        "compounds.Compound", verbose_name="小区", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    topic = models.CharField("议题", max_length=200)
+    held_on = models.DateField("召开日期")
+    attendees = models.TextField("参会人员", help_text="每行一人：姓名（身份）")
+    attendee_count = models.PositiveIntegerField("参会人数", default=0)
+    decision = models.TextField("议定事项", blank=True)
+    follow_up = models.TextField("后续落实", blank=True)
+    follow_up_done = models.BooleanField("已落实", default=False)
+    recorded_by = models.ForeignKey(
+        "accounts.User", verbose_name="记录人", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    scope_view = {
+        R.STREET_STAFF: "community__street",
+        R.COMMUNITY_CADRE: "community",
+        R.GRID_WORKER: "community__grids",
+    }
+    scope_change = {R.STREET_STAFF: "community__street", R.COMMUNITY_CADRE: "community"}
+
+    class Meta:
+        verbose_name = "议事会"
+        verbose_name_plural = "议事会"
+        ordering = ["-held_on"]
+
+    def __str__(self) -> str:
+        return f"{self.held_on} {self.topic}"

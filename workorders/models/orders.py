@@ -1,0 +1,457 @@
+"""The work order 工单, its append-only timeline, photos and SLA escalations."""
+
+import pghistory
+import pgtrigger
+from django.db import models
+from django.db.models import Q
+
+from accounts.policy import TenantQuerySet
+from accounts.roles import Role
+from compounds.models import DistrictOwned
+from workorders.models.catalogue import HandlerLevel
+
+R = Role
+
+
+class Channel(models.TextChoices):
+    GRID = "grid", "格格发现"
+    RESIDENT_QR = "resident_qr", "码上反馈"
+    ASSIGNED_FROM_ABOVE = "assigned_from_above", "上级下派"
+    HOTLINE_12345 = "hotline_12345", "平台转办"
+    PHONE = "phone", "电话来访"
+    WALK_IN = "walk_in", "来访"
+
+
+class State(models.TextChoices):
+    """See workorders.statemachine.TRANSITIONS for the moves between them."""
+
+    SUBMITTED = "submitted", "已提交"
+    ASSIGNED = "assigned", "已派单"
+    ACCEPTED = "accepted", "已受理"
+    IN_PROGRESS = "in_progress", "处理中"
+    RESOLVED = "resolved", "已办结"
+    RATED = "rated", "已评价"
+    CLOSED = "closed", "已归档"
+    RETURNED = "returned", "已退回"
+    TRANSFERRED = "transferred", "已转办"
+    ESCALATED = "escalated", "已上报"
+    MERGED = "merged", "已合并"
+    REJECTED = "rejected", "不予受理"
+    REOPENED = "reopened", "已重办"
+
+
+class Satisfaction(models.TextChoices):
+    """六级满意度: the first two count as satisfied."""
+
+    VERY_SATISFIED = "very_satisfied", "很满意"
+    SATISFIED = "satisfied", "满意"
+    NEUTRAL = "neutral", "一般"
+    TOO_SLOW = "too_slow", "时间长"
+    BAD_ATTITUDE = "bad_attitude", "态度差"
+    POOR_SERVICE = "poor_service", "业务差"
+
+
+SATISFIED_LEVELS = (Satisfaction.VERY_SATISFIED, Satisfaction.SATISFIED)
+
+# Exactly the handler column that matches handler_level is set (or none, with no level, before routing).
+HANDLER_COLUMNS = {
+    HandlerLevel.PROPERTY_FIRM: "handler_firm",
+    HandlerLevel.COMMUNITY: "handler_community",
+    HandlerLevel.STREET: "handler_street",
+    HandlerLevel.DEPARTMENT: "handler_department",
+    HandlerLevel.USER: "handler_user",
+}
+
+
+def _handler_check() -> Q:
+    def only(column: str | None) -> Q:
+        return Q(**{f"{c}__isnull": c != column for c in HANDLER_COLUMNS.values()})
+
+    condition = Q(handler_level="") & only(None)
+    for level, column in HANDLER_COLUMNS.items():
+        condition |= Q(handler_level=level) & only(column)
+    return condition
+
+
+class WorkOrderQuerySet(TenantQuerySet):
+    def open(self) -> "WorkOrderQuerySet":
+        return self.exclude(state__in=[State.CLOSED, State.MERGED, State.REJECTED, State.RESOLVED, State.RATED])
+
+    def unrouted(self) -> "WorkOrderQuerySet":
+        return self.filter(state=State.SUBMITTED, routed_at__isnull=True)
+
+
+@pghistory.track()
+class WorkOrder(DistrictOwned):
+    """工单 (诉求). The compound's community and street are copied onto the order so that dashboards
+    filter and group on one table; `property_firm` is the compound's firm when the order was filed (the
+    firm accountable for it in its KPIs). Change the state only through workorders.services."""
+
+    compound = models.ForeignKey(
+        "compounds.Compound", verbose_name="小区", on_delete=models.PROTECT, related_name="work_orders"
+    )
+    community = models.ForeignKey(
+        "compounds.Community", verbose_name="社区", on_delete=models.PROTECT, related_name="+"
+    )
+    street = models.ForeignKey("compounds.Street", verbose_name="街道", on_delete=models.PROTECT, related_name="+")
+    property_firm = models.ForeignKey(
+        "compounds.PropertyFirm",
+        verbose_name="责任物业",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    category = models.ForeignKey(
+        "workorders.Category", verbose_name="诉求类别", on_delete=models.PROTECT, related_name="work_orders"
+    )
+    channel = models.CharField("来源渠道", max_length=30, choices=Channel.choices)
+    title = models.CharField("标题", max_length=100)
+    description = models.TextField("诉求内容")
+    reporter_name = models.CharField("反映人", max_length=50, blank=True)
+    reporter_phone = models.CharField("联系电话", max_length=20, blank=True)
+    reported_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="登记人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reported_work_orders",
+        help_text="格格发现、电话、来访等由工作人员登记；居民扫码为空",
+    )
+    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+    external_number = models.CharField("外部工单号", max_length=64, blank=True, help_text="如 12345 热线工单号")
+    tracking_code = models.CharField("查询码", max_length=16, unique=True, editable=False)
+
+    state = models.CharField("状态", max_length=20, choices=State.choices, default=State.SUBMITTED)
+    handler_level = models.CharField("承办层级", max_length=20, choices=HandlerLevel.choices, blank=True)
+    handler_firm = models.ForeignKey(
+        "compounds.PropertyFirm",
+        verbose_name="承办物业",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handled_work_orders",
+    )
+    handler_community = models.ForeignKey(
+        "compounds.Community",
+        verbose_name="承办社区",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handled_work_orders",
+    )
+    handler_street = models.ForeignKey(
+        "compounds.Street",
+        verbose_name="承办街道",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handled_work_orders",
+    )
+    handler_department = models.ForeignKey(
+        "compounds.Department",
+        verbose_name="承办部门",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handled_work_orders",
+    )
+    handler_user = models.ForeignKey(
+        "accounts.User",
+        verbose_name="承办人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handled_work_orders",
+    )
+    departments = models.ManyToManyField(
+        "compounds.Department",
+        verbose_name="参与部门",
+        blank=True,
+        related_name="joint_work_orders",
+        help_text="承办或协同整治过此工单的全部部门",
+    )
+    first_receiver = models.ForeignKey(
+        "accounts.User",
+        verbose_name="首接负责人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="first_received_work_orders",
+    )
+    is_pooled = models.BooleanField("待认领", default=False)
+
+    respond_by = models.DateTimeField("响应时限", null=True, blank=True)
+    resolve_by = models.DateTimeField("办结时限", null=True, blank=True)
+    committed_respond_by = models.DateTimeField("承诺响应时限", null=True, blank=True, help_text="首次分派时的时限")
+    committed_resolve_by = models.DateTimeField("承诺办结时限", null=True, blank=True, help_text="首次分派时的时限")
+
+    possible_duplicate_of = models.ForeignKey(
+        "self", verbose_name="疑似重复", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    duplicate_of = models.ForeignKey(
+        "self", verbose_name="合并至", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_orders"
+    )
+    meeting = models.ForeignKey(
+        "workorders.DeliberationMeeting",
+        verbose_name="议事会",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="work_orders",
+    )
+
+    satisfaction = models.CharField("满意度", max_length=20, choices=Satisfaction.choices, blank=True)
+    rating_comment = models.CharField("评价意见", max_length=500, blank=True)
+    resolution = models.TextField("办理结果", blank=True)
+    reject_reason = models.CharField("不予受理原因", max_length=500, blank=True)
+
+    created_at = models.DateTimeField("提交时间", db_index=False)
+    routed_at = models.DateTimeField("分派时间", null=True, blank=True)
+    responded_at = models.DateTimeField("响应时间", null=True, blank=True, help_text="首次受理或认领")
+    resolved_at = models.DateTimeField("办结时间", null=True, blank=True)
+    rated_at = models.DateTimeField("评价时间", null=True, blank=True)
+    closed_at = models.DateTimeField("归档时间", null=True, blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    returned_count = models.PositiveIntegerField("退回次数", default=0)
+    transferred_count = models.PositiveIntegerField("转办次数", default=0)
+    escalated_count = models.PositiveIntegerField("上报次数", default=0)
+    reopened_count = models.PositiveIntegerField("重办次数", default=0)
+
+    objects = WorkOrderQuerySet.as_manager()
+    scope_view = {
+        R.STREET_STAFF: "street",
+        R.COMMUNITY_CADRE: "community",
+        R.GRID_WORKER: "compound__buildings__grids",
+        R.FIRM_STAFF: "handler_firm",
+        R.DEPARTMENT_STAFF: "departments",
+    }
+    scope_change = scope_view
+
+    class Meta:
+        verbose_name = "工单"
+        verbose_name_plural = "工单"
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["district", "state", "created_at"], name="wo_district_state_created"),
+            models.Index(fields=["district", "street", "created_at"], name="wo_district_street_created"),
+            models.Index(fields=["district", "community", "created_at"], name="wo_district_comm_created"),
+            models.Index(fields=["district", "compound", "created_at"], name="wo_district_compound_created"),
+            models.Index(fields=["district", "property_firm", "created_at"], name="wo_district_firm_created"),
+            models.Index(fields=["district", "created_at"], name="wo_district_created"),
+            models.Index(fields=["handler_firm", "state"], name="wo_handler_firm_state"),
+            models.Index(fields=["handler_community", "state"], name="wo_handler_comm_state"),
+            models.Index(fields=["handler_street", "state"], name="wo_handler_street_state"),
+            models.Index(fields=["handler_department", "state"], name="wo_handler_dept_state"),
+            models.Index(fields=["handler_user", "state"], name="wo_handler_user_state"),
+            models.Index(
+                fields=["compound", "category", "created_at"],
+                name="wo_duplicate_candidates",
+                condition=~Q(state__in=["merged", "rejected"]),
+            ),
+            models.Index(fields=["created_at"], name="wo_unrouted", condition=Q(routed_at__isnull=True)),
+            models.Index(
+                fields=["respond_by"],
+                name="wo_open_respond_by",
+                condition=Q(state__in=["assigned", "transferred", "escalated", "reopened"]),
+            ),
+            models.Index(
+                fields=["resolve_by"],
+                name="wo_open_resolve_by",
+                condition=Q(state__in=["assigned", "accepted", "in_progress", "transferred", "escalated", "reopened"]),
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "channel", "external_number"],
+                condition=~Q(external_number=""),
+                name="wo_external_number_unique",
+                violation_error_message="该渠道已有相同外部工单号的工单。",
+            ),
+            models.CheckConstraint(
+                name="wo_one_handler",
+                condition=_handler_check(),
+                violation_error_message="承办单位与承办层级不符：须且只能填写与层级对应的一个承办单位。",
+            ),
+            models.CheckConstraint(
+                name="wo_merged_has_main",
+                condition=Q(state="merged", duplicate_of__isnull=False) | (~Q(state="merged") & Q(duplicate_of=None)),
+                violation_error_message="合并的工单须指明主工单。",
+            ),
+            models.CheckConstraint(
+                name="wo_not_own_duplicate",
+                condition=~Q(duplicate_of=models.F("pk")),
+                violation_error_message="工单不能合并到自身。",
+            ),
+            models.CheckConstraint(
+                name="wo_rated_has_satisfaction",
+                condition=Q(rated_at__isnull=True) | ~Q(satisfaction=""),
+                violation_error_message="已评价的工单须有满意度。",
+            ),
+            models.CheckConstraint(
+                name="wo_location_pair",
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(
+                    latitude__isnull=False,
+                    longitude__isnull=False,
+                    latitude__range=(-90, 90),
+                    longitude__range=(-180, 180),
+                ),
+                violation_error_message="经纬度须同时填写且在有效范围内。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tracking_code} {self.title}"
+
+    @property
+    def handler(self):
+        """The current handler (a PropertyFirm, Community, Street, Department or User), or None."""
+        column = HANDLER_COLUMNS.get(self.handler_level)
+        return getattr(self, column) if column else None
+
+    @property
+    def masked_phone(self) -> str:
+        """138****1234: the phone as lists show it."""
+        phone = self.reporter_phone
+        if len(phone) < 7:
+            return "*" * len(phone)
+        return f"{phone[:3]}{'*' * (len(phone) - 7)}{phone[-4:]}"
+
+    @property
+    def is_satisfied(self) -> bool | None:
+        return None if not self.satisfaction else self.satisfaction in SATISFIED_LEVELS
+
+
+class TimelineKind(models.TextChoices):
+    FILED = "filed", "提交"
+    TRANSITION = "transition", "状态变更"
+    ROUTED = "routed", "自动分派"
+    SLA_ESCALATION = "sla_escalation", "超时上报"
+    DUPLICATE_FLAGGED = "duplicate_flagged", "疑似重复"
+    NOTE = "note", "备注"
+    MEETING = "meeting", "议事会"
+
+
+@pgtrigger.register(
+    pgtrigger.Protect(name="timeline_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+)
+class TimelineEntry(DistrictOwned):
+    """工单流转记录: append-only (a database trigger refuses updates and deletes)."""
+
+    order = models.ForeignKey(WorkOrder, verbose_name="工单", on_delete=models.PROTECT, related_name="timeline")
+    at = models.DateTimeField("时间")
+    actor = models.ForeignKey(
+        "accounts.User", verbose_name="操作人", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField("类型", max_length=30, choices=TimelineKind.choices)
+    from_state = models.CharField("原状态", max_length=20, choices=State.choices, blank=True)
+    to_state = models.CharField("新状态", max_length=20, choices=State.choices, blank=True)
+    note = models.TextField("说明", blank=True)
+    handler_label = models.CharField("承办单位", max_length=120, blank=True)
+
+    scope_view = {
+        R.STREET_STAFF: "order__street",
+        R.COMMUNITY_CADRE: "order__community",
+        R.GRID_WORKER: "order__compound__buildings__grids",
+        R.FIRM_STAFF: "order__handler_firm",
+        R.DEPARTMENT_STAFF: "order__departments",
+    }
+    scope_change = {}
+
+    class Meta:
+        verbose_name = "流转记录"
+        verbose_name_plural = "流转记录"
+        ordering = ["order", "at", "pk"]
+        indexes = [models.Index(fields=["order", "at"], name="timeline_order_at")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def actor_label(self) -> str:
+        return self.actor.display_name if self.actor_id else "系统"
+
+
+def photo_path(instance: "Photo", filename: str) -> str:
+    return f"workorders/{instance.district_id}/{instance.order_id}/{filename}"
+
+
+class Photo(DistrictOwned):
+    """现场照片, stored through Django's storage API. Checking, re-encoding and stripping location metadata
+    happen in the upload service before the file reaches this model."""
+
+    order = models.ForeignKey(WorkOrder, verbose_name="工单", on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField("照片", upload_to=photo_path, width_field="width", height_field="height")
+    width = models.PositiveIntegerField("宽", null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField("高", null=True, blank=True, editable=False)
+    uploaded_by = models.ForeignKey(
+        "accounts.User", verbose_name="上传人", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    is_resolution = models.BooleanField("办结照片", default=False)
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    scope_view = TimelineEntry.scope_view
+    scope_change = TimelineEntry.scope_view
+
+    class Meta:
+        verbose_name = "照片"
+        verbose_name_plural = "照片"
+        ordering = ["order", "created_at"]
+
+    def __str__(self) -> str:
+        return self.image.name
+
+
+class Escalation(DistrictOwned):
+    """One escalation of an order by the SLA sweep or by hand. (order, to_level, breached deadline) is unique,
+    so that running the sweep twice, or two sweeps at once, escalates an order once per breach."""
+
+    class Reason(models.TextChoices):
+        RESPOND_OVERDUE = "respond_overdue", "超时未响应"
+        RESOLVE_OVERDUE = "resolve_overdue", "超时未办结"
+        MANUAL = "manual", "人工上报"
+
+    order = models.ForeignKey(WorkOrder, verbose_name="工单", on_delete=models.PROTECT, related_name="escalations")
+    from_level = models.CharField("原层级", max_length=20, choices=HandlerLevel.choices, blank=True)
+    to_level = models.CharField("上报层级", max_length=20, help_text="district 表示已到顶层、通报区级")
+    reason = models.CharField("原因", max_length=20, choices=Reason.choices)
+    deadline = models.DateTimeField("被超过的时限", null=True, blank=True)
+    at = models.DateTimeField("时间")
+    actor = models.ForeignKey(
+        "accounts.User", verbose_name="操作人", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    scope_view = TimelineEntry.scope_view
+    scope_change = {}
+
+    class Meta:
+        verbose_name = "上报记录"
+        verbose_name_plural = "上报记录"
+        ordering = ["order", "at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "to_level", "deadline"],
+                name="escalation_once_per_breach",
+                violation_error_message="该工单已因同一时限上报到该层级。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} → {self.to_level}"
+
+
+__all__ = [
+    "HANDLER_COLUMNS",
+    "SATISFIED_LEVELS",
+    "Channel",
+    "Escalation",
+    "Photo",
+    "Satisfaction",
+    "State",
+    "TimelineEntry",
+    "TimelineKind",
+    "WorkOrder",
+]

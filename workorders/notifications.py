@@ -1,0 +1,101 @@
+"""Notifier interface: tell people about orders. The in-app inbox (Notification rows) always receives the
+message; further channels plug in as backends — email works now (Django's mail), SMS and WeChat later.
+
+    NOTIFIER_BACKENDS = ["workorders.notifications.EmailBackend"]   # settings, optional; this is the default
+
+A backend is a class with `send(*, recipient, subject, message, order)`; a failing backend is logged and
+does not stop the others (the inbox row is already written).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Protocol
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils.module_loading import import_string
+
+from accounts.models import User
+from accounts.roles import Role
+from workorders.models import HandlerLevel, Notification
+
+if TYPE_CHECKING:
+    from workorders.models import WorkOrder
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_BACKENDS = ["workorders.notifications.EmailBackend"]
+
+
+class NotifierBackend(Protocol):
+    def send(self, *, recipient: User, subject: str, message: str, order: WorkOrder | None) -> None: ...
+
+
+class EmailBackend:
+    """Email through Django's mail (the default mailer; settings.MAILERS on Django 6.1)."""
+
+    def send(self, *, recipient: User, subject: str, message: str, order: WorkOrder | None) -> None:
+        if not recipient.email:
+            return
+        send_mail(subject, message, None, [recipient.email], fail_silently=False)
+
+
+def backends() -> list[NotifierBackend]:
+    return [import_string(path)() for path in getattr(settings, "NOTIFIER_BACKENDS", DEFAULT_BACKENDS)]
+
+
+def recipients_for_handler(order: WorkOrder) -> list[User]:
+    """The active users who act for the order's current handler."""
+    users = User.objects.filter(is_active=True, district_id=order.district_id)
+    level = order.handler_level
+    if level == HandlerLevel.PROPERTY_FIRM:
+        users = users.filter(role=Role.FIRM_STAFF, property_firm_id=order.handler_firm_id)
+    elif level == HandlerLevel.COMMUNITY:
+        users = users.filter(role=Role.COMMUNITY_CADRE, community_id=order.handler_community_id)
+    elif level == HandlerLevel.STREET:
+        users = users.filter(role=Role.STREET_STAFF, street_id=order.handler_street_id)
+    elif level == HandlerLevel.DEPARTMENT:
+        users = users.filter(role=Role.DEPARTMENT_STAFF, department_id__in=order.departments.values("pk"))
+    elif level == HandlerLevel.USER:
+        users = users.filter(pk=order.handler_user_id)
+    else:
+        return []
+    return list(users.order_by("pk"))
+
+
+def district_officials(order: WorkOrder) -> list[User]:
+    return list(
+        User.objects.filter(is_active=True, role=Role.DISTRICT_OFFICIAL, district_id=order.district_id).order_by("pk")
+    )
+
+
+def notify(
+    *, recipients: Iterable[User], order: WorkOrder | None, kind: str, message: str, dedupe_key: str = ""
+) -> list[Notification]:
+    """Write one inbox row per recipient (once per `dedupe_key` and recipient), then send through the
+    backends. Returns the rows written now (not the ones that existed)."""
+    written = []
+    subject = f"【末梢】{message[:40]}"
+    for recipient in recipients:
+        try:
+            with transaction.atomic():
+                row = Notification.objects.create(
+                    district_id=order.district_id if order else recipient.district_id,
+                    recipient=recipient,
+                    order=order,
+                    kind=kind,
+                    message=message[:500],
+                    dedupe_key=dedupe_key,
+                )
+        except IntegrityError:
+            continue  # already told (same dedupe key): a task ran twice
+        written.append(row)
+        for backend in backends():
+            try:
+                backend.send(recipient=recipient, subject=subject, message=message, order=order)
+            except Exception:
+                logger.exception("notifier backend %s failed for user %s", type(backend).__name__, recipient.pk)
+    return written

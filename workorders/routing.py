@@ -1,0 +1,102 @@
+"""Routing 分派: which unit first handles a new order, and which unit is the next rung of the ladder.
+
+First match wins over the district's active RoutingRules by ascending priority. A rule's category matches
+the order's category or any of its ancestors; tier, management mode and three-no match the compound
+(an empty condition matches anything). Without a matching rule the category's default level applies.
+A level that the compound cannot fill falls back to the community: a property-firm level on a compound
+without a firm (三无, self-managed, community-hosted), or a department level without a department.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+
+from compounds.models import Compound
+from workorders.models import Category, HandlerLevel, RoutingMode, RoutingRule, WorkOrder
+
+L = HandlerLevel
+
+# The ladder (小事不出小区、大事不出社区、难事不出街镇). A named user (e.g. the stationed cadre) sits at the
+# community rung; above the department there is no automatic rung (the district is notified).
+NEXT_LEVEL = {
+    L.PROPERTY_FIRM: L.COMMUNITY,
+    L.USER: L.COMMUNITY,
+    L.COMMUNITY: L.STREET,
+    L.STREET: L.DEPARTMENT,
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    level: HandlerLevel
+    unit: models.Model
+    mode: RoutingMode = RoutingMode.DISPATCH
+    rule: RoutingRule | None = None
+
+    @property
+    def description(self) -> str:
+        how = "进入认领池" if self.mode == RoutingMode.POOL else "派单"
+        by = f"（规则：{self.rule}）" if self.rule else "（默认）"
+        return f"{how}至{self.level.label}“{self.unit}”{by}"
+
+
+def category_lineage(category: Category) -> list[int]:
+    """The category and its ancestors' ids (the tree is shallow: a few queries at most)."""
+    ids = []
+    node: Category | None = category
+    while node is not None and node.pk not in ids:
+        ids.append(node.pk)
+        node = node.parent
+    return ids
+
+
+def unit_for(level: HandlerLevel | str, compound: Compound, department=None) -> models.Model | None:
+    level = HandlerLevel(level)
+    if level == L.PROPERTY_FIRM:
+        return compound.property_firm if compound.has_property_service else None
+    if level == L.COMMUNITY:
+        return compound.community
+    if level == L.STREET:
+        return compound.community.street
+    if level == L.DEPARTMENT:
+        return department
+    return None
+
+
+def matching_rule(order: WorkOrder) -> RoutingRule | None:
+    compound = order.compound
+    rules = RoutingRule.objects.filter(district_id=order.district_id, is_active=True).filter(
+        models.Q(category__isnull=True) | models.Q(category_id__in=category_lineage(order.category)),
+        models.Q(tier="") | models.Q(tier=compound.community.tier),
+        models.Q(management_mode="") | models.Q(management_mode=compound.management_mode),
+        models.Q(three_no__isnull=True) | models.Q(three_no=compound.is_three_no),
+    )
+    return rules.select_related("target_department").order_by("priority").first()
+
+
+def route_for(order: WorkOrder) -> Route:
+    """Where a new order goes (see the module docstring)."""
+    compound = order.compound
+    rule = matching_rule(order)
+    if rule is not None:
+        unit = unit_for(rule.target_level, compound, rule.target_department)
+        if unit is not None:
+            return Route(HandlerLevel(rule.target_level), unit, RoutingMode(rule.mode), rule)
+    category = order.category
+    unit = unit_for(category.default_handler_level, compound, category.department)
+    if unit is not None:
+        mode = RoutingMode(rule.mode) if rule is not None else RoutingMode.DISPATCH
+        return Route(HandlerLevel(category.default_handler_level), unit, mode, None)
+    return Route(L.COMMUNITY, compound.community, RoutingMode.DISPATCH, None)
+
+
+def next_rung(order: WorkOrder) -> tuple[HandlerLevel, models.Model | None] | None:
+    """The next level up from the order's current handler and its unit, or None at the top. At the street
+    the next rung is the category's department, which may be None (then the street names the departments)."""
+    current = HandlerLevel(order.handler_level) if order.handler_level else L.PROPERTY_FIRM
+    level = NEXT_LEVEL.get(current)
+    if level is None:
+        return None
+    return level, unit_for(level, order.compound, order.category.department)

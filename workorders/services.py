@@ -1,0 +1,904 @@
+"""Writes with rules on work orders. Every function is keyword-only, atomic, checks the actor through
+accounts.policy (another district's order is a 404), changes the state only through
+workorders.statemachine.work_order_transition (which writes the timeline), and enqueues tasks on commit.
+
+`actor=None` means the system (a Celery task) or, for `work_order_file` and `work_order_rate`, a resident
+without an account (the rating then needs the order's tracking code). `now` can be passed to control time
+(tests, sweeps); it defaults to the current time.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.contrib.postgres.search import TrigramSimilarity
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models.functions import Concat
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.policy import CHANGE, access
+from accounts.roles import Role
+from compounds.models import Community, Compound, Department, District, PropertyFirm, Street
+from workorders import worktime
+from workorders.models import (
+    Category,
+    Channel,
+    DeliberationMeeting,
+    Escalation,
+    HandlerLevel,
+    RoutingMode,
+    Satisfaction,
+    State,
+    TimelineKind,
+    UrgencyClass,
+    WorkOrder,
+)
+from workorders.models.orders import HANDLER_COLUMNS, SATISFIED_LEVELS
+from workorders.routing import next_rung, route_for
+from workorders.statemachine import (
+    AWAITING_ACCEPTANCE,
+    IN_HAND,
+    TERMINAL,
+    timeline_append,
+    work_order_transition,
+)
+
+S = State
+L = HandlerLevel
+
+DUPLICATE_WINDOW = timedelta(hours=72)
+DUPLICATE_SIMILARITY = 0.3
+REOPEN_WINDOW = timedelta(days=7)
+PHONE_RE = re.compile(r"^\+?\d[\d-]{5,18}\d$")
+# Unambiguous upper-case letters and digits: 12 characters ≈ 60 bits, unguessable, easy to read aloud.
+TRACKING_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+UNIT_TYPES = {
+    L.PROPERTY_FIRM: PropertyFirm,
+    L.COMMUNITY: Community,
+    L.STREET: Street,
+    L.DEPARTMENT: Department,
+    L.USER: User,
+}
+
+
+# ---------------------------------------------------------------------------------------------------- helpers
+
+
+def new_tracking_code() -> str:
+    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(12))
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or timezone.now()
+
+
+def _lock(actor: User | None, order: WorkOrder | int) -> WorkOrder:
+    """The order, locked for update, if the actor may change it (404 otherwise). None is the system."""
+    pk = order.pk if isinstance(order, WorkOrder) else order
+    queryset = WorkOrder.objects.select_for_update(of=("self",)).select_related(
+        "category__urgency", "compound__community__street", "compound__property_firm"
+    )
+    if actor is None:
+        return queryset.get(pk=pk)
+    # The scope check (one query, may join) and then the lock on the plain row.
+    access(actor, WorkOrder, CHANGE, pk=pk)
+    return queryset.get(pk=pk)
+
+
+def _is_dispatcher(actor: User | None, order: WorkOrder) -> bool:
+    """District officials, the order's street staff and community cadres dispatch, merge, reject and close."""
+    if actor is None or actor.is_platform_admin or actor.role == Role.DISTRICT_OFFICIAL:
+        return True
+    if actor.role == Role.STREET_STAFF:
+        return actor.street_id == order.street_id
+    if actor.role == Role.COMMUNITY_CADRE:
+        return actor.community_id == order.community_id
+    return False
+
+
+def _is_handler(actor: User | None, order: WorkOrder) -> bool:
+    if actor is None:
+        return True
+    level = order.handler_level
+    return (
+        (level == L.PROPERTY_FIRM and actor.role == Role.FIRM_STAFF and actor.property_firm_id == order.handler_firm_id)
+        or (
+            level == L.COMMUNITY
+            and actor.role == Role.COMMUNITY_CADRE
+            and actor.community_id == order.handler_community_id
+        )
+        or (level == L.STREET and actor.role == Role.STREET_STAFF and actor.street_id == order.handler_street_id)
+        or (
+            level == L.DEPARTMENT
+            and actor.role == Role.DEPARTMENT_STAFF
+            and actor.department_id == order.handler_department_id
+        )
+        or (level == L.USER and actor.pk == order.handler_user_id)
+    )
+
+
+def _require_dispatcher(actor: User | None, order: WorkOrder) -> None:
+    if not _is_dispatcher(actor, order):
+        raise PermissionDenied("只有区、街道或社区的工作人员可以执行此操作。")
+
+
+def _require_handler(actor: User | None, order: WorkOrder) -> None:
+    if not (_is_handler(actor, order) or _is_dispatcher(actor, order)):
+        raise PermissionDenied("您不是该工单的当前承办单位，不能执行此操作。")
+
+
+def _require_reason(reason: str, what: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": f"{what}须填写原因。"}, code="reason_required")
+    return reason
+
+
+def _check_unit(order: WorkOrder, level: HandlerLevel | str, unit: models.Model) -> HandlerLevel:
+    level = HandlerLevel(level)
+    if not isinstance(unit, UNIT_TYPES[level]):
+        raise ValidationError({"unit": f"承办单位应为{level.label}。"}, code="unit_mismatch")
+    if getattr(unit, "district_id", None) != order.district_id:
+        raise ValidationError({"unit": "所选承办单位不属于本区。"}, code="unit_other_district")
+    if level == L.USER and unit.role in (Role.PLATFORM_ADMIN,):
+        raise ValidationError({"unit": "不能指派给平台管理员。"}, code="unit_mismatch")
+    return level
+
+
+def _set_handler(order: WorkOrder, level: HandlerLevel | str | None, unit: models.Model | None) -> None:
+    """Point the order at one handler (clears the others). Departments also join `departments`."""
+    for column in HANDLER_COLUMNS.values():
+        setattr(order, column, None)
+    order.handler_level = HandlerLevel(level) if level else ""
+    if level:
+        setattr(order, HANDLER_COLUMNS[HandlerLevel(level)], unit)
+
+
+def _after_save_departments(order: WorkOrder, extra: Sequence[Department] = ()) -> None:
+    ids = [d.pk for d in extra]
+    if order.handler_department_id:
+        ids.append(order.handler_department_id)
+    if ids:
+        order.departments.add(*ids)
+
+
+def _deadlines(urgency: UrgencyClass, start: datetime) -> tuple[datetime, datetime]:
+    return (
+        worktime.add_hours(start, urgency.respond_hours, calendar_time=urgency.calendar_time),
+        worktime.add_hours(start, urgency.resolve_hours, calendar_time=urgency.calendar_time),
+    )
+
+
+def _enqueue_notify(order: WorkOrder, kind: str, key: str) -> None:
+    from workorders.tasks import notify_handler_task
+
+    notify_handler_task.delay_on_commit(order.pk, kind, key)
+
+
+# ---------------------------------------------------------------------------------------------------- catalogue
+
+URGENCY_SEED = [
+    # code, name, respond h, resolve h, calendar time, description
+    ("emergency", "紧急", 1, 2, True, "危及生命财产安全的突发事项（按自然时间计）"),
+    ("utility", "水电气暖", 2, 24, False, "停水、停电、停气、停暖等基本生活保障"),
+    ("general", "一般", 24, 7 * 24, False, "一般性诉求，7 个工作日办结"),
+    ("complex", "复杂", 24, 15 * 24, False, "涉及多部门或需议事协商的复杂事项，15 个工作日办结"),
+]
+
+# code, name, first handler level, urgency code
+CATEGORY_SEED = [
+    ("corridor-clutter", "楼道堆物", L.PROPERTY_FIRM, "general"),
+    ("sanitation", "环境卫生/垃圾清运", L.PROPERTY_FIRM, "general"),
+    ("parking", "停车管理", L.PROPERTY_FIRM, "general"),
+    ("ebike-wire-charging", "飞线充电", L.PROPERTY_FIRM, "emergency"),
+    ("illegal-construction", "违章搭建", L.COMMUNITY, "complex"),
+    ("leak", "管道/屋面渗漏", L.PROPERTY_FIRM, "general"),
+    ("street-lamp", "路灯照明", L.PROPERTY_FIRM, "general"),
+    ("manhole-cover", "井盖", L.PROPERTY_FIRM, "emergency"),
+    ("thrown-from-height", "高空抛物", L.COMMUNITY, "emergency"),
+    ("noise", "噪音扰民", L.COMMUNITY, "general"),
+    ("neighbour-dispute", "邻里纠纷", L.COMMUNITY, "general"),
+    ("property-fee", "物业收费", L.COMMUNITY, "complex"),
+    ("facility-repair", "设施维修", L.PROPERTY_FIRM, "general"),
+    ("safety-hazard", "安全隐患", L.COMMUNITY, "emergency"),
+    ("greenery", "绿化养护", L.PROPERTY_FIRM, "general"),
+    ("rental-registration", "出租房屋/流动人口登记", L.COMMUNITY, "general"),
+    ("utility-outage", "水电气暖", L.PROPERTY_FIRM, "utility"),
+    ("other", "其他", L.COMMUNITY, "general"),
+]
+
+
+@transaction.atomic
+def urgency_classes_seed(*, district: District) -> dict[str, UrgencyClass]:
+    """The four usual SLA classes (idempotent; an edited class keeps its edits). Respond/resolve hours:
+    紧急 1 h / 2 h wall clock; 水电气暖 2 h / 24 h, 一般 24 h / 7 working days, 复杂 24 h / 15 working days."""
+    classes = {}
+    for code, name, respond, resolve, calendar_time, description in URGENCY_SEED:
+        classes[code], _ = UrgencyClass.objects.get_or_create(
+            district=district,
+            code=code,
+            defaults={
+                "name": name,
+                "respond_hours": respond,
+                "resolve_hours": resolve,
+                "calendar_time": calendar_time,
+                "description": description,
+            },
+        )
+    return classes
+
+
+@transaction.atomic
+def categories_seed(*, district: District) -> list[Category]:
+    """The field reports' categories for a district, with their first handler level and urgency class.
+    Idempotent: existing categories (by code) are left as the district edited them."""
+    classes = urgency_classes_seed(district=district)
+    categories = []
+    for position, (code, name, level, urgency) in enumerate(CATEGORY_SEED):
+        category, _ = Category.objects.get_or_create(
+            district=district,
+            code=code,
+            defaults={
+                "name": name,
+                "default_handler_level": level,
+                "urgency": classes[urgency],
+                "sort_order": position * 10,
+            },
+        )
+        categories.append(category)
+    return categories
+
+
+# ---------------------------------------------------------------------------------------------------- intake
+
+
+@transaction.atomic
+def work_order_file(
+    *,
+    actor: User | None,
+    compound: Compound,
+    category: Category,
+    channel: Channel | str,
+    title: str,
+    description: str,
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    latitude: Decimal | float | None = None,
+    longitude: Decimal | float | None = None,
+    external_number: str = "",
+    now: datetime | None = None,
+) -> WorkOrder:
+    """File a new order (any channel). `actor` is the staff member or grid worker who enters it (they must
+    see the compound), or None for a resident's QR report / an authenticated platform import that has
+    already checked the compound. The SLA clock starts now; routing runs in a task after commit.
+
+    Idempotent on `external_number` (per district and channel): filing the same 12345 number again returns
+    the existing order unchanged (compare `order.created_at`, or use `work_order_find_external` first)."""
+    now = _now(now)
+    if actor is not None:
+        compound = access(actor, Compound, pk=compound.pk)
+    compound = Compound.objects.select_related("community__street").get(pk=compound.pk)
+    channel = Channel(channel)
+    errors = {}
+    if category.district_id != compound.district_id or not category.is_active:
+        errors["category"] = "所选诉求类别不存在或已停用。"
+    if not (title or "").strip():
+        errors["title"] = "请填写标题。"
+    if not (description or "").strip():
+        errors["description"] = "请填写诉求内容。"
+    if reporter_phone and not PHONE_RE.match(reporter_phone.strip()):
+        errors["reporter_phone"] = "联系电话格式不正确。"
+    if (latitude is None) != (longitude is None):
+        errors["latitude"] = "经纬度须同时填写。"
+    if external_number and channel != Channel.HOTLINE_12345 and channel != Channel.ASSIGNED_FROM_ABOVE:
+        errors["external_number"] = "只有平台转办或上级下派的工单才有外部工单号。"
+    if errors:
+        raise ValidationError(errors)
+    external_number = (external_number or "").strip()
+    if external_number:
+        existing = work_order_find_external(district=compound.district, channel=channel, number=external_number)
+        if existing is not None:
+            return existing
+    urgency = category.urgency
+    respond_by, resolve_by = _deadlines(urgency, now)
+    order = WorkOrder(
+        district_id=compound.district_id,
+        compound=compound,
+        community=compound.community,
+        street=compound.community.street,
+        property_firm=compound.property_firm if compound.has_property_service else None,
+        category=category,
+        channel=channel,
+        title=title.strip()[:100],
+        description=description.strip(),
+        reporter_name=reporter_name.strip(),
+        reporter_phone=reporter_phone.strip(),
+        reported_by=actor,
+        first_receiver=actor if actor is not None and actor.role != Role.GRID_WORKER else None,
+        latitude=latitude,
+        longitude=longitude,
+        external_number=external_number,
+        tracking_code=new_tracking_code(),
+        created_at=now,
+        respond_by=respond_by,
+        resolve_by=resolve_by,
+        committed_respond_by=respond_by,
+        committed_resolve_by=resolve_by,
+    )
+    order.full_clean(exclude=["tracking_code"], validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            order.save()
+    except IntegrityError:
+        # Two posts of the same external number at once: the other one won.
+        existing = work_order_find_external(district=compound.district, channel=channel, number=external_number)
+        if existing is None:
+            raise
+        return existing
+    timeline_append(
+        actor=actor, order=order, kind=TimelineKind.FILED, to_state=S.SUBMITTED, note=f"{channel.label}", now=now
+    )
+    duplicate = possible_duplicate(order=order, now=now)
+    if duplicate is not None:
+        order.possible_duplicate_of = duplicate
+        order.save(update_fields=["possible_duplicate_of", "updated_at"])
+        timeline_append(
+            actor=None,
+            order=order,
+            kind=TimelineKind.DUPLICATE_FLAGGED,
+            note=f"与工单 {duplicate.tracking_code}“{duplicate.title}”相似，可能重复",
+            now=now,
+        )
+    from workorders.tasks import route_work_order_task
+
+    route_work_order_task.delay_on_commit(order.pk)
+    return order
+
+
+def work_order_find_external(*, district: District, channel: Channel | str, number: str) -> WorkOrder | None:
+    return WorkOrder.objects.filter(district=district, channel=channel, external_number=number).first()
+
+
+def possible_duplicate(*, order: WorkOrder, now: datetime | None = None) -> WorkOrder | None:
+    """The most similar earlier order of the same compound and category filed within DUPLICATE_WINDOW
+    (pg_trgm similarity of title + description ≥ DUPLICATE_SIMILARITY), not merged or rejected itself."""
+    now = _now(now)
+    text = f"{order.title} {order.description}"
+    return (
+        WorkOrder.objects.filter(
+            district_id=order.district_id,
+            compound_id=order.compound_id,
+            category_id=order.category_id,
+            created_at__gte=now - DUPLICATE_WINDOW,
+            created_at__lte=order.created_at,
+        )
+        .exclude(pk=order.pk)
+        .exclude(state__in=[S.MERGED, S.REJECTED])
+        .annotate(
+            similarity=TrigramSimilarity(
+                Concat("title", models.Value(" "), "description", output_field=models.TextField()), text
+            )
+        )
+        .filter(similarity__gte=DUPLICATE_SIMILARITY)
+        .order_by("-similarity", "created_at")
+        .first()
+    )
+
+
+# ---------------------------------------------------------------------------------------------------- routing
+
+
+@transaction.atomic
+def work_order_route(*, order_id: int, now: datetime | None = None) -> WorkOrder:
+    """Route a filed order by the district's rules (workorders.routing): dispatch it to its first handler,
+    or put it in that unit's claim pool. Idempotent: an order already routed (or moved on by hand) is
+    returned unchanged."""
+    now = _now(now)
+    order = _lock(None, order_id)
+    if order.routed_at is not None or order.state != S.SUBMITTED:
+        return order
+    route = route_for(order)
+    _set_handler(order, route.level, route.unit)
+    order.routed_at = now
+    if route.mode == RoutingMode.POOL:
+        order.is_pooled = True
+        order.save()
+        timeline_append(actor=None, order=order, kind=TimelineKind.ROUTED, note=route.description, now=now)
+        _enqueue_notify(order, "pooled", f"pooled:{order.pk}")
+    else:
+        work_order_transition(
+            actor=None, order=order, to_state=S.ASSIGNED, kind=TimelineKind.ROUTED, note=route.description, now=now
+        )
+        _enqueue_notify(order, "assigned", f"assigned:{order.pk}:{now.isoformat()}")
+    _after_save_departments(order)
+    return order
+
+
+@transaction.atomic
+def work_orders_reroute_unrouted(*, older_than: timedelta = timedelta(minutes=2), now: datetime | None = None) -> int:
+    """Enqueue routing again for orders saved but never routed (the broker may lose a message)."""
+    from workorders.tasks import route_work_order_task
+
+    now = _now(now)
+    ids = list(WorkOrder.objects.unrouted().filter(created_at__lte=now - older_than).values_list("pk", flat=True))
+    for pk in ids:
+        route_work_order_task.delay_on_commit(pk)
+    return len(ids)
+
+
+# ---------------------------------------------------------------------------------------------------- handling
+
+
+@transaction.atomic
+def work_order_assign(
+    *,
+    actor: User | None,
+    order: WorkOrder,
+    level: HandlerLevel | str,
+    unit: models.Model,
+    note: str = "",
+    now: datetime | None = None,
+) -> WorkOrder:
+    """派单: a dispatcher sends a new, pooled or returned order to a handler (firm, community, street,
+    department or a named user)."""
+    now = _now(now)
+    order = _lock(actor, order)
+    _require_dispatcher(actor, order)
+    level = _check_unit(order, level, unit)
+    _set_handler(order, level, unit)
+    if order.first_receiver_id is None and actor is not None:
+        order.first_receiver = actor
+    work_order_transition(
+        actor=actor,
+        order=order,
+        to_state=S.ASSIGNED,
+        note=note or f"派单至{level.label}“{unit}”",
+        now=now,
+        is_pooled=False,
+        routed_at=order.routed_at or now,
+    )
+    _after_save_departments(order)
+    _enqueue_notify(order, "assigned", f"assigned:{order.pk}:{now.isoformat()}")
+    return order
+
+
+@transaction.atomic
+def work_order_claim(*, actor: User, order: WorkOrder, now: datetime | None = None) -> WorkOrder:
+    """认领: a member of the pool's unit takes a pooled order; it is accepted at once, by their unit."""
+    now = _now(now)
+    order = _lock(actor, order)
+    if not order.is_pooled:
+        raise ValidationError("该工单不在认领池中。", code="not_pooled")
+    if not _is_handler(actor, order):
+        raise PermissionDenied("该工单不在您单位的认领池中。")
+    if order.first_receiver_id is None:
+        order.first_receiver = actor
+    return work_order_transition(actor=actor, order=order, to_state=S.ACCEPTED, note="认领", now=now, is_pooled=False)
+
+
+@transaction.atomic
+def work_order_accept(
+    *, actor: User | None, order: WorkOrder, note: str = "", now: datetime | None = None
+) -> WorkOrder:
+    """受理: the handler takes the order on (this is the response that the respond SLA measures)."""
+    now = _now(now)
+    order = _lock(actor, order)
+    _require_handler(actor, order)
+    if order.first_receiver_id is None and actor is not None:
+        order.first_receiver = actor
+    return work_order_transition(actor=actor, order=order, to_state=S.ACCEPTED, note=note, now=now)
+
+
+@transaction.atomic
+def work_order_start(*, actor: User | None, order: WorkOrder, note: str = "", now: datetime | None = None) -> WorkOrder:
+    """开始处理."""
+    now = _now(now)
+    order = _lock(actor, order)
+    _require_handler(actor, order)
+    return work_order_transition(actor=actor, order=order, to_state=S.IN_PROGRESS, note=note, now=now)
+
+
+@transaction.atomic
+def work_order_return(*, actor: User | None, order: WorkOrder, reason: str, now: datetime | None = None) -> WorkOrder:
+    """退回: the handler sends the order back (with a reason) to the street desk, which dispatches again.
+    Counts in the unit's send-back rate (回退率)."""
+    now = _now(now)
+    reason = _require_reason(reason, "退回")
+    order = _lock(actor, order)
+    _require_handler(actor, order)
+    from_label = str(order.handler or "")
+    _set_handler(order, L.STREET, order.street)
+    order.returned_count += 1
+    work_order_transition(
+        actor=actor, order=order, to_state=S.RETURNED, note=f"{from_label}退回：{reason}", now=now, is_pooled=False
+    )
+    return order
+
+
+@transaction.atomic
+def work_order_transfer(
+    *,
+    actor: User | None,
+    order: WorkOrder,
+    level: HandlerLevel | str,
+    unit: models.Model,
+    reason: str,
+    now: datetime | None = None,
+) -> WorkOrder:
+    """转办: hand the order to another unit (with a reason). The deadlines do not restart."""
+    now = _now(now)
+    reason = _require_reason(reason, "转办")
+    order = _lock(actor, order)
+    _require_handler(actor, order)
+    level = _check_unit(order, level, unit)
+    _set_handler(order, level, unit)
+    order.transferred_count += 1
+    work_order_transition(
+        actor=actor,
+        order=order,
+        to_state=S.TRANSFERRED,
+        note=f"转办至{level.label}“{unit}”：{reason}",
+        now=now,
+        is_pooled=False,
+    )
+    _after_save_departments(order)
+    _enqueue_notify(order, "transferred", f"transferred:{order.pk}:{now.isoformat()}")
+    return order
+
+
+@transaction.atomic
+def work_order_escalate(
+    *,
+    actor: User | None,
+    order: WorkOrder,
+    reason: str,
+    departments: Sequence[Department] = (),
+    now: datetime | None = None,
+) -> WorkOrder:
+    """上报: move the order one rung up the ladder (firm → community → street → department). From the street,
+    `departments` calls one or more departments (街道吹哨、部门报到; the first leads, the others join the
+    joint remediation); without them the category's department is called. The new handler gets fresh
+    deadlines; the committed ones (KPIs) stay."""
+    now = _now(now)
+    reason = _require_reason(reason, "上报")
+    order = _lock(actor, order)
+    _require_handler(actor, order)
+    return _escalate(actor=actor, order=order, reason=reason, departments=departments, now=now, deadline=None)
+
+
+def _escalate(
+    *,
+    actor: User | None,
+    order: WorkOrder,
+    reason: str,
+    departments: Sequence[Department],
+    now: datetime,
+    deadline: datetime | None,
+    sweep_reason: str = Escalation.Reason.MANUAL,
+) -> WorkOrder:
+    rung = next_rung(order)
+    if rung is None:
+        raise ValidationError("工单已在最高层级（职能部门），无法继续上报。", code="top_of_ladder")
+    level, unit = rung
+    departments = list(departments)
+    if departments:
+        if level != L.DEPARTMENT:
+            raise ValidationError({"departments": "只有从街道上报时才能呼叫职能部门。"}, code="departments_not_here")
+        for department in departments:
+            _check_unit(order, L.DEPARTMENT, department)
+        unit = departments[0]
+    if unit is None:
+        raise ValidationError({"departments": "请选择要呼叫的职能部门。"}, code="department_required")
+    from_level = order.handler_level
+    _set_handler(order, level, unit)
+    respond_by, resolve_by = _deadlines(order.category.urgency, now)
+    order.escalated_count += 1
+    joint = "、".join(str(d) for d in departments[1:])
+    note = f"上报至{level.label}“{unit}”" + (f"，协同：{joint}" if joint else "") + f"：{reason}"
+    work_order_transition(
+        actor=actor,
+        order=order,
+        to_state=S.ESCALATED,
+        note=note,
+        kind=TimelineKind.TRANSITION if actor else TimelineKind.SLA_ESCALATION,
+        now=now,
+        is_pooled=False,
+        respond_by=respond_by,
+        resolve_by=resolve_by,
+    )
+    _after_save_departments(order, departments)
+    Escalation.objects.create(
+        district_id=order.district_id,
+        order=order,
+        from_level=from_level,
+        to_level=level,
+        reason=sweep_reason,
+        deadline=deadline,
+        at=now,
+        actor=actor,
+    )
+    _enqueue_notify(order, "escalated", f"escalated:{order.pk}:{level}:{now.isoformat()}")
+    return order
+
+
+@transaction.atomic
+def work_order_resolve(
+    *, actor: User | None, order: WorkOrder, resolution: str, now: datetime | None = None
+) -> WorkOrder:
+    """办结: the handler records what was done. Merged orders show this outcome to their residents."""
+    now = _now(now)
+    resolution = (resolution or "").strip()
+    if not resolution:
+        raise ValidationError({"resolution": "请填写办理结果。"}, code="resolution_required")
+    order = _lock(actor, order)
+    _require_handler(actor, order)
+    return work_order_transition(
+        actor=actor, order=order, to_state=S.RESOLVED, note=resolution, now=now, resolution=resolution
+    )
+
+
+@transaction.atomic
+def work_order_rate(
+    *,
+    actor: User | None,
+    order: WorkOrder,
+    satisfaction: Satisfaction | str,
+    comment: str = "",
+    tracking_code: str | None = None,
+    now: datetime | None = None,
+) -> WorkOrder:
+    """评价 on six levels. A resident rates with the tracking code (actor None); staff may record a rating
+    taken by phone (回访). A dissatisfied rating (一般, 时间长, 态度差, 业务差) within REOPEN_WINDOW of the
+    resolution re-opens the order once (重办), back to the same handler with fresh deadlines."""
+    now = _now(now)
+    try:
+        satisfaction = Satisfaction(satisfaction)
+    except ValueError as error:
+        raise ValidationError({"satisfaction": "请选择满意度。"}, code="satisfaction_invalid") from error
+    if actor is None:
+        if not tracking_code or not secrets.compare_digest(str(tracking_code), order.tracking_code):
+            raise PermissionDenied("查询码不正确。")
+        order = WorkOrder.objects.select_for_update(of=("self",)).select_related("category__urgency").get(pk=order.pk)
+    else:
+        order = _lock(actor, order)
+        _require_dispatcher(actor, order)
+    resolved_at = order.resolved_at
+    work_order_transition(
+        actor=actor,
+        order=order,
+        to_state=S.RATED,
+        note=f"{satisfaction.label}" + (f"：{comment.strip()}" if comment.strip() else ""),
+        now=now,
+        satisfaction=satisfaction,
+        rating_comment=(comment or "").strip()[:500],
+    )
+    if (
+        satisfaction not in SATISFIED_LEVELS
+        and order.reopened_count == 0
+        and resolved_at is not None
+        and now - resolved_at <= REOPEN_WINDOW
+    ):
+        respond_by, resolve_by = _deadlines(order.category.urgency, now)
+        work_order_transition(
+            actor=None,
+            order=order,
+            to_state=S.REOPENED,
+            note="居民不满意，工单重办",
+            now=now,
+            respond_by=respond_by,
+            resolve_by=resolve_by,
+        )
+        _enqueue_notify(order, "reopened", f"reopened:{order.pk}")
+    return order
+
+
+@transaction.atomic
+def work_order_close(*, actor: User | None, order: WorkOrder, note: str = "", now: datetime | None = None) -> WorkOrder:
+    """归档 a resolved or rated order."""
+    now = _now(now)
+    order = _lock(actor, order)
+    _require_dispatcher(actor, order)
+    return work_order_transition(actor=actor, order=order, to_state=S.CLOSED, note=note, now=now)
+
+
+@transaction.atomic
+def work_order_reject(*, actor: User | None, order: WorkOrder, reason: str, now: datetime | None = None) -> WorkOrder:
+    """不予受理 (with a reason): not a matter for the platform, or invalid."""
+    now = _now(now)
+    reason = _require_reason(reason, "不予受理")
+    order = _lock(actor, order)
+    _require_dispatcher(actor, order)
+    return work_order_transition(
+        actor=actor, order=order, to_state=S.REJECTED, note=reason, now=now, reject_reason=reason, is_pooled=False
+    )
+
+
+@transaction.atomic
+def work_order_merge(
+    *, actor: User | None, order: WorkOrder, into: WorkOrder, note: str = "", now: datetime | None = None
+) -> WorkOrder:
+    """合并: `order` is a duplicate of `into` (same district, not itself merged/rejected). The merged order
+    stops here; its resident follows the main order's progress and outcome (selectors.public_status)."""
+    now = _now(now)
+    order = _lock(actor, order)
+    _require_dispatcher(actor, order)
+    main = _lock(actor, into)
+    while main.duplicate_of_id is not None:
+        main = _lock(actor, main.duplicate_of_id)
+    if main.pk == order.pk:
+        raise ValidationError({"into": "工单不能合并到自身。"}, code="merge_self")
+    if main.state in (S.REJECTED,) or main.district_id != order.district_id:
+        raise ValidationError({"into": "主工单已不予受理，不能合并到该工单。"}, code="merge_target_invalid")
+    work_order_transition(
+        actor=actor,
+        order=order,
+        to_state=S.MERGED,
+        note=note or f"合并至工单 {main.tracking_code}",
+        now=now,
+        duplicate_of=main,
+        is_pooled=False,
+    )
+    timeline_append(
+        actor=actor, order=main, kind=TimelineKind.NOTE, note=f"工单 {order.tracking_code} 已合并至本工单", now=now
+    )
+    return order
+
+
+# ---------------------------------------------------------------------------------------------------- SLA sweep
+
+
+def _overdue(now: datetime) -> models.QuerySet:
+    respond_overdue = models.Q(state__in=AWAITING_ACCEPTANCE, respond_by__lt=now) | models.Q(
+        state=S.SUBMITTED, is_pooled=True, respond_by__lt=now
+    )
+    resolve_overdue = models.Q(
+        state__in=AWAITING_ACCEPTANCE | IN_HAND | {S.SUBMITTED}, routed_at__isnull=False, resolve_by__lt=now
+    )
+    return WorkOrder.objects.filter(respond_overdue | resolve_overdue)
+
+
+def sla_sweep(*, now: datetime | None = None, limit: int = 500) -> list[int]:
+    """Escalate every routed order past its respond_by (not yet accepted) or resolve_by (not yet resolved)
+    one rung up, and notify the new handler; at the top of the ladder, notify the district officials once
+    per breach instead. Each order is handled in its own transaction, locked with SKIP LOCKED, re-checked,
+    and keyed by (order, level, breached deadline), so that two sweeps at once or one after the other
+    escalate an order once per breach. Returns the ids escalated."""
+    now = _now(now)
+    escalated = []
+    for pk in _overdue(now).order_by("resolve_by").values_list("pk", flat=True)[:limit]:
+        with transaction.atomic():
+            order = (
+                _overdue(now)
+                .select_for_update(of=("self",), skip_locked=True)
+                .select_related("category__urgency", "compound__community__street", "compound__property_firm")
+                .filter(pk=pk)
+                .first()
+            )
+            if order is None:
+                continue
+            responding = order.state in AWAITING_ACCEPTANCE or order.state == S.SUBMITTED
+            if responding and order.respond_by and order.respond_by < now:
+                reason, deadline = Escalation.Reason.RESPOND_OVERDUE, order.respond_by
+            else:
+                reason, deadline = Escalation.Reason.RESOLVE_OVERDUE, order.resolve_by
+            rung = next_rung(order)
+            to_level = rung[0] if rung and rung[1] is not None else "district"
+            if Escalation.objects.filter(order=order, to_level=to_level, deadline=deadline).exists():
+                continue
+            if to_level == "district":
+                Escalation.objects.create(
+                    district_id=order.district_id,
+                    order=order,
+                    from_level=order.handler_level,
+                    to_level="district",
+                    reason=reason,
+                    deadline=deadline,
+                    at=now,
+                )
+                timeline_append(
+                    actor=None,
+                    order=order,
+                    kind=TimelineKind.SLA_ESCALATION,
+                    note=f"{Escalation.Reason(reason).label}，已在最高层级，通报区级",
+                    now=now,
+                )
+                _enqueue_notify(order, "overdue_top", f"overdue_top:{order.pk}:{deadline.isoformat()}")
+                continue
+            _escalate(
+                actor=None,
+                order=order,
+                reason=Escalation.Reason(reason).label,
+                departments=(),
+                now=now,
+                deadline=deadline,
+                sweep_reason=reason,
+            )
+            escalated.append(order.pk)
+    return escalated
+
+
+# ---------------------------------------------------------------------------------------------------- meetings
+
+
+@transaction.atomic
+def deliberation_meeting_record(
+    *,
+    actor: User,
+    community: Community,
+    topic: str,
+    held_on,
+    attendees: str,
+    decision: str = "",
+    follow_up: str = "",
+    compound: Compound | None = None,
+    orders: Sequence[WorkOrder] = (),
+) -> DeliberationMeeting:
+    """记录议事会 and link the orders it settles (each gets a timeline note)."""
+    community = access(actor, Community, CHANGE, pk=community.pk)
+    if compound is not None and compound.community_id != community.pk:
+        raise ValidationError({"compound": "所选小区不属于该社区。"})
+    if not (topic or "").strip():
+        raise ValidationError({"topic": "请填写议题。"})
+    lines = [line for line in (attendees or "").splitlines() if line.strip()]
+    meeting = DeliberationMeeting.objects.create(
+        district_id=community.district_id,
+        community=community,
+        compound=compound,
+        topic=topic.strip(),
+        held_on=held_on,
+        attendees="\n".join(lines),
+        attendee_count=len(lines),
+        decision=decision,
+        follow_up=follow_up,
+        recorded_by=actor,
+    )
+    for order in orders:
+        locked = _lock(actor, order)
+        locked.meeting = meeting
+        locked.save(update_fields=["meeting", "updated_at"])
+        timeline_append(actor=actor, order=locked, kind=TimelineKind.MEETING, note=f"提交议事会：{meeting.topic}")
+    return meeting
+
+
+@transaction.atomic
+def notification_mark_read(*, actor: User, notification_ids: Sequence[int], now: datetime | None = None) -> int:
+    """Mark the actor's own notifications read; others' ids are ignored."""
+    from workorders.models import Notification
+
+    return Notification.objects.filter(recipient=actor, pk__in=notification_ids, read_at__isnull=True).update(
+        read_at=_now(now)
+    )
+
+
+__all__ = [
+    "TERMINAL",
+    "categories_seed",
+    "deliberation_meeting_record",
+    "notification_mark_read",
+    "possible_duplicate",
+    "sla_sweep",
+    "urgency_classes_seed",
+    "work_order_accept",
+    "work_order_assign",
+    "work_order_claim",
+    "work_order_close",
+    "work_order_escalate",
+    "work_order_file",
+    "work_order_find_external",
+    "work_order_merge",
+    "work_order_rate",
+    "work_order_reject",
+    "work_order_resolve",
+    "work_order_return",
+    "work_order_route",
+    "work_order_start",
+    "work_order_transfer",
+    "work_orders_reroute_unrouted",
+]

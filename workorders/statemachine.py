@@ -1,0 +1,124 @@
+"""The work order's states and every allowed move between them, in one table, and the one function that
+changes the state (and so writes the timeline). The services in workorders.services decide who may make a
+move and what else changes with it; they all end here.
+
+    submitted ─route/assign→ assigned ─accept→ accepted ─start→ in_progress ─resolve→ resolved ─rate→ rated ─→ closed
+       └─claim (pool)→ accepted                                                                        │
+    assigned/transferred/escalated/reopened ─return→ returned ─assign→ assigned                        │
+    … ─transfer→ transferred   … ─escalate→ escalated   … ─merge→ merged   … ─reject→ rejected          │
+    rated (dissatisfied, within 7 days, once) ─→ reopened ─accept→ accepted …  ←───────────────────────┘
+
+closed, merged and rejected are terminal. A merged order follows its main order (workorders.selectors).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from workorders.models import State, TimelineEntry, TimelineKind
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from workorders.models import WorkOrder
+
+S = State
+
+# Orders waiting for their current handler to accept them.
+AWAITING_ACCEPTANCE = frozenset({S.ASSIGNED, S.TRANSFERRED, S.ESCALATED, S.REOPENED})
+# Orders being worked on (accepted, not yet resolved).
+IN_HAND = frozenset({S.ACCEPTED, S.IN_PROGRESS})
+TERMINAL = frozenset({S.CLOSED, S.MERGED, S.REJECTED})
+# States in which the order counts as resolved (resolved_at is set exactly in these).
+RESOLVED_OR_LATER = frozenset({S.RESOLVED, S.RATED, S.CLOSED})
+
+TRANSITIONS: dict[State, frozenset[State]] = {
+    S.SUBMITTED: frozenset({S.ASSIGNED, S.ACCEPTED, S.ESCALATED, S.MERGED, S.REJECTED}),
+    S.ASSIGNED: frozenset({S.ACCEPTED, S.RETURNED, S.TRANSFERRED, S.ESCALATED, S.MERGED, S.REJECTED}),
+    S.TRANSFERRED: frozenset({S.ACCEPTED, S.RETURNED, S.TRANSFERRED, S.ESCALATED, S.MERGED, S.REJECTED}),
+    S.ESCALATED: frozenset({S.ACCEPTED, S.RETURNED, S.TRANSFERRED, S.ESCALATED, S.MERGED, S.REJECTED}),
+    S.REOPENED: frozenset({S.ACCEPTED, S.RETURNED, S.TRANSFERRED, S.ESCALATED}),
+    S.RETURNED: frozenset({S.ASSIGNED, S.ESCALATED, S.MERGED, S.REJECTED}),
+    S.ACCEPTED: frozenset({S.IN_PROGRESS, S.RESOLVED, S.RETURNED, S.TRANSFERRED, S.ESCALATED}),
+    S.IN_PROGRESS: frozenset({S.RESOLVED, S.TRANSFERRED, S.ESCALATED}),
+    S.RESOLVED: frozenset({S.RATED, S.CLOSED}),
+    S.RATED: frozenset({S.CLOSED, S.REOPENED}),
+    S.CLOSED: frozenset(),
+    S.MERGED: frozenset(),
+    S.REJECTED: frozenset(),
+}
+
+
+class TransitionNotAllowed(ValidationError):
+    """An illegal move; the message is for the user (Chinese)."""
+
+
+def can_transition(order: WorkOrder, to_state: State | str) -> bool:
+    return State(to_state) in TRANSITIONS[State(order.state)]
+
+
+def work_order_transition(
+    *,
+    actor: User | None,
+    order: WorkOrder,
+    to_state: State | str,
+    note: str = "",
+    kind: TimelineKind | str = TimelineKind.TRANSITION,
+    now: datetime | None = None,
+    **changes: Any,
+) -> WorkOrder:
+    """Move `order` to `to_state`, apply `changes` (other fields), keep the timestamps that follow from the
+    state, save, and append one timeline entry. The caller holds the row lock (select_for_update) and has
+    checked the actor's right to do it; `actor` None means the system (a task)."""
+    now = now or timezone.now()
+    from_state = State(order.state)
+    to_state = State(to_state)
+    if to_state not in TRANSITIONS[from_state]:
+        raise TransitionNotAllowed(
+            f"工单当前状态为“{from_state.label}”，不能变为“{to_state.label}”。",
+            code="transition_not_allowed",
+        )
+    for field, value in changes.items():
+        setattr(order, field, value)
+    order.state = to_state
+    if to_state == S.ACCEPTED and order.responded_at is None:
+        order.responded_at = now
+    if to_state == S.RESOLVED:
+        order.resolved_at = now
+    if to_state == S.RATED:
+        order.rated_at = now
+    if to_state == S.CLOSED:
+        order.closed_at = now
+    if to_state == S.REOPENED:
+        order.resolved_at = None
+        order.reopened_count += 1
+    order.save()
+    timeline_append(actor=actor, order=order, kind=kind, from_state=from_state, to_state=to_state, note=note, now=now)
+    return order
+
+
+def timeline_append(
+    *,
+    actor: User | None,
+    order: WorkOrder,
+    kind: TimelineKind | str,
+    note: str = "",
+    from_state: str = "",
+    to_state: str = "",
+    now: datetime | None = None,
+) -> TimelineEntry:
+    handler = order.handler
+    return TimelineEntry.objects.create(
+        district_id=order.district_id,
+        order=order,
+        at=now or timezone.now(),
+        actor=actor,
+        kind=kind,
+        from_state=from_state,
+        to_state=to_state,
+        note=note,
+        handler_label=str(handler)[:120] if handler is not None else "",
+    )

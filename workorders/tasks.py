@@ -1,0 +1,61 @@
+"""Thin Celery tasks: ids in, a service call, safe to run twice."""
+
+from celery import shared_task
+
+from workorders import notifications, services
+from workorders.models import WorkOrder
+
+RETRY = {"autoretry_for": (Exception,), "retry_backoff": True, "retry_backoff_max": 300, "max_retries": 5}
+
+NOTIFY_TEXT = {
+    "assigned": "新工单待受理：{title}（{code}），响应时限 {respond_by}，办结时限 {resolve_by}",
+    "pooled": "新工单待认领：{title}（{code}），响应时限 {respond_by}",
+    "transferred": "转办工单待受理：{title}（{code}），办结时限 {resolve_by}",
+    "escalated": "上报工单待处理：{title}（{code}），响应时限 {respond_by}，办结时限 {resolve_by}",
+    "reopened": "工单重办（居民不满意）：{title}（{code}），办结时限 {resolve_by}",
+    "overdue_top": "工单超时且已在最高层级，请督办：{title}（{code}）",
+}
+
+
+@shared_task(acks_late=True, **RETRY)
+def route_work_order_task(order_id: int) -> None:
+    """Route a filed order (idempotent: a routed order is left alone)."""
+    services.work_order_route(order_id=order_id)
+
+
+@shared_task(acks_late=True)
+def reroute_unrouted_task() -> int:
+    """Beat: re-enqueue routing of orders that were saved but never routed."""
+    return services.work_orders_reroute_unrouted()
+
+
+@shared_task(acks_late=True)
+def sla_sweep_task() -> list[int]:
+    """Beat: escalate overdue orders (idempotent per order, level and breached deadline)."""
+    return services.sla_sweep()
+
+
+@shared_task(acks_late=True, **RETRY)
+def notify_handler_task(order_id: int, kind: str, dedupe_key: str) -> int:
+    """Tell the order's current handler (or, at the top of the ladder, the district officials)."""
+    order = WorkOrder.objects.select_related("district").filter(pk=order_id).first()
+    if order is None:
+        return 0
+    recipients = (
+        notifications.district_officials(order)
+        if kind == "overdue_top"
+        else notifications.recipients_for_handler(order)
+    )
+    text = NOTIFY_TEXT.get(kind, "工单动态：{title}（{code}）").format(
+        title=order.title,
+        code=order.tracking_code,
+        respond_by=_local(order.respond_by),
+        resolve_by=_local(order.resolve_by),
+    )
+    return len(notifications.notify(recipients=recipients, order=order, kind=kind, message=text, dedupe_key=dedupe_key))
+
+
+def _local(moment) -> str:
+    from django.utils import timezone
+
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
