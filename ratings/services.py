@@ -273,11 +273,9 @@ def period_open(*, actor: User | None, district: District, year: int, quarter: i
 
 def _lock_period(actor: User | None, period: RatingPeriod, action: str = CHANGE) -> RatingPeriod:
     queryset = RatingPeriod.objects.select_for_update()
-    if actor is not None:
-        period = access(actor, queryset, action, pk=period.pk)
-    else:
-        period = queryset.get(pk=period.pk)
-    return period
+    if actor is None:
+        return queryset.get(pk=period.pk)
+    return access(actor, queryset, action, pk=period.pk)
 
 
 def _refuse_if_frozen(period: RatingPeriod) -> None:
