@@ -35,11 +35,6 @@ MARKER = "乙区"
 NOT_DENIED = (401, 403)
 
 
-@pytest.fixture
-def api_client() -> APIClient:
-    return APIClient()
-
-
 class APIViewTests:
     """Base for one endpoint. Subclasses are collected by pytest (name them Test...)."""
 
@@ -51,6 +46,10 @@ class APIViewTests:
     reader_without_change: str | None = "department_staff"  # a tree user who may view but not change
     update_data: dict | None = None
     list_query_limit: int = 8  # queries for a list page, whatever its length (pinned)
+
+    @pytest.fixture
+    def api_client(self) -> APIClient:
+        return APIClient()
 
     # --- hooks -------------------------------------------------------------------------------------
 
@@ -221,7 +220,7 @@ class APIViewTests:
         # when / then: the same answer as for a missing object, and nothing changes
         response = api_client.get(self.detail_url(theirs))
         assert response.status_code == 404
-        assert response.json() == api_client.get(self.detail_url(missing)).json()
+        assert response.json() == api_client.get(self.detail_url(missing)).json() == {"detail": "未找到该对象。"}
         assert api_client.put(self.detail_url(theirs), self.create_data(tree), format="json").status_code in (
             write_refused
         )

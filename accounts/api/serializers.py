@@ -19,6 +19,9 @@ class ValidatedModelSerializer(serializers.ModelSerializer):
     """
 
     serializer_related_field = ScopedPrimaryKeyRelatedField
+    # Django error codes that a model's clean() raises without naming a field, and the field they belong to
+    # (a subclass may extend the map).
+    error_fields: dict[str, str] = {"bad_code": "code", "code_prefix": "code"}
     display = serializers.SerializerMethodField(label="显示名称")
 
     def get_display(self, obj: Any) -> str:
@@ -38,17 +41,26 @@ class ValidatedModelSerializer(serializers.ModelSerializer):
         try:
             instance.full_clean()
         except DjangoValidationError as error:
-            raise serializers.ValidationError(drf_validation_errors(error)) from error
+            raise serializers.ValidationError(drf_validation_errors(error, self.error_fields)) from error
         return attrs
 
 
-def drf_validation_errors(error: DjangoValidationError) -> Any:
-    if not hasattr(error, "error_dict"):
-        return {api_settings.NON_FIELD_ERRORS_KEY: error.messages}
-    return {
-        (api_settings.NON_FIELD_ERRORS_KEY if name == NON_FIELD_ERRORS else name): messages
-        for name, messages in error.message_dict.items()
-    }
+def drf_validation_errors(error: DjangoValidationError, error_fields: dict[str, str] | None = None) -> dict:
+    """Django's ValidationError as DRF's {field: [messages]}; a non-field error whose code is in
+    `error_fields` goes to that field."""
+    error_fields = error_fields or {}
+    errors: dict[str, list[str]] = {}
+    by_field = error.error_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.error_list}
+    for name, items in by_field.items():
+        for item in items:
+            for message in item.messages if hasattr(item, "messages") else [str(item)]:
+                field = name
+                if name == NON_FIELD_ERRORS:
+                    field = error_fields.get(getattr(item, "code", None), api_settings.NON_FIELD_ERRORS_KEY)
+                errors.setdefault(field, [])
+                if message not in errors[field]:
+                    errors[field].append(message)
+    return errors
 
 
 class TenantModelSerializer(ValidatedModelSerializer):
@@ -62,6 +74,8 @@ class TenantModelSerializer(ValidatedModelSerializer):
             admin_creates = self.instance is None and getattr(actor, "is_platform_admin", False)
             if not admin_creates:
                 fields["district"] = serializers.PrimaryKeyRelatedField(read_only=True, label="区")
+            else:
+                fields["district"].error_messages["required"] = "请指定所属区。"
         return fields
 
     def validate(self, attrs: dict) -> dict:

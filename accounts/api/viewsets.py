@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import ProtectedError, QuerySet
+from django.http import Http404
 from rest_framework import status, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
@@ -27,6 +28,12 @@ class TenantQuerysetMixin:
         queryset = super().get_queryset()
         action = VIEW if self.request.method in SAFE_METHODS else CHANGE
         return restrict(queryset, self.request.user, action)
+
+    def get_object(self) -> Any:
+        try:
+            return super().get_object()
+        except Http404 as error:  # Django's message names the model; say the same thing for every miss
+            raise NotFound(NOT_FOUND) from error
 
 
 class TenantReadOnlyViewSet(TenantQuerysetMixin, viewsets.ReadOnlyModelViewSet):

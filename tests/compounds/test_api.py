@@ -4,7 +4,7 @@ from itertools import count
 
 from compounds.models import Building, Community, Compound, Department, District, Grid, PropertyFirm, Street
 from tests import factories
-from tests.api_testing import APIViewTests, api_client  # noqa: F401  (the fixture)
+from tests.api_testing import APIViewTests
 
 serial = count(100)
 
