@@ -30,3 +30,6 @@ MAILERS = {
         "OPTIONS": {"file_path": str(VAR_DIR / "mail")},  # noqa: F405
     },
 }
+
+# WhiteNoise warns on every start when STATIC_ROOT is missing; runserver serves static files itself.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

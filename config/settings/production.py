@@ -4,9 +4,11 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
-for _required in ("DATABASE_URL", "REDIS_URL", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"):
+# docker-compose.yml must give these (tests/deploy/test_compose.py checks it).
+REQUIRED_ENVIRONMENT = ("DATABASE_URL", "REDIS_URL", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS")
+for _required in REQUIRED_ENVIRONMENT:
     if not os.environ.get(_required):
-        raise ImproperlyConfigured(f"{_required} must be set in production")
+        raise ImproperlyConfigured(f"{_required} must be set in production (see README.md, Configuration)")
 
 from config.settings.base import *  # noqa: E402,F403
 from config.settings.base import env_bool, env_list  # noqa: E402
