@@ -1,22 +1,40 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that the PDFs and the browser tests need, where they are missing:
-# Chromium (headless browser tests), a CJK font (Chinese in PDFs and screenshots), poppler-utils
-# (PDF to text/PNG in tests) and libharfbuzz-subset0 (WeasyPrint font subsetting).
+# Chromium (headless browser tests, driven by Playwright; never `playwright install`), a CJK font
+# (Chinese in PDFs and screenshots), poppler-utils (PDF to text/PNG in tests) and libharfbuzz-subset0
+# (WeasyPrint font subsetting). Called by `make demo` and `make test`; does nothing when all are there.
 set -euo pipefail
 
+installed() {
+  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"
+}
+
 missing=()
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
-command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
-ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || missing+=(libharfbuzz-subset0)
+installed chromium || command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+installed fonts-noto-cjk || missing+=(fonts-noto-cjk)
+installed poppler-utils || command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+installed libharfbuzz-subset0 || missing+=(libharfbuzz-subset0)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
-if [ "$(id -u)" != 0 ]; then
-  echo "Missing system packages: ${missing[*]} (run as root, or: sudo apt-get install ${missing[*]})" >&2
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "system-deps: not a Debian/Ubuntu system; install these yourself: ${missing[*]}" >&2
   exit 0
 fi
-echo "Installing system packages: ${missing[*]}"
-apt-get update -qq
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+
+sudo=()
+if [ "$(id -u)" != 0 ]; then
+  if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    sudo=(sudo)
+  else
+    echo "system-deps: missing ${missing[*]}; run as root, or: sudo apt-get install --no-install-recommends ${missing[*]}" >&2
+    exit 0
+  fi
+fi
+
+echo "system-deps: installing ${missing[*]} (apt-get)"
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "system-deps: done"
