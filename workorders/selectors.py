@@ -1,0 +1,253 @@
+"""Reads that compute: the KPIs (三率 and friends), the monthly street ranking, firm figures for the
+ratings, a handler's queue, the inbox and what a resident sees of an order.
+
+KPI definitions (every figure over the orders *filed* in [start, end), Beijing time):
+- orders (工单量): orders filed, except those merged into another order (they count once, under the main
+  order) and those rejected (不予受理).
+- response rate (响应率) = orders first accepted or claimed by their committed respond-by time / orders.
+- resolution rate (解决率) = orders resolved now (resolved, rated or closed) / orders.
+- on-time rate (按时办结率) = resolved orders whose resolution came by the committed resolve-by time /
+  resolved orders. (The committed times are those set when the order was filed; escalation gives the
+  new handler fresh deadlines but does not move these.)
+- satisfaction rate (满意率) = orders rated 很满意 or 满意 / orders rated (latest rating).
+- send-back rate (回退率) = orders returned at least once / orders.
+- re-handling rate (重办率) = orders re-opened at least once / orders ever resolved (resolved now or reopened).
+A rate with an empty denominator is None (shown "—"), never 0.
+
+Units: compound, community and street are the order's own (denormalised); property firm is the compound's
+firm when the order was filed (WorkOrder.property_firm); department counts every order a department
+handled or joined (WorkOrder.departments), so a joint order counts for each department.
+Each figure set is one aggregate query (GROUP BY unit [, month]).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+
+from accounts.models import User
+from compounds.models import Compound, District, PropertyFirm, Street
+from workorders.models import HandlerLevel, Notification, State, WorkOrder
+from workorders.models.orders import SATISFIED_LEVELS
+from workorders.worktime import BEIJING
+
+GROUPS = {
+    "compound": ("compound", "compound__name"),
+    "community": ("community", "community__name"),
+    "street": ("street", "street__name"),
+    "property_firm": ("property_firm", "property_firm__name"),
+    "department": ("departments", "departments__name"),
+}
+
+RESOLVED_STATES = [State.RESOLVED, State.RATED, State.CLOSED]
+
+COUNTS = {
+    "orders": Count("pk", distinct=True),
+    "responded_on_time": Count(
+        "pk", filter=Q(responded_at__isnull=False, responded_at__lte=F("committed_respond_by")), distinct=True
+    ),
+    "resolved": Count("pk", filter=Q(state__in=RESOLVED_STATES), distinct=True),
+    "resolved_on_time": Count(
+        "pk", filter=Q(state__in=RESOLVED_STATES, resolved_at__lte=F("committed_resolve_by")), distinct=True
+    ),
+    "rated": Count("pk", filter=~Q(satisfaction=""), distinct=True),
+    "satisfied": Count("pk", filter=Q(satisfaction__in=SATISFIED_LEVELS), distinct=True),
+    "returned": Count("pk", filter=Q(returned_count__gt=0), distinct=True),
+    "ever_resolved": Count("pk", filter=Q(state__in=RESOLVED_STATES) | Q(reopened_count__gt=0), distinct=True),
+    "reopened": Count("pk", filter=Q(reopened_count__gt=0), distinct=True),
+}
+
+
+def rate(numerator: int, denominator: int) -> Decimal | None:
+    """A rate as a Decimal fraction with 4 places (0.9231), or None when nothing was counted."""
+    if not denominator:
+        return None
+    return (Decimal(numerator) / Decimal(denominator)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+def _with_rates(row: dict[str, Any]) -> dict[str, Any]:
+    row["response_rate"] = rate(row["responded_on_time"], row["orders"])
+    row["resolution_rate"] = rate(row["resolved"], row["orders"])
+    row["on_time_rate"] = rate(row["resolved_on_time"], row["resolved"])
+    row["satisfaction_rate"] = rate(row["satisfied"], row["rated"])
+    row["send_back_rate"] = rate(row["returned"], row["orders"])
+    row["rehandling_rate"] = rate(row["reopened"], row["ever_resolved"])
+    return row
+
+
+def _bounds(start: date | datetime, end: date | datetime) -> tuple[datetime, datetime]:
+    def as_dt(value):
+        if isinstance(value, datetime):
+            return value
+        return datetime(value.year, value.month, value.day, tzinfo=BEIJING)
+
+    return as_dt(start), as_dt(end)
+
+
+def counted_orders(*, district: District, start: date | datetime, end: date | datetime, queryset=None) -> QuerySet:
+    """The orders the KPIs count (see the module docstring). Pass `queryset` already restricted by the policy
+    (WorkOrder.objects.visible_to(actor)) to count only what an actor may see."""
+    start, end = _bounds(start, end)
+    queryset = WorkOrder.objects.all() if queryset is None else queryset
+    return queryset.filter(district=district, created_at__gte=start, created_at__lt=end).exclude(
+        state__in=[State.MERGED, State.REJECTED]
+    )
+
+
+def work_order_kpis(
+    *,
+    district: District,
+    group_by: str,
+    start: date | datetime,
+    end: date | datetime,
+    by_month: bool = False,
+    queryset: QuerySet | None = None,
+) -> list[dict[str, Any]]:
+    """KPIs per unit (`group_by` one of compound, community, street, property_firm, department), optionally
+    per month too. One query. Each row: id, name, [month], the counts and the rates (module docstring)."""
+    key, name = GROUPS[group_by]
+    orders = counted_orders(district=district, start=start, end=end, queryset=queryset).filter(
+        **{f"{key}__isnull": False}
+    )
+    fields = {"id": F(key), "name": F(name)}
+    if by_month:
+        fields["month"] = TruncMonth("created_at", tzinfo=BEIJING)
+    rows = orders.values(**fields).annotate(**COUNTS).order_by(*(["month"] if by_month else []), "name")
+    result = []
+    for row in rows:
+        if by_month:
+            row["month"] = row["month"].date()
+        result.append(_with_rates(dict(row)))
+    return result
+
+
+def work_order_totals(
+    *, district: District, start: date | datetime, end: date | datetime, queryset: QuerySet | None = None
+) -> dict[str, Any]:
+    """The same figures for the whole district (or the restricted queryset). One query."""
+    row = counted_orders(district=district, start=start, end=end, queryset=queryset).aggregate(**COUNTS)
+    return _with_rates(row)
+
+
+@dataclass(frozen=True)
+class RankedStreet:
+    rank: int | None
+    street: Street
+    score: Decimal | None
+    figures: dict[str, Any]
+
+
+def street_ranking(*, district: District, month: date) -> list[RankedStreet]:
+    """Monthly ranking of the district's streets (街道月度排名) on the three rates: score = the mean of
+    response rate, resolution rate and satisfaction rate, × 100 (a missing rate counts as 0 once the street
+    has orders). Ties: more orders first, then the street code. Streets with no orders that month come
+    last, unranked. Two queries (the figures, the streets)."""
+    start = date(month.year, month.month, 1)
+    end = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    figures = {row["id"]: row for row in work_order_kpis(district=district, group_by="street", start=start, end=end)}
+    ranked, idle = [], []
+    for street in Street.objects.filter(district=district).order_by("code"):
+        row = figures.get(street.pk)
+        if row is None:
+            idle.append(RankedStreet(None, street, None, {}))
+            continue
+        parts = [row["response_rate"], row["resolution_rate"], row["satisfaction_rate"]]
+        score = (sum((p or Decimal(0)) for p in parts) / 3 * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        ranked.append((score, row["orders"], street, row))
+    ranked.sort(key=lambda item: (-item[0], -item[1], item[2].code))
+    return [RankedStreet(i + 1, street, score, row) for i, (score, _, street, row) in enumerate(ranked)] + idle
+
+
+def firm_kpis(*, district: District, start: date | datetime, end: date | datetime) -> list[dict[str, Any]]:
+    """Per property firm of the district (every firm, with or without orders), for the quarterly ratings:
+    - orders: orders filed in [start, end) in compounds the firm managed when they were filed,
+    - households: households of the compounds the firm manages now,
+    - complaints_per_100_households = orders / households × 100 (None without households),
+    - on_time_rate, satisfaction_rate: as in the module docstring.
+    Three queries (orders by firm, households by firm, the firms)."""
+    figures = {
+        row["id"]: row for row in work_order_kpis(district=district, group_by="property_firm", start=start, end=end)
+    }
+    households = dict(
+        Compound.objects.filter(district=district, property_firm__isnull=False)
+        .values_list("property_firm")
+        .annotate(total=Sum("households"))
+        .values_list("property_firm", "total")
+    )
+    result = []
+    for firm in PropertyFirm.objects.filter(district=district).order_by("name"):
+        row = figures.get(firm.pk) or _with_rates({key: 0 for key in COUNTS})
+        homes = households.get(firm.pk) or 0
+        per_100 = (
+            (Decimal(row["orders"]) * 100 / Decimal(homes)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            if homes
+            else None
+        )
+        result.append(
+            {
+                "firm": firm,
+                "orders": row["orders"],
+                "households": homes,
+                "complaints_per_100_households": per_100,
+                "on_time_rate": row["on_time_rate"],
+                "satisfaction_rate": row["satisfaction_rate"],
+            }
+        )
+    return result
+
+
+def work_orders_for_handler(*, actor: User) -> QuerySet:
+    """A handler's queue ("my orders"): open orders whose current handler is the actor's unit or the actor."""
+    own = Q(handler_user=actor)
+    if actor.property_firm_id:
+        own |= Q(handler_level=HandlerLevel.PROPERTY_FIRM, handler_firm_id=actor.property_firm_id)
+    if actor.community_id:
+        own |= Q(handler_level=HandlerLevel.COMMUNITY, handler_community_id=actor.community_id)
+    if actor.street_id:
+        own |= Q(handler_level=HandlerLevel.STREET, handler_street_id=actor.street_id)
+    if actor.department_id:
+        own |= Q(handler_level=HandlerLevel.DEPARTMENT, handler_department_id=actor.department_id)
+    return (
+        WorkOrder.objects.visible_to(actor)
+        .open()
+        .filter(own)
+        .select_related("compound", "category")
+        .order_by("resolve_by", "pk")
+    )
+
+
+def inbox(*, actor: User, unread_only: bool = False) -> QuerySet:
+    notifications = Notification.objects.visible_to(actor).filter(recipient=actor).select_related("order")
+    return notifications.filter(read_at__isnull=True) if unread_only else notifications
+
+
+def public_status(*, order: WorkOrder) -> dict[str, Any]:
+    """What a resident sees with the tracking code: no personal data. A merged order shows its main order's
+    progress and outcome (合并工单随主工单办理)."""
+    main = order
+    seen = {order.pk}
+    while main.duplicate_of_id is not None and main.duplicate_of_id not in seen:
+        main = WorkOrder.objects.select_related("category").get(pk=main.duplicate_of_id)
+        seen.add(main.pk)
+    return {
+        "tracking_code": order.tracking_code,
+        "title": order.title,
+        "category": str(order.category),
+        "filed_at": order.created_at,
+        "merged_into": main.tracking_code if main.pk != order.pk else None,
+        "state": main.state,
+        "state_label": State(main.state).label,
+        "resolve_by": main.resolve_by,
+        "resolution": main.resolution,
+        "resolved_at": main.resolved_at,
+        "can_rate": order.state == State.RESOLVED and main.pk == order.pk,
+        "timeline": [
+            {"at": e.at, "kind": e.get_kind_display(), "state": e.get_to_state_display() if e.to_state else ""}
+            for e in main.timeline.all()
+        ],
+    }
