@@ -1,6 +1,8 @@
 """The organisation tree: District 区 → Street 街道 → Community 社区 → Compound 小区 → Building 楼栋, and
 Grids 网格 inside a community covering buildings."""
 
+import secrets
+
 import pghistory
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -204,6 +206,11 @@ class ManagementMode(models.TextChoices):
 FIRM_MODES = (ManagementMode.COMMERCIAL, ManagementMode.STATE_FALLBACK)
 
 
+def new_public_token() -> str:
+    """The unguessable token printed in a compound's QR code (码上反馈, surveys)."""
+    return secrets.token_urlsafe(12)
+
+
 class CompoundQuerySet(TenantQuerySet):
     def three_no(self) -> "CompoundQuerySet":
         return self.filter(is_three_no=True)
@@ -245,6 +252,15 @@ class Compound(DistrictOwned):
         ),
         output_field=models.BooleanField(),
         db_persist=True,
+    )
+
+    public_token = models.CharField(
+        "二维码令牌",
+        max_length=32,
+        unique=True,
+        default=new_public_token,
+        editable=False,
+        help_text="小区二维码中的公开令牌：居民扫码反映问题、参与满意度调查，无需登录。",
     )
 
     objects = CompoundQuerySet.as_manager()
