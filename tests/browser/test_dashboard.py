@@ -160,3 +160,28 @@ def test_street_dashboard_on_a_phone(browser, live_server, street_with_three_no,
         page.screenshot(path=SCREENSHOTS / "street-dashboard-phone-en.png", full_page=True)
     finally:
         context.close()
+
+
+def test_district_official_picks_a_street_from_the_summary(browser, live_server, street_with_three_no):
+    tree = street_with_three_no
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        # when the district official signs in, the district summary lists every street with its figures
+        sign_in(page, live_server, tree.official.username)
+        assert page.get_by_role("heading", name=tree.district.name, exact=False).is_visible()
+        assert page.locator('[data-figure="compounds"]').inner_text() == "8"
+        page.screenshot(path=SCREENSHOTS / "district-summary-desktop.png", full_page=True)
+
+        # and a street opens from it, with a picker to switch to the other street
+        page.get_by_role("link", name=tree.streets[1].name, exact=True).click()
+        page.wait_for_load_state("networkidle")
+        assert page.get_by_role("link", name=tree.compounds[4].name, exact=True).is_visible()
+        page.get_by_text("切换街道").click()
+        page.screenshot(path=SCREENSHOTS / "street-picker-desktop.png")
+        with page.expect_navigation():
+            page.locator(".picker__list").get_by_role("link", name=tree.streets[0].name, exact=True).click()
+        assert page.get_by_role("link", name=tree.compounds[0].name, exact=True).is_visible()
+    finally:
+        context.close()
