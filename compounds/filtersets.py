@@ -9,6 +9,8 @@ from typing import Any
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from compounds.models import (
     Building,
@@ -35,6 +37,17 @@ def scoped(model: type) -> Any:
     return queryset
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class ScopedIdFilter(django_filters.ModelMultipleChoiceFilter):
+    """Objects by primary key (`?street_id=1&street_id=2`), chosen among those the user may view."""
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class ScopedCodeFilter(django_filters.ModelMultipleChoiceFilter):
+    """Objects by a code (`?street=610116001`), chosen among those the user may view; set `to_field_name`
+    and a `field_name` ending in that field (`street__code`)."""
+
+
 class NumberInFilter(django_filters.BaseInFilter, django_filters.NumberFilter):
     pass
 
@@ -58,9 +71,9 @@ class TenantFilterSet(django_filters.FilterSet):
 
 
 class DistrictFilterMixin(django_filters.FilterSet):
-    district_id = django_filters.ModelMultipleChoiceFilter(field_name="district", queryset=scoped(District), label="区")
-    district = django_filters.ModelMultipleChoiceFilter(
-        field_name="district", queryset=scoped(District), to_field_name="code", label="区（区划代码）"
+    district_id = ScopedIdFilter(field_name="district", queryset=scoped(District), label="区")
+    district = ScopedCodeFilter(
+        field_name="district__code", queryset=scoped(District), to_field_name="code", label="区（区划代码）"
     )
 
 
@@ -69,8 +82,8 @@ class StreetFilterMixin(DistrictFilterMixin):
 
     street_path = "street"
 
-    street_id = django_filters.ModelMultipleChoiceFilter(queryset=scoped(Street), method="filter_street", label="街道")
-    street = django_filters.ModelMultipleChoiceFilter(
+    street_id = ScopedIdFilter(queryset=scoped(Street), method="filter_street", label="街道")
+    street = ScopedCodeFilter(
         queryset=scoped(Street), to_field_name="code", method="filter_street", label="街道（区划代码）"
     )
 
@@ -83,9 +96,9 @@ class StreetFilterMixin(DistrictFilterMixin):
 def community_filters(path: str = "community") -> tuple:
     """`community_id` and `community` (by code) filters for a model that reaches its community by `path`."""
     return (
-        django_filters.ModelMultipleChoiceFilter(field_name=path, queryset=scoped(Community), label="社区"),
-        django_filters.ModelMultipleChoiceFilter(
-            field_name=path, queryset=scoped(Community), to_field_name="code", label="社区（区划代码）"
+        ScopedIdFilter(field_name=path, queryset=scoped(Community), label="社区"),
+        ScopedCodeFilter(
+            field_name=f"{path}__code", queryset=scoped(Community), to_field_name="code", label="社区（区划代码）"
         ),
     )
 
@@ -133,11 +146,9 @@ class CompoundFilterSet(StreetFilterMixin, TenantFilterSet):
     community_id, community = community_filters()
     tier = django_filters.MultipleChoiceFilter(field_name="community__tier", choices=Tier.choices, label="社区分类")
     management_mode = django_filters.MultipleChoiceFilter(choices=ManagementMode.choices, label="管理模式")
-    property_firm_id = django_filters.ModelMultipleChoiceFilter(
-        field_name="property_firm", queryset=scoped(PropertyFirm), label="物业企业"
-    )
-    property_firm = django_filters.ModelMultipleChoiceFilter(
-        field_name="property_firm",
+    property_firm_id = ScopedIdFilter(field_name="property_firm", queryset=scoped(PropertyFirm), label="物业企业")
+    property_firm = ScopedCodeFilter(
+        field_name="property_firm__credit_code",
         queryset=scoped(PropertyFirm),
         to_field_name="credit_code",
         label="物业企业（统一社会信用代码）",
@@ -168,15 +179,11 @@ class CompoundFilterSet(StreetFilterMixin, TenantFilterSet):
 class BuildingFilterSet(StreetFilterMixin, TenantFilterSet):
     street_path = "compound__community__street"
     community_id, community = community_filters("compound__community")
-    compound_id = django_filters.ModelMultipleChoiceFilter(
-        field_name="compound", queryset=scoped(Compound), label="小区"
+    compound_id = ScopedIdFilter(field_name="compound", queryset=scoped(Compound), label="小区")
+    compound = ScopedCodeFilter(
+        field_name="compound__code", queryset=scoped(Compound), to_field_name="code", label="小区（编码）"
     )
-    compound = django_filters.ModelMultipleChoiceFilter(
-        field_name="compound", queryset=scoped(Compound), to_field_name="code", label="小区（编码）"
-    )
-    grid_id = django_filters.ModelMultipleChoiceFilter(
-        field_name="grids", queryset=scoped(Grid), distinct=True, label="网格"
-    )
+    grid_id = ScopedIdFilter(field_name="grids", queryset=scoped(Grid), distinct=True, label="网格")
 
     class Meta:
         model = Building
@@ -187,10 +194,8 @@ class GridFilterSet(StreetFilterMixin, TenantFilterSet):
     search_fields = ("name", "code")
     street_path = "community__street"
     community_id, community = community_filters()
-    building_id = django_filters.ModelMultipleChoiceFilter(
-        field_name="buildings", queryset=scoped(Building), distinct=True, label="覆盖楼栋"
-    )
-    compound_id = django_filters.ModelMultipleChoiceFilter(
+    building_id = ScopedIdFilter(field_name="buildings", queryset=scoped(Building), distinct=True, label="覆盖楼栋")
+    compound_id = ScopedIdFilter(
         field_name="buildings__compound", queryset=scoped(Compound), distinct=True, label="覆盖小区"
     )
 
