@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 api_v1 = [
     path("", include("compounds.api.urls")),
     path("", include("accounts.api.urls")),
+    path("", include("ratings.api.urls")),
 ]
 
 urlpatterns = [
@@ -19,5 +20,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("import/", include("compounds.importing_urls")),
+    path("ratings/", include("ratings.urls")),
     path("", include("compounds.urls")),
 ]

@@ -46,16 +46,19 @@ def rating_settings(district: District | int) -> RatingSettings:
     return RatingSettings.objects.filter(district_id=district_id).first() or RatingSettings(district_id=district_id)
 
 
-def work_order_score(record: WorkOrderRecord, settings: RatingSettings) -> tuple[Decimal, Decimal]:
+def work_order_score(record: WorkOrderRecord, settings: RatingSettings) -> tuple[Decimal | None, Decimal]:
     """(work-order score, complaint sub-score): 40% on-time rate, 40% satisfaction rate, 20% complaint
-    score, where the complaint score is 100 − complaints per 100 households × the district's penalty."""
-    complaints = max(Decimal(0), HUNDRED - record.complaints_per_100_households * settings.complaint_penalty)
-    total = (
-        record.on_time_rate * WORK_ORDER_PARTS["on_time"]
-        + record.satisfaction_rate * WORK_ORDER_PARTS["satisfaction"]
-        + complaints * WORK_ORDER_PARTS["complaints"]
-    ) / HUNDRED
-    return q2(total), q2(complaints)
+    score, where the complaint score is 100 − complaints per 100 households × the district's penalty.
+    A rate with nothing counted (None) shares its part among the others; no orders at all → no score."""
+    complaints = q2(max(Decimal(0), HUNDRED - record.complaints_per_100_households * settings.complaint_penalty))
+    if not record.orders:
+        return None, complaints
+    parts = [
+        (record.on_time_rate, WORK_ORDER_PARTS["on_time"]),
+        (record.satisfaction_rate, WORK_ORDER_PARTS["satisfaction"]),
+        (complaints, WORK_ORDER_PARTS["complaints"]),
+    ]
+    return weighted_total(parts), complaints
 
 
 @dataclass

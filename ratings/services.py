@@ -6,7 +6,6 @@ evaluation (inputs, computing, publishing) and the public owner survey.
 
 import datetime
 import hashlib
-import secrets
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -42,7 +41,6 @@ from ratings.models import (
     SeriousIncident,
     ServiceContract,
     StepDocument,
-    SurveyLink,
     SurveyResponse,
     WorkOrderRecord,
 )
@@ -369,8 +367,8 @@ def work_order_record_set(
     firm: PropertyFirm,
     orders: int,
     complaints_per_100_households: Decimal,
-    on_time_rate: Decimal,
-    satisfaction_rate: Decimal,
+    on_time_rate: Decimal | None,
+    satisfaction_rate: Decimal | None,
     source: str = "manual",
 ) -> WorkOrderRecord:
     """Store the firm's work-order figures for the quarter (a manual entry is never overwritten by capture)."""
@@ -383,18 +381,19 @@ def work_order_record_set(
     )
     row.orders = orders
     row.complaints_per_100_households = Decimal(str(complaints_per_100_households))
-    row.on_time_rate = Decimal(str(on_time_rate))
-    row.satisfaction_rate = Decimal(str(satisfaction_rate))
+    row.on_time_rate = None if on_time_rate is None else Decimal(str(on_time_rate))
+    row.satisfaction_rate = None if satisfaction_rate is None else Decimal(str(satisfaction_rate))
     row.source = source
     row.full_clean()
     row.save()
     return row
 
 
-def _percent(value: Any) -> Decimal:
-    """A rate from the work-order app as a percentage (accepts 0–1 fractions and 0–100 percentages)."""
-    number = Decimal(str(value or 0))
-    return (number * 100 if number <= 1 else number).quantize(Decimal("0.01"))
+def _percent(value: Any) -> Decimal | None:
+    """A rate from the work-order app (a 0–1 fraction, or None when nothing was counted) as a percentage."""
+    if value is None:
+        return None
+    return (Decimal(str(value)) * 100).quantize(Decimal("0.01"))
 
 
 def _kpi_rows(result: Any) -> Iterable[tuple[int, Mapping]]:
@@ -420,8 +419,8 @@ def work_order_records_capture(*, period: RatingPeriod) -> int:
     firms = set(PropertyFirm.objects.filter(district=period.district).values_list("pk", flat=True))
     written = 0
     for firm_id, row in _kpi_rows(result):
-        if firm_id not in firms or firm_id in manual:
-            continue
+        if firm_id not in firms or firm_id in manual or not row.get("orders"):
+            continue  # no orders: no record to judge, the work-order weight goes to the other inputs
         WorkOrderRecord.objects.update_or_create(
             period=period,
             firm_id=firm_id,
@@ -429,7 +428,7 @@ def work_order_records_capture(*, period: RatingPeriod) -> int:
                 "district_id": period.district_id,
                 "orders": int(row.get("orders", 0) or 0),
                 "complaints_per_100_households": Decimal(str(row.get("complaints_per_100_households", 0) or 0)),
-                "on_time_rate": _percent(row.get("on_time_rate", row.get("on_time_resolution_rate"))),
+                "on_time_rate": _percent(row.get("on_time_rate")),
                 "satisfaction_rate": _percent(row.get("satisfaction_rate")),
                 "source": "workorders",
             },
@@ -493,17 +492,6 @@ def due_periods(*, today: datetime.date) -> list[RatingPeriod]:
 # --- the public owner survey -------------------------------------------------------------------------
 
 
-@transaction.atomic
-def survey_link_for(*, compound: Compound) -> SurveyLink:
-    """The compound's survey link (made on first use; the token is printed in the compound's QR code)."""
-    link = SurveyLink.objects.filter(compound=compound).first()
-    if link is None:
-        link, _ = SurveyLink.objects.get_or_create(
-            compound=compound, defaults={"district_id": compound.district_id, "token": secrets.token_urlsafe(16)}
-        )
-    return link
-
-
 def _survey_rate(setting: str, default: int) -> int:
     return int(getattr(settings, setting, default))
 
@@ -550,10 +538,10 @@ def survey_answer(
 
 @transaction.atomic
 def _survey_answer_save(*, token: str, building: str, room: str, level: str, comment: str, client: str) -> Any:
-    link = SurveyLink.objects.select_for_update().select_related("compound").filter(token=token).first()
-    if link is None:
+    # The compound row is locked so that two answers at once cannot both pass the households cap.
+    compound = Compound.objects.select_for_update().filter(public_token=token).first()
+    if compound is None:
         raise ValidationError("二维码无效，请扫描小区张贴的最新二维码。")
-    compound = link.compound
     period = RatingPeriod.objects.filter(district_id=compound.district_id, status=PeriodStatus.OPEN).first()
     if period is None:
         raise ValidationError("本季度物业满意度调查尚未开始或已经结束，感谢您的关注。")

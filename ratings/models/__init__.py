@@ -10,7 +10,6 @@ from ratings.models.evaluation import (
     RatingSettings,
     SatisfactionLevel,
     SeriousIncident,
-    SurveyLink,
     SurveyResponse,
     WorkOrderRecord,
 )
@@ -45,7 +44,6 @@ __all__ = [
     "SeriousIncident",
     "ServiceContract",
     "StepDocument",
-    "SurveyLink",
     "SurveyResponse",
     "WorkOrderRecord",
 ]

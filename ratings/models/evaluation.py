@@ -125,31 +125,6 @@ class RatingPeriod(DistrictOwned):
         return self.status == PeriodStatus.PUBLISHED
 
 
-class SurveyLink(DistrictOwned):
-    """The public token of a compound's survey page (printed in the compound's QR code)."""
-
-    compound = models.OneToOneField(
-        "compounds.Compound", verbose_name="小区", on_delete=models.CASCADE, related_name="survey_link"
-    )
-    token = models.CharField("公开令牌", max_length=32, unique=True)
-    created_at = models.DateTimeField("生成时间", auto_now_add=True)
-
-    scope_view = {
-        R.STREET_STAFF: "compound__community__street",
-        R.COMMUNITY_CADRE: "compound__community",
-        R.GRID_WORKER: "compound__buildings__grids",
-        R.FIRM_STAFF: "compound__property_firm",
-    }
-    scope_change = {}
-
-    class Meta:
-        verbose_name = "满意度调查链接"
-        verbose_name_plural = "满意度调查链接"
-
-    def __str__(self) -> str:
-        return f"{self.compound} 调查链接"
-
-
 class SatisfactionLevel(models.TextChoices):
     VERY_SATISFIED = "very_satisfied", "很满意"
     SATISFIED = "satisfied", "满意"
@@ -269,8 +244,12 @@ class WorkOrderRecord(DistrictOwned):
     )
     orders = models.PositiveIntegerField("工单数", default=0)
     complaints_per_100_households = models.DecimalField("每百户投诉数", max_digits=7, decimal_places=2, default=0)
-    on_time_rate = models.DecimalField("按时办结率（%）", max_digits=5, decimal_places=2, validators=PERCENT)
-    satisfaction_rate = models.DecimalField("工单满意率（%）", max_digits=5, decimal_places=2, validators=PERCENT)
+    on_time_rate = models.DecimalField(
+        "按时办结率（%）", max_digits=5, decimal_places=2, validators=PERCENT, null=True, blank=True
+    )
+    satisfaction_rate = models.DecimalField(
+        "工单满意率（%）", max_digits=5, decimal_places=2, validators=PERCENT, null=True, blank=True
+    )
     source = models.CharField("来源", max_length=50, default="manual")
     captured_at = models.DateTimeField("采集时间", auto_now=True)
 

@@ -1,0 +1,318 @@
+"""Pages of the ratings app (zh-hans). Every object comes through the policy (`access` / `visible_to`):
+another district's firm, contract, introduction, period, score or report is a 404. The owner survey is the
+one public page: it is reached by the compound's QR token and needs no account."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from accounts.policy import CHANGE, access
+from accounts.roles import Role
+from compounds.models import Building, Compound, PropertyFirm
+from ratings import selectors, services
+from ratings.forms import IntroductionStartForm, PanelScoreForm, PeriodOpenForm, StepForm, SurveyForm
+from ratings.models import (
+    FirmScore,
+    Introduction,
+    PanelScore,
+    PeriodStatus,
+    RatingPeriod,
+    Report,
+    SeriousIncident,
+    ServiceContract,
+    StepDocument,
+    WorkOrderRecord,
+)
+
+
+def tenant_page(model: type | None) -> Callable:
+    """A signed-in page about `model` (the tenancy walk reads `tenancy_model` to aim at another district)."""
+
+    def decorate(view: Callable) -> Callable:
+        wrapped = login_required(view)
+        wrapped.tenancy_model = model
+        return wraps(view)(wrapped)
+
+    return decorate
+
+
+def _errors(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _is_official(user) -> bool:
+    return user.is_platform_admin or user.role == Role.DISTRICT_OFFICIAL
+
+
+@tenant_page(None)
+def index(request: HttpRequest) -> HttpResponse:
+    periods = RatingPeriod.objects.visible_to(request.user).order_by("-year", "-quarter")[:8]
+    return render(request, "ratings/index.html", {"periods": periods, "is_official": _is_official(request.user)})
+
+
+# --- firms and contracts ------------------------------------------------------------------------------
+
+
+@tenant_page(PropertyFirm)
+def firm_list(request: HttpRequest) -> HttpResponse:
+    firms = PropertyFirm.objects.visible_to(request.user).order_by("name")
+    latest = {}
+    for score in FirmScore.objects.visible_to(request.user).filter(firm__in=firms).select_related("period"):
+        current = latest.get(score.firm_id)
+        if current is None or (score.period.year, score.period.quarter) > (current.period.year, current.period.quarter):
+            latest[score.firm_id] = score
+    rows = [{"firm": firm, "score": latest.get(firm.pk)} for firm in firms]
+    return render(request, "ratings/firm_list.html", {"rows": rows})
+
+
+@tenant_page(PropertyFirm)
+def firm_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    firm = access(request.user, PropertyFirm, pk=pk)
+    scores = FirmScore.objects.visible_to(request.user).filter(firm=firm).select_related("period")
+    contracts = ServiceContract.objects.visible_to(request.user).filter(firm=firm).select_related("compound")
+    return render(
+        request,
+        "ratings/firm_detail.html",
+        {"firm": firm, "scores": scores.order_by("-period__year", "-period__quarter"), "contracts": contracts},
+    )
+
+
+@tenant_page(ServiceContract)
+def contract_list(request: HttpRequest) -> HttpResponse:
+    contracts = (
+        ServiceContract.objects.visible_to(request.user)
+        .select_related("firm", "compound__community__street")
+        .order_by("compound__code", "-start")
+    )
+    return render(request, "ratings/contract_list.html", {"contracts": contracts[:500]})
+
+
+# --- the six-step introduction --------------------------------------------------------------------------
+
+
+@tenant_page(Introduction)
+@require_http_methods(["GET", "POST"])
+def introduction_list(request: HttpRequest) -> HttpResponse:
+    form = IntroductionStartForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            introduction = services.introduction_start(
+                actor=request.user,
+                compound=data["compound"],
+                firm=data["firm"],
+                fee_basis=data["fee_basis"],
+                fee_fen=int(data["fee_yuan"] * 100),
+                contract_years=data["contract_years"],
+            )
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            messages.success(request, "已发起物业引入流程。")
+            return redirect("ratings:introduction-detail", pk=introduction.pk)
+    introductions = (
+        Introduction.objects.visible_to(request.user).select_related("compound", "firm").prefetch_related("steps")
+    )
+    return render(request, "ratings/introduction_list.html", {"introductions": introductions, "form": form})
+
+
+@tenant_page(Introduction)
+@require_http_methods(["GET", "POST"])
+def introduction_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    introduction = access(request.user, Introduction.objects.select_related("compound", "firm", "contract"), pk=pk)
+    form = StepForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        introduction = access(request.user, Introduction, CHANGE, pk=pk)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.introduction_record_step(
+                    actor=request.user,
+                    introduction=introduction,
+                    stage=data["stage"],
+                    date=data["date"],
+                    responsible=data["responsible"],
+                    decision=data["decision"],
+                    note=data["note"],
+                    documents=data["documents"],
+                )
+            except ValidationError as error:
+                _errors(request, error)
+            else:
+                messages.success(request, "已记录该步骤。")
+                return redirect("ratings:introduction-detail", pk=pk)
+    steps = introduction.steps.prefetch_related("documents").order_by("stage")
+    if request.method == "GET" and introduction.next_stage is not None:
+        form.initial = {"stage": introduction.next_stage.value}
+    return render(
+        request,
+        "ratings/introduction_detail.html",
+        {"introduction": introduction, "steps": steps, "form": form, "next_stage": introduction.next_stage},
+    )
+
+
+@tenant_page(StepDocument)
+def document_download(request: HttpRequest, pk: int) -> FileResponse:
+    document = access(request.user, StepDocument, pk=pk)
+    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.name)
+
+
+# --- periods, inputs, scores ------------------------------------------------------------------------------
+
+
+@tenant_page(RatingPeriod)
+@require_http_methods(["GET", "POST"])
+def period_list(request: HttpRequest) -> HttpResponse:
+    form = PeriodOpenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if request.user.district is None:
+                raise ValidationError("平台管理员请在管理后台为指定区建立考评季度。")
+            period = services.period_open(actor=request.user, district=request.user.district, **form.cleaned_data)
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            messages.success(request, f"已建立{period}考评，各小区满意度调查开始接受填写。")
+            return redirect("ratings:period-detail", pk=period.pk)
+    periods = RatingPeriod.objects.visible_to(request.user).order_by("-year", "-quarter")
+    return render(
+        request,
+        "ratings/period_list.html",
+        {"periods": periods, "form": form, "is_official": _is_official(request.user)},
+    )
+
+
+PERIOD_ACTIONS = {
+    "start_scoring": (services.period_start_scoring, "问卷征集已结束，进入评分阶段。"),
+    "publish": (services.period_publish, "考评结果已发布，本季度数据已冻结。"),
+}
+
+
+@tenant_page(RatingPeriod)
+@require_http_methods(["GET", "POST"])
+def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    period = access(request.user, RatingPeriod.objects.select_related("district"), pk=pk)
+    if request.method == "POST":
+        period = access(request.user, RatingPeriod, CHANGE, pk=pk)
+        action = request.POST.get("action", "")
+        try:
+            if action == "build":
+                services.quarter_build_enqueue(actor=request.user, period=period)
+                messages.success(request, "已提交生成任务：计算得分、确定榜单并生成 PDF 报告。")
+            elif action in PERIOD_ACTIONS:
+                service, done = PERIOD_ACTIONS[action]
+                service(actor=request.user, period=period)
+                messages.success(request, done)
+            else:
+                raise ValidationError("未知的操作。")
+        except ValidationError as error:
+            _errors(request, error)
+        return redirect("ratings:period-detail", pk=pk)
+    summary = selectors.list_summary(period)
+    return render(
+        request,
+        "ratings/period_detail.html",
+        {
+            "period": period,
+            "summary": summary,
+            "rules": selectors.rating_settings(period.district_id),
+            "tie_rule": selectors.TIE_RULE,
+            "streets": selectors.street_breakdown(period) if summary["scores"] else [],
+            "reports": Report.objects.visible_to(request.user).filter(period=period),
+            "is_official": _is_official(request.user),
+            "statuses": PeriodStatus,
+        },
+    )
+
+
+@tenant_page(RatingPeriod)
+@require_http_methods(["GET", "POST"])
+def period_inputs(request: HttpRequest, pk: int) -> HttpResponse:
+    period = access(request.user, RatingPeriod, pk=pk)
+    form = PanelScoreForm(request.POST or None, actor=request.user)
+    if request.method == "POST":
+        period = access(request.user, RatingPeriod, CHANGE, pk=pk) if _is_official(request.user) else period
+        if form.is_valid():
+            try:
+                services.panel_score_record(actor=request.user, period=period, **form.cleaned_data)
+            except ValidationError as error:
+                _errors(request, error)
+            else:
+                messages.success(request, "评审团评分已保存。")
+                return redirect("ratings:period-inputs", pk=pk)
+    return render(
+        request,
+        "ratings/period_inputs.html",
+        {
+            "period": period,
+            "form": form,
+            "panel": PanelScore.objects.visible_to(request.user).filter(period=period).select_related("firm"),
+            "records": WorkOrderRecord.objects.visible_to(request.user).filter(period=period).select_related("firm"),
+            "incidents": SeriousIncident.objects.visible_to(request.user).filter(period=period).select_related("firm"),
+            "progress": selectors.survey_progress(period) if _can_see_surveys(request.user) else None,
+        },
+    )
+
+
+def _can_see_surveys(user) -> bool:
+    return _is_official(user) or user.role in (Role.STREET_STAFF,)
+
+
+@tenant_page(FirmScore)
+def score_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    score = access(request.user, FirmScore.objects.select_related("period", "firm"), pk=pk)
+    return render(request, "ratings/score_detail.html", selectors.score_breakdown(score))
+
+
+# --- reports --------------------------------------------------------------------------------------------
+
+
+@tenant_page(Report)
+def report_list(request: HttpRequest) -> HttpResponse:
+    reports = Report.objects.visible_to(request.user).select_related("period").order_by("-built_at")
+    return render(request, "ratings/report_list.html", {"reports": reports})
+
+
+@tenant_page(Report)
+def report_download(request: HttpRequest, pk: int) -> FileResponse:
+    report = access(request.user, Report, pk=pk)
+    return FileResponse(report.file.open("rb"), as_attachment=True, filename=f"{report.title}.pdf")
+
+
+# --- the public owner survey ------------------------------------------------------------------------------
+
+
+def _client_id(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+@require_http_methods(["GET", "POST"])
+def survey(request: HttpRequest, token: str) -> HttpResponse:
+    """Public: a resident rates the compound's property firm (one answer per household per quarter)."""
+    compound = get_object_or_404(Compound.objects.select_related("property_firm"), public_token=token)
+    buildings = list(Building.objects.filter(compound=compound).order_by("name").values_list("name", flat=True))
+    form = SurveyForm(request.POST or None, buildings=buildings)
+    period = RatingPeriod.objects.filter(district_id=compound.district_id, status=PeriodStatus.OPEN).first()
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.survey_answer(token=token, client_id=_client_id(request), **form.cleaned_data)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+        else:
+            return render(request, "ratings/survey_thanks.html", {"compound": compound, "period": period})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "ratings/survey.html", {"compound": compound, "period": period, "form": form}, status=status)
+
+
+survey.tenancy_model = Compound
