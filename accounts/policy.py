@@ -62,6 +62,15 @@ def restrict(queryset: models.QuerySet, actor: Any, action: str = VIEW) -> model
     return queryset.filter(**{path: scope_id})
 
 
+def may_change(actor: Any, model: type[models.Model]) -> bool:
+    """May this actor's role change rows of `model` at all? (Which rows is `restrict`'s job.)"""
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return False
+    if actor.is_platform_admin or actor.role == Role.DISTRICT_OFFICIAL:
+        return True
+    return actor.role in getattr(model, "scope_change", {})
+
+
 def _crosses_many(model: type[models.Model], path: str) -> bool:
     for name in path.split("__"):
         field = model._meta.get_field(name)

@@ -1,6 +1,8 @@
 """Checks on national statistical division codes and unified social credit codes."""
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 
@@ -20,6 +22,18 @@ def validate_code_prefix(code: str, parent_code: str, *, label: str, parent_labe
         raise ValidationError(
             f"{label}编码“{code}”应以所属{parent_label}的编码“{parent_code}”开头。", code="code_prefix"
         )
+
+
+@contextmanager
+def on_code_field() -> Iterator[None]:
+    """In a model's clean(): report the code checks against the `code` field, so that forms and the API
+    show the message beside the code."""
+    try:
+        yield
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            raise
+        raise ValidationError({"code": error.error_list}) from error
 
 
 # GB 32100-2015: 18 characters from this alphabet (no I, O, S, V, Z); the last is a check character.

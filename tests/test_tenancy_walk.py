@@ -65,8 +65,6 @@ def walk(patterns=None, namespace: str = "", kwargs: tuple[str, ...] = ()) -> It
 
 
 def _pattern_kwargs(pattern) -> list[str]:
-    if hasattr(pattern, "converters"):
-        return list(pattern.converters)
     return list(pattern.regex.groupindex)
 
 

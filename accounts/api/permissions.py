@@ -9,15 +9,7 @@ from typing import Any
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from accounts.roles import Role
-
-
-def role_may_change(actor: Any, model: type) -> bool:
-    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
-        return False
-    if actor.is_platform_admin or actor.role == Role.DISTRICT_OFFICIAL:
-        return True
-    return actor.role in getattr(model, "scope_change", {})
+from accounts.policy import may_change
 
 
 class TenantWritePermission(BasePermission):
@@ -26,4 +18,4 @@ class TenantWritePermission(BasePermission):
     def has_permission(self, request: Any, view: Any) -> bool:
         if request.method in SAFE_METHODS:
             return True
-        return role_may_change(request.user, view.queryset.model)
+        return may_change(request.user, view.queryset.model)

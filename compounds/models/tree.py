@@ -50,7 +50,8 @@ class District(models.Model):
         return self.pk
 
     def clean(self) -> None:
-        validators.validate_code(self.code, pattern=validators.DISTRICT_CODE, digits=6, label="区")
+        with validators.on_code_field():
+            validators.validate_code(self.code, pattern=validators.DISTRICT_CODE, digits=6, label="区")
 
 
 class StreetKind(models.TextChoices):
@@ -96,9 +97,10 @@ class Street(DistrictOwned):
         return self.name
 
     def clean(self) -> None:
-        validators.validate_code(self.code, pattern=validators.STREET_CODE, digits=9, label="街道")
-        if self.district_id:
-            validators.validate_code_prefix(self.code, self.district.code, label="街道", parent_label="区")
+        with validators.on_code_field():
+            validators.validate_code(self.code, pattern=validators.STREET_CODE, digits=9, label="街道")
+            if self.district_id:
+                validators.validate_code_prefix(self.code, self.district.code, label="街道", parent_label="区")
 
 
 class Tier(models.TextChoices):
@@ -150,11 +152,12 @@ class Community(DistrictOwned):
         return self.name
 
     def clean(self) -> None:
-        validators.validate_code(self.code, pattern=validators.COMMUNITY_CODE, digits=12, label="社区")
-        if self.street_id:
-            validators.validate_code_prefix(self.code, self.street.code, label="社区", parent_label="街道")
-            if self.district_id and self.street.district_id != self.district_id:
-                raise ValidationError({"street": "所选街道不属于本区。"})
+        with validators.on_code_field():
+            validators.validate_code(self.code, pattern=validators.COMMUNITY_CODE, digits=12, label="社区")
+            if self.street_id:
+                validators.validate_code_prefix(self.code, self.street.code, label="社区", parent_label="街道")
+                if self.district_id and self.street.district_id != self.district_id:
+                    raise ValidationError({"street": "所选街道不属于本区。"})
 
     @property
     def annual_fund_fen(self) -> int:
@@ -300,13 +303,14 @@ class Compound(DistrictOwned):
         return self.name
 
     def clean(self) -> None:
-        validators.validate_code(self.code, pattern=validators.COMPOUND_CODE, digits=15, label="小区")
-        if self.community_id:
-            validators.validate_code_prefix(self.code, self.community.code, label="小区", parent_label="社区")
-            if self.district_id and self.community.district_id != self.district_id:
-                raise ValidationError({"community": "所选社区不属于本区。"})
-        if self.property_firm_id and self.district_id and self.property_firm.district_id != self.district_id:
-            raise ValidationError({"property_firm": "所选物业企业不属于本区。"})
+        with validators.on_code_field():
+            validators.validate_code(self.code, pattern=validators.COMPOUND_CODE, digits=15, label="小区")
+            if self.community_id:
+                validators.validate_code_prefix(self.code, self.community.code, label="小区", parent_label="社区")
+                if self.district_id and self.community.district_id != self.district_id:
+                    raise ValidationError({"community": "所选社区不属于本区。"})
+            if self.property_firm_id and self.district_id and self.property_firm.district_id != self.district_id:
+                raise ValidationError({"property_firm": "所选物业企业不属于本区。"})
 
     @property
     def has_property_service(self) -> bool:
@@ -379,8 +383,9 @@ class Grid(DistrictOwned):
         return self.name
 
     def clean(self) -> None:
-        validators.validate_code(self.code, pattern=validators.COMPOUND_CODE, digits=15, label="网格")
-        if self.community_id:
-            validators.validate_code_prefix(self.code, self.community.code, label="网格", parent_label="社区")
-            if self.district_id and self.community.district_id != self.district_id:
-                raise ValidationError({"community": "所选社区不属于本区。"})
+        with validators.on_code_field():
+            validators.validate_code(self.code, pattern=validators.COMPOUND_CODE, digits=15, label="网格")
+            if self.community_id:
+                validators.validate_code_prefix(self.code, self.community.code, label="网格", parent_label="社区")
+                if self.district_id and self.community.district_id != self.district_id:
+                    raise ValidationError({"community": "所选社区不属于本区。"})
