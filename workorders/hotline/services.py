@@ -1,0 +1,278 @@
+"""Receiving 12345 hotline orders (平台转办). One order per hotline number and district: posting or importing
+the same number again answers with the order already filed. The rule lives in workorders.services
+(`work_order_file` is idempotent on the external number, backed by the unique constraint
+wo_external_number_unique and a get-or-create under a transaction); this module turns what the hotline
+sends into a filed order and, for a CSV file, imports every row or none.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from compounds.models import District
+from workorders.hotline.lookups import CategoryIndex, CompoundIndex
+from workorders.models import Channel, WorkOrder
+from workorders.services import work_order_file, work_order_find_external
+from workorders.worktime import BEIJING
+
+EXTERNAL_NUMBER_MAX = 64
+# Hotline exports often mask the caller's number (138****1234): such a number carries nothing usable.
+MASKED_PHONE = re.compile(r"[*＊xX]{2,}")
+FUTURE_TOLERANCE = timedelta(minutes=10)
+DATETIME_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%Y年%m月%d日 %H:%M:%S",
+    "%Y年%m月%d日 %H:%M",
+    "%Y年%m月%d日%H:%M",
+    "%Y年%m月%d日",
+)
+
+
+@dataclass(frozen=True)
+class Received:
+    order: WorkOrder
+    created: bool
+
+
+@dataclass(frozen=True)
+class HotlineRow:
+    """One hotline order as the platform sends it (texts as written; the service parses them)."""
+
+    external_number: str
+    category: str
+    compound: str
+    description: str
+    accepted_at: str | datetime | None = None
+    title: str = ""
+    reporter_name: str = ""
+    reporter_phone: str = ""
+    deadline: str = ""
+
+
+def parse_accepted_at(value: str | datetime | None, *, field: str = "accepted_at") -> datetime | None:
+    """受理时间: an aware datetime, an ISO 8601 text, or the usual Chinese spreadsheet forms (Beijing time)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        text = str(value).strip()
+        moment = None
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            for pattern in DATETIME_FORMATS:
+                try:
+                    moment = datetime.strptime(text, pattern)
+                    break
+                except ValueError:
+                    continue
+        if moment is None:
+            raise ValidationError(
+                {field: f"受理时间“{text}”无法识别，应如 2026-11-23 09:30 或 2026-11-23T09:30:00+08:00。"},
+                code="accepted_at_invalid",
+            )
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=BEIJING)
+    return moment
+
+
+def _title(row: HotlineRow, category_name: str) -> str:
+    if row.title.strip():
+        return row.title.strip()[:100]
+    first_line = next((line.strip() for line in row.description.splitlines() if line.strip()), "")
+    return f"{category_name}：{first_line[:40]}"[:100]
+
+
+def _description(row: HotlineRow) -> str:
+    text = (row.description or "").strip()
+    extras = []
+    if row.deadline and str(row.deadline).strip():
+        extras.append(f"12345 办理时限：{str(row.deadline).strip()}")
+    if row.compound and text and row.compound.strip() not in text:
+        extras.append(f"小区/地址：{row.compound.strip()}")
+    return "\n".join([text, *extras]) if text else ""
+
+
+@transaction.atomic
+def hotline_order_receive(
+    *,
+    district: District,
+    row: HotlineRow,
+    compounds: CompoundIndex | None = None,
+    categories: CategoryIndex | None = None,
+    now: datetime | None = None,
+) -> Received:
+    """File one hotline order in `district`, or answer with the order already filed under its number.
+
+    The caller has checked that whoever sends it may file into this district (a district official, a
+    platform administrator, the district's API account, or a command run on the server). The compound is
+    matched by code or name inside the district and the category by code or name; 受理时间 starts the SLA
+    clock (the hotline's clock). Raises ValidationError({field: Chinese message})."""
+    now = now or timezone.now()
+    number = (row.external_number or "").strip()
+    if not number:
+        raise ValidationError({"external_number": "请填写 12345 工单编号。"}, code="external_number_required")
+    if len(number) > EXTERNAL_NUMBER_MAX:
+        raise ValidationError(
+            {"external_number": f"12345 工单编号不能超过 {EXTERNAL_NUMBER_MAX} 个字符。"}, code="external_number_long"
+        )
+    existing = work_order_find_external(district=district, channel=Channel.HOTLINE_12345, number=number)
+    if existing is not None:
+        return Received(existing, created=False)
+
+    compounds = compounds or CompoundIndex(district)
+    categories = categories or CategoryIndex(district)
+    errors: dict[str, list[str]] = {}
+    compound = category = accepted_at = None
+    for name, find in (
+        ("compound", lambda: compounds.find(row.compound)),
+        ("category", lambda: categories.find(row.category)),
+        ("accepted_at", lambda: parse_accepted_at(row.accepted_at)),
+    ):
+        try:
+            value = find()
+        except ValidationError as error:
+            for key, messages in error.message_dict.items():
+                errors.setdefault(key, []).extend(messages)
+            continue
+        if name == "compound":
+            compound = value
+        elif name == "category":
+            category = value
+        else:
+            accepted_at = value
+    if accepted_at is not None and accepted_at > now + FUTURE_TOLERANCE:
+        errors.setdefault("accepted_at", []).append("受理时间不能晚于当前时间。")
+    if not (row.description or "").strip():
+        errors.setdefault("description", []).append("请填写诉求内容。")
+    if errors:
+        raise ValidationError(errors)
+
+    phone = (row.reporter_phone or "").strip()
+    if MASKED_PHONE.search(phone):
+        phone = ""
+    filed_at = accepted_at or now
+    order = work_order_file(
+        # The sender is checked by the caller; the order has no staff member as its first receiver until a
+        # dispatcher or the routing rules give it one (首接负责 starts in the district).
+        actor=None,
+        compound=compound,
+        category=category,
+        channel=Channel.HOTLINE_12345,
+        title=_title(row, category.name),
+        description=_description(row),
+        reporter_name=(row.reporter_name or "").strip()[:50],
+        reporter_phone=phone,
+        external_number=number,
+        now=filed_at,
+    )
+    # work_order_file answers with the other request's order when two posts of one number race; only the
+    # order made here carries this call's clock.
+    return Received(order, created=order.created_at == filed_at)
+
+
+# ---------------------------------------------------------------------------------------------------- import
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"第 {self.row} 行：{self.message}"
+
+
+@dataclass
+class ImportReport:
+    created: list[WorkOrder] = field(default_factory=list)
+    existing: list[WorkOrder] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def saved(self) -> bool:
+        return self.ok and not self.dry_run
+
+
+class _Rollback(Exception):
+    pass
+
+
+FIELD_LABELS = {
+    "external_number": "工单编号",
+    "category": "诉求类别",
+    "compound": "小区/地址",
+    "description": "诉求内容",
+    "accepted_at": "受理时间",
+    "reporter_phone": "联系电话",
+    "title": "标题",
+}
+
+
+def _messages(error: ValidationError) -> list[str]:
+    if hasattr(error, "error_dict"):
+        out = []
+        for name, messages in error.message_dict.items():
+            label = FIELD_LABELS.get(name)
+            out.extend(m if label is None or label in m else f"{label}：{m}" for m in messages)
+        return out
+    return list(error.messages)
+
+
+def hotline_orders_import(
+    *, district: District, rows: list[tuple[int, HotlineRow]], dry_run: bool = False, now: datetime | None = None
+) -> ImportReport:
+    """Import a 12345 export: every row or none. Each bad row is reported with its row number and a Chinese
+    message; then nothing is saved (orders already filed before stay as they were). A number already filed
+    (earlier, or higher up in the same file) answers with the existing order and counts as existing."""
+    report = ImportReport(dry_run=dry_run)
+    compounds = CompoundIndex(district)
+    categories = CategoryIndex(district)
+    try:
+        with transaction.atomic():
+            for line, row in rows:
+                try:
+                    with transaction.atomic():
+                        received = hotline_order_receive(
+                            district=district, row=row, compounds=compounds, categories=categories, now=now
+                        )
+                except ValidationError as error:
+                    report.errors.extend(RowError(line, message) for message in _messages(error))
+                    continue
+                (report.created if received.created else report.existing).append(received.order)
+            if report.errors or dry_run:
+                raise _Rollback
+    except _Rollback:
+        if report.errors:
+            report.created, report.existing = [], []
+    return report
+
+
+def hotline_file_import(
+    *, district: District, data: bytes, dry_run: bool = False, now: datetime | None = None
+) -> ImportReport:
+    """Import a 12345 CSV export (bytes) into `district`: every row or none. Raises
+    workorders.hotline.csvfile.HotlineFileError when the file as a whole cannot be read."""
+    from workorders.hotline.csvfile import read_rows
+
+    rows, errors = read_rows(data)
+    if errors:
+        return ImportReport(errors=errors, dry_run=dry_run)
+    return hotline_orders_import(district=district, rows=rows, dry_run=dry_run, now=now)
