@@ -10,7 +10,7 @@ does not stop the others (the inbox row is already written).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from django.conf import settings
@@ -47,23 +47,22 @@ def backends() -> list[NotifierBackend]:
     return [import_string(path)() for path in getattr(settings, "NOTIFIER_BACKENDS", DEFAULT_BACKENDS)]
 
 
-def recipients_for_handler(order: WorkOrder) -> list[User]:
-    """The active users who act for the order's current handler."""
-    users = User.objects.filter(is_active=True, district_id=order.district_id)
-    level = order.handler_level
-    if level == HandlerLevel.PROPERTY_FIRM:
-        users = users.filter(role=Role.FIRM_STAFF, property_firm_id=order.handler_firm_id)
-    elif level == HandlerLevel.COMMUNITY:
-        users = users.filter(role=Role.COMMUNITY_CADRE, community_id=order.handler_community_id)
-    elif level == HandlerLevel.STREET:
-        users = users.filter(role=Role.STREET_STAFF, street_id=order.handler_street_id)
-    elif level == HandlerLevel.DEPARTMENT:
-        users = users.filter(role=Role.DEPARTMENT_STAFF, department_id__in=order.departments.values("pk"))
-    elif level == HandlerLevel.USER:
-        users = users.filter(pk=order.handler_user_id)
-    else:
+def recipients_for_handler(*, district_id: int, level: str, unit_ids: Sequence[int]) -> list[User]:
+    """The active users who act for the handler units `unit_ids` of `level` (several for joint departments)."""
+    users = User.objects.filter(is_active=True, district_id=district_id)
+    column = {
+        HandlerLevel.PROPERTY_FIRM: (Role.FIRM_STAFF, "property_firm_id__in"),
+        HandlerLevel.COMMUNITY: (Role.COMMUNITY_CADRE, "community_id__in"),
+        HandlerLevel.STREET: (Role.STREET_STAFF, "street_id__in"),
+        HandlerLevel.DEPARTMENT: (Role.DEPARTMENT_STAFF, "department_id__in"),
+        HandlerLevel.USER: (None, "pk__in"),
+    }.get(level)
+    if column is None or not unit_ids:
         return []
-    return list(users.order_by("pk"))
+    role, lookup = column
+    if role is not None:
+        users = users.filter(role=role)
+    return list(users.filter(**{lookup: list(unit_ids)}).order_by("pk"))
 
 
 def district_officials(order: WorkOrder) -> list[User]:

@@ -114,12 +114,13 @@ def work_order_kpis(
     orders = counted_orders(district=district, start=start, end=end, queryset=queryset).filter(
         **{f"{key}__isnull": False}
     )
-    fields = {"id": F(key), "name": F(name)}
+    fields = {"unit_id": F(key), "unit_name": F(name)}
     if by_month:
         fields["month"] = TruncMonth("created_at", tzinfo=BEIJING)
-    rows = orders.values(**fields).annotate(**COUNTS).order_by(*(["month"] if by_month else []), "name")
+    rows = orders.values(**fields).annotate(**COUNTS).order_by(*(["month"] if by_month else []), "unit_name")
     result = []
     for row in rows:
+        row["id"], row["name"] = row.pop("unit_id"), row.pop("unit_name")
         if by_month:
             row["month"] = row["month"].date()
         result.append(_with_rates(dict(row)))

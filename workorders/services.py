@@ -176,10 +176,14 @@ def _deadlines(urgency: UrgencyClass, start: datetime) -> tuple[datetime, dateti
     )
 
 
-def _enqueue_notify(order: WorkOrder, kind: str, key: str) -> None:
+def _enqueue_notify(order: WorkOrder, kind: str, key: str, departments: Sequence[Department] = ()) -> None:
+    """Tell the handler the order has *now* (the task may run after further changes)."""
     from workorders.tasks import notify_handler_task
 
-    notify_handler_task.delay_on_commit(order.pk, kind, key)
+    level = order.handler_level
+    unit_ids = [getattr(order, f"{HANDLER_COLUMNS[level]}_id")] if level else []
+    unit_ids += [d.pk for d in departments if d.pk not in unit_ids]
+    notify_handler_task.delay_on_commit(order.pk, kind, key, level, unit_ids)
 
 
 # ---------------------------------------------------------------------------------------------------- catalogue
@@ -624,7 +628,7 @@ def _escalate(
         at=now,
         actor=actor,
     )
-    _enqueue_notify(order, "escalated", f"escalated:{order.pk}:{level}:{now.isoformat()}")
+    _enqueue_notify(order, "escalated", f"escalated:{order.pk}:{level}:{now.isoformat()}", departments)
     return order
 
 
@@ -766,10 +770,11 @@ def _overdue(now: datetime) -> models.QuerySet:
 
 def sla_sweep(*, now: datetime | None = None, limit: int = 500) -> list[int]:
     """Escalate every routed order past its respond_by (not yet accepted) or resolve_by (not yet resolved)
-    one rung up, and notify the new handler; at the top of the ladder, notify the district officials once
-    per breach instead. Each order is handled in its own transaction, locked with SKIP LOCKED, re-checked,
-    and keyed by (order, level, breached deadline), so that two sweeps at once or one after the other
-    escalate an order once per breach. Returns the ids escalated."""
+    one rung up, and notify the new handler; at the top of the ladder (a department, or a street whose
+    category names no department), notify the district officials once per breach instead. Each order is
+    handled in its own transaction, locked with SKIP LOCKED, re-checked, and keyed by (order, level,
+    breached deadline), so that two sweeps at once or one after the other escalate an order once per breach.
+    Returns the ids escalated."""
     now = _now(now)
     escalated = []
     for pk in _overdue(now).order_by("resolve_by").values_list("pk", flat=True)[:limit]:
@@ -783,15 +788,18 @@ def sla_sweep(*, now: datetime | None = None, limit: int = 500) -> list[int]:
             )
             if order is None:
                 continue
-            responding = order.state in AWAITING_ACCEPTANCE or order.state == S.SUBMITTED
-            if responding and order.respond_by and order.respond_by < now:
-                reason, deadline = Escalation.Reason.RESPOND_OVERDUE, order.respond_by
-            else:
-                reason, deadline = Escalation.Reason.RESOLVE_OVERDUE, order.resolve_by
             rung = next_rung(order)
             to_level = rung[0] if rung and rung[1] is not None else "district"
-            if Escalation.objects.filter(order=order, to_level=to_level, deadline=deadline).exists():
+            breaches = []
+            if (order.state in AWAITING_ACCEPTANCE or order.state == S.SUBMITTED) and order.respond_by < now:
+                breaches.append((Escalation.Reason.RESPOND_OVERDUE, order.respond_by))
+            if order.routed_at is not None and order.resolve_by < now:
+                breaches.append((Escalation.Reason.RESOLVE_OVERDUE, order.resolve_by))
+            recorded = set(Escalation.objects.filter(order=order, to_level=to_level).values_list("deadline", flat=True))
+            breaches = [(reason, deadline) for reason, deadline in breaches if deadline not in recorded]
+            if not breaches:
                 continue
+            reason, deadline = breaches[0]
             if to_level == "district":
                 Escalation.objects.create(
                     district_id=order.district_id,

@@ -36,16 +36,20 @@ def sla_sweep_task() -> list[int]:
 
 
 @shared_task(acks_late=True, **RETRY)
-def notify_handler_task(order_id: int, kind: str, dedupe_key: str) -> int:
-    """Tell the order's current handler (or, at the top of the ladder, the district officials)."""
+def notify_handler_task(
+    order_id: int, kind: str, dedupe_key: str, level: str = "", unit_ids: list | None = None
+) -> int:
+    """Tell the handler units the order went to (or, at the top of the ladder, the district officials).
+    Once per recipient and `dedupe_key`, so a repeated message tells nobody twice."""
     order = WorkOrder.objects.select_related("district").filter(pk=order_id).first()
     if order is None:
         return 0
-    recipients = (
-        notifications.district_officials(order)
-        if kind == "overdue_top"
-        else notifications.recipients_for_handler(order)
-    )
+    if kind == "overdue_top":
+        recipients = notifications.district_officials(order)
+    else:
+        recipients = notifications.recipients_for_handler(
+            district_id=order.district_id, level=level, unit_ids=unit_ids or []
+        )
     text = NOTIFY_TEXT.get(kind, "工单动态：{title}（{code}）").format(
         title=order.title,
         code=order.tracking_code,
