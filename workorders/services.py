@@ -849,7 +849,9 @@ def deliberation_meeting_record(
     orders: Sequence[WorkOrder] = (),
 ) -> DeliberationMeeting:
     """记录议事会 and link the orders it settles (each gets a timeline note)."""
-    community = access(actor, Community, CHANGE, pk=community.pk)
+    community = access(actor, Community, pk=community.pk)
+    if not (actor.is_platform_admin or actor.role in (Role.DISTRICT_OFFICIAL, Role.STREET_STAFF, Role.COMMUNITY_CADRE)):
+        raise PermissionDenied("只有区、街道或社区的工作人员可以记录议事会。")
     if compound is not None and compound.community_id != community.pk:
         raise ValidationError({"compound": "所选小区不属于该社区。"})
     if not (topic or "").strip():
