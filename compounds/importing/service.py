@@ -40,8 +40,8 @@ FIRMS, BUILDINGS = "firms", "buildings"
 COUNT_LABELS = {**{k.value: k.label for k in Kind}, FIRMS: "物业企业", BUILDINGS: "楼栋"}
 
 # Model field → the column a person sees, to say where a model's message comes from.
+# ("code" is left out: the models' code messages name the code already.)
 FIELD_HEADERS = {
-    "code": "编码",
     "name": "名称",
     "kind": "类型",
     "street": "所属街道编码",
