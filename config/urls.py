@@ -9,6 +9,7 @@ api_v1 = [
     path("", include("accounts.api.urls")),
     path("hotline/", include("workorders.hotline.urls")),
     path("", include("ratings.api.urls")),
+    path("", include("workorders.api.urls")),
 ]
 
 urlpatterns = [

@@ -1,0 +1,205 @@
+"""Filters for work orders and their catalogue, shared by the REST API and the staff pages (labels in Chinese).
+
+Every related choice (`compound_id`, `category_id`, ...) is limited to what the requesting user may view
+(compounds.filtersets.scoped), so an id from another district is refused like an id that does not exist.
+Each filterset has `q` (free-text search), `<relation>_id` (by primary key) and, where the relation has a
+code, `<relation>` (by code).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from compounds.filtersets import (
+    ScopedCodeFilter,
+    ScopedIdFilter,
+    StreetFilterMixin,
+    TenantFilterSet,
+    community_filters,
+    scoped,
+)
+from compounds.models import Community, Compound, Department, ManagementMode, PropertyFirm, Street, Tier
+from workorders.models import (
+    Category,
+    Channel,
+    DeliberationMeeting,
+    HandlerLevel,
+    RoutingMode,
+    RoutingRule,
+    Satisfaction,
+    State,
+    UrgencyClass,
+    WorkOrder,
+)
+from workorders.statemachine import AWAITING_ACCEPTANCE, IN_HAND
+
+# Orders whose resolve-by time still runs (not resolved, not terminal).
+UNRESOLVED = AWAITING_ACCEPTANCE | IN_HAND | {State.SUBMITTED, State.RETURNED}
+
+
+def scoped_users(request: Any) -> QuerySet:
+    """Users of the requesting user's district (a user has no scope map: the district is the tenant)."""
+    actor = getattr(request, "user", None)
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return User.objects.none()
+    if actor.is_platform_admin:
+        return User.objects.all()
+    return User.objects.filter(district_id=actor.district_id) if actor.district_id else User.objects.none()
+
+
+def overdue_condition(now=None) -> Q:
+    """超时: not yet accepted past the respond-by time, or not yet resolved past the resolve-by time."""
+    now = now or timezone.now()
+    return Q(state__in=AWAITING_ACCEPTANCE, respond_by__lt=now) | Q(state__in=UNRESOLVED, resolve_by__lt=now)
+
+
+class WorkOrderFilterSet(StreetFilterMixin, TenantFilterSet):
+    """The queue's and the API's filters. `overdue=true` keeps orders past a due time; the date ranges are
+    inclusive calendar days in Beijing time."""
+
+    search_fields = ("title", "description", "tracking_code", "external_number")
+    street_path = "street"
+
+    state = django_filters.MultipleChoiceFilter(choices=State.choices, label="状态")
+    channel = django_filters.MultipleChoiceFilter(choices=Channel.choices, label="来源渠道")
+    handler_level = django_filters.MultipleChoiceFilter(choices=HandlerLevel.choices, label="承办层级")
+    satisfaction = django_filters.MultipleChoiceFilter(choices=Satisfaction.choices, label="满意度")
+    category_id = ScopedIdFilter(field_name="category", queryset=scoped(Category), label="诉求类别")
+    category = ScopedCodeFilter(
+        field_name="category__code", queryset=scoped(Category), to_field_name="code", label="诉求类别（编码）"
+    )
+    community_id, community = community_filters()
+    compound_id = ScopedIdFilter(field_name="compound", queryset=scoped(Compound), label="小区")
+    compound = ScopedCodeFilter(
+        field_name="compound__code", queryset=scoped(Compound), to_field_name="code", label="小区（编码）"
+    )
+    property_firm_id = ScopedIdFilter(field_name="property_firm", queryset=scoped(PropertyFirm), label="责任物业")
+    handler_firm_id = ScopedIdFilter(field_name="handler_firm", queryset=scoped(PropertyFirm), label="承办物业")
+    handler_community_id = ScopedIdFilter(field_name="handler_community", queryset=scoped(Community), label="承办社区")
+    handler_street_id = ScopedIdFilter(field_name="handler_street", queryset=scoped(Street), label="承办街道")
+    handler_department_id = ScopedIdFilter(
+        field_name="handler_department", queryset=scoped(Department), label="承办部门"
+    )
+    handler_user_id = ScopedIdFilter(field_name="handler_user", queryset=scoped_users, label="承办人")
+    department_id = ScopedIdFilter(
+        field_name="departments", queryset=scoped(Department), distinct=True, label="参与部门"
+    )
+    reported_by_id = ScopedIdFilter(field_name="reported_by", queryset=scoped_users, label="登记人")
+    first_receiver_id = ScopedIdFilter(field_name="first_receiver", queryset=scoped_users, label="首接负责人")
+    meeting_id = ScopedIdFilter(field_name="meeting", queryset=scoped(DeliberationMeeting), label="议事会")
+    duplicate_of_id = ScopedIdFilter(field_name="duplicate_of", queryset=scoped(WorkOrder), label="合并至")
+    possible_duplicate_of_id = ScopedIdFilter(
+        field_name="possible_duplicate_of", queryset=scoped(WorkOrder), label="疑似重复"
+    )
+    is_duplicate_suspect = django_filters.BooleanFilter(
+        field_name="possible_duplicate_of", lookup_expr="isnull", exclude=True, label="疑似重复"
+    )
+    is_pooled = django_filters.BooleanFilter(label="待认领")
+    is_open = django_filters.BooleanFilter(method="filter_open", label="未办结")
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label="已超时")
+    created_after = django_filters.DateFilter(field_name="created_at", method="filter_day_from", label="提交日期起")
+    created_before = django_filters.DateFilter(field_name="created_at", method="filter_day_to", label="提交日期止")
+    due_after = django_filters.DateFilter(field_name="resolve_by", method="filter_day_from", label="办结时限起")
+    due_before = django_filters.DateFilter(field_name="resolve_by", method="filter_day_to", label="办结时限止")
+    respond_due_after = django_filters.DateFilter(field_name="respond_by", method="filter_day_from", label="响应时限起")
+    respond_due_before = django_filters.DateFilter(field_name="respond_by", method="filter_day_to", label="响应时限止")
+    resolved_after = django_filters.DateFilter(field_name="resolved_at", method="filter_day_from", label="办结日期起")
+    resolved_before = django_filters.DateFilter(field_name="resolved_at", method="filter_day_to", label="办结日期止")
+
+    class Meta:
+        model = WorkOrder
+        fields = {
+            "tracking_code": ["exact"],
+            "external_number": ["exact"],
+            "title": ["icontains"],
+            "returned_count": ["exact", "gte"],
+            "transferred_count": ["exact", "gte"],
+            "escalated_count": ["exact", "gte"],
+            "reopened_count": ["exact", "gte"],
+        }
+
+    def filter_open(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        open_orders = WorkOrder.objects.open().filter(pk__in=queryset.values("pk")).values("pk")
+        return queryset.filter(pk__in=open_orders) if value else queryset.exclude(pk__in=open_orders)
+
+    def filter_overdue(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        condition = overdue_condition()
+        return queryset.filter(condition) if value else queryset.exclude(condition)
+
+    def filter_day_from(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        return queryset.filter(**{f"{name}__date__gte": value}) if value else queryset
+
+    def filter_day_to(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:
+        return queryset.filter(**{f"{name}__date__lte": value}) if value else queryset
+
+
+class UrgencyClassFilterSet(TenantFilterSet):
+    search_fields = ("name", "code", "description")
+
+    class Meta:
+        model = UrgencyClass
+        fields = {
+            "code": ["exact"],
+            "name": ["exact"],
+            "respond_hours": ["exact", "lte", "gte"],
+            "resolve_hours": ["exact", "lte", "gte"],
+            "calendar_time": ["exact"],
+            "description": ["icontains"],
+        }
+
+
+class CategoryFilterSet(TenantFilterSet):
+    search_fields = ("name", "code")
+
+    parent_id = ScopedIdFilter(field_name="parent", queryset=scoped(Category), label="上级类别")
+    urgency_id = ScopedIdFilter(field_name="urgency", queryset=scoped(UrgencyClass), label="紧急程度")
+    department_id = ScopedIdFilter(field_name="department", queryset=scoped(Department), label="主管部门")
+    default_handler_level = django_filters.MultipleChoiceFilter(choices=HandlerLevel.choices, label="默认首办层级")
+
+    class Meta:
+        model = Category
+        fields = {"code": ["exact"], "name": ["exact"], "is_active": ["exact"], "sort_order": ["exact"]}
+
+
+class RoutingRuleFilterSet(TenantFilterSet):
+    category_id = ScopedIdFilter(field_name="category", queryset=scoped(Category), label="诉求类别")
+    target_department_id = ScopedIdFilter(field_name="target_department", queryset=scoped(Department), label="职能部门")
+    tier = django_filters.MultipleChoiceFilter(choices=Tier.choices, label="社区分类")
+    management_mode = django_filters.MultipleChoiceFilter(choices=ManagementMode.choices, label="管理模式")
+    target_level = django_filters.MultipleChoiceFilter(choices=HandlerLevel.choices, label="首办层级")
+    mode = django_filters.MultipleChoiceFilter(choices=RoutingMode.choices, label="派单方式")
+
+    class Meta:
+        model = RoutingRule
+        fields = {"priority": ["exact", "lte", "gte"], "name": ["exact"], "three_no": ["exact"], "is_active": ["exact"]}
+
+
+class DeliberationMeetingFilterSet(StreetFilterMixin, TenantFilterSet):
+    search_fields = ("topic", "decision", "follow_up")
+    street_path = "community__street"
+    community_id, community = community_filters()
+    compound_id = ScopedIdFilter(field_name="compound", queryset=scoped(Compound), label="小区")
+    recorded_by_id = ScopedIdFilter(field_name="recorded_by", queryset=scoped_users, label="记录人")
+    held_after = django_filters.DateFilter(field_name="held_on", lookup_expr="gte", label="召开日期起")
+    held_before = django_filters.DateFilter(field_name="held_on", lookup_expr="lte", label="召开日期止")
+
+    class Meta:
+        model = DeliberationMeeting
+        fields = {
+            "topic": ["icontains"],
+            "held_on": ["exact"],
+            "attendees": ["icontains"],
+            "attendee_count": ["exact", "gte"],
+            "decision": ["icontains"],
+            "follow_up": ["icontains"],
+            "follow_up_done": ["exact"],
+        }
