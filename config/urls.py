@@ -24,5 +24,6 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("import/", include("compounds.importing_urls")),
     path("ratings/", include("ratings.urls")),
+    path("", include("workorders.intake.urls")),
     path("", include("compounds.urls")),
 ]

@@ -1,0 +1,254 @@
+"""Intake forms: the resident's QR report (码上反馈), the grid worker's 格格发现 and the staff entry of phone
+calls, walk-ins and orders from above. Every choice list is scoped: residents see the categories of the
+compound's district; staff see the compounds the policy lets them see, and a posted id outside that list is
+refused like any invalid choice (nothing is filed)."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+
+from compounds.models import Compound
+from workorders.intake.photos import MAX_PHOTOS, PreparedPhoto, photo_prepare
+from workorders.models import Category, Channel, Satisfaction
+
+DESCRIPTION_MAX = 1000
+# A mainland mobile number, or a landline with its area code (029-88886666, 02988886666).
+PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+TITLE_LENGTH = 30
+
+
+def title_from(description: str) -> str:
+    """The order's title: the first line of the description, shortened to TITLE_LENGTH characters."""
+    first = description.strip().splitlines()[0].strip() if description.strip() else ""
+    return first if len(first) <= TITLE_LENGTH else first[: TITLE_LENGTH - 1] + "…"
+
+
+class MultiplePhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+    template_name = "django/forms/widgets/file.html"  # a plain file input, no "clear" checkbox
+
+
+class PhotosField(forms.FileField):
+    """Up to MAX_PHOTOS images in one input. Cleans to a list of PreparedPhoto (checked by content,
+    re-encoded, metadata stripped); every refused file gets its own Chinese message."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", f"照片（选填，最多 {MAX_PHOTOS} 张）")
+        kwargs.setdefault("widget", MultiplePhotoInput(attrs={"accept": "image/*", "multiple": True}))
+        kwargs.setdefault("error_messages", {"empty": "上传的文件是空的。", "invalid": "上传的文件无法读取。"})
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None) -> list[PreparedPhoto]:
+        files = [f for f in (data if isinstance(data, (list, tuple)) else [data]) if f]
+        if len(files) > MAX_PHOTOS:
+            raise ValidationError(f"最多上传 {MAX_PHOTOS} 张照片，您选择了 {len(files)} 张。", code="photo_too_many")
+        prepared, errors = [], []
+        for upload in files:
+            try:
+                super().clean(upload, initial)
+                prepared.append(photo_prepare(upload=upload))
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return prepared
+
+
+def _phone_field(label: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
+        error_messages={"max_length": "电话号码过长。"},
+    )
+
+
+def _clean_phone(value: str) -> str:
+    phone = re.sub(r"[\s()（）]", "", value or "")
+    if phone and not PHONE_RE.match(phone):
+        raise ValidationError("请填写正确的手机号（11 位）或带区号的固定电话。", code="phone_invalid")
+    return phone
+
+
+def _description_field(label: str = "问题描述") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=DESCRIPTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 5, "placeholder": "请写明具体位置（几号楼几单元）和情况"}),
+        error_messages={
+            "required": "请描述您遇到的问题。",
+            "max_length": f"问题描述不能超过 {DESCRIPTION_MAX} 字（当前 %(show_value)d 字）。",
+        },
+    )
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Category) -> str:
+        return obj.name
+
+
+def _category_field(queryset: QuerySet[Category], widget: forms.Widget | None = None) -> CategoryChoiceField:
+    return CategoryChoiceField(
+        label="问题类别",
+        queryset=queryset,
+        widget=widget or forms.Select,
+        empty_label=None if widget is not None else "请选择问题类别",
+        error_messages={"required": "请选择问题类别。", "invalid_choice": "所选问题类别不存在或已停用，请重新选择。"},
+    )
+
+
+def _compound_field(queryset: QuerySet[Compound]) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label="小区",
+        queryset=queryset,
+        empty_label="请选择小区",
+        error_messages={"required": "请选择小区。", "invalid_choice": "所选小区不在您的工作范围内，请重新选择。"},
+    )
+
+
+def district_categories(district_id: int) -> QuerySet[Category]:
+    """The active categories of one district, as residents and staff pick them."""
+    return Category.objects.filter(district_id=district_id, is_active=True).order_by("sort_order", "code")
+
+
+class ResidentReportForm(forms.Form):
+    """码上反馈: what a resident fills in after scanning the compound's QR code."""
+
+    category = forms.Field()  # replaced in __init__ with the district's categories
+    description = _description_field()
+    reporter_phone = _phone_field("联系电话（选填，方便工作人员回访）")
+    photos = PhotosField()
+
+    def __init__(self, *args, categories: QuerySet[Category], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"] = _category_field(categories, widget=forms.RadioSelect)
+        self.order_fields(["category", "description", "photos", "reporter_phone"])
+
+    def clean_reporter_phone(self) -> str:
+        return _clean_phone(self.cleaned_data.get("reporter_phone", ""))
+
+    def clean_description(self) -> str:
+        description = self.cleaned_data["description"].strip()
+        if not description:
+            raise ValidationError("请描述您遇到的问题。", code="required")
+        return description
+
+
+class GridReportForm(forms.Form):
+    """格格发现: a grid worker reports what they found in one of their grids' compounds."""
+
+    compound = forms.Field()
+    category = forms.Field()
+    description = _description_field("发现的问题")
+    photos = PhotosField()
+    latitude = forms.DecimalField(
+        required=False, max_digits=9, decimal_places=6, min_value=-90, max_value=90, widget=forms.HiddenInput
+    )
+    longitude = forms.DecimalField(
+        required=False, max_digits=9, decimal_places=6, min_value=-180, max_value=180, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, compounds: QuerySet[Compound], categories: QuerySet[Category], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["compound"] = _compound_field(compounds)
+        self.fields["category"] = _category_field(categories)
+        self.order_fields(["compound", "category", "description", "photos", "latitude", "longitude"])
+
+    def clean_latitude(self):
+        value = self.cleaned_data.get("latitude")
+        return None if value is None else round(value, 6)
+
+    def clean_longitude(self):
+        value = self.cleaned_data.get("longitude")
+        return None if value is None else round(value, 6)
+
+    def clean(self):
+        cleaned = super().clean()
+        if (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None):
+            # A half-filled position is dropped rather than blocking the report.
+            cleaned["latitude"] = cleaned["longitude"] = None
+        return cleaned
+
+
+STAFF_CHANNELS = [
+    (Channel.PHONE.value, Channel.PHONE.label),
+    (Channel.WALK_IN.value, Channel.WALK_IN.label),
+    (Channel.ASSIGNED_FROM_ABOVE.value, Channel.ASSIGNED_FROM_ABOVE.label),
+]
+
+
+class StaffEntryForm(forms.Form):
+    """Street staff and community cadres enter phone calls, walk-ins and orders assigned from above."""
+
+    channel = forms.ChoiceField(
+        label="来源渠道",
+        choices=STAFF_CHANNELS,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择来源渠道。", "invalid_choice": "请选择电话来访、来访或上级下派。"},
+    )
+    compound = forms.Field()
+    category = forms.Field()
+    description = _description_field("诉求内容")
+    reporter_phone = _phone_field("来电/来访人电话（选填）")
+    external_number = forms.CharField(
+        label="上级交办编号（选填，仅上级下派）",
+        required=False,
+        max_length=64,
+        error_messages={"max_length": "交办编号不能超过 64 个字符。"},
+    )
+    photos = PhotosField()
+
+    def __init__(self, *args, compounds: QuerySet[Compound], categories: QuerySet[Category], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["compound"] = _compound_field(compounds)
+        self.fields["category"] = _category_field(categories)
+        self.order_fields(
+            ["channel", "compound", "category", "description", "reporter_phone", "external_number", "photos"]
+        )
+
+    def clean_reporter_phone(self) -> str:
+        return _clean_phone(self.cleaned_data.get("reporter_phone", ""))
+
+    def clean(self):
+        cleaned = super().clean()
+        number = (cleaned.get("external_number") or "").strip()
+        if number and cleaned.get("channel") != Channel.ASSIGNED_FROM_ABOVE:
+            self.add_error("external_number", "只有上级下派的工单才填写交办编号。")
+        cleaned["external_number"] = number
+        return cleaned
+
+
+class RatingForm(forms.Form):
+    """The resident's six-level rating of a resolved order."""
+
+    satisfaction = forms.ChoiceField(
+        label="您对办理结果是否满意？",
+        choices=Satisfaction.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择一项评价。", "invalid_choice": "请选择一项评价。"},
+    )
+    comment = forms.CharField(
+        label="意见建议（选填）",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "意见建议不能超过 500 字（当前 %(show_value)d 字）。"},
+    )
+
+
+class TrackLookupForm(forms.Form):
+    code = forms.CharField(
+        label="查询码",
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"required": "请输入查询码。"},
+    )
+
+    def clean_code(self) -> str:
+        return re.sub(r"[\s-]", "", self.cleaned_data["code"]).upper()

@@ -1,0 +1,341 @@
+"""Intake pages.
+
+Public (no account, keyed by an unguessable token, so not scoped by the policy — the token *is* the scope):
+- /q/<public_token>/        the compound's QR page (码上反馈): category, description, photos, phone → filed
+- /track/                   type a tracking code
+- /track/<tracking_code>/   status and public timeline (workorders.selectors.public_status: no personal data),
+                            the rating form once resolved, and the resident's own photos
+- /track/<code>/photos/<pk>/  one of those photos (only photos the resident filed with that order)
+
+Staff (signed in, every object through accounts.policy; another district's object is a 404):
+- /intake/grid/             格格发现 for grid workers
+- /intake/staff/            phone calls, walk-ins and orders from above, for street staff and community cadres
+- /intake/photos/<pk>/      a photo, for staff whose scope covers its order
+- /intake/compounds/<pk>/poster.pdf   the compound's printable QR poster
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views import View
+from django.views.decorators.cache import never_cache
+
+from accounts.policy import access
+from accounts.roles import Role
+from compounds.models import Compound
+from workorders import selectors, services
+from workorders.intake import forms
+from workorders.intake.photos import MAX_PHOTOS, photos_attach
+from workorders.intake.posters import poster_pdf
+from workorders.models import Channel, Photo, WorkOrder
+
+logger = logging.getLogger(__name__)
+
+# 码上反馈 rate limit: orders accepted per client IP and compound in one fixed window.
+RATE_LIMIT = 5
+RATE_WINDOW_SECONDS = 600
+
+GRID_ROLES = {Role.GRID_WORKER}
+STAFF_ROLES = {Role.STREET_STAFF, Role.COMMUNITY_CADRE, Role.DISTRICT_OFFICIAL}
+
+
+# ---------------------------------------------------------------------------------------------------- helpers
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address as the server saw it. X-Forwarded-For is not read: a client could forge it to
+    escape the limit. Behind a proxy, have the proxy set REMOTE_ADDR (gunicorn --forwarded-allow-ips)."""
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def rate_limit_take(*, compound: Compound, ip: str) -> bool:
+    """Count one order for (compound, ip) in the current window; False when the client is over the limit.
+    If the cache is down the order is accepted: losing a resident's order is worse than letting spam in."""
+    window = int(time.time() // RATE_WINDOW_SECONDS)
+    key = f"intake:qr:{compound.pk}:{ip}:{window}"
+    try:
+        cache.add(key, 0, timeout=RATE_WINDOW_SECONDS)
+        count = cache.incr(key)
+    except Exception:  # the cache backend is unreachable
+        logger.warning("rate-limit cache unavailable; accepting the order", exc_info=True)
+        return True
+    return count <= RATE_LIMIT
+
+
+def _errors_to_form(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form's fields (or on the form when the field is not there)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = {"title": "description"}.get(field, field)
+            form.add_error(target if target in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _public_headers(response: HttpResponse) -> HttpResponse:
+    """Public pages keyed by a secret: never cached by proxies, never indexed, never sent as a Referer."""
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _public_url(request: HttpRequest, path: str) -> str:
+    base = getattr(settings, "CAPILLARY_PUBLIC_URL", "")
+    return base.rstrip("/") + path if base else request.build_absolute_uri(path)
+
+
+# ---------------------------------------------------------------------------------------------------- residents
+
+
+@never_cache
+def resident_report(request: HttpRequest, public_token: str) -> HttpResponse:
+    """码上反馈: the page behind the compound's QR code. The order is saved in PostgreSQL first (routing is
+    enqueued on commit), then its photos are stored, each on its own."""
+    compound = get_object_or_404(
+        Compound.objects.select_related("community__street", "district"), public_token=public_token
+    )
+    categories = forms.district_categories(compound.district_id)
+    context = {"compound": compound, "max_photos": MAX_PHOTOS}
+    if request.method != "POST":
+        form = forms.ResidentReportForm(categories=categories)
+        return _public_headers(render(request, "workorders/public/report.html", {**context, "form": form}))
+
+    form = forms.ResidentReportForm(request.POST, request.FILES, categories=categories)
+    if form.is_valid():
+        if not rate_limit_take(compound=compound, ip=client_ip(request)):
+            context["rate_limited"] = True
+            response = render(request, "workorders/public/report.html", {**context, "form": form}, status=429)
+            response["Retry-After"] = str(RATE_WINDOW_SECONDS)
+            return _public_headers(response)
+        data = form.cleaned_data
+        try:
+            order = services.work_order_file(
+                actor=None,
+                compound=compound,
+                category=data["category"],
+                channel=Channel.RESIDENT_QR,
+                title=forms.title_from(data["description"]),
+                description=data["description"],
+                reporter_phone=data["reporter_phone"],
+            )
+        except ValidationError as error:
+            _errors_to_form(form, error)
+        else:
+            stored = photos_attach(order=order, prepared=data["photos"])
+            url = reverse("intake:track", args=[order.tracking_code]) + "?new=1"
+            if stored < len(data["photos"]):
+                url += "&photos_failed=1"
+            return redirect(url)
+    context["photos_lost"] = bool(request.FILES)
+    response = render(request, "workorders/public/report.html", {**context, "form": form}, status=400)
+    return _public_headers(response)
+
+
+@never_cache
+def track_lookup(request: HttpRequest) -> HttpResponse:
+    """查询进度: type the tracking code."""
+    form = forms.TrackLookupForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        code = form.cleaned_data["code"]
+        if WorkOrder.objects.filter(tracking_code=code).exists():
+            return redirect("intake:track", tracking_code=code)
+        form.add_error("code", "没有找到该查询码对应的诉求，请核对后重新输入。")
+    return _public_headers(render(request, "workorders/public/track_lookup.html", {"form": form}))
+
+
+def _order_by_code(tracking_code: str) -> WorkOrder:
+    return get_object_or_404(
+        WorkOrder.objects.select_related("category", "compound"), tracking_code=tracking_code.strip().upper()
+    )
+
+
+def _resident_photos(order: WorkOrder):
+    """Photos the resident sent with the order (none of the staff's)."""
+    return order.photos.filter(uploaded_by__isnull=True, is_resolution=False)
+
+
+@never_cache
+def track(request: HttpRequest, tracking_code: str) -> HttpResponse:
+    """The resident's view of one order: the code, the status, a timeline without personal data, and the
+    six-level rating form once the order is resolved."""
+    order = _order_by_code(tracking_code)
+    if order.tracking_code != tracking_code:
+        return redirect("intake:track", tracking_code=order.tracking_code)
+    rating_form = forms.RatingForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if rating_form.is_valid():
+            try:
+                services.work_order_rate(
+                    actor=None,
+                    order=order,
+                    satisfaction=rating_form.cleaned_data["satisfaction"],
+                    comment=rating_form.cleaned_data["comment"],
+                    tracking_code=tracking_code,
+                )
+            except PermissionDenied as error:
+                rating_form.add_error(None, str(error))
+            except ValidationError as error:
+                # e.g. the order was rated meanwhile, or is no longer resolved
+                message = "; ".join(error.messages) if error.messages else "当前状态不能评价。"
+                rating_form.add_error(None, message)
+            else:
+                return redirect(reverse("intake:track", args=[order.tracking_code]) + "?rated=1")
+        status = 400
+    public = selectors.public_status(order=order)
+    context = {
+        "order_compound": order.compound.name,
+        "status": public,
+        "rating_form": rating_form,
+        "photos": list(_resident_photos(order)),
+        "is_new": request.GET.get("new") == "1",
+        "photos_failed": request.GET.get("photos_failed") == "1",
+        "just_rated": request.GET.get("rated") == "1",
+        "track_url": _public_url(request, reverse("intake:track", args=[order.tracking_code])),
+    }
+    return _public_headers(render(request, "workorders/public/track.html", context, status=status))
+
+
+def track_photo(request: HttpRequest, tracking_code: str, pk: int) -> FileResponse:
+    """A photo the resident filed with this order, through its tracking code only."""
+    order = _order_by_code(tracking_code)
+    photo = get_object_or_404(_resident_photos(order), pk=pk)
+    return _photo_response(photo, public=True)
+
+
+# ---------------------------------------------------------------------------------------------------- staff
+
+
+def _photo_response(photo: Photo, *, public: bool = False) -> FileResponse:
+    try:
+        handle = photo.image.open("rb")
+    except (FileNotFoundError, OSError) as error:
+        raise Http404("照片文件不存在") from error
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    if public:
+        response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@login_required
+def photo(request: HttpRequest, pk: int) -> FileResponse:
+    """A work-order photo for staff whose scope covers the order (another district's photo is a 404)."""
+    return _photo_response(access(request.user, Photo, pk=pk))
+
+
+photo.tenancy_model = Photo
+
+
+def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "workorders/intake/forbidden.html", {"message": message}, status=403)
+
+
+def _staff_compounds(user):
+    return Compound.objects.visible_to(user).select_related("community").order_by("community__code", "code")
+
+
+def _file_from_staff_form(request: HttpRequest, form, channel: str) -> WorkOrder | None:
+    """File the order of a valid staff/grid form as the signed-in actor; errors land on the form."""
+    data = form.cleaned_data
+    try:
+        order = services.work_order_file(
+            actor=request.user,
+            compound=data["compound"],
+            category=data["category"],
+            channel=channel,
+            title=forms.title_from(data["description"]),
+            description=data["description"],
+            reporter_phone=data.get("reporter_phone", ""),
+            latitude=data.get("latitude"),
+            longitude=data.get("longitude"),
+            external_number=data.get("external_number", ""),
+        )
+    except ValidationError as error:
+        _errors_to_form(form, error)
+        return None
+    except Http404:
+        form.add_error("compound", "所选小区不在您的工作范围内，请重新选择。")
+        return None
+    stored = photos_attach(order=order, prepared=data["photos"], uploaded_by=request.user)
+    text = f"已登记：{order.title}（查询码 {order.tracking_code}）"
+    if stored < len(data["photos"]):
+        text += f"；有 {len(data['photos']) - stored} 张照片保存失败"
+    messages.success(request, text)
+    return order
+
+
+@login_required
+def grid_report(request: HttpRequest) -> HttpResponse:
+    """格格发现: a grid worker files what they found, among the compounds of their own grids."""
+    user = request.user
+    if user.role not in GRID_ROLES:
+        return _forbidden(request, "格格发现仅供网格员使用。")
+    compounds = _staff_compounds(user)
+    categories = forms.district_categories(user.district_id)
+    form = forms.GridReportForm(request.POST or None, request.FILES or None, compounds=compounds, categories=categories)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid() and _file_from_staff_form(request, form, Channel.GRID) is not None:
+            return redirect("intake:grid")
+        status = 400
+    context = {"form": form, "max_photos": MAX_PHOTOS, "photos_lost": bool(request.FILES)}
+    return render(request, "workorders/intake/grid.html", context, status=status)
+
+
+@login_required
+def staff_entry(request: HttpRequest) -> HttpResponse:
+    """电话来访、来访、上级下派: street staff and community cadres enter an order for a compound in their scope."""
+    user = request.user
+    if user.role not in STAFF_ROLES:
+        return _forbidden(request, "此页面供街道工作人员和社区干部登记来电、来访和上级交办事项。")
+    compounds = _staff_compounds(user)
+    categories = forms.district_categories(user.district_id)
+    form = forms.StaffEntryForm(request.POST or None, request.FILES or None, compounds=compounds, categories=categories)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid() and _file_from_staff_form(request, form, form.cleaned_data["channel"]) is not None:
+            return redirect("intake:staff")
+        status = 400
+    context = {"form": form, "max_photos": MAX_PHOTOS, "photos_lost": bool(request.FILES)}
+    return render(request, "workorders/intake/staff.html", context, status=status)
+
+
+class PosterView(LoginRequiredMixin, View):
+    """The compound's A4 QR poster (码上反馈) as a PDF, for staff whose scope covers the compound."""
+
+    model = Compound
+    http_method_names = ["get", "head", "options"]
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        compound = access(request.user, Compound.objects.select_related("community__street"), pk=pk)
+        url = _public_url(request, reverse("intake:report", args=[compound.public_token]))
+        pdf = poster_pdf(compound=compound, url=url)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="poster-{compound.code}.pdf"'
+        return response
+
+
+__all__ = [
+    "PosterView",
+    "grid_report",
+    "photo",
+    "resident_report",
+    "staff_entry",
+    "track",
+    "track_lookup",
+    "track_photo",
+]
