@@ -1,0 +1,145 @@
+"""The demo district (compounds/demo.py, manage.py load_demo): realistic, valid, deterministic, idempotent."""
+
+import io
+import time
+from collections import Counter
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.db.models import Count, F
+
+from accounts.models import User
+from accounts.roles import Role
+from compounds import validators
+from compounds.demo import PASSWORD
+from compounds.models import (
+    Building,
+    Community,
+    Compound,
+    Department,
+    DepartmentKind,
+    District,
+    Grid,
+    ManagementMode,
+    PropertyFirm,
+    Street,
+    TierChange,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def load_demo(*args) -> str:
+    out = io.StringIO()
+    started = time.perf_counter()
+    call_command("load_demo", *args, stdout=out)
+    print(f"load_demo {' '.join(args)}: {time.perf_counter() - started:.2f} s")  # shown with pytest -s
+    return out.getvalue()
+
+
+def demo_snapshot() -> dict:
+    return {
+        "streets": list(Street.objects.order_by("code").values_list("code", "name")),
+        "communities": list(Community.objects.order_by("code").values_list("code", "name", "tier", "tier_since")),
+        "tiers": list(
+            TierChange.objects.order_by("community__code", "effective_year").values_list(
+                "community__code", "tier", "effective_year"
+            )
+        ),
+        "compounds": list(
+            Compound.objects.order_by("code").values_list(
+                "code",
+                "name",
+                "address",
+                "built_year",
+                "households",
+                "building_count",
+                "management_mode",
+                "property_firm__credit_code",
+                "has_owners_committee",
+                "has_maintenance_fund",
+            )
+        ),
+        "grids": list(Grid.objects.order_by("code").annotate(n=Count("buildings")).values_list("code", "name", "n")),
+        "firms": list(
+            PropertyFirm.objects.order_by("credit_code").values_list("credit_code", "name", "is_state_fallback")
+        ),
+        "users": list(User.objects.order_by("username").values_list("username", "full_name", "role")),
+    }
+
+
+def test_load_demo_builds_a_realistic_valid_district():
+    # when
+    output = load_demo()
+    # then: the real district with synthetic streets and communities below it
+    district = District.objects.get(code="610116")
+    assert (district.province, district.city, district.name) == ("陕西省", "西安市", "长安区")
+    assert "小区：400" in output and "district" in output
+    assert Street.objects.count() == 8 and all(s.code.startswith("610116") for s in Street.objects.all())
+    assert Community.objects.count() == 40
+    # tiers mixed like Xining, some with an earlier tier kept as history
+    assert Counter(Community.objects.values_list("tier", flat=True)) == {"A": 16, "B": 15, "C": 5, "D": 4}
+    for community in Community.objects.all():
+        latest = community.tier_history.order_by("-effective_year").first()
+        assert (latest.tier, latest.effective_year, latest.reason) == (
+            community.tier,
+            community.tier_since,
+            community.tier_reason,
+        )
+    assert Community.objects.annotate(n=Count("tier_history")).filter(n__gt=1).count() >= 4
+    # 400 compounds: every management mode, some three-no, plausible figures
+    compounds = Compound.objects.all()
+    assert compounds.count() == 400
+    assert set(compounds.values_list("management_mode", flat=True)) == set(ManagementMode.values)
+    assert 10 <= compounds.filter(is_three_no=True).count() <= 120
+    assert all(1985 <= c.built_year <= 2022 and 80 <= c.households <= 3000 for c in compounds)
+    assert not compounds.filter(
+        property_firm__isnull=False, management_mode__in=["community_hosted", "self_managed"]
+    ).exists()
+    assert not compounds.filter(
+        property_firm__isnull=True, management_mode__in=["commercial", "state_fallback"]
+    ).exists()
+    # every compound has its buildings, every building is in exactly one grid
+    mismatched = compounds.annotate(n=Count("buildings")).exclude(n=F("building_count"))
+    assert not mismatched.exists()
+    assert Building.objects.annotate(n=Count("grids")).exclude(n=1).count() == 0
+    assert not Grid.objects.annotate(n=Count("buildings")).filter(n=0).exists()
+    # 129 firms with valid credit codes, 3 state-owned fallback firms, each managing compounds
+    firms = PropertyFirm.objects.all()
+    assert firms.count() == 129
+    for firm in firms:
+        validators.validate_credit_code(firm.credit_code)
+    assert firms.filter(is_state_fallback=True).count() == 3
+    assert not firms.annotate(n=Count("compounds")).filter(n=0).exists()
+    assert not compounds.filter(management_mode="state_fallback", property_firm__is_state_fallback=False).exists()
+    assert set(Department.objects.values_list("kind", flat=True)) == set(DepartmentKind.values) - {"other"}
+    # the rows obey the models' own rules
+    for obj in [*Street.objects.all(), *Community.objects.all(), *firms, *compounds.select_related("community")]:
+        obj.full_clean()
+
+
+def test_every_role_has_a_demo_user_who_can_log_in():
+    load_demo()
+    for role in Role:
+        assert User.objects.filter(role=role).exists(), role
+    for username in ["district", "street1", "cadre1", "grid1", "firm1", "dept1", "admin"]:
+        assert authenticate(username=username, password=PASSWORD) is not None, username
+    assert User.objects.get(username="admin").is_superuser
+    assert User.objects.get(username="grid1").grids.count() == 1
+    assert User.objects.get(username="street8").street.code == "610116008"
+
+
+def test_load_demo_is_idempotent_and_deterministic():
+    load_demo()
+    first = demo_snapshot()
+    compound_pks = set(Compound.objects.values_list("pk", flat=True))
+    # a second run leaves the district as it is
+    assert "已存在，未改动" in load_demo()
+    assert demo_snapshot() == first
+    assert set(Compound.objects.values_list("pk", flat=True)) == compound_pks
+    # --reset rebuilds it from scratch: the same codes, names and figures
+    output = load_demo("--reset")
+    assert "已建成演示区" in output
+    assert not set(Compound.objects.values_list("pk", flat=True)) & compound_pks
+    assert demo_snapshot() == first
