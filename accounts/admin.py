@@ -8,6 +8,10 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from accounts.models import User
 
+admin.site.site_header = "末梢 · 小区治理平台 管理后台"
+admin.site.site_title = "末梢管理后台"
+admin.site.index_title = "配置与数据维护"
+
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):

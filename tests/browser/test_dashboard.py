@@ -151,6 +151,13 @@ def test_street_dashboard_on_a_phone(browser, live_server, street_with_three_no,
         box = card.bounding_box()
         assert box["width"] <= 390
 
+        # the compound page fits the phone too
+        with page.expect_navigation():
+            card.get_by_role("link", name=tree.compounds[1].name, exact=True).tap()
+        assert page.get_by_role("heading", name=tree.compounds[1].name, exact=False).is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.screenshot(path=SCREENSHOTS / "compound-phone.png", full_page=True)
+
         # the English switch works on the phone too
         page.locator(".nav-toggle__label").tap()
         with page.expect_navigation():
