@@ -32,6 +32,11 @@ CHANGE = "change"
 WHOLE_DISTRICT = "*"
 
 
+class ActorPath(str):
+    """A scope path compared with the actor themself rather than their scope, e.g. the orders a grid
+    worker reported: `("compound__buildings__grids", ActorPath("reported_by"))`."""
+
+
 def restrict(queryset: models.QuerySet, actor: Any, action: str = VIEW) -> models.QuerySet:
     model = queryset.model
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
@@ -45,21 +50,31 @@ def restrict(queryset: models.QuerySet, actor: Any, action: str = VIEW) -> model
     if actor.role == Role.DISTRICT_OFFICIAL:
         return queryset
     scope_map = getattr(model, "scope_view" if action == VIEW else "scope_change", {})
-    path = scope_map.get(actor.role)
-    if path is None:
+    paths = scope_map.get(actor.role)
+    if paths is None:
         return queryset.none()
-    if path == WHOLE_DISTRICT:
+    if paths == WHOLE_DISTRICT:
         return queryset
+    # Several paths for one role are alternatives (OR), e.g. "the orders of my grids, or that I reported".
+    condition = models.Q()
+    for path in (paths,) if isinstance(paths, str) else paths:
+        condition |= _scope_condition(model, actor, path)
+    return queryset.filter(condition)
+
+
+def _scope_condition(model: type[models.Model], actor: Any, path: str) -> models.Q:
+    if isinstance(path, ActorPath):
+        return models.Q(**{str(path): actor.pk})
     if actor.role == Role.GRID_WORKER:
-        grid_ids = list(actor.grids.values_list("pk", flat=True))
-        # A grid path crosses a many-to-many relation: a subquery keeps each row once.
-        return queryset.filter(pk__in=model._base_manager.filter(**{f"{path}__in": grid_ids}).values("pk"))
-    scope_id = getattr(actor, f"{SCOPE_FIELD[actor.role]}_id")
-    if scope_id is None:
-        return queryset.none()
-    if "__" in path and _crosses_many(model, path):
-        return queryset.filter(pk__in=model._base_manager.filter(**{path: scope_id}).values("pk"))
-    return queryset.filter(**{path: scope_id})
+        lookup, value = f"{path}__in", list(actor.grids.values_list("pk", flat=True))
+    else:
+        lookup, value = path, getattr(actor, f"{SCOPE_FIELD[actor.role]}_id")
+        if value is None:
+            return models.Q(pk__in=[])
+    if _crosses_many(model, path):
+        # A path across a many-valued relation: a subquery keeps each row once.
+        return models.Q(pk__in=model._base_manager.filter(**{lookup: value}).values("pk"))
+    return models.Q(**{lookup: value})
 
 
 def may_change(actor: Any, model: type[models.Model]) -> bool:
@@ -73,6 +88,8 @@ def may_change(actor: Any, model: type[models.Model]) -> bool:
 
 def _crosses_many(model: type[models.Model], path: str) -> bool:
     for name in path.split("__"):
+        if name == "pk":
+            return False
         field = model._meta.get_field(name)
         if field.many_to_many or field.one_to_many:
             return True

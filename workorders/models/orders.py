@@ -5,7 +5,7 @@ import pgtrigger
 from django.db import models
 from django.db.models import Q
 
-from accounts.policy import TenantQuerySet
+from accounts.policy import ActorPath, TenantQuerySet
 from accounts.roles import Role
 from compounds.models import DistrictOwned
 from workorders.models.catalogue import HandlerLevel
@@ -224,11 +224,19 @@ class WorkOrder(DistrictOwned):
     scope_view = {
         R.STREET_STAFF: "street",
         R.COMMUNITY_CADRE: "community",
-        R.GRID_WORKER: "compound__buildings__grids",
+        # a grid worker follows the orders of their grids and every order they reported
+        R.GRID_WORKER: ("compound__buildings__grids", ActorPath("reported_by")),
+        # a firm sees only what it handles: residents' complaints about the firm itself stay out of its sight
         R.FIRM_STAFF: "handler_firm",
         R.DEPARTMENT_STAFF: "departments",
     }
-    scope_change = scope_view
+    scope_change = {
+        R.STREET_STAFF: "street",
+        R.COMMUNITY_CADRE: "community",
+        R.GRID_WORKER: ("compound__buildings__grids", ActorPath("reported_by")),
+        R.FIRM_STAFF: "handler_firm",
+        R.DEPARTMENT_STAFF: "departments",
+    }
 
     class Meta:
         verbose_name = "工单"
@@ -355,7 +363,7 @@ class TimelineEntry(DistrictOwned):
     scope_view = {
         R.STREET_STAFF: "order__street",
         R.COMMUNITY_CADRE: "order__community",
-        R.GRID_WORKER: "order__compound__buildings__grids",
+        R.GRID_WORKER: ("order__compound__buildings__grids", ActorPath("order__reported_by")),
         R.FIRM_STAFF: "order__handler_firm",
         R.DEPARTMENT_STAFF: "order__departments",
     }
