@@ -498,3 +498,15 @@ def test_the_updates_feed_lists_this_districts_timeline_with_a_key(client, tree,
     assert W3C_BEIJING.match(update.findtext("updated_datetime"))
     assert {u["service_request_id"] for u in body} == {str(a.pk)}
     assert MARKER not in response.content.decode()
+
+
+def test_service_discovery_names_the_endpoint_and_its_formats(client, tree, both):
+    root = xml(client.get(f"{BASE}/discovery.xml"))
+    body = as_json(client.get(f"{BASE}/discovery.json"))
+
+    endpoint = root.find("endpoints").find("endpoint")
+    assert endpoint.findtext("specification") == "http://wiki.open311.org/GeoReport_v2"
+    assert endpoint.findtext("url") == "http://testserver/open311/v2"
+    assert [f.text for f in endpoint.find("formats").findall("format")] == ["text/xml", "application/json"]
+    assert body["endpoints"][0]["formats"] == ["text/xml", "application/json"]
+    assert W3C_BEIJING.match(body["changeset"])

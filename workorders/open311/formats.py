@@ -28,10 +28,11 @@ FORMATS = ("xml", "json")
 
 @dataclass(frozen=True)
 class Nested:
-    """A list of child elements: `item` is the tag of each child in XML."""
+    """A list of child elements: `item` is the tag of each child in XML. A row is a dict of child elements, or
+    a scalar (`<formats><format>text/xml</format></formats>` ↔ `"formats": ["text/xml"]`)."""
 
     item: str
-    rows: list[dict[str, Any]]
+    rows: list[Any]
 
 
 def w3c_datetime(moment: datetime | None) -> str | None:
@@ -53,7 +54,7 @@ def _scalar_text(value: Any) -> str:
 
 def _json_value(value: Any) -> Any:
     if isinstance(value, Nested):
-        return [_json_row(row) for row in value.rows]
+        return [_json_row(row) if isinstance(row, dict) else _json_value(row) for row in value.rows]
     if isinstance(value, datetime):
         return w3c_datetime(value)
     if isinstance(value, Decimal):
@@ -70,7 +71,10 @@ def _xml_fill(parent: ET.Element, row: dict[str, Any]) -> None:
         child = ET.SubElement(parent, key)
         if isinstance(value, Nested):
             for item in value.rows:
-                _xml_fill(ET.SubElement(child, value.item), item)
+                if isinstance(item, dict):
+                    _xml_fill(ET.SubElement(child, value.item), item)
+                else:
+                    ET.SubElement(child, value.item).text = _scalar_text(item)
         else:
             child.text = _scalar_text(value)
 

@@ -9,6 +9,7 @@ app_name = "open311"
 FMT = r"\.(?P<format>xml|json)$"
 
 urlpatterns = [
+    re_path(r"^discovery" + FMT, views.DiscoveryView.as_view(), name="discovery"),
     re_path(r"^services" + FMT, views.ServiceListView.as_view(), name="services"),
     re_path(r"^services/(?P<code>[-\w]+)" + FMT, views.ServiceDefinitionView.as_view(), name="service-definition"),
     re_path(r"^requests" + FMT, views.RequestListView.as_view(), name="requests"),

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.decorators import method_decorator
@@ -29,11 +30,13 @@ from accounts.roles import Role
 from compounds.models import District
 from workorders.models import Category, WorkOrder
 from workorders.open311 import selectors
-from workorders.open311.formats import Open311Error, render
+from workorders.open311.formats import JSON_CONTENT_TYPE, XML_CONTENT_TYPE, Nested, Open311Error, render
 from workorders.open311.services import RequestIn, open311_request_create, open311_update_apply
 from workorders.worktime import BEIJING
 
 WINDOW = timedelta(days=90)
+# The date this API's behaviour last changed (Service Discovery's changeset).
+CHANGESET = "2026-11-23T00:00:00+08:00"
 
 
 def _param(params: QueryDict, name: str) -> str:
@@ -133,6 +136,27 @@ class Open311View(View):
 
     def render(self, root: str, item: str | None, body: Any, status: int = 200) -> HttpResponse:
         return render(self.fmt, root, item, body, status=status)
+
+
+class DiscoveryView(Open311View):
+    """Service Discovery: where the GeoReport v2 endpoint is and which formats it speaks."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        base = request.build_absolute_uri(reverse("open311:services", kwargs={"format": "xml"}))
+        endpoint = {
+            "specification": "http://wiki.open311.org/GeoReport_v2",
+            "url": base.rsplit("/", 1)[0],
+            "changeset": CHANGESET,
+            "type": "production",
+            "formats": Nested("format", [XML_CONTENT_TYPE.split(";")[0], JSON_CONTENT_TYPE.split(";")[0]]),
+        }
+        body = {
+            "changeset": CHANGESET,
+            "contact": "各区 12345 热线与城市运行管理平台：接口密钥（api_key）请向本区区级管理员申请。",
+            "key_service": "api_key 为本区接口账号（区级人员）的令牌；jurisdiction_id 为区的 6 位区划代码。",
+            "endpoints": Nested("endpoint", [endpoint]),
+        }
+        return self.render("discovery", None, body)
 
 
 class ServiceListView(Open311View):
