@@ -104,8 +104,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def district_dashboard(request: HttpRequest) -> HttpResponse:
     """The district summary: every street the user sees, with its figures."""
     user = request.user
-    if user.district_id is None:
-        return redirect("admin:index") if user.is_platform_admin else redirect("login")
+    if user.district_id is None:  # only platform administrators have no district (accounts.User's constraint)
+        return redirect("admin:index")
     district = user.district
     streets = list(selectors.streets_with_figures(actor=user, district=district))
     figures = selectors.district_figures(actor=user, district=district)
