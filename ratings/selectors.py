@@ -170,6 +170,11 @@ def tie_key(row: ScoreRow) -> tuple:
     )
 
 
+def _plain(value: Decimal) -> str:
+    """90.00 → "90", 12.50 → "12.5"."""
+    return format(Decimal(value).normalize(), "f")
+
+
 def assign_lists(rows: list[ScoreRow], rules: RatingSettings) -> None:
     """Rank the firms with enough answers and put every firm on a list.
 
@@ -182,18 +187,20 @@ def assign_lists(rows: list[ScoreRow], rules: RatingSettings) -> None:
     count = len(ranked)
     red_places = math.floor(count * rules.red_top_percent / HUNDRED)
     black_places = math.floor(count * rules.black_bottom_percent / HUNDRED)
+    red_pct, black_pct = _plain(rules.red_top_percent), _plain(rules.black_bottom_percent)
+    red_min, black_below = _plain(rules.red_min_score), _plain(rules.black_below_score)
     for position, row in enumerate(ranked, start=1):
         row.rank = position
         where = f"综合得分 {row.total}，排名 {position}/{count}"
         if row.capped_by_incident:
             row.list_kind, row.reason = ListKind.BLACK, f"{where}；本季度发生重大事件，直接列入黑榜"
         elif row.total < rules.black_below_score:
-            row.list_kind, row.reason = ListKind.BLACK, f"{where}；低于黑榜分数线 {rules.black_below_score} 分"
+            row.list_kind, row.reason = ListKind.BLACK, f"{where}；低于黑榜分数线 {black_below} 分"
         elif position > count - black_places:
-            row.list_kind, row.reason = ListKind.BLACK, f"{where}；位于后 {rules.black_bottom_percent}%"
+            row.list_kind, row.reason = ListKind.BLACK, f"{where}；位于后 {black_pct}%"
         elif position <= red_places and row.total >= rules.red_min_score:
             row.list_kind = ListKind.RED
-            row.reason = f"{where}；位于前 {rules.red_top_percent}% 且不低于 {rules.red_min_score} 分"
+            row.reason = f"{where}；位于前 {red_pct}% 且不低于 {red_min} 分"
         else:
             row.list_kind, row.reason = ListKind.GREY, where
     for row in rows:

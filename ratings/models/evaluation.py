@@ -42,6 +42,7 @@ class RatingSettings(DistrictOwned):
     class Meta:
         verbose_name = "考评规则"
         verbose_name_plural = "考评规则"
+        ordering = ["district"]
         constraints = [
             models.UniqueConstraint(fields=["district"], name="rating_settings_one_per_district"),
             models.CheckConstraint(
