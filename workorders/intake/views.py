@@ -84,9 +84,10 @@ def _errors_to_form(form, error: ValidationError) -> None:
 
 
 def _public_headers(response: HttpResponse) -> HttpResponse:
-    """Public pages keyed by a secret: never cached by proxies, never indexed, never sent as a Referer."""
+    """Public pages keyed by a secret: never cached by proxies, never indexed, never sent as a Referer to another
+    site (same-origin, not no-referrer: with no-referrer browsers post `Origin: null` and CSRF fails)."""
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
@@ -227,7 +228,7 @@ def _photo_response(photo: Photo, *, public: bool = False) -> FileResponse:
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     if public:
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
     return response
 
 
