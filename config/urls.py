@@ -25,5 +25,6 @@ urlpatterns = [
     path("import/", include("compounds.importing_urls")),
     path("ratings/", include("ratings.urls")),
     path("", include("workorders.intake.urls")),
+    path("workorders/", include("workorders.urls")),
     path("", include("compounds.urls")),
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -203,3 +204,36 @@ class DeliberationMeetingFilterSet(StreetFilterMixin, TenantFilterSet):
             "follow_up": ["icontains"],
             "follow_up_done": ["exact"],
         }
+
+
+class WorkOrderQueueFilterSet(WorkOrderFilterSet):
+    """The queue page's filters: the API's WorkOrderFilterSet (same parameter names, so a page URL and an
+    API URL filter alike) with single-choice fields for the page's form."""
+
+    form_fields = ("q", "state", "category_id", "channel", "community_id", "compound_id", "overdue")
+
+    state = django_filters.ChoiceFilter(choices=State.choices, label="状态", empty_label="全部状态")
+    channel = django_filters.ChoiceFilter(choices=Channel.choices, label="来源渠道", empty_label="全部渠道")
+    category_id = django_filters.ModelChoiceFilter(
+        field_name="category", queryset=scoped(Category), label="诉求类别", empty_label="全部类别"
+    )
+    community_id = django_filters.ModelChoiceFilter(
+        field_name="community", queryset=scoped(Community), label="社区", empty_label="全部社区"
+    )
+    compound_id = django_filters.ModelChoiceFilter(
+        field_name="compound", queryset=scoped(Compound), label="小区", empty_label="全部小区"
+    )
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue",
+        label="超时",
+        widget=forms.Select(choices=[("", "不限"), ("true", "仅超时工单"), ("false", "未超时工单")]),
+    )
+
+    def visible_fields(self) -> list:
+        form = self.form
+        for name in self.form_fields:
+            if name != "q":
+                form.fields[name].widget.attrs["data-autosubmit"] = ""
+        form.fields["q"].widget.attrs.update({"placeholder": "标题、内容、查询码或外部工单号", "type": "search"})
+        form.fields["q"].label = "搜索"
+        return [form[name] for name in self.form_fields]

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from workorders import views
+
+app_name = "workorders"
+
+urlpatterns = [
+    path("", views.QueueView.as_view(), name="queue"),
+    path("mine/", views.MineView.as_view(), name="mine"),
+    path("kpis/", views.KpiView.as_view(), name="kpis"),
+    path("inbox/", views.InboxView.as_view(), name="inbox"),
+    path("<int:pk>/", views.OrderView.as_view(), name="detail"),
+]

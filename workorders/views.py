@@ -1,0 +1,310 @@
+"""Staff pages of work orders (zh-hans, server-rendered): the queue with filters and bulk assignment, the
+order page with its facts, due times, photos, timeline and the moves its state allows, a handler's "my
+orders" for the phone, the KPI page (三率 and the monthly street ranking) and the inbox.
+
+Every object comes through the policy (`access` / `visible_to`): another district's order is a 404 on every
+URL. Moves go through workorders.services (via workorders.forms.ACTIONS); a refused move re-renders the page
+with the Chinese message and everything typed kept (status 400)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+
+from accounts.policy import CHANGE, VIEW, access, restrict
+from accounts.roles import Role
+from workorders import selectors, services
+from workorders.api.personal_data import log_personal_data_read
+from workorders.api.serializers import ORDER_RELATED
+from workorders.filtersets import AWAITING_ACCEPTANCE, UNRESOLVED, WorkOrderQueueFilterSet
+from workorders.forms import ACTIONS, BulkAssignForm, allowed_actions
+from workorders.models import Notification, Photo, TimelineEntry, WorkOrder
+from workorders.worktime import BEIJING
+
+PAGE_SIZE = 25
+QUICK_ACTIONS = ("claim", "accept", "start")  # moves without input: one big button on the phone page
+
+
+def is_overdue(order: WorkOrder, now=None) -> bool:
+    now = now or timezone.now()
+    if order.state in AWAITING_ACCEPTANCE and order.respond_by and order.respond_by < now:
+        return True
+    return bool(order.state in UNRESOLVED and order.resolve_by and order.resolve_by < now)
+
+
+def _mark_overdue(orders: list[WorkOrder]) -> list[WorkOrder]:
+    now = timezone.now()
+    for order in orders:
+        order.overdue = is_overdue(order, now)
+    return orders
+
+
+def _service_errors(error: ValidationError) -> list[str]:
+    return list(error.messages)
+
+
+class WorkOrderPage(LoginRequiredMixin, View):
+    """A signed-in page about work orders (the tenancy walk reads `model` to aim at another district)."""
+
+    model = WorkOrder
+
+
+# ---------------------------------------------------------------------------------------------------- queue
+
+
+class QueueView(WorkOrderPage):
+    """工单队列: the orders the user may see, filtered, 25 a page; dispatchers tick rows and assign them to
+    one handler at once (all or none)."""
+
+    template_name = "workorders/queue.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self.render_queue(request)
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = BulkAssignForm(request.POST, actor=request.user)
+        if not form.is_valid():
+            return self.render_queue(request, form=form, status=400)
+        level, unit = form.cleaned_data["unit"]
+        orders = list(form.cleaned_data["orders"].order_by("pk"))
+        try:
+            with transaction.atomic():
+                for order in orders:
+                    try:
+                        services.work_order_assign(
+                            actor=request.user, order=order, level=level, unit=unit, note=form.cleaned_data["note"]
+                        )
+                    except (ValidationError, PermissionDenied) as error:
+                        text = "；".join(_service_errors(error)) if isinstance(error, ValidationError) else str(error)
+                        raise ValidationError(f"工单 {order.tracking_code}：{text}（本次未派出任何工单）") from error
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.render_queue(request, form=form, status=400)
+        messages.success(request, f"已将 {len(orders)} 张工单派至“{unit}”。")
+        return redirect(request.get_full_path())
+
+    def render_queue(self, request: HttpRequest, form: BulkAssignForm | None = None, status: int = 200) -> HttpResponse:
+        user = request.user
+        orders = WorkOrder.objects.visible_to(user).select_related(*ORDER_RELATED).order_by("-created_at", "-pk")
+        order_filter = WorkOrderQueueFilterSet(request.GET or None, queryset=orders, request=request)
+        page = Paginator(order_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        _mark_overdue(list(page.object_list))
+        query = request.GET.copy()
+        query.pop("page", None)
+        may_assign = user.is_platform_admin or user.role in (
+            Role.DISTRICT_OFFICIAL,
+            Role.STREET_STAFF,
+            Role.COMMUNITY_CADRE,
+        )
+        selected = {str(pk) for pk in (form.data.getlist("orders") if form is not None else [])}
+        context = {
+            "filter": order_filter,
+            "page": page,
+            "query": query.urlencode(),
+            "filtered": any(value for key, value in request.GET.items() if key != "page"),
+            "may_assign": may_assign,
+            "assign_form": form if form is not None else (BulkAssignForm(actor=user) if may_assign else None),
+            "selected": selected,
+        }
+        return render(request, self.template_name, context, status=status)
+
+
+# ---------------------------------------------------------------------------------------------------- one order
+
+
+class OrderView(WorkOrderPage):
+    """One order: facts, due times, the reporter (read logged), photos, timeline and the allowed moves."""
+
+    template_name = "workorders/detail.html"
+
+    def get_order(self, request: HttpRequest, pk: int, action: str = VIEW) -> WorkOrder:
+        queryset = WorkOrder.objects.select_related(*ORDER_RELATED, "duplicate_of", "possible_duplicate_of", "meeting")
+        return access(request.user, queryset, action, pk=pk)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self.render_order(request, self.get_order(request, pk))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        order = self.get_order(request, pk, CHANGE)  # 404 before anything else for another district's order
+        name = request.POST.get("action", "")
+        move = ACTIONS.get(name)
+        if move is None:
+            messages.error(request, "未知的操作。")
+            return self.render_order(request, order, status=400)
+        form = move.form_for(request.user, request.POST)
+        if form.is_valid():
+            try:
+                move.run(request.user, order, form.cleaned_data)
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for field, errors in error.error_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, error)
+            except PermissionDenied as error:
+                form.add_error(None, str(error) or "您无权执行此操作。")
+            else:
+                messages.success(request, f"已{move.label}：{order.tracking_code}")
+                target = request.POST.get("next", "")
+                if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+                    target = reverse("workorders:detail", args=[order.pk])
+                    if not WorkOrder.objects.visible_to(request.user).filter(pk=order.pk).exists():
+                        # returned or transferred out of the user's scope: back to their own list
+                        target = reverse("workorders:mine")
+                return redirect(target)
+        order.refresh_from_db()
+        return self.render_order(request, order, failed=(name, form), status=400)
+
+    def render_order(
+        self, request: HttpRequest, order: WorkOrder, failed: tuple[str, Any] | None = None, status: int = 200
+    ) -> HttpResponse:
+        user = request.user
+        log_personal_data_read(actor=user, order=order, via=request.get_full_path())
+        forms = []
+        for move in allowed_actions(user, order):
+            form = failed[1] if failed and failed[0] == move.name else move.form_for(user)
+            forms.append({"action": move, "form": form, "open": bool(failed and failed[0] == move.name)})
+        if failed and not any(entry["open"] for entry in forms) and failed[1].errors:
+            # the move is no longer allowed (the state changed meanwhile): show its errors on top
+            for errors in failed[1].errors.values():
+                for message in errors:
+                    messages.error(request, message)
+        timeline = restrict(TimelineEntry.objects.select_related("actor"), user).filter(order=order)
+        photos = restrict(Photo.objects.all(), user).filter(order=order).order_by("created_at")
+        context = {
+            "order": order,
+            "overdue": is_overdue(order),
+            "timeline": timeline.order_by("at", "pk"),
+            "photos": photos,
+            "forms": forms,
+            "departments": list(order.departments.all()),
+            "merged": list(WorkOrder.objects.visible_to(user).filter(duplicate_of=order).only("pk", "tracking_code")),
+        }
+        return render(request, self.template_name, context, status=status)
+
+
+# ---------------------------------------------------------------------------------------------------- my orders
+
+
+class MineView(WorkOrderPage):
+    """我的工单 on the phone: the open orders of the user's unit, soonest due first, as cards with big buttons
+    for the moves that need no input (claim, accept, start); the rest on the order page."""
+
+    template_name = "workorders/mine.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        orders = selectors.work_orders_for_handler(actor=user).select_related(*ORDER_RELATED)
+        page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
+        cards = []
+        for order in _mark_overdue(list(page.object_list)):
+            quick = [move for move in allowed_actions(user, order) if move.name in QUICK_ACTIONS]
+            cards.append({"order": order, "quick": quick})
+        return render(request, self.template_name, {"page": page, "cards": cards})
+
+
+# ---------------------------------------------------------------------------------------------------- KPIs
+
+GROUP_LABELS = {
+    "street": "街道",
+    "community": "社区",
+    "property_firm": "物业企业",
+    "department": "职能部门",
+    "compound": "小区",
+}
+RATES = ("response_rate", "resolution_rate", "on_time_rate", "satisfaction_rate", "send_back_rate", "rehandling_rate")
+
+
+def percent(value: Decimal | None) -> str:
+    return "—" if value is None else f"{(value * 100).quantize(Decimal('0.1'))}%"
+
+
+def _with_percents(row: dict) -> dict:
+    return {**row, **{f"{name}_pct": percent(row.get(name)) for name in RATES}}
+
+
+def _month(value: str | None) -> date:
+    today = timezone.now().astimezone(BEIJING).date()
+    try:
+        year, month = (int(part) for part in (value or "").split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        return date(today.year, today.month, 1)
+
+
+class KpiView(WorkOrderPage):
+    """工单考核: 三率 and the send-back and re-handling rates per street, community, property firm, department or
+    compound for a month, counting only the orders the user may see; and the district's monthly street
+    ranking."""
+
+    template_name = "workorders/kpis.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        group_by = request.GET.get("group_by", "street")
+        if group_by not in GROUP_LABELS:
+            group_by = "street"
+        month = _month(request.GET.get("month"))
+        end = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+        context: dict[str, Any] = {
+            "group_by": group_by,
+            "groups": GROUP_LABELS.items(),
+            "month": month,
+            "month_value": f"{month:%Y-%m}",
+            "rows": [],
+            "ranking": [],
+            "totals": None,
+        }
+        if user.district_id is not None:
+            visible = WorkOrder.objects.visible_to(user)
+            rows = selectors.work_order_kpis(
+                district=user.district, group_by=group_by, start=month, end=end, queryset=visible
+            )
+            context["rows"] = [_with_percents(row) for row in rows]
+            context["totals"] = _with_percents(
+                selectors.work_order_totals(district=user.district, start=month, end=end, queryset=visible)
+            )
+            context["ranking"] = [
+                {"rank": r.rank, "street": r.street, "score": r.score, **_with_percents(r.figures or {})}
+                for r in selectors.street_ranking(district=user.district, month=month)
+            ]
+        return render(request, self.template_name, context)
+
+
+# ---------------------------------------------------------------------------------------------------- inbox
+
+
+class InboxView(LoginRequiredMixin, View):
+    """站内消息: the user's own messages, newest first; mark one or all read."""
+
+    model = Notification
+    template_name = "workorders/inbox.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        unread_only = request.GET.get("unread") == "1"
+        notifications = selectors.inbox(actor=request.user, unread_only=unread_only).order_by("-created_at", "-pk")
+        page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
+        unread = selectors.inbox(actor=request.user, unread_only=True).count()
+        return render(request, self.template_name, {"page": page, "unread": unread, "unread_only": unread_only})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        if request.POST.get("all"):
+            ids = list(selectors.inbox(actor=request.user, unread_only=True).values_list("pk", flat=True))
+        else:
+            ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()]
+        marked = services.notification_mark_read(actor=request.user, notification_ids=ids) if ids else 0
+        messages.success(request, f"已将 {marked} 条消息标为已读。")
+        return redirect("workorders:inbox")
