@@ -44,6 +44,11 @@ EXEMPT = {
     "api-schema": "the OpenAPI schema describes endpoints, not data",
     "api-docs": "the docs page renders the schema only",
     "api-redoc": "the docs page renders the schema only",
+    "open311:": (
+        "Open311 GeoReport v2: public GETs by the specification, scoped by jurisdiction_id rather than a session;"
+        " writes need the district's api_key. tests/workorders/test_open311.py proves that another district's"
+        " requests never appear under a jurisdiction and are a 404 there"
+    ),
 }
 
 

@@ -211,7 +211,7 @@ def test_posting_a_request_files_an_order_and_answers_its_id(client, tree, both,
     assert request.find("token") is None  # realtime: an id, never a token
     assert order.tracking_code in request.findtext("service_notice")
     assert (order.district, order.compound, order.category.code) == (tree.district, tree.compounds[1], "street-lamp")
-    assert order.channel == Channel.HOTLINE_12345
+    assert order.channel == Channel.OPEN311
     assert order.title == "东门路灯坏了" and order.reporter_name == "王小明"
     assert str(order.latitude) == "34.158000"
 

@@ -20,6 +20,7 @@ class Channel(models.TextChoices):
     HOTLINE_12345 = "hotline_12345", "平台转办"
     PHONE = "phone", "电话来访"
     WALK_IN = "walk_in", "来访"
+    OPEN311 = "open311", "开放接口（Open311）"
 
 
 class State(models.TextChoices):

@@ -100,7 +100,7 @@ def open311_request_create(*, actor: User, district: District, category: Categor
         actor=None,
         compound=compound,
         category=category,
-        channel=Channel.HOTLINE_12345,
+        channel=Channel.OPEN311,
         title=(data.title or first_line)[:100],
         description=description,
         reporter_name=f"{data.last_name}{data.first_name}".strip()[:50],
