@@ -34,7 +34,7 @@ def probe(url: str = "http://127.0.0.1:8000/healthz") -> int:
     host = next((h for h in hosts if h != "*"), "localhost")
     request = urllib.request.Request(url, headers={"Host": host, "X-Forwarded-Proto": "https"})
     try:
-        with urllib.request.urlopen(request, timeout=5) as response:
+        with urllib.request.urlopen(request, timeout=8) as response:
             return 0 if response.status == 200 else 1
     except OSError as error:
         print(f"healthz: {error}", file=sys.stderr)
