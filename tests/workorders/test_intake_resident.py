@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from workorders import services
-from workorders.intake import views
+from workorders.intake import forms, views
 from workorders.models import Channel, Photo, State, WorkOrder
 
 from .test_photos import has_gps, jpeg_with_gps, small_jpeg, text_as_jpeg
@@ -158,6 +158,13 @@ def test_a_category_of_another_district_is_refused(client, tree, other_tree, cat
     assert WorkOrder.objects.count() == 0
 
 
+def test_the_title_is_the_first_line_of_the_description_shortened():
+    from workorders.intake.forms import title_from
+
+    assert title_from("  楼道堆物\n3号楼2单元") == "楼道堆物"
+    assert title_from("很" * 40) == "很" * 29 + "…"
+
+
 # ---------------------------------------------------------------------------------------------------- rate limit
 
 
@@ -179,6 +186,20 @@ def test_a_flood_from_one_ip_is_stopped_while_other_residents_still_file(client,
     assert post_report(client, tree.compounds[1], category, ip="10.0.0.66").status_code == 302
     assert WorkOrder.objects.count() == views.RATE_LIMIT + 2
     assert set(WorkOrder.objects.values_list("channel", flat=True)) == {Channel.RESIDENT_QR}
+
+
+def test_over_the_limit_the_photos_are_not_even_decoded(client, tree, categories, monkeypatch):
+    compound, category = tree.compounds[0], categories["sanitation"]
+    for _ in range(views.RATE_LIMIT):
+        post_report(client, compound, category, ip="10.0.0.66")
+
+    def refuse(**kwargs):
+        raise AssertionError("photo decoded for a client over the limit")
+
+    monkeypatch.setattr(forms, "photo_prepare", refuse)
+    response = post_report(client, compound, category, ip="10.0.0.66", photos=small_jpeg())
+    assert response.status_code == 429 and DESCRIPTION in response.content.decode()
+    assert WorkOrder.objects.count() == views.RATE_LIMIT
 
 
 def test_invalid_posts_do_not_use_up_the_limit(client, tree, categories):

@@ -59,11 +59,23 @@ def client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
+def _rate_key(compound: Compound, ip: str) -> str:
+    return f"intake:qr:{compound.pk}:{ip}:{int(time.time() // RATE_WINDOW_SECONDS)}"
+
+
+def rate_limit_reached(*, compound: Compound, ip: str) -> bool:
+    """True when (compound, ip) has used up the window: checked before the photos are decoded, so that a flood
+    costs no image work."""
+    try:
+        return (cache.get(_rate_key(compound, ip)) or 0) >= RATE_LIMIT
+    except Exception:  # the cache backend is unreachable: accept (see rate_limit_take)
+        return False
+
+
 def rate_limit_take(*, compound: Compound, ip: str) -> bool:
     """Count one order for (compound, ip) in the current window; False when the client is over the limit.
     If the cache is down the order is accepted: losing a resident's order is worse than letting spam in."""
-    window = int(time.time() // RATE_WINDOW_SECONDS)
-    key = f"intake:qr:{compound.pk}:{ip}:{window}"
+    key = _rate_key(compound, ip)
     try:
         cache.add(key, 0, timeout=RATE_WINDOW_SECONDS)
         count = cache.incr(key)
@@ -113,13 +125,15 @@ def resident_report(request: HttpRequest, public_token: str) -> HttpResponse:
         form = forms.ResidentReportForm(categories=categories)
         return _public_headers(render(request, "workorders/public/report.html", {**context, "form": form}))
 
+    ip = client_ip(request)
+    if rate_limit_reached(compound=compound, ip=ip):
+        # What was typed comes back; the photos are not even decoded.
+        form = forms.ResidentReportForm(request.POST, categories=categories)
+        return _rate_limited(request, {**context, "form": form, "photos_lost": bool(request.FILES)})
     form = forms.ResidentReportForm(request.POST, request.FILES, categories=categories)
     if form.is_valid():
-        if not rate_limit_take(compound=compound, ip=client_ip(request)):
-            context["rate_limited"] = True
-            response = render(request, "workorders/public/report.html", {**context, "form": form}, status=429)
-            response["Retry-After"] = str(RATE_WINDOW_SECONDS)
-            return _public_headers(response)
+        if not rate_limit_take(compound=compound, ip=ip):
+            return _rate_limited(request, {**context, "form": form, "photos_lost": bool(request.FILES)})
         data = form.cleaned_data
         try:
             order = services.work_order_file(
@@ -144,10 +158,16 @@ def resident_report(request: HttpRequest, public_token: str) -> HttpResponse:
     return _public_headers(response)
 
 
+def _rate_limited(request: HttpRequest, context: dict) -> HttpResponse:
+    response = render(request, "workorders/public/report.html", {**context, "rate_limited": True}, status=429)
+    response["Retry-After"] = str(RATE_WINDOW_SECONDS)
+    return _public_headers(response)
+
+
 @never_cache
 def track_lookup(request: HttpRequest) -> HttpResponse:
     """查询进度: type the tracking code."""
-    form = forms.TrackLookupForm(request.GET or None)
+    form = forms.TrackLookupForm(request.GET if "code" in request.GET else None)
     if form.is_bound and form.is_valid():
         code = form.cleaned_data["code"]
         if WorkOrder.objects.filter(tracking_code=code).exists():
