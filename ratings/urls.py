@@ -18,5 +18,5 @@ urlpatterns = [
     path("scores/<int:pk>/", views.score_detail, name="score-detail"),
     path("reports/", views.report_list, name="report-list"),
     path("reports/<int:pk>/download/", views.report_download, name="report-download"),
-    path("survey/<str:token>/", views.survey, name="survey"),
+    path("survey/<str:public_token>/", views.survey, name="survey"),
 ]

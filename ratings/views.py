@@ -294,15 +294,15 @@ def _client_id(request: HttpRequest) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def survey(request: HttpRequest, token: str) -> HttpResponse:
+def survey(request: HttpRequest, public_token: str) -> HttpResponse:
     """Public: a resident rates the compound's property firm (one answer per household per quarter)."""
-    compound = get_object_or_404(Compound.objects.select_related("property_firm"), public_token=token)
+    compound = get_object_or_404(Compound.objects.select_related("property_firm"), public_token=public_token)
     buildings = list(Building.objects.filter(compound=compound).order_by("name").values_list("name", flat=True))
     form = SurveyForm(request.POST or None, buildings=buildings)
     period = RatingPeriod.objects.filter(district_id=compound.district_id, status=PeriodStatus.OPEN).first()
     if request.method == "POST" and form.is_valid():
         try:
-            services.survey_answer(token=token, client_id=_client_id(request), **form.cleaned_data)
+            services.survey_answer(token=public_token, client_id=_client_id(request), **form.cleaned_data)
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 for field, errors in error.error_dict.items():

@@ -53,7 +53,7 @@ class ServiceContractViewSet(TenantReadOnlyViewSet):
     ordering_fields = ["start", "end"]
 
     @extend_schema(request=api.ContractCreateSerializer, responses={201: api.ServiceContractSerializer})
-    def create(self, request: Request) -> Response:
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         contract = call(
             services.contract_create, actor=request.user, **validated(api.ContractCreateSerializer, request)
         )
@@ -61,7 +61,7 @@ class ServiceContractViewSet(TenantReadOnlyViewSet):
 
     @extend_schema(request=api.ContractEndSerializer, responses=api.ServiceContractSerializer)
     @action(detail=True, methods=["post"], serializer_class=api.ContractEndSerializer)
-    def end(self, request: Request, pk: str | None = None) -> Response:
+    def end(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         contract = self.get_object()
         data = validated(api.ContractEndSerializer, request)
         contract = call(services.contract_end, actor=request.user, contract=contract, **data)
@@ -77,14 +77,14 @@ class IntroductionViewSet(TenantReadOnlyViewSet):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(request=api.IntroductionStartSerializer, responses={201: api.IntroductionSerializer})
-    def create(self, request: Request) -> Response:
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = validated(api.IntroductionStartSerializer, request)
         introduction = call(services.introduction_start, actor=request.user, **data)
         return Response(api.IntroductionSerializer(introduction).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=api.StepRecordSerializer, responses={201: api.IntroductionSerializer})
     @action(detail=True, methods=["post"], url_path="record-step", serializer_class=api.StepRecordSerializer)
-    def record_step(self, request: Request, pk: str | None = None) -> Response:
+    def record_step(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         introduction = self.get_object()
         data = validated(api.StepRecordSerializer, request)
         data["documents"] = data.get("documents") or request.FILES.getlist("documents")
@@ -101,7 +101,7 @@ class RatingPeriodViewSet(TenantReadOnlyViewSet):
     filterset_fields = ["year", "quarter", "status"]
 
     @extend_schema(request=api.PeriodOpenSerializer, responses={201: api.RatingPeriodSerializer})
-    def create(self, request: Request) -> Response:
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = validated(api.PeriodOpenSerializer, request)
         if request.user.district is None:
             raise serializers.ValidationError({"district": "平台管理员请在管理后台为指定区建立考评季度。"})
@@ -114,24 +114,24 @@ class RatingPeriodViewSet(TenantReadOnlyViewSet):
 
     @extend_schema(request=None, responses=api.RatingPeriodSerializer)
     @action(detail=True, methods=["post"], url_path="start-scoring")
-    def start_scoring(self, request: Request, pk: str | None = None) -> Response:
+    def start_scoring(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._transition(request, services.period_start_scoring)
 
     @extend_schema(request=None, responses=api.RatingPeriodSerializer)
     @action(detail=True, methods=["post"])
-    def publish(self, request: Request, pk: str | None = None) -> Response:
+    def publish(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._transition(request, services.period_publish)
 
     @extend_schema(request=None, responses={202: None})
     @action(detail=True, methods=["post"])
-    def build(self, request: Request, pk: str | None = None) -> Response:
+    def build(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Enqueue the quarter's build (scores, lists, PDF) on the reports queue."""
         call(services.quarter_build_enqueue, actor=request.user, period=self.get_object())
         return Response({"detail": "已提交生成任务。"}, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(responses=api.FirmScoreSerializer(many=True))
     @action(detail=True, methods=["get"])
-    def lists(self, request: Request, pk: str | None = None) -> Response:
+    def lists(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """The red, grey and black lists (and the firms with too few answers)."""
         period = self.get_object()
         scores = FirmScore.objects.visible_to(request.user).filter(period=period).select_related("firm")
@@ -148,7 +148,7 @@ class RatingSettingsViewSet(TenantReadOnlyViewSet):
     serializer_class = api.RatingSettingsSerializer
 
     @extend_schema(request=api.RatingSettingsUpdateSerializer, responses=api.RatingSettingsSerializer)
-    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         current = self.get_object()
         data = validated(api.RatingSettingsUpdateSerializer, request)
         rules = call(services.rating_settings_update, actor=request.user, district=current.district, **data)
@@ -159,7 +159,7 @@ class _InputViewSet(TenantReadOnlyViewSet):
     input_serializer: type
     service: Callable
 
-    def create(self, request: Request) -> Response:
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = validated(self.input_serializer, request)
         row = call(type(self).service, actor=request.user, **data)
         return Response(self.get_serializer_class()(row).data, status=status.HTTP_201_CREATED)
@@ -175,8 +175,8 @@ class PanelScoreViewSet(_InputViewSet):
     filterset_fields = ["period", "firm", "party"]
 
     @extend_schema(request=api.PanelScoreRecordSerializer, responses={201: api.PanelScoreSerializer})
-    def create(self, request: Request) -> Response:
-        return super().create(request)
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().create(request, *args, **kwargs)
 
 
 class WorkOrderRecordViewSet(_InputViewSet):
@@ -189,8 +189,8 @@ class WorkOrderRecordViewSet(_InputViewSet):
     filterset_fields = ["period", "firm", "source"]
 
     @extend_schema(request=api.WorkOrderRecordSetSerializer, responses={201: api.WorkOrderRecordSerializer})
-    def create(self, request: Request) -> Response:
-        return super().create(request)
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().create(request, *args, **kwargs)
 
 
 class SeriousIncidentViewSet(_InputViewSet):
@@ -203,8 +203,8 @@ class SeriousIncidentViewSet(_InputViewSet):
     filterset_fields = ["period", "firm"]
 
     @extend_schema(request=api.IncidentRecordSerializer, responses={201: api.SeriousIncidentSerializer})
-    def create(self, request: Request) -> Response:
-        return super().create(request)
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().create(request, *args, **kwargs)
 
 
 class SurveyResponseViewSet(TenantReadOnlyViewSet):
@@ -225,7 +225,7 @@ class FirmScoreViewSet(TenantReadOnlyViewSet):
 
     @extend_schema(responses={200: None})
     @action(detail=True, methods=["get"])
-    def breakdown(self, request: Request, pk: str | None = None) -> Response:
+    def breakdown(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = selectors.score_breakdown(self.get_object())
         lines = [
             {

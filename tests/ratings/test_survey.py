@@ -21,7 +21,7 @@ def empty_cache():
 
 
 def survey_url(compound) -> str:
-    return reverse("ratings:survey", kwargs={"token": compound.public_token})
+    return reverse("ratings:survey", kwargs={"public_token": compound.public_token})
 
 
 def answer(client, compound, room="101", building="1号楼", level="satisfied", ip="10.0.0.1"):
@@ -103,7 +103,7 @@ def test_answers_refused_once_the_period_has_left_open(client, tree):
 
 def test_unknown_token_is_404(client, tree):
     h.period(tree)
-    assert client.get(reverse("ratings:survey", kwargs={"token": "no-such-token"})).status_code == 404
+    assert client.get(reverse("ratings:survey", kwargs={"public_token": "no-such-token"})).status_code == 404
 
 
 def test_survey_answer_goes_to_the_compounds_own_district(client, tree, other_tree):
