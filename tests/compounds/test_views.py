@@ -23,7 +23,7 @@ def text_of(response) -> str:
 
 def figures_of(response) -> dict[str, str]:
     """The figures at the top of a dashboard, digits only."""
-    found = re.findall(r'data-figure="([\w-]+)">([\d,]+)<', response.content.decode())
+    found = re.findall(r'data-figure="([\w-]+)">(?:<a [^>]*>)?([\d,]+)<', response.content.decode())
     return {name: value.replace(",", "") for name, value in found}
 
 
@@ -144,6 +144,7 @@ def test_street_dashboard_shows_the_streets_communities_compounds_and_counts(cli
         "three-no": "1",
         "households": str(sum(c.households for c in own_compounds)),
     }
+    assert 'href="?is_three_no=true#compounds"' in response.content.decode()  # the figure opens the list
     # and the 三无 badge is on that compound's row only
     rows = re.findall(r"<tr>(.*?)</tr>", response.content.decode(), flags=re.S)
     badged = [row for row in rows if ">三无<" in row]
@@ -153,6 +154,25 @@ def test_street_dashboard_shows_the_streets_communities_compounds_and_counts(cli
         if compound.community.street_id != street.pk:
             assert compound.name not in text
     assert "乙区" not in text
+
+
+def test_figures_count_only_what_the_user_may_see(client, tree):
+    # given a compound in the first street that the district's firm does not manage
+    other_firm = factories.PropertyFirmFactory(district=tree.district, name="另一家物业有限公司")
+    unmanaged = tree.compounds[0]
+    unmanaged.property_firm = other_firm
+    unmanaged.save()
+    client.force_login(tree.firm_staff)
+
+    # when the firm's staff member opens that street
+    response = client.get(street_url(tree.streets[0]))
+
+    # then they see the three compounds their firm manages, and the figures count those only
+    text = text_of(response)
+    assert unmanaged.name not in text and other_firm.name not in text
+    assert all(c.name in text for c in tree.compounds[1:4])
+    assert figures_of(response)["compounds"] == "3"
+    assert figures_of(response)["households"] == str(sum(c.households for c in tree.compounds[1:4]))
 
 
 def test_filters_narrow_the_compound_list(client, tree):
