@@ -143,6 +143,12 @@ class _Importer:
             Kind.GRIDS: self.grid_row,
         }
         self.pending: dict[str, int] = {}  # side counts (firms, buildings) of the row being imported
+        self.pending_known: list[tuple[type[models.Model], str, Any]] = []  # rows saved by the row being imported
+        # Read-through caches of the district's rows (a miss falls back to the database), so that a
+        # 400-compound file takes seconds. A row's own saves enter them only once the row has succeeded.
+        self.known: dict[type[models.Model], dict[str, Any]] = {}
+        self.building_names: dict[int, set[str]] | None = None
+        self.coverage_index: dict[int, tuple[dict[str, str], dict[tuple[str, str], int]]] = {}
 
     def import_sheet(self, sheet: Sheet) -> None:
         missing = sheet.missing_columns()
@@ -160,7 +166,7 @@ class _Importer:
                 )
                 continue
             first_seen[code] = number
-            self.pending = {}
+            self.pending, self.pending_known = {}, []
             try:
                 with transaction.atomic():  # a savepoint: a bad row leaves nothing behind
                     outcome = self.handlers[sheet.kind](values)
@@ -173,6 +179,8 @@ class _Importer:
             setattr(counts, outcome, getattr(counts, outcome) + 1)
             for kind, created in self.pending.items():
                 self.report.count(kind).created += created
+            for model, key, obj in self.pending_known:
+                self._known(model)[key] = obj
 
     # ----- rows -------------------------------------------------------------------------------------
 
@@ -239,19 +247,30 @@ class _Importer:
         community = self._parent(Community, v, "所属社区编码", validators.COMMUNITY_CODE, 12, "社区")
         building_ids = self._coverage(v, community) if ("覆盖楼栋" in v or "覆盖小区" in v) else None
         grid, outcome = self._upsert(Grid, code, {"name": _required(v, "网格名称"), "community_id": community.pk})
-        if building_ids is not None and set(grid.buildings.values_list("pk", flat=True)) != building_ids:
+        if building_ids and outcome == CREATED:
+            Grid.buildings.through.objects.bulk_create(
+                Grid.buildings.through(grid_id=grid.pk, building_id=pk) for pk in sorted(building_ids)
+            )
+        elif building_ids is not None and set(grid.buildings.values_list("pk", flat=True)) != building_ids:
             grid.buildings.set(building_ids)
             outcome = CREATED if outcome == CREATED else UPDATED
         return outcome
 
     # ----- helpers ----------------------------------------------------------------------------------
 
+    def _known(self, model: type[models.Model]) -> dict[str, Any]:
+        """The district's rows of `model` by code (firms by credit code), loaded on first use."""
+        if model not in self.known:
+            key = "credit_code" if model is PropertyFirm else "code"
+            rows = model._default_manager.filter(district=self.district)
+            self.known[model] = {getattr(obj, key): obj for obj in rows}
+        return self.known[model]
+
     def _existing(self, model: type[models.Model], code: str) -> Any:
-        obj = model._default_manager.filter(code=code).first()
-        if obj is not None and obj.district_id != self.district.pk:
-            # The prefix checks make this unreachable with valid data; never touch another district's row.
-            raise ValidationError(f"编码“{code}”不属于{self.district.name}，不能导入。")
-        return obj
+        """This district's row with `code`, or None. Only this district's rows are ever looked up for an
+        update: a code that another district holds fails the model's unique check on create instead (and
+        the prefix checks refuse it before that)."""
+        return self._known(model).get(code)
 
     def _upsert(self, model: type[models.Model], code: str, fields: dict[str, Any]) -> tuple[Any, str]:
         obj = self._existing(model, code)
@@ -259,6 +278,7 @@ class _Importer:
             obj = model(district=self.district, code=code, **fields)
             obj.full_clean()
             obj.save()
+            self.pending_known.append((model, code, obj))
             return obj, CREATED
         changed = [key for key, value in fields.items() if getattr(obj, key) != value]
         if not changed:
@@ -273,7 +293,9 @@ class _Importer:
         self, model: type[models.Model], v: dict[str, str], header: str, pattern: re.Pattern, digits: int, label: str
     ) -> Any:
         code = _code(v, header, pattern, digits, f"所属{label}")
-        parent = model._default_manager.filter(district=self.district, code=code).first()
+        parent = (
+            self._known(model).get(code) or model._default_manager.filter(district=self.district, code=code).first()
+        )
         if parent is not None:
             return parent
         if model._default_manager.filter(code=code).exists():
@@ -293,7 +315,7 @@ class _Importer:
             if len(matches) == 1:
                 return matches[0]
             raise ValidationError(f"请填写物业企业“{name}”的统一社会信用代码（本区没有登记该名称的企业）。")
-        firm = firms.filter(credit_code=credit_code).first()
+        firm = self._known(PropertyFirm).get(credit_code)
         if firm is not None:
             return firm
         if not name:
@@ -306,13 +328,18 @@ class _Importer:
         )
         firm.full_clean()
         firm.save()
+        self.pending_known.append((PropertyFirm, credit_code, firm))
         self.pending[FIRMS] = self.pending.get(FIRMS, 0) + 1
         return firm
 
     def _number_buildings(self, compound: Compound) -> None:
         """Add buildings 1号楼, 2号楼, … until the compound has as many as its 楼栋数. Never removes any:
         grids and work orders may point at them."""
-        names = set(compound.buildings.values_list("name", flat=True))
+        if self.building_names is None:
+            self.building_names = {}
+            for compound_id, name in Building.objects.filter(district=self.district).values_list("compound_id", "name"):
+                self.building_names.setdefault(compound_id, set()).add(name)
+        names = self.building_names.get(compound.pk, set())
         missing = compound.building_count - len(names)
         if missing <= 0:
             return
@@ -327,16 +354,22 @@ class _Importer:
             for i, name in enumerate(new_names)
         )
         self.pending[BUILDINGS] = self.pending.get(BUILDINGS, 0) + len(new_names)
+        self.building_names[compound.pk] = names | set(new_names)  # the row's last step: it has succeeded
 
     def _coverage(self, v: dict[str, str], community: Community) -> set[int]:
-        compounds = {c.code: c for c in Compound.objects.filter(district=self.district, community=community)}
+        # Grids come after compounds: a community's compounds and buildings no longer change here.
+        if community.pk not in self.coverage_index:
+            compounds = dict(Compound.objects.filter(community=community).values_list("code", "name"))
+            rows = Building.objects.filter(compound__community=community).values_list("compound__code", "name", "pk")
+            self.coverage_index[community.pk] = (compounds, {(code, name): pk for code, name, pk in rows})
+        compounds, buildings = self.coverage_index[community.pk]
         ids: set[int] = set()
         problems: list[str] = []
         for code in _items(v.get("覆盖小区", "")):
             if code not in compounds:
                 problems.append(f"覆盖小区“{code}”不是网格所在社区“{community.name}”的小区。")
                 continue
-            ids.update(compounds[code].buildings.values_list("pk", flat=True))
+            ids.update(pk for (of, _), pk in buildings.items() if of == code)
         for item in _items(v.get("覆盖楼栋", "")):
             compound_code, building_name = _split_building(item)
             if not building_name:
@@ -345,11 +378,11 @@ class _Importer:
             if compound_code not in compounds:
                 problems.append(f"覆盖楼栋“{item}”的小区不是网格所在社区“{community.name}”的小区。")
                 continue
-            building = compounds[compound_code].buildings.filter(name=building_name).first()
-            if building is None:
-                problems.append(f"覆盖楼栋“{item}”不存在：小区“{compounds[compound_code].name}”没有“{building_name}”。")
+            building_id = buildings.get((compound_code, building_name))
+            if building_id is None:
+                problems.append(f"覆盖楼栋“{item}”不存在：小区“{compounds[compound_code]}”没有“{building_name}”。")
                 continue
-            ids.add(building.pk)
+            ids.add(building_id)
         if problems:
             raise ValidationError(problems)
         return ids
