@@ -448,3 +448,15 @@ def test_admin_staff_of_one_district_see_only_its_rows(client, tree, other_tree)
     response = client.get(reverse("admin:compounds_compound_change", args=[other_tree.compounds[0].pk]))
     assert response.status_code in (302, 404)
     assert "乙区" not in text_of(client.get(reverse("admin:compounds_street_changelist")))
+
+
+def test_header_links_to_the_other_sections_and_import_for_district_officials(client, tree):
+    client.force_login(tree.official)
+    official_page = client.get(reverse("district-dashboard")).content.decode()
+    client.force_login(tree.street_staff)
+    street_page = client.get(street_url(tree.streets[0])).content.decode()
+
+    assert f'href="{reverse("workorders:queue")}"' in street_page
+    assert f'href="{reverse("ratings:index")}"' in street_page
+    assert f'href="{reverse("org-import")}"' in official_page
+    assert f'href="{reverse("org-import")}"' not in street_page
