@@ -191,18 +191,16 @@ def assign_lists(rows: list[ScoreRow], rules: RatingSettings) -> None:
     red_min, black_below = _plain(rules.red_min_score), _plain(rules.black_below_score)
     for position, row in enumerate(ranked, start=1):
         row.rank = position
-        where = f"综合得分 {row.total}，排名 {position}/{count}"
         if row.capped_by_incident:
-            row.list_kind, row.reason = ListKind.BLACK, f"{where}；本季度发生重大事件，直接列入黑榜"
+            row.list_kind, row.reason = ListKind.BLACK, "本季度发生重大事件，直接列入黑榜"
         elif row.total < rules.black_below_score:
-            row.list_kind, row.reason = ListKind.BLACK, f"{where}；低于黑榜分数线 {black_below} 分"
+            row.list_kind, row.reason = ListKind.BLACK, f"低于黑榜分数线 {black_below} 分"
         elif position > count - black_places:
-            row.list_kind, row.reason = ListKind.BLACK, f"{where}；位于后 {black_pct}%"
+            row.list_kind, row.reason = ListKind.BLACK, f"排名位于后 {black_pct}%（共 {count} 家）"
         elif position <= red_places and row.total >= rules.red_min_score:
-            row.list_kind = ListKind.RED
-            row.reason = f"{where}；位于前 {red_pct}% 且不低于 {red_min} 分"
+            row.list_kind, row.reason = ListKind.RED, f"排名位于前 {red_pct}% 且不低于 {red_min} 分"
         else:
-            row.list_kind, row.reason = ListKind.GREY, where
+            row.list_kind, row.reason = ListKind.GREY, "未达红榜条件，也未触及黑榜条件"
     for row in rows:
         if row.rank is not None:
             continue

@@ -106,7 +106,7 @@ def test_bottom_percent_puts_a_firm_above_the_black_score_on_the_black_list(tree
     services.period_compute(actor=None, period=p)
     fair_score = FirmScore.objects.get(firm=fair)
     assert fair_score.total == Decimal("80.00") and fair_score.list_kind == ListKind.BLACK
-    assert "位于后 50%" in fair_score.reason
+    assert "排名位于后 50%" in fair_score.reason
 
 
 def test_ties_resolved_by_satisfaction_then_complaints_then_credit_code(tree):
