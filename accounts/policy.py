@@ -66,7 +66,7 @@ def _scope_condition(model: type[models.Model], actor: Any, path: str) -> models
     if isinstance(path, ActorPath):
         return models.Q(**{str(path): actor.pk})
     if actor.role == Role.GRID_WORKER:
-        lookup, value = f"{path}__in", list(actor.grids.values_list("pk", flat=True))
+        lookup, value = f"{path}__in", _grid_ids(actor)
     else:
         lookup, value = path, getattr(actor, f"{SCOPE_FIELD[actor.role]}_id")
         if value is None:
@@ -84,6 +84,13 @@ def may_change(actor: Any, model: type[models.Model]) -> bool:
     if actor.is_platform_admin or actor.role == Role.DISTRICT_OFFICIAL:
         return True
     return actor.role in getattr(model, "scope_change", {})
+
+
+def _grid_ids(actor: Any) -> list[int]:
+    """A grid worker's grids, read once per request (the actor object lives as long as the request)."""
+    if not hasattr(actor, "_scope_grid_ids"):
+        actor._scope_grid_ids = list(actor.grids.values_list("pk", flat=True))
+    return actor._scope_grid_ids
 
 
 def _crosses_many(model: type[models.Model], path: str) -> bool:
