@@ -1,0 +1,483 @@
+"""`make bench`: how many orders the intake path takes per second, and how long a filed order waits for its
+first handler with a real Celery worker, beside a bare Django insert endpoint measured in the same run.
+
+What it does (everything local: traffic only to 127.0.0.1, every loop bounded by a count and a time):
+1. Creates a throwaway database on the PostgreSQL server of DATABASE_URL (or the embedded server when it is
+   unset), migrates it with benchmarks.settings and builds the demo district (长安区: 400 compounds,
+   129 property firms, users for every role) with the seeded categories.
+2. Starts gunicorn on a free 127.0.0.1 port and a Celery worker (queues default and reports) on the broker of
+   REDIS_URL (its own key prefix) or the filesystem broker, both with benchmarks.settings.
+3. Measures, with N concurrent HTTP clients (threads, one keep-alive connection each):
+   - yardstick: POST /bench/insert/ (a view that only inserts one row),
+   - intake: POST the public QR page (码上反馈) of the compounds in turn, as residents do (at most 5
+     orders per compound, the page's own rate limit),
+   and then, from the database, the time from filing (created_at) to assignment by the worker (routed_at):
+   for the burst just filed (queueing included) and for orders filed one at a time on an idle worker.
+4. Prints a table and writes var/bench/results.json; stops what it started and drops the database
+   (--keep-db keeps it).
+
+    uv run python benchmarks/run.py --clients 8 --orders 400 --inserts 2000 --seconds 60
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import json
+import os
+import platform
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.chdir(ROOT)
+
+HOST = "127.0.0.1"
+RESULTS = ROOT / "var" / "bench" / "results.json"
+LOGS = ROOT / "var" / "bench"
+PER_COMPOUND = 5  # the QR page's rate limit per client and compound (workorders.intake.views.RATE_LIMIT)
+START_TIMEOUT = 90
+
+
+def say(message: str) -> None:
+    print(f"[bench] {message}", flush=True)
+
+
+# ---------------------------------------------------------------------------------------------------- setup
+
+
+def base_database_url() -> str:
+    if os.environ.get("DATABASE_URL"):
+        return os.environ["DATABASE_URL"]
+    from config import embedded
+
+    return embedded.database_url()
+
+
+def with_database(url: str, name: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit(parts._replace(path="/" + name))
+
+
+def admin_sql(url: str, statement: str) -> None:
+    import psycopg
+
+    with psycopg.connect(with_database(url, "postgres"), autocommit=True) as connection:
+        connection.execute(statement)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+class Children:
+    """Processes this run started, each the leader of its own process group (stopped by their ids)."""
+
+    def __init__(self) -> None:
+        self.processes: dict[str, subprocess.Popen] = {}
+
+    def start(self, name: str, command: list[str], env: dict) -> subprocess.Popen:
+        LOGS.mkdir(parents=True, exist_ok=True)
+        log = open(LOGS / f"{name}.log", "wb")  # noqa: SIM115 - the child keeps it open
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )  # fmt: skip
+        self.processes[name] = process
+        say(f"started {name} (pid {process.pid}, log {LOGS / (name + '.log')})")
+        return process
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGTERM)
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+            with contextlib.suppress(ProcessLookupError):  # the worker's pool processes share the group
+                os.killpg(process.pid, signal.SIGKILL)
+
+
+def wait_http(port: int, path: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection(HOST, port, timeout=5)
+            connection.request("GET", path)
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"the server on port {port} did not answer {path} within {timeout} s")
+
+
+def wait_worker(timeout: float) -> None:
+    from config.celery import app
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if app.control.ping(timeout=1.0):
+            return
+    raise RuntimeError("the Celery worker did not answer a ping")
+
+
+# ---------------------------------------------------------------------------------------------------- load
+
+
+class Client:
+    """One resident's (or one script's) HTTP/1.1 keep-alive connection to the server."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.connection = http.client.HTTPConnection(HOST, port, timeout=30)
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, bytes]:
+        headers = {"Host": f"{HOST}:{self.port}"}
+        data = None
+        if body is not None:
+            data = urllib.parse.urlencode(body).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+            if "csrftoken" in self.cookies:
+                headers["X-CSRFToken"] = self.cookies["csrftoken"]
+        for attempt in (1, 2):
+            try:
+                self.connection.request(method, path, body=data, headers=headers)
+                response = self.connection.getresponse()
+                content = response.read()
+                break
+            except (http.client.HTTPException, OSError):
+                self.connection.close()
+                self.connection = http.client.HTTPConnection(HOST, self.port, timeout=30)
+                if attempt == 2:
+                    raise
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name.strip()] = rest.split(";", 1)[0]
+        return response.status, content
+
+
+def run_load(*, port: int, clients: int, total: int, seconds: float, make_request, prepare=None) -> dict:
+    """`clients` threads share a counter of `total` requests and stop at `seconds`; each request is
+    make_request(client, n) → (status, body) and counts as done when `ok(status)`."""
+    lock = threading.Lock()
+    state = {"next": 0, "ok": 0, "failed": 0, "statuses": {}}
+    latencies: list[float] = []
+    deadline = time.monotonic() + seconds
+
+    def worker() -> None:
+        client = Client(port)
+        if prepare:
+            prepare(client)
+        while time.monotonic() < deadline:
+            with lock:
+                n = state["next"]
+                if n >= total:
+                    return
+                state["next"] += 1
+            started = time.perf_counter()
+            try:
+                status, _ = make_request(client, n)
+            except OSError:
+                status = 0
+            elapsed = time.perf_counter() - started
+            with lock:
+                state["statuses"][status] = state["statuses"].get(status, 0) + 1
+                if status in (201, 302):
+                    state["ok"] += 1
+                    latencies.append(elapsed)
+                else:
+                    state["failed"] += 1
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=seconds + 60)
+    wall = time.perf_counter() - started
+    return {
+        "requests_ok": state["ok"],
+        "requests_failed": state["failed"],
+        "statuses": {str(k): v for k, v in sorted(state["statuses"].items())},
+        "seconds": round(wall, 3),
+        "per_second": round(state["ok"] / wall, 1) if wall else None,
+        "latency_ms": summary([x * 1000 for x in latencies]),
+    }
+
+
+def summary(values: list[float]) -> dict:
+    if not values:
+        return {"n": 0, "median": None, "p95": None, "max": None}
+    ordered = sorted(values)
+    p95 = ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
+    return {
+        "n": len(ordered),
+        "median": round(statistics.median(ordered), 1),
+        "p95": round(p95, 1),
+        "max": round(ordered[-1], 1),
+    }
+
+
+# ---------------------------------------------------------------------------------------------------- phases
+
+
+def setup_django(env: dict) -> None:
+    os.environ.update(env)
+    import django
+
+    django.setup()
+
+
+def seed() -> tuple[list[tuple[str, int]], int]:
+    """The demo district and its categories: (public_token, compound id) of every compound, and the
+    category the residents choose (楼道堆物)."""
+    from compounds.demo import demo_build
+    from compounds.models import Compound
+    from workorders.services import categories_seed
+
+    summary_ = demo_build()
+    categories = {c.code: c for c in categories_seed(district=summary_.district)}
+    compounds = list(
+        Compound.objects.filter(district=summary_.district).order_by("code").values_list("public_token", "pk")
+    )
+    return compounds, categories["corridor-clutter"].pk
+
+
+def intake_request(compounds: list[tuple[str, int]], category_id: int, tag: str):
+    def make(client: Client, n: int) -> tuple[int, bytes]:
+        token, _ = compounds[n % len(compounds)]
+        body = {
+            "category": category_id,
+            "description": f"{tag} {n}号：3号楼2单元楼道堆满纸箱和旧家具，堵住了消防通道，请尽快处理",
+            "reporter_phone": f"138{n % 100000000:08d}",
+        }
+        return client.request("POST", f"/q/{token}/", body)
+
+    return make
+
+
+def prepare_intake(compounds: list[tuple[str, int]]):
+    def prepare(client: Client) -> None:
+        client.request("GET", f"/q/{compounds[0][0]}/")  # the csrftoken cookie, as a browser gets it
+
+    return prepare
+
+
+def routing_lags(tag: str, *, timeout: float) -> dict:
+    """created_at → routed_at of the orders whose description starts with `tag`, once all are routed (or
+    `timeout` has passed: the unrouted ones are counted)."""
+    from django.db.models import Max
+
+    from workorders.models import WorkOrder
+
+    orders = WorkOrder.objects.filter(description__startswith=f"{tag} ")
+    deadline = time.monotonic() + timeout
+    while orders.filter(routed_at__isnull=True).exists() and time.monotonic() < deadline:
+        time.sleep(0.25)
+    rows = list(orders.filter(routed_at__isnull=False).values_list("created_at", "routed_at"))
+    lags = [(routed - created).total_seconds() * 1000 for created, routed in rows]
+    last = orders.aggregate(filed=Max("created_at"), routed=Max("routed_at"))
+    drain = (last["routed"] - last["filed"]).total_seconds() if last["routed"] and last["filed"] else None
+    return {
+        "orders": orders.count(),
+        "routed": len(rows),
+        "unrouted": orders.filter(routed_at__isnull=True).count(),
+        "lag_ms": summary(lags),
+        "drain_seconds_after_last_filed": round(drain, 2) if drain is not None else None,
+    }
+
+
+def sequential_intake(port: int, compounds, category_id: int, count: int, tag: str, timeout: float) -> dict:
+    """File `count` orders one at a time, each after the previous one is routed (an idle worker)."""
+    from workorders.models import WorkOrder
+
+    client = Client(port)
+    prepare_intake(compounds)(client)
+    make = intake_request(compounds, category_id, tag)
+    deadline = time.monotonic() + timeout
+    for n in range(count):
+        if time.monotonic() > deadline:
+            break
+        status, _ = make(client, len(compounds) - 1 - n)  # compounds the burst used least
+        if status != 302:
+            continue
+        while time.monotonic() < deadline:
+            latest = WorkOrder.objects.filter(description__startswith=f"{tag} ").order_by("-pk").first()
+            if latest is not None and latest.routed_at is not None:
+                break
+            time.sleep(0.05)
+    return routing_lags(tag, timeout=max(1.0, deadline - time.monotonic()))
+
+
+# ---------------------------------------------------------------------------------------------------- main
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=8, help="concurrent HTTP clients (default 8)")
+    parser.add_argument("--orders", type=int, default=400, help="orders filed in the intake burst (default 400)")
+    parser.add_argument("--inserts", type=int, default=2000, help="requests to the yardstick (default 2000)")
+    parser.add_argument("--seconds", type=float, default=60, help="time limit of each load phase (default 60)")
+    parser.add_argument("--sequential", type=int, default=20, help="orders filed one at a time (default 20)")
+    parser.add_argument("--web-workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument("--worker-concurrency", type=int, default=2, help="Celery worker processes (default 2)")
+    parser.add_argument("--keep-db", action="store_true", help="keep the throwaway database")
+    args = parser.parse_args()
+
+    run = f"{os.getpid()}-{int(time.time())}"
+    base_url = base_database_url()
+    database = f"capillary_bench_{os.getpid()}"
+    bench_url = with_database(base_url, database)
+    env = {
+        **os.environ,
+        "DATABASE_URL": bench_url,
+        "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
+        "CAPILLARY_BENCH_RUN": run,
+        "PYTHONPATH": str(ROOT),
+    }
+    children = Children()
+    admin_sql(base_url, f'CREATE DATABASE "{database}"')
+    say(f"throwaway database {database}")
+    try:
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "manage.py", "migrate", "--run-syncdb", "-v", "0"], env=env, check=True)
+        setup_django(env)
+        compounds, category_id = seed()
+        say(f"migrated and seeded in {time.perf_counter() - started:.1f} s: {len(compounds)} compounds")
+        orders = min(args.orders, (PER_COMPOUND - 1) * len(compounds) - args.sequential)
+
+        port = free_port()
+        children.start(
+            "web",
+            [sys.executable, "-m", "gunicorn", "config.wsgi:application", "-b", f"{HOST}:{port}",
+             "-w", str(args.web_workers), "--timeout", "60", "--graceful-timeout", "5"],
+            env,
+        )  # fmt: skip
+        children.start(
+            "worker",
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "default,reports",
+             "-c", str(args.worker_concurrency), "-n", f"bench-{run}@%h", "-l", "WARNING",
+             "--without-gossip", "--without-mingle"],
+            env,
+        )  # fmt: skip
+        wait_http(port, "/healthz", START_TIMEOUT)
+        wait_worker(START_TIMEOUT)
+        say(f"server on http://{HOST}:{port}, worker ready")
+
+        # warm every gunicorn worker (URLconf, connections) before measuring
+        run_load(
+            port=port, clients=args.clients, total=args.clients * 4, seconds=20,
+            make_request=lambda c, n: c.request("POST", "/bench/insert/", {"payload": f"warm {n}"}),
+        )  # fmt: skip
+
+        # and the intake path (templates, forms, the broker connection): a few orders on the last compounds
+        warm = intake_request(list(reversed(compounds)), category_id, "WARM")
+        run_load(
+            port=port, clients=args.web_workers, total=args.web_workers * 2, seconds=20,
+            make_request=warm, prepare=prepare_intake(compounds),
+        )  # fmt: skip
+
+        say(f"yardstick: {args.inserts} inserts, {args.clients} clients")
+        yardstick = run_load(
+            port=port, clients=args.clients, total=args.inserts, seconds=args.seconds,
+            make_request=lambda c, n: c.request("POST", "/bench/insert/", {"payload": f"row {n}"}),
+        )  # fmt: skip
+
+        say(f"intake: {orders} orders through the QR page, {args.clients} clients")
+        intake = run_load(
+            port=port, clients=args.clients, total=orders, seconds=args.seconds,
+            make_request=intake_request(compounds, category_id, "BURST"), prepare=prepare_intake(compounds),
+        )  # fmt: skip
+        burst = routing_lags("BURST", timeout=max(30.0, args.seconds))
+
+        say(f"filing → assignment on an idle worker: {args.sequential} orders one at a time")
+        idle = sequential_intake(port, compounds, category_id, args.sequential, "IDLE", timeout=args.seconds)
+
+        results = {
+            "when": datetime.now(UTC).isoformat(timespec="seconds"),
+            "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
+            "broker": "redis" if os.environ.get("REDIS_URL") else "filesystem",
+            "parameters": {**vars(args), "orders_burst": orders, "compounds": len(compounds)},
+            "yardstick_insert": yardstick,
+            "intake_qr": intake,
+            "intake_vs_yardstick": round(intake["per_second"] / yardstick["per_second"], 3)
+            if intake["per_second"] and yardstick["per_second"]
+            else None,
+            "filing_to_assignment_burst": burst,
+            "filing_to_assignment_idle": idle,
+        }
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+        print_table(results)
+        say(f"written {RESULTS.relative_to(ROOT)}")
+        return 0
+    finally:
+        children.stop()
+        with contextlib.suppress(Exception):
+            from django.db import connections
+
+            connections.close_all()
+        if args.keep_db:
+            say(f"kept database {database}")
+        else:
+            admin_sql(base_url, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            say(f"dropped database {database}")
+
+
+def print_table(results: dict) -> None:
+    y, i = results["yardstick_insert"], results["intake_qr"]
+    b, s = results["filing_to_assignment_burst"], results["filing_to_assignment_idle"]
+    rows = [
+        ("measure", "count", "per second", "median ms", "p95 ms", "max ms"),
+        ("bare Django insert (yardstick)", y["requests_ok"], y["per_second"], *_lat(y["latency_ms"])),
+        ("intake: QR page POST (码上反馈)", i["requests_ok"], i["per_second"], *_lat(i["latency_ms"])),
+        ("filing → assignment, burst", f"{b['routed']}/{b['orders']}", "", *_lat(b["lag_ms"])),
+        ("filing → assignment, idle worker", f"{s['routed']}/{s['orders']}", "", *_lat(s["lag_ms"])),
+    ]
+    widths = [max(_width(str(row[c])) for row in rows) for c in range(len(rows[0]))]
+    for n, row in enumerate(rows):
+        cells = [str(cell) + " " * (widths[c] - _width(str(cell))) for c, cell in enumerate(row)]
+        print("  ".join(cells))
+        if n == 0:
+            print("  ".join("-" * w for w in widths))
+    print(
+        f"intake / yardstick throughput: {results['intake_vs_yardstick']}; "
+        f"failed requests: yardstick {y['statuses']}, intake {i['statuses']}; "
+        f"burst drained {b['drain_seconds_after_last_filed']} s after the last order was filed; "
+        f"broker: {results['broker']}"
+    )
+
+
+def _lat(latency: dict) -> tuple:
+    return latency["median"], latency["p95"], latency["max"]
+
+
+def _width(text: str) -> int:
+    return sum(2 if re.match(r"[\u3000-\u9fff\uff00-\uffef]", ch) else 1 for ch in text)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
