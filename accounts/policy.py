@@ -124,3 +124,14 @@ def can(actor: User, obj: models.Model, action: str = CHANGE) -> bool:
 class TenantQuerySet(models.QuerySet):
     def visible_to(self, actor: Any, action: str = VIEW) -> models.QuerySet:
         return restrict(self, actor, action)
+
+
+def object_view(model: type[models.Model]) -> Any:
+    """Marks a function view whose URL kwargs name an object of `model`, so that the tenancy walk
+    (tests/test_tenancy_walk.py) can aim it at another district's object. Class-based views say `model = ...`."""
+
+    def mark(view: Any) -> Any:
+        view.tenancy_model = model
+        return view
+
+    return mark

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from accounts.policy import access
+from accounts.policy import access, object_view
 from accounts.roles import Role
 from compounds import selectors
 from compounds.filtersets import CompoundFilterSet
@@ -114,6 +114,7 @@ def district_dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+@object_view(Street)
 @login_required
 def street_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     """One street: its communities with their figures and a filtered, paginated list of its compounds."""
@@ -150,6 +151,7 @@ def street_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@object_view(Compound)
 @login_required
 def compound_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One compound: its facts, buildings, grids, firm, and its community's tier with history."""

@@ -20,6 +20,9 @@ from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from compounds.models import Building, Community, Compound, Department, District, Grid, PropertyFirm, Street
+from tests.ratings.walk import RATINGS_EXEMPT, ratings_object_makers
+from tests.workorders.walk import workorder_object_makers
+from workorders.models import Photo
 
 MARKER = "乙区"
 
@@ -33,7 +36,23 @@ OBJECT_MAKERS: dict[type[models.Model], Callable] = {
     Grid: lambda t: t.grids[0],
     PropertyFirm: lambda t: t.firm,
     Department: lambda t: t.department,
+    Photo: lambda t: _photo(t),
+    **ratings_object_makers(),
+    **workorder_object_makers(),
 }
+
+
+def _photo(t):
+    from tests.workorders.test_photos import small_jpeg
+    from workorders import services
+    from workorders.intake.photos import photo_prepare, photo_store
+
+    category = services.categories_seed(district=t.district)[0]
+    order = services.work_order_file(
+        actor=None, compound=t.compounds[0], category=category, channel="resident_qr", title="乙区", description="乙区"
+    )
+    return photo_store(order=order, prepared=photo_prepare(upload=small_jpeg()))
+
 
 # URL name prefixes that are not tenant pages, with the reason. Keep this list short.
 EXEMPT = {
@@ -49,6 +68,13 @@ EXEMPT = {
         " writes need the district's api_key. tests/workorders/test_open311.py proves that another district's"
         " requests never appear under a jurisdiction and are a 404 there"
     ),
+    "intake:report": (
+        "public QR page keyed by the compound's unguessable public_token (residents, no account);"
+        " tests/workorders/test_intake_resident.py proves a district-B token never shows or files into district A"
+    ),
+    "intake:track": "public tracking page keyed by the order's unguessable tracking code; shows no personal data",
+    "intake:track-photo": "a resident's own photo, reachable only with its order's tracking code",
+    **RATINGS_EXEMPT,
 }
 
 

@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("CAPILLARY_VAR_DIR", BASE_DIR / "var"))
@@ -145,9 +146,7 @@ CELERY_BEAT_SCHEDULE = {
     # Day 1 of Jan/Apr/Jul/Oct, 02:00: build the quarter that just ended (unpublished periods only).
     "ratings-build-due-quarters": {
         "task": "ratings.tasks.build_due_quarters_task",
-        "schedule": __import__("celery.schedules").schedules.crontab(
-            minute=0, hour=2, day_of_month=1, month_of_year="1,4,7,10"
-        ),
+        "schedule": crontab(minute=0, hour=2, day_of_month=1, month_of_year="1,4,7,10"),
     },
     # Work orders: escalate orders past their SLA; re-enqueue routing of orders the broker lost.
     "workorders-sla-sweep": {"task": "workorders.tasks.sla_sweep_task", "schedule": 300.0},
