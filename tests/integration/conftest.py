@@ -79,3 +79,17 @@ def celery_worker_process(django_db_setup, tmp_path_factory):
     finally:
         celery_app.conf.task_always_eager = eager
         _stop(process)
+        _forget_redis_keys()
+
+
+def _forget_redis_keys() -> None:
+    """Remove this run's keys (queues, bindings, results) from a shared Redis."""
+    prefix = (getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", None) or {}).get("global_keyprefix")
+    if not (os.environ.get("REDIS_URL") and prefix):
+        return
+    import redis
+
+    client = redis.Redis.from_url(os.environ["REDIS_URL"])
+    keys = list(client.scan_iter(match=f"{prefix}*", count=500))
+    if keys:
+        client.delete(*keys)
