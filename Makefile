@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 UV := python -m uv
 
-.PHONY: demo test env system-deps lint bench stop-db
+.PHONY: demo test env system-deps messages lint bench stop-db
 
 env:
 	@python -m uv --version >/dev/null 2>&1 || python -m pip install -q uv
@@ -13,10 +13,14 @@ env:
 system-deps:
 	@bash scripts/system-deps.sh
 
-demo: env system-deps
+# The English catalogue: .po in git, .mo compiled here (generated files stay out of git).
+messages: env system-deps
+	@$(UV) run python manage.py compilemessages -l en --ignore .venv --ignore var -v 0
+
+demo: env system-deps messages
 	$(UV) run python scripts/run_demo.py
 
-test: env system-deps
+test: env system-deps messages
 	$(UV) run ruff check .
 	$(UV) run python manage.py makemigrations --check --dry-run
 	$(UV) run pytest

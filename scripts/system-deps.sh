@@ -2,7 +2,7 @@
 # Installs the Debian packages that the PDFs and the browser tests need, where they are missing:
 # Chromium (headless browser tests, driven by Playwright; never `playwright install`), a CJK font
 # (Chinese in PDFs and screenshots), poppler-utils (PDF to text/PNG in tests) and libharfbuzz-subset0
-# (WeasyPrint font subsetting). Called by `make demo` and `make test`; does nothing when all are there.
+# (WeasyPrint font subsetting) and gettext (msgfmt compiles the English catalogue). Called by `make demo` and `make test`; does nothing when all are there.
 set -euo pipefail
 
 installed() {
@@ -14,6 +14,7 @@ installed chromium || command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 installed fonts-noto-cjk || missing+=(fonts-noto-cjk)
 installed poppler-utils || command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 installed libharfbuzz-subset0 || missing+=(libharfbuzz-subset0)
+command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

