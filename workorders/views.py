@@ -49,6 +49,7 @@ def _mark_overdue(orders: list[WorkOrder]) -> list[WorkOrder]:
     now = timezone.now()
     for order in orders:
         order.overdue = is_overdue(order, now)
+        order.respond_late = bool(order.state in AWAITING_ACCEPTANCE and order.respond_by and order.respond_by < now)
     return orders
 
 
