@@ -224,6 +224,8 @@ def test_kpi_page_shows_the_three_rates_and_the_ranking(client, tree, other_tree
     assert response.status_code == 200
     assert tree.firm.name in body and "响应率" in body and "满意率" in body
     assert "街道月度排名" in body and tree.streets[0].name in body
+    # a street with orders but no rate yet scores 0.00 (ranked), not "—" (idle streets)
+    assert ">0.00</td>" in body
     assert MARKER not in body
 
 
