@@ -125,7 +125,9 @@ def test_a_resident_files_follows_and_rates_on_a_phone(browser, live_server, dis
         assert page.locator("[data-state]").inner_text() in ("已派单", "已提交")
         # the copy button puts the code on the clipboard
         page.get_by_role("button", name="复制查询码").tap()
-        assert page.get_by_role("button", name="已复制").is_visible()
+        from playwright.sync_api import expect
+
+        expect(page.get_by_role("button", name="已复制")).to_be_visible()
         assert page.evaluate("navigator.clipboard.readText()") == order.tracking_code
         # the photo is shown, stored without its GPS position
         assert page.locator(".thumbs img").count() == 1
