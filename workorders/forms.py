@@ -235,10 +235,10 @@ ACTIONS = _actions()
 
 def allowed_actions(actor: Any, order: WorkOrder) -> list[Action]:
     """The moves the order's state allows and the actor may make (the services check both again)."""
-    from workorders.services import _is_dispatcher, _is_handler  # the services' own rules
+    from workorders.services import work_order_may_dispatch, work_order_may_handle  # the services' own rules
     from workorders.statemachine import can_transition
 
-    dispatcher, handler = _is_dispatcher(actor, order), _is_handler(actor, order)
+    dispatcher, handler = work_order_may_dispatch(actor, order), work_order_may_handle(actor, order)
     result = []
     for action in ACTIONS.values():
         if not can_transition(order, action.to_state):

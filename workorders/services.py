@@ -92,7 +92,7 @@ def _lock(actor: User | None, order: WorkOrder | int) -> WorkOrder:
     return queryset.get(pk=pk)
 
 
-def _is_dispatcher(actor: User | None, order: WorkOrder) -> bool:
+def work_order_may_dispatch(actor: User | None, order: WorkOrder) -> bool:
     """District officials, the order's street staff and community cadres dispatch, merge, reject and close."""
     if actor is None or actor.is_platform_admin or actor.role == Role.DISTRICT_OFFICIAL:
         return True
@@ -103,7 +103,7 @@ def _is_dispatcher(actor: User | None, order: WorkOrder) -> bool:
     return False
 
 
-def _is_handler(actor: User | None, order: WorkOrder) -> bool:
+def work_order_may_handle(actor: User | None, order: WorkOrder) -> bool:
     if actor is None:
         return True
     level = order.handler_level
@@ -125,12 +125,12 @@ def _is_handler(actor: User | None, order: WorkOrder) -> bool:
 
 
 def _require_dispatcher(actor: User | None, order: WorkOrder) -> None:
-    if not _is_dispatcher(actor, order):
+    if not work_order_may_dispatch(actor, order):
         raise PermissionDenied("只有区、街道或社区的工作人员可以执行此操作。")
 
 
 def _require_handler(actor: User | None, order: WorkOrder) -> None:
-    if not (_is_handler(actor, order) or _is_dispatcher(actor, order)):
+    if not (work_order_may_handle(actor, order) or work_order_may_dispatch(actor, order)):
         raise PermissionDenied("您不是该工单的当前承办单位，不能执行此操作。")
 
 
@@ -336,7 +336,18 @@ def work_order_file(
         committed_respond_by=respond_by,
         committed_resolve_by=resolve_by,
     )
-    order.full_clean(exclude=["tracking_code"], validate_unique=False, validate_constraints=False)
+    # The related rows were loaded (and scope-checked) above: skip full_clean's one query per foreign key.
+    loaded = [
+        "district",
+        "compound",
+        "community",
+        "street",
+        "property_firm",
+        "category",
+        "reported_by",
+        "first_receiver",
+    ]
+    order.full_clean(exclude=["tracking_code", *loaded], validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
             order.save()
@@ -480,7 +491,7 @@ def work_order_claim(*, actor: User, order: WorkOrder, now: datetime | None = No
     order = _lock(actor, order)
     if not order.is_pooled:
         raise ValidationError("该工单不在认领池中。", code="not_pooled")
-    if not _is_handler(actor, order):
+    if not work_order_may_handle(actor, order):
         raise PermissionDenied("该工单不在您单位的认领池中。")
     if order.first_receiver_id is None:
         order.first_receiver = actor
