@@ -226,6 +226,7 @@ class _Builder:
         buildings = self.buildings(compounds)
         grids = self.grids(communities, compounds, buildings)
         users = self.users(streets, communities, grids, firms + state_firms, departments)
+        self.stationed_cadres(compounds, users)
 
         summary = DemoSummary(district=district, created=True)
         summary.counts = {
@@ -436,6 +437,17 @@ class _Builder:
         return grids
 
     # ----- people -----------------------------------------------------------------------------------
+
+    def stationed_cadres(self, compounds: list[Compound], users: list[User]) -> None:
+        """Most compounds (about 85 %) get their community's cadre as stationed cadre (驻点"两委"干部)."""
+        cadre_of = {u.community_id: u for u in users if u.role == Role.COMMUNITY_CADRE}
+        stationed = []
+        for compound in compounds:
+            cadre = cadre_of.get(compound.community_id)
+            if cadre is not None and self.rng.random() < 0.85:
+                compound.stationed_cadre = cadre
+                stationed.append(compound)
+        Compound.objects.bulk_update(stationed, ["stationed_cadre"], batch_size=1000)
 
     def person(self) -> str:
         return self.rng.choice(SURNAMES) + "".join(self.rng.choices(GIVEN, k=self.rng.randint(1, 2)))

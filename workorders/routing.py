@@ -5,6 +5,11 @@ the order's category or any of its ancestors; tier, management mode and three-no
 (an empty condition matches anything). Without a matching rule the category's default level applies.
 A level that the compound cannot fill falls back to the community: a property-firm level on a compound
 without a firm (三无, self-managed, community-hosted), or a department level without a department.
+
+The stationed cadre (驻点"两委"干部, Compound.stationed_cadre) is a target level of rules and categories: the
+order goes to that person as a named handler (handler level USER, so they see it in "my orders" and handle
+it); a compound without a stationed cadre (or whose cadre no longer serves its community, or is inactive)
+sends the order to its community instead.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from dataclasses import dataclass
 
 from django.db import models
 
+from accounts.roles import Role
 from compounds.models import Compound
 from workorders.models import Category, HandlerLevel, RoutingMode, RoutingRule, WorkOrder
 
@@ -34,12 +40,13 @@ class Route:
     unit: models.Model
     mode: RoutingMode = RoutingMode.DISPATCH
     rule: RoutingRule | None = None
+    target: HandlerLevel | None = None  # the level the rule named, when it differs (stationed cadre → USER)
 
     @property
     def description(self) -> str:
         how = "进入认领池" if self.mode == RoutingMode.POOL else "派单"
         by = f"（规则：{self.rule}）" if self.rule else "（默认）"
-        return f"{how}至{self.level.label}“{self.unit}”{by}"
+        return f"{how}至{(self.target or self.level).label}“{self.unit}”{by}"
 
 
 def category_lineage(category: Category) -> list[int]:
@@ -52,8 +59,18 @@ def category_lineage(category: Category) -> list[int]:
     return ids
 
 
+def stationed_cadre(compound: Compound):
+    """The compound's stationed cadre if they still serve its community and are active, else None."""
+    cadre = compound.stationed_cadre if compound.stationed_cadre_id else None
+    if cadre is None or not cadre.is_active or cadre.role != Role.COMMUNITY_CADRE:
+        return None
+    return cadre if cadre.community_id == compound.community_id else None
+
+
 def unit_for(level: HandlerLevel | str, compound: Compound, department=None) -> models.Model | None:
     level = HandlerLevel(level)
+    if level == L.STATIONED_CADRE:
+        return stationed_cadre(compound)
     if level == L.PROPERTY_FIRM:
         return compound.property_firm if compound.has_property_service else None
     if level == L.COMMUNITY:
@@ -76,6 +93,13 @@ def matching_rule(order: WorkOrder) -> RoutingRule | None:
     return rules.select_related("target_department").order_by("priority").first()
 
 
+def _route(level: HandlerLevel | str, unit: models.Model, mode: RoutingMode, rule: RoutingRule | None) -> Route:
+    level = HandlerLevel(level)
+    if level == L.STATIONED_CADRE:
+        return Route(L.USER, unit, mode, rule, target=L.STATIONED_CADRE)
+    return Route(level, unit, mode, rule)
+
+
 def route_for(order: WorkOrder) -> Route:
     """Where a new order goes (see the module docstring)."""
     compound = order.compound
@@ -83,12 +107,15 @@ def route_for(order: WorkOrder) -> Route:
     if rule is not None:
         unit = unit_for(rule.target_level, compound, rule.target_department)
         if unit is not None:
-            return Route(HandlerLevel(rule.target_level), unit, RoutingMode(rule.mode), rule)
+            return _route(rule.target_level, unit, RoutingMode(rule.mode), rule)
+        if rule.target_level == L.STATIONED_CADRE:
+            # no stationed cadre here: the community takes it, as the rule says (dispatch or pool)
+            return Route(L.COMMUNITY, compound.community, RoutingMode(rule.mode), rule)
     category = order.category
     unit = unit_for(category.default_handler_level, compound, category.department)
     if unit is not None:
         mode = RoutingMode(rule.mode) if rule is not None else RoutingMode.DISPATCH
-        return Route(HandlerLevel(category.default_handler_level), unit, mode, None)
+        return _route(category.default_handler_level, unit, mode, None)
     return Route(L.COMMUNITY, compound.community, RoutingMode.DISPATCH, None)
 
 

@@ -83,7 +83,7 @@ def _lock(actor: User | None, order: WorkOrder | int) -> WorkOrder:
     """The order, locked for update, if the actor may change it (404 otherwise). None is the system."""
     pk = order.pk if isinstance(order, WorkOrder) else order
     queryset = WorkOrder.objects.select_for_update(of=("self",)).select_related(
-        "category__urgency", "compound__community__street", "compound__property_firm"
+        "category__urgency", "compound__community__street", "compound__property_firm", "compound__stationed_cadre"
     )
     if actor is None:
         return queryset.get(pk=pk)

@@ -1,6 +1,8 @@
 """Serializers for the organisation tree. Relations are written and read as primary keys (limited to the
 actor's view scope); a few `*_name` fields save clients a second request."""
 
+from django.db import models
+from django.db.models import prefetch_related_objects
 from rest_framework import serializers
 
 from accounts.api.serializers import ReadOnlyModelSerializer, TenantModelSerializer
@@ -98,9 +100,19 @@ class TierChangeSerializer(ReadOnlyModelSerializer):
         ]
 
 
+class CompoundListSerializer(serializers.ListSerializer):
+    """Loads the page's stationed cadres in one query (the list's query count does not grow with its length)."""
+
+    def to_representation(self, data):
+        items = list(data.all() if isinstance(data, models.manager.BaseManager) else data)
+        prefetch_related_objects(items, "stationed_cadre")
+        return super().to_representation(items)
+
+
 class CompoundSerializer(TenantModelSerializer):
     """三无 (`is_three_no`) is derived by the database from the management mode, owners' committee and
-    maintenance fund: read-only."""
+    maintenance fund: read-only. The stationed cadre (驻点干部) is shown here and set in the admin (the model's
+    clean() keeps it to a cadre of the compound's community)."""
 
     url = serializers.HyperlinkedIdentityField(view_name=f"{API}:compound-detail")
     community_name = serializers.CharField(source="community.name", read_only=True, label="社区名称")
@@ -108,9 +120,14 @@ class CompoundSerializer(TenantModelSerializer):
     property_firm_name = serializers.CharField(
         source="property_firm.name", read_only=True, default=None, label="物业企业名称"
     )
+    stationed_cadre = serializers.PrimaryKeyRelatedField(read_only=True, label="驻点干部")
+    stationed_cadre_name = serializers.CharField(
+        source="stationed_cadre.display_name", read_only=True, default=None, label="驻点干部姓名"
+    )
 
     class Meta:
         model = Compound
+        list_serializer_class = CompoundListSerializer
         fields = [
             "id",
             "url",
@@ -130,6 +147,8 @@ class CompoundSerializer(TenantModelSerializer):
             "property_firm_name",
             "has_owners_committee",
             "has_maintenance_fund",
+            "stationed_cadre",
+            "stationed_cadre_name",
             "is_three_no",
         ]
         read_only_fields = ["is_three_no"]

@@ -244,6 +244,16 @@ class Compound(DistrictOwned):
     )
     has_owners_committee = models.BooleanField("有业委会", default=False)
     has_maintenance_fund = models.BooleanField("有维修资金", default=False)
+    stationed_cadre = models.ForeignKey(
+        "accounts.User",
+        verbose_name="驻点干部",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="stationed_compounds",
+        limit_choices_to={"role": Role.COMMUNITY_CADRE},
+        help_text="驻点“两委”干部：本小区所在社区的社区干部，可作为工单的首办人",
+    )
     is_three_no = models.GeneratedField(
         verbose_name="三无小区",
         expression=models.Case(
@@ -311,6 +321,14 @@ class Compound(DistrictOwned):
                     raise ValidationError({"community": "所选社区不属于本区。"})
             if self.property_firm_id and self.district_id and self.property_firm.district_id != self.district_id:
                 raise ValidationError({"property_firm": "所选物业企业不属于本区。"})
+        if self.stationed_cadre_id:
+            cadre = self.stationed_cadre
+            if (
+                cadre.role != Role.COMMUNITY_CADRE
+                or cadre.community_id is None
+                or (cadre.community_id != self.community_id)
+            ):
+                raise ValidationError({"stationed_cadre": "驻点干部须为本小区所在社区的社区干部。"})
 
     @property
     def has_property_service(self) -> bool:

@@ -23,6 +23,7 @@ from workorders.models import (
     Category,
     Channel,
     DeliberationMeeting,
+    HandlerLevel,
     Notification,
     RoutingRule,
     Satisfaction,
@@ -48,6 +49,8 @@ class PlainChoiceField(serializers.ChoiceField):
 
 
 UNIT_LEVEL_CHOICES = [(level.value, level.label) for level in UNIT_LEVELS]
+# Rules and categories may also name the compound's stationed cadre (workorders.routing).
+ROUTING_LEVEL_CHOICES = [*UNIT_LEVEL_CHOICES, (HandlerLevel.STATIONED_CADRE.value, HandlerLevel.STATIONED_CADRE.label)]
 HANDLER_RELATED = (
     "handler_firm",
     "handler_community",
@@ -85,7 +88,7 @@ class CategorySerializer(TenantModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name=f"{API}:category-detail")
     urgency_name = serializers.CharField(source="urgency.name", read_only=True, label="紧急程度名称")
     parent_name = serializers.CharField(source="parent.name", read_only=True, default=None, label="上级类别名称")
-    default_handler_level = PlainChoiceField(choices=UNIT_LEVEL_CHOICES, required=False, label="默认首办层级")
+    default_handler_level = PlainChoiceField(choices=ROUTING_LEVEL_CHOICES, required=False, label="默认首办层级")
 
     class Meta:
         model = Category
@@ -110,7 +113,7 @@ class CategorySerializer(TenantModelSerializer):
 class RoutingRuleSerializer(TenantModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name=f"{API}:routing-rule-detail")
     category_name = serializers.CharField(source="category.name", read_only=True, default=None, label="类别名称")
-    target_level = PlainChoiceField(choices=UNIT_LEVEL_CHOICES, label="首办层级")
+    target_level = PlainChoiceField(choices=ROUTING_LEVEL_CHOICES, label="首办层级")
 
     class Meta:
         model = RoutingRule

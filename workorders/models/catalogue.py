@@ -12,13 +12,18 @@ ALL_ROLES_SEE_DISTRICT = {role: WHOLE_DISTRICT for role in Role}
 
 class HandlerLevel(models.TextChoices):
     """Who holds an order. The ladder is firm → community → street → department (小事不出小区、大事不出社区、
-    难事不出街镇); USER is a named person (e.g. the stationed cadre) and sits at the community rung."""
+    难事不出街镇); USER is a named person and sits at the community rung.
+
+    STATIONED_CADRE is a routing target only (a RoutingRule's or a category's first handler): the compound's
+    stationed cadre (Compound.stationed_cadre), to whom the order goes as a named USER; a compound without one
+    sends the order to its community (workorders.routing)."""
 
     PROPERTY_FIRM = "property_firm", "物业企业"
     COMMUNITY = "community", "社区"
     STREET = "street", "街道"
     DEPARTMENT = "department", "职能部门"
     USER = "user", "指定人员"
+    STATIONED_CADRE = "stationed_cadre", "驻点干部"
 
 
 class UrgencyClass(DistrictOwned):
@@ -99,7 +104,7 @@ class Category(DistrictOwned):
             models.CheckConstraint(
                 name="category_level_is_a_unit",
                 condition=~Q(default_handler_level=HandlerLevel.USER),
-                violation_error_message="默认首办层级应为物业企业、社区、街道或职能部门。",
+                violation_error_message="默认首办层级应为物业企业、驻点干部、社区、街道或职能部门。",
             ),
         ]
 

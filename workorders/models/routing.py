@@ -67,7 +67,7 @@ class RoutingRule(DistrictOwned):
             models.CheckConstraint(
                 name="routing_rule_level_is_a_unit",
                 condition=~Q(target_level=HandlerLevel.USER),
-                violation_error_message="分派规则的首办层级应为物业企业、社区、街道或职能部门。",
+                violation_error_message="分派规则的首办层级应为物业企业、驻点干部、社区、街道或职能部门。",
             ),
         ]
 
