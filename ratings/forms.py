@@ -77,3 +77,66 @@ class SurveyForm(forms.Form):
             self.fields["building"] = forms.ChoiceField(
                 label="楼栋", choices=[("", "请选择")] + [(b, b) for b in buildings]
             )
+
+
+class ContractForm(forms.Form):
+    """A new service contract; the fee is typed in yuan and stored in fen."""
+
+    compound = forms.ModelChoiceField(label="小区", queryset=Compound.objects.none())
+    firm = forms.ModelChoiceField(label="物业企业", queryset=PropertyFirm.objects.none())
+    start = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(
+        label="结束日期（不含当日，可不填）", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    fee_basis = forms.ChoiceField(label="收费方式", choices=FeeBasis.choices)
+    fee_yuan = forms.DecimalField(
+        label="收费标准（元/月）",
+        min_value=0,
+        max_digits=9,
+        decimal_places=2,
+        help_text="按户：每户每月；按面积：每平方米每月。保留两位小数，例如 1.20",
+    )
+    signed_at = forms.DateField(label="签订日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label="备注", max_length=200, required=False)
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["compound"].queryset = restrict(Compound.objects.order_by("code"), actor)
+        self.fields["firm"].queryset = restrict(PropertyFirm.objects.order_by("name"), actor)
+
+    @property
+    def fee_fen(self) -> int:
+        return int(self.cleaned_data["fee_yuan"] * 100)
+
+
+class ContractEndForm(forms.Form):
+    end = forms.DateField(label="结束日期（不含当日）", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class RatingSettingsForm(forms.Form):
+    """The district's rules: weights (summing to 100), list thresholds, the minimum sample."""
+
+    weight_satisfaction = forms.DecimalField(label="业主满意度权重（%）", min_value=0, max_digits=5, decimal_places=2)
+    weight_panel = forms.DecimalField(label="评审团评分权重（%）", min_value=0, max_digits=5, decimal_places=2)
+    weight_work_orders = forms.DecimalField(label="工单记录权重（%）", min_value=0, max_digits=5, decimal_places=2)
+    red_min_score = forms.DecimalField(label="红榜最低分", min_value=0, max_value=100, max_digits=5, decimal_places=2)
+    red_top_percent = forms.DecimalField(
+        label="红榜名额（前百分比）", min_value=0, max_value=100, max_digits=5, decimal_places=2
+    )
+    black_below_score = forms.DecimalField(
+        label="黑榜分数线（低于）", min_value=0, max_value=100, max_digits=5, decimal_places=2
+    )
+    black_bottom_percent = forms.DecimalField(
+        label="黑榜名额（后百分比）", min_value=0, max_value=100, max_digits=5, decimal_places=2
+    )
+    min_answers = forms.IntegerField(label="最少有效问卷数", min_value=0)
+    complaint_penalty = forms.DecimalField(label="每百户投诉扣分", min_value=0, max_digits=5, decimal_places=2)
+
+    WEIGHTS = ("weight_satisfaction", "weight_panel", "weight_work_orders")
+
+    def clean(self):
+        data = super().clean()
+        weights = [data.get(name) for name in self.WEIGHTS]
+        if all(w is not None for w in weights) and sum(weights) != 100:
+            raise forms.ValidationError(f"三项权重合计应为 100，现为 {sum(weights).normalize():f}。")
+        return data

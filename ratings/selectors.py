@@ -6,7 +6,7 @@ import math
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import Avg, Count, Q, QuerySet, Sum
 
 from compounds.models import Compound, District, PropertyFirm, Street
 from ratings.models import (
@@ -265,13 +265,23 @@ def score_breakdown(score: FirmScore) -> dict:
     }
 
 
-def list_summary(period: RatingPeriod) -> dict:
-    """Counts per list and the lists themselves, for the period page, the API and the PDF."""
-    scores = list(FirmScore.objects.filter(period=period).select_related("firm").order_by("rank", "firm__credit_code"))
+def ranked_total(period: RatingPeriod) -> int:
+    """How many firms were ranked this quarter (the N of "rank / N")."""
+    return FirmScore.objects.filter(period=period, rank__isnull=False).count()
+
+
+def list_summary(period: RatingPeriod, scores: QuerySet | None = None) -> dict:
+    """Counts per list and the lists themselves, for the period page, the API and the PDF.
+
+    `scores` narrows the lists to what the reader may see (a firm's staff: their own published score);
+    `ranked_total` always counts every ranked firm of the quarter, so that a rank reads "3 / 126"."""
+    scores = FirmScore.objects.filter(period=period) if scores is None else scores.filter(period=period)
+    scores = list(scores.select_related("firm").order_by("rank", "firm__credit_code"))
     by_kind = {kind: [s for s in scores if s.list_kind == kind] for kind in ListKind.values}
     ranked = [s for s in scores if s.rank is not None]
     totals = [s.total for s in ranked]
     return {
+        "ranked_total": ranked_total(period),
         "scores": scores,
         "red": by_kind[ListKind.RED],
         "grey": by_kind[ListKind.GREY],

@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
@@ -306,6 +307,8 @@ def period_publish(*, actor: User | None, period: RatingPeriod) -> RatingPeriod:
     period.published_at = timezone.now()
     period.published_by = actor
     period.save(update_fields=["status", "published_at", "published_by"])
+    # From now on each firm's staff see their own firm's score, rank and breakdown (FirmScore.scope_view).
+    FirmScore.objects.filter(period=period).update(published_firm=F("firm"))
     return period
 
 

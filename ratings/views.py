@@ -8,7 +8,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -16,14 +16,25 @@ from accounts.policy import CHANGE, access
 from accounts.roles import Role
 from compounds.models import Building, Compound, PropertyFirm
 from ratings import selectors, services
-from ratings.forms import IntroductionStartForm, PanelScoreForm, PeriodOpenForm, StepForm, SurveyForm
+from ratings.forms import (
+    ContractEndForm,
+    ContractForm,
+    IntroductionStartForm,
+    PanelScoreForm,
+    PeriodOpenForm,
+    RatingSettingsForm,
+    StepForm,
+    SurveyForm,
+)
 from ratings.models import (
     FirmScore,
     Introduction,
     PanelScore,
     PeriodStatus,
     RatingPeriod,
+    RatingSettings,
     Report,
+    SatisfactionLevel,
     SeriousIncident,
     ServiceContract,
     StepDocument,
@@ -84,14 +95,82 @@ def firm_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _form_errors(form, error: ValidationError) -> None:
+    """A service's refusal shown on the form, beside the field it names (the typed values stay)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
 @tenant_page(ServiceContract)
+@require_http_methods(["GET", "POST"])
 def contract_list(request: HttpRequest) -> HttpResponse:
+    is_official = _is_official(request.user) and request.user.district_id is not None
+    form = ContractForm(request.POST or None, actor=request.user) if is_official else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404("未找到该对象")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                contract = services.contract_create(
+                    actor=request.user,
+                    firm=data["firm"],
+                    compound=data["compound"],
+                    start=data["start"],
+                    end=data["end"],
+                    fee_basis=data["fee_basis"],
+                    fee_fen=form.fee_fen,
+                    signed_at=data["signed_at"],
+                    note=data["note"],
+                )
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, f"已登记服务合同：{contract}。")
+                return redirect("ratings:contract-detail", pk=contract.pk)
     contracts = (
         ServiceContract.objects.visible_to(request.user)
         .select_related("firm", "compound__community__street")
         .order_by("compound__code", "-start")
     )
-    return render(request, "ratings/contract_list.html", {"contracts": contracts[:500]})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "ratings/contract_list.html", {"contracts": contracts[:500], "form": form}, status=status)
+
+
+@tenant_page(ServiceContract)
+@require_http_methods(["GET", "POST"])
+def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contract = access(request.user, ServiceContract.objects.select_related("firm", "compound"), pk=pk)
+    may_end = _is_official(request.user) and contract.end is None
+    form = ContractEndForm(request.POST or None)
+    if request.method == "POST":
+        if not _is_official(request.user):
+            raise Http404("未找到该对象")
+        if form.is_valid():
+            try:
+                contract = services.contract_end(actor=request.user, contract=contract, end=form.cleaned_data["end"])
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, f"合同已于 {contract.end} 结束，保留在历史中。")
+                return redirect("ratings:contract-detail", pk=pk)
+        may_end = True
+    history = (
+        ServiceContract.objects.visible_to(request.user)
+        .filter(compound=contract.compound)
+        .select_related("firm", "compound")
+        .order_by("-start")
+    )
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "ratings/contract_detail.html",
+        {"contract": contract, "history": history, "form": form, "may_end": may_end},
+        status=status,
+    )
 
 
 # --- the six-step introduction --------------------------------------------------------------------------
@@ -215,16 +294,19 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             _errors(request, error)
         return redirect("ratings:period-detail", pk=pk)
-    summary = selectors.list_summary(period)
+    # A firm's staff see only their own firm's result, and only once the quarter is published.
+    own_only = request.user.role == Role.FIRM_STAFF
+    summary = selectors.list_summary(period, scores=FirmScore.objects.visible_to(request.user))
     return render(
         request,
         "ratings/period_detail.html",
         {
             "period": period,
             "summary": summary,
+            "own_only": own_only,
             "rules": selectors.rating_settings(period.district_id),
             "tie_rule": selectors.TIE_RULE,
-            "streets": selectors.street_breakdown(period) if summary["scores"] else [],
+            "streets": selectors.street_breakdown(period) if summary["scores"] and not own_only else [],
             "reports": Report.objects.visible_to(request.user).filter(period=period),
             "is_official": _is_official(request.user),
             "statuses": PeriodStatus,
@@ -257,6 +339,7 @@ def period_inputs(request: HttpRequest, pk: int) -> HttpResponse:
             "records": WorkOrderRecord.objects.visible_to(request.user).filter(period=period).select_related("firm"),
             "incidents": SeriousIncident.objects.visible_to(request.user).filter(period=period).select_related("firm"),
             "progress": selectors.survey_progress(period) if _can_see_surveys(request.user) else None,
+            "may_score": _can_see_surveys(request.user),
         },
     )
 
@@ -268,7 +351,46 @@ def _can_see_surveys(user) -> bool:
 @tenant_page(FirmScore)
 def score_detail(request: HttpRequest, pk: int) -> HttpResponse:
     score = access(request.user, FirmScore.objects.select_related("period", "firm"), pk=pk)
-    return render(request, "ratings/score_detail.html", selectors.score_breakdown(score))
+    context = selectors.score_breakdown(score)
+    context["ranked_total"] = selectors.ranked_total(score.period)
+    context["levels"] = [{"label": SatisfactionLevel(row["level"]).label, "n": row["n"]} for row in context["levels"]]
+    return render(request, "ratings/score_detail.html", context)
+
+
+# --- the district's rules -------------------------------------------------------------------------------
+
+SETTINGS_FIELDS = list(RatingSettingsForm.base_fields)
+
+
+@tenant_page(RatingSettings)
+@require_http_methods(["GET", "POST"])
+def rating_settings(request: HttpRequest) -> HttpResponse:
+    """考评规则: district officials change them; everyone else in the district reads them."""
+    district_id = request.user.district_id
+    if district_id is None:
+        raise Http404("未找到该对象")
+    rules = RatingSettings.objects.visible_to(request.user).first() or selectors.rating_settings(district_id)
+    may_change = _is_official(request.user)
+    initial = {name: getattr(rules, name) for name in SETTINGS_FIELDS}
+    form = RatingSettingsForm(request.POST or None, initial=initial) if may_change else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404("未找到该对象")
+        if form.is_valid():
+            try:
+                services.rating_settings_update(actor=request.user, district=request.user.district, **form.cleaned_data)
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, "考评规则已保存，下次计算时生效（已发布的季度不受影响）。")
+                return redirect("ratings:settings")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "ratings/settings.html",
+        {"rules": rules, "form": form, "fields": SETTINGS_FIELDS, "tie_rule": selectors.TIE_RULE},
+        status=status,
+    )
 
 
 # --- reports --------------------------------------------------------------------------------------------

@@ -209,7 +209,8 @@ class PanelScore(DistrictOwned):
         "accounts.User", verbose_name="录入人", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    scope_view = {R.STREET_STAFF: WHOLE_DISTRICT, R.FIRM_STAFF: "firm"}
+    # Firm staff see their panel scores only in the breakdown of their published score (score_detail).
+    scope_view = {R.STREET_STAFF: WHOLE_DISTRICT}
     scope_change = {R.STREET_STAFF: WHOLE_DISTRICT}
 
     class Meta:
@@ -254,7 +255,8 @@ class WorkOrderRecord(DistrictOwned):
     source = models.CharField("来源", max_length=50, default="manual")
     captured_at = models.DateTimeField("采集时间", auto_now=True)
 
-    scope_view = {R.STREET_STAFF: WHOLE_DISTRICT, R.FIRM_STAFF: "firm"}
+    # Firm staff see these only in the breakdown of their published score (score_detail).
+    scope_view = {R.STREET_STAFF: WHOLE_DISTRICT}
     scope_change = {}
 
     class Meta:
@@ -289,7 +291,8 @@ class SeriousIncident(DistrictOwned):
         "accounts.User", verbose_name="录入人", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    scope_view = {R.STREET_STAFF: WHOLE_DISTRICT, R.FIRM_STAFF: "firm"}
+    # Firm staff see these only in the breakdown of their published score (score_detail).
+    scope_view = {R.STREET_STAFF: WHOLE_DISTRICT}
     scope_change = {}
 
     class Meta:
@@ -333,13 +336,24 @@ class FirmScore(DistrictOwned):
     list_kind = models.CharField("榜单", max_length=20, choices=ListKind.choices)
     capped_by_incident = models.BooleanField("因重大事件列入黑榜", default=False)
     reason = models.CharField("列榜依据", max_length=300, blank=True)
+    published_firm = models.ForeignKey(
+        "compounds.PropertyFirm",
+        verbose_name="发布后可查看的企业",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="季度发布时由系统填为本企业；发布前为空，企业人员看不到本季度得分和名次",
+    )
 
+    # Scores are internal until the district publishes the quarter: firm staff reach their own firm's
+    # score only through `published_firm`, which period_publish fills (the period is frozen from then on).
     scope_view = {
         R.STREET_STAFF: WHOLE_DISTRICT,
         R.COMMUNITY_CADRE: WHOLE_DISTRICT,
         R.GRID_WORKER: WHOLE_DISTRICT,
         R.DEPARTMENT_STAFF: WHOLE_DISTRICT,
-        R.FIRM_STAFF: "firm",
+        R.FIRM_STAFF: "published_firm",
     }
     scope_change = {}
 
