@@ -277,14 +277,59 @@ def work_order_file(
     latitude: Decimal | float | None = None,
     longitude: Decimal | float | None = None,
     external_number: str = "",
+    resolve_by: datetime | None = None,
     now: datetime | None = None,
 ) -> WorkOrder:
-    """File a new order (any channel). `actor` is the staff member or grid worker who enters it (they must
-    see the compound), or None for a resident's QR report / an authenticated platform import that has
-    already checked the compound. The SLA clock starts now; routing runs in a task after commit.
+    """File a new order (any channel). `actor` is the staff member or grid worker who enters it (they must see
+    the compound), or None for a resident's QR report / an authenticated platform import that has already
+    checked the compound. The SLA clock starts at `now`; routing runs in a task after commit.
+
+    `resolve_by` (optional) is a deadline set by the platform the order comes from (12345's 办理时限): it
+    replaces the category's resolve-by as given — earlier or later than the category's SLA, the platform's
+    word is the commitment — and becomes the committed resolve-by that the KPIs measure. The respond-by stays
+    the category's, but never later than that deadline. It must be later than `now`.
 
     Idempotent on `external_number` (per district and channel): filing the same 12345 number again returns
-    the existing order unchanged (compare `order.created_at`, or use `work_order_find_external` first)."""
+    the existing order unchanged; use `work_order_file_external` to learn whether the order was created."""
+    order, _ = work_order_file_external(
+        actor=actor,
+        compound=compound,
+        category=category,
+        channel=channel,
+        title=title,
+        description=description,
+        reporter_name=reporter_name,
+        reporter_phone=reporter_phone,
+        latitude=latitude,
+        longitude=longitude,
+        external_number=external_number,
+        resolve_by=resolve_by,
+        now=now,
+    )
+    return order
+
+
+@transaction.atomic
+def work_order_file_external(
+    *,
+    actor: User | None,
+    compound: Compound,
+    category: Category,
+    channel: Channel | str,
+    title: str,
+    description: str,
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    latitude: Decimal | float | None = None,
+    longitude: Decimal | float | None = None,
+    external_number: str = "",
+    resolve_by: datetime | None = None,
+    now: datetime | None = None,
+) -> tuple[WorkOrder, bool]:
+    """`work_order_file` for callers that must tell a new order from one already filed under the same
+    external number (the 12345 hotline answers 201 or 200): returns (order, created). `created` is False when
+    the number was filed before, or when a concurrent call with the same number won the race; the existing
+    order is then returned unchanged. Arguments as for `work_order_file`."""
     now = _now(now)
     if actor is not None:
         compound = access(actor, Compound, pk=compound.pk)
@@ -303,15 +348,23 @@ def work_order_file(
         errors["latitude"] = "经纬度须同时填写。"
     if external_number and channel != Channel.HOTLINE_12345 and channel != Channel.ASSIGNED_FROM_ABOVE:
         errors["external_number"] = "只有平台转办或上级下派的工单才有外部工单号。"
+    if resolve_by is not None and (timezone.is_naive(resolve_by) or resolve_by <= now):
+        errors["resolve_by"] = "办结时限应晚于提交时间。"
     if errors:
         raise ValidationError(errors)
     external_number = (external_number or "").strip()
     if external_number:
         existing = work_order_find_external(district=compound.district, channel=channel, number=external_number)
         if existing is not None:
-            return existing
+            return existing, False
     urgency = category.urgency
-    respond_by, resolve_by = _deadlines(urgency, now)
+    respond_by, category_resolve_by = _deadlines(urgency, now)
+    note = f"{channel.label}"
+    if resolve_by is None:
+        resolve_by = category_resolve_by
+    else:
+        respond_by = min(respond_by, resolve_by)
+        note += f"；办结时限按来源平台：{resolve_by.astimezone(worktime.BEIJING):%Y-%m-%d %H:%M}"
     order = WorkOrder(
         district_id=compound.district_id,
         compound=compound,
@@ -356,10 +409,8 @@ def work_order_file(
         existing = work_order_find_external(district=compound.district, channel=channel, number=external_number)
         if existing is None:
             raise
-        return existing
-    timeline_append(
-        actor=actor, order=order, kind=TimelineKind.FILED, to_state=S.SUBMITTED, note=f"{channel.label}", now=now
-    )
+        return existing, False
+    timeline_append(actor=actor, order=order, kind=TimelineKind.FILED, to_state=S.SUBMITTED, note=note, now=now)
     duplicate = possible_duplicate(order=order, now=now)
     if duplicate is not None:
         order.possible_duplicate_of = duplicate
@@ -374,7 +425,7 @@ def work_order_file(
     from workorders.tasks import route_work_order_task
 
     route_work_order_task.delay_on_commit(order.pk)
-    return order
+    return order, True
 
 
 def work_order_find_external(*, district: District, channel: Channel | str, number: str) -> WorkOrder | None:
@@ -912,6 +963,7 @@ __all__ = [
     "work_order_close",
     "work_order_escalate",
     "work_order_file",
+    "work_order_file_external",
     "work_order_find_external",
     "work_order_merge",
     "work_order_rate",

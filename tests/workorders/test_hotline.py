@@ -4,6 +4,7 @@ import threading
 from datetime import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
@@ -58,7 +59,11 @@ def test_a_district_official_posts_a_hotline_order_that_lands_in_their_district(
     assert order.channel == Channel.HOTLINE_12345 and order.category.code == "corridor-clutter"
     assert order.created_at == datetime(2026, 11, 23, 9, 30, tzinfo=BEIJING)  # the hotline's clock
     assert order.reporter_phone == "13812341234"
-    assert "12345 办理时限：5个工作日" in order.description
+    # the hotline's 办理时限 is the order's deadline (5 working days from 受理时间), not text in the description
+    assert "办理时限" not in order.description
+    assert order.resolve_by == order.committed_resolve_by == datetime(2026, 11, 30, 9, 30, tzinfo=BEIJING)
+    assert order.respond_by <= order.resolve_by
+    assert "办结时限按来源平台：2026-11-30 09:30" in order.timeline.get(kind="filed").note
     assert order.title.startswith("楼道堆物：3号楼2单元")
 
 
@@ -225,7 +230,10 @@ def test_a_csv_export_imports_every_row_with_its_number(tree, categories):
     )
     assert first.created_at == datetime(2026, 11, 20, 8, 15, tzinfo=BEIJING)
     assert "小区/地址：" in first.description and "3号楼" in first.description
+    assert first.resolve_by == datetime(2026, 11, 27, 18, 0, tzinfo=BEIJING)  # 办理时限 as the export gives it
     assert (second.compound, second.category.code) == (tree.compounds[1], "street-lamp")
+    # accepted on a Saturday: 5 working days run Monday to Friday
+    assert second.resolve_by == datetime(2026, 11, 28, 0, 0, tzinfo=BEIJING)
     assert second.reporter_phone == ""  # the export masked it
     assert "晚上很黑" in second.description
 
@@ -321,3 +329,97 @@ def test_the_import_endpoint_takes_a_csv_upload(api, tree):
 def test_the_hotline_urls_are_named_for_the_tenancy_walk():
     assert reverse("hotline:order-receive") == ORDERS_URL
     assert reverse("hotline:order-import") == IMPORT_URL
+
+
+# ---------------------------------------------------------------------------------------------------- 办理时限
+
+
+@pytest.mark.parametrize(
+    ("deadline", "expected"),
+    [
+        ("2026-11-27 18:00", datetime(2026, 11, 27, 18, 0, tzinfo=BEIJING)),
+        ("2026-11-27", datetime(2026, 11, 27, 23, 59, 59, tzinfo=BEIJING)),  # a bare date: by the end of that day
+        ("2026年12月10日", datetime(2026, 12, 10, 23, 59, 59, tzinfo=BEIJING)),  # later than the category's SLA
+        ("3天", datetime(2026, 11, 26, 9, 30, tzinfo=BEIJING)),
+        ("24小时", datetime(2026, 11, 24, 9, 30, tzinfo=BEIJING)),
+    ],
+)
+def test_the_hotline_deadline_becomes_the_orders_resolve_by(api, tree, deadline, expected):
+    # when a hotline order comes with its 办理时限
+    response = api.post(ORDERS_URL, payload(tree, deadline=deadline), format="json")
+    # then the order's deadline is the platform's, as given, and the API says so
+    assert response.status_code == 201, response.content
+    order = WorkOrder.objects.get()
+    assert order.resolve_by == order.committed_resolve_by == expected
+    assert datetime.fromisoformat(response.json()["resolve_by"]) == expected
+    assert order.respond_by <= order.resolve_by
+
+
+def test_without_a_deadline_the_categorys_sla_applies(api, tree):
+    response = api.post(ORDERS_URL, payload(tree, deadline=""), format="json")
+    assert response.status_code == 201
+    order = WorkOrder.objects.get()
+    # 楼道堆物 is 一般: 7 working days from Monday 09:30
+    assert order.resolve_by == datetime(2026, 12, 2, 9, 30, tzinfo=BEIJING)
+
+
+@pytest.mark.parametrize(
+    ("deadline", "message"),
+    [
+        ("尽快", "办理时限“尽快”无法识别"),
+        ("2026-11-22 18:00", "办理时限应晚于受理时间。"),
+        ("0个工作日", "应大于零"),
+    ],
+)
+def test_a_bad_deadline_is_a_clear_error_and_saves_nothing(api, tree, deadline, message):
+    response = api.post(ORDERS_URL, payload(tree, deadline=deadline), format="json")
+    assert response.status_code == 400
+    assert message in response.json()["deadline"][0]
+    assert not WorkOrder.objects.exists()
+
+
+def test_a_bad_deadline_in_a_csv_row_names_the_row_and_imports_nothing(tree, categories):
+    rows = (
+        f"GD301,2026-11-20 08:15,楼道堆物,正常的一行,{tree.compounds[0].name},,5个工作日\n",
+        f"GD302,2026-11-20 08:15,楼道堆物,时限写错,{tree.compounds[0].name},,下周\n",
+    )
+    report = hotline_file_import(district=tree.district, data=csv_bytes(tree, *rows))
+    assert not report.saved
+    assert [str(e) for e in report.errors] == ["第 3 行：办理时限“下周”无法识别，应如 2026-11-27 18:00 或 5个工作日。"]
+    assert not WorkOrder.objects.exists()
+
+
+def test_work_order_file_external_tells_whether_it_created_the_order(tree, categories):
+    # given
+    kwargs = {
+        "actor": None,
+        "compound": tree.compounds[0],
+        "category": categories["corridor-clutter"],
+        "channel": Channel.HOTLINE_12345,
+        "title": "楼道堆物",
+        "description": "楼道堆满杂物",
+        "external_number": "GD-EXT-1",
+    }
+    # when filed twice
+    first, created = services.work_order_file_external(**kwargs)
+    again, created_again = services.work_order_file_external(**{**kwargs, "description": "第二次推送"})
+    # then
+    assert (created, created_again) == (True, False)
+    assert again.pk == first.pk and again.description == "楼道堆满杂物"
+
+
+def test_a_resolve_by_before_filing_is_refused(tree, categories):
+    with pytest.raises(ValidationError) as error:
+        services.work_order_file(
+            actor=None,
+            compound=tree.compounds[0],
+            category=categories["corridor-clutter"],
+            channel=Channel.HOTLINE_12345,
+            title="楼道堆物",
+            description="楼道堆满杂物",
+            external_number="GD-EXT-2",
+            resolve_by=datetime(2026, 1, 1, tzinfo=BEIJING),
+            now=datetime(2026, 3, 2, 9, 0, tzinfo=BEIJING),
+        )
+    assert error.value.message_dict["resolve_by"] == ["办结时限应晚于提交时间。"]
+    assert not WorkOrder.objects.exists()

@@ -56,7 +56,14 @@ class HotlineOrderInSerializer(serializers.Serializer):
     title = serializers.CharField(label="标题", required=False, allow_blank=True, max_length=100)
     reporter_name = serializers.CharField(label="联系人", required=False, allow_blank=True, max_length=50)
     reporter_phone = serializers.CharField(label="联系电话", required=False, allow_blank=True, max_length=20)
-    deadline = serializers.CharField(label="办理时限", required=False, allow_blank=True, max_length=100)
+    deadline = serializers.CharField(
+        label="办理时限",
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text="如 2026-11-27 18:00（只写日期即当天 24 时前）或 5个工作日、3天、24小时（自受理时间起）；"
+        "给出时即为工单的办结时限，不给则按诉求类别的时限。",
+    )
     district = serializers.CharField(label="区划代码（仅平台管理员）", required=False, allow_blank=True, max_length=6)
 
 

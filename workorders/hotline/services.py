@@ -16,15 +16,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from compounds.models import District
+from workorders import worktime
 from workorders.hotline.lookups import CategoryIndex, CompoundIndex
 from workorders.models import Channel, WorkOrder
-from workorders.services import work_order_file, work_order_find_external
+from workorders.services import work_order_file_external, work_order_find_external
 from workorders.worktime import BEIJING
 
 EXTERNAL_NUMBER_MAX = 64
 # Hotline exports often mask the caller's number (138****1234): such a number carries nothing usable.
 MASKED_PHONE = re.compile(r"[*＊xX]{2,}")
 FUTURE_TOLERANCE = timedelta(minutes=10)
+DATE_ONLY = re.compile(r"^\d{4}([-/])\d{1,2}\1\d{1,2}$|^\d{4}年\d{1,2}月\d{1,2}日$")
+# "5个工作日", "3个自然日", "3天", "24小时"
+DEADLINE_SPAN = re.compile(r"^(\d+)个?(工作日|自然日|天|日|小时)(内)?$")
 DATETIME_FORMATS = (
     "%Y-%m-%d %H:%M:%S",
     "%Y-%m-%d %H:%M",
@@ -60,8 +64,11 @@ class HotlineRow:
     deadline: str = ""
 
 
-def parse_accepted_at(value: str | datetime | None, *, field: str = "accepted_at") -> datetime | None:
-    """受理时间: an aware datetime, an ISO 8601 text, or the usual Chinese spreadsheet forms (Beijing time)."""
+def parse_accepted_at(
+    value: str | datetime | None, *, field: str = "accepted_at", label: str = "受理时间", end_of_day: bool = False
+) -> datetime | None:
+    """受理时间: an aware datetime, an ISO 8601 text, or the usual Chinese spreadsheet forms (Beijing time).
+    With `end_of_day`, a date without a time means the end of that day (a deadline "2026-11-27")."""
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -80,12 +87,41 @@ def parse_accepted_at(value: str | datetime | None, *, field: str = "accepted_at
                     continue
         if moment is None:
             raise ValidationError(
-                {field: f"受理时间“{text}”无法识别，应如 2026-11-23 09:30 或 2026-11-23T09:30:00+08:00。"},
-                code="accepted_at_invalid",
+                {field: f"{label}“{text}”无法识别，应如 2026-11-23 09:30 或 2026-11-23T09:30:00+08:00。"},
+                code=f"{field}_invalid",
             )
+        if end_of_day and DATE_ONLY.match(text):
+            moment = moment.replace(hour=23, minute=59, second=59)
     if timezone.is_naive(moment):
         moment = moment.replace(tzinfo=BEIJING)
     return moment
+
+
+def parse_deadline(value: str | datetime | None, *, accepted_at: datetime) -> datetime | None:
+    """办理时限 as the hotline writes it: a moment ("2026-11-27 18:00"; a bare date is the end of that day) or a
+    span from 受理时间 — "5个工作日" (working days on China's official calendar, workorders.worktime),
+    "3个自然日"/"3天", "24小时" (wall clock). Empty: None (the category's SLA applies)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str):
+        text = value.strip().replace(" ", "")
+        span = DEADLINE_SPAN.match(text)
+        if span:
+            count, unit = int(span.group(1)), span.group(2)
+            if count <= 0:
+                raise ValidationError({"deadline": f"办理时限“{value.strip()}”应大于零。"}, code="deadline_invalid")
+            if unit == "工作日":
+                return worktime.add_working_hours(accepted_at, count * 24)
+            if unit == "小时":
+                return (accepted_at + timedelta(hours=count)).astimezone(BEIJING)
+            return (accepted_at + timedelta(days=count)).astimezone(BEIJING)
+    try:
+        return parse_accepted_at(value, field="deadline", label="办理时限", end_of_day=True)
+    except ValidationError as error:
+        raise ValidationError(
+            {"deadline": f"办理时限“{str(value).strip()}”无法识别，应如 2026-11-27 18:00 或 5个工作日。"},
+            code="deadline_invalid",
+        ) from error
 
 
 def _title(row: HotlineRow, category_name: str) -> str:
@@ -96,10 +132,10 @@ def _title(row: HotlineRow, category_name: str) -> str:
 
 
 def _description(row: HotlineRow) -> str:
+    """诉求内容, with the address the hotline gave when it is not in the text (办理时限 is the order's resolve-by,
+    not text)."""
     text = (row.description or "").strip()
     extras = []
-    if row.deadline and str(row.deadline).strip():
-        extras.append(f"12345 办理时限：{str(row.deadline).strip()}")
     if row.compound and text and row.compound.strip() not in text:
         extras.append(f"小区/地址：{row.compound.strip()}")
     return "\n".join([text, *extras]) if text else ""
@@ -155,6 +191,15 @@ def hotline_order_receive(
             accepted_at = value
     if accepted_at is not None and accepted_at > now + FUTURE_TOLERANCE:
         errors.setdefault("accepted_at", []).append("受理时间不能晚于当前时间。")
+    filed_at = accepted_at or now
+    deadline = None
+    try:
+        deadline = parse_deadline(row.deadline, accepted_at=filed_at)
+    except ValidationError as error:
+        for key, messages in error.message_dict.items():
+            errors.setdefault(key, []).extend(messages)
+    if deadline is not None and deadline <= filed_at:
+        errors.setdefault("deadline", []).append("办理时限应晚于受理时间。")
     if not (row.description or "").strip():
         errors.setdefault("description", []).append("请填写诉求内容。")
     if errors:
@@ -163,8 +208,7 @@ def hotline_order_receive(
     phone = (row.reporter_phone or "").strip()
     if MASKED_PHONE.search(phone):
         phone = ""
-    filed_at = accepted_at or now
-    order = work_order_file(
+    order, created = work_order_file_external(
         # The sender is checked by the caller; the order has no staff member as its first receiver until a
         # dispatcher or the routing rules give it one (首接负责 starts in the district).
         actor=None,
@@ -176,11 +220,11 @@ def hotline_order_receive(
         reporter_name=(row.reporter_name or "").strip()[:50],
         reporter_phone=phone,
         external_number=number,
+        resolve_by=deadline,
         now=filed_at,
     )
-    # work_order_file answers with the other request's order when two posts of one number race; only the
-    # order made here carries this call's clock.
-    return Received(order, created=order.created_at == filed_at)
+    # created is False when a concurrent post of the same number won the race (its order is returned).
+    return Received(order, created=created)
 
 
 # ---------------------------------------------------------------------------------------------------- import
@@ -223,6 +267,7 @@ FIELD_LABELS = {
     "accepted_at": "受理时间",
     "reporter_phone": "联系电话",
     "title": "标题",
+    "deadline": "办理时限",
 }
 
 
