@@ -67,6 +67,12 @@ def _firm_in_district(actor: User | None, firm: PropertyFirm, district_id: int) 
 # --- service contracts ---------------------------------------------------------------------------
 
 
+def _refuse_end_before_start(start: datetime.date, end: datetime.date | None) -> None:
+    # Checked before full_clean: the overlap constraint's own check cannot build a range that ends first.
+    if end is not None and end <= start:
+        raise ValidationError({"end": f"合同结束日期应晚于开始日期（{start}）。"})
+
+
 @transaction.atomic
 def contract_create(
     *,
@@ -85,6 +91,7 @@ def contract_create(
         compound = access(actor, Compound, VIEW, pk=compound.pk)
         _require_district_official(actor, compound.district_id)
     firm = _firm_in_district(actor, firm, compound.district_id)
+    _refuse_end_before_start(start, end)
     contract = ServiceContract(
         district_id=compound.district_id,
         firm=firm,
@@ -113,6 +120,7 @@ def contract_end(*, actor: User | None, contract: ServiceContract, end: datetime
         _require_district_official(actor, contract.district_id)
     if contract.end is not None and contract.end <= end:
         raise ValidationError({"end": f"该合同已于 {contract.end} 结束。"})
+    _refuse_end_before_start(contract.start, end)
     contract.end = end
     contract.full_clean()
     contract.save(update_fields=["end"])
