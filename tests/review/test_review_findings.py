@@ -1,0 +1,138 @@
+"""Reviewer's tests: each demonstrates a bug found in review. They are marked xfail(strict=True) so that
+the suite stays green while the bug is there and turns red (XPASS) the day it is fixed: then drop the mark."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from accounts.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+# ---------------------------------------------------------------------------------------------------- ratings
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="ratings API viewsets use `filterset_fields`, whose auto-generated ModelChoiceFilters take every "
+    "district's rows: another district's firm id answers 200 (empty list), a missing id 400 — an oracle",
+)
+def test_ratings_api_filter_answers_alike_for_missing_and_other_districts_firm(tree, other_tree):
+    # given an official of district A with the API
+    api = APIClient()
+    api.force_authenticate(tree.official)
+    url = "/api/v1/ratings/contracts/"
+    # when they filter by district B's firm and by an id that does not exist
+    other = api.get(url, {"firm": other_tree.firm.pk})
+    missing = api.get(url, {"firm": 987654321})
+    # then both answers are the same (the compounds and work-order filtersets refuse both with a 400)
+    assert (other.status_code, other.json()) == (missing.status_code, missing.json())
+
+
+# ---------------------------------------------------------------------------------------------------- admin
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="accounts.admin.UserAdmin lets a non-platform staff user edit `role` (and `groups`, `is_staff`): "
+    "a district official made staff can turn any user of the district, themselves included, into a platform "
+    "administrator and so see every district",
+)
+def test_district_staff_in_the_admin_cannot_make_a_platform_administrator(client, tree):
+    # given a district official who is staff with the user permissions (the case UserAdmin is written for)
+    official = tree.official
+    official.is_staff = True
+    official.save()
+    official.user_permissions.set(Permission.objects.filter(codename__in=["view_user", "change_user"]))
+    target = tree.street_staff
+    client.force_login(official)
+    url = reverse("admin:accounts_user_change", args=[target.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data.update(
+        {
+            "role": Role.PLATFORM_ADMIN,
+            "date_joined_0": target.date_joined.strftime("%Y-%m-%d"),
+            "date_joined_1": target.date_joined.strftime("%H:%M:%S"),
+            "grids": [],
+        }
+    )
+    data = {k: v for k, v in data.items() if k not in ("date_joined", "last_login", "password")}
+    # when they save the form with role = platform administrator
+    client.post(url, data)
+    # then the role is refused (not stored)
+    target.refresh_from_db()
+    assert target.role != Role.PLATFORM_ADMIN
+
+
+# ---------------------------------------------------------------------------------------------------- domain rules
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="compounds.services.community_set_tier makes the latest *effective_year* the current tier at once, "
+    "so a tier recorded now for a future year replaces today's tier (and its annual fund) before it applies",
+)
+def test_a_tier_for_a_future_year_does_not_replace_the_current_tier(tree):
+    from django.utils import timezone
+
+    from compounds.services import community_set_tier
+
+    # given a community of tier A since this year
+    community = tree.communities[0]
+    this_year = timezone.localdate().year
+    community_set_tier(actor=None, community=community, tier="A", reason="新建成熟物业小区", effective_year=this_year)
+    # when the district records tier B from next year on
+    community_set_tier(actor=None, community=community, tier="B", reason="明年起改造", effective_year=this_year + 1)
+    # then this year's tier (and fund) is still A; B waits in the history
+    community.refresh_from_db()
+    assert community.tier == "A"
+    assert community.tier_history.count() == 2
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="workorders.api.views.month_bounds builds date(year, …) from a month the serializer's regex lets "
+    "through (year 0000, or 9999-12 whose next month is year 10000): ValueError, a 500 instead of a 400",
+)
+@pytest.mark.parametrize("month", ["0000-01", "9999-12"])
+def test_kpi_api_answers_a_month_out_of_range_with_a_chinese_400(tree, month):
+    api = APIClient(raise_request_exception=False)
+    api.force_authenticate(tree.official)
+    response = api.get("/api/v1/work-order-kpis/", {"month": month})
+    assert response.status_code == 400
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the meeting's rule 'the compound belongs to the community' lives only in deliberation_meeting_record; "
+    "DeliberationMeetingViewSet is a full TenantViewSet, so PATCH stores a compound of another community",
+)
+def test_a_meeting_cannot_be_moved_to_a_compound_of_another_community_through_the_api(tree):
+    import datetime
+
+    from workorders import services
+    from workorders.models import DeliberationMeeting
+
+    # given a meeting of community 1 recorded by the street's staff
+    meeting = services.deliberation_meeting_record(
+        actor=tree.street_staff,
+        community=tree.communities[0],
+        compound=tree.compounds[0],
+        topic="电动车充电桩选址",
+        held_on=datetime.date(2026, 3, 2),
+        attendees="张三\n李四",
+    )
+    other_community_compound = tree.compounds[2]
+    assert other_community_compound.community_id != meeting.community_id
+    api = APIClient()
+    api.force_authenticate(tree.street_staff)
+    # when they PATCH the compound to one of another community
+    response = api.patch(
+        f"/api/v1/deliberation-meetings/{meeting.pk}/", {"compound": other_community_compound.pk}, format="json"
+    )
+    # then it is refused in Chinese and nothing changes
+    assert response.status_code == 400
+    assert DeliberationMeeting.objects.get(pk=meeting.pk).compound_id == tree.compounds[0].pk
