@@ -174,6 +174,52 @@ class EmptyForm(forms.Form):
     pass
 
 
+class OrderNoteForm(forms.Form):
+    """添加备注 on the order page (workorders.services.work_order_note)."""
+
+    note = forms.CharField(
+        label="备注",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "请填写备注内容。", "max_length": "备注不能超过 2000 字。"},
+    )
+
+
+class MeetingForm(forms.Form):
+    """记录议事会 linked to the order (workorders.services.deliberation_meeting_record)."""
+
+    topic = forms.CharField(
+        label="议题",
+        max_length=200,
+        error_messages={"required": "请填写议题。", "max_length": "议题不能超过 200 字。"},
+    )
+    held_on = forms.DateField(
+        label="召开日期",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "请填写召开日期。", "invalid": "召开日期格式不正确，应如 2026-11-23。"},
+    )
+    attendees = forms.CharField(
+        label="参会人员（每行一人：姓名（身份））",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "请填写参会人员。", "max_length": "参会人员不能超过 4000 字。"},
+    )
+    decision = forms.CharField(
+        label="议定事项",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "议定事项不能超过 4000 字。"},
+    )
+    follow_up = forms.CharField(
+        label="后续落实",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": "后续落实不能超过 4000 字。"},
+    )
+
+
 # ---------------------------------------------------------------------------------------------------- actions
 
 

@@ -32,7 +32,7 @@ from django.db.models.functions import TruncMonth
 
 from accounts.models import User
 from compounds.models import Compound, District, PropertyFirm, Street
-from workorders.models import HandlerLevel, Notification, State, WorkOrder
+from workorders.models import DeliberationMeeting, HandlerLevel, Notification, State, WorkOrder
 from workorders.models.orders import SATISFIED_LEVELS
 from workorders.worktime import BEIJING
 
@@ -219,6 +219,26 @@ def work_orders_for_handler(*, actor: User) -> QuerySet:
         .filter(own)
         .select_related("compound", "category")
         .order_by("resolve_by", "pk")
+    )
+
+
+def order_meetings(
+    *, actor: User, order: WorkOrder, merged: list[WorkOrder] | None = None
+) -> list[DeliberationMeeting]:
+    """The deliberation meetings (议事会) linked to an order — its own and those of the orders merged into it —
+    that the actor may see (firms and departments see none: accounts.policy), most recent first. An order links
+    one meeting at a time; recording another moves the link, and the timeline keeps a note of each."""
+    ids = {order.meeting_id} if order.meeting_id else set()
+    if merged is None:
+        merged = list(WorkOrder.objects.visible_to(actor).filter(duplicate_of=order).only("pk", "meeting"))
+    ids |= {m.meeting_id for m in merged if m.meeting_id}
+    if not ids:
+        return []
+    return list(
+        DeliberationMeeting.objects.visible_to(actor)
+        .filter(pk__in=ids)
+        .select_related("recorded_by")
+        .order_by("-held_on", "-pk")
     )
 
 

@@ -35,6 +35,7 @@ from workorders.models import (
     RoutingMode,
     Satisfaction,
     State,
+    TimelineEntry,
     TimelineKind,
     UrgencyClass,
     WorkOrder,
@@ -817,6 +818,64 @@ def work_order_merge(
     return order
 
 
+# ---------------------------------------------------------------------------------------------------- notes
+
+NOTE_KINDS = (TimelineKind.NOTE, TimelineKind.MEETING)
+NOTE_MAX = 2000
+
+
+@transaction.atomic
+def work_order_note(
+    *,
+    actor: User | None,
+    order: WorkOrder,
+    note: str,
+    kind: TimelineKind | str = TimelineKind.NOTE,
+    now: datetime | None = None,
+) -> TimelineEntry:
+    """添加备注: a timeline entry without a state change (kind 备注 or 议事会), in any state, closed orders
+    included. Whoever may change the order (its change scope: handlers, dispatchers, the reporting grid
+    worker) may add one; another district's order is a 404. `actor` None is the system."""
+    entry, _ = work_order_note_once(actor=actor, order=order, note=note, kind=kind, key="", now=now)
+    return entry
+
+
+@transaction.atomic
+def work_order_note_once(
+    *,
+    actor: User | None,
+    order: WorkOrder,
+    note: str,
+    key: str,
+    kind: TimelineKind | str = TimelineKind.NOTE,
+    now: datetime | None = None,
+) -> tuple[TimelineEntry, bool]:
+    """`work_order_note` keyed for a caller that may deliver the same note twice (an external platform's
+    update): the key is written at the end of the note, and a second call with the same key on the same
+    order returns the first entry — checked under the order's row lock, so two deliveries at once write one
+    note. Returns (entry, created). An empty key adds the note unconditionally."""
+    now = _now(now)
+    try:
+        kind = TimelineKind(kind)
+    except ValueError as error:
+        raise ValidationError({"kind": "备注类型无效。"}, code="note_kind_invalid") from error
+    if kind not in NOTE_KINDS:
+        raise ValidationError({"kind": "备注只能是“备注”或“议事会”，状态变更请使用相应的办理操作。"}, code="note_kind")
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": "请填写备注内容。"}, code="note_required")
+    if len(note) > NOTE_MAX:
+        raise ValidationError({"note": f"备注不能超过 {NOTE_MAX} 字。"}, code="note_too_long")
+    order = _lock(actor, order)
+    if key:
+        existing = TimelineEntry.objects.filter(order=order, kind=kind, note__endswith=key).first()
+        if existing is not None:
+            return existing, False
+        if not note.endswith(key):
+            note += key
+    return timeline_append(actor=actor, order=order, kind=kind, note=note, now=now), True
+
+
 # ---------------------------------------------------------------------------------------------------- SLA sweep
 
 
@@ -966,6 +1025,8 @@ __all__ = [
     "work_order_file_external",
     "work_order_find_external",
     "work_order_merge",
+    "work_order_note",
+    "work_order_note_once",
     "work_order_rate",
     "work_order_reject",
     "work_order_resolve",

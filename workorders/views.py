@@ -30,7 +30,7 @@ from workorders import selectors, services
 from workorders.api.personal_data import log_personal_data_read
 from workorders.api.serializers import ORDER_RELATED
 from workorders.filtersets import AWAITING_ACCEPTANCE, UNRESOLVED, WorkOrderQueueFilterSet
-from workorders.forms import ACTIONS, BulkAssignForm, allowed_actions
+from workorders.forms import ACTIONS, BulkAssignForm, MeetingForm, OrderNoteForm, allowed_actions
 from workorders.models import Notification, Photo, TimelineEntry, WorkOrder
 from workorders.worktime import BEIJING
 
@@ -55,6 +55,15 @@ def _mark_overdue(orders: list[WorkOrder]) -> list[WorkOrder]:
 
 def _service_errors(error: ValidationError) -> list[str]:
     return list(error.messages)
+
+
+def _errors_onto(form, error: ValidationError) -> None:
+    """A service's ValidationError onto the form's fields (or the form, for a field it does not have)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 class WorkOrderPage(LoginRequiredMixin, View):
@@ -141,6 +150,10 @@ class OrderView(WorkOrderPage):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         order = self.get_order(request, pk, CHANGE)  # 404 before anything else for another district's order
         name = request.POST.get("action", "")
+        if name == "note":
+            return self.post_note(request, order)
+        if name == "meeting":
+            return self.post_meeting(request, order)
         move = ACTIONS.get(name)
         if move is None:
             messages.error(request, "未知的操作。")
@@ -169,6 +182,50 @@ class OrderView(WorkOrderPage):
         order.refresh_from_db()
         return self.render_order(request, order, failed=(name, form), status=400)
 
+    def post_note(self, request: HttpRequest, order: WorkOrder) -> HttpResponse:
+        """添加备注: a timeline note without a state change."""
+        form = OrderNoteForm(request.POST, prefix="note")
+        if form.is_valid():
+            try:
+                services.work_order_note(actor=request.user, order=order, note=form.cleaned_data["note"])
+            except ValidationError as error:
+                _errors_onto(form, error)
+            except PermissionDenied as error:
+                form.add_error(None, str(error) or "您无权执行此操作。")
+            else:
+                messages.success(request, f"已添加备注：{order.tracking_code}")
+                return redirect(reverse("workorders:detail", args=[order.pk]) + "#timeline")
+        return self.render_order(request, order, failed=("note", form), status=400)
+
+    def post_meeting(self, request: HttpRequest, order: WorkOrder) -> HttpResponse:
+        """记录议事会 linked to this order (dispatchers only: the service checks the role and scope again)."""
+        form = MeetingForm(request.POST, prefix="meeting")
+        if not services.work_order_may_dispatch(request.user, order):
+            messages.error(request, "只有区、街道或社区的工作人员可以记录议事会。")
+            return self.render_order(request, order, status=403)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                meeting = services.deliberation_meeting_record(
+                    actor=request.user,
+                    community=order.community,
+                    compound=order.compound,
+                    topic=data["topic"],
+                    held_on=data["held_on"],
+                    attendees=data["attendees"],
+                    decision=data["decision"],
+                    follow_up=data["follow_up"],
+                    orders=[order],
+                )
+            except ValidationError as error:
+                _errors_onto(form, error)
+            except PermissionDenied as error:
+                form.add_error(None, str(error) or "您无权执行此操作。")
+            else:
+                messages.success(request, f"已记录议事会：{meeting.topic}")
+                return redirect(reverse("workorders:detail", args=[order.pk]) + "#meetings")
+        return self.render_order(request, order, failed=("meeting", form), status=400)
+
     def render_order(
         self, request: HttpRequest, order: WorkOrder, failed: tuple[str, Any] | None = None, status: int = 200
     ) -> HttpResponse:
@@ -178,13 +235,21 @@ class OrderView(WorkOrderPage):
         for move in allowed_actions(user, order):
             form = failed[1] if failed and failed[0] == move.name else move.form_for(user)
             forms.append({"action": move, "form": form, "open": bool(failed and failed[0] == move.name)})
-        if failed and not any(entry["open"] for entry in forms) and failed[1].errors:
+        own_forms = ("note", "meeting")
+        if failed and failed[0] not in own_forms and not any(e["open"] for e in forms) and failed[1].errors:
             # the move is no longer allowed (the state changed meanwhile): show its errors on top
             for errors in failed[1].errors.values():
                 for message in errors:
                     messages.error(request, message)
         timeline = restrict(TimelineEntry.objects.select_related("actor"), user).filter(order=order)
         photos = restrict(Photo.objects.all(), user).filter(order=order).order_by("created_at")
+        merged = list(
+            WorkOrder.objects.visible_to(user).filter(duplicate_of=order).only("pk", "tracking_code", "meeting")
+        )
+        may_note = WorkOrder.objects.visible_to(user, CHANGE).filter(pk=order.pk).exists()
+        may_meet = services.work_order_may_dispatch(user, order) and (
+            user.is_platform_admin or user.role in (Role.DISTRICT_OFFICIAL, Role.STREET_STAFF, Role.COMMUNITY_CADRE)
+        )
         context = {
             "order": order,
             "overdue": is_overdue(order),
@@ -192,7 +257,15 @@ class OrderView(WorkOrderPage):
             "photos": photos,
             "forms": forms,
             "departments": list(order.departments.all()),
-            "merged": list(WorkOrder.objects.visible_to(user).filter(duplicate_of=order).only("pk", "tracking_code")),
+            "merged": merged,
+            "meetings": selectors.order_meetings(actor=user, order=order, merged=merged),
+            "note_form": (failed[1] if failed and failed[0] == "note" else OrderNoteForm(prefix="note"))
+            if may_note
+            else None,
+            "meeting_form": (failed[1] if failed and failed[0] == "meeting" else MeetingForm(prefix="meeting"))
+            if may_meet
+            else None,
+            "failed": failed[0] if failed else "",
         }
         return render(request, self.template_name, context, status=status)
 

@@ -19,7 +19,7 @@ from compounds.models import Compound, District
 from workorders import services as wo
 from workorders.hotline.lookups import CompoundIndex
 from workorders.models import Category, Channel, State, TimelineEntry, TimelineKind, WorkOrder
-from workorders.statemachine import AWAITING_ACCEPTANCE, RESOLVED_OR_LATER, TRANSITIONS, timeline_append
+from workorders.statemachine import AWAITING_ACCEPTANCE, RESOLVED_OR_LATER, TRANSITIONS
 
 S = State
 
@@ -156,22 +156,23 @@ def open311_update_apply(
         pk = int(service_request_id)
     except (TypeError, ValueError) as error:
         raise Http404("未找到该工单") from error
-    # The row lock serialises two deliveries of one update: the second finds the first one's note.
-    order = WorkOrder.objects.select_for_update(of=("self",)).filter(district=district, pk=pk).first()
+    order = WorkOrder.objects.filter(district=district, pk=pk).first()
     if order is None:
         raise Http404("未找到该工单")
-    marker = update_marker(update_id)
-    done = TimelineEntry.objects.filter(order=order, kind=TimelineKind.NOTE, note__endswith=marker).first()
-    if done is not None:
-        return done
     text = (description or "").strip()
     when = f"（{updated_datetime.strip()}）" if updated_datetime.strip() else ""
-    entry = timeline_append(
+    # work_order_note_once locks the order: a second delivery of the update waits, finds the first one's note
+    # and changes nothing.
+    entry, created = wo.work_order_note_once(
         actor=actor,
         order=order,
+        note=f"外部平台更新 {status}{when}：{text[:1500] or '无说明'}",
+        key=update_marker(update_id),
         kind=TimelineKind.NOTE,
-        note=f"外部平台更新 {status}{when}：{text or '无说明'}{marker}",
     )
+    if not created:
+        return entry
+    order.refresh_from_db()
     state = S(order.state)
     if status in RESOLVING and state not in RESOLVED_OR_LATER:
         if state in AWAITING_ACCEPTANCE or state == S.SUBMITTED:
