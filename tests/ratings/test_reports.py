@@ -158,6 +158,11 @@ def test_quarterly_report_for_a_full_district(tree, capsys):
     assert scores.get(firm=firms[5]).list_kind == ListKind.BLACK
     assert tree.streets[0].name in squeezed(text)
     assert "长安区2026年第1季度物业企业红灰黑榜" in squeezed(text)
+    # ranks read "rank / ranked", and the tie and sample-size rules are stated beside the lists
+    ranked = scores.filter(rank__isnull=False).count()
+    assert 0 < ranked < scores.count()
+    assert f"1/{ranked}" in squeezed(text) and f"{ranked}/{ranked}" in squeezed(text)
+    assert "同分时依次比较" in squeezed(text) and "有效问卷少于20份的企业不参与排名" in squeezed(text)
 
 
 def test_monthly_street_ranking_report_renders_in_chinese(tree):
@@ -202,3 +207,61 @@ def test_download_page_lists_reports_and_downloads_through_the_policy(client, tr
     assert mine.built_at.astimezone(datetime.timezone(datetime.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M") in page
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
     assert client.get(reverse("ratings:report-download", args=[theirs.pk])).status_code == 404
+
+
+def test_monthly_ranking_built_from_real_work_orders(tree):
+    """Orders filed, accepted, resolved and rated through workorders.services, then the month's PDF."""
+    from workorders import services as wo
+    from workorders.models import Channel
+    from workorders.worktime import BEIJING
+
+    # given: in March 2026, street 2 handles all 4 of its orders and residents are pleased; street 1 answers
+    # only 2 of its 3 orders and one resident is unhappy
+    categories = {c.code: c for c in wo.categories_seed(district=tree.district)}
+    start = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=BEIJING)
+
+    def order(compound, n, *, handle=True, rating="very_satisfied"):
+        filed = start + datetime.timedelta(days=n)
+        o = wo.work_order_file(
+            actor=None,
+            compound=compound,
+            category=categories["corridor-clutter"],
+            channel=Channel.RESIDENT_QR,
+            title=f"{n}号楼楼道堆物",
+            description="楼道里堆满纸箱和旧家具，影响通行和消防安全",
+            now=filed,
+        )
+        o = wo.work_order_route(order_id=o.pk, now=filed)
+        if handle:
+            o = wo.work_order_accept(actor=None, order=o, now=filed + datetime.timedelta(minutes=30))
+            o = wo.work_order_resolve(
+                actor=None, order=o, resolution="已清理", now=filed + datetime.timedelta(hours=5)
+            )
+            o = wo.work_order_rate(
+                actor=None,
+                order=o,
+                satisfaction=rating,
+                tracking_code=o.tracking_code,
+                now=filed + datetime.timedelta(hours=6),
+            )
+        return o
+
+    street1 = [c for c in tree.compounds if c.community.street_id == tree.streets[0].pk]
+    street2 = [c for c in tree.compounds if c.community.street_id == tree.streets[1].pk]
+    for n in range(4):
+        order(street2[n % len(street2)], n)
+    order(street1[0], 1)
+    order(street1[1], 2, rating="too_slow")
+    order(street1[0], 3, handle=False)
+
+    # when: the month's report is built
+    report = monthly.build(district=tree.district, month=datetime.date(2026, 3, 1))
+
+    # then: it reads in Chinese, street 2 first, with its order count
+    text = pdf_text(report.file.read(), "monthly-orders")
+    flat = squeezed(text)
+    assert "2026年3月" in flat and "街道排名" in flat and "综合指数" in flat
+    # street 2: 4 orders, all answered, resolved and rated 很满意; street 1: 3 orders, 2 answered, the 时间长
+    # rating re-opened one (重办), so 1 of 3 resolved and 1 of 2 ratings satisfied
+    assert f"1{tree.streets[1].name}4100.0%100.0%100.0%100.00" in flat
+    assert f"2{tree.streets[0].name}366.7%33.3%50.0%50.00" in flat
