@@ -234,6 +234,7 @@ def test_the_poster_is_an_a4_pdf_with_the_compound_name_and_url(client, tree):
     pdf.write_bytes(response.content)
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert compound.name in text and "扫码反映问题" in text
+    assert "反映问题 · 满意度调查" in text  # the one QR code serves both
     assert f"http://testserver/q/{compound.public_token}/" in text
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"^Pages:\s+1$", info, re.M) and "(A4)" in info  # one A4 page

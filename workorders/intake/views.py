@@ -34,6 +34,7 @@ from django.views.decorators.cache import never_cache
 from accounts.policy import access
 from accounts.roles import Role
 from compounds.models import Compound
+from ratings.models import PeriodStatus, RatingPeriod
 from workorders import selectors, services
 from workorders.intake import forms
 from workorders.intake.photos import MAX_PHOTOS, photos_attach
@@ -104,6 +105,16 @@ def _public_headers(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def survey_url(compound: Compound) -> str | None:
+    """The owners' satisfaction survey of the compound (物业服务满意度调查, ratings) while its district has an open
+    rating period and the compound has a property firm to rate (the survey takes answers only then); else None."""
+    if compound.property_firm_id is None:
+        return None
+    if not RatingPeriod.objects.filter(district_id=compound.district_id, status=PeriodStatus.OPEN).exists():
+        return None
+    return reverse("ratings:survey", args=[compound.public_token])
+
+
 def _public_url(request: HttpRequest, path: str) -> str:
     base = getattr(settings, "CAPILLARY_PUBLIC_URL", "")
     return base.rstrip("/") + path if base else request.build_absolute_uri(path)
@@ -120,7 +131,7 @@ def resident_report(request: HttpRequest, public_token: str) -> HttpResponse:
         Compound.objects.select_related("community__street", "district"), public_token=public_token
     )
     categories = forms.district_categories(compound.district_id)
-    context = {"compound": compound, "max_photos": MAX_PHOTOS}
+    context = {"compound": compound, "max_photos": MAX_PHOTOS, "survey_url": survey_url(compound)}
     if request.method != "POST":
         form = forms.ResidentReportForm(categories=categories)
         return _public_headers(render(request, "workorders/public/report.html", {**context, "form": form}))
