@@ -1,10 +1,18 @@
 """Forms of the ratings pages: they parse and type the input; the rules live in ratings.services."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from accounts.policy import restrict
 from compounds.models import Compound, PropertyFirm
 from ratings.models import Decision, FeeBasis, IntroductionStage, PanelParty, SatisfactionLevel
+
+QUARTERS = [_("第1季度"), _("第2季度"), _("第3季度"), _("第4季度")]
+
+
+def translated(choices: list[tuple]) -> list[tuple]:
+    """Model choices with their Chinese labels looked up in the catalogue (the labels are the msgids)."""
+    return [(value, _(label)) for value, label in choices]
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -24,20 +32,20 @@ class MultipleFileField(forms.FileField):
 
 
 class StepForm(forms.Form):
-    stage = forms.TypedChoiceField(label="步骤", choices=IntroductionStage.choices, coerce=int)
-    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
-    responsible = forms.CharField(label="责任人", max_length=50)
-    decision = forms.ChoiceField(label="结论", choices=Decision.choices)
-    note = forms.CharField(label="说明", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    documents = MultipleFileField(label="材料", required=False)
+    stage = forms.TypedChoiceField(label=_("步骤"), choices=translated(IntroductionStage.choices), coerce=int)
+    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    responsible = forms.CharField(label=_("责任人"), max_length=50)
+    decision = forms.ChoiceField(label=_("结论"), choices=translated(Decision.choices))
+    note = forms.CharField(label=_("说明"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    documents = MultipleFileField(label=_("材料"), required=False)
 
 
 class IntroductionStartForm(forms.Form):
-    compound = forms.ModelChoiceField(label="“三无”小区", queryset=Compound.objects.none())
-    firm = forms.ModelChoiceField(label="物业企业", queryset=PropertyFirm.objects.none())
-    fee_basis = forms.ChoiceField(label="收费方式", choices=FeeBasis.choices)
-    fee_yuan = forms.DecimalField(label="收费标准（元/月）", min_value=0, max_digits=8, decimal_places=2)
-    contract_years = forms.IntegerField(label="合同年限", min_value=1, max_value=10, initial=3)
+    compound = forms.ModelChoiceField(label=_("“三无”小区"), queryset=Compound.objects.none())
+    firm = forms.ModelChoiceField(label=_("物业企业"), queryset=PropertyFirm.objects.none())
+    fee_basis = forms.ChoiceField(label=_("收费方式"), choices=translated(FeeBasis.choices))
+    fee_yuan = forms.DecimalField(label=_("收费标准（元/月）"), min_value=0, max_digits=8, decimal_places=2)
+    contract_years = forms.IntegerField(label=_("合同年限"), min_value=1, max_value=10, initial=3)
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,15 +54,15 @@ class IntroductionStartForm(forms.Form):
 
 
 class PeriodOpenForm(forms.Form):
-    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
-    quarter = forms.TypedChoiceField(label="季度", choices=[(q, f"第{q}季度") for q in range(1, 5)], coerce=int)
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    quarter = forms.TypedChoiceField(label=_("季度"), choices=list(enumerate(QUARTERS, start=1)), coerce=int)
 
 
 class PanelScoreForm(forms.Form):
-    firm = forms.ModelChoiceField(label="物业企业", queryset=PropertyFirm.objects.none())
-    party = forms.ChoiceField(label="评审方", choices=PanelParty.choices)
-    score = forms.DecimalField(label="得分", min_value=0, max_value=100, max_digits=5, decimal_places=2)
-    note = forms.CharField(label="评语", max_length=500, required=False)
+    firm = forms.ModelChoiceField(label=_("物业企业"), queryset=PropertyFirm.objects.none())
+    party = forms.ChoiceField(label=_("评审方"), choices=translated(PanelParty.choices))
+    score = forms.DecimalField(label=_("得分"), min_value=0, max_value=100, max_digits=5, decimal_places=2)
+    note = forms.CharField(label=_("评语"), max_length=500, required=False)
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,42 +70,42 @@ class PanelScoreForm(forms.Form):
 
 
 class SurveyForm(forms.Form):
-    building = forms.CharField(label="楼栋", max_length=30)
-    room = forms.CharField(label="房号", max_length=20)
+    building = forms.CharField(label=_("楼栋"), max_length=30)
+    room = forms.CharField(label=_("房号"), max_length=20)
     level = forms.ChoiceField(
-        label="您对本小区物业服务的总体评价", choices=SatisfactionLevel.choices, widget=forms.RadioSelect
+        label=_("您对本小区物业服务的总体评价"), choices=translated(SatisfactionLevel.choices), widget=forms.RadioSelect
     )
     comment = forms.CharField(
-        label="意见建议（选填）", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("意见建议（选填）"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
     def __init__(self, *args, buildings: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         if buildings:
             self.fields["building"] = forms.ChoiceField(
-                label="楼栋", choices=[("", "请选择")] + [(b, b) for b in buildings]
+                label=_("楼栋"), choices=[("", _("请选择"))] + [(b, b) for b in buildings]
             )
 
 
 class ContractForm(forms.Form):
     """A new service contract; the fee is typed in yuan and stored in fen."""
 
-    compound = forms.ModelChoiceField(label="小区", queryset=Compound.objects.none())
-    firm = forms.ModelChoiceField(label="物业企业", queryset=PropertyFirm.objects.none())
-    start = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
+    compound = forms.ModelChoiceField(label=_("小区"), queryset=Compound.objects.none())
+    firm = forms.ModelChoiceField(label=_("物业企业"), queryset=PropertyFirm.objects.none())
+    start = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(
-        label="结束日期（不含当日，可不填）", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("结束日期（不含当日，可不填）"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    fee_basis = forms.ChoiceField(label="收费方式", choices=FeeBasis.choices)
+    fee_basis = forms.ChoiceField(label=_("收费方式"), choices=translated(FeeBasis.choices))
     fee_yuan = forms.DecimalField(
-        label="收费标准（元/月）",
+        label=_("收费标准（元/月）"),
         min_value=0,
         max_digits=9,
         decimal_places=2,
-        help_text="按户：每户每月；按面积：每平方米每月。保留两位小数，例如 1.20",
+        help_text=_("按户：每户每月；按面积：每平方米每月。保留两位小数，例如 1.20"),
     )
-    signed_at = forms.DateField(label="签订日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    note = forms.CharField(label="备注", max_length=200, required=False)
+    signed_at = forms.DateField(label=_("签订日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
@@ -110,27 +118,31 @@ class ContractForm(forms.Form):
 
 
 class ContractEndForm(forms.Form):
-    end = forms.DateField(label="结束日期（不含当日）", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("结束日期（不含当日）"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class RatingSettingsForm(forms.Form):
     """The district's rules: weights (summing to 100), list thresholds, the minimum sample."""
 
-    weight_satisfaction = forms.DecimalField(label="业主满意度权重（%）", min_value=0, max_digits=5, decimal_places=2)
-    weight_panel = forms.DecimalField(label="评审团评分权重（%）", min_value=0, max_digits=5, decimal_places=2)
-    weight_work_orders = forms.DecimalField(label="工单记录权重（%）", min_value=0, max_digits=5, decimal_places=2)
-    red_min_score = forms.DecimalField(label="红榜最低分", min_value=0, max_value=100, max_digits=5, decimal_places=2)
+    weight_satisfaction = forms.DecimalField(
+        label=_("业主满意度权重（%）"), min_value=0, max_digits=5, decimal_places=2
+    )
+    weight_panel = forms.DecimalField(label=_("评审团评分权重（%）"), min_value=0, max_digits=5, decimal_places=2)
+    weight_work_orders = forms.DecimalField(label=_("工单记录权重（%）"), min_value=0, max_digits=5, decimal_places=2)
+    red_min_score = forms.DecimalField(
+        label=_("红榜最低分"), min_value=0, max_value=100, max_digits=5, decimal_places=2
+    )
     red_top_percent = forms.DecimalField(
-        label="红榜名额（前百分比）", min_value=0, max_value=100, max_digits=5, decimal_places=2
+        label=_("红榜名额（前百分比）"), min_value=0, max_value=100, max_digits=5, decimal_places=2
     )
     black_below_score = forms.DecimalField(
-        label="黑榜分数线（低于）", min_value=0, max_value=100, max_digits=5, decimal_places=2
+        label=_("黑榜分数线（低于）"), min_value=0, max_value=100, max_digits=5, decimal_places=2
     )
     black_bottom_percent = forms.DecimalField(
-        label="黑榜名额（后百分比）", min_value=0, max_value=100, max_digits=5, decimal_places=2
+        label=_("黑榜名额（后百分比）"), min_value=0, max_value=100, max_digits=5, decimal_places=2
     )
-    min_answers = forms.IntegerField(label="最少有效问卷数", min_value=0)
-    complaint_penalty = forms.DecimalField(label="每百户投诉扣分", min_value=0, max_digits=5, decimal_places=2)
+    min_answers = forms.IntegerField(label=_("最少有效问卷数"), min_value=0)
+    complaint_penalty = forms.DecimalField(label=_("每百户投诉扣分"), min_value=0, max_digits=5, decimal_places=2)
 
     WEIGHTS = ("weight_satisfaction", "weight_panel", "weight_work_orders")
 
@@ -138,5 +150,6 @@ class RatingSettingsForm(forms.Form):
         data = super().clean()
         weights = [data.get(name) for name in self.WEIGHTS]
         if all(w is not None for w in weights) and sum(weights) != 100:
-            raise forms.ValidationError(f"三项权重合计应为 100，现为 {sum(weights).normalize():f}。")
+            total = f"{sum(weights).normalize():f}"
+            raise forms.ValidationError(_("三项权重合计应为 100，现为 %(total)s。") % {"total": total})
         return data

@@ -234,9 +234,7 @@ def test_monthly_ranking_built_from_real_work_orders(tree):
         o = wo.work_order_route(order_id=o.pk, now=filed)
         if handle:
             o = wo.work_order_accept(actor=None, order=o, now=filed + datetime.timedelta(minutes=30))
-            o = wo.work_order_resolve(
-                actor=None, order=o, resolution="已清理", now=filed + datetime.timedelta(hours=5)
-            )
+            o = wo.work_order_resolve(actor=None, order=o, resolution="已清理", now=filed + datetime.timedelta(hours=5))
             o = wo.work_order_rate(
                 actor=None,
                 order=o,

@@ -1,0 +1,68 @@
+"""The ratings pages in English (ratings/locale/en): staff pages and the public survey switch language with
+the header's switch; the PDF reports stay in Chinese (official documents)."""
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from ratings.models import Report
+from tests.ratings import helpers as h
+from tests.ratings.test_pages import built_quarter
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def english(settings):
+    """Compile the English catalogues (generated .mo files are not kept in git) and reload translations."""
+    call_command("compilemessages", locale=["en"], ignore_patterns=[".venv", "var", "node_modules"], verbosity=0)
+    settings.LOCALE_PATHS = [*settings.LOCALE_PATHS]  # setting_changed resets Django's translation caches
+
+
+def to_english(client, url):
+    return client.post(reverse("set_language"), {"language": "en", "next": url}, follow=True).content.decode()
+
+
+def test_the_period_page_and_breakdown_switch_to_english(client, tree, english):
+    objs = built_quarter(tree)
+    client.force_login(tree.official)
+    url = reverse("ratings:period-detail", args=[objs["period"].pk])
+    assert "物业企业考评" in client.get(url).content.decode()
+
+    # when the official picks English
+    page = to_english(client, url)
+
+    # then the page is in English, the labels from the models too, and the firm's name stays as it is
+    assert '<html lang="en">' in page
+    for text in ("Q1 2026", "Firms ranked", "Red list", "Black list", "Too few answers (not ranked)", "Computed"):
+        assert text in page, text
+    assert "Ties: higher owner satisfaction first" in page
+    assert tree.firm.name in page
+    assert "<h2>红榜</h2>" not in page and "参评企业" not in page  # (stored list reasons stay as computed)
+    breakdown = client.get(reverse("ratings:score-detail", args=[objs["score"].pk])).content.decode()
+    assert "Inputs, weights and contributions" in breakdown and "Owner satisfaction" in breakdown
+    assert "Very satisfied" in breakdown and "得分构成" not in breakdown
+    # the rules page and its form
+    rules = client.get(reverse("ratings:settings")).content.decode()
+    assert "Owner satisfaction weight (%)" in rules and "Save the rules" in rules
+    from tests.ratings.test_change_pages import SETTINGS
+
+    bad = client.post(reverse("ratings:settings"), {**SETTINGS, "weight_panel": "20"}).content.decode()
+    assert "The three weights must add up to 100; they add up to 95." in bad
+    # the reports stay Chinese documents, and the page says so
+    assert "built in Chinese" in client.get(reverse("ratings:report-list")).content.decode()
+    assert "红灰黑榜" in Report.objects.get().title
+
+
+def test_the_public_survey_switches_to_english(client, tree, english):
+    h.period(tree)
+    url = reverse("ratings:survey", args=[tree.compounds[0].public_token])
+    assert "物业服务满意度调查" in client.get(url).content.decode()
+
+    page = to_english(client, url)
+
+    assert "property service satisfaction survey" in page
+    assert "One answer per household per quarter, no sign-in needed." in page
+    for text in ("Building", "Room", "Very satisfied", "Very dissatisfied", "Submit", "Q1 2026"):
+        assert text in page, text
+    assert "很满意" not in page
