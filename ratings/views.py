@@ -353,7 +353,8 @@ def score_detail(request: HttpRequest, pk: int) -> HttpResponse:
     score = access(request.user, FirmScore.objects.select_related("period", "firm"), pk=pk)
     context = selectors.score_breakdown(score)
     context["ranked_total"] = selectors.ranked_total(score.period)
-    context["levels"] = [{"label": SatisfactionLevel(row["level"]).label, "n": row["n"]} for row in context["levels"]]
+    counts = {row["level"]: row["n"] for row in context["levels"]}
+    context["levels"] = [{"label": level.label, "n": counts[level]} for level in SatisfactionLevel if level in counts]
     return render(request, "ratings/score_detail.html", context)
 
 
