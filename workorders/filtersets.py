@@ -14,6 +14,7 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from compounds.filtersets import (
@@ -206,27 +207,35 @@ class DeliberationMeetingFilterSet(StreetFilterMixin, TenantFilterSet):
         }
 
 
+def translated(choices: list[tuple[str, str]]) -> list[tuple[str, Any]]:
+    """Choices whose labels are translated when rendered (the labels are the catalogue's msgids)."""
+    return [(value, _(label)) for value, label in choices]
+
+
 class WorkOrderQueueFilterSet(WorkOrderFilterSet):
     """The queue page's filters: the API's WorkOrderFilterSet (same parameter names, so a page URL and an
     API URL filter alike) with single-choice fields for the page's form."""
 
     form_fields = ("q", "state", "category_id", "channel", "community_id", "compound_id", "overdue")
 
-    state = django_filters.ChoiceFilter(choices=State.choices, label="状态", empty_label="全部状态")
-    channel = django_filters.ChoiceFilter(choices=Channel.choices, label="来源渠道", empty_label="全部渠道")
+    # Option labels are looked up in the active language (workorders/locale): the page may be in English.
+    state = django_filters.ChoiceFilter(choices=translated(State.choices), label="状态", empty_label=_("全部状态"))
+    channel = django_filters.ChoiceFilter(
+        choices=translated(Channel.choices), label="来源渠道", empty_label=_("全部渠道")
+    )
     category_id = django_filters.ModelChoiceFilter(
-        field_name="category", queryset=scoped(Category), label="诉求类别", empty_label="全部类别"
+        field_name="category", queryset=scoped(Category), label="诉求类别", empty_label=_("全部类别")
     )
     community_id = django_filters.ModelChoiceFilter(
-        field_name="community", queryset=scoped(Community), label="社区", empty_label="全部社区"
+        field_name="community", queryset=scoped(Community), label="社区", empty_label=_("全部社区")
     )
     compound_id = django_filters.ModelChoiceFilter(
-        field_name="compound", queryset=scoped(Compound), label="小区", empty_label="全部小区"
+        field_name="compound", queryset=scoped(Compound), label="小区", empty_label=_("全部小区")
     )
     overdue = django_filters.BooleanFilter(
         method="filter_overdue",
         label="超时",
-        widget=forms.Select(choices=[("", "不限"), ("true", "仅超时工单"), ("false", "未超时工单")]),
+        widget=forms.Select(choices=[("", _("不限")), ("true", _("仅超时工单")), ("false", _("未超时工单"))]),
     )
 
     def visible_fields(self) -> list:

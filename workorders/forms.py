@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from compounds.models import Community, Department, PropertyFirm, Street
 from workorders.models import HandlerLevel, Satisfaction, WorkOrder
@@ -45,7 +46,7 @@ def unit_choices(actor: Any) -> list[tuple[str, list[tuple[str, str]]]]:
         queryset = model.objects.visible_to(actor).order_by("name")
         options = [(f"{level.value}:{unit.pk}", unit.name) for unit in queryset]
         if options:
-            groups.append((level.label, options))
+            groups.append((_(level.label), options))
     return groups
 
 
@@ -56,7 +57,7 @@ class UnitChoiceField(forms.ChoiceField):
         self.actor = actor
         kwargs.setdefault("label", "承办单位")
         kwargs.setdefault("error_messages", {"required": "请选择承办单位。", "invalid_choice": UNIT_MISSING})
-        super().__init__(choices=[("", "请选择承办单位"), *unit_choices(actor)], **kwargs)
+        super().__init__(choices=[("", _("请选择承办单位")), *unit_choices(actor)], **kwargs)
 
     def clean(self, value: Any) -> tuple[HandlerLevel, models.Model] | None:
         value = super().clean(value)

@@ -55,6 +55,7 @@ def test_the_order_page_and_queue_switch_to_english(client, tree, english):
     queue = visible_text(client.get(reverse("workorders:queue")))
     assert "Work-order queue" in queue and "Filter" in queue and "Assign the selected orders" in queue
     assert "工单队列" not in queue
+    assert "All states" in queue and "Overdue only" in queue and "Choose a handler" in queue
     assert "Nothing to handle." in visible_text(client.get(reverse("workorders:mine")))
     kpis = visible_text(client.get(reverse("workorders:kpis")))
     assert "Monthly street ranking" in kpis and "Response rate" in kpis and "街道月度排名" not in kpis
@@ -70,7 +71,9 @@ def test_the_residents_qr_and_tracking_pages_switch_to_english(client, tree, cat
     compound = tree.compounds[0]
     url = reverse("intake:report", args=[compound.public_token])
     assert "问题描述" in visible_text(client.get(url))
-    page = visible_text(to_english(client, url))
+    response = to_english(client, url)
+    assert '<html lang="en">' in response.content.decode()
+    page = visible_text(response)
     assert "2. Description" in page and "Corridor clutter" in page and "Submit" in page
     assert "问题描述" not in page
     order = make_order(tree)

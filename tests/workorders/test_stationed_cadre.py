@@ -11,7 +11,7 @@ from accounts.roles import Role
 from compounds.models import Compound
 from tests import factories
 from workorders import selectors, services
-from workorders.models import HandlerLevel, RoutingMode, RoutingRule, State
+from workorders.models import Channel, HandlerLevel, Notification, RoutingMode, RoutingRule, State
 
 from .conftest import MONDAY_9AM
 
@@ -77,6 +77,27 @@ def test_my_orders_page_lists_the_stationed_cadres_order(client, tree, categorie
     assert "广场舞噪音扰民" in page
     detail = client.get(reverse("workorders:detail", args=[order.pk])).content.decode()
     assert "受理" in detail and tree.cadre.display_name in detail
+
+
+def test_the_stationed_cadre_is_notified_in_the_inbox(tree, categories, django_capture_on_commit_callbacks):
+    # given
+    station(tree.compounds[0], tree.cadre)
+    cadre_rule(tree, categories)
+    # when a resident files noise and the routing task runs after commit
+    with django_capture_on_commit_callbacks(execute=True):
+        order = services.work_order_file(
+            actor=None,
+            compound=tree.compounds[0],
+            category=categories["noise"],
+            channel=Channel.RESIDENT_QR,
+            title="夜间噪音",
+            description="楼下商铺夜间施工噪音很大",
+        )
+    # then the order is the cadre's and their inbox tells them
+    order.refresh_from_db()
+    assert order.handler_user == tree.cadre
+    assert Notification.objects.filter(recipient=tree.cadre, order=order).exists()
+    assert not Notification.objects.filter(recipient=tree.street_staff, order=order).exists()
 
 
 def test_without_a_stationed_cadre_the_rule_falls_back_to_the_community(tree, categories, file_order):
