@@ -159,6 +159,7 @@ class CompoundFilterSet(StreetFilterMixin, TenantFilterSet):
     has_owners_committee = django_filters.BooleanFilter(label="有业委会")
     has_maintenance_fund = django_filters.BooleanFilter(label="有维修资金")
     is_three_no = django_filters.BooleanFilter(label="三无小区")
+    stationed_cadre_id = django_filters.NumberFilter(field_name="stationed_cadre", label="驻点干部")
     households_min = django_filters.NumberFilter(field_name="households", lookup_expr="gte", label="户数不少于")
     households_max = django_filters.NumberFilter(field_name="households", lookup_expr="lte", label="户数不多于")
     built_year_min = django_filters.NumberFilter(field_name="built_year", lookup_expr="gte", label="建成年份不早于")

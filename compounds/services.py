@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.policy import CHANGE, access
@@ -32,8 +33,33 @@ def community_set_tier(
     )
     change.full_clean()
     change.save()
-    latest = community.tier_history.order_by("-effective_year", "-recorded_at", "-pk").first()
-    if latest.pk == change.pk:
-        community.tier, community.tier_reason, community.tier_since = tier, change.reason, effective_year
-        community.save(update_fields=["tier", "tier_reason", "tier_since"])
+    _community_apply_tier(community=community, year=timezone.localdate().year)
     return change
+
+
+def _community_apply_tier(*, community: Community, year: int) -> bool:
+    """Make the community's tier the newest change in effect in `year` (a change for a later year waits
+    in the history). Returns whether the tier changed."""
+    in_effect = community.tier_history.filter(effective_year__lte=year)
+    current = in_effect.order_by("-effective_year", "-recorded_at", "-pk").first()
+    if current is None:
+        return False
+    if (community.tier, community.tier_reason, community.tier_since) == (
+        current.tier,
+        current.reason,
+        current.effective_year,
+    ):
+        return False
+    community.tier, community.tier_reason, community.tier_since = current.tier, current.reason, current.effective_year
+    community.save(update_fields=["tier", "tier_reason", "tier_since"])
+    return True
+
+
+@transaction.atomic
+def communities_apply_due_tiers(*, year: int | None = None) -> int:
+    """On New Year's Day (celery beat): tiers recorded in advance for this year take effect. Safe to run
+    twice. Returns how many communities changed tier."""
+    year = year or timezone.localdate().year
+    due_ids = TierChange.objects.filter(effective_year=year).values("community_id")
+    due = Community.objects.filter(pk__in=due_ids).select_for_update()
+    return sum(_community_apply_tier(community=community, year=year) for community in due)

@@ -141,6 +141,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
+    "compounds.tasks.*": {"queue": "default"},
     "workorders.tasks.*": {"queue": "default"},
     "ratings.tasks.*": {"queue": "reports"},
 }
@@ -148,6 +149,11 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    # 1 January: community tiers recorded in advance for the new year take effect.
+    "compounds-apply-due-tiers": {
+        "task": "compounds.tasks.apply_due_tiers_task",
+        "schedule": crontab(minute=10, hour=0, day_of_month=1, month_of_year=1),
+    },
     # Day 1 of Jan/Apr/Jul/Oct, 02:00: build the quarter that just ended (unpublished periods only).
     "ratings-build-due-quarters": {
         "task": "ratings.tasks.build_due_quarters_task",

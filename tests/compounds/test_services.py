@@ -1,6 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils import timezone
 
 from compounds.services import community_set_tier
 
@@ -45,3 +46,21 @@ def test_another_districts_community_is_not_found(tree, other_tree):
             actor=tree.official, community=other_tree.communities[0], tier="B", reason="x", effective_year=2026
         )
     assert not other_tree.communities[0].tier_history.exists()
+
+
+def test_a_tier_recorded_in_advance_takes_effect_on_new_years_day(tree):
+    from compounds.services import communities_apply_due_tiers
+
+    # given tier A this year and tier B recorded for next year
+    community = tree.communities[0]
+    year = timezone.localdate().year
+    community_set_tier(actor=None, community=community, tier="A", reason="成熟物业", effective_year=year)
+    community_set_tier(actor=None, community=community, tier="B", reason="纳入老旧改造", effective_year=year + 1)
+    community.refresh_from_db()
+    assert community.tier == "A"
+    # when New Year's Day comes (the beat task), twice
+    assert communities_apply_due_tiers(year=year + 1) == 1
+    assert communities_apply_due_tiers(year=year + 1) == 0
+    # then B applies, with its reason
+    community.refresh_from_db()
+    assert (community.tier, community.tier_since, community.tier_reason) == ("B", year + 1, "纳入老旧改造")
