@@ -46,6 +46,17 @@ GROUPS = {
 
 RESOLVED_STATES = [State.RESOLVED, State.RATED, State.CLOSED]
 
+# The months the KPIs can be asked for (a year outside is refused: "月份应在 2000 年至 2100 年之间").
+MONTH_YEARS = (2000, 2100)
+
+
+def month_bounds(month: date) -> tuple[date, date]:
+    """The first day of `month` and the first day of the next month: the half-open range [start, end)."""
+    start = date(month.year, month.month, 1)
+    end = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    return start, end
+
+
 COUNTS = {
     "orders": Count("pk", distinct=True),
     "responded_on_time": Count(
@@ -148,8 +159,7 @@ def street_ranking(*, district: District, month: date) -> list[RankedStreet]:
     response rate, resolution rate and satisfaction rate, × 100 (a missing rate counts as 0 once the street
     has orders). Ties: more orders first, then the street code. Streets with no orders that month come
     last, unranked. Two queries (the figures, the streets)."""
-    start = date(month.year, month.month, 1)
-    end = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    start, end = month_bounds(month)
     figures = {row["id"]: row for row in work_order_kpis(district=district, group_by="street", start=start, end=end)}
     ranked, idle = [], []
     for street in Street.objects.filter(district=district).order_by("code"):

@@ -311,12 +311,16 @@ def _with_percents(row: dict) -> dict:
 
 
 def _month(value: str | None) -> date:
+    """The month asked for (YYYY-MM, within selectors.MONTH_YEARS), or this month."""
     today = timezone.now().astimezone(BEIJING).date()
     try:
         year, month = (int(part) for part in (value or "").split("-"))
-        return date(year, month, 1)
+        first, last = selectors.MONTH_YEARS
+        if first <= year <= last:
+            return date(year, month, 1)
     except ValueError:
-        return date(today.year, today.month, 1)
+        pass
+    return date(today.year, today.month, 1)
 
 
 class KpiView(WorkOrderPage):
@@ -331,8 +335,7 @@ class KpiView(WorkOrderPage):
         group_by = request.GET.get("group_by", "street")
         if group_by not in GROUP_LABELS:
             group_by = "street"
-        month = _month(request.GET.get("month"))
-        end = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+        month, end = selectors.month_bounds(_month(request.GET.get("month")))
         context: dict[str, Any] = {
             "group_by": group_by,
             "groups": GROUP_LABELS.items(),

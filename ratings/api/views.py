@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from accounts.api.serializers import drf_validation_errors
 from accounts.api.viewsets import TenantReadOnlyViewSet
-from ratings import selectors, services
+from ratings import filtersets, selectors, services
 from ratings.api import serializers as api
 from ratings.models import (
     FirmScore,
@@ -49,7 +49,7 @@ class ServiceContractViewSet(TenantReadOnlyViewSet):
 
     queryset = ServiceContract.objects.select_related("firm", "compound")
     serializer_class = api.ServiceContractSerializer
-    filterset_fields = ["firm", "compound", "fee_basis"]
+    filterset_class = filtersets.ServiceContractFilterSet
     ordering_fields = ["start", "end"]
 
     @extend_schema(request=api.ContractCreateSerializer, responses={201: api.ServiceContractSerializer})
@@ -73,7 +73,7 @@ class IntroductionViewSet(TenantReadOnlyViewSet):
 
     queryset = Introduction.objects.select_related("compound", "firm").prefetch_related("steps__documents")
     serializer_class = api.IntroductionSerializer
-    filterset_fields = ["compound", "firm", "status"]
+    filterset_class = filtersets.IntroductionFilterSet
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(request=api.IntroductionStartSerializer, responses={201: api.IntroductionSerializer})
@@ -98,7 +98,7 @@ class RatingPeriodViewSet(TenantReadOnlyViewSet):
 
     queryset = RatingPeriod.objects.all()
     serializer_class = api.RatingPeriodSerializer
-    filterset_fields = ["year", "quarter", "status"]
+    filterset_class = filtersets.RatingPeriodFilterSet
 
     @extend_schema(request=api.PeriodOpenSerializer, responses={201: api.RatingPeriodSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -172,7 +172,7 @@ class PanelScoreViewSet(_InputViewSet):
     serializer_class = api.PanelScoreSerializer
     input_serializer = api.PanelScoreRecordSerializer
     service = services.panel_score_record
-    filterset_fields = ["period", "firm", "party"]
+    filterset_class = filtersets.PanelScoreFilterSet
 
     @extend_schema(request=api.PanelScoreRecordSerializer, responses={201: api.PanelScoreSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -186,7 +186,7 @@ class WorkOrderRecordViewSet(_InputViewSet):
     serializer_class = api.WorkOrderRecordSerializer
     input_serializer = api.WorkOrderRecordSetSerializer
     service = services.work_order_record_set
-    filterset_fields = ["period", "firm", "source"]
+    filterset_class = filtersets.WorkOrderRecordFilterSet
 
     @extend_schema(request=api.WorkOrderRecordSetSerializer, responses={201: api.WorkOrderRecordSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -200,7 +200,7 @@ class SeriousIncidentViewSet(_InputViewSet):
     serializer_class = api.SeriousIncidentSerializer
     input_serializer = api.IncidentRecordSerializer
     service = services.incident_record
-    filterset_fields = ["period", "firm"]
+    filterset_class = filtersets.SeriousIncidentFilterSet
 
     @extend_schema(request=api.IncidentRecordSerializer, responses={201: api.SeriousIncidentSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -212,7 +212,7 @@ class SurveyResponseViewSet(TenantReadOnlyViewSet):
 
     queryset = SurveyResponse.objects.select_related("compound", "firm")
     serializer_class = api.SurveyResponseSerializer
-    filterset_fields = ["period", "compound", "firm", "level"]
+    filterset_class = filtersets.SurveyResponseFilterSet
 
 
 class FirmScoreViewSet(TenantReadOnlyViewSet):
@@ -220,7 +220,7 @@ class FirmScoreViewSet(TenantReadOnlyViewSet):
 
     queryset = FirmScore.objects.select_related("firm", "period")
     serializer_class = api.FirmScoreSerializer
-    filterset_fields = ["period", "firm", "list_kind"]
+    filterset_class = filtersets.FirmScoreFilterSet
     ordering_fields = ["rank", "total"]
 
     @extend_schema(responses={200: None})
@@ -255,4 +255,4 @@ class ReportViewSet(TenantReadOnlyViewSet):
 
     queryset = Report.objects.select_related("period")
     serializer_class = api.ReportSerializer
-    filterset_fields = ["kind", "period"]
+    filterset_class = filtersets.ReportFilterSet

@@ -130,3 +130,27 @@ def test_grid_worker_cannot_open_or_publish(tree):
     response = client.post(f"{API}/periods/", {"year": 2026, "quarter": 1})
     assert response.status_code == 400 and "只有本区区级人员" in response.content.decode()
     assert not RatingPeriod.objects.exists()
+
+
+def test_list_filters_refuse_another_districts_period_firm_and_compound_like_missing_ones(api, tree, other_tree):
+    # given answers of one household in each district, for each district's own period
+    mine = h.period(tree)
+    theirs = RatingPeriod.objects.create(district=other_tree.district, year=2026, quarter=1)
+    h.answers(mine, tree.compounds[0], [h.VS])
+    h.answers(theirs, other_tree.compounds[0], [h.VS])
+    url = f"{API}/survey-answers/"
+    # when the official filters by their own period, firm and compound
+    response = api.get(url, {"period": mine.pk, "firm": tree.firm.pk, "compound": tree.compounds[0].pk})
+    # then their answer is listed
+    assert response.status_code == 200, response.content
+    assert [row["compound"] for row in response.json()["results"]] == [tree.compounds[0].pk]
+    # and another district's period, firm or compound is refused exactly like an id that does not exist
+    for name, other_pk in (
+        ("period", theirs.pk),
+        ("firm", other_tree.firm.pk),
+        ("compound", other_tree.compounds[0].pk),
+    ):
+        other, missing = api.get(url, {name: other_pk}), api.get(url, {name: 987654321})
+        assert other.status_code == missing.status_code == 400
+        assert other.json() == missing.json() == {name: ["对象不存在：所选编号无效或不在您的管辖范围内。"]}
+        assert str(other_pk) not in other.content.decode()

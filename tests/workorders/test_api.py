@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tests.api_testing import MARKER, APIViewTests
@@ -458,6 +459,26 @@ def test_kpis_per_street_for_a_month_and_the_ranking(api, tree, other_tree):
     assert response.data["streets"][0]["rank"] == 1 and response.data["streets"][1]["rank"] is None
     response = api.get(reverse("workorders-api:kpis"), {"month": "2026-13"})
     assert response.status_code == 400 and response.data["month"] == ["月份格式应为 YYYY-MM，例如 2026-03。"]
+
+
+@pytest.mark.parametrize("month", ["0000-01", "1999-12", "2101-01", "9999-12"])
+def test_kpis_and_ranking_answer_a_month_out_of_range_with_a_chinese_400(api, tree, month):
+    # given an official with the API
+    api.force_authenticate(tree.official)
+    for name in ("workorders-api:kpis", "workorders-api:street-ranking"):
+        # when they ask for a month outside 2000–2100
+        response = api.get(reverse(name), {"month": month})
+        # then the answer says so in Chinese
+        assert response.status_code == 400, response.content
+        assert response.data["month"] == ["月份应在 2000 年至 2100 年之间。"]
+
+
+def test_ranking_by_default_is_last_month_written_yyyy_mm(api, tree):
+    api.force_authenticate(tree.official)
+    response = api.get(reverse("workorders-api:street-ranking"))
+    assert response.status_code == 200
+    assert len(response.data["month"]) == 7 and response.data["month"][4] == "-"
+    assert response.data["month"] < timezone.localtime().strftime("%Y-%m")
 
 
 def test_kpis_count_only_what_the_user_sees(api, tree):

@@ -41,3 +41,25 @@ def test_another_communitys_cadre_cannot_record_for_it(tree, other_tree):
         )
     assert DeliberationMeeting.objects.count() == 0
     assert WorkOrder.objects.count() == 0
+
+
+def test_a_meeting_refuses_a_compound_of_another_community_in_clean(tree):
+    from django.core.exceptions import ValidationError
+
+    # given a meeting of community 1 about one of its compounds
+    meeting = services.deliberation_meeting_record(
+        actor=tree.street_staff,
+        community=tree.communities[0],
+        compound=tree.compounds[0],
+        topic="加装电梯",
+        held_on=date(2026, 3, 2),
+        attendees="张三",
+    )
+    assert tree.compounds[2].community_id != meeting.community_id
+    # when its compound is changed to one of another community and validated (admin, API, any form)
+    meeting.compound = tree.compounds[2]
+    with pytest.raises(ValidationError) as error:
+        meeting.full_clean()
+    # then the Chinese message names the compound field, and nothing was stored
+    assert error.value.message_dict == {"compound": ["所选小区不属于该社区。"]}
+    assert DeliberationMeeting.objects.get(pk=meeting.pk).compound_id == tree.compounds[0].pk

@@ -229,6 +229,17 @@ def test_kpi_page_shows_the_three_rates_and_the_ranking(client, tree, other_tree
     assert MARKER not in body
 
 
+@pytest.mark.parametrize("month", ["0000-01", "9999-12", "2026-13", "abc"])
+def test_kpi_page_shows_this_month_for_a_month_out_of_range_or_malformed(client, tree, month):
+    # given an official on the KPI page
+    client.force_login(tree.official)
+    # when the address names a month the page cannot count
+    response = client.get(reverse("workorders:kpis"), {"month": month})
+    # then the page shows this month instead of failing
+    assert response.status_code == 200
+    assert response.context["month_value"] == timezone.localtime().strftime("%Y-%m")
+
+
 def test_inbox_shows_own_messages_and_marks_them_read(client, tree):
     order = make_order(tree)
     mine = Notification.objects.create(

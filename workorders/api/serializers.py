@@ -7,6 +7,7 @@ written only through workorders.services: WorkOrderCreateSerializer validates th
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.utils import timezone
@@ -32,6 +33,7 @@ from workorders.models import (
     UrgencyClass,
     WorkOrder,
 )
+from workorders.selectors import MONTH_YEARS
 
 API = "workorders-api"
 
@@ -458,6 +460,29 @@ class DeliberationMeetingCreateSerializer(serializers.Serializer):
 # ---------------------------------------------------------------------------------------------------- KPIs
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$", "example": "2026-03"})
+class MonthField(serializers.RegexField):
+    """A month written YYYY-MM, between the years of workorders.selectors.MONTH_YEARS; validates to the
+    month's first day."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("error_messages", {"invalid": "月份格式应为 YYYY-MM，例如 2026-03。"})
+        super().__init__(r"^\d{4}-(0[1-9]|1[0-2])$", **kwargs)
+
+    def run_validation(self, data: Any = serializers.empty) -> datetime.date | None:
+        value = super().run_validation(data)  # the format (regex) is checked on the text
+        if not value:
+            return None
+        year, month = (int(part) for part in value.split("-"))
+        first, last = MONTH_YEARS
+        if not first <= year <= last:
+            raise serializers.ValidationError(f"月份应在 {first} 年至 {last} 年之间。")
+        return datetime.date(year, month, 1)
+
+    def to_representation(self, value: Any) -> str:
+        return f"{value:%Y-%m}" if isinstance(value, datetime.date) else str(value)
+
+
 class KpiQuerySerializer(serializers.Serializer):
     group_by = serializers.ChoiceField(
         choices=[
@@ -471,12 +496,7 @@ class KpiQuerySerializer(serializers.Serializer):
         label="统计单位",
         error_messages={"invalid_choice": "统计单位“{input}”无效。"},
     )
-    month = serializers.RegexField(
-        r"^\d{4}-(0[1-9]|1[0-2])$",
-        required=False,
-        label="月份（YYYY-MM）",
-        error_messages={"invalid": "月份格式应为 YYYY-MM，例如 2026-03。"},
-    )
+    month = MonthField(required=False, label="月份（YYYY-MM）")
     start = serializers.DateField(required=False, label="起始日期（含）")
     end = serializers.DateField(required=False, label="截止日期（不含）")
     by_month = serializers.BooleanField(required=False, default=False, label="按月分列")
@@ -492,12 +512,7 @@ class KpiQuerySerializer(serializers.Serializer):
 
 
 class RankingQuerySerializer(serializers.Serializer):
-    month = serializers.RegexField(
-        r"^\d{4}-(0[1-9]|1[0-2])$",
-        required=False,
-        label="月份（YYYY-MM，默认上月）",
-        error_messages={"invalid": "月份格式应为 YYYY-MM，例如 2026-03。"},
-    )
+    month = MonthField(required=False, label="月份（YYYY-MM，默认上月）")
 
 
 RATE = {"max_digits": 5, "decimal_places": 4, "allow_null": True, "coerce_to_string": False}

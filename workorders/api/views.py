@@ -272,20 +272,15 @@ class DeliberationMeetingViewSet(TenantViewSet):
 # ---------------------------------------------------------------------------------------------------- KPIs
 
 
-def month_bounds(value: str) -> tuple[date, date]:
-    year, month = (int(part) for part in value.split("-"))
-    return date(year, month, 1), date(year + (month == 12), month % 12 + 1, 1)
-
-
-def last_month() -> str:
+def last_month() -> date:
     today = timezone.now().astimezone(BEIJING).date()
     year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
-    return f"{year:04d}-{month:02d}"
+    return date(year, month, 1)
 
 
-def this_month() -> str:
+def this_month() -> date:
     today = timezone.now().astimezone(BEIJING).date()
-    return f"{today.year:04d}-{today.month:02d}"
+    return date(today.year, today.month, 1)
 
 
 def actor_district(request: Request) -> Any:
@@ -311,7 +306,7 @@ class WorkOrderKpiView(APIView):
         if "start" in params:
             start, end = params["start"], params["end"]
         else:
-            start, end = month_bounds(params.get("month") or this_month())
+            start, end = selectors.month_bounds(params.get("month") or this_month())
         visible = WorkOrder.objects.visible_to(request.user)
         rows = selectors.work_order_kpis(
             district=district,
@@ -338,5 +333,5 @@ class StreetRankingView(APIView):
         query.is_valid(raise_exception=True)
         month = query.validated_data.get("month") or last_month()
         district = actor_district(request)
-        ranking = selectors.street_ranking(district=district, month=month_bounds(month)[0])
-        return Response(api.RankingSerializer({"month": month, "streets": ranking}).data)
+        ranking = selectors.street_ranking(district=district, month=month)
+        return Response(api.RankingSerializer({"month": f"{month:%Y-%m}", "streets": ranking}).data)

@@ -1,5 +1,6 @@
 """议事会: residents deciding together on what an order raised."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from accounts.roles import Role
@@ -43,3 +44,9 @@ class DeliberationMeeting(DistrictOwned):
 
     def __str__(self) -> str:
         return f"{self.held_on} {self.topic}"
+
+    def clean(self) -> None:
+        super().clean()
+        compound_elsewhere = self.compound_id is not None and self.compound.community_id != self.community_id
+        if self.community_id is not None and compound_elsewhere:
+            raise ValidationError({"compound": "所选小区不属于该社区。"})
