@@ -10,11 +10,6 @@ pytestmark = pytest.mark.django_db
 # ---------------------------------------------------------------------------------------------------- ratings
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ratings API viewsets use `filterset_fields`, whose auto-generated ModelChoiceFilters take every "
-    "district's rows: another district's firm id answers 200 (empty list), a missing id 400 — an oracle",
-)
 def test_ratings_api_filter_answers_alike_for_missing_and_other_districts_firm(tree, other_tree):
     # given an official of district A with the API
     api = APIClient()
@@ -55,11 +50,6 @@ def test_a_tier_for_a_future_year_does_not_replace_the_current_tier(tree):
     assert community.tier_history.count() == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="workorders.api.views.month_bounds builds date(year, …) from a month the serializer's regex lets "
-    "through (year 0000, or 9999-12 whose next month is year 10000): ValueError, a 500 instead of a 400",
-)
 @pytest.mark.parametrize("month", ["0000-01", "9999-12"])
 def test_kpi_api_answers_a_month_out_of_range_with_a_chinese_400(tree, month):
     api = APIClient(raise_request_exception=False)
@@ -68,11 +58,6 @@ def test_kpi_api_answers_a_month_out_of_range_with_a_chinese_400(tree, month):
     assert response.status_code == 400
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the meeting's rule 'the compound belongs to the community' lives only in deliberation_meeting_record; "
-    "DeliberationMeetingViewSet is a full TenantViewSet, so PATCH stores a compound of another community",
-)
 def test_a_meeting_cannot_be_moved_to_a_compound_of_another_community_through_the_api(tree):
     import datetime
 
