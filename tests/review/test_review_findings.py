@@ -28,11 +28,6 @@ def test_ratings_api_filter_answers_alike_for_missing_and_other_districts_firm(t
 # ---------------------------------------------------------------------------------------------------- domain rules
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="compounds.services.community_set_tier makes the latest *effective_year* the current tier at once, "
-    "so a tier recorded now for a future year replaces today's tier (and its annual fund) before it applies",
-)
 def test_a_tier_for_a_future_year_does_not_replace_the_current_tier(tree):
     from django.utils import timezone
 
