@@ -50,9 +50,12 @@ def _stop(process: subprocess.Popen) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def celery_worker_process(django_db_setup, tmp_path_factory):
-    """A real Celery worker serving the test database; yields its node name (e.g. "test-123@host")."""
+    """A real Celery worker serving the test database; yields its node name (e.g. "test-123@host").
+
+    Module-scoped: the worker stops when its tests are done. Living on, it ran the retries of its own
+    tasks (notifications with backoff) against the database while later tests truncated it (deadlock)."""
     node = f"test-{os.getpid()}@%h"
     env = {
         **os.environ,
