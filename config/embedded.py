@@ -19,7 +19,8 @@ CELERY_DIR = VAR_DIR / "celery"
 @contextlib.contextmanager
 def _quiet_import():
     """The package asks platformdirs for a runtime folder at import time; without XDG_RUNTIME_DIR
-    (containers, CI) platformdirs warns and uses /tmp/runtime-<uid>, which is what we want."""
+    (containers, CI) platformdirs warns and falls back to a per-user folder under the system temp folder,
+    which is what we want."""
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
         yield
