@@ -12,7 +12,7 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -38,10 +38,7 @@ from workorders.models import (
     UrgencyClass,
     WorkOrder,
 )
-from workorders.statemachine import AWAITING_ACCEPTANCE, IN_HAND
-
-# Orders whose resolve-by time still runs (not resolved, not terminal).
-UNRESOLVED = AWAITING_ACCEPTANCE | IN_HAND | {State.SUBMITTED, State.RETURNED}
+from workorders.statemachine import overdue_condition
 
 
 def scoped_users(request: Any) -> QuerySet:
@@ -52,12 +49,6 @@ def scoped_users(request: Any) -> QuerySet:
     if actor.is_platform_admin:
         return User.objects.all()
     return User.objects.filter(district_id=actor.district_id) if actor.district_id else User.objects.none()
-
-
-def overdue_condition(now=None) -> Q:
-    """超时: not yet accepted past the respond-by time, or not yet resolved past the resolve-by time."""
-    now = now or timezone.now()
-    return Q(state__in=AWAITING_ACCEPTANCE, respond_by__lt=now) | Q(state__in=UNRESOLVED, resolve_by__lt=now)
 
 
 class WorkOrderFilterSet(StreetFilterMixin, TenantFilterSet):
@@ -134,7 +125,7 @@ class WorkOrderFilterSet(StreetFilterMixin, TenantFilterSet):
     def filter_overdue(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         if value is None:
             return queryset
-        condition = overdue_condition()
+        condition = overdue_condition(timezone.now())
         return queryset.filter(condition) if value else queryset.exclude(condition)
 
     def filter_day_from(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 
 from workorders.models import State, TimelineEntry, TimelineKind
@@ -34,6 +35,25 @@ IN_HAND = frozenset({S.ACCEPTED, S.IN_PROGRESS})
 TERMINAL = frozenset({S.CLOSED, S.MERGED, S.REJECTED})
 # States in which the order counts as resolved (resolved_at is set exactly in these).
 RESOLVED_OR_LATER = frozenset({S.RESOLVED, S.RATED, S.CLOSED})
+# Orders whose resolve-by time still runs (not resolved, not terminal).
+UNRESOLVED = AWAITING_ACCEPTANCE | IN_HAND | {S.SUBMITTED, S.RETURNED}
+
+
+def overdue_condition(now: datetime) -> Q:
+    """超时, as a query: not yet accepted past the respond-by time, or not yet resolved past the resolve-by time."""
+    return Q(state__in=AWAITING_ACCEPTANCE, respond_by__lt=now) | Q(state__in=UNRESOLVED, resolve_by__lt=now)
+
+
+def is_respond_late(order: WorkOrder, now: datetime) -> bool:
+    return bool(order.state in AWAITING_ACCEPTANCE and order.respond_by and order.respond_by < now)
+
+
+def is_overdue(order: WorkOrder, now: datetime) -> bool:
+    """超时, for one loaded order: the same rule as overdue_condition."""
+    return is_respond_late(order, now) or bool(
+        order.state in UNRESOLVED and order.resolve_by and order.resolve_by < now
+    )
+
 
 TRANSITIONS: dict[State, frozenset[State]] = {
     S.SUBMITTED: frozenset({S.ASSIGNED, S.ACCEPTED, S.ESCALATED, S.MERGED, S.REJECTED}),

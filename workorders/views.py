@@ -29,27 +29,21 @@ from accounts.roles import Role
 from workorders import selectors, services
 from workorders.api.personal_data import log_personal_data_read
 from workorders.api.serializers import ORDER_RELATED
-from workorders.filtersets import AWAITING_ACCEPTANCE, UNRESOLVED, WorkOrderQueueFilterSet
+from workorders.filtersets import WorkOrderQueueFilterSet
 from workorders.forms import ACTIONS, BulkAssignForm, MeetingForm, OrderNoteForm, allowed_actions
 from workorders.models import Notification, Photo, TimelineEntry, WorkOrder
+from workorders.statemachine import is_overdue, is_respond_late
 from workorders.worktime import BEIJING
 
 PAGE_SIZE = 25
 QUICK_ACTIONS = ("claim", "accept", "start")  # moves without input: one big button on the phone page
 
 
-def is_overdue(order: WorkOrder, now=None) -> bool:
-    now = now or timezone.now()
-    if order.state in AWAITING_ACCEPTANCE and order.respond_by and order.respond_by < now:
-        return True
-    return bool(order.state in UNRESOLVED and order.resolve_by and order.resolve_by < now)
-
-
 def _mark_overdue(orders: list[WorkOrder]) -> list[WorkOrder]:
     now = timezone.now()
     for order in orders:
         order.overdue = is_overdue(order, now)
-        order.respond_late = bool(order.state in AWAITING_ACCEPTANCE and order.respond_by and order.respond_by < now)
+        order.respond_late = is_respond_late(order, now)
     return orders
 
 
@@ -252,7 +246,7 @@ class OrderView(WorkOrderPage):
         )
         context = {
             "order": order,
-            "overdue": is_overdue(order),
+            "overdue": is_overdue(order, timezone.now()),
             "timeline": timeline.order_by("at", "pk"),
             "photos": photos,
             "forms": forms,

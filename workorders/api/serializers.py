@@ -18,7 +18,6 @@ from rest_framework import serializers
 from accounts.api.fields import ScopedPrimaryKeyRelatedField, actor_from
 from accounts.api.serializers import ReadOnlyModelSerializer, TenantModelSerializer
 from compounds.models import Community, Compound, Department
-from workorders.filtersets import AWAITING_ACCEPTANCE, UNRESOLVED
 from workorders.forms import UNIT_LEVELS, unit_lookup
 from workorders.models import (
     Category,
@@ -34,6 +33,7 @@ from workorders.models import (
     WorkOrder,
 )
 from workorders.selectors import MONTH_YEARS
+from workorders.statemachine import is_overdue
 
 API = "workorders-api"
 
@@ -230,10 +230,7 @@ class WorkOrderSerializer(ReadOnlyModelSerializer):
         return str(handler) if handler is not None else ""
 
     def get_is_overdue(self, obj: WorkOrder) -> bool:
-        now = timezone.now()
-        if obj.state in AWAITING_ACCEPTANCE and obj.respond_by and obj.respond_by < now:
-            return True
-        return bool(obj.state in UNRESOLVED and obj.resolve_by and obj.resolve_by < now)
+        return is_overdue(obj, timezone.now())
 
 
 class WorkOrderDetailSerializer(WorkOrderSerializer):
