@@ -2,7 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 
-from accounts.roles import Role
+from accounts.roles import Integration, Role
 
 
 class User(AbstractUser):
@@ -42,6 +42,7 @@ class User(AbstractUser):
         blank=True,
         related_name="staff",
     )
+    integration = models.CharField("接口用途", max_length=32, choices=Integration.choices, blank=True)
 
     class Meta:
         verbose_name = "用户"
@@ -57,8 +58,9 @@ class User(AbstractUser):
                     | Q(role=Role.GRID_WORKER, district__isnull=False)
                     | Q(role=Role.FIRM_STAFF, district__isnull=False, property_firm__isnull=False)
                     | Q(role=Role.DEPARTMENT_STAFF, district__isnull=False, department__isnull=False)
+                    | Q(role=Role.INTEGRATION, district__isnull=False, integration__in=Integration.values)
                 ),
-                violation_error_message="用户的管辖范围与角色不符：请为该角色选择对应的区、街道、社区、物业企业或部门。",
+                violation_error_message="用户的管辖范围与角色不符：请为该角色选择对应的区、街道、社区、物业企业、部门或接口用途。",
             ),
         ]
 

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 from django.http import Http404
 
+from accounts.actors import is_system
 from accounts.roles import SCOPE_FIELD, Role
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def restrict(queryset: models.QuerySet, actor: Any, action: str = VIEW) -> model
         return queryset.none()
     tenant_field = getattr(model, "tenant_field", "district")
     queryset = queryset.filter(**{tenant_field: actor.district_id})
-    if actor.role == Role.DISTRICT_OFFICIAL:
+    if actor.role == Role.DISTRICT_OFFICIAL or is_system(actor):
         return queryset
     scope_map = getattr(model, "scope_view" if action == VIEW else "scope_change", {})
     paths = scope_map.get(actor.role)

@@ -11,6 +11,26 @@ class Role(models.TextChoices):
     GRID_WORKER = "grid_worker", "网格员"
     FIRM_STAFF = "firm_staff", "物业企业人员"
     DEPARTMENT_STAFF = "department_staff", "职能部门人员"
+    INTEGRATION = "integration", "接口账号"
+
+
+class Integration(models.TextChoices):
+    """What an integration account (Role.INTEGRATION, an API key and no password) is for. Each kind owns
+    its channel: only the 12345 push files hotline orders and owns their external numbers."""
+
+    OPEN311 = "open311", "Open311 GeoReport 接口"
+    HOTLINE_12345 = "hotline_12345", "12345 热线推送"
+
+
+# The people of a district (every role but the platform's and the integrations').
+STAFF_ROLES = (
+    Role.DISTRICT_OFFICIAL,
+    Role.STREET_STAFF,
+    Role.COMMUNITY_CADRE,
+    Role.GRID_WORKER,
+    Role.FIRM_STAFF,
+    Role.DEPARTMENT_STAFF,
+)
 
 
 # The field of User that names each role's scope (grid workers have several grids).

@@ -4,7 +4,7 @@ import pghistory
 from django.db import models
 
 from accounts.policy import WHOLE_DISTRICT
-from accounts.roles import Role
+from accounts.roles import STAFF_ROLES, Role
 from compounds import validators
 from compounds.models.base import DistrictOwned
 
@@ -59,7 +59,7 @@ class Department(DistrictOwned):
     name = models.CharField("名称", max_length=100)
     kind = models.CharField("类别", max_length=30, choices=DepartmentKind.choices)
 
-    scope_view = {role: WHOLE_DISTRICT for role in Role}
+    scope_view = {role: WHOLE_DISTRICT for role in STAFF_ROLES}
     scope_change = {}
 
     class Meta:

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.policy import WHOLE_DISTRICT, TenantQuerySet
-from accounts.roles import Role
+from accounts.roles import STAFF_ROLES, Role
 from compounds import validators
 from compounds.models.base import DistrictOwned
 
@@ -27,7 +27,7 @@ class District(models.Model):
 
     objects = TenantQuerySet.as_manager()
     tenant_field = "pk"
-    scope_view = {role: WHOLE_DISTRICT for role in Role}
+    scope_view = {role: WHOLE_DISTRICT for role in STAFF_ROLES}
     scope_change = {}
 
     class Meta:

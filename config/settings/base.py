@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "pgtrigger",
     "pghistory",
+    "rules.apps.AutodiscoverRulesConfig",
     "accounts",
     "compounds",
     "workorders",
@@ -121,6 +122,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "EXCEPTION_HANDLER": "accounts.api.exceptions.api_exception_handler",
 }
 
 SPECTACULAR_SETTINGS = {

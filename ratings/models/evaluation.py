@@ -9,11 +9,11 @@ from django.db.models import Q
 from django.db.models.lookups import Exact
 
 from accounts.policy import WHOLE_DISTRICT
-from accounts.roles import Role
+from accounts.roles import STAFF_ROLES, Role
 from compounds.models import DistrictOwned
 
 R = Role
-EVERYONE = {role: WHOLE_DISTRICT for role in Role}
+EVERYONE = {role: WHOLE_DISTRICT for role in STAFF_ROLES}
 PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
 
 

@@ -4,10 +4,10 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.policy import WHOLE_DISTRICT
-from accounts.roles import Role
+from accounts.roles import STAFF_ROLES
 from compounds.models import DistrictOwned
 
-ALL_ROLES_SEE_DISTRICT = {role: WHOLE_DISTRICT for role in Role}
+ALL_ROLES_SEE_DISTRICT = {role: WHOLE_DISTRICT for role in STAFF_ROLES}
 
 
 class HandlerLevel(models.TextChoices):

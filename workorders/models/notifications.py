@@ -3,7 +3,7 @@
 from django.db import models
 
 from accounts.policy import WHOLE_DISTRICT
-from accounts.roles import Role
+from accounts.roles import STAFF_ROLES
 from compounds.models import DistrictOwned
 
 
@@ -27,7 +27,7 @@ class Notification(DistrictOwned):
     read_at = models.DateTimeField("已读时间", null=True, blank=True)
     dedupe_key = models.CharField("去重键", max_length=120, blank=True)
 
-    scope_view = {role: WHOLE_DISTRICT for role in Role}
+    scope_view = {role: WHOLE_DISTRICT for role in STAFF_ROLES}
     scope_change = {}
 
     class Meta:

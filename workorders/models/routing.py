@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.policy import WHOLE_DISTRICT
-from accounts.roles import Role
+from accounts.roles import STAFF_ROLES
 from compounds.models import DistrictOwned, ManagementMode, Tier
 from workorders.models.catalogue import HandlerLevel
 
@@ -45,7 +45,7 @@ class RoutingRule(DistrictOwned):
     mode = models.CharField("派单方式", max_length=10, choices=RoutingMode.choices, default=RoutingMode.DISPATCH)
     is_active = models.BooleanField("启用", default=True)
 
-    scope_view = {role: WHOLE_DISTRICT for role in Role}
+    scope_view = {role: WHOLE_DISTRICT for role in STAFF_ROLES}
     scope_change = {}
 
     class Meta:

@@ -1,0 +1,30 @@
+"""The API's one exception handler: a service's refusal reads the same through every endpoint.
+
+- `accounts.permissions.Forbidden` (and Django's PermissionDenied) → 403 with the rule's Chinese message;
+- Django's `ValidationError` raised by a service → 400 with `{field: [messages]}`;
+- `Http404` (a miss or another district's object: policy.access) → 404 "未找到该对象。".
+
+Viewsets call services directly; they do not catch and translate errors themselves.
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from accounts.api.serializers import drf_validation_errors
+
+NOT_FOUND = "未找到该对象。"
+
+
+def api_exception_handler(exc: Exception, context: dict) -> Any:
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(drf_validation_errors(exc))
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or "您无权执行此操作。")
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound(NOT_FOUND)
+    return drf_exception_handler(exc, context)
