@@ -77,3 +77,13 @@ def holiday_name(day: date) -> str:
 def is_make_up_workday(day: date) -> bool:
     """A Saturday or Sunday that is a working day by the State Council's arrangement (调休上班)."""
     return day.weekday() >= 5 and is_working_day(day)
+
+
+def day_label(day: date) -> str:
+    """How the calendar sees a day, for rosters and calendars: 节假日·春节, 调休上班, 休息日 or 工作日."""
+    name = holiday_name(day)
+    if name and is_rest_day(day):
+        return f"节假日·{name}"
+    if is_make_up_workday(day):
+        return "调休上班"
+    return "休息日" if is_rest_day(day) else "工作日"

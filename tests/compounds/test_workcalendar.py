@@ -19,3 +19,10 @@ def test_a_make_up_saturday_is_a_working_day_and_not_a_rest_day():
     assert workcalendar.is_rest_day(date(2026, 2, 17))
     assert workcalendar.holiday_name(date(2026, 2, 17)) == "春节"
     assert workcalendar.holiday_name(date(2026, 3, 9)) == ""
+
+
+def test_each_day_has_a_label_for_rosters():
+    assert workcalendar.day_label(date(2026, 2, 17)) == "节假日·春节"
+    assert workcalendar.day_label(date(2026, 2, 14)) == "调休上班"
+    assert workcalendar.day_label(date(2026, 3, 7)) == "休息日"
+    assert workcalendar.day_label(date(2026, 3, 9)) == "工作日"
