@@ -9,6 +9,7 @@ api_v1 = [
     path("", include("accounts.api.urls")),
     path("hotline/", include("workorders.hotline.urls")),
     path("", include("ratings.api.urls")),
+    path("", include("reports.api.urls")),
     path("", include("workorders.api.urls")),
 ]
 
@@ -24,6 +25,7 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("import/", include("compounds.importing_urls")),
     path("ratings/", include("ratings.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("workorders.intake.urls")),
     path("workorders/", include("workorders.urls")),
     path("", include("compounds.urls")),

@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from compounds.models import Building, Community, Compound, Department, District, Grid, PropertyFirm, Street
 from tests.ratings.walk import RATINGS_EXEMPT, ratings_object_makers
+from tests.reports.walk import reports_object_makers
 from tests.workorders.walk import workorder_object_makers
 from workorders.models import Photo
 
@@ -39,6 +40,7 @@ OBJECT_MAKERS: dict[type[models.Model], Callable] = {
     Photo: lambda t: _photo(t),
     **ratings_object_makers(),
     **workorder_object_makers(),
+    **reports_object_makers(),
 }
 
 

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "accounts",
     "compounds",
+    "reports",
     "workorders",
     "funding",
     "ratings",
@@ -146,6 +147,7 @@ CELERY_TASK_ROUTES = {
     "compounds.tasks.*": {"queue": "default"},
     "workorders.tasks.*": {"queue": "default"},
     "ratings.tasks.*": {"queue": "reports"},
+    "reports.tasks.*": {"queue": "reports"},
 }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -17,7 +17,7 @@ from django.utils import timezone
 from compounds.models import District
 from ratings import services
 from ratings.models import Report, ReportKind
-from ratings.reports.rendering import bar_chart, render_pdf
+from reports.rendering import bar_chart, render_pdf
 
 UNAVAILABLE = "工单模块尚未提供街道三率排名（workorders.selectors.street_ranking），暂不能生成月度排名。"
 

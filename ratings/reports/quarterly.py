@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from ratings import selectors, services
 from ratings.models import RatingPeriod, Report, ReportKind
-from ratings.reports.rendering import bar_chart, render_pdf
+from reports.rendering import bar_chart, render_pdf
 
 BANDS = [
     ("60 分以下", None, Decimal(60), "#333333"),

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
+
+
+class ReportsConfig(AppConfig):
+    name = "reports"
+    verbose_name = "报告室"
+
+    def ready(self) -> None:
+        # Every app's report kinds (<app>/report_kinds.py) register themselves.
+        autodiscover_modules("report_kinds")
