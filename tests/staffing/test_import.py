@@ -130,7 +130,7 @@ def test_a_dry_run_checks_without_saving(tree):
 
 
 def test_files_that_cannot_be_read_say_so_in_chinese():
-    with pytest.raises(ImportFileError, match="不支持旧版 .xls"):
+    with pytest.raises(ImportFileError, match=r"不支持旧版 \.xls"):
         read_file(b"\xd0\xcf\x11\xe0", name="人员.xls")
     with pytest.raises(ImportFileError, match="文件已损坏"):
         read_file(b"PK\x03\x04 not a workbook", name="人员.xlsx")
