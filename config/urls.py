@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("ratings.api.urls")),
     path("", include("reports.api.urls")),
     path("", include("workorders.api.urls")),
+    path("", include("staffing.api.urls")),
 ]
 
 urlpatterns = [

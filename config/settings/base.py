@@ -136,6 +136,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name ("kind") get their own component names.
+    "ENUM_NAME_OVERRIDES": {
+        "DutyShiftKindEnum": "staffing.models.duty.ShiftKind",
+        "LeaveKindEnum": "staffing.models.duty.LeaveKind",
+        "StaffingImportKindEnum": "staffing.importing.reading.Kind",
+    },
 }
 
 # Celery: Redis in production; see config/embedded.py for the broker used when REDIS_URL is unset.
