@@ -27,6 +27,7 @@ urlpatterns = [
     path("import/", include("compounds.importing_urls")),
     path("ratings/", include("ratings.urls")),
     path("reports/", include("reports.urls")),
+    path("staffing/", include("staffing.urls")),
     path("", include("workorders.intake.urls")),
     path("workorders/", include("workorders.urls")),
     path("", include("compounds.urls")),
