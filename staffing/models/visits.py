@@ -160,8 +160,9 @@ class Visit(DistrictOwned):
     staffing.services.visits (no edits)."""
 
     household = models.ForeignKey(Household, verbose_name="住户", on_delete=models.PROTECT, related_name="visits")
+    # SET_NULL: a removed account leaves its visits (and their visitor_person) in the history.
     visitor = models.ForeignKey(
-        "accounts.User", verbose_name="走访人", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "accounts.User", verbose_name="走访人", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     visitor_person = models.ForeignKey(
         "staffing.Person", verbose_name="走访人员", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
