@@ -1,7 +1,7 @@
 """Staffing of the demo district (compounds.demo builds 长安区 with its streets, communities, 400
 compounds, grids and users). `load_staffing_demo(district)` tells the story the staffing issue asks for:
 
-- every compound has a "2+4" team, formed in 2024–2025, with a department that 包抓s it; about one seat in
+- every compound has a "2+4" team, formed seven to twenty months ago, with a department that 包抓s it; about one seat in
   nine is empty — some since a holder left months ago, some never filled, the property manager wherever a
   compound has no firm — and some seats have had a predecessor;
 - grids are paired at Qindu's ratio (1,212 workers on 886 grids): every grid has its community grid worker
@@ -279,7 +279,7 @@ class _Builder:
         d, rng = self.d, self.rng
         teams, sponsorships, terms = [], [], []
         for i, compound in enumerate(self.compounds):
-            formed = self.day_between(date(2024, 3, 1), date(2025, 6, 30))
+            formed = self.day_between(self.today - timedelta(days=640), self.today - timedelta(days=200))
             teams.append(ServiceTeam(district=d, compound=compound, formed_on=formed))
             department = self.departments[i % len(self.departments)]
             sponsorships.append(

@@ -27,7 +27,7 @@ from staffing.models import (
 )
 
 NOT_IN_SCOPE = "所选对象不存在或不在您的管辖范围内。"
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # the value an <input type=date> reads
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
@@ -42,6 +42,7 @@ def person_field(queryset: Any, label: str = "人员", required: bool = True) ->
         queryset=queryset,
         label=label,
         required=required,
+        empty_label="请选择",
         error_messages={"required": f"请选择{label}。", "invalid_choice": NOT_IN_SCOPE},
     )
 
@@ -51,6 +52,7 @@ def choice(queryset: Any, label: str, required: bool = True) -> forms.ModelChoic
         queryset=queryset,
         label=label,
         required=required,
+        empty_label="请选择" if required else "（不填）",
         error_messages={"required": f"请选择{label}。", "invalid_choice": NOT_IN_SCOPE},
     )
 
@@ -123,10 +125,19 @@ class SeatAppointForm(forms.Form):
     start = date_field("任职日期", initial=timezone.localdate)
     replace_current = forms.BooleanField(label="接任（现任于任职日期离任）", required=False)
 
-    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Any, compound: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        from django.db.models import Q
+
+        # Only people who could hold one of the seats of this compound (the service checks which seat).
+        could = (
+            Q(role=PersonRole.STREET_OFFICER, street_id=compound.community.street_id)
+            | Q(role__in=(PersonRole.DEPARTMENT_STAFF, PersonRole.POLICE_OFFICER, PersonRole.LEGAL_ADVISER))
+            | Q(role=PersonRole.PROPERTY_STAFF, property_firm_id=compound.property_firm_id)
+            | Q(role=PersonRole.RESIDENT, community_id=compound.community_id)
+        )
         self.fields["person"].queryset = (
-            Person.objects.visible_to(actor).filter(is_active=True).select_related(
+            Person.objects.visible_to(actor).filter(could, is_active=True).select_related(
                 "street", "community__street", "department", "property_firm"
             ).order_by("role", "name")
         )  # fmt: skip

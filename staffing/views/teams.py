@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -19,6 +20,8 @@ from staffing.forms import EndForm, SeatAppointForm, SponsorshipForm
 from staffing.models import SEAT_HELP, SEATS, SeatTerm, Sponsorship
 from staffing.services import teams
 from staffing.views.common import require_staff, submit, which
+
+VACANCIES_PER_PAGE = 50
 
 
 def _day(request: HttpRequest) -> date:
@@ -40,14 +43,17 @@ def coverage(request: HttpRequest) -> HttpResponse:
     require_staff(request)
     on, street_id = _day(request), _street_id(request)
     result = selectors.team_coverage(actor=request.user, on=on, street_id=street_id)
+    page = Paginator(result.vacancies, VACANCIES_PER_PAGE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
     context = {
         "coverage": result,
         "on": on,
         "street_id": street_id,
         "streets": Street.objects.visible_to(request.user).order_by("code"),
         "seats": SEATS,
-        "vacancies": result.vacancies[:200],
-        "more": max(0, len(result.vacancies) - 200),
+        "page": page,
+        "query": params.urlencode(),
     }
     return render(request, "staffing/coverage.html", context)
 
@@ -69,12 +75,12 @@ def compound_team(request: HttpRequest, pk: int) -> HttpResponse:
     compound = access(request.user, Compound.objects.select_related("community__street", "property_firm"), pk=pk)
     today = timezone.localdate()
     may_manage = has(request.user, "staffing.manage_team", compound)
-    appoint = SeatAppointForm(actor=request.user, initial={"start": today})
+    appoint = SeatAppointForm(actor=request.user, compound=compound, initial={"start": today})
     end = EndForm(initial={"end": today})
     if request.method == "POST":
         require(request.user, "staffing.manage_team", compound)
         if which(request) == "appoint":
-            appoint = SeatAppointForm(request.POST, actor=request.user)
+            appoint = SeatAppointForm(request.POST, actor=request.user, compound=compound)
             done = submit(
                 request,
                 appoint,
