@@ -29,7 +29,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     people_ = Person.objects.visible_to(request.user).select_related(
         "street", "community__street", "department", "property_firm"
     )
-    query = (request.GET.get("q") or "").strip()[:50]
+    query = "".join(ch for ch in (request.GET.get("q") or "") if ch.isprintable()).strip()[:50]
     role = request.GET.get("role", "")
     if query:
         people_ = people_.filter(name__icontains=query)

@@ -211,3 +211,16 @@ def test_coverage_export_is_a_workbook(client, a):
     assert book.sheetnames == ["分街道", "空缺岗位", "各小区团队"]
     assert book["分街道"]["A2"].value == "街道"
     assert date(2026, 6, 30).isoformat() in book["分街道"]["A1"].value
+
+
+def test_odd_query_strings_never_break_a_page(client, a):
+    client.force_login(a.official)
+    for url in [
+        reverse("staffing:people") + "?q=%E5%BC%A0%00%01&role=%00",
+        reverse("staffing:coverage") + "?on=2026-02-30&street=%00",
+        reverse("staffing:coverage") + "?page=999999",
+        reverse("staffing:stars") + "?year=99999&quarter=%00",
+        reverse("staffing:sinkdown") + "?year=-1",
+        reverse("staffing:roster", args=[walk.roster(a).pk]) + "?month=2026-13",
+    ]:
+        assert client.get(url).status_code == 200, url
