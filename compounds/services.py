@@ -1,12 +1,15 @@
 """Writes on the organisation tree that carry a rule."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.actors import require_actor
 from accounts.models import User
 from accounts.policy import CHANGE, access
-from compounds.models import Community, Tier, TierChange
+from compounds.models import Community, Compound, Tier, TierChange
 
 
 @transaction.atomic
@@ -63,3 +66,21 @@ def communities_apply_due_tiers(*, year: int | None = None) -> int:
     due_ids = TierChange.objects.filter(effective_year=year).values("community_id")
     due = Community.objects.filter(pk__in=due_ids).select_for_update()
     return sum(_community_apply_tier(community=community, year=year) for community in due)
+
+
+@transaction.atomic
+def compound_set_stationed_cadre(*, actor: Any, compound: Compound | int, cadre: User | None) -> Compound:
+    """Station a community cadre in a compound (驻点“两委”干部), or nobody; routing sends orders of the
+    STATIONED_CADRE level to them. The staffing app keeps the terms, office hours and history and calls this
+    to keep the compound's one routing field in step. The cadre must be a cadre of the compound's community
+    (Compound.clean); the actor must be able to change the compound."""
+    require_actor(actor)
+    compound = access(
+        actor, Compound.objects.select_for_update(of=("self",)), CHANGE, pk=getattr(compound, "pk", compound)
+    )
+    if compound.stationed_cadre_id == (cadre.pk if cadre else None):
+        return compound
+    compound.stationed_cadre = cadre
+    compound.full_clean()
+    compound.save(update_fields=["stationed_cadre"])
+    return compound

@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("ratings.api.urls")),
     path("", include("reports.api.urls")),
     path("", include("workorders.api.urls")),
+    path("", include("staffing.api.urls")),
 ]
 
 urlpatterns = [
@@ -26,6 +27,7 @@ urlpatterns = [
     path("import/", include("compounds.importing_urls")),
     path("ratings/", include("ratings.urls")),
     path("reports/", include("reports.urls")),
+    path("staffing/", include("staffing.urls")),
     path("", include("workorders.intake.urls")),
     path("workorders/", include("workorders.urls")),
     path("", include("compounds.urls")),

@@ -22,6 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from compounds.models import Building, Community, Compound, Department, District, Grid, PropertyFirm, Street
 from tests.ratings.walk import RATINGS_EXEMPT, ratings_object_makers
 from tests.reports.walk import reports_object_makers
+from tests.staffing.walk import staffing_object_makers
 from tests.workorders.walk import workorder_object_makers
 from workorders.models import Photo
 
@@ -41,6 +42,7 @@ OBJECT_MAKERS: dict[type[models.Model], Callable] = {
     **ratings_object_makers(),
     **workorder_object_makers(),
     **reports_object_makers(),
+    **staffing_object_makers(),
 }
 
 

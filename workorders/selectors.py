@@ -32,7 +32,16 @@ from django.db.models.functions import TruncMonth
 
 from accounts.models import User
 from compounds.models import Compound, District, PropertyFirm, Street
-from workorders.models import DeliberationMeeting, HandlerLevel, Notification, State, WorkOrder
+from workorders.models import (
+    Category,
+    DeliberationMeeting,
+    HandlerLevel,
+    Notification,
+    State,
+    TimelineEntry,
+    TimelineKind,
+    WorkOrder,
+)
 from workorders.models.orders import SATISFIED_LEVELS
 from workorders.worktime import BEIJING
 
@@ -282,3 +291,75 @@ def public_status(*, order: WorkOrder) -> dict[str, Any]:
             for e in main.timeline.all()
         ],
     }
+
+
+# ---------------------------------------------------------------------------------------------------- staff
+
+
+@dataclass(frozen=True)
+class CaseFigures:
+    """One staff member's cases in a period (staff stars, 星级评定)."""
+
+    accepted: int = 0
+    completed: int = 0
+    rated: int = 0
+    satisfied: int = 0
+
+
+def staff_case_figures(
+    *, district_id: int, user_ids: list[int], start: date | datetime, end: date | datetime
+) -> dict[int, CaseFigures]:
+    """Cases per staff member (user) in [start, end), Beijing time — what the staff stars read (staffing reads
+    work orders through this selector only):
+    - accepted (受理): distinct orders the person took on — filed by them (格格发现, phone, walk-in: `reported_by`)
+      in the period, except rejected and merged ones, or accepted or claimed by them (a timeline move to 已受理
+      made by them) in the period;
+    - completed (办结): distinct orders they resolved (a timeline move to 已办结 made by them) in the period, or
+      that they filed and that were resolved (by anyone) in the period — a grid worker follows what they found
+      to its end;
+    - rated / satisfied: of those completed orders, the ones rated, and rated 很满意 or 满意 (latest rating).
+    Every user of `user_ids` gets a row (zeros when they did nothing). Five queries."""
+    start, end = _bounds(start, end)
+    user_ids = [pk for pk in user_ids if pk is not None]
+    if not user_ids:
+        return {}
+    accepted: dict[int, set[int]] = {pk: set() for pk in user_ids}
+    completed: dict[int, set[int]] = {pk: set() for pk in user_ids}
+    orders = WorkOrder.objects.filter(district_id=district_id, reported_by_id__in=user_ids)
+    timeline = TimelineEntry.objects.filter(
+        district_id=district_id, actor_id__in=user_ids, kind=TimelineKind.TRANSITION, at__gte=start, at__lt=end
+    )
+    filed = (
+        orders.filter(created_at__gte=start, created_at__lt=end)
+        .exclude(state__in=[State.MERGED, State.REJECTED])
+        .values_list("reported_by_id", "pk")
+    )
+    taken = timeline.filter(to_state=State.ACCEPTED).values_list("actor_id", "order_id")
+    for user_id, order_id in [*filed, *taken]:
+        accepted[user_id].add(order_id)
+    resolved_by_them = timeline.filter(to_state=State.RESOLVED).values_list("actor_id", "order_id")
+    theirs_resolved = orders.filter(resolved_at__gte=start, resolved_at__lt=end).values_list("reported_by_id", "pk")
+    for user_id, order_id in [*resolved_by_them, *theirs_resolved]:
+        completed[user_id].add(order_id)
+    done = set().union(*completed.values())
+    satisfaction = dict(WorkOrder.objects.filter(pk__in=done).values_list("pk", "satisfaction")) if done else {}
+    result = {}
+    for user_id in user_ids:
+        rated = [satisfaction.get(pk, "") for pk in completed[user_id] if satisfaction.get(pk, "")]
+        result[user_id] = CaseFigures(
+            accepted=len(accepted[user_id]),
+            completed=len(completed[user_id]),
+            rated=len(rated),
+            satisfied=sum(1 for level in rated if level in SATISFIED_LEVELS),
+        )
+    return result
+
+
+def filing_categories(*, district_id: int) -> QuerySet:
+    """The categories an order can be filed under in a district (for forms of other apps that file orders,
+    e.g. a door-knocking visit that raises a work order)."""
+    return (
+        Category.objects.filter(district_id=district_id, is_active=True)
+        .select_related("urgency")
+        .order_by("sort_order", "code")
+    )

@@ -10,64 +10,18 @@ a 24-hour limit filed at 17:00 end three days later, which nobody reading "24 �
 Emergencies (紧急, UrgencyClass.calendar_time) do not use this clock: `add_hours(..., calendar_time=True)`
 counts wall-clock hours, nights and holidays included.
 
-The calendar is the `holidays` package (holidays.China): it carries the State Council's yearly
-arrangements — holidays and make-up workdays (调休) on weekends — up to the last published year, and
-beyond it computes the statutory holidays by rule (a holiday on a weekend moves to the next workday),
-without make-up workdays, because those are only known once published. `KNOWN_UNTIL` is the last
-year with a published arrangement; for later years the clock uses the rule-based holidays and logs a
-warning once per year, and the dates move when a new release of `holidays` brings the arrangement.
+The calendar itself (holidays and make-up workdays, from the `holidays` package) lives on the ground
+floor in compounds.workcalendar, so that the duty rosters of staffing count on the same calendar without
+importing workorders; `is_working_day` and `known_until` are re-exported here for the SLA code.
 """
 
 from __future__ import annotations
 
-import functools
-import logging
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, time, timedelta
 
-import holidays
+from compounds.workcalendar import BEIJING, is_working_day, known_until
 
-logger = logging.getLogger(__name__)
-
-BEIJING = ZoneInfo("Asia/Shanghai")
-
-
-@functools.cache
-def _calendar(year: int) -> holidays.HolidayBase:
-    return holidays.China(years=year)
-
-
-@functools.cache
-def _known_until() -> int:
-    """The last year for which the package knows make-up workdays (the published arrangement)."""
-    years = [day.year for day in _calendar_range().weekend_workdays]
-    return max(years)
-
-
-@functools.cache
-def _calendar_range() -> holidays.HolidayBase:
-    return holidays.China(years=range(2020, 2100))
-
-
-def known_until() -> int:
-    return _known_until()
-
-
-@functools.cache
-def _warn_unknown_year(year: int) -> None:
-    logger.warning(
-        "China's holiday arrangement for %s is not published in the installed `holidays` package (known until "
-        "%s): counting statutory holidays by rule, without make-up workdays (调休).",
-        year,
-        _known_until(),
-    )
-
-
-def is_working_day(day: date) -> bool:
-    """A weekday that is not a holiday, or a weekend day that is a make-up workday (调休上班)."""
-    if day.year > _known_until():
-        _warn_unknown_year(day.year)
-    return _calendar(day.year).is_working_day(day)
+__all__ = ["BEIJING", "add_hours", "add_working_hours", "is_working_day", "known_until"]
 
 
 def _next_midnight(moment: datetime) -> datetime:

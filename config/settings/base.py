@@ -136,6 +136,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name ("kind") get their own component names.
+    "ENUM_NAME_OVERRIDES": {
+        "DutyShiftKindEnum": "staffing.models.duty.ShiftKind",
+        "LeaveKindEnum": "staffing.models.duty.LeaveKind",
+        "StaffingImportKindEnum": "staffing.importing.reading.Kind",
+    },
 }
 
 # Celery: Redis in production; see config/embedded.py for the broker used when REDIS_URL is unset.
@@ -148,6 +154,9 @@ CELERY_TASK_ROUTES = {
     "workorders.tasks.*": {"queue": "default"},
     "ratings.tasks.*": {"queue": "reports"},
     "reports.tasks.*": {"queue": "reports"},
+    # A long spreadsheet import is slow work: beside the reports, so that routing never waits behind it.
+    "staffing.tasks.run_import_task": {"queue": "reports"},
+    "staffing.tasks.*": {"queue": "default"},
 }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -166,6 +175,20 @@ CELERY_BEAT_SCHEDULE = {
     # Work orders: escalate orders past their SLA; re-enqueue routing of orders the broker lost.
     "workorders-sla-sweep": {"task": "workorders.tasks.sla_sweep_task", "schedule": 300.0},
     "workorders-reroute-unrouted": {"task": "workorders.tasks.reroute_unrouted_task", "schedule": 120.0},
+    # Staffing: daily upkeep (property managers whose firm changed, stationings that start or end today),
+    # overdue-visit reminders in the morning, a fresh "2+4" coverage report every Monday.
+    "staffing-daily-upkeep": {
+        "task": "staffing.tasks.daily_upkeep_task",
+        "schedule": crontab(minute=20, hour=0),
+    },
+    "staffing-overdue-visits": {
+        "task": "staffing.tasks.notify_overdue_visits_task",
+        "schedule": crontab(minute=0, hour=8),
+    },
+    "staffing-coverage-report": {
+        "task": "staffing.tasks.rebuild_coverage_reports_task",
+        "schedule": crontab(minute=0, hour=6, day_of_week=1),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 

@@ -3,7 +3,7 @@ from datetime import datetime
 
 import pytest
 
-from workorders import worktime
+from compounds import workcalendar
 from workorders.worktime import BEIJING, add_hours, add_working_hours, is_working_day
 
 
@@ -45,10 +45,10 @@ def test_national_day_week_is_skipped():
 
 def test_years_beyond_the_published_arrangement_use_rule_based_holidays_and_log(caplog):
     # given a year after the last published arrangement
-    year = worktime.known_until() + 1
-    worktime._warn_unknown_year.cache_clear()
+    year = workcalendar.known_until() + 1
+    workcalendar._warn_unknown_year.cache_clear()
     # when
-    with caplog.at_level(logging.WARNING, logger="workorders.worktime"):
+    with caplog.at_level(logging.WARNING, logger="compounds.workcalendar"):
         working = is_working_day(bj(year, 10, 1).date())
     # then National Day (statutory) is still a holiday, and the fallback was logged
     assert working is False

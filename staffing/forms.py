@@ -1,0 +1,431 @@
+"""Forms of the staffing pages. Every choice of a related row is the actor's view scope, so a posted id of
+another district is refused like one that does not exist; the rules are the services'. Messages Chinese."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from compounds.models import Building, Community, Department, Grid, Street
+from staffing.importing.reading import Kind as ImportKind
+from staffing.models import (
+    WEEKDAYS,
+    CadrePost,
+    GridSide,
+    LeaveKind,
+    Person,
+    PersonRole,
+    ReceptionHost,
+    SeatKind,
+    ShiftKind,
+    SinkDownTaskType,
+    VisitNeed,
+    VisitOutcome,
+)
+
+NOT_IN_SCOPE = "所选对象不存在或不在您的管辖范围内。"
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # the value an <input type=date> reads
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Person) -> str:
+        organisation = obj.organisation_label
+        return f"{obj.name}（{obj.get_role_display()}{'，' + organisation if organisation else ''}）"
+
+
+def person_field(queryset: Any, label: str = "人员", required: bool = True) -> PersonChoiceField:
+    return PersonChoiceField(
+        queryset=queryset,
+        label=label,
+        required=required,
+        empty_label="请选择",
+        error_messages={"required": f"请选择{label}。", "invalid_choice": NOT_IN_SCOPE},
+    )
+
+
+def choice(queryset: Any, label: str, required: bool = True) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        queryset=queryset,
+        label=label,
+        required=required,
+        empty_label="请选择" if required else "（不填）",
+        error_messages={"required": f"请选择{label}。", "invalid_choice": NOT_IN_SCOPE},
+    )
+
+
+def date_field(label: str, required: bool = True, initial: Any = None) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=DATE,
+        initial=initial,
+        error_messages={"required": f"请填写{label}。", "invalid": f"{label}格式不对（如 2026-03-07）。"},
+    )
+
+
+def short_text(label: str, max_length: int, required: bool = False) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=required,
+        error_messages={"required": f"请填写{label}。", "max_length": f"{label}不能超过 {max_length} 字。"},
+    )
+
+
+# ---------------------------------------------------------------------------------------------------- people
+
+
+class PersonForm(forms.Form):
+    name = short_text("姓名", 50, required=True)
+    phone = short_text("手机号", 20)
+    role = forms.ChoiceField(label="身份", choices=PersonRole.choices)
+    street = choice(Street.objects.none(), "所属街道", required=False)
+    community = choice(Community.objects.none(), "所属社区", required=False)
+    department = choice(Department.objects.none(), "所属部门", required=False)
+    property_firm = choice(Department.objects.none(), "所属物业企业", required=False)
+    organisation_name = short_text("工作单位", 100)
+    title = short_text("职务", 50)
+    is_party_member = forms.BooleanField(label="中共党员", required=False)
+    is_active = forms.BooleanField(label="在岗", required=False, initial=True)
+    note = short_text("备注", 200)
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from compounds.models import PropertyFirm
+
+        self.fields["street"].queryset = Street.objects.visible_to(actor).order_by("code")
+        self.fields["community"].queryset = Community.objects.visible_to(actor).order_by("code")
+        self.fields["department"].queryset = Department.objects.visible_to(actor).order_by("name")
+        self.fields["property_firm"].queryset = PropertyFirm.objects.visible_to(actor).order_by("name")
+
+
+class VolunteerServiceForm(forms.Form):
+    person = person_field(Person.objects.none())
+    community = choice(Community.objects.none(), "服务社区")
+    served_on = date_field("服务日期", initial=timezone.localdate)
+    hours = forms.DecimalField(label="服务时长（小时）", max_digits=4, decimal_places=1, min_value=0.5, max_value=24)
+    activity = short_text("服务内容", 200, required=True)
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.visible_to(actor).filter(is_active=True).order_by("name")
+        self.fields["community"].queryset = Community.objects.visible_to(actor).order_by("code")
+
+
+# ---------------------------------------------------------------------------------------------------- teams
+
+
+class SeatAppointForm(forms.Form):
+    seat = forms.ChoiceField(label="岗位", choices=SeatKind.choices)
+    person = person_field(Person.objects.none())
+    start = date_field("任职日期", initial=timezone.localdate)
+    replace_current = forms.BooleanField(label="接任（现任于任职日期离任）", required=False)
+
+    def __init__(self, *args: Any, actor: Any, compound: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from django.db.models import Q
+
+        # Only people who could hold one of the seats of this compound (the service checks which seat).
+        could = (
+            Q(role=PersonRole.STREET_OFFICER, street_id=compound.community.street_id)
+            | Q(role__in=(PersonRole.DEPARTMENT_STAFF, PersonRole.POLICE_OFFICER, PersonRole.LEGAL_ADVISER))
+            | Q(role=PersonRole.PROPERTY_STAFF, property_firm_id=compound.property_firm_id)
+            | Q(role=PersonRole.RESIDENT, community_id=compound.community_id)
+        )
+        self.fields["person"].queryset = (
+            Person.objects.visible_to(actor).filter(could, is_active=True).select_related(
+                "street", "community__street", "department", "property_firm"
+            ).order_by("role", "name")
+        )  # fmt: skip
+
+
+class EndForm(forms.Form):
+    term = forms.IntegerField(widget=forms.HiddenInput)
+    end = date_field("结束日期", initial=timezone.localdate)
+    reason = short_text("原因", 100, required=True)
+
+
+class SponsorshipForm(forms.Form):
+    compound = choice(Community.objects.none(), "小区")
+    start = date_field("开始日期", initial=timezone.localdate)
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from compounds.models import Compound
+
+        self.fields["compound"].queryset = Compound.objects.visible_to(actor).order_by("code")
+
+
+# ---------------------------------------------------------------------------------------------------- grids
+
+
+class GridMemberForm(forms.Form):
+    side = forms.ChoiceField(label="类别", choices=GridSide.choices)
+    person = person_field(Person.objects.none())
+    start = date_field("开始日期", initial=timezone.localdate)
+
+    def __init__(self, *args: Any, actor: Any, grid: Grid, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from django.db.models import Q
+
+        firms = grid.buildings.values("compound__property_firm")
+        self.fields["person"].queryset = (
+            Person.objects.visible_to(actor)
+            .filter(is_active=True)
+            .filter(Q(community=grid.community) | Q(property_firm__in=firms))
+            .select_related("community__street", "property_firm")
+            .order_by("role", "name")
+        )
+
+
+class BuildingHeadForm(forms.Form):
+    building = choice(Building.objects.none(), "楼栋")
+    person = person_field(Person.objects.none())
+    start = date_field("开始日期", initial=timezone.localdate)
+
+    def __init__(self, *args: Any, actor: Any, grid: Grid, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["building"].queryset = grid.buildings.select_related("compound").order_by("compound__code", "name")
+        self.fields["person"].queryset = (
+            Person.objects.visible_to(actor).filter(is_active=True, community=grid.community).order_by("name")
+        )
+
+
+class PartyHouseholdForm(forms.Form):
+    person = person_field(Person.objects.none(), label="党员")
+    since = date_field("设立日期", initial=timezone.localdate)
+    households = forms.ModelMultipleChoiceField(
+        queryset=Person.objects.none(),
+        label="联系住户（5–15 户）",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "请选择联系住户。", "invalid_choice": NOT_IN_SCOPE},
+    )
+
+    def __init__(self, *args: Any, actor: Any, grid: Grid, households: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = (
+            Person.objects.visible_to(actor).filter(is_active=True, is_party_member=True).order_by("name")
+        )
+        self.fields["households"].queryset = households
+        self.fields["households"].label_from_instance = lambda h: str(h)
+
+
+# ---------------------------------------------------------------------------------------------------- visits
+
+
+class HouseholdForm(forms.Form):
+    grid = choice(Grid.objects.none(), "网格")
+    building = choice(Building.objects.none(), "楼栋")
+    address = short_text("门牌", 50, required=True)
+    head_name = short_text("户主姓名", 50, required=True)
+    phone = short_text("联系电话", 20)
+    needs = forms.MultipleChoiceField(
+        label="走访类别", choices=VisitNeed.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    visit_interval_days = forms.IntegerField(
+        label="走访周期（天，留空按类别）", min_value=1, max_value=365, required=False
+    )
+    registered_on = date_field("登记日期", initial=timezone.localdate)
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        grids = Grid.objects.visible_to(actor).order_by("code")
+        self.fields["grid"].queryset = grids
+        self.fields["building"].queryset = (
+            Building.objects.visible_to(actor).filter(grids__in=grids).distinct().select_related("compound")
+            .order_by("compound__code", "name")
+        )  # fmt: skip
+
+
+class VisitForm(forms.Form):
+    """Under a minute on a phone: three big choices, an optional note, a work order in one tap."""
+
+    outcome = forms.ChoiceField(
+        label="走访情况",
+        choices=VisitOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择走访情况。"},
+    )
+    findings = forms.CharField(
+        label="发现的问题（选填）",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "如：厨房燃气灶漏气；老人行动不便需要助餐"}),
+        error_messages={"max_length": "不能超过 500 字。"},
+    )
+    raise_order = forms.BooleanField(label="需要处理：同时提交工单", required=False)
+    category = forms.ModelChoiceField(
+        queryset=Person.objects.none(),
+        label="问题类别",
+        required=False,
+        error_messages={"invalid_choice": "请选择有效的问题类别。"},
+    )
+
+    def __init__(self, *args: Any, categories: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories
+        self.fields["category"].empty_label = "请选择（转工单时必选）"
+        self.fields["category"].label_from_instance = lambda c: c.name
+
+
+# ---------------------------------------------------------------------------------------------------- stationed
+
+
+class StationedForm(forms.Form):
+    person = person_field(Person.objects.none(), label="驻点干部")
+    post = forms.ChoiceField(label="职务", choices=CadrePost.choices)
+    start = date_field("开始日期", initial=timezone.localdate)
+    office_hours = short_text("驻点时间", 100)
+
+    def __init__(self, *args: Any, actor: Any, community: Community, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = (
+            Person.objects.visible_to(actor)
+            .filter(is_active=True, community=community, account__isnull=False, role=PersonRole.COMMUNITY_CADRE)
+            .order_by("name")
+        )
+        self.fields["office_hours"].widget.attrs["placeholder"] = "如 周一至周五 9:00–17:00"
+
+
+class ReceptionForm(forms.Form):
+    host = forms.ChoiceField(label="接待类型", choices=ReceptionHost.choices)
+    person = person_field(Person.objects.none(), label="接待人", required=False)
+    weekday = forms.TypedChoiceField(label="星期", coerce=int, choices=list(enumerate(WEEKDAYS)))
+    starts_at = forms.TimeField(label="开始时间", widget=TIME, error_messages={"invalid": "时间格式不对（如 09:00）。"})
+    ends_at = forms.TimeField(label="结束时间", widget=TIME, error_messages={"invalid": "时间格式不对（如 11:30）。"})
+    place = short_text("地点", 100, required=True)
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.visible_to(actor).filter(is_active=True).order_by("name")
+
+
+# ---------------------------------------------------------------------------------------------------- sink-down
+
+
+class SinkDownTeamForm(forms.Form):
+    name = short_text("队名", 100, required=True)
+    department = choice(Department.objects.none(), "牵头部门")
+    formed_on = date_field("组建日期", initial=timezone.localdate)
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.visible_to(actor).order_by("name")
+
+
+class SinkDownMemberForm(forms.Form):
+    person = person_field(Person.objects.none(), label="队员")
+    start = date_field("入队日期", initial=timezone.localdate)
+    is_leader = forms.BooleanField(label="队长", required=False)
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from staffing.models.people import DEPARTMENT_ROLES
+
+        people = Person.objects.visible_to(actor).filter(is_active=True, role__in=DEPARTMENT_ROLES)
+        self.fields["person"].queryset = people.select_related("department").order_by("department__name", "name")
+
+
+class SinkDownPostForm(forms.Form):
+    community = choice(Community.objects.none(), "下沉社区")
+    start = date_field("下沉日期", initial=timezone.localdate)
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = Community.objects.visible_to(actor).order_by("code")
+
+
+class SinkDownTaskForm(forms.Form):
+    community = choice(Community.objects.none(), "社区")
+    task_type = forms.ChoiceField(label="任务类型", choices=SinkDownTaskType.choices)
+    done_on = date_field("日期", initial=timezone.localdate)
+    title = short_text("事项", 100, required=True)
+    description = forms.CharField(
+        label="情况说明", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    participants = forms.IntegerField(label="参与队员数", min_value=1, max_value=500, initial=1)
+    residents_served = forms.IntegerField(label="服务群众人次", min_value=0, max_value=100_000, initial=0)
+
+    def __init__(self, *args: Any, communities: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = communities
+
+
+# ---------------------------------------------------------------------------------------------------- duty
+
+
+class RosterForm(forms.Form):
+    street = choice(Street.objects.none(), "街道")
+    community = choice(Community.objects.none(), "社区（留空为街道值班表）", required=False)
+    name = short_text("名称", 100, required=True)
+    duty_phone = short_text("值班电话", 20)
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["street"].queryset = Street.objects.visible_to(actor).order_by("code")
+        self.fields["community"].queryset = Community.objects.visible_to(actor).order_by("code")
+
+
+class ShiftForm(forms.Form):
+    person = person_field(Person.objects.none(), label="值班人员")
+    day = date_field("值班日期")
+    kind = forms.ChoiceField(label="类型", choices=ShiftKind.choices)
+    starts = forms.TimeField(label="开始", required=False, widget=TIME, error_messages={"invalid": "时间格式不对。"})
+    ends = forms.TimeField(label="结束", required=False, widget=TIME, error_messages={"invalid": "时间格式不对。"})
+    compensatory_day = date_field("调休日期（周中）", required=False)
+
+    def __init__(self, *args: Any, actor: Any, roster: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from django.db.models import Q
+
+        self.fields["person"].queryset = (
+            Person.objects.visible_to(actor)
+            .filter(Q(street=roster.street) | Q(community__street=roster.street), is_active=True)
+            .order_by("name")
+        )
+
+
+class LeaveForm(forms.Form):
+    person = person_field(Person.objects.none())
+    day = date_field("日期")
+    kind = forms.ChoiceField(label="类型", choices=[c for c in LeaveKind.choices if c[0] != LeaveKind.COMPENSATORY])
+
+    def __init__(self, *args: Any, actor: Any, roster: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = ShiftForm(actor=actor, roster=roster).fields["person"].queryset
+
+
+# ---------------------------------------------------------------------------------------------------- stars
+
+
+class GradeForm(forms.Form):
+    assessment = forms.IntegerField(widget=forms.HiddenInput)
+    proficiency = forms.DecimalField(label="业务能力", min_value=0, max_value=100, decimal_places=2, max_digits=5)
+    attitude = forms.DecimalField(label="服务态度", min_value=0, max_value=100, decimal_places=2, max_digits=5)
+    note = short_text("评语", 200)
+
+
+def quarter_of(today: date) -> tuple[int, int]:
+    return today.year, (today.month - 1) // 3 + 1
+
+
+# ---------------------------------------------------------------------------------------------------- import
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="文件",
+        help_text="Excel 工作簿（.xlsx，工作表名为 2+4团队、网格人员、楼栋长、走访对象、值班表）或一个 .csv 文件",
+    )
+    kind = forms.ChoiceField(label="CSV 内容", choices=[("", "按表头自动识别"), *ImportKind.choices], required=False)
+    dry_run = forms.BooleanField(label="只检查，不保存", required=False)
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > 10 * 1024 * 1024:
+            raise forms.ValidationError("文件超过 10 MB，请拆分后再导入。")
+        return upload

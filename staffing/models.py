@@ -1,1 +1,0 @@
-"""Models of the staffing app; filled by its own issue."""

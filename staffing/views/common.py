@@ -1,0 +1,43 @@
+"""What the staffing pages share: the post-redirect-get of a form whose data a service takes, and the
+staff-only guard."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from accounts.forms import errors_onto
+from accounts.roles import STAFF_ROLES, Role
+
+STAFF = {str(role) for role in STAFF_ROLES} | {str(Role.PLATFORM_ADMIN)}
+
+
+def require_staff(request: HttpRequest) -> None:
+    if str(getattr(request.user, "role", "")) not in STAFF or request.user.district_id is None:
+        raise PermissionDenied("人员配备页面只对本区工作人员开放。")
+
+
+def submit(
+    request: HttpRequest, form: Any, call: Callable[[dict], Any], *, done: str, to: str | None = None
+) -> HttpResponse | None:
+    """Validate `form`, call the service with its data; on success a message and a redirect (to `to`, or back
+    to this page), on a service's ValidationError the messages onto the form (the page re-renders)."""
+    if not form.is_valid():
+        return None
+    try:
+        call(form.cleaned_data)
+    except ValidationError as error:
+        errors_onto(form, error)
+        return None
+    messages.success(request, done)
+    return redirect(to or request.get_full_path())
+
+
+def which(request: HttpRequest) -> str:
+    """The name of the form a POST is for (`<button name="form" value="...">`)."""
+    return request.POST.get("form", "") if request.method == "POST" else ""
