@@ -298,8 +298,8 @@ class _Importer:
         )
         if parent is not None:
             return parent
-        if model._default_manager.filter(code=code).exists():
-            raise ValidationError(f"所属{label}“{code}”属于其他区，不能导入到{self.district.name}。")
+        # Another district's code gets the same answer as a code that exists nowhere: an import never tells
+        # one district what another one holds.
         raise ValidationError(
             f"所属{label}编码“{code}”在{self.district.name}不存在：请先导入该{label}，或检查该{label}所在行的错误。"
         )
