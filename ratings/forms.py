@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import CleanForm
 from accounts.policy import restrict
 from compounds.models import Compound, PropertyFirm
 from ratings.models import Decision, FeeBasis, IntroductionStage, PanelParty, SatisfactionLevel
@@ -31,7 +32,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class StepForm(forms.Form):
+class StepForm(CleanForm):
     stage = forms.TypedChoiceField(label=_("步骤"), choices=translated(IntroductionStage.choices), coerce=int)
     date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
     responsible = forms.CharField(label=_("责任人"), max_length=50)
@@ -40,7 +41,7 @@ class StepForm(forms.Form):
     documents = MultipleFileField(label=_("材料"), required=False)
 
 
-class IntroductionStartForm(forms.Form):
+class IntroductionStartForm(CleanForm):
     compound = forms.ModelChoiceField(label=_("“三无”小区"), queryset=Compound.objects.none())
     firm = forms.ModelChoiceField(label=_("物业企业"), queryset=PropertyFirm.objects.none())
     fee_basis = forms.ChoiceField(label=_("收费方式"), choices=translated(FeeBasis.choices))
@@ -53,12 +54,12 @@ class IntroductionStartForm(forms.Form):
         self.fields["firm"].queryset = restrict(PropertyFirm.objects.all(), actor)
 
 
-class PeriodOpenForm(forms.Form):
+class PeriodOpenForm(CleanForm):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     quarter = forms.TypedChoiceField(label=_("季度"), choices=list(enumerate(QUARTERS, start=1)), coerce=int)
 
 
-class PanelScoreForm(forms.Form):
+class PanelScoreForm(CleanForm):
     firm = forms.ModelChoiceField(label=_("物业企业"), queryset=PropertyFirm.objects.none())
     party = forms.ChoiceField(label=_("评审方"), choices=translated(PanelParty.choices))
     score = forms.DecimalField(label=_("得分"), min_value=0, max_value=100, max_digits=5, decimal_places=2)
@@ -69,7 +70,7 @@ class PanelScoreForm(forms.Form):
         self.fields["firm"].queryset = restrict(PropertyFirm.objects.all(), actor)
 
 
-class SurveyForm(forms.Form):
+class SurveyForm(CleanForm):
     building = forms.CharField(label=_("楼栋"), max_length=30)
     room = forms.CharField(label=_("房号"), max_length=20)
     level = forms.ChoiceField(
@@ -87,7 +88,7 @@ class SurveyForm(forms.Form):
             )
 
 
-class ContractForm(forms.Form):
+class ContractForm(CleanForm):
     """A new service contract; the fee is typed in yuan and stored in fen."""
 
     compound = forms.ModelChoiceField(label=_("小区"), queryset=Compound.objects.none())
@@ -117,11 +118,11 @@ class ContractForm(forms.Form):
         return int(self.cleaned_data["fee_yuan"] * 100)
 
 
-class ContractEndForm(forms.Form):
+class ContractEndForm(CleanForm):
     end = forms.DateField(label=_("结束日期（不含当日）"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class RatingSettingsForm(forms.Form):
+class RatingSettingsForm(CleanForm):
     """The district's rules: weights (summing to 100), list thresholds, the minimum sample."""
 
     weight_satisfaction = forms.DecimalField(

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import CleanForm
 from compounds.models import Community, Department, PropertyFirm, Street
 from workorders.models import HandlerLevel, Satisfaction, WorkOrder
 
@@ -81,7 +82,7 @@ def _text(label: str, *, required: bool = False, rows: int = 2, message: str = "
     )
 
 
-class AssignForm(forms.Form):
+class AssignForm(CleanForm):
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"] = UnitChoiceField(actor=actor)
@@ -104,22 +105,22 @@ class BulkAssignForm(AssignForm):
         )
 
 
-class NoteForm(forms.Form):
+class NoteForm(CleanForm):
     note = _text("说明")
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(CleanForm):
     reason = _text("原因", required=True, rows=3)
 
 
-class TransferForm(forms.Form):
+class TransferForm(CleanForm):
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"] = UnitChoiceField(actor=actor, label="转办至")
         self.fields["reason"] = _text("转办原因", required=True, rows=3)
 
 
-class EscalateForm(forms.Form):
+class EscalateForm(CleanForm):
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["reason"] = _text("上报原因", required=True, rows=3)
@@ -132,7 +133,7 @@ class EscalateForm(forms.Form):
         )
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(CleanForm):
     resolution = forms.CharField(
         label="办理结果",
         max_length=4000,
@@ -141,7 +142,7 @@ class ResolveForm(forms.Form):
     )
 
 
-class MergeForm(forms.Form):
+class MergeForm(CleanForm):
     into = forms.CharField(
         label="主工单查询码",
         max_length=16,
@@ -162,7 +163,7 @@ class MergeForm(forms.Form):
         return order
 
 
-class RateForm(forms.Form):
+class RateForm(CleanForm):
     satisfaction = forms.ChoiceField(
         label="满意度（电话回访）",
         choices=[("", "请选择"), *Satisfaction.choices],
@@ -171,11 +172,11 @@ class RateForm(forms.Form):
     comment = _text("评价意见")
 
 
-class EmptyForm(forms.Form):
+class EmptyForm(CleanForm):
     pass
 
 
-class OrderNoteForm(forms.Form):
+class OrderNoteForm(CleanForm):
     """添加备注 on the order page (workorders.services.work_order_note)."""
 
     note = forms.CharField(
@@ -186,7 +187,7 @@ class OrderNoteForm(forms.Form):
     )
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(CleanForm):
     """记录议事会 linked to the order (workorders.services.deliberation_meeting_record)."""
 
     topic = forms.CharField(

@@ -16,6 +16,7 @@ from django.db import DatabaseError, models, transaction
 
 from accounts.models import User
 from accounts.roles import Role
+from accounts.text import strip_forbidden, text_problem
 from compounds import validators
 from compounds.importing.reading import COLUMNS, Kind, Sheet
 from compounds.models import (
@@ -166,6 +167,10 @@ class _Importer:
                 )
                 continue
             first_seen[code] = number
+            refused = _refused_cell(values)
+            if refused:
+                self.report.errors.append(RowError(sheet.title, number, refused))
+                continue
             self.pending, self.pending_known = {}, []
             try:
                 with transaction.atomic():  # a savepoint: a bad row leaves nothing behind
@@ -386,6 +391,16 @@ class _Importer:
         if problems:
             raise ValidationError(problems)
         return ids
+
+
+def _refused_cell(values: dict[str, str]) -> str:
+    """The message for the first cell of a row that accounts.text's rule refuses (a control character, a NUL,
+    an overlong cell), or ""."""
+    for header, text in values.items():
+        problem = text_problem(text)
+        if problem is not None:
+            return f"“{strip_forbidden(header)}”{problem.messages[0]}"
+    return ""
 
 
 def _split_building(item: str) -> tuple[str, str]:

@@ -17,6 +17,7 @@ from rest_framework import serializers
 
 from accounts.api.fields import ScopedPrimaryKeyRelatedField, actor_from
 from accounts.api.serializers import ReadOnlyModelSerializer, TenantModelSerializer
+from accounts.text import TEXT_MAX
 from compounds.models import Community, Compound, Department
 from workorders.forms import UNIT_LEVELS, unit_lookup
 from workorders.models import (
@@ -279,7 +280,7 @@ class WorkOrderCreateSerializer(serializers.Serializer):
         error_messages={"invalid_choice": "来源渠道“{input}”无效。"},
     )
     title = serializers.CharField(max_length=100, label="标题")
-    description = serializers.CharField(label="诉求内容")
+    description = serializers.CharField(max_length=TEXT_MAX, label="诉求内容")
     reporter_name = serializers.CharField(max_length=50, required=False, allow_blank=True, label="反映人")
     reporter_phone = serializers.CharField(max_length=20, required=False, allow_blank=True, label="联系电话")
     latitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True)
@@ -448,9 +449,9 @@ class DeliberationMeetingCreateSerializer(serializers.Serializer):
     )
     topic = serializers.CharField(max_length=200, label="议题")
     held_on = serializers.DateField(label="召开日期", error_messages={"invalid": "日期格式应为 YYYY-MM-DD。"})
-    attendees = serializers.CharField(label="参会人员（每行一人）")
-    decision = serializers.CharField(required=False, allow_blank=True, label="议定事项")
-    follow_up = serializers.CharField(required=False, allow_blank=True, label="后续落实")
+    attendees = serializers.CharField(max_length=TEXT_MAX, label="参会人员（每行一人）")
+    decision = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, label="议定事项")
+    follow_up = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, label="后续落实")
     orders = ScopedPrimaryKeyRelatedField(queryset=WorkOrder.objects.all(), many=True, required=False, label="关联工单")
 
 
@@ -535,12 +536,12 @@ class KpiFiguresSerializer(serializers.Serializer):
 
 class KpiRowSerializer(KpiFiguresSerializer):
     id = serializers.IntegerField(label="单位编号")
-    name = serializers.CharField(label="单位名称")
+    name = serializers.CharField(read_only=True, label="单位名称")
     month = serializers.DateField(required=False, label="月份")
 
 
 class KpiReportSerializer(serializers.Serializer):
-    group_by = serializers.CharField()
+    group_by = serializers.CharField(read_only=True)
     start = serializers.DateField()
     end = serializers.DateField()
     totals = KpiFiguresSerializer()
@@ -550,7 +551,7 @@ class KpiReportSerializer(serializers.Serializer):
 class RankedStreetSerializer(serializers.Serializer):
     rank = serializers.IntegerField(allow_null=True, label="名次（无工单为空）")
     street = serializers.IntegerField(source="street.pk", label="街道编号")
-    street_name = serializers.CharField(source="street.name", label="街道名称")
+    street_name = serializers.CharField(source="street.name", read_only=True, label="街道名称")
     score = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True, coerce_to_string=False)
     figures = serializers.SerializerMethodField(label="指标")
 
@@ -560,5 +561,5 @@ class RankedStreetSerializer(serializers.Serializer):
 
 
 class RankingSerializer(serializers.Serializer):
-    month = serializers.CharField(label="月份")
+    month = serializers.CharField(read_only=True, label="月份")
     streets = RankedStreetSerializer(many=True)

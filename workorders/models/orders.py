@@ -2,15 +2,18 @@
 
 import pghistory
 import pgtrigger
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 
 from accounts.policy import ActorPath, TenantQuerySet
 from accounts.roles import Role
+from accounts.text import TEXT_MAX, validate_text
 from compounds.models import DistrictOwned
 from workorders.models.catalogue import HandlerLevel
 
 R = Role
+NOTE_MAX = TEXT_MAX + 1000
 
 
 class Channel(models.TextChoices):
@@ -107,10 +110,12 @@ class WorkOrder(DistrictOwned):
         "workorders.Category", verbose_name="诉求类别", on_delete=models.PROTECT, related_name="work_orders"
     )
     channel = models.CharField("来源渠道", max_length=30, choices=Channel.choices)
-    title = models.CharField("标题", max_length=100)
-    description = models.TextField("诉求内容")
-    reporter_name = models.CharField("反映人", max_length=50, blank=True)
-    reporter_phone = models.CharField("联系电话", max_length=20, blank=True)
+    title = models.CharField("标题", max_length=100, validators=[validate_text])
+    description = models.TextField(
+        "诉求内容", max_length=TEXT_MAX, validators=[validate_text, MaxLengthValidator(TEXT_MAX)]
+    )
+    reporter_name = models.CharField("反映人", max_length=50, blank=True, validators=[validate_text])
+    reporter_phone = models.CharField("联系电话", max_length=20, blank=True, validators=[validate_text])
     reported_by = models.ForeignKey(
         "accounts.User",
         verbose_name="登记人",
@@ -205,9 +210,11 @@ class WorkOrder(DistrictOwned):
     )
 
     satisfaction = models.CharField("满意度", max_length=20, choices=Satisfaction.choices, blank=True)
-    rating_comment = models.CharField("评价意见", max_length=500, blank=True)
-    resolution = models.TextField("办理结果", blank=True)
-    reject_reason = models.CharField("不予受理原因", max_length=500, blank=True)
+    rating_comment = models.CharField("评价意见", max_length=500, blank=True, validators=[validate_text])
+    resolution = models.TextField(
+        "办理结果", max_length=TEXT_MAX, blank=True, validators=[validate_text, MaxLengthValidator(TEXT_MAX)]
+    )
+    reject_reason = models.CharField("不予受理原因", max_length=500, blank=True, validators=[validate_text])
 
     created_at = models.DateTimeField("提交时间", db_index=False)
     routed_at = models.DateTimeField("分派时间", null=True, blank=True)
@@ -358,7 +365,8 @@ class TimelineEntry(DistrictOwned):
     kind = models.CharField("类型", max_length=30, choices=TimelineKind.choices)
     from_state = models.CharField("原状态", max_length=20, choices=State.choices, blank=True)
     to_state = models.CharField("新状态", max_length=20, choices=State.choices, blank=True)
-    note = models.TextField("说明", blank=True)
+    # the longest input (a resolution, TEXT_MAX) and the service's own words around it
+    note = models.TextField("说明", max_length=NOTE_MAX, blank=True)
     handler_label = models.CharField("承办单位", max_length=120, blank=True)
 
     scope_view = {

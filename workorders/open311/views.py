@@ -27,6 +27,7 @@ from rest_framework.authtoken.models import Token
 
 from accounts.models import User
 from accounts.roles import Role
+from accounts.text import strip_forbidden, text_problem
 from compounds.models import District
 from workorders.models import Category, WorkOrder
 from workorders.open311 import selectors
@@ -39,13 +40,32 @@ WINDOW = timedelta(days=90)
 CHANGESET = "2026-11-23T00:00:00+08:00"
 
 
+def _checked(name: str, value: str) -> str:
+    """One parameter's value under accounts.text's rule (a NUL or a control character is a 400)."""
+    problem = text_problem(value)
+    if problem is not None:
+        raise Open311Error(400, f"{strip_forbidden(name)}：{problem.messages[0]}")
+    return value
+
+
+def _text(params: QueryDict, name: str) -> str:
+    """A parameter as sent (free text keeps its lines), checked."""
+    return _checked(name, params.get(name) or "")
+
+
 def _param(params: QueryDict, name: str) -> str:
-    return (params.get(name) or "").strip()
+    return _text(params, name).strip()
 
 
 def _list(params: QueryDict, name: str) -> list[str]:
     """A comma-separated parameter that may also be given several times."""
-    return [item.strip() for value in params.getlist(name) for item in value.split(",") if item.strip()]
+    values = [_checked(name, value) for value in params.getlist(name)]
+    return [item.strip() for value in values for item in value.split(",") if item.strip()]
+
+
+def _id(text: str) -> int | None:
+    """A request id: ASCII digits only ("²" is a digit to Python, not an id)."""
+    return int(text) if text.isascii() and text.isdecimal() else None
 
 
 def jurisdiction(params: QueryDict, key_user: User | None = None) -> District:
@@ -225,7 +245,7 @@ class RequestListView(Open311View):
             raise Open311Error(404, f"service_code“{service_code}”不存在。")
         data = RequestIn(
             service_code=service_code,
-            description=params.get("description") or "",
+            description=_text(params, "description"),
             lat=_param(params, "lat"),
             long=_param(params, "long"),
             address_string=_param(params, "address_string"),
@@ -303,7 +323,7 @@ class ServiceRequestUpdatesView(Open311View):
             service_request_id=_param(params, "service_request_id"),
             update_id=_param(params, "update_id"),
             status=_param(params, "status"),
-            description=params.get("description") or "",
+            description=_text(params, "description"),
             updated_datetime=_param(params, "updated_datetime"),
         )
         return self.render("service_request_updates", "request_update", [{"update_id": str(entry.pk)}])
