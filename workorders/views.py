@@ -24,10 +24,11 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
+from accounts.permissions import has
 from accounts.policy import CHANGE, VIEW, access, restrict
+from accounts.privacy import record_reveal
 from accounts.roles import Role
 from workorders import selectors, services
-from workorders.api.personal_data import log_personal_data_read
 from workorders.api.serializers import ORDER_RELATED
 from workorders.filtersets import WorkOrderQueueFilterSet
 from workorders.forms import ACTIONS, BulkAssignForm, MeetingForm, OrderNoteForm, allowed_actions
@@ -36,6 +37,7 @@ from workorders.statemachine import is_overdue, is_respond_late
 from workorders.worktime import BEIJING
 
 PAGE_SIZE = 25
+REPORTER_FIELDS = ("reporter_name", "reporter_phone")
 QUICK_ACTIONS = ("claim", "accept", "start")  # moves without input: one big button on the phone page
 
 
@@ -130,7 +132,9 @@ class QueueView(WorkOrderPage):
 
 
 class OrderView(WorkOrderPage):
-    """One order: facts, due times, the reporter (read logged), photos, timeline and the allowed moves."""
+    """One order: facts, due times, the reporter (masked; `?reveal=reporter` shows them in full to whoever may
+    call the resident back, and writes the reveal to the district's log), photos, timeline and the allowed
+    moves."""
 
     template_name = "workorders/detail.html"
 
@@ -224,7 +228,10 @@ class OrderView(WorkOrderPage):
         self, request: HttpRequest, order: WorkOrder, failed: tuple[str, Any] | None = None, status: int = 200
     ) -> HttpResponse:
         user = request.user
-        log_personal_data_read(actor=user, order=order, via=request.get_full_path())
+        may_reveal = has(user, "workorders.reveal_reporter", order)
+        revealed = []
+        if may_reveal and request.method == "GET" and request.GET.get("reveal") == "reporter":
+            revealed = record_reveal(actor=user, obj=order, fields=REPORTER_FIELDS, via=request.get_full_path())
         forms = []
         for move in allowed_actions(user, order):
             form = failed[1] if failed and failed[0] == move.name else move.form_for(user)
@@ -260,6 +267,8 @@ class OrderView(WorkOrderPage):
             if may_meet
             else None,
             "failed": failed[0] if failed else "",
+            "may_reveal": may_reveal and any(getattr(order, name) for name in REPORTER_FIELDS),
+            "revealed": bool(revealed),
         }
         return render(request, self.template_name, context, status=status)
 

@@ -17,6 +17,7 @@ from rest_framework import serializers
 
 from accounts.api.fields import ScopedPrimaryKeyRelatedField, actor_from
 from accounts.api.serializers import ReadOnlyModelSerializer, TenantModelSerializer
+from accounts.privacy import mask_fields
 from accounts.text import TEXT_MAX
 from compounds.models import Community, Compound, Department
 from workorders.forms import UNIT_LEVELS, unit_lookup
@@ -234,8 +235,12 @@ class WorkOrderSerializer(ReadOnlyModelSerializer):
         return is_overdue(obj, timezone.now())
 
 
+REPORTER_FIELDS = ("reporter_name", "reporter_phone")
+
+
 class WorkOrderDetailSerializer(WorkOrderSerializer):
-    """One order, with the reporter's name and phone in full (the view logs every read)."""
+    """One order, with the reporter's name and phone in full when the view says so (context `reveal_reporter`,
+    after writing the reveal to the log), masked otherwise."""
 
     reporter_phone = serializers.CharField(read_only=True, label="联系电话")
     photos = serializers.SerializerMethodField(label="照片编号")
@@ -266,6 +271,12 @@ class WorkOrderDetailSerializer(WorkOrderSerializer):
 
     def get_photos(self, obj: WorkOrder) -> list[int]:
         return [photo.pk for photo in obj.photos.all()]
+
+    def to_representation(self, instance: WorkOrder) -> dict:
+        data = super().to_representation(instance)
+        if not self.context.get("reveal_reporter"):
+            data.update(mask_fields(WorkOrder, {name: data.get(name) for name in REPORTER_FIELDS}))
+        return data
 
 
 class WorkOrderCreateSerializer(serializers.Serializer):

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.policy import ActorPath, TenantQuerySet
+from accounts.privacy import NAME, PHONE, TEXT, mask_name, mask_phone
 from accounts.roles import Role
 from accounts.text import TEXT_MAX, validate_text
 from compounds.models import DistrictOwned
@@ -229,6 +230,16 @@ class WorkOrder(DistrictOwned):
     reopened_count = models.PositiveIntegerField("重办次数", default=0)
 
     objects = WorkOrderQuerySet.as_manager()
+    # What lists, exports, Open311 and history show masked (accounts.privacy).
+    personal_fields = {
+        "reporter_name": NAME,
+        "reporter_phone": PHONE,
+        "title": TEXT,
+        "description": TEXT,
+        "resolution": TEXT,
+        "rating_comment": TEXT,
+        "reject_reason": TEXT,
+    }
     scope_view = {
         R.STREET_STAFF: "street",
         R.COMMUNITY_CADRE: "community",
@@ -331,10 +342,16 @@ class WorkOrder(DistrictOwned):
     @property
     def masked_phone(self) -> str:
         """138****1234: the phone as lists show it."""
-        phone = self.reporter_phone
-        if len(phone) < 7:
-            return "*" * len(phone)
-        return f"{phone[:3]}{'*' * (len(phone) - 7)}{phone[-4:]}"
+        return mask_phone(self.reporter_phone)
+
+    @property
+    def masked_name(self) -> str:
+        return mask_name(self.reporter_name)
+
+    @property
+    def reveal_label(self) -> str:
+        """How the reveal log names the order (no personal data)."""
+        return self.tracking_code
 
     @property
     def is_satisfied(self) -> bool | None:
@@ -368,6 +385,8 @@ class TimelineEntry(DistrictOwned):
     # the longest input (a resolution, TEXT_MAX) and the service's own words around it
     note = models.TextField("说明", max_length=NOTE_MAX, blank=True)
     handler_label = models.CharField("承办单位", max_length=120, blank=True)
+
+    personal_fields = {"note": TEXT}
 
     scope_view = {
         R.STREET_STAFF: "order__street",

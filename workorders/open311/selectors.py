@@ -6,13 +6,13 @@ The updates feed is read with a district's api_key (workorders.open311.views).""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
 
+from accounts.privacy import mask_text
 from compounds.models import Compound, District
 from workorders.models import Category, HandlerLevel, State, TimelineEntry, TimelineKind, WorkOrder
 from workorders.open311.formats import Nested
@@ -25,8 +25,6 @@ CLOSED_STATES = frozenset({S.RESOLVED, S.RATED, S.CLOSED, S.MERGED, S.REJECTED})
 # Timeline entries that a platform syncing with us sees as updates (filing and duplicate flags are internal).
 UPDATE_KINDS = (TimelineKind.TRANSITION, TimelineKind.ROUTED, TimelineKind.SLA_ESCALATION, TimelineKind.NOTE)
 
-MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
-ID_CARD = re.compile(r"(?<![\dXx])(\d{6})\d{8}(\d{3}[\dXx])(?![\dXx])")
 
 
 def open311_status(state: str) -> str:
@@ -36,12 +34,6 @@ def open311_status(state: str) -> str:
 def states_for(statuses: Iterable[str]) -> set[str]:
     wanted = set(statuses)
     return {s for s in S.values if open311_status(s) in wanted}
-
-
-def mask_personal(text: str) -> str:
-    """138****1234 for mobile numbers and 610116********123X for ID-card numbers written in free text."""
-    text = ID_CARD.sub(lambda m: f"{m.group(1)}********{m.group(2)}", text or "")
-    return MOBILE.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
 
 
 # ---------------------------------------------------------------------------------------------------- services
@@ -162,7 +154,7 @@ def request_row(order: WorkOrder) -> dict[str, Any]:
         "status_notes": notes,
         "service_name": order.category.name,
         "service_code": order.category.code,
-        "description": mask_personal(order.description),
+        "description": mask_text(order.description),
         "agency_responsible": agency_responsible(order),
         "service_notice": f"{order.category.urgency.name}：{order.category.urgency.description}".rstrip("："),
         "requested_datetime": order.created_at,
@@ -197,6 +189,6 @@ def update_row(entry: TimelineEntry) -> dict[str, Any]:
         "status": open311_status(state),
         "external_status_code": state,
         "updated_datetime": entry.at,
-        "description": entry.note or (State(state).label if state else ""),
+        "description": mask_text(entry.note) or (State(state).label if state else ""),
         "media_url": None,
     }
