@@ -19,6 +19,7 @@ import pytest
 from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from accounts.models import PersonalDataReveal
 from compounds.models import Building, Community, Compound, Department, District, Grid, PropertyFirm, Street
 from tests.ratings.walk import RATINGS_EXEMPT, ratings_object_makers
 from tests.workorders.walk import workorder_object_makers
@@ -37,6 +38,7 @@ OBJECT_MAKERS: dict[type[models.Model], Callable] = {
     PropertyFirm: lambda t: t.firm,
     Department: lambda t: t.department,
     Photo: lambda t: _photo(t),
+    PersonalDataReveal: lambda t: _reveal(t),
     **ratings_object_makers(),
     **workorder_object_makers(),
 }
@@ -52,6 +54,13 @@ def _photo(t):
         actor=None, compound=t.compounds[0], category=category, channel="resident_qr", title="乙区", description="乙区"
     )
     return photo_store(order=order, prepared=photo_prepare(upload=small_jpeg()))
+
+
+def _reveal(t):
+    from accounts.privacy import record_reveal
+
+    record_reveal(actor=t.official, obj=t.official, fields=["username"], via="/乙区/")
+    return PersonalDataReveal.objects.filter(district=t.district).latest("pk")
 
 
 # URL name prefixes that are not tenant pages, with the reason. Keep this list short.
