@@ -14,8 +14,10 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
+from accounts.roles import Integration, Role
 from compounds.importing import org_import, read_file
 from ratings.models import SurveyResponse
+from tests.factories import UserFactory
 from tests.ratings import helpers as ratings_helpers
 from workorders import services
 from workorders.hotline.services import hotline_file_import
@@ -220,7 +222,8 @@ def test_staff_page_forms_refuse_control_characters(client, tree, categories):
 
 @pytest.fixture
 def open311_key(tree):
-    return Token.objects.create(user=tree.official).key
+    user = UserFactory(role=Role.INTEGRATION, integration=Integration.OPEN311, district=tree.district, full_name="")
+    return Token.objects.create(user=user).key
 
 
 def test_every_open311_parameter_refuses_nul_in_the_errors_format(raw_client, tree, categories, open311_key):

@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import CleanForm
 from compounds.models import Community, Department, PropertyFirm, Street
-from workorders.models import HandlerLevel, Satisfaction, WorkOrder
+from workorders.models import Category, HandlerLevel, Satisfaction, WorkOrder
+from workorders.models.settings import RETENTION_YEARS
 
 L = HandlerLevel
 
@@ -220,6 +221,36 @@ class MeetingForm(CleanForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"max_length": "后续落实不能超过 4000 字。"},
     )
+
+
+class PrivacySettingsForm(CleanForm):
+    """隐私与开放设置 of the official's district (workorders.privacy.privacy_settings_update)."""
+
+    open311_public_reads = forms.BooleanField(label="开放 Open311 公开查询", required=False)
+    public_categories = forms.ModelMultipleChoiceField(
+        label="公开的诉求类别",
+        queryset=Category.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "所选诉求类别不存在或不属于本区。", "invalid_pk_value": "诉求类别编号无效。"},
+    )
+    retention_years = forms.IntegerField(
+        label="个人信息保存年限（年）",
+        min_value=RETENTION_YEARS[0],
+        max_value=RETENTION_YEARS[1],
+        error_messages={
+            "required": "请填写个人信息保存年限。",
+            "invalid": "个人信息保存年限应为整数（年）。",
+            "min_value": f"个人信息保存年限应为 {RETENTION_YEARS[0]} 至 {RETENTION_YEARS[1]} 年。",
+            "max_value": f"个人信息保存年限应为 {RETENTION_YEARS[0]} 至 {RETENTION_YEARS[1]} 年。",
+        },
+    )
+
+    def __init__(self, *args: Any, district_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        categories = Category.objects.filter(district_id=district_id, is_active=True).order_by("sort_order", "code")
+        self.fields["public_categories"].queryset = categories
+        self.fields["public_categories"].label_from_instance = lambda category: category.name
 
 
 # ---------------------------------------------------------------------------------------------------- actions

@@ -9,5 +9,6 @@ urlpatterns = [
     path("mine/", views.MineView.as_view(), name="mine"),
     path("kpis/", views.KpiView.as_view(), name="kpis"),
     path("inbox/", views.InboxView.as_view(), name="inbox"),
+    path("settings/", views.PrivacySettingsPage.as_view(), name="privacy-settings"),
     path("<int:pk>/", views.OrderView.as_view(), name="detail"),
 ]

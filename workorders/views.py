@@ -24,15 +24,24 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
-from accounts.permissions import has
+from accounts.forms import errors_onto
+from accounts.permissions import has, require
 from accounts.policy import CHANGE, VIEW, access, restrict
 from accounts.privacy import record_reveal
 from accounts.roles import Role
 from workorders import selectors, services
 from workorders.api.serializers import ORDER_RELATED
 from workorders.filtersets import WorkOrderQueueFilterSet
-from workorders.forms import ACTIONS, BulkAssignForm, MeetingForm, OrderNoteForm, allowed_actions
+from workorders.forms import (
+    ACTIONS,
+    BulkAssignForm,
+    MeetingForm,
+    OrderNoteForm,
+    PrivacySettingsForm,
+    allowed_actions,
+)
 from workorders.models import Notification, Photo, TimelineEntry, WorkOrder
+from workorders.privacy import open311_public_categories, privacy_settings, privacy_settings_update
 from workorders.statemachine import is_overdue, is_respond_late
 from workorders.worktime import BEIJING
 
@@ -362,6 +371,48 @@ class KpiView(WorkOrderPage):
                 for r in selectors.street_ranking(district=user.district, month=month)
             ]
         return render(request, self.template_name, context)
+
+
+# ---------------------------------------------------------------------------------------------------- settings
+
+
+class PrivacySettingsPage(LoginRequiredMixin, View):
+    """隐私与开放设置: the district's Open311 read policy (public reads and which categories are public) and how
+    long personal data of closed requests is kept. District officials only (403 for everyone else)."""
+
+    template_name = "workorders/privacy_settings.html"
+
+    def settings_for(self, request: HttpRequest) -> Any:
+        settings = privacy_settings(district_id=request.user.district_id) if request.user.district_id else None
+        require(request.user, "workorders.configure_privacy", settings)
+        return settings
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        settings = self.settings_for(request)
+        initial = {
+            "open311_public_reads": settings.open311_public_reads,
+            "retention_years": settings.retention_years,
+            "public_categories": open311_public_categories(district_id=settings.district_id),
+        }
+        form = PrivacySettingsForm(initial=initial, district_id=settings.district_id)
+        return self.render_page(request, settings, form)
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        settings = self.settings_for(request)
+        form = PrivacySettingsForm(request.POST, district_id=settings.district_id)
+        if form.is_valid():
+            try:
+                privacy_settings_update(actor=request.user, district=request.user.district, **form.cleaned_data)
+            except ValidationError as error:
+                errors_onto(form, error)
+            else:
+                messages.success(request, "已保存隐私与开放设置。")
+                return redirect("workorders:privacy-settings")
+        return self.render_page(request, settings, form, status=400)
+
+    def render_page(self, request: HttpRequest, settings: Any, form: PrivacySettingsForm, status: int = 200):
+        context = {"settings": settings, "form": form, "jurisdiction": request.user.district}
+        return render(request, self.template_name, context, status=status)
 
 
 # ---------------------------------------------------------------------------------------------------- inbox

@@ -187,7 +187,11 @@ def _writable_char_fields(cls: type[serializers.Serializer]) -> dict[str, serial
     for name, field in cls._declared_fields.items():
         if isinstance(field, serializers.CharField) and not field.read_only:
             fields[name] = field
-        if isinstance(field, serializers.ListField) and isinstance(field.child, serializers.CharField):
+        if (
+            isinstance(field, serializers.ListField)
+            and not field.read_only
+            and isinstance(field.child, serializers.CharField)
+        ):
             fields[name] = field.child
     return fields
 

@@ -27,6 +27,7 @@ from workorders.models import (
     DeliberationMeeting,
     HandlerLevel,
     Notification,
+    PrivacySettings,
     RoutingRule,
     Satisfaction,
     State,
@@ -34,6 +35,7 @@ from workorders.models import (
     UrgencyClass,
     WorkOrder,
 )
+from workorders.models.settings import RETENTION_YEARS
 from workorders.selectors import MONTH_YEARS
 from workorders.statemachine import is_overdue
 
@@ -111,6 +113,7 @@ class CategorySerializer(TenantModelSerializer):
             "department",
             "is_active",
             "sort_order",
+            "open311_public",
         ]
 
 
@@ -464,6 +467,42 @@ class DeliberationMeetingCreateSerializer(serializers.Serializer):
     decision = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, label="议定事项")
     follow_up = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, label="后续落实")
     orders = ScopedPrimaryKeyRelatedField(queryset=WorkOrder.objects.all(), many=True, required=False, label="关联工单")
+
+
+# ---------------------------------------------------------------------------------------------------- privacy settings
+
+
+class PrivacySettingsSerializer(serializers.Serializer):
+    """隐私与开放设置 of the official's district (workorders.models.PrivacySettings); `public_categories` are the
+    ids of the categories whose requests Open311 shows without a key when public reads are on."""
+
+    open311_public_reads = serializers.BooleanField(required=False, label="开放 Open311 公开查询")
+    retention_years = serializers.IntegerField(
+        required=False,
+        min_value=RETENTION_YEARS[0],
+        max_value=RETENTION_YEARS[1],
+        label="个人信息保存年限",
+        error_messages={
+            "min_value": f"个人信息保存年限应为 {RETENTION_YEARS[0]} 至 {RETENTION_YEARS[1]} 年。",
+            "max_value": f"个人信息保存年限应为 {RETENTION_YEARS[0]} 至 {RETENTION_YEARS[1]} 年。",
+            "invalid": "个人信息保存年限应为整数（年）。",
+        },
+    )
+    public_categories = ScopedPrimaryKeyRelatedField(
+        queryset=Category.objects.all(), many=True, required=False, label="Open311 公开的诉求类别"
+    )
+    updated_at = serializers.DateTimeField(read_only=True, allow_null=True, label="更新时间")
+
+    def to_representation(self, instance: PrivacySettings) -> dict:
+        categories = Category.objects.filter(district_id=instance.district_id, open311_public=True).order_by("pk")
+        return {
+            "open311_public_reads": instance.open311_public_reads,
+            "retention_years": instance.retention_years,
+            "public_categories": list(categories.values_list("pk", flat=True)),
+            "updated_at": serializers.DateTimeField().to_representation(instance.updated_at)
+            if instance.updated_at
+            else None,
+        }
 
 
 # ---------------------------------------------------------------------------------------------------- KPIs

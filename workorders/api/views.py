@@ -24,7 +24,7 @@ from rest_framework.views import APIView
 
 from accounts.api.serializers import drf_validation_errors
 from accounts.api.viewsets import TenantReadOnlyViewSet, TenantViewSet
-from accounts.permissions import has
+from accounts.permissions import has, require
 from accounts.policy import restrict
 from accounts.privacy import record_reveal
 from workorders import filtersets, selectors, services
@@ -39,6 +39,7 @@ from workorders.models import (
     UrgencyClass,
     WorkOrder,
 )
+from workorders.privacy import privacy_settings, privacy_settings_update
 from workorders.worktime import BEIJING
 
 
@@ -274,6 +275,35 @@ class DeliberationMeetingViewSet(TenantViewSet):
             api.DeliberationMeetingSerializer(meeting, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,
         )
+
+
+# ---------------------------------------------------------------------------------------------------- privacy settings
+
+
+class PrivacySettingsView(APIView):
+    """隐私与开放设置 of the user's district: the Open311 read policy (public reads, public categories) and how
+    many years personal data of closed requests is kept. District officials read and change them."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = api.PrivacySettingsSerializer
+
+    def district(self, request: Request) -> Any:
+        district = actor_district(request)
+        require(request.user, "workorders.configure_privacy", privacy_settings(district_id=district.pk))
+        return district
+
+    @extend_schema(responses=api.PrivacySettingsSerializer)
+    def get(self, request: Request) -> Response:
+        district = self.district(request)
+        return Response(api.PrivacySettingsSerializer(privacy_settings(district_id=district.pk)).data)
+
+    @extend_schema(request=api.PrivacySettingsSerializer, responses=api.PrivacySettingsSerializer)
+    def patch(self, request: Request) -> Response:
+        district = self.district(request)
+        incoming = api.PrivacySettingsSerializer(data=request.data, context={"request": request}, partial=True)
+        incoming.is_valid(raise_exception=True)
+        settings = privacy_settings_update(actor=request.user, district=district, **incoming.validated_data)
+        return Response(api.PrivacySettingsSerializer(settings).data)
 
 
 # ---------------------------------------------------------------------------------------------------- KPIs
