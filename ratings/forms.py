@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import CleanForm
 from accounts.policy import restrict
+from accounts.uploads import DocumentsField
 from compounds.models import Compound, PropertyFirm
 from ratings.models import Decision, FeeBasis, IntroductionStage, PanelParty, SatisfactionLevel
 
@@ -16,29 +17,17 @@ def translated(choices: list[tuple]) -> list[tuple]:
     return [(value, _(label)) for value, label in choices]
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else []
-
-
 class StepForm(CleanForm):
     stage = forms.TypedChoiceField(label=_("步骤"), choices=translated(IntroductionStage.choices), coerce=int)
     date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
     responsible = forms.CharField(label=_("责任人"), max_length=50)
     decision = forms.ChoiceField(label=_("结论"), choices=translated(Decision.choices))
     note = forms.CharField(label=_("说明"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    documents = MultipleFileField(label=_("材料"), required=False)
+    documents = DocumentsField(
+        label=_("材料"),
+        required=False,
+        help_text=_("PDF、图片或 Office/WPS 文档，每个不超过 20 MB，最多 10 个（按文件内容识别类型）"),
+    )
 
 
 class IntroductionStartForm(CleanForm):
