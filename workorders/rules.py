@@ -25,3 +25,9 @@ register(
     is_district_official,
     message="只有本区的区级人员可以修改开放接口与个人信息保存设置。",
 )
+# Retention: anonymising a district's expired requests (the nightly task acts as the system in the district).
+register(
+    "workorders.anonymise_expired",
+    is_district_authority,
+    message="只有系统任务或本区的区级人员可以匿名化过期诉求。",
+)

@@ -180,6 +180,11 @@ CELERY_BEAT_SCHEDULE = {
     # Work orders: escalate orders past their SLA; re-enqueue routing of orders the broker lost.
     "workorders-sla-sweep": {"task": "workorders.tasks.sla_sweep_task", "schedule": 300.0},
     "workorders-reroute-unrouted": {"task": "workorders.tasks.reroute_unrouted_task", "schedule": 120.0},
+    # Nightly, 03:30: anonymise closed resident requests past their district's retention period (PIPL).
+    "workorders-anonymise-expired": {
+        "task": "workorders.tasks.anonymise_expired_task",
+        "schedule": crontab(minute=30, hour=3),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 

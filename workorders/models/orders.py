@@ -224,6 +224,12 @@ class WorkOrder(DistrictOwned):
     rated_at = models.DateTimeField("评价时间", null=True, blank=True)
     closed_at = models.DateTimeField("归档时间", null=True, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    anonymised_at = models.DateTimeField(
+        "个人信息匿名化时间",
+        null=True,
+        blank=True,
+        help_text="超过本区个人信息保存年限后由系统匿名化（workorders.retention）",
+    )
     returned_count = models.PositiveIntegerField("退回次数", default=0)
     transferred_count = models.PositiveIntegerField("转办次数", default=0)
     escalated_count = models.PositiveIntegerField("上报次数", default=0)
