@@ -144,14 +144,21 @@ def mask_id_number(value: str | None) -> str:
     return f"{value[:3]}{'*' * (len(value) - 7)}{value[-4:]}"
 
 
+def mask_household(value: str | None) -> str:
+    """A household written "楼栋-房号" (1号楼-101): the building kept, the room starred."""
+    building, sep, room = (value or "").rpartition("-")
+    return f"{building}-{'*' * len(room)}" if sep else "*" * len(value or "")
+
+
 # The kinds of personal field a model declares in `personal_fields`, and how each is masked.
-NAME, PHONE, EMAIL, ID_NUMBER, TEXT = "name", "phone", "email", "id_number", "text"
+NAME, PHONE, EMAIL, ID_NUMBER, TEXT, HOUSEHOLD = "name", "phone", "email", "id_number", "text", "household"
 MASKERS: dict[str, Callable[[str], str]] = {
     NAME: mask_name,
     PHONE: mask_phone,
     EMAIL: mask_email,
     ID_NUMBER: mask_id_number,
     TEXT: mask_text,
+    HOUSEHOLD: mask_household,
 }
 
 

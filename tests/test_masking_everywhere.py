@@ -102,3 +102,32 @@ def test_templates_and_pdfs_mask_with_the_privacy_filters(order):
     )
     assert_masked(rendered)
     assert "138****5678 王**" in rendered
+
+
+def test_lists_show_personal_fields_masked(tree, order):
+    """Lists name no household and show no contact: the orders' list masks the phone and has no name; the survey
+    answers' list keeps the building but not the room, and masks the comment."""
+    from rest_framework.test import APIClient
+
+    from ratings.models import SurveyResponse
+    from tests.ratings import helpers as h
+
+    period = h.period(tree)
+    SurveyResponse.objects.create(
+        district=tree.district,
+        period=period,
+        compound=tree.compounds[0],
+        firm=tree.firm,
+        household_key="3号楼-8806",
+        level="satisfied",
+        points=80,
+        comment="保洁不错，有事联系我13812345678",
+    )
+    api = APIClient()
+    api.force_authenticate(tree.street_staff)
+    orders = api.get(reverse("workorders-api:work-order-list")).json()["results"]
+    answers = api.get("/api/v1/ratings/survey-answers/").json()["results"]
+
+    assert orders[0]["reporter_phone"] == "138****5678" and "reporter_name" not in orders[0]
+    assert answers[0]["household_key"] == "3号楼-****"
+    assert answers[0]["comment"] == "保洁不错，有事联系我138****5678"

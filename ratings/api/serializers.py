@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from accounts.api.fields import ScopedPrimaryKeyRelatedField
 from accounts.api.serializers import ReadOnlyModelSerializer
+from accounts.privacy import mask_fields
 from accounts.uploads import MAX_FILES, DocumentUploadField
 from compounds.models import Compound, PropertyFirm
 from ratings.models import (
@@ -184,9 +185,15 @@ class IncidentRecordSerializer(serializers.Serializer):
 
 
 class SurveyResponseSerializer(ReadOnlyModelSerializer):
+    """A survey answer as lists show it: the building but not the room, the comment masked (accounts.privacy):
+    nobody reading the answers needs to know which household gave which one."""
+
     class Meta:
         model = SurveyResponse
         fields = ["id", "period", "compound", "firm", "household_key", "level", "points", "comment", "answered_at"]
+
+    def to_representation(self, instance: SurveyResponse) -> dict:
+        return mask_fields(SurveyResponse, super().to_representation(instance))
 
 
 class FirmScoreSerializer(ReadOnlyModelSerializer):
