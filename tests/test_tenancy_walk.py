@@ -73,9 +73,10 @@ EXEMPT = {
     "api-docs": "the docs page renders the schema only",
     "api-redoc": "the docs page renders the schema only",
     "open311:": (
-        "Open311 GeoReport v2: public GETs by the specification, scoped by jurisdiction_id rather than a session;"
-        " writes need the district's api_key. tests/workorders/test_open311.py proves that another district's"
-        " requests never appear under a jurisdiction and are a 404 there"
+        "Open311 GeoReport v2: scoped by jurisdiction_id and the district's Open311 integration key rather than a"
+        " session, under the district's read policy. tests/workorders/test_open311.py and"
+        " test_open311_read_policy.py prove that another district's requests never appear under a jurisdiction,"
+        " that what a caller may not read is the same 404 as what is missing, and that other keys are refused"
     ),
     "intake:report": (
         "public QR page keyed by the compound's unguessable public_token (residents, no account);"
