@@ -6,6 +6,9 @@ refused exactly like an id that does not exist."""
 from typing import Any
 
 import django_filters
+from django import forms
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -30,17 +33,47 @@ class PersonFilter(django_filters.ModelChoiceFilter):
     """A person by id, among the requesting official's district."""
 
 
+def personal_field_choices() -> list[tuple[str, str]]:
+    """(field, its Chinese name) of every personal field a model declares (accounts.privacy)."""
+    found: dict[str, str] = {}
+    for model in apps.get_models():
+        for name in getattr(model, "personal_fields", {}):
+            try:
+                found.setdefault(name, str(model._meta.get_field(name).verbose_name))
+            except FieldDoesNotExist:
+                continue
+    return sorted(found.items(), key=lambda item: item[1])
+
+
+def record_type_choices() -> list[tuple[str, str]]:
+    """("app.model", its Chinese name) of every model that declares personal fields."""
+    models = [m for m in apps.get_models() if getattr(m, "personal_fields", None)]
+    return sorted((m._meta.label_lower, str(m._meta.verbose_name)) for m in models)
+
+
 class PersonalDataRevealFilterSet(django_filters.FilterSet):
-    actor = PersonFilter(queryset=district_people, label="查看人（编号）", error_messages=NOT_FOUND)
-    field = django_filters.CharFilter(method="by_field", label="字段（如 reporter_phone）")
-    record_type = django_filters.CharFilter(method="by_record_type", label="记录类型（如 workorders.workorder）")
+    actor = PersonFilter(queryset=district_people, label="查看人", empty_label="全部人员", error_messages=NOT_FOUND)
+    field = django_filters.ChoiceFilter(
+        choices=personal_field_choices, method="by_field", label="字段", empty_label="全部字段"
+    )
+    record_type = django_filters.ChoiceFilter(
+        choices=record_type_choices, method="by_record_type", label="记录类型", empty_label="全部类型"
+    )
     object_id = django_filters.CharFilter(field_name="object_id", label="记录编号")
-    q = django_filters.CharFilter(field_name="object_label", lookup_expr="icontains", label="记录（如工单查询码）")
+    q = django_filters.CharFilter(field_name="object_label", lookup_expr="icontains", label="查询码")
     date_from = django_filters.DateFilter(
-        field_name="at", lookup_expr="date__gte", label="起始日期（含）", error_messages=DATE_INVALID
+        field_name="at",
+        lookup_expr="date__gte",
+        label="起始日期",
+        error_messages=DATE_INVALID,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = django_filters.DateFilter(
-        field_name="at", lookup_expr="date__lte", label="截止日期（含）", error_messages=DATE_INVALID
+        field_name="at",
+        lookup_expr="date__lte",
+        label="截止日期",
+        error_messages=DATE_INVALID,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     class Meta:
