@@ -22,7 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts.models import PersonalDataReveal
 from compounds.models import Building, Community, Compound, Department, District, Grid, PropertyFirm, Street
 from tests.ratings.walk import RATINGS_EXEMPT, ratings_object_makers
-from tests.workorders.walk import workorder_object_makers
+from tests.workorders.walk import response_text, workorder_object_makers
 from workorders.models import Photo
 
 MARKER = "乙区"
@@ -159,7 +159,7 @@ def test_no_page_or_list_shows_another_districts_data(client, tree, other_tree):
             for params in ({}, foreign_filters):
                 response = client.get(url, params, follow=False)
                 assert response.status_code < 500, f"{url} as {user.role}: {response.status_code}"
-                body = response.content.decode("utf-8", "replace")
+                body = response_text(response)
                 assert MARKER not in body, f"{url} as {user.role} shows district B's data ({params})"
         checked += 1
     assert checked >= 5, "the walk found too few list pages: is the URL conf loaded?"

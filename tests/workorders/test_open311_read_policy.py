@@ -92,7 +92,7 @@ def test_by_default_no_request_is_read_without_the_districts_key(client, tree, o
 
 
 def test_ids_cannot_be_enumerated_without_a_key(client, tree, orders):
-    ids = ",".join(str(pk) for pk in range(1, orders["theirs"].pk + 5))
+    ids = ",".join(str(pk) for pk in range(max(1, orders["fee"].pk - 100), orders["theirs"].pk + 100))
     response, _ = get(client, "requests.json", jurisdiction_id=tree.district.code, service_request_id=ids)
     assert response.status_code == 403 and "王建国" not in response.content.decode()
 
