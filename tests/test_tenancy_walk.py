@@ -23,7 +23,7 @@ from accounts.models import PersonalDataReveal
 from compounds.models import Building, Community, Compound, Department, District, Grid, PropertyFirm, Street
 from tests.ratings.walk import RATINGS_EXEMPT, ratings_object_makers
 from tests.workorders.walk import response_text, workorder_object_makers
-from workorders.models import Photo
+from workorders.models import Photo, PrivacySettings
 
 MARKER = "乙区"
 
@@ -39,6 +39,7 @@ OBJECT_MAKERS: dict[type[models.Model], Callable] = {
     Department: lambda t: t.department,
     Photo: lambda t: _photo(t),
     PersonalDataReveal: lambda t: _reveal(t),
+    PrivacySettings: lambda t: PrivacySettings.objects.get_or_create(district=t.district)[0],
     **ratings_object_makers(),
     **workorder_object_makers(),
 }
