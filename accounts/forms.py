@@ -2,7 +2,11 @@
 
 from typing import Any
 
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+
+from accounts.text import CleanInputFormMixin
 
 
 def errors_onto(form: Any, error: ValidationError) -> None:
@@ -14,3 +18,16 @@ def errors_onto(form: Any, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+class CleanForm(CleanInputFormMixin, forms.Form):
+    """The base of every form of the site: accounts.text's rule on every field (no NUL, no control character,
+    bounded length), with Chinese messages."""
+
+
+class CleanModelForm(CleanInputFormMixin, forms.ModelForm):
+    """CleanForm for model forms."""
+
+
+class LoginForm(CleanInputFormMixin, AuthenticationForm):
+    """Django's sign-in form under the same rule."""

@@ -7,13 +7,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from accounts.forms import CleanForm
 from accounts.roles import Role
 from compounds.importing import ImportFileError, Kind, org_import, read_file
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 
-class ImportForm(forms.Form):
+class ImportForm(CleanForm):
     file = forms.FileField(
         label="文件", help_text="Excel 工作簿（.xlsx，工作表名为 街道、社区、小区、网格）或一个 .csv 文件"
     )

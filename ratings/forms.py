@@ -3,7 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import CleanForm
 from accounts.policy import restrict
+from accounts.uploads import DocumentsField
 from compounds.models import Compound, PropertyFirm
 from ratings.models import Decision, FeeBasis, IntroductionStage, PanelParty, SatisfactionLevel
 
@@ -15,32 +17,20 @@ def translated(choices: list[tuple]) -> list[tuple]:
     return [(value, _(label)) for value, label in choices]
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)] if data else []
-
-
-class StepForm(forms.Form):
+class StepForm(CleanForm):
     stage = forms.TypedChoiceField(label=_("步骤"), choices=translated(IntroductionStage.choices), coerce=int)
     date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
     responsible = forms.CharField(label=_("责任人"), max_length=50)
     decision = forms.ChoiceField(label=_("结论"), choices=translated(Decision.choices))
     note = forms.CharField(label=_("说明"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    documents = MultipleFileField(label=_("材料"), required=False)
+    documents = DocumentsField(
+        label=_("材料"),
+        required=False,
+        help_text=_("PDF、图片或 Office/WPS 文档，每个不超过 20 MB，最多 10 个（按文件内容识别类型）"),
+    )
 
 
-class IntroductionStartForm(forms.Form):
+class IntroductionStartForm(CleanForm):
     compound = forms.ModelChoiceField(label=_("“三无”小区"), queryset=Compound.objects.none())
     firm = forms.ModelChoiceField(label=_("物业企业"), queryset=PropertyFirm.objects.none())
     fee_basis = forms.ChoiceField(label=_("收费方式"), choices=translated(FeeBasis.choices))
@@ -53,12 +43,12 @@ class IntroductionStartForm(forms.Form):
         self.fields["firm"].queryset = restrict(PropertyFirm.objects.all(), actor)
 
 
-class PeriodOpenForm(forms.Form):
+class PeriodOpenForm(CleanForm):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     quarter = forms.TypedChoiceField(label=_("季度"), choices=list(enumerate(QUARTERS, start=1)), coerce=int)
 
 
-class PanelScoreForm(forms.Form):
+class PanelScoreForm(CleanForm):
     firm = forms.ModelChoiceField(label=_("物业企业"), queryset=PropertyFirm.objects.none())
     party = forms.ChoiceField(label=_("评审方"), choices=translated(PanelParty.choices))
     score = forms.DecimalField(label=_("得分"), min_value=0, max_value=100, max_digits=5, decimal_places=2)
@@ -69,7 +59,7 @@ class PanelScoreForm(forms.Form):
         self.fields["firm"].queryset = restrict(PropertyFirm.objects.all(), actor)
 
 
-class SurveyForm(forms.Form):
+class SurveyForm(CleanForm):
     building = forms.CharField(label=_("楼栋"), max_length=30)
     room = forms.CharField(label=_("房号"), max_length=20)
     level = forms.ChoiceField(
@@ -87,7 +77,7 @@ class SurveyForm(forms.Form):
             )
 
 
-class ContractForm(forms.Form):
+class ContractForm(CleanForm):
     """A new service contract; the fee is typed in yuan and stored in fen."""
 
     compound = forms.ModelChoiceField(label=_("小区"), queryset=Compound.objects.none())
@@ -117,11 +107,11 @@ class ContractForm(forms.Form):
         return int(self.cleaned_data["fee_yuan"] * 100)
 
 
-class ContractEndForm(forms.Form):
+class ContractEndForm(CleanForm):
     end = forms.DateField(label=_("结束日期（不含当日）"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class RatingSettingsForm(forms.Form):
+class RatingSettingsForm(CleanForm):
     """The district's rules: weights (summing to 100), list thresholds, the minimum sample."""
 
     weight_satisfaction = forms.DecimalField(

@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -21,6 +22,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.policy import CHANGE, VIEW, access
 from accounts.roles import Role
+from accounts.uploads import MAX_FILES, CheckedUpload, check_upload
 from compounds.models import Building, Compound, District, ManagementMode, PropertyFirm
 from ratings import selectors
 from ratings.models import (
@@ -176,7 +178,7 @@ def introduction_record_step(
     responsible: str,
     decision: str,
     note: str = "",
-    documents: Iterable[UploadedFile] = (),
+    documents: Iterable[UploadedFile | CheckedUpload] = (),
 ) -> IntroductionStep:
     """Record the next step. Steps come in order (none skipped); a negative decision stops the process;
     the approval of the last step (the firm moves in) signs the contract and hands the compound over."""
@@ -200,6 +202,7 @@ def introduction_record_step(
         raise ValidationError({"decision": "请选择结论：通过或不通过。"})
     if not (responsible or "").strip():
         raise ValidationError({"responsible": "请填写责任人。"})
+    checked = _checked_documents(documents)
     previous = introduction.steps.order_by("-stage").first()
     if previous is not None and date < previous.date:
         raise ValidationError({"date": f"日期不能早于上一步“{previous.get_stage_display()}”的日期 {previous.date}。"})
@@ -215,14 +218,41 @@ def introduction_record_step(
     )
     step.full_clean()
     step.save()
-    for upload in documents:
-        StepDocument.objects.create(district_id=step.district_id, step=step, file=upload, name=upload.name[:200])
+    for document in checked:
+        StepDocument.objects.create(
+            district_id=step.district_id,
+            step=step,
+            file=File(document.upload, name=document.storage_name),
+            name=document.name,
+            content_type=document.kind.content_type,
+            size=document.size,
+        )
     if decision == Decision.REJECTED:
         introduction.status = IntroductionStatus.STOPPED
         introduction.save(update_fields=["status"])
     elif stage == IntroductionStage.FIRM_MOVES_IN:
         _introduction_complete(introduction=introduction, moved_in=date)
     return step
+
+
+def _checked_documents(documents: Iterable[UploadedFile | CheckedUpload]) -> list[CheckedUpload]:
+    """Every document by the upload rule (accounts.uploads), before anything is stored: one refused file
+    refuses the step, with each file's own message."""
+    documents = list(documents or ())
+    if len(documents) > MAX_FILES:
+        raise ValidationError({"documents": f"一次最多上传 {MAX_FILES} 个文件。"})
+    checked, errors = [], []
+    for document in documents:
+        if isinstance(document, CheckedUpload):
+            checked.append(document)
+            continue
+        try:
+            checked.append(check_upload(document))
+        except ValidationError as error:
+            errors.extend(error.messages)
+    if errors:
+        raise ValidationError({"documents": errors})
+    return checked
 
 
 def _introduction_complete(*, introduction: Introduction, moved_in: datetime.date) -> None:

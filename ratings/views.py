@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.policy import CHANGE, access
 from accounts.roles import Role
+from accounts.uploads import attachment_response
 from compounds.models import Building, Compound, PropertyFirm
 from ratings import selectors, services
 from ratings.forms import (
@@ -240,7 +241,7 @@ def introduction_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @tenant_page(StepDocument)
 def document_download(request: HttpRequest, pk: int) -> FileResponse:
     document = access(request.user, StepDocument, pk=pk)
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.name)
+    return attachment_response(document.file.open("rb"), filename=document.name, content_type=document.content_type)
 
 
 # --- periods, inputs, scores ------------------------------------------------------------------------------

@@ -19,12 +19,13 @@ import pytest
 from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from accounts.models import PersonalDataReveal
 from compounds.models import Building, Community, Compound, Department, District, Grid, PropertyFirm, Street
 from tests.ratings.walk import RATINGS_EXEMPT, ratings_object_makers
 from tests.reports.walk import reports_object_makers
 from tests.staffing.walk import staffing_object_makers
-from tests.workorders.walk import workorder_object_makers
-from workorders.models import Photo
+from tests.workorders.walk import response_text, workorder_object_makers
+from workorders.models import Photo, PrivacySettings
 
 MARKER = "乙区"
 
@@ -39,6 +40,8 @@ OBJECT_MAKERS: dict[type[models.Model], Callable] = {
     PropertyFirm: lambda t: t.firm,
     Department: lambda t: t.department,
     Photo: lambda t: _photo(t),
+    PersonalDataReveal: lambda t: _reveal(t),
+    PrivacySettings: lambda t: PrivacySettings.objects.get_or_create(district=t.district)[0],
     **ratings_object_makers(),
     **workorder_object_makers(),
     **reports_object_makers(),
@@ -58,6 +61,13 @@ def _photo(t):
     return photo_store(order=order, prepared=photo_prepare(upload=small_jpeg()))
 
 
+def _reveal(t):
+    from accounts.privacy import record_reveal
+
+    record_reveal(actor=t.official, obj=t.official, fields=["username"], via="/乙区/")
+    return PersonalDataReveal.objects.filter(district=t.district).latest("pk")
+
+
 # URL name prefixes that are not tenant pages, with the reason. Keep this list short.
 EXEMPT = {
     "admin:": "the Django admin is for platform staff; district users are not is_staff (see test below)",
@@ -68,9 +78,10 @@ EXEMPT = {
     "api-docs": "the docs page renders the schema only",
     "api-redoc": "the docs page renders the schema only",
     "open311:": (
-        "Open311 GeoReport v2: public GETs by the specification, scoped by jurisdiction_id rather than a session;"
-        " writes need the district's api_key. tests/workorders/test_open311.py proves that another district's"
-        " requests never appear under a jurisdiction and are a 404 there"
+        "Open311 GeoReport v2: scoped by jurisdiction_id and the district's Open311 integration key rather than a"
+        " session, under the district's read policy. tests/workorders/test_open311.py and"
+        " test_open311_read_policy.py prove that another district's requests never appear under a jurisdiction,"
+        " that what a caller may not read is the same 404 as what is missing, and that other keys are refused"
     ),
     "intake:report": (
         "public QR page keyed by the compound's unguessable public_token (residents, no account);"
@@ -153,7 +164,7 @@ def test_no_page_or_list_shows_another_districts_data(client, tree, other_tree):
             for params in ({}, foreign_filters):
                 response = client.get(url, params, follow=False)
                 assert response.status_code < 500, f"{url} as {user.role}: {response.status_code}"
-                body = response.content.decode("utf-8", "replace")
+                body = response_text(response)
                 assert MARKER not in body, f"{url} as {user.role} shows district B's data ({params})"
         checked += 1
     assert checked >= 5, "the walk found too few list pages: is the URL conf loaded?"

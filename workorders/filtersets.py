@@ -160,7 +160,13 @@ class CategoryFilterSet(TenantFilterSet):
 
     class Meta:
         model = Category
-        fields = {"code": ["exact"], "name": ["exact"], "is_active": ["exact"], "sort_order": ["exact"]}
+        fields = {
+            "code": ["exact"],
+            "name": ["exact"],
+            "is_active": ["exact"],
+            "sort_order": ["exact"],
+            "open311_public": ["exact"],
+        }
 
 
 class RoutingRuleFilterSet(TenantFilterSet):

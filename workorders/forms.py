@@ -11,8 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import CleanForm
 from compounds.models import Community, Department, PropertyFirm, Street
-from workorders.models import HandlerLevel, Satisfaction, WorkOrder
+from workorders.models import Category, HandlerLevel, Satisfaction, WorkOrder
+from workorders.models.settings import RETENTION_YEARS
 
 L = HandlerLevel
 
@@ -81,7 +83,7 @@ def _text(label: str, *, required: bool = False, rows: int = 2, message: str = "
     )
 
 
-class AssignForm(forms.Form):
+class AssignForm(CleanForm):
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"] = UnitChoiceField(actor=actor)
@@ -104,22 +106,22 @@ class BulkAssignForm(AssignForm):
         )
 
 
-class NoteForm(forms.Form):
+class NoteForm(CleanForm):
     note = _text("说明")
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(CleanForm):
     reason = _text("原因", required=True, rows=3)
 
 
-class TransferForm(forms.Form):
+class TransferForm(CleanForm):
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"] = UnitChoiceField(actor=actor, label="转办至")
         self.fields["reason"] = _text("转办原因", required=True, rows=3)
 
 
-class EscalateForm(forms.Form):
+class EscalateForm(CleanForm):
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["reason"] = _text("上报原因", required=True, rows=3)
@@ -132,7 +134,7 @@ class EscalateForm(forms.Form):
         )
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(CleanForm):
     resolution = forms.CharField(
         label="办理结果",
         max_length=4000,
@@ -141,7 +143,7 @@ class ResolveForm(forms.Form):
     )
 
 
-class MergeForm(forms.Form):
+class MergeForm(CleanForm):
     into = forms.CharField(
         label="主工单查询码",
         max_length=16,
@@ -162,7 +164,7 @@ class MergeForm(forms.Form):
         return order
 
 
-class RateForm(forms.Form):
+class RateForm(CleanForm):
     satisfaction = forms.ChoiceField(
         label="满意度（电话回访）",
         choices=[("", "请选择"), *Satisfaction.choices],
@@ -171,11 +173,11 @@ class RateForm(forms.Form):
     comment = _text("评价意见")
 
 
-class EmptyForm(forms.Form):
+class EmptyForm(CleanForm):
     pass
 
 
-class OrderNoteForm(forms.Form):
+class OrderNoteForm(CleanForm):
     """添加备注 on the order page (workorders.services.work_order_note)."""
 
     note = forms.CharField(
@@ -186,7 +188,7 @@ class OrderNoteForm(forms.Form):
     )
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(CleanForm):
     """记录议事会 linked to the order (workorders.services.deliberation_meeting_record)."""
 
     topic = forms.CharField(
@@ -219,6 +221,36 @@ class MeetingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"max_length": "后续落实不能超过 4000 字。"},
     )
+
+
+class PrivacySettingsForm(CleanForm):
+    """隐私与开放设置 of the official's district (workorders.privacy.privacy_settings_update)."""
+
+    open311_public_reads = forms.BooleanField(label="开放 Open311 公开查询", required=False)
+    public_categories = forms.ModelMultipleChoiceField(
+        label="公开的诉求类别",
+        queryset=Category.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "所选诉求类别不存在或不属于本区。", "invalid_pk_value": "诉求类别编号无效。"},
+    )
+    retention_years = forms.IntegerField(
+        label="个人信息保存年限（年）",
+        min_value=RETENTION_YEARS[0],
+        max_value=RETENTION_YEARS[1],
+        error_messages={
+            "required": "请填写个人信息保存年限。",
+            "invalid": "个人信息保存年限应为整数（年）。",
+            "min_value": f"个人信息保存年限应为 {RETENTION_YEARS[0]} 至 {RETENTION_YEARS[1]} 年。",
+            "max_value": f"个人信息保存年限应为 {RETENTION_YEARS[0]} 至 {RETENTION_YEARS[1]} 年。",
+        },
+    )
+
+    def __init__(self, *args: Any, district_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        categories = Category.objects.filter(district_id=district_id, is_active=True).order_by("sort_order", "code")
+        self.fields["public_categories"].queryset = categories
+        self.fields["public_categories"].label_from_instance = lambda category: category.name
 
 
 # ---------------------------------------------------------------------------------------------------- actions

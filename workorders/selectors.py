@@ -31,6 +31,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from accounts.models import User
+from accounts.privacy import mask_text
 from compounds.models import Compound, District, PropertyFirm, Street
 from workorders.models import (
     Category,
@@ -267,8 +268,9 @@ def inbox(*, actor: User, unread_only: bool = False) -> QuerySet:
 
 
 def public_status(*, order: WorkOrder) -> dict[str, Any]:
-    """What a resident sees with the tracking code: no personal data. A merged order shows its main order's
-    progress and outcome (合并工单随主工单办理)."""
+    """What a resident sees with the tracking code: no personal data (the title and the handler's resolution
+    through accounts.privacy.mask_text: anyone holding the link reads them). A merged order shows its main
+    order's progress and outcome (合并工单随主工单办理)."""
     main = order
     seen = {order.pk}
     while main.duplicate_of_id is not None and main.duplicate_of_id not in seen:
@@ -276,14 +278,14 @@ def public_status(*, order: WorkOrder) -> dict[str, Any]:
         seen.add(main.pk)
     return {
         "tracking_code": order.tracking_code,
-        "title": order.title,
+        "title": mask_text(order.title),
         "category": str(order.category),
         "filed_at": order.created_at,
         "merged_into": main.tracking_code if main.pk != order.pk else None,
         "state": main.state,
         "state_label": State(main.state).label,
         "resolve_by": main.resolve_by,
-        "resolution": main.resolution,
+        "resolution": mask_text(main.resolution),
         "resolved_at": main.resolved_at,
         "can_rate": order.state == State.RESOLVED and main.pk == order.pk,
         "timeline": [

@@ -1,8 +1,11 @@
 """Thin Celery tasks: ids in, a service call, safe to run twice."""
 
+import pghistory
 from celery import shared_task
 
-from workorders import notifications, services
+from accounts.actors import SystemActor
+from compounds.models import District
+from workorders import notifications, retention, services
 from workorders.models import WorkOrder
 
 RETRY = {"autoretry_for": (Exception,), "retry_backoff": True, "retry_backoff_max": 300, "max_retries": 5}
@@ -33,6 +36,25 @@ def reroute_unrouted_task() -> int:
 def sla_sweep_task() -> list[int]:
     """Beat: escalate overdue orders (idempotent per order, level and breached deadline)."""
     return services.sla_sweep()
+
+
+ANONYMISE_TASK = "workorders.anonymise_expired_task"
+
+
+@shared_task(acks_late=True)
+def anonymise_expired_task() -> dict[str, int]:
+    """Beat, nightly: in every district, anonymise the closed requests past the district's retention period
+    (workorders.retention), in batches, each district as the system acting inside it. Idempotent."""
+    done = {}
+    for district in District.objects.order_by("pk"):
+        actor = SystemActor(name=f"task:{ANONYMISE_TASK}", district_id=district.pk)
+        count = 0
+        with pghistory.context(task=ANONYMISE_TASK, actor=actor.display_name):
+            while batch := retention.work_orders_anonymise_expired(actor=actor, district=district):
+                count += batch
+        if count:
+            done[district.code] = count
+    return done
 
 
 @shared_task(acks_late=True, **RETRY)

@@ -24,18 +24,30 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
+from accounts.exports import csv_response, xlsx_response
+from accounts.forms import errors_onto
+from accounts.permissions import has, require
 from accounts.policy import CHANGE, VIEW, access, restrict
+from accounts.privacy import record_reveal
 from accounts.roles import Role
-from workorders import selectors, services
-from workorders.api.personal_data import log_personal_data_read
+from workorders import exports, selectors, services
 from workorders.api.serializers import ORDER_RELATED
 from workorders.filtersets import WorkOrderQueueFilterSet
-from workorders.forms import ACTIONS, BulkAssignForm, MeetingForm, OrderNoteForm, allowed_actions
+from workorders.forms import (
+    ACTIONS,
+    BulkAssignForm,
+    MeetingForm,
+    OrderNoteForm,
+    PrivacySettingsForm,
+    allowed_actions,
+)
 from workorders.models import Notification, Photo, TimelineEntry, WorkOrder
+from workorders.privacy import open311_public_categories, privacy_settings, privacy_settings_update
 from workorders.statemachine import is_overdue, is_respond_late
 from workorders.worktime import BEIJING
 
 PAGE_SIZE = 25
+REPORTER_FIELDS = ("reporter_name", "reporter_phone")
 QUICK_ACTIONS = ("claim", "accept", "start")  # moves without input: one big button on the phone page
 
 
@@ -126,11 +138,34 @@ class QueueView(WorkOrderPage):
         return render(request, self.template_name, context, status=status)
 
 
+class QueueExportView(WorkOrderPage):
+    """工单导出: the queue's orders (the same filters, the user's scope), at most 10,000, as CSV or XLSX, with
+    personal data masked (workorders.exports)."""
+
+    fmt = "csv"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        orders = (
+            WorkOrder.objects.visible_to(request.user).select_related(*ORDER_RELATED).order_by("-created_at", "-pk")
+        )
+        order_filter = WorkOrderQueueFilterSet(request.GET or None, queryset=orders, request=request)
+        if order_filter.is_bound and not order_filter.is_valid():
+            messages.error(request, "筛选条件有误，请重新选择后再导出。")
+            return redirect(reverse("workorders:queue"))
+        rows = exports.export_rows(order_filter.qs)
+        name = f"工单导出-{timezone.localtime():%Y%m%d-%H%M}"
+        if self.fmt == "xlsx":
+            return xlsx_response(filename=f"{name}.xlsx", title="工单", header=exports.HEADER, rows=rows)
+        return csv_response(filename=f"{name}.csv", header=exports.HEADER, rows=rows)
+
+
 # ---------------------------------------------------------------------------------------------------- one order
 
 
 class OrderView(WorkOrderPage):
-    """One order: facts, due times, the reporter (read logged), photos, timeline and the allowed moves."""
+    """One order: facts, due times, the reporter (masked; `?reveal=reporter` shows them in full to whoever may
+    call the resident back, and writes the reveal to the district's log), photos, timeline and the allowed
+    moves."""
 
     template_name = "workorders/detail.html"
 
@@ -224,7 +259,10 @@ class OrderView(WorkOrderPage):
         self, request: HttpRequest, order: WorkOrder, failed: tuple[str, Any] | None = None, status: int = 200
     ) -> HttpResponse:
         user = request.user
-        log_personal_data_read(actor=user, order=order, via=request.get_full_path())
+        may_reveal = has(user, "workorders.reveal_reporter", order)
+        revealed = []
+        if may_reveal and request.method == "GET" and request.GET.get("reveal") == "reporter":
+            revealed = record_reveal(actor=user, obj=order, fields=REPORTER_FIELDS, via=request.get_full_path())
         forms = []
         for move in allowed_actions(user, order):
             form = failed[1] if failed and failed[0] == move.name else move.form_for(user)
@@ -260,6 +298,8 @@ class OrderView(WorkOrderPage):
             if may_meet
             else None,
             "failed": failed[0] if failed else "",
+            "may_reveal": may_reveal and any(getattr(order, name) for name in REPORTER_FIELDS),
+            "revealed": bool(revealed),
         }
         return render(request, self.template_name, context, status=status)
 
@@ -353,6 +393,48 @@ class KpiView(WorkOrderPage):
                 for r in selectors.street_ranking(district=user.district, month=month)
             ]
         return render(request, self.template_name, context)
+
+
+# ---------------------------------------------------------------------------------------------------- settings
+
+
+class PrivacySettingsPage(LoginRequiredMixin, View):
+    """隐私与开放设置: the district's Open311 read policy (public reads and which categories are public) and how
+    long personal data of closed requests is kept. District officials only (403 for everyone else)."""
+
+    template_name = "workorders/privacy_settings.html"
+
+    def settings_for(self, request: HttpRequest) -> Any:
+        settings = privacy_settings(district_id=request.user.district_id) if request.user.district_id else None
+        require(request.user, "workorders.configure_privacy", settings)
+        return settings
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        settings = self.settings_for(request)
+        initial = {
+            "open311_public_reads": settings.open311_public_reads,
+            "retention_years": settings.retention_years,
+            "public_categories": open311_public_categories(district_id=settings.district_id),
+        }
+        form = PrivacySettingsForm(initial=initial, district_id=settings.district_id)
+        return self.render_page(request, settings, form)
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        settings = self.settings_for(request)
+        form = PrivacySettingsForm(request.POST, district_id=settings.district_id)
+        if form.is_valid():
+            try:
+                privacy_settings_update(actor=request.user, district=request.user.district, **form.cleaned_data)
+            except ValidationError as error:
+                errors_onto(form, error)
+            else:
+                messages.success(request, "已保存隐私与开放设置。")
+                return redirect("workorders:privacy-settings")
+        return self.render_page(request, settings, form, status=400)
+
+    def render_page(self, request: HttpRequest, settings: Any, form: PrivacySettingsForm, status: int = 200):
+        context = {"settings": settings, "form": form, "jurisdiction": request.user.district}
+        return render(request, self.template_name, context, status=status)
 
 
 # ---------------------------------------------------------------------------------------------------- inbox

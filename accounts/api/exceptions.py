@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -28,3 +28,9 @@ def api_exception_handler(exc: Exception, context: dict) -> Any:
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound(NOT_FOUND)
     return drf_exception_handler(exc, context)
+
+
+def bad_input_response(request: HttpRequest, field: str | None, message: str) -> JsonResponse:
+    """accounts.text.BadInputMiddleware's answer under /api/: the API's error shape, in Chinese."""
+    body = {field: [message]} if field else {"detail": message}
+    return JsonResponse(body, status=400, json_dumps_params={"ensure_ascii": False})

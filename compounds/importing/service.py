@@ -16,6 +16,7 @@ from django.db import DatabaseError, models, transaction
 
 from accounts.models import User
 from accounts.roles import Role
+from accounts.text import strip_forbidden, text_problem
 from compounds import validators
 from compounds.importing.reading import COLUMNS, Kind, Sheet
 from compounds.models import (
@@ -166,6 +167,10 @@ class _Importer:
                 )
                 continue
             first_seen[code] = number
+            refused = _refused_cell(values)
+            if refused:
+                self.report.errors.append(RowError(sheet.title, number, refused))
+                continue
             self.pending, self.pending_known = {}, []
             try:
                 with transaction.atomic():  # a savepoint: a bad row leaves nothing behind
@@ -298,8 +303,8 @@ class _Importer:
         )
         if parent is not None:
             return parent
-        if model._default_manager.filter(code=code).exists():
-            raise ValidationError(f"所属{label}“{code}”属于其他区，不能导入到{self.district.name}。")
+        # Another district's code gets the same answer as a code that exists nowhere: an import never tells
+        # one district what another one holds.
         raise ValidationError(
             f"所属{label}编码“{code}”在{self.district.name}不存在：请先导入该{label}，或检查该{label}所在行的错误。"
         )
@@ -386,6 +391,16 @@ class _Importer:
         if problems:
             raise ValidationError(problems)
         return ids
+
+
+def _refused_cell(values: dict[str, str]) -> str:
+    """The message for the first cell of a row that accounts.text's rule refuses (a control character, a NUL,
+    an overlong cell), or ""."""
+    for header, text in values.items():
+        problem = text_problem(text)
+        if problem is not None:
+            return f"“{strip_forbidden(header)}”{problem.messages[0]}"
+    return ""
 
 
 def _split_building(item: str) -> tuple[str, str]:

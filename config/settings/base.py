@@ -47,6 +47,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A NUL, a control character or invalid UTF-8 in the URL or query string is a 400 before anything else.
+    "accounts.text.BadInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.locale.ChineseFirstLocaleMiddleware",
@@ -124,7 +126,21 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "EXCEPTION_HANDLER": "accounts.api.exceptions.api_exception_handler",
+    # DRF's parsers followed by accounts.text's rule over every string of every body.
+    "DEFAULT_PARSER_CLASSES": [
+        "accounts.api.parsers.JSONParser",
+        "accounts.api.parsers.FormParser",
+        "accounts.api.parsers.MultiPartParser",
+    ],
 }
+
+# accounts.text.BadInputMiddleware: how a refused URL is answered under each prefix (default: the 400 page,
+# in the resident pages' layout under PUBLIC_PATH_PREFIXES).
+BAD_INPUT_RESPONDERS = {
+    "/api/": "accounts.api.exceptions.bad_input_response",
+    "/open311/": "workorders.open311.formats.bad_input_response",
+}
+PUBLIC_PATH_PREFIXES = ("/q/", "/track/", "/ratings/survey/")
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Capillary (末梢) API",
@@ -188,6 +204,11 @@ CELERY_BEAT_SCHEDULE = {
     "staffing-coverage-report": {
         "task": "staffing.tasks.rebuild_coverage_reports_task",
         "schedule": crontab(minute=0, hour=6, day_of_week=1),
+    },
+    # Nightly, 03:30: anonymise closed resident requests past their district's retention period (PIPL).
+    "workorders-anonymise-expired": {
+        "task": "workorders.tasks.anonymise_expired_task",
+        "schedule": crontab(minute=30, hour=3),
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")

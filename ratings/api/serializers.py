@@ -5,6 +5,8 @@ from rest_framework import serializers
 
 from accounts.api.fields import ScopedPrimaryKeyRelatedField
 from accounts.api.serializers import ReadOnlyModelSerializer
+from accounts.privacy import mask_fields
+from accounts.uploads import MAX_FILES, DocumentUploadField
 from compounds.models import Compound, PropertyFirm
 from ratings.models import (
     Decision,
@@ -56,7 +58,7 @@ class ContractEndSerializer(serializers.Serializer):
 class StepDocumentSerializer(ReadOnlyModelSerializer):
     class Meta:
         model = StepDocument
-        fields = ["id", "name", "uploaded_at"]
+        fields = ["id", "name", "content_type", "size", "uploaded_at"]
 
 
 class IntroductionStepSerializer(ReadOnlyModelSerializer):
@@ -97,7 +99,12 @@ class StepRecordSerializer(serializers.Serializer):
     responsible = serializers.CharField(max_length=50, label="责任人")
     decision = serializers.ChoiceField(choices=Decision.choices, label="结论")
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, label="说明")
-    documents = serializers.ListField(child=serializers.FileField(), required=False, label="材料")
+    documents = serializers.ListField(
+        child=DocumentUploadField(),
+        required=False,
+        max_length=MAX_FILES,
+        label="材料（PDF、图片或 Office/WPS 文档，每个不超过 20 MB，按内容识别类型）",
+    )
 
 
 class RatingPeriodSerializer(ReadOnlyModelSerializer):
@@ -178,9 +185,15 @@ class IncidentRecordSerializer(serializers.Serializer):
 
 
 class SurveyResponseSerializer(ReadOnlyModelSerializer):
+    """A survey answer as lists show it: the building but not the room, the comment masked (accounts.privacy):
+    nobody reading the answers needs to know which household gave which one."""
+
     class Meta:
         model = SurveyResponse
         fields = ["id", "period", "compound", "firm", "household_key", "level", "points", "comment", "answered_at"]
+
+    def to_representation(self, instance: SurveyResponse) -> dict:
+        return mask_fields(SurveyResponse, super().to_representation(instance))
 
 
 class FirmScoreSerializer(ReadOnlyModelSerializer):

@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.api.parsers import FormParser, JSONParser, MultiPartParser
 from accounts.api.serializers import drf_validation_errors
 from accounts.api.viewsets import TenantReadOnlyViewSet
 from ratings import filtersets, selectors, services

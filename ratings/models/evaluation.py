@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.db.models.lookups import Exact
 
 from accounts.policy import WHOLE_DISTRICT
+from accounts.privacy import HOUSEHOLD, TEXT
 from accounts.roles import STAFF_ROLES, Role
 from compounds.models import DistrictOwned
 
@@ -161,6 +162,8 @@ class SurveyResponse(DistrictOwned):
     client_hash = models.CharField("来源摘要", max_length=64, blank=True)
     answered_at = models.DateTimeField("填写时间", auto_now_add=True)
 
+    # Lists show which building answered, not which household, and the comment masked (accounts.privacy).
+    personal_fields = {"household_key": HOUSEHOLD, "comment": TEXT}
     scope_view = {
         R.STREET_STAFF: "compound__community__street",
         R.COMMUNITY_CADRE: "compound__community",

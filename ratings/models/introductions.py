@@ -130,11 +130,16 @@ class IntroductionStep(DistrictOwned):
 
 
 class StepDocument(DistrictOwned):
-    """A document (minutes, application, review opinion, contract scan) attached to a step."""
+    """A document (minutes, application, review opinion, contract scan) attached to a step: checked by its
+    content and stored under a random name (accounts.uploads), downloaded as an attachment only."""
 
     step = models.ForeignKey(IntroductionStep, verbose_name="步骤", on_delete=models.CASCADE, related_name="documents")
     file = models.FileField("文件", upload_to="ratings/introductions/%Y/%m/")
     name = models.CharField("文件名", max_length=200)
+    content_type = models.CharField(
+        "文件类型", max_length=100, blank=True, help_text="按文件内容识别（accounts.uploads），下载时使用"
+    )
+    size = models.PositiveIntegerField("大小（字节）", null=True, blank=True)
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     scope_view = {

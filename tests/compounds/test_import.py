@@ -333,7 +333,7 @@ BAD_COMPOUND_ROWS = {
     ),
     "parent in another district": (
         {"小区编码": "610113001001009", "所属社区编码": "610113001001"},
-        "所属社区“610113001001”属于其他区",
+        "所属社区编码“610113001001”在长安区不存在",
     ),
     "year not a number": ({"建成年份": "二〇〇五"}, "“建成年份”应为四位数字的年份"),
     "implausible year": ({"建成年份": 1850}, "建成年份应在 1900 至 2100 之间"),
@@ -442,8 +442,22 @@ def test_codes_of_another_district_never_touch_its_data(tree, other_tree, tmp_pa
     compound_report = import_path(write_csv(tmp_path / "c.csv", rows_compound), tree.district)
     # then
     assert "应以所属区的编码“610116”开头" in street_report.errors[0].message
-    assert "属于其他区" in compound_report.errors[0].message
+    assert "在长安区不存在" in compound_report.errors[0].message
     assert snapshot(other_tree.district) == before
+
+
+def test_another_districts_code_gets_the_same_answer_as_an_unknown_code(tree, other_tree, tmp_path):
+    # given: one row whose community belongs to the other district, one whose community exists nowhere
+    b = other_tree
+    foreign = compound_row(**{"小区编码": f"{b.communities[0].code}009", "所属社区编码": b.communities[0].code})
+    unknown = compound_row(**{"小区编码": "610113009009009", "所属社区编码": "610113009009"})
+    # when
+    foreign_report = import_path(write_csv(tmp_path / "a.csv", [COMPOUND_HEADERS, foreign]), tree.district)
+    unknown_report = import_path(write_csv(tmp_path / "b.csv", [COMPOUND_HEADERS, unknown]), tree.district)
+    # then: the two answers differ only in the code the file gave; neither says the code exists elsewhere
+    said = [r.errors[0].message for r in (foreign_report, unknown_report)]
+    assert said[0].replace(b.communities[0].code, "CODE") == said[1].replace("610113009009", "CODE"), said
+    assert all("其他区" not in message for message in said)
 
 
 def test_only_the_districts_officials_may_import(tree, other_tree, tmp_path):

@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from ratings.models import (
@@ -15,6 +14,7 @@ from ratings.models import (
     RatingPeriod,
     ServiceContract,
 )
+from tests import samples
 from tests.ratings import helpers as h
 
 pytestmark = pytest.mark.django_db
@@ -106,7 +106,7 @@ def test_six_steps_through_the_api_with_a_document(tree):
     for stage in range(1, 7):
         data = {"stage": stage, "date": f"2026-04-0{stage}", "responsible": "赵", "decision": "approved"}
         if stage == 5:
-            data["documents"] = [SimpleUploadedFile("合同.pdf", b"%PDF-1.4")]
+            data["documents"] = [samples.pdf("合同.pdf")]
         response = client.post(url, data, format="multipart")
         assert response.status_code == 201, response.content
     introduction = Introduction.objects.get()

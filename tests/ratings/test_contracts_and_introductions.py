@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from compounds.models import ManagementMode
 from ratings import services
@@ -16,6 +15,7 @@ from ratings.models import (
     ServiceContract,
     StepDocument,
 )
+from tests import samples
 from tests.ratings import helpers as h
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +80,7 @@ def test_six_steps_in_order_create_the_contract_and_hand_over_the_compound(tree)
     )
 
     # when: the six steps are recorded in order, with a document on the first
-    minutes = SimpleUploadedFile("居民意见征询会议纪要.pdf", b"%PDF-1.4 minutes", content_type="application/pdf")
+    minutes = samples.pdf("居民意见征询会议纪要.pdf")
     _step(tree.street_staff, introduction, 1, documents=[minutes])
     for stage in range(2, 7):
         _step(tree.street_staff, introduction, stage)
@@ -100,7 +100,9 @@ def test_six_steps_in_order_create_the_contract_and_hand_over_the_compound(tree)
     assert compound.management_mode == ManagementMode.COMMERCIAL and compound.property_firm == firm
     assert not compound.is_three_no
     document = StepDocument.objects.get()
-    assert document.name == "居民意见征询会议纪要.pdf" and document.file.read() == b"%PDF-1.4 minutes"
+    assert document.name == "居民意见征询会议纪要.pdf" and document.file.read() == samples.PDF
+    assert document.content_type == "application/pdf" and document.size == len(samples.PDF)
+    assert "居民" not in document.file.name  # stored under a random name
 
 
 def test_a_step_cannot_be_skipped(tree):

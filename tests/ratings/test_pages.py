@@ -4,11 +4,11 @@ district's object is a 404, lists never show another district's names)."""
 import datetime
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from ratings import services
 from ratings.models import Decision, FirmScore, PeriodStatus, Report, ServiceContract
+from tests import samples
 from tests.ratings import helpers as h
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,7 @@ def built_quarter(t, min_answers=1):
         date=datetime.date(2026, 1, 5),
         responsible="王主任",
         decision=Decision.APPROVED,
-        documents=[SimpleUploadedFile("纪要.txt", b"minutes")],
+        documents=[samples.pdf("纪要.pdf")],
     )
     report = services.quarter_build(actor=None, period=period)
     return {
@@ -219,7 +219,7 @@ def test_six_steps_through_the_page_with_documents(client, tree):
         url, {"stage": 2, "date": "2026-03-01", "responsible": "李四", "decision": "approved"}, follow=True
     )
     assert "不能跳过或重复步骤" in skip.content.decode()
-    upload = SimpleUploadedFile("征询表.pdf", b"%PDF-1.4", content_type="application/pdf")
+    upload = samples.pdf("征询表.pdf")
     client.post(
         url, {"stage": 1, "date": "2026-03-01", "responsible": "张三", "decision": "approved", "documents": [upload]}
     )

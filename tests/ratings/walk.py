@@ -11,8 +11,6 @@ document, panel scores, a work-order record, an incident and survey answers, and
 import datetime
 from collections.abc import Callable
 
-from django.core.files.uploadedfile import SimpleUploadedFile
-
 from ratings import services
 from ratings.models import (
     Decision,
@@ -28,6 +26,7 @@ from ratings.models import (
     SurveyResponse,
     WorkOrderRecord,
 )
+from tests import samples
 from tests.ratings import helpers as h
 
 RATINGS_EXEMPT = {
@@ -58,7 +57,7 @@ def ratings_objects(t) -> dict:
         date=datetime.date(2026, 1, 5),
         responsible="负责人",
         decision=Decision.APPROVED,
-        documents=[SimpleUploadedFile("纪要.txt", b"minutes")],
+        documents=[samples.pdf("纪要.pdf")],
     )
     services.quarter_build(actor=None, period=period)
     t._ratings = {

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from accounts.models import PersonalDataReveal
 from tests.api_testing import MARKER, APIViewTests
 from tests.workorders.conftest import MONDAY_9AM
 from workorders import services
@@ -215,16 +216,21 @@ def test_list_masks_the_phone_and_hides_the_name(api, tree):
     assert "13812341234" not in body and "赵六" not in body
 
 
-def test_detail_shows_the_phone_and_logs_the_read(api, tree, caplog):
+def test_detail_shows_the_phone_and_writes_the_read_to_the_reveal_log(api, tree, caplog):
     order = make_order(tree, reporter_phone="13812341234", reporter_name="赵六")
     api.force_authenticate(tree.street_staff)
     with caplog.at_level(logging.INFO, logger="capillary.personal_data"):
         response = api.get(reverse("workorders-api:work-order-detail", args=[order.pk]))
     assert response.data["reporter_phone"] == "13812341234" and response.data["reporter_name"] == "赵六"
+    reveal = PersonalDataReveal.objects.get()
+    assert (reveal.actor, reveal.object_id, reveal.fields) == (
+        tree.street_staff,
+        str(order.pk),
+        ["reporter_name", "reporter_phone"],
+    )
     records = [r for r in caplog.records if r.name == "capillary.personal_data"]
     assert len(records) == 1
-    assert records[0].actor_id == tree.street_staff.pk and records[0].order_id == order.pk
-    assert records[0].fields == ["reporter_name", "reporter_phone"]
+    assert records[0].actor_id == tree.street_staff.pk and records[0].object_id == order.pk
 
 
 def test_the_lifecycle_through_the_actions(api, tree):

@@ -10,8 +10,10 @@ import pytest
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from accounts.roles import Integration, Role
+from tests.factories import UserFactory
 from workorders import services
-from workorders.models import Channel, State, TimelineEntry, TimelineKind, WorkOrder
+from workorders.models import Category, Channel, PrivacySettings, State, TimelineEntry, TimelineKind, WorkOrder
 
 BASE = "/open311/v2"
 MARKER = "乙区"
@@ -39,8 +41,9 @@ REQUEST_FIELDS = [
 
 
 @pytest.fixture
-def both(tree, other_tree, categories):
-    """Both districts with their categories and one order each (district B's text carries the marker)."""
+def both(tree, other_tree, categories, public_reads):
+    """Both districts with their categories and one order each (district B's text carries the marker); district A
+    reads publicly (see `public_reads`)."""
     b_categories = {c.code: c for c in services.categories_seed(district=other_tree.district)}
     now = timezone.now()
     a_order = services.work_order_file(
@@ -66,14 +69,28 @@ def both(tree, other_tree, categories):
     return {"a": a_order, "b": b_order, "b_categories": b_categories}
 
 
+def open311_key(district) -> str:
+    """The key of the district's Open311 integration account."""
+    user = UserFactory(role=Role.INTEGRATION, integration=Integration.OPEN311, district=district, full_name="")
+    return Token.objects.create(user=user).key
+
+
 @pytest.fixture
 def key_a(tree):
-    return Token.objects.create(user=tree.official).key
+    return open311_key(tree.district)
 
 
 @pytest.fixture
 def key_b(other_tree):
-    return Token.objects.create(user=other_tree.official).key
+    return open311_key(other_tree.district)
+
+
+@pytest.fixture
+def public_reads(tree):
+    """District A opens public reads for every category (the read policy has its own tests:
+    test_open311_read_policy.py); these tests are about the spec's fields, formats and filters."""
+    Category.objects.filter(district=tree.district).update(open311_public=True)
+    PrivacySettings.objects.create(district=tree.district, open311_public_reads=True)
 
 
 def xml(response):
@@ -245,7 +262,7 @@ def test_posting_without_a_valid_api_key_is_a_403_and_files_nothing(client, tree
 
 
 def test_a_key_of_another_role_or_district_is_a_403(client, tree, other_tree, both, key_b):
-    street_key = Token.objects.create(user=tree.street_staff).key
+    street_key = Token.objects.create(user=tree.official).key  # a district official's token is no Open311 key
 
     foreign = post_request(client, tree, key_b)
     street = post_request(client, tree, street_key)
@@ -309,10 +326,10 @@ def test_status_maps_our_states_to_open_and_closed(client, tree, both):
     assert W3C_BEIJING.match(body[0]["updated_datetime"])
 
 
-def test_another_districts_request_is_a_404_under_this_jurisdiction(client, tree, other_tree, both):
+def test_another_districts_request_is_a_404_under_this_jurisdiction(client, tree, other_tree, both, key_b):
     b = both["b"]
 
-    mine = client.get(f"{BASE}/requests/{b.pk}.json", {"jurisdiction_id": other_tree.district.code})
+    mine = client.get(f"{BASE}/requests/{b.pk}.json", {"jurisdiction_id": other_tree.district.code, "api_key": key_b})
     theirs = client.get(f"{BASE}/requests/{b.pk}.xml", {"jurisdiction_id": tree.district.code})
     missing = client.get(f"{BASE}/requests/99999999.xml", {"jurisdiction_id": tree.district.code})
     garbage = client.get(f"{BASE}/requests/abc.xml", {"jurisdiction_id": tree.district.code})
@@ -485,6 +502,7 @@ def test_the_updates_feed_lists_this_districts_timeline_with_a_key(client, tree,
     services.work_order_reject(actor=other_tree.official, order=b, reason=f"{MARKER}不予受理")
     params = {"jurisdiction_id": tree.district.code, "api_key": key_a}
 
+    PrivacySettings.objects.filter(district=tree.district).update(open311_public_reads=False)
     without_key = client.get(f"{BASE}/servicerequestupdates.xml", {"jurisdiction_id": tree.district.code})
     response = client.get(f"{BASE}/servicerequestupdates.xml", params)
     body = as_json(client.get(f"{BASE}/servicerequestupdates.json", params))

@@ -1,12 +1,13 @@
 """An existing Open311 client, unchanged, against a live server: georeport 0.3.1 (a dev dependency). It only
-reads — services, service definitions, requests and one request — and sends jurisdiction_id."""
+reads — services, service definitions, requests and one request — and sends jurisdiction_id but never an
+api_key on reads, so it reads what a district opens to the public (the read policy: workorders.open311.views)."""
 
 import pytest
 from django.utils import timezone
 from georeport import GeoReport
 
 from workorders import services
-from workorders.models import Channel
+from workorders.models import Category, Channel, PrivacySettings
 
 
 @pytest.fixture
@@ -25,6 +26,9 @@ def filed(tree, other_tree):
         )
         for i, (code, title) in enumerate([("street-lamp", "东门路灯不亮"), ("noise", "夜间施工噪音")])
     ]
+    # the district opens public reads for the categories it files here
+    PrivacySettings.objects.create(district=tree.district, open311_public_reads=True)
+    Category.objects.filter(district=tree.district, code__in=["street-lamp", "noise"]).update(open311_public=True)
     services.work_order_file(
         actor=None,
         compound=other_tree.compounds[0],

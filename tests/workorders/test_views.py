@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import PersonalDataReveal
 from tests.api_testing import MARKER
 from tests.workorders.test_api import make_order
 from workorders import services
@@ -95,20 +96,39 @@ def test_bulk_assign_without_rows_or_unit_says_so(client, tree):
 # ---------------------------------------------------------------------------------------------------- order page
 
 
-def test_order_page_shows_facts_due_times_timeline_and_logs_the_phone(client, tree, caplog):
+def test_order_page_shows_facts_due_times_timeline_and_the_reporter_masked(client, tree):
     order = make_order(tree, reporter_phone="13812341234", reporter_name="赵六")
     client.force_login(tree.firm_staff)
-    with caplog.at_level(logging.INFO, logger="capillary.personal_data"):
-        response = client.get(reverse("workorders:detail", args=[order.pk]))
+    response = client.get(reverse("workorders:detail", args=[order.pk]))
     body = text(response)
     assert response.status_code == 200
-    assert order.title in body and "13812341234" in body and "赵六" in body
+    assert order.title in body
+    assert "138****1234" in body and "赵*" in body and "13812341234" not in body and "赵六" not in body
+    assert "查看完整联系方式" in body
     due = timezone.localtime(order.resolve_by).strftime("%Y-%m-%d %H:%M")
     assert "办结时限" in body and due in body
     assert "派单至物业企业" in body  # the routing entry of the timeline
     assert "受理" in body and "退回" in body and "转办" in body  # the handler's moves
     assert "归档" not in body  # not allowed in this state
-    assert [r.order_id for r in caplog.records if r.name == "capillary.personal_data"] == [order.pk]
+    assert not PersonalDataReveal.objects.exists()  # nothing was revealed
+
+
+def test_the_handler_reveals_the_reporter_and_the_reveal_is_logged(client, tree, caplog):
+    order = make_order(tree, reporter_phone="13812341234", reporter_name="赵六")
+    client.force_login(tree.firm_staff)
+    url = reverse("workorders:detail", args=[order.pk])
+    with caplog.at_level(logging.INFO, logger="capillary.personal_data"):
+        response = client.get(url, {"reveal": "reporter"})
+    body = text(response)
+    assert "13812341234" in body and "赵六" in body and 'href="tel:13812341234"' in response.content.decode()
+    reveal = PersonalDataReveal.objects.get()
+    assert (reveal.actor, reveal.object_id, reveal.fields) == (
+        tree.firm_staff,
+        str(order.pk),
+        ["reporter_name", "reporter_phone"],
+    )
+    assert reveal.via == f"{url}?reveal=reporter" and reveal.district == tree.district
+    assert [r.object_id for r in caplog.records if r.name == "capillary.personal_data"] == [order.pk]
 
 
 def test_a_move_with_its_reason_goes_through_and_shows_in_the_timeline(client, tree):

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from tests import test_tenancy_walk as walk
 from tests.workorders.test_api import make_order
+from tests.workorders.walk import response_text
 from workorders import services
 from workorders.models import (
     Category,
@@ -79,6 +80,6 @@ def test_no_work_order_list_or_page_shows_another_districts_data(client, tree, o
             for params in ({}, foreign):
                 response = client.get(url, params)
                 assert response.status_code < 500, (url, user.role)
-                assert walk.MARKER not in response.content.decode(), (url, user.role, params)
+                assert walk.MARKER not in response_text(response), (url, user.role, params)
         checked += 1
     assert checked >= 8

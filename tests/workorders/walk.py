@@ -1,6 +1,8 @@
 """What tests/test_tenancy_walk.py needs to aim at district B's work-order objects."""
 
 import datetime
+import io
+import zipfile
 from collections.abc import Callable
 
 from workorders import services
@@ -14,6 +16,14 @@ from workorders.models import (
     UrgencyClass,
     WorkOrder,
 )
+
+
+def response_text(response) -> str:
+    """What a response says, for a leak check: a spreadsheet export (XLSX, zipped XML) is unpacked first."""
+    if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+        with zipfile.ZipFile(io.BytesIO(response.content)) as book:
+            return " ".join(book.read(name).decode("utf-8") for name in book.namelist() if name.endswith(".xml"))
+    return response.content.decode("utf-8", "replace")
 
 
 def workorder_objects(t) -> dict:

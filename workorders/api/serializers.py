@@ -17,6 +17,8 @@ from rest_framework import serializers
 
 from accounts.api.fields import ScopedPrimaryKeyRelatedField, actor_from
 from accounts.api.serializers import ReadOnlyModelSerializer, TenantModelSerializer
+from accounts.privacy import mask_fields
+from accounts.text import TEXT_MAX
 from compounds.models import Community, Compound, Department
 from workorders.forms import UNIT_LEVELS, unit_lookup
 from workorders.models import (
@@ -25,6 +27,7 @@ from workorders.models import (
     DeliberationMeeting,
     HandlerLevel,
     Notification,
+    PrivacySettings,
     RoutingRule,
     Satisfaction,
     State,
@@ -32,6 +35,7 @@ from workorders.models import (
     UrgencyClass,
     WorkOrder,
 )
+from workorders.models.settings import RETENTION_YEARS
 from workorders.selectors import MONTH_YEARS
 from workorders.statemachine import is_overdue
 
@@ -109,6 +113,7 @@ class CategorySerializer(TenantModelSerializer):
             "department",
             "is_active",
             "sort_order",
+            "open311_public",
         ]
 
 
@@ -233,8 +238,12 @@ class WorkOrderSerializer(ReadOnlyModelSerializer):
         return is_overdue(obj, timezone.now())
 
 
+REPORTER_FIELDS = ("reporter_name", "reporter_phone")
+
+
 class WorkOrderDetailSerializer(WorkOrderSerializer):
-    """One order, with the reporter's name and phone in full (the view logs every read)."""
+    """One order, with the reporter's name and phone in full when the view says so (context `reveal_reporter`,
+    after writing the reveal to the log), masked otherwise."""
 
     reporter_phone = serializers.CharField(read_only=True, label="联系电话")
     photos = serializers.SerializerMethodField(label="照片编号")
@@ -266,6 +275,12 @@ class WorkOrderDetailSerializer(WorkOrderSerializer):
     def get_photos(self, obj: WorkOrder) -> list[int]:
         return [photo.pk for photo in obj.photos.all()]
 
+    def to_representation(self, instance: WorkOrder) -> dict:
+        data = super().to_representation(instance)
+        if not self.context.get("reveal_reporter"):
+            data.update(mask_fields(WorkOrder, {name: data.get(name) for name in REPORTER_FIELDS}))
+        return data
+
 
 class WorkOrderCreateSerializer(serializers.Serializer):
     """登记工单 by staff (phone calls, walk-ins, orders from above, grid discoveries). Residents file through
@@ -279,7 +294,7 @@ class WorkOrderCreateSerializer(serializers.Serializer):
         error_messages={"invalid_choice": "来源渠道“{input}”无效。"},
     )
     title = serializers.CharField(max_length=100, label="标题")
-    description = serializers.CharField(label="诉求内容")
+    description = serializers.CharField(max_length=TEXT_MAX, label="诉求内容")
     reporter_name = serializers.CharField(max_length=50, required=False, allow_blank=True, label="反映人")
     reporter_phone = serializers.CharField(max_length=20, required=False, allow_blank=True, label="联系电话")
     latitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True)
@@ -448,10 +463,46 @@ class DeliberationMeetingCreateSerializer(serializers.Serializer):
     )
     topic = serializers.CharField(max_length=200, label="议题")
     held_on = serializers.DateField(label="召开日期", error_messages={"invalid": "日期格式应为 YYYY-MM-DD。"})
-    attendees = serializers.CharField(label="参会人员（每行一人）")
-    decision = serializers.CharField(required=False, allow_blank=True, label="议定事项")
-    follow_up = serializers.CharField(required=False, allow_blank=True, label="后续落实")
+    attendees = serializers.CharField(max_length=TEXT_MAX, label="参会人员（每行一人）")
+    decision = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, label="议定事项")
+    follow_up = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, label="后续落实")
     orders = ScopedPrimaryKeyRelatedField(queryset=WorkOrder.objects.all(), many=True, required=False, label="关联工单")
+
+
+# ---------------------------------------------------------------------------------------------------- privacy settings
+
+
+class PrivacySettingsSerializer(serializers.Serializer):
+    """隐私与开放设置 of the official's district (workorders.models.PrivacySettings); `public_categories` are the
+    ids of the categories whose requests Open311 shows without a key when public reads are on."""
+
+    open311_public_reads = serializers.BooleanField(required=False, label="开放 Open311 公开查询")
+    retention_years = serializers.IntegerField(
+        required=False,
+        min_value=RETENTION_YEARS[0],
+        max_value=RETENTION_YEARS[1],
+        label="个人信息保存年限",
+        error_messages={
+            "min_value": f"个人信息保存年限应为 {RETENTION_YEARS[0]} 至 {RETENTION_YEARS[1]} 年。",
+            "max_value": f"个人信息保存年限应为 {RETENTION_YEARS[0]} 至 {RETENTION_YEARS[1]} 年。",
+            "invalid": "个人信息保存年限应为整数（年）。",
+        },
+    )
+    public_categories = ScopedPrimaryKeyRelatedField(
+        queryset=Category.objects.all(), many=True, required=False, label="Open311 公开的诉求类别"
+    )
+    updated_at = serializers.DateTimeField(read_only=True, allow_null=True, label="更新时间")
+
+    def to_representation(self, instance: PrivacySettings) -> dict:
+        categories = Category.objects.filter(district_id=instance.district_id, open311_public=True).order_by("pk")
+        return {
+            "open311_public_reads": instance.open311_public_reads,
+            "retention_years": instance.retention_years,
+            "public_categories": list(categories.values_list("pk", flat=True)),
+            "updated_at": serializers.DateTimeField().to_representation(instance.updated_at)
+            if instance.updated_at
+            else None,
+        }
 
 
 # ---------------------------------------------------------------------------------------------------- KPIs
@@ -535,12 +586,12 @@ class KpiFiguresSerializer(serializers.Serializer):
 
 class KpiRowSerializer(KpiFiguresSerializer):
     id = serializers.IntegerField(label="单位编号")
-    name = serializers.CharField(label="单位名称")
+    name = serializers.CharField(read_only=True, label="单位名称")
     month = serializers.DateField(required=False, label="月份")
 
 
 class KpiReportSerializer(serializers.Serializer):
-    group_by = serializers.CharField()
+    group_by = serializers.CharField(read_only=True)
     start = serializers.DateField()
     end = serializers.DateField()
     totals = KpiFiguresSerializer()
@@ -550,7 +601,7 @@ class KpiReportSerializer(serializers.Serializer):
 class RankedStreetSerializer(serializers.Serializer):
     rank = serializers.IntegerField(allow_null=True, label="名次（无工单为空）")
     street = serializers.IntegerField(source="street.pk", label="街道编号")
-    street_name = serializers.CharField(source="street.name", label="街道名称")
+    street_name = serializers.CharField(source="street.name", read_only=True, label="街道名称")
     score = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True, coerce_to_string=False)
     figures = serializers.SerializerMethodField(label="指标")
 
@@ -560,5 +611,5 @@ class RankedStreetSerializer(serializers.Serializer):
 
 
 class RankingSerializer(serializers.Serializer):
-    month = serializers.CharField(label="月份")
+    month = serializers.CharField(read_only=True, label="月份")
     streets = RankedStreetSerializer(many=True)

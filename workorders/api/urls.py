@@ -17,5 +17,6 @@ router.register("deliberation-meetings", views.DeliberationMeetingViewSet, basen
 urlpatterns = [
     path("work-order-kpis/", views.WorkOrderKpiView.as_view(), name="kpis"),
     path("work-order-kpis/street-ranking/", views.StreetRankingView.as_view(), name="street-ranking"),
+    path("work-order-privacy-settings/", views.PrivacySettingsView.as_view(), name="privacy-settings"),
     *router.urls,
 ]

@@ -24,10 +24,11 @@ from rest_framework.views import APIView
 
 from accounts.api.serializers import drf_validation_errors
 from accounts.api.viewsets import TenantReadOnlyViewSet, TenantViewSet
+from accounts.permissions import has, require
 from accounts.policy import restrict
+from accounts.privacy import record_reveal
 from workorders import filtersets, selectors, services
 from workorders.api import serializers as api
-from workorders.api.personal_data import log_personal_data_read
 from workorders.forms import ACTIONS
 from workorders.models import (
     Category,
@@ -38,6 +39,7 @@ from workorders.models import (
     UrgencyClass,
     WorkOrder,
 )
+from workorders.privacy import privacy_settings, privacy_settings_update
 from workorders.worktime import BEIJING
 
 
@@ -105,8 +107,9 @@ def _transition(name: str, serializer_class: type[serializers.Serializer], summa
 
 
 class WorkOrderViewSet(TenantViewSet):
-    """工单. Listed with the reporter's phone masked; one order shows it in full and the read is logged
-    (settings.PERSONAL_DATA_LOGGER). Created through `work_order_file`; never edited or deleted directly."""
+    """工单. Listed with the reporter's phone masked; one order shows it in full to whoever may call the
+    resident back, and the read is written to the district's reveal log (accounts.privacy.record_reveal).
+    Created through `work_order_file`; never edited or deleted directly."""
 
     queryset = WorkOrder.objects.select_related(*api.ORDER_RELATED)
     serializer_class = api.WorkOrderSerializer
@@ -133,9 +136,14 @@ class WorkOrderViewSet(TenantViewSet):
         return Response(api.WorkOrderSerializer(order, context=self.get_serializer_context()).data, status=status_code)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """One order, with the reporter's name and phone in full for whoever may call the resident back (the
+        read is written to the district's reveal log); masked for anyone else."""
         order = self.get_object()
-        log_personal_data_read(actor=request.user, order=order, via=request.get_full_path())
-        return Response(api.WorkOrderDetailSerializer(order, context=self.get_serializer_context()).data)
+        context = self.get_serializer_context()
+        if has(request.user, "workorders.reveal_reporter", order):
+            record_reveal(actor=request.user, obj=order, fields=api.REPORTER_FIELDS, via=request.get_full_path())
+            context["reveal_reporter"] = True
+        return Response(api.WorkOrderDetailSerializer(order, context=context).data)
 
     @extend_schema(request=api.WorkOrderCreateSerializer, responses={201: api.WorkOrderSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -267,6 +275,35 @@ class DeliberationMeetingViewSet(TenantViewSet):
             api.DeliberationMeetingSerializer(meeting, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,
         )
+
+
+# ---------------------------------------------------------------------------------------------------- privacy settings
+
+
+class PrivacySettingsView(APIView):
+    """隐私与开放设置 of the user's district: the Open311 read policy (public reads, public categories) and how
+    many years personal data of closed requests is kept. District officials read and change them."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = api.PrivacySettingsSerializer
+
+    def district(self, request: Request) -> Any:
+        district = actor_district(request)
+        require(request.user, "workorders.configure_privacy", privacy_settings(district_id=district.pk))
+        return district
+
+    @extend_schema(responses=api.PrivacySettingsSerializer)
+    def get(self, request: Request) -> Response:
+        district = self.district(request)
+        return Response(api.PrivacySettingsSerializer(privacy_settings(district_id=district.pk)).data)
+
+    @extend_schema(request=api.PrivacySettingsSerializer, responses=api.PrivacySettingsSerializer)
+    def patch(self, request: Request) -> Response:
+        district = self.district(request)
+        incoming = api.PrivacySettingsSerializer(data=request.data, context={"request": request}, partial=True)
+        incoming.is_valid(raise_exception=True)
+        settings = privacy_settings_update(actor=request.user, district=district, **incoming.validated_data)
+        return Response(api.PrivacySettingsSerializer(settings).data)
 
 
 # ---------------------------------------------------------------------------------------------------- KPIs

@@ -12,11 +12,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api.parsers import FormParser, JSONParser, MultiPartParser
 from accounts.api.serializers import drf_validation_errors
 from accounts.roles import Role
 from compounds.models import District
@@ -49,7 +49,7 @@ def sender_district(user: Any, code: str | None) -> District:
 
 class HotlineOrderInSerializer(serializers.Serializer):
     external_number = serializers.CharField(label="12345 工单编号", max_length=64)
-    accepted_at = serializers.CharField(label="受理时间", required=False, allow_blank=True)
+    accepted_at = serializers.CharField(label="受理时间", required=False, allow_blank=True, max_length=50)
     category = serializers.CharField(label="诉求类别（名称或编码）", max_length=100)
     compound = serializers.CharField(label="小区（名称、15 位编码，或以小区名称开头的地址）", max_length=200)
     description = serializers.CharField(label="诉求内容", max_length=4000)

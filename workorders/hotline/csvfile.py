@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 
+from accounts.text import strip_forbidden, text_problem
 from workorders.hotline.services import HotlineRow, RowError
 
 COLUMNS = {
@@ -87,6 +88,11 @@ def read_rows(data: bytes) -> tuple[list[tuple[int, HotlineRow]], list[RowError]
         if not any(c.strip() for c in cells):
             continue
         values = {key: (cells[i].strip() if i < len(cells) else "") for key, i in index.items()}
+        refused = next(((key, p) for key, value in values.items() if (p := text_problem(value))), None)
+        if refused is not None:
+            key, problem = refused
+            errors.append(RowError(line, f"“{strip_forbidden(columns[key])}”{problem.messages[0]}"))
+            continue
         rows.append((line, HotlineRow(**{k: values.get(k, "") for k in COLUMNS})))
     if not rows and not errors:
         raise HotlineFileError("文件中没有工单数据。")

@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
+from accounts.forms import CleanForm
 from compounds.models import Compound
 from workorders.intake.photos import MAX_PHOTOS, PreparedPhoto, photo_prepare
 from workorders.models import Category, Channel, Satisfaction
@@ -117,7 +118,7 @@ def district_categories(district_id: int) -> QuerySet[Category]:
     return Category.objects.filter(district_id=district_id, is_active=True).order_by("sort_order", "code")
 
 
-class ResidentReportForm(forms.Form):
+class ResidentReportForm(CleanForm):
     """码上反馈: what a resident fills in after scanning the compound's QR code."""
 
     category = forms.Field()  # replaced in __init__ with the district's categories
@@ -140,7 +141,7 @@ class ResidentReportForm(forms.Form):
         return description
 
 
-class GridReportForm(forms.Form):
+class GridReportForm(CleanForm):
     """格格发现: a grid worker reports what they found in one of their grids' compounds."""
 
     compound = forms.Field()
@@ -183,7 +184,7 @@ STAFF_CHANNELS = [
 ]
 
 
-class StaffEntryForm(forms.Form):
+class StaffEntryForm(CleanForm):
     """Street staff and community cadres enter phone calls, walk-ins and orders assigned from above."""
 
     channel = forms.ChoiceField(
@@ -224,7 +225,7 @@ class StaffEntryForm(forms.Form):
         return cleaned
 
 
-class RatingForm(forms.Form):
+class RatingForm(CleanForm):
     """The resident's six-level rating of a resolved order."""
 
     satisfaction = forms.ChoiceField(
@@ -242,7 +243,7 @@ class RatingForm(forms.Form):
     )
 
 
-class TrackLookupForm(forms.Form):
+class TrackLookupForm(CleanForm):
     code = forms.CharField(
         label="查询码",
         max_length=16,

@@ -15,6 +15,7 @@ from workorders.models.orders import (
     WorkOrder,
 )
 from workorders.models.routing import RoutingMode, RoutingRule
+from workorders.models.settings import PrivacySettings
 
 __all__ = [
     "Category",
@@ -24,6 +25,7 @@ __all__ = [
     "HandlerLevel",
     "Notification",
     "Photo",
+    "PrivacySettings",
     "RoutingMode",
     "RoutingRule",
     "Satisfaction",

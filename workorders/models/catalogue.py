@@ -87,6 +87,11 @@ class Category(DistrictOwned):
     )
     is_active = models.BooleanField("启用", default=True)
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
+    open311_public = models.BooleanField(
+        "Open311 公开",
+        default=False,
+        help_text="本区开放 Open311 公开查询时，此类别的诉求无需接口密钥即可查询（内容已脱敏）",
+    )
 
     scope_view = ALL_ROLES_SEE_DISTRICT
     scope_change = {}

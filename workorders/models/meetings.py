@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from accounts.roles import Role
+from accounts.text import TEXT_MAX
 from compounds.models import DistrictOwned
 
 R = Role
@@ -20,10 +21,10 @@ class DeliberationMeeting(DistrictOwned):
     )
     topic = models.CharField("议题", max_length=200)
     held_on = models.DateField("召开日期")
-    attendees = models.TextField("参会人员", help_text="每行一人：姓名（身份）")
+    attendees = models.TextField("参会人员", max_length=TEXT_MAX, help_text="每行一人：姓名（身份）")
     attendee_count = models.PositiveIntegerField("参会人数", default=0)
-    decision = models.TextField("议定事项", blank=True)
-    follow_up = models.TextField("后续落实", blank=True)
+    decision = models.TextField("议定事项", max_length=TEXT_MAX, blank=True)
+    follow_up = models.TextField("后续落实", max_length=TEXT_MAX, blank=True)
     follow_up_done = models.BooleanField("已落实", default=False)
     recorded_by = models.ForeignKey(
         "accounts.User", verbose_name="记录人", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -2,15 +2,19 @@
 
 import pghistory
 import pgtrigger
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 
 from accounts.policy import ActorPath, TenantQuerySet
+from accounts.privacy import NAME, PHONE, TEXT, mask_name, mask_phone
 from accounts.roles import Role
+from accounts.text import TEXT_MAX, validate_text
 from compounds.models import DistrictOwned
 from workorders.models.catalogue import HandlerLevel
 
 R = Role
+NOTE_MAX = TEXT_MAX + 1000
 
 
 class Channel(models.TextChoices):
@@ -107,10 +111,12 @@ class WorkOrder(DistrictOwned):
         "workorders.Category", verbose_name="诉求类别", on_delete=models.PROTECT, related_name="work_orders"
     )
     channel = models.CharField("来源渠道", max_length=30, choices=Channel.choices)
-    title = models.CharField("标题", max_length=100)
-    description = models.TextField("诉求内容")
-    reporter_name = models.CharField("反映人", max_length=50, blank=True)
-    reporter_phone = models.CharField("联系电话", max_length=20, blank=True)
+    title = models.CharField("标题", max_length=100, validators=[validate_text])
+    description = models.TextField(
+        "诉求内容", max_length=TEXT_MAX, validators=[validate_text, MaxLengthValidator(TEXT_MAX)]
+    )
+    reporter_name = models.CharField("反映人", max_length=50, blank=True, validators=[validate_text])
+    reporter_phone = models.CharField("联系电话", max_length=20, blank=True, validators=[validate_text])
     reported_by = models.ForeignKey(
         "accounts.User",
         verbose_name="登记人",
@@ -205,9 +211,11 @@ class WorkOrder(DistrictOwned):
     )
 
     satisfaction = models.CharField("满意度", max_length=20, choices=Satisfaction.choices, blank=True)
-    rating_comment = models.CharField("评价意见", max_length=500, blank=True)
-    resolution = models.TextField("办理结果", blank=True)
-    reject_reason = models.CharField("不予受理原因", max_length=500, blank=True)
+    rating_comment = models.CharField("评价意见", max_length=500, blank=True, validators=[validate_text])
+    resolution = models.TextField(
+        "办理结果", max_length=TEXT_MAX, blank=True, validators=[validate_text, MaxLengthValidator(TEXT_MAX)]
+    )
+    reject_reason = models.CharField("不予受理原因", max_length=500, blank=True, validators=[validate_text])
 
     created_at = models.DateTimeField("提交时间", db_index=False)
     routed_at = models.DateTimeField("分派时间", null=True, blank=True)
@@ -216,12 +224,28 @@ class WorkOrder(DistrictOwned):
     rated_at = models.DateTimeField("评价时间", null=True, blank=True)
     closed_at = models.DateTimeField("归档时间", null=True, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    anonymised_at = models.DateTimeField(
+        "个人信息匿名化时间",
+        null=True,
+        blank=True,
+        help_text="超过本区个人信息保存年限后由系统匿名化（workorders.retention）",
+    )
     returned_count = models.PositiveIntegerField("退回次数", default=0)
     transferred_count = models.PositiveIntegerField("转办次数", default=0)
     escalated_count = models.PositiveIntegerField("上报次数", default=0)
     reopened_count = models.PositiveIntegerField("重办次数", default=0)
 
     objects = WorkOrderQuerySet.as_manager()
+    # What lists, exports, Open311 and history show masked (accounts.privacy).
+    personal_fields = {
+        "reporter_name": NAME,
+        "reporter_phone": PHONE,
+        "title": TEXT,
+        "description": TEXT,
+        "resolution": TEXT,
+        "rating_comment": TEXT,
+        "reject_reason": TEXT,
+    }
     scope_view = {
         R.STREET_STAFF: "street",
         R.COMMUNITY_CADRE: "community",
@@ -324,10 +348,16 @@ class WorkOrder(DistrictOwned):
     @property
     def masked_phone(self) -> str:
         """138****1234: the phone as lists show it."""
-        phone = self.reporter_phone
-        if len(phone) < 7:
-            return "*" * len(phone)
-        return f"{phone[:3]}{'*' * (len(phone) - 7)}{phone[-4:]}"
+        return mask_phone(self.reporter_phone)
+
+    @property
+    def masked_name(self) -> str:
+        return mask_name(self.reporter_name)
+
+    @property
+    def reveal_label(self) -> str:
+        """How the reveal log names the order (no personal data)."""
+        return self.tracking_code
 
     @property
     def is_satisfied(self) -> bool | None:
@@ -358,8 +388,11 @@ class TimelineEntry(DistrictOwned):
     kind = models.CharField("类型", max_length=30, choices=TimelineKind.choices)
     from_state = models.CharField("原状态", max_length=20, choices=State.choices, blank=True)
     to_state = models.CharField("新状态", max_length=20, choices=State.choices, blank=True)
-    note = models.TextField("说明", blank=True)
+    # the longest input (a resolution, TEXT_MAX) and the service's own words around it
+    note = models.TextField("说明", max_length=NOTE_MAX, blank=True)
     handler_label = models.CharField("承办单位", max_length=120, blank=True)
+
+    personal_fields = {"note": TEXT}
 
     scope_view = {
         R.STREET_STAFF: "order__street",

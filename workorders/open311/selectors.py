@@ -1,18 +1,19 @@
-"""What Open311 shows. The public reads (services, requests) take the district named by `jurisdiction_id` and
-filter by it in the query: a public client has no user for accounts.policy to scope by, so the district
-*is* the scope, and nothing of another district can come out. They show no personal data: no reporter
-name or phone, no named handler, and phone and ID-card numbers in the description are masked.
-The updates feed is read with a district's api_key (workorders.open311.views)."""
+"""What Open311 shows. Every read takes the district named by `jurisdiction_id` (or the key's) and filters by it
+in the query: an Open311 client has no user for accounts.policy to scope by, so the district *is* the scope,
+and nothing of another district can come out. Within it, a caller without the district's key reads only the
+categories the district marked public (`public_only`; the read policy is in workorders.open311.views).
+Nothing personal is shown: no reporter name or phone, no named handler, and descriptions and notes go through
+accounts.privacy.mask_text."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
 
+from accounts.privacy import mask_text
 from compounds.models import Compound, District
 from workorders.models import Category, HandlerLevel, State, TimelineEntry, TimelineKind, WorkOrder
 from workorders.open311.formats import Nested
@@ -25,9 +26,6 @@ CLOSED_STATES = frozenset({S.RESOLVED, S.RATED, S.CLOSED, S.MERGED, S.REJECTED})
 # Timeline entries that a platform syncing with us sees as updates (filing and duplicate flags are internal).
 UPDATE_KINDS = (TimelineKind.TRANSITION, TimelineKind.ROUTED, TimelineKind.SLA_ESCALATION, TimelineKind.NOTE)
 
-MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
-ID_CARD = re.compile(r"(?<![\dXx])(\d{6})\d{8}(\d{3}[\dXx])(?![\dXx])")
-
 
 def open311_status(state: str) -> str:
     return "closed" if state in CLOSED_STATES else "open"
@@ -36,12 +34,6 @@ def open311_status(state: str) -> str:
 def states_for(statuses: Iterable[str]) -> set[str]:
     wanted = set(statuses)
     return {s for s in S.values if open311_status(s) in wanted}
-
-
-def mask_personal(text: str) -> str:
-    """138****1234 for mobile numbers and 610116********123X for ID-card numbers written in free text."""
-    text = ID_CARD.sub(lambda m: f"{m.group(1)}********{m.group(2)}", text or "")
-    return MOBILE.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
 
 
 # ---------------------------------------------------------------------------------------------------- services
@@ -108,9 +100,19 @@ def service_definition(*, category: Category) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------------- requests
 
 
+def readable_requests(*, district: District, public_only: bool) -> QuerySet:
+    """The district's requests a caller may read: all of them with the district's key, only those of the
+    categories the district marked public otherwise (workorders.open311.views decides which applies)."""
+    queryset = WorkOrder.objects.filter(district=district)
+    if public_only:
+        queryset = queryset.filter(category__open311_public=True)
+    return queryset
+
+
 def requests(
     *,
     district: District,
+    public_only: bool,
     ids: list[int] | None = None,
     service_codes: list[str] | None = None,
     start: datetime | None = None,
@@ -118,7 +120,7 @@ def requests(
     statuses: list[str] | None = None,
 ) -> QuerySet:
     """The district's requests, newest first, at most MAX_ROWS. `ids` overrides every other filter (spec)."""
-    queryset = WorkOrder.objects.filter(district=district).select_related(
+    queryset = readable_requests(district=district, public_only=public_only).select_related(
         "category__urgency",
         "compound",
         "community",
@@ -162,7 +164,7 @@ def request_row(order: WorkOrder) -> dict[str, Any]:
         "status_notes": notes,
         "service_name": order.category.name,
         "service_code": order.category.code,
-        "description": mask_personal(order.description),
+        "description": mask_text(order.description),
         "agency_responsible": agency_responsible(order),
         "service_notice": f"{order.category.urgency.name}：{order.category.urgency.description}".rstrip("："),
         "requested_datetime": order.created_at,
@@ -180,13 +182,13 @@ def request_row(order: WorkOrder) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------------- updates
 
 
-def updates(*, district: District, start: datetime, end: datetime) -> QuerySet:
-    """The district's timeline entries that are updates, oldest first, at most MAX_ROWS."""
-    return (
-        TimelineEntry.objects.filter(district=district, kind__in=UPDATE_KINDS, at__gte=start, at__lte=end)
-        .select_related("order")
-        .order_by("at", "pk")[:MAX_ROWS]
-    )
+def updates(*, district: District, public_only: bool, start: datetime, end: datetime) -> QuerySet:
+    """The district's timeline entries that are updates of requests the caller may read, oldest first, at most
+    MAX_ROWS."""
+    entries = TimelineEntry.objects.filter(district=district, kind__in=UPDATE_KINDS, at__gte=start, at__lte=end)
+    if public_only:
+        entries = entries.filter(order__category__open311_public=True)
+    return entries.select_related("order").order_by("at", "pk")[:MAX_ROWS]
 
 
 def update_row(entry: TimelineEntry) -> dict[str, Any]:
@@ -197,6 +199,6 @@ def update_row(entry: TimelineEntry) -> dict[str, Any]:
         "status": open311_status(state),
         "external_status_code": state,
         "updated_datetime": entry.at,
-        "description": entry.note or (State(state).label if state else ""),
+        "description": mask_text(entry.note) or (State(state).label if state else ""),
         "media_url": None,
     }

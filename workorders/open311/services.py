@@ -1,8 +1,10 @@
 """Writes through Open311: filing a service request, and applying a status update sent by a platform that
 syncs with us (FixMyStreet's `servicerequestupdates`). Both end in workorders.services.
 
-The caller (workorders.open311.views) has checked the api_key: `actor` is a district official of
-`district` (its API account) or a platform administrator.
+The caller (workorders.open311.views) has checked the api_key: `actor` is the Open311 integration account of
+`district`. An integration account is in no scope map (it must not read the REST API's orders), so the
+work-order services below run as the platform on its behalf, inside `district` (on main's convention that is
+`actor=None`; the explicit-actor work turns it into a SystemActor naming the integration).
 """
 
 from __future__ import annotations
@@ -159,12 +161,13 @@ def open311_update_apply(
     order = WorkOrder.objects.filter(district=district, pk=pk).first()
     if order is None:
         raise Http404("未找到该工单")
+    system = None  # the platform on behalf of the integration account (module docstring)
     text = (description or "").strip()
     when = f"（{updated_datetime.strip()}）" if updated_datetime.strip() else ""
     # work_order_note_once locks the order: a second delivery of the update waits, finds the first one's note
     # and changes nothing.
     entry, created = wo.work_order_note_once(
-        actor=actor,
+        actor=system,
         order=order,
         note=f"外部平台更新 {status}{when}：{text[:1500] or '无说明'}",
         key=update_marker(update_id),
@@ -176,16 +179,16 @@ def open311_update_apply(
     state = S(order.state)
     if status in RESOLVING and state not in RESOLVED_OR_LATER:
         if state in AWAITING_ACCEPTANCE or state == S.SUBMITTED:
-            order = wo.work_order_accept(actor=actor, order=order, note="外部平台已处理")
+            order = wo.work_order_accept(actor=system, order=order, note="外部平台已处理")
             state = S(order.state)
         if S.RESOLVED in TRANSITIONS[state]:
-            wo.work_order_resolve(actor=actor, order=order, resolution=text or "外部平台已办结")
+            wo.work_order_resolve(actor=system, order=order, resolution=text or "外部平台已办结")
     elif status in WORKING:
         if state in AWAITING_ACCEPTANCE or state == S.SUBMITTED:
-            order = wo.work_order_accept(actor=actor, order=order, note=text)
+            order = wo.work_order_accept(actor=system, order=order, note=text)
             state = S(order.state)
         if state == S.ACCEPTED:
-            wo.work_order_start(actor=actor, order=order, note=text)
+            wo.work_order_start(actor=system, order=order, note=text)
     elif status in REJECTING and S.REJECTED in TRANSITIONS[state]:
-        wo.work_order_reject(actor=actor, order=order, reason=text or "外部平台：不属本单位职责")
+        wo.work_order_reject(actor=system, order=order, reason=text or "外部平台：不属本单位职责")
     return entry

@@ -1,17 +1,27 @@
 """The GeoReport v2 endpoints. Plain Django views (the spec's XML and its error bodies are not DRF's).
 
 Jurisdiction: `jurisdiction_id` is a district code; unknown → 404. Without it, a server with one district
-uses that one, an api_key of a district official uses the key's district, otherwise 400 (the spec requires
-it when the endpoint serves several jurisdictions). Every query filters by that district, so a request of
-another district is a 404 like a missing one.
+uses that one, an api_key uses the key's district, otherwise 400 (the spec requires it when the endpoint
+serves several jurisdictions). Every query filters by that district, so a request of another district is a
+404 like a missing one.
 
-api_key (POST requests, both servicerequestupdates calls): the DRF token of an active district official of
-the jurisdiction (the district's API account) or of a platform administrator; missing or not valid for the
-jurisdiction → 403.
+api_key: the key of the district's Open311 integration account (Role.INTEGRATION, Integration.OPEN311;
+issued with `manage.py issue_api_key --integration open311`), looked up by accounts.apikeys.user_for_key.
+A key that is unknown, of another kind of account or of another district → 403, whatever was asked.
+
+Who reads what (the district's read policy, workorders.models.PrivacySettings):
+- service discovery, the service list and service definitions: anyone (the catalogue, no personal data);
+- requests, one request, tokens and the updates feed: with the district's key, all of the district's; without
+  a key, only if the district opened public reads, and then only the requests of the categories it marked
+  public; otherwise 403 for every id alike. An id that the caller may not read is the same 404 as a missing
+  one, so ids cannot be enumerated.
+- POST requests and POST updates: the district's key, always.
+Every description and note that leaves here is masked (accounts.privacy.mask_text).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -23,15 +33,17 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
-from rest_framework.authtoken.models import Token
 
+from accounts.apikeys import user_for_key
 from accounts.models import User
-from accounts.roles import Role
+from accounts.roles import Integration, Role
+from accounts.text import strip_forbidden, text_problem
 from compounds.models import District
 from workorders.models import Category, WorkOrder
 from workorders.open311 import selectors
 from workorders.open311.formats import JSON_CONTENT_TYPE, XML_CONTENT_TYPE, Nested, Open311Error, render
 from workorders.open311.services import RequestIn, open311_request_create, open311_update_apply
+from workorders.privacy import privacy_settings
 from workorders.worktime import BEIJING
 
 WINDOW = timedelta(days=90)
@@ -39,13 +51,32 @@ WINDOW = timedelta(days=90)
 CHANGESET = "2026-11-23T00:00:00+08:00"
 
 
+def _checked(name: str, value: str) -> str:
+    """One parameter's value under accounts.text's rule (a NUL or a control character is a 400)."""
+    problem = text_problem(value)
+    if problem is not None:
+        raise Open311Error(400, f"{strip_forbidden(name)}：{problem.messages[0]}")
+    return value
+
+
+def _text(params: QueryDict, name: str) -> str:
+    """A parameter as sent (free text keeps its lines), checked."""
+    return _checked(name, params.get(name) or "")
+
+
 def _param(params: QueryDict, name: str) -> str:
-    return (params.get(name) or "").strip()
+    return _text(params, name).strip()
 
 
 def _list(params: QueryDict, name: str) -> list[str]:
     """A comma-separated parameter that may also be given several times."""
-    return [item.strip() for value in params.getlist(name) for item in value.split(",") if item.strip()]
+    values = [_checked(name, value) for value in params.getlist(name)]
+    return [item.strip() for value in values for item in value.split(",") if item.strip()]
+
+
+def _id(text: str) -> int | None:
+    """A request id: ASCII digits only ("²" is a digit to Python, not an id)."""
+    return int(text) if text.isascii() and text.isdecimal() else None
 
 
 def jurisdiction(params: QueryDict, key_user: User | None = None) -> District:
@@ -63,30 +94,62 @@ def jurisdiction(params: QueryDict, key_user: User | None = None) -> District:
     raise Open311Error(400, "缺少 jurisdiction_id：本服务覆盖多个区，请填写区的 6 位区划代码。")
 
 
-def api_key_user(params: QueryDict) -> User:
+KEY_INVALID = "api_key 无效：请使用本区 Open311 接口账号的密钥。"
+KEY_REQUIRED = "缺少 api_key：此操作需要本区 Open311 接口账号的密钥。"
+READS_CLOSED = "本区未开放 Open311 公开查询：查询诉求须使用本区 Open311 接口账号的 api_key。"
+
+
+def key_user(params: QueryDict, *, required: bool) -> User | None:
+    """The Open311 integration account whose key `api_key` is; None when no key was sent and none is required.
+    Any other key (unknown, of a person, of the 12345 integration) → 403."""
     key = _param(params, "api_key")
     if not key:
-        raise Open311Error(403, "缺少 api_key：此操作需要本区的接口密钥。")
-    token = Token.objects.select_related("user__district").filter(key=key).first()
-    user = token.user if token is not None else None
-    if user is None or not user.is_active or not (user.is_platform_admin or user.role == Role.DISTRICT_OFFICIAL):
-        raise Open311Error(403, "api_key 无效。")
+        if required:
+            raise Open311Error(403, KEY_REQUIRED)
+        return None
+    user = user_for_key(key)
+    if user is None or user.role != Role.INTEGRATION or user.integration != Integration.OPEN311:
+        raise Open311Error(403, KEY_INVALID)
     return user
 
 
-def check_key_for(user: User, district: District) -> None:
-    if not (user.is_platform_admin or user.district_id == district.pk):
-        raise Open311Error(403, "api_key 无效：该密钥无权访问此区。")
+@dataclass(frozen=True)
+class Caller:
+    """Who asks, for which district: `user` is the district's integration account, or None for a public read
+    (then only the categories the district marked public)."""
+
+    district: District
+    user: User | None
+
+    @property
+    def public_only(self) -> bool:
+        return self.user is None
+
+
+def caller(params: QueryDict, *, writes: bool = False) -> Caller:
+    """The district asked for and the caller's standing in it, by the district's read policy (module docstring)."""
+    user = key_user(params, required=writes)
+    district = jurisdiction(params, key_user=user)
+    if user is not None:
+        if user.district_id != district.pk:
+            raise Open311Error(403, KEY_INVALID)
+        return Caller(district=district, user=user)
+    if not privacy_settings(district_id=district.pk).open311_public_reads:
+        raise Open311Error(403, READS_CLOSED)
+    return Caller(district=district, user=None)
 
 
 def moment(params: QueryDict, name: str) -> datetime | None:
     text = _param(params, name)
     if not text:
         return None
-    value = parse_datetime(text.replace(" ", "+")) if "T" in text else None
-    if value is None and "T" not in text:
-        day = parse_date(text)
-        value = datetime.combine(day, time.min) if day is not None else None
+    try:
+        value = parse_datetime(text.replace(" ", "+")) if "T" in text else None
+        if value is None and "T" not in text:
+            day = parse_date(text)
+            value = datetime.combine(day, time.min) if day is not None else None
+    except ValueError:  # well-formed but impossible: 2026-02-30
+        value = None
     if value is None:
         raise Open311Error(400, f"{name}“{text}”格式不正确：应为 ISO 8601 时间，如 2026-11-23T09:30:00+08:00。")
     return timezone.make_aware(value, BEIJING) if timezone.is_naive(value) else value
@@ -97,10 +160,13 @@ def window(params: QueryDict) -> tuple[datetime, datetime]:
     start, end = moment(params, "start_date"), moment(params, "end_date")
     if start is None and end is None:
         end = timezone.now()
-    if start is None:
-        start = end - WINDOW
-    if end is None:
-        end = start + WINDOW
+    try:
+        if start is None:
+            start = end - WINDOW
+        if end is None:
+            end = start + WINDOW
+    except OverflowError as error:  # 0001-01-02 or 9999-12-31: no 90-day window fits
+        raise Open311Error(400, "start_date 或 end_date 超出可查询的时间范围。") from error
     if end < start:
         raise Open311Error(400, "end_date 不能早于 start_date。")
     if end - start > WINDOW:
@@ -187,13 +253,12 @@ class RequestListView(Open311View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         params = request.GET
-        district = jurisdiction(params)
+        asking = caller(params)
         ids = None
         if _list(params, "service_request_id"):
-            try:
-                ids = [int(i) for i in _list(params, "service_request_id")][: selectors.MAX_ROWS]
-            except ValueError as error:
-                raise Open311Error(400, "service_request_id 应为以逗号分隔的数字。") from error
+            ids = [_id(i) for i in _list(params, "service_request_id")][: selectors.MAX_ROWS]
+            if None in ids:
+                raise Open311Error(400, "service_request_id 应为以逗号分隔的数字。")
             start = end = None
         else:
             start, end = window(params)
@@ -201,7 +266,8 @@ class RequestListView(Open311View):
         if any(s not in ("open", "closed") for s in statuses):
             raise Open311Error(400, "status 只能是 open 或 closed（可用逗号分隔）。")
         orders = selectors.requests(
-            district=district,
+            district=asking.district,
+            public_only=asking.public_only,
             ids=ids,
             service_codes=_list(params, "service_code"),
             start=start,
@@ -212,11 +278,8 @@ class RequestListView(Open311View):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         params = request.POST
-        code = _param(params, "jurisdiction_id")
-        district = jurisdiction(params) if code else None
-        user = api_key_user(params)
-        district = district or jurisdiction(params, key_user=user)
-        check_key_for(user, district)
+        asking = caller(params, writes=True)
+        district, user = asking.district, asking.user
         service_code = _param(params, "service_code")
         if not service_code:
             raise Open311Error(400, "缺少 service_code。")
@@ -225,7 +288,7 @@ class RequestListView(Open311View):
             raise Open311Error(404, f"service_code“{service_code}”不存在。")
         data = RequestIn(
             service_code=service_code,
-            description=params.get("description") or "",
+            description=_text(params, "description"),
             lat=_param(params, "lat"),
             long=_param(params, "long"),
             address_string=_param(params, "address_string"),
@@ -247,12 +310,13 @@ class RequestDetailView(Open311View):
     tenancy_model = WorkOrder
 
     def get(self, request: HttpRequest, service_request_id: str) -> HttpResponse:
-        district = jurisdiction(request.GET)
+        asking = caller(request.GET)
+        pk = _id(service_request_id)
         order = None
-        if service_request_id.isdigit():
-            order = selectors.requests(district=district, ids=[int(service_request_id)]).first()
-        if order is None:
-            raise Open311Error(404, f"service_request_id“{service_request_id}”不存在。")
+        if pk is not None:
+            order = selectors.requests(district=asking.district, public_only=asking.public_only, ids=[pk]).first()
+        if order is None:  # missing, another district's or not readable by this caller: one answer
+            raise Open311Error(404, f"service_request_id“{strip_forbidden(service_request_id)}”不存在。")
         return self.render("service_requests", "request", [selectors.request_row(order)])
 
 
@@ -263,10 +327,11 @@ class TokenView(Open311View):
     tenancy_model = WorkOrder
 
     def get(self, request: HttpRequest, token: str) -> HttpResponse:
-        district = jurisdiction(request.GET)
-        exists = token.isdigit() and WorkOrder.objects.filter(district=district, pk=int(token)).exists()
-        if not exists:
-            raise Open311Error(404, f"token“{token}”不存在。")
+        asking = caller(request.GET)
+        pk = _id(token)
+        readable = selectors.readable_requests(district=asking.district, public_only=asking.public_only)
+        if pk is None or not readable.filter(pk=pk).exists():
+            raise Open311Error(404, f"token“{strip_forbidden(token)}”不存在。")
         return self.render("service_requests", "request", [{"service_request_id": token, "token": token}])
 
 
@@ -278,22 +343,17 @@ class ServiceRequestUpdatesView(Open311View):
     http_method_names = ["get", "post", "head", "options"]
     tenancy_model = WorkOrder
 
-    def _district_and_user(self, params: QueryDict) -> tuple[District, User]:
-        district = jurisdiction(params) if _param(params, "jurisdiction_id") else None
-        user = api_key_user(params)
-        district = district or jurisdiction(params, key_user=user)
-        check_key_for(user, district)
-        return district, user
-
     def get(self, request: HttpRequest) -> HttpResponse:
-        district, _ = self._district_and_user(request.GET)
+        asking = caller(request.GET)
         start, end = window(request.GET)
-        rows = [selectors.update_row(e) for e in selectors.updates(district=district, start=start, end=end)]
+        entries = selectors.updates(district=asking.district, public_only=asking.public_only, start=start, end=end)
+        rows = [selectors.update_row(e) for e in entries]
         return self.render("service_request_updates", "request_update", rows)
 
     def post(self, request: HttpRequest) -> HttpResponse:
         params = request.POST
-        district, user = self._district_and_user(params)
+        asking = caller(params, writes=True)
+        district, user = asking.district, asking.user
         missing = [name for name in ("service_request_id", "update_id", "status") if not _param(params, name)]
         if missing:
             raise Open311Error(400, *(f"缺少 {name}。" for name in missing))
@@ -303,7 +363,7 @@ class ServiceRequestUpdatesView(Open311View):
             service_request_id=_param(params, "service_request_id"),
             update_id=_param(params, "update_id"),
             status=_param(params, "status"),
-            description=params.get("description") or "",
+            description=_text(params, "description"),
             updated_datetime=_param(params, "updated_datetime"),
         )
         return self.render("service_request_updates", "request_update", [{"update_id": str(entry.pk)}])

@@ -1,0 +1,60 @@
+"""A district's settings for what leaves the platform and how long personal data stays (隐私与开放设置)."""
+
+import pghistory
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from compounds.models import DistrictOwned
+
+RETENTION_DEFAULT_YEARS = 3
+RETENTION_YEARS = (1, 30)
+
+
+@pghistory.track()
+class PrivacySettings(DistrictOwned):
+    """One row per district (a district without one has the defaults: workorders.selectors.privacy_settings).
+
+    - `open311_public_reads`: Open311 reads need the api_key of the district's Open311 integration account;
+      with this on, anyone may also read the requests of the categories marked `Category.open311_public`
+      (their text masked like every text that leaves the platform).
+    - `retention_years`: closed resident requests older than this are anonymised by the nightly task
+      (workorders.retention), history included."""
+
+    open311_public_reads = models.BooleanField(
+        "开放 Open311 公开查询",
+        default=False,
+        help_text="开启后，无需接口密钥即可通过 Open311 查询标记为“公开”的诉求类别的诉求（内容已脱敏）；"
+        "关闭时，查询须使用本区 Open311 接口账号的 api_key。",
+    )
+    retention_years = models.PositiveSmallIntegerField(
+        "个人信息保存年限",
+        default=RETENTION_DEFAULT_YEARS,
+        validators=[MinValueValidator(RETENTION_YEARS[0]), MaxValueValidator(RETENTION_YEARS[1])],
+        help_text="诉求办结（或不予受理、合并）满该年限后，自动删除反映人姓名、电话并脱敏诉求内容，历史记录一并处理。",
+    )
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    updated_by = models.ForeignKey(
+        "accounts.User", verbose_name="更新人", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    # Read and changed by the district's officials only (every other role is missing from the maps).
+    scope_view: dict = {}
+    scope_change: dict = {}
+
+    class Meta:
+        verbose_name = "隐私与开放设置"
+        verbose_name_plural = "隐私与开放设置"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district"], name="privacy_settings_one_per_district", violation_error_message="本区已有设置。"
+            ),
+            models.CheckConstraint(
+                name="privacy_retention_years_range",
+                condition=Q(retention_years__gte=RETENTION_YEARS[0], retention_years__lte=RETENTION_YEARS[1]),
+                violation_error_message=f"个人信息保存年限应在 {RETENTION_YEARS[0]} 至 {RETENTION_YEARS[1]} 年之间。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district_id} 隐私与开放设置"

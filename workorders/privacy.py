@@ -1,0 +1,64 @@
+"""A district's privacy settings (workorders.models.PrivacySettings): read them, change them.
+
+settings = privacy_settings(district_id=district.pk)     # the defaults when the district has no row
+privacy_settings_update(actor=official, district=district, open311_public_reads=True,
+                        public_categories=[lamp, parking], retention_years=5)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from accounts.permissions import require
+from compounds.models import District
+from workorders.models import Category, PrivacySettings
+from workorders.models.settings import RETENTION_YEARS
+
+
+def privacy_settings(*, district_id: int) -> PrivacySettings:
+    """The district's settings; an unsaved row with the defaults when it has none (reading never writes)."""
+    found = PrivacySettings.objects.filter(district_id=district_id).first()
+    return found if found is not None else PrivacySettings(district_id=district_id)
+
+
+def open311_public_categories(*, district_id: int) -> list[Category]:
+    return list(Category.objects.filter(district_id=district_id, open311_public=True).order_by("sort_order", "code"))
+
+
+@transaction.atomic
+def privacy_settings_update(
+    *,
+    actor: Any,
+    district: District,
+    open311_public_reads: bool | None = None,
+    retention_years: int | None = None,
+    public_categories: Iterable[Category] | None = None,
+) -> PrivacySettings:
+    """Change what is given (None leaves a setting as it is). `public_categories` are the district's categories
+    whose requests Open311 shows without a key when public reads are on (every other category is not public).
+    District officials only (rule workorders.configure_privacy)."""
+    settings = PrivacySettings.objects.select_for_update().filter(district=district).first()
+    settings = settings or PrivacySettings(district=district)
+    require(actor, "workorders.configure_privacy", settings)
+    if open311_public_reads is not None:
+        settings.open311_public_reads = bool(open311_public_reads)
+    if retention_years is not None:
+        first, last = RETENTION_YEARS
+        if not isinstance(retention_years, int) or not first <= retention_years <= last:
+            raise ValidationError({"retention_years": f"个人信息保存年限应为 {first} 至 {last} 之间的整数（年）。"})
+        settings.retention_years = retention_years
+    settings.updated_by = actor if getattr(actor, "pk", None) else None
+    settings.full_clean(exclude=["district", "updated_by"])
+    settings.save()
+    if public_categories is not None:
+        chosen = {category.pk for category in public_categories}
+        categories = Category.objects.filter(district=district)
+        if not chosen <= set(categories.values_list("pk", flat=True)):
+            raise ValidationError({"public_categories": "所选诉求类别不存在或不属于本区。"})
+        categories.filter(pk__in=chosen, open311_public=False).update(open311_public=True)
+        categories.exclude(pk__in=chosen).filter(open311_public=True).update(open311_public=False)
+    return settings
