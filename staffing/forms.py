@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from accounts.forms import CleanForm
 from compounds.models import Building, Community, Department, Grid, Street
 from staffing.importing.reading import Kind as ImportKind
 from staffing.models import (
@@ -79,7 +80,7 @@ def short_text(label: str, max_length: int, required: bool = False) -> forms.Cha
 # ---------------------------------------------------------------------------------------------------- people
 
 
-class PersonForm(forms.Form):
+class PersonForm(CleanForm):
     name = short_text("姓名", 50, required=True)
     phone = short_text("手机号", 20)
     role = forms.ChoiceField(label="身份", choices=PersonRole.choices)
@@ -103,7 +104,7 @@ class PersonForm(forms.Form):
         self.fields["property_firm"].queryset = PropertyFirm.objects.visible_to(actor).order_by("name")
 
 
-class VolunteerServiceForm(forms.Form):
+class VolunteerServiceForm(CleanForm):
     person = person_field(Person.objects.none())
     community = choice(Community.objects.none(), "服务社区")
     served_on = date_field("服务日期", initial=timezone.localdate)
@@ -119,7 +120,7 @@ class VolunteerServiceForm(forms.Form):
 # ---------------------------------------------------------------------------------------------------- teams
 
 
-class SeatAppointForm(forms.Form):
+class SeatAppointForm(CleanForm):
     seat = forms.ChoiceField(label="岗位", choices=SeatKind.choices)
     person = person_field(Person.objects.none())
     start = date_field("任职日期", initial=timezone.localdate)
@@ -143,13 +144,13 @@ class SeatAppointForm(forms.Form):
         )  # fmt: skip
 
 
-class EndForm(forms.Form):
+class EndForm(CleanForm):
     term = forms.IntegerField(widget=forms.HiddenInput)
     end = date_field("结束日期", initial=timezone.localdate)
     reason = short_text("原因", 100, required=True)
 
 
-class SponsorshipForm(forms.Form):
+class SponsorshipForm(CleanForm):
     compound = choice(Community.objects.none(), "小区")
     start = date_field("开始日期", initial=timezone.localdate)
 
@@ -163,7 +164,7 @@ class SponsorshipForm(forms.Form):
 # ---------------------------------------------------------------------------------------------------- grids
 
 
-class GridMemberForm(forms.Form):
+class GridMemberForm(CleanForm):
     side = forms.ChoiceField(label="类别", choices=GridSide.choices)
     person = person_field(Person.objects.none())
     start = date_field("开始日期", initial=timezone.localdate)
@@ -182,7 +183,7 @@ class GridMemberForm(forms.Form):
         )
 
 
-class BuildingHeadForm(forms.Form):
+class BuildingHeadForm(CleanForm):
     building = choice(Building.objects.none(), "楼栋")
     person = person_field(Person.objects.none())
     start = date_field("开始日期", initial=timezone.localdate)
@@ -195,7 +196,7 @@ class BuildingHeadForm(forms.Form):
         )
 
 
-class PartyHouseholdForm(forms.Form):
+class PartyHouseholdForm(CleanForm):
     person = person_field(Person.objects.none(), label="党员")
     since = date_field("设立日期", initial=timezone.localdate)
     households = forms.ModelMultipleChoiceField(
@@ -217,7 +218,7 @@ class PartyHouseholdForm(forms.Form):
 # ---------------------------------------------------------------------------------------------------- visits
 
 
-class HouseholdForm(forms.Form):
+class HouseholdForm(CleanForm):
     grid = choice(Grid.objects.none(), "网格")
     building = choice(Building.objects.none(), "楼栋")
     address = short_text("门牌", 50, required=True)
@@ -241,7 +242,7 @@ class HouseholdForm(forms.Form):
         )  # fmt: skip
 
 
-class VisitForm(forms.Form):
+class VisitForm(CleanForm):
     """Under a minute on a phone: three big choices, an optional note, a work order in one tap."""
 
     outcome = forms.ChoiceField(
@@ -275,7 +276,7 @@ class VisitForm(forms.Form):
 # ---------------------------------------------------------------------------------------------------- stationed
 
 
-class StationedForm(forms.Form):
+class StationedForm(CleanForm):
     person = person_field(Person.objects.none(), label="驻点干部")
     post = forms.ChoiceField(label="职务", choices=CadrePost.choices)
     start = date_field("开始日期", initial=timezone.localdate)
@@ -291,7 +292,7 @@ class StationedForm(forms.Form):
         self.fields["office_hours"].widget.attrs["placeholder"] = "如 周一至周五 9:00–17:00"
 
 
-class ReceptionForm(forms.Form):
+class ReceptionForm(CleanForm):
     host = forms.ChoiceField(label="接待类型", choices=ReceptionHost.choices)
     person = person_field(Person.objects.none(), label="接待人", required=False)
     weekday = forms.TypedChoiceField(label="星期", coerce=int, choices=list(enumerate(WEEKDAYS)))
@@ -307,7 +308,7 @@ class ReceptionForm(forms.Form):
 # ---------------------------------------------------------------------------------------------------- sink-down
 
 
-class SinkDownTeamForm(forms.Form):
+class SinkDownTeamForm(CleanForm):
     name = short_text("队名", 100, required=True)
     department = choice(Department.objects.none(), "牵头部门")
     formed_on = date_field("组建日期", initial=timezone.localdate)
@@ -317,7 +318,7 @@ class SinkDownTeamForm(forms.Form):
         self.fields["department"].queryset = Department.objects.visible_to(actor).order_by("name")
 
 
-class SinkDownMemberForm(forms.Form):
+class SinkDownMemberForm(CleanForm):
     person = person_field(Person.objects.none(), label="队员")
     start = date_field("入队日期", initial=timezone.localdate)
     is_leader = forms.BooleanField(label="队长", required=False)
@@ -330,7 +331,7 @@ class SinkDownMemberForm(forms.Form):
         self.fields["person"].queryset = people.select_related("department").order_by("department__name", "name")
 
 
-class SinkDownPostForm(forms.Form):
+class SinkDownPostForm(CleanForm):
     community = choice(Community.objects.none(), "下沉社区")
     start = date_field("下沉日期", initial=timezone.localdate)
 
@@ -339,7 +340,7 @@ class SinkDownPostForm(forms.Form):
         self.fields["community"].queryset = Community.objects.visible_to(actor).order_by("code")
 
 
-class SinkDownTaskForm(forms.Form):
+class SinkDownTaskForm(CleanForm):
     community = choice(Community.objects.none(), "社区")
     task_type = forms.ChoiceField(label="任务类型", choices=SinkDownTaskType.choices)
     done_on = date_field("日期", initial=timezone.localdate)
@@ -358,7 +359,7 @@ class SinkDownTaskForm(forms.Form):
 # ---------------------------------------------------------------------------------------------------- duty
 
 
-class RosterForm(forms.Form):
+class RosterForm(CleanForm):
     street = choice(Street.objects.none(), "街道")
     community = choice(Community.objects.none(), "社区（留空为街道值班表）", required=False)
     name = short_text("名称", 100, required=True)
@@ -370,7 +371,7 @@ class RosterForm(forms.Form):
         self.fields["community"].queryset = Community.objects.visible_to(actor).order_by("code")
 
 
-class ShiftForm(forms.Form):
+class ShiftForm(CleanForm):
     person = person_field(Person.objects.none(), label="值班人员")
     day = date_field("值班日期")
     kind = forms.ChoiceField(label="类型", choices=ShiftKind.choices)
@@ -389,7 +390,7 @@ class ShiftForm(forms.Form):
         )
 
 
-class LeaveForm(forms.Form):
+class LeaveForm(CleanForm):
     person = person_field(Person.objects.none())
     day = date_field("日期")
     kind = forms.ChoiceField(label="类型", choices=[c for c in LeaveKind.choices if c[0] != LeaveKind.COMPENSATORY])
@@ -402,7 +403,7 @@ class LeaveForm(forms.Form):
 # ---------------------------------------------------------------------------------------------------- stars
 
 
-class GradeForm(forms.Form):
+class GradeForm(CleanForm):
     assessment = forms.IntegerField(widget=forms.HiddenInput)
     proficiency = forms.DecimalField(label="业务能力", min_value=0, max_value=100, decimal_places=2, max_digits=5)
     attitude = forms.DecimalField(label="服务态度", min_value=0, max_value=100, decimal_places=2, max_digits=5)
@@ -416,7 +417,7 @@ def quarter_of(today: date) -> tuple[int, int]:
 # ---------------------------------------------------------------------------------------------------- import
 
 
-class ImportForm(forms.Form):
+class ImportForm(CleanForm):
     file = forms.FileField(
         label="文件",
         help_text="Excel 工作簿（.xlsx，工作表名为 2+4团队、网格人员、楼栋长、走访对象、值班表）或一个 .csv 文件",

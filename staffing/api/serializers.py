@@ -102,7 +102,7 @@ class PersonWriteSerializer(serializers.Serializer):
 
 
 class RevealedPhoneSerializer(serializers.Serializer):
-    phone = serializers.CharField(label="手机号")
+    phone = serializers.CharField(read_only=True, label="手机号")
 
 
 class VolunteerServiceSerializer(ReadOnlyModelSerializer):
@@ -186,7 +186,7 @@ class CoverageQuerySerializer(serializers.Serializer):
 
 class UnitCoverageSerializer(serializers.Serializer):
     unit_id = serializers.IntegerField(allow_null=True, label="编号")
-    name = serializers.CharField(label="名称")
+    name = serializers.CharField(read_only=True, label="名称")
     compounds = serializers.IntegerField(label="小区数")
     teams = serializers.IntegerField(label="已组建团队")
     full = serializers.IntegerField(label="六岗配齐")
@@ -199,16 +199,16 @@ class UnitCoverageSerializer(serializers.Serializer):
 
 class VacancySerializer(serializers.Serializer):
     compound_id = serializers.IntegerField()
-    compound_name = serializers.CharField()
-    compound_code = serializers.CharField()
-    community_name = serializers.CharField()
+    compound_name = serializers.CharField(read_only=True)
+    compound_code = serializers.CharField(read_only=True)
+    community_name = serializers.CharField(read_only=True)
     street_id = serializers.IntegerField()
-    street_name = serializers.CharField()
+    street_name = serializers.CharField(read_only=True)
     seat = serializers.ChoiceField(choices=SeatKind.choices)
-    seat_label = serializers.CharField()
+    seat_label = serializers.CharField(read_only=True)
     since = serializers.DateField(allow_null=True, label="空缺起始")
     days = serializers.IntegerField(allow_null=True, label="空缺天数")
-    reason = serializers.CharField(label="原因")
+    reason = serializers.CharField(read_only=True, label="原因")
 
 
 class CoverageSerializer(serializers.Serializer):
@@ -332,8 +332,8 @@ class HouseholdUpdateSerializer(serializers.Serializer):
 
 
 class RevealedHouseholdSerializer(serializers.Serializer):
-    head_name = serializers.CharField(label="户主姓名")
-    phone = serializers.CharField(label="联系电话")
+    head_name = serializers.CharField(read_only=True, label="户主姓名")
+    phone = serializers.CharField(read_only=True, label="联系电话")
 
 
 class VisitSerializer(ReadOnlyModelSerializer):
@@ -525,8 +525,8 @@ class CountsQuerySerializer(serializers.Serializer):
 
 class TaskCountRowSerializer(serializers.Serializer):
     community_id = serializers.IntegerField()
-    community_name = serializers.CharField()
-    street_name = serializers.CharField()
+    community_name = serializers.CharField(read_only=True)
+    street_name = serializers.CharField(read_only=True)
     counts = serializers.DictField(child=serializers.IntegerField(), label="各类型件数")
     total = serializers.IntegerField(label="合计")
 

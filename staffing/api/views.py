@@ -10,12 +10,12 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api.parsers import FormParser, JSONParser, MultiPartParser
 from accounts.api.viewsets import TenantReadOnlyViewSet
 from accounts.permissions import MESSAGES, has, require
 from accounts.policy import VIEW, restrict

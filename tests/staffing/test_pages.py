@@ -61,7 +61,10 @@ def test_every_page_answers_every_role_without_an_error(client, a):
             assert response.status_code in (200, 302, 403, 404), f"{url} as {user.role}: {response.status_code}"
     client.force_login(a.official)
     for url in pages(a):
-        assert client.get(url).status_code == 200, url
+        response = client.get(url)
+        # accounts.text's rule: a NUL or control character is refused with the Chinese 400 page; the rest is cleaned
+        expected = 400 if "%00" in url or "%01" in url else 200
+        assert response.status_code == expected, url
 
 
 def test_the_team_page_appoints_and_a_bad_appointment_is_a_chinese_error(client, tree, crew):
@@ -223,4 +226,7 @@ def test_odd_query_strings_never_break_a_page(client, a):
         reverse("staffing:sinkdown") + "?year=-1",
         reverse("staffing:roster", args=[walk.roster(a).pk]) + "?month=2026-13",
     ]:
-        assert client.get(url).status_code == 200, url
+        response = client.get(url)
+        # accounts.text's rule: a NUL or control character is refused with the Chinese 400 page; the rest is cleaned
+        expected = 400 if "%00" in url or "%01" in url else 200
+        assert response.status_code == expected, url
