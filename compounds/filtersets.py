@@ -164,6 +164,13 @@ class CompoundFilterSet(StreetFilterMixin, TenantFilterSet):
     households_max = django_filters.NumberFilter(field_name="households", lookup_expr="lte", label="户数不多于")
     built_year_min = django_filters.NumberFilter(field_name="built_year", lookup_expr="gte", label="建成年份不早于")
     built_year_max = django_filters.NumberFilter(field_name="built_year", lookup_expr="lte", label="建成年份不晚于")
+    has_coordinates = django_filters.BooleanFilter(
+        field_name="latitude", lookup_expr="isnull", exclude=True, label="已标注坐标"
+    )
+    latitude_min = django_filters.NumberFilter(field_name="latitude", lookup_expr="gte", label="纬度不小于")
+    latitude_max = django_filters.NumberFilter(field_name="latitude", lookup_expr="lte", label="纬度不大于")
+    longitude_min = django_filters.NumberFilter(field_name="longitude", lookup_expr="gte", label="经度不小于")
+    longitude_max = django_filters.NumberFilter(field_name="longitude", lookup_expr="lte", label="经度不大于")
 
     class Meta:
         model = Compound

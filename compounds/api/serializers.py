@@ -139,6 +139,8 @@ class CompoundSerializer(TenantModelSerializer):
             "code",
             "name",
             "address",
+            "latitude",
+            "longitude",
             "built_year",
             "building_count",
             "households",

@@ -254,6 +254,9 @@ class Compound(DistrictOwned):
         limit_choices_to={"role": Role.COMMUNITY_CADRE},
         help_text="驻点“两委”干部：本小区所在社区的社区干部，可作为工单的首办人",
     )
+    # WGS-84 degrees of the compound's gate: the map, and Open311 filings that carry only lat/long.
+    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
     is_three_no = models.GeneratedField(
         verbose_name="三无小区",
         expression=models.Case(
@@ -292,6 +295,12 @@ class Compound(DistrictOwned):
         ordering = ["code"]
         indexes = [models.Index(fields=["district", "is_three_no"], name="compound_district_three_no")]
         constraints = [
+            models.CheckConstraint(
+                name="compound_coordinates_in_range",
+                condition=(Q(latitude__isnull=True) & Q(longitude__isnull=True))
+                | (Q(latitude__gte=-90) & Q(latitude__lte=90) & Q(longitude__gte=-180) & Q(longitude__lte=180)),
+                violation_error_message="坐标应同时填写纬度和经度，且在有效范围内。",
+            ),
             models.CheckConstraint(
                 name="compound_code_15_digits",
                 condition=Q(code__regex=r"^\d{15}$"),
