@@ -1,6 +1,7 @@
 import re
 from typing import Any
 
+import pghistory
 import pgtrigger
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
@@ -14,6 +15,7 @@ from accounts.privacy import EMAIL, NAME, PHONE
 from accounts.roles import Integration, Role
 
 
+@pghistory.track(exclude=["password", "last_login"])
 class User(AbstractUser):
     """A person who signs in. Residents never do: they file through the compound's QR page."""
 

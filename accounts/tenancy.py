@@ -70,3 +70,120 @@ def tenant_context(actor: Any, using: str = "default") -> Iterator[None]:
         # Leaving normally: put back the outer scope (on an exception the savepoint rollback does it).
         with connections[using].cursor() as cursor:
             _set(cursor, *previous)
+
+
+AUTH_SETTING = "capillary.auth"
+
+
+def _set_auth(cursor: Any, on: bool) -> None:
+    cursor.execute("SELECT set_config(%s, %s, true)", [AUTH_SETTING, "on" if on else "off"])
+
+
+@contextmanager
+def task_scope(actor: Any, using: str = "default") -> Iterator[None]:
+    """The scope of a Celery task (accounts.celery.TenantTask) or of a management command.
+
+    Tasks open their own transactions (a status marked before a long PDF build must be seen at once), so in
+    a worker the scope is set for the connection's session and cleared when the task ends, whatever
+    happens; every transaction and `tenant_context` inside starts from it. A task run eagerly inside a
+    request's transaction gets a savepoint with SET LOCAL instead, and the request's scope comes back after.
+    """
+    connection = connections[using]
+    if connection.in_atomic_block:
+        with tenant_context(actor, using=using):
+            yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config(%s, %s, false), set_config(%s, %s, false)",
+            [DISTRICT_SETTING, scope_of(actor)[0], PLATFORM_SETTING, scope_of(actor)[1]],
+        )
+    try:
+        yield
+    finally:
+        if connection.connection is not None and not connection.needs_rollback:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT set_config(%s, '', false), set_config(%s, 'off', false)",
+                    [DISTRICT_SETTING, PLATFORM_SETTING],
+                )
+
+
+class TenantMiddleware:
+    """Every web and API request runs in one transaction whose scope is the signed-in actor's district.
+
+    Placed after AuthenticationMiddleware. The user is resolved with `capillary.auth = 'on'` (the only thing it
+    widens is the user table's policy: a session's or an API key's user can be read before their district is
+    known); then the scope is the user's district (or, for a platform administrator, the platform path) and
+    the flag is off again. Anonymous requests see no tenant rows, except at these doors:
+    - the credential doors (settings.TENANCY_CREDENTIAL_URL_NAMES: the login page, the token endpoint) keep the
+      user table readable while they check a password;
+    - the public doors (settings.TENANCY_PUBLIC_PREFIXES: the QR pages, tracking, the survey, Open311) run on
+      the platform path, for anyone (staff scan other districts' QR codes too): their views find one object
+      by an unguessable code or an integration key and narrow to its district themselves
+      (docs/security-database.md says what a narrower door would be).
+    A view that raises, or answers 5xx, rolls the transaction back.
+    """
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: Any) -> Any:
+        with transaction.atomic():
+            with connections["default"].cursor() as cursor:
+                _set(cursor, "", "off")
+                _set_auth(cursor, True)
+                actor = self._actor(request)
+                district, platform = scope_of(actor)
+                if self._public(request):
+                    district, platform = "", "on"
+                _set(cursor, district, platform)
+                _set_auth(cursor, False)
+            response = self.get_response(request)
+            if response.status_code >= 500:
+                transaction.set_rollback(True)
+        return response
+
+    def process_view(self, request: Any, view_func: Any, view_args: Any, view_kwargs: Any) -> None:
+        from django.conf import settings
+
+        match = getattr(request, "resolver_match", None)
+        names = getattr(settings, "TENANCY_CREDENTIAL_URL_NAMES", ())
+        if match is not None and match.url_name in names and not getattr(request.user, "is_authenticated", False):
+            with connections["default"].cursor() as cursor:
+                _set_auth(cursor, True)
+
+    def process_exception(self, request: Any, exception: Exception) -> None:
+        transaction.set_rollback(True)
+
+    @staticmethod
+    def _public(request: Any) -> bool:
+        from django.conf import settings
+
+        return request.path_info.startswith(tuple(getattr(settings, "TENANCY_PUBLIC_PREFIXES", ())))
+
+    @staticmethod
+    def _actor(request: Any) -> Any:
+        user = getattr(request, "user", None)
+        if getattr(user, "is_authenticated", False):
+            return user
+        if not request.META.get("HTTP_AUTHORIZATION"):
+            return user
+        # An API call with a key: the site's own DRF authenticators (not the session one, which enforces CSRF);
+        # the view authenticates again, now inside the user's district. A refused key is the view's 401.
+        from rest_framework.authentication import SessionAuthentication
+        from rest_framework.exceptions import APIException
+        from rest_framework.request import Request
+        from rest_framework.settings import api_settings
+
+        drf_request = Request(request)
+        for authenticator_class in api_settings.DEFAULT_AUTHENTICATION_CLASSES:
+            if issubclass(authenticator_class, SessionAuthentication):
+                continue
+            try:
+                result = authenticator_class().authenticate(drf_request)
+            except APIException:
+                return user
+            if result is not None:
+                return result[0]
+        return user

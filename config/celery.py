@@ -4,7 +4,8 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
-app = Celery("capillary")
+# Every task runs as a named system actor in its district (row-level security, audit context).
+app = Celery("capillary", task_cls="accounts.celery:TenantTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

@@ -27,7 +27,7 @@ def _quiet_import():
 
 
 def database_url() -> str:
-    """Start (or reuse) the embedded PostgreSQL server and return its DSN.
+    """Start (or reuse) the embedded PostgreSQL server and return its owner's (superuser's) DSN.
 
     The package locks its data folder, so several processes (web, worker, beat) share one server.
     """
@@ -38,6 +38,24 @@ def database_url() -> str:
     server = get_server(PGDATA, cleanup_mode=None)
     info = server.get_postmaster_info()
     return f"postgresql://postgres@/postgres?host={info.socket_dir}&port={info.port}"
+
+
+def app_database_url(owner_url: str, role: str = "capillary_app") -> str:
+    """The same database as `owner_url`, as the application role (accounts.rls): created here if missing,
+    with LOGIN and nothing else (no superuser, no BYPASSRLS, owns no table). The embedded server trusts local
+    connections, so the role needs no password. `manage.py migrate` (as the owner) grants its rights."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(owner_url, autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone()
+        if exists is None:
+            connection.execute(
+                sql.SQL("CREATE ROLE {} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE").format(
+                    sql.Identifier(role)
+                )
+            )
+    return owner_url.replace("postgresql://postgres@", f"postgresql://{role}@", 1)
 
 
 def database_running() -> bool:

@@ -149,7 +149,9 @@ def main() -> int:
     if not os.environ.get("DATABASE_URL"):
         was_running = embedded.database_running()
         say(f"{'reusing' if was_running else 'starting'} the embedded PostgreSQL (data in {embedded.PGDATA})")
-        os.environ["DATABASE_URL"] = embedded.database_url()
+        # migrate connects as the owner; the web server, the workers and load_demo as the application role.
+        os.environ["DATABASE_OWNER_URL"] = embedded.database_url()
+        os.environ["DATABASE_URL"] = embedded.app_database_url(os.environ["DATABASE_OWNER_URL"])
         started_database = not was_running
     if not os.environ.get("REDIS_URL"):
         embedded.celery_filesystem_transport()  # make the broker's folders

@@ -164,6 +164,7 @@ class Community(DistrictOwned):
         return TIER_ANNUAL_FUND_FEN[self.tier]
 
 
+@pghistory.track()
 class TierChange(DistrictOwned):
     """A community's tier from a given year, with the reason. Append-only: a change adds a row."""
 

@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After authentication: the request's transaction and its district (accounts.tenancy, row-level security).
+    "accounts.tenancy.TenantMiddleware",
     "pghistory.middleware.HistoryMiddleware",
 ]
 
@@ -80,6 +82,10 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True)}
+# The application's database role (accounts.rls): neither superuser, owner nor BYPASSRLS, under row-level security.
+# `manage.py migrate` connects as the owner (DATABASE_OWNER_URL) when it is set, and grants this role its rights.
+DATABASE_APP_ROLE = os.environ.get("DATABASE_APP_ROLE", "capillary_app")
+DATABASE_OWNER_URL = os.environ.get("DATABASE_OWNER_URL", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
@@ -141,6 +147,10 @@ BAD_INPUT_RESPONDERS = {
     "/open311/": "workorders.open311.formats.bad_input_response",
 }
 PUBLIC_PATH_PREFIXES = ("/q/", "/track/", "/ratings/survey/")
+# accounts.tenancy.TenantMiddleware: the public doors (platform path; the views narrow by code or key) and the
+# credential doors (the user table readable while a password is checked).
+TENANCY_PUBLIC_PREFIXES = (*PUBLIC_PATH_PREFIXES, "/open311/")
+TENANCY_CREDENTIAL_URL_NAMES = ("login", "api-token")
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Capillary (末梢) API",

@@ -5,7 +5,9 @@ import os
 from config import embedded
 
 if not os.environ.get("DATABASE_URL"):
-    os.environ["DATABASE_URL"] = embedded.database_url()
+    # The owner runs the migrations; the site, the workers and the commands connect as the application role.
+    os.environ["DATABASE_OWNER_URL"] = embedded.database_url()
+    os.environ["DATABASE_URL"] = embedded.app_database_url(os.environ["DATABASE_OWNER_URL"])
 
 from config.settings.base import *  # noqa: F403
 from config.settings.base import env_list

@@ -5,6 +5,14 @@ import atexit
 import os
 import shutil
 
+from config import embedded
+
+# The suite connects as the owner (a superuser, as in CI), which creates the test database and bypasses
+# row-level security; the tests of the database's wall act as the application role with SET ROLE
+# (tests/accounts/test_rls.py). So the embedded default here is the owner's DSN.
+if not os.environ.get("DATABASE_URL"):
+    os.environ["DATABASE_URL"] = embedded.database_url()
+
 from config.settings.local import *  # noqa: F403
 
 DEBUG = False
@@ -28,7 +36,7 @@ if os.environ.get("REDIS_URL"):
     CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"global_keyprefix": f"capillary-test-{_run}:"}
 else:
     _celery_folder = VAR_DIR / "celery-test" / _run  # noqa: F405
-    _transport = embedded.celery_filesystem_transport(_celery_folder)  # noqa: F405
+    _transport = embedded.celery_filesystem_transport(_celery_folder)
     CELERY_BROKER_URL = _transport["broker_url"]
     CELERY_BROKER_TRANSPORT_OPTIONS = _transport["broker_transport_options"]
     CELERY_RESULT_BACKEND = _transport["result_backend"]

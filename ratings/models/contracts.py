@@ -1,5 +1,6 @@
 """Service contracts 物业服务合同 between a property firm and a compound, kept with their history."""
 
+import pghistory
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeBoundary, RangeOperators
 from django.db import models
@@ -22,6 +23,7 @@ class FeeBasis(models.TextChoices):
     PER_SQUARE_METRE = "per_sqm", "按建筑面积每平方米每月"
 
 
+@pghistory.track()
 class ServiceContract(DistrictOwned):
     """A firm serves a compound from `start` to `end` (open-ended while `end` is empty). Ended contracts
     stay; two contracts of one compound never overlap in time (an exclusion constraint)."""

@@ -3,6 +3,7 @@
 
 from decimal import Decimal
 
+import pghistory
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -18,6 +19,7 @@ EVERYONE = {role: WHOLE_DISTRICT for role in STAFF_ROLES}
 PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
 
 
+@pghistory.track()
 class RatingSettings(DistrictOwned):
     """区考评规则: weights of the three inputs, list thresholds, and the minimum sample."""
 
@@ -77,6 +79,7 @@ class PeriodStatus(models.TextChoices):
     PUBLISHED = "published", "已发布"
 
 
+@pghistory.track()
 class RatingPeriod(DistrictOwned):
     """考评季度: open (surveys) → scoring (panel) → computed (task) → published (frozen)."""
 
@@ -145,6 +148,7 @@ SATISFACTION_POINTS = {
 }
 
 
+@pghistory.track()
 class SurveyResponse(DistrictOwned):
     """One household's answer for one quarter (业主满意度问卷). The household is its building and room."""
 
@@ -195,6 +199,7 @@ class PanelParty(models.TextChoices):
     STREET = "street", "街道"
 
 
+@pghistory.track()
 class PanelScore(DistrictOwned):
     """评审团评分: one party's score (0–100) of one firm for one quarter."""
 
@@ -237,6 +242,7 @@ class PanelScore(DistrictOwned):
         return f"{self.period} {self.firm} {self.get_party_display()} {self.score}"
 
 
+@pghistory.track()
 class WorkOrderRecord(DistrictOwned):
     """工单记录: the firm's work-order figures over the quarter, in its compounds. A snapshot, filled from
     workorders.selectors.firm_kpis when that app is installed, or entered directly."""
@@ -278,6 +284,7 @@ class WorkOrderRecord(DistrictOwned):
         return f"{self.period} {self.firm} 工单记录"
 
 
+@pghistory.track()
 class SeriousIncident(DistrictOwned):
     """重大事件 (a fatal accident, a mass complaint...): caps the firm to the black list this quarter."""
 
@@ -314,6 +321,7 @@ class ListKind(models.TextChoices):
     INSUFFICIENT = "insufficient", "样本不足"
 
 
+@pghistory.track()
 class FirmScore(DistrictOwned):
     """The computed score of one firm for one quarter, with everything needed to explain it."""
 

@@ -1,5 +1,6 @@
 """The six-step introduction of a property firm into a "三无" compound (引入物业六步法)."""
 
+import pghistory
 from django.db import models
 from django.db.models import Q
 
@@ -31,6 +32,7 @@ class Decision(models.TextChoices):
     REJECTED = "rejected", "不通过"
 
 
+@pghistory.track()
 class Introduction(DistrictOwned):
     """One attempt to bring `firm` into `compound`, with the contract terms it will sign."""
 
@@ -89,6 +91,7 @@ class Introduction(DistrictOwned):
         return IntroductionStage(done + 1) if done < IntroductionStage.FIRM_MOVES_IN else None
 
 
+@pghistory.track()
 class IntroductionStep(DistrictOwned):
     """One recorded step: when, who was responsible, what was decided, with its documents."""
 
@@ -129,6 +132,7 @@ class IntroductionStep(DistrictOwned):
         return f"{self.introduction} · {self.get_stage_display()}"
 
 
+@pghistory.track()
 class StepDocument(DistrictOwned):
     """A document (minutes, application, review opinion, contract scan) attached to a step: checked by its
     content and stored under a random name (accounts.uploads), downloaded as an attachment only."""

@@ -1,5 +1,6 @@
 """PDF reports 报告 built for district officials."""
 
+import pghistory
 from django.db import models
 from django.db.models import Q
 
@@ -11,6 +12,7 @@ class ReportKind(models.TextChoices):
     MONTHLY_STREETS = "monthly_streets", "街道工单三率月度排名"
 
 
+@pghistory.track()
 class Report(DistrictOwned):
     """A built PDF. Rebuilding the same report replaces its file and build time (one row per report)."""
 

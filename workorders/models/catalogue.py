@@ -1,5 +1,6 @@
 """The catalogue of a district: urgency classes with their SLA, and the category tree."""
 
+import pghistory
 from django.db import models
 from django.db.models import Q
 
@@ -26,6 +27,7 @@ class HandlerLevel(models.TextChoices):
     STATIONED_CADRE = "stationed_cadre", "驻点干部"
 
 
+@pghistory.track()
 class UrgencyClass(DistrictOwned):
     """紧急程度: the SLA of a category, editable per district.
 
@@ -64,6 +66,7 @@ class UrgencyClass(DistrictOwned):
         return self.name
 
 
+@pghistory.track()
 class Category(DistrictOwned):
     """诉求类别: a tree per district, each with its first handler level and urgency class."""
 

@@ -1,5 +1,6 @@
 """议事会: residents deciding together on what an order raised."""
 
+import pghistory
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -10,6 +11,7 @@ from compounds.models import DistrictOwned
 R = Role
 
 
+@pghistory.track()
 class DeliberationMeeting(DistrictOwned):
     """议事会 record, linked to the orders it settles (WorkOrder.meeting)."""
 

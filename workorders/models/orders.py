@@ -421,6 +421,7 @@ def photo_path(instance: "Photo", filename: str) -> str:
     return f"workorders/{instance.district_id}/{instance.order_id}/{filename}"
 
 
+@pghistory.track()
 class Photo(DistrictOwned):
     """现场照片, stored through Django's storage API. Checking, re-encoding and stripping location metadata
     happen in the upload service before the file reaches this model."""
@@ -447,6 +448,7 @@ class Photo(DistrictOwned):
         return self.image.name
 
 
+@pghistory.track()
 class Escalation(DistrictOwned):
     """One escalation of an order by the SLA sweep or by hand. (order, to_level, breached deadline) is unique,
     so that running the sweep twice, or two sweeps at once, escalates an order once per breach."""

@@ -1,5 +1,6 @@
 """Routing rules 分派规则: category × compound attributes → first handler, dispatched or pooled."""
 
+import pghistory
 from django.db import models
 from django.db.models import Q
 
@@ -14,6 +15,7 @@ class RoutingMode(models.TextChoices):
     POOL = "pool", "认领"
 
 
+@pghistory.track()
 class RoutingRule(DistrictOwned):
     """One rule of a district's routing table. Rules are tried by ascending `priority`; the first whose
     conditions all hold wins. An empty condition matches anything. If no rule matches, the category's

@@ -1,12 +1,13 @@
 """manage.py import_org FILE --district 610116 [--kind compounds] [--dry-run]"""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from accounts.management.base import SystemCommand
 from compounds.importing import ImportFileError, Kind, kind_from_text, org_import, read_file
 from compounds.models import District
 
 
-class Command(BaseCommand):
+class Command(SystemCommand):
     help = "导入街道、社区、小区、网格表（XLSX 工作簿或 CSV），全部成功才保存。"
 
     def add_arguments(self, parser):

@@ -1,15 +1,15 @@
 """manage.py load_demo [--reset]: the demo district 长安区 (see compounds/demo.py) and its work orders
 (see workorders/demo.py)."""
 
-from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from accounts.management.base import SystemCommand
 from compounds.demo import DISTRICT_CODE, demo_build
 from compounds.models import District
 from workorders.demo import build_demo_work_orders, demo_work_orders_delete
 
 
-class Command(BaseCommand):
+class Command(SystemCommand):
     help = (
         "建立演示区（长安区 610116）：街道、社区、小区、楼栋、网格、物业企业、部门、各角色用户和近两个月的演示工单。"
         "已存在则不改动。"

@@ -3,16 +3,17 @@ Idempotent: a district that already has staffing is left alone. Runs as a named 
 district's tenant context."""
 
 import pghistory
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from accounts.actors import SystemActor
+from accounts.management.base import SystemCommand
 from accounts.tenancy import tenant_context
 from compounds.demo import DISTRICT_CODE
 from compounds.models import District
 from staffing.demo import load_staffing_demo
 
 
-class Command(BaseCommand):
+class Command(SystemCommand):
     help = "为演示区生成人员配备数据（“2+4”团队、网格员、走访对象、值班表、下沉服务队、星级评定）。已有则不改动。"
 
     def add_arguments(self, parser):

@@ -2,14 +2,15 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from accounts.management.base import SystemCommand
 from compounds.models import District
 from workorders.hotline.csvfile import HotlineFileError
 from workorders.hotline.services import hotline_file_import
 
 
-class Command(BaseCommand):
+class Command(SystemCommand):
     help = (
         "导入 12345 平台转办工单（CSV：工单编号、受理时间、诉求类别、诉求内容、小区/地址、联系电话、办理时限），"
         "全部成功才保存；同一工单编号只建一张工单。"

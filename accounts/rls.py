@@ -1,0 +1,201 @@
+"""The database's wall between districts: PostgreSQL row-level security on every tenant-owned table.
+
+A row is visible (and writable) only when its district is the transaction's `capillary.district`, or on the
+platform's explicit path `capillary.platform = 'on'` (see accounts.tenancy, which sets both with SET LOCAL).
+Nothing set means no rows. The application connects as a role that is neither superuser, nor owner of the
+tables, nor BYPASSRLS (`capillary_app`); migrations run as the owner (accounts/management/commands/migrate.py).
+
+Each app applies the policies in a migration of its own with `EnableRLS`, one operation per table:
+
+    EnableRLS("workorders_workorder")                               # the table has its own district_id
+    EnableRLS("workorders_workorderevent", events=True)             # pghistory events: read and insert only
+    EnableRLS("compounds_grid_buildings", parent=("compounds_grid", "grid_id"))  # through its parent row
+    EnableRLS("compounds_district", column="id")                    # the tenant itself
+
+`grant_app_role` (run after every `migrate`, accounts.apps) gives the application role its table privileges,
+and takes UPDATE, DELETE and TRUNCATE on event tables away again (the policies refuse them too).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import migrations
+
+DISTRICT_MATCHES = (
+    "{column}::text = coalesce(current_setting('capillary.district', true), '') "
+    "OR coalesce(current_setting('capillary.platform', true), '') = 'on'"
+)
+# Users are also read, for one credential check, by the login door and API authentication (accounts.middleware).
+USER_EXTRA = " OR coalesce(current_setting('capillary.auth', true), '') = 'on'"
+
+POLICY = "capillary_tenant"
+EVENT_READ = "capillary_event_read"
+EVENT_INSERT = "capillary_event_insert"
+
+
+def app_role() -> str:
+    return getattr(settings, "DATABASE_APP_ROLE", "capillary_app")
+
+
+def condition(column: str = "district_id", parent: tuple[str, str] | None = None, extra: str = "") -> str:
+    if parent is not None:
+        parent_table, fk = parent
+        # The parent's own policy decides: the subquery sees only the parent rows the caller may see.
+        return f'(EXISTS (SELECT 1 FROM "{parent_table}" AS p WHERE p.id = "{fk}"))'
+    return "(" + DISTRICT_MATCHES.format(column=f'"{column}"') + extra + ")"
+
+
+def enable_sql(
+    table: str,
+    *,
+    column: str = "district_id",
+    events: bool = False,
+    parent: tuple[str, str] | None = None,
+    extra: str = "",
+) -> list[str]:
+    test = condition(column, parent, extra)
+    statements = [
+        f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY',
+        f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY',
+    ]
+    if events:
+        # History is append-only for the application: it may read its district's events and the triggers may
+        # add them; with no UPDATE or DELETE policy, neither touches a row even where a privilege remains.
+        statements += [
+            f'DROP POLICY IF EXISTS {EVENT_READ} ON "{table}"',
+            f'DROP POLICY IF EXISTS {EVENT_INSERT} ON "{table}"',
+            f'CREATE POLICY {EVENT_READ} ON "{table}" FOR SELECT USING {test}',
+            f'CREATE POLICY {EVENT_INSERT} ON "{table}" FOR INSERT WITH CHECK {test}',
+        ]
+    else:
+        statements += [
+            f'DROP POLICY IF EXISTS {POLICY} ON "{table}"',
+            f'CREATE POLICY {POLICY} ON "{table}" USING {test} WITH CHECK {test}',
+        ]
+    return statements
+
+
+def disable_sql(table: str) -> list[str]:
+    return [
+        f'DROP POLICY IF EXISTS {POLICY} ON "{table}"',
+        f'DROP POLICY IF EXISTS {EVENT_READ} ON "{table}"',
+        f'DROP POLICY IF EXISTS {EVENT_INSERT} ON "{table}"',
+        f'ALTER TABLE "{table}" NO FORCE ROW LEVEL SECURITY',
+        f'ALTER TABLE "{table}" DISABLE ROW LEVEL SECURITY',
+    ]
+
+
+class EnableRLS(migrations.operations.base.Operation):
+    """Row-level security on one table, keyed by the transaction's district. Reversible; no model state."""
+
+    reduces_to_sql = True
+    reversible = True
+
+    def __init__(
+        self,
+        table: str,
+        column: str = "district_id",
+        events: bool = False,
+        parent: tuple[str, str] | None = None,
+        extra: str = "",
+    ) -> None:
+        self.table, self.column, self.events, self.parent, self.extra = table, column, events, parent, extra
+
+    def deconstruct(self) -> tuple[str, list, dict]:
+        kwargs: dict[str, Any] = {}
+        if self.column != "district_id":
+            kwargs["column"] = self.column
+        if self.events:
+            kwargs["events"] = True
+        if self.parent:
+            kwargs["parent"] = self.parent
+        if self.extra:
+            kwargs["extra"] = self.extra
+        return self.__class__.__qualname__, [self.table], kwargs
+
+    def state_forwards(self, app_label: str, state: Any) -> None:
+        pass
+
+    def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for statement in enable_sql(
+            self.table, column=self.column, events=self.events, parent=self.parent, extra=self.extra
+        ):
+            schema_editor.execute(statement)
+
+    def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for statement in disable_sql(self.table):
+            schema_editor.execute(statement)
+
+    def describe(self) -> str:
+        return f"Row-level security on {self.table}"
+
+    @property
+    def migration_name_fragment(self) -> str:
+        return f"rls_{self.table}"
+
+
+def tenant_tables(*models_and_options: Any) -> list[EnableRLS]:
+    """EnableRLS for a list of tables, a convenience for an app's RLS migration."""
+    return [EnableRLS(*item) if isinstance(item, tuple) else EnableRLS(item) for item in models_and_options]
+
+
+def event_tables_sql() -> str:
+    """The tables that hold pghistory events (every table with a pgh_obj_id column)."""
+    return (
+        "SELECT table_name FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND column_name = 'pgh_obj_id'"
+    )
+
+
+def grant_app_role(connection: Any, role: str | None = None) -> bool:
+    """Give the application role what it needs on every table and sequence, and keep events append-only.
+
+    Runs after every migrate as the owner. Returns False (and does nothing) when the role does not exist,
+    e.g. on a development database where the application connects as the owner.
+    """
+    role = role or app_role()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
+        if cursor.fetchone() is None:
+            return False
+        quoted = connection.ops.quote_name(role)
+        cursor.execute(f"GRANT USAGE ON SCHEMA public TO {quoted}")
+        cursor.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {quoted}")
+        cursor.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {quoted}")
+        cursor.execute(f"GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO {quoted}")
+        cursor.execute(event_tables_sql())
+        for (table,) in cursor.fetchall():
+            cursor.execute(f'REVOKE UPDATE, DELETE, TRUNCATE ON "{table}" FROM {quoted}, PUBLIC')
+        # The migration ledger is the owner's: the application never rewrites it.
+        cursor.execute(f"REVOKE INSERT, UPDATE, DELETE ON django_migrations FROM {quoted}")
+    return True
+
+
+def create_app_role(connection: Any, role: str | None = None, password: str | None = None) -> None:
+    """Create the application role if it is missing (login with `password`, or NOLOGIN for SET ROLE in tests).
+
+    Never a superuser, never BYPASSRLS, never the owner of a table.
+    """
+    role = role or app_role()
+    quoted = connection.ops.quote_name(role)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
+        if cursor.fetchone() is None:
+            if password:
+                literal = "'" + password.replace("'", "''") + "'"
+                cursor.execute(
+                    f"CREATE ROLE {quoted} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE PASSWORD {literal}"
+                )
+            else:
+                cursor.execute(f"CREATE ROLE {quoted} NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE")
+        # Whoever runs the tests or the migrations may act as the role (SET ROLE) to check it.
+        cursor.execute("SELECT current_user")
+        (me,) = cursor.fetchone()
+        if me != role:
+            cursor.execute(f"GRANT {quoted} TO {connection.ops.quote_name(me)}")
