@@ -145,11 +145,12 @@ def tenant_tables(*models_and_options: Any) -> list[EnableRLS]:
     return [EnableRLS(*item) if isinstance(item, tuple) else EnableRLS(item) for item in models_and_options]
 
 
-def event_tables_sql() -> str:
-    """The tables that hold pghistory events (every table with a pgh_obj_id column)."""
+def append_only_tables_sql() -> str:
+    """The append-only tables: pghistory's events and the other logs under the read-and-insert policies."""
     return (
         "SELECT table_name FROM information_schema.columns "
-        "WHERE table_schema = current_schema() AND column_name = 'pgh_obj_id'"
+        "WHERE table_schema = current_schema() AND column_name = 'pgh_obj_id' "
+        f"UNION SELECT tablename FROM pg_policies WHERE schemaname = current_schema() AND policyname = '{EVENT_INSERT}'"
     )
 
 
@@ -169,7 +170,7 @@ def grant_app_role(connection: Any, role: str | None = None) -> bool:
         cursor.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {quoted}")
         cursor.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {quoted}")
         cursor.execute(f"GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO {quoted}")
-        cursor.execute(event_tables_sql())
+        cursor.execute(append_only_tables_sql())
         for (table,) in cursor.fetchall():
             cursor.execute(f'REVOKE UPDATE, DELETE, TRUNCATE ON "{table}" FROM {quoted}, PUBLIC')
         # The migration ledger is the owner's: the application never rewrites it.

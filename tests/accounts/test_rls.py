@@ -1,0 +1,234 @@
+"""The database's wall (accounts.rls): as the application role, a district sees and writes only its own rows.
+
+The suite connects as the owner (a superuser in CI, which bypasses row-level security), so every test here
+first builds its data, then becomes the application role for the rest of its transaction
+(`SET LOCAL ROLE capillary_app`): raw SQL, pages, API calls and Celery tasks all run as the site does.
+"""
+
+import pytest
+from celery import shared_task
+from django.core.management import call_command
+from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
+
+from accounts import rls, tenancy
+from accounts.actors import SystemActor
+from compounds.models import Compound
+
+
+def policy_tables() -> dict[str, set[str]]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tablename, policyname FROM pg_policies WHERE schemaname = current_schema()")
+        tables: dict[str, set[str]] = {}
+        for table, policy in cursor.fetchall():
+            tables.setdefault(table, set()).add(policy)
+    return tables
+
+
+def district_tables() -> list[str]:
+    """Every table under a policy that has its own district_id column."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND column_name = 'district_id'"
+        )
+        with_column = {row[0] for row in cursor.fetchall()}
+    return sorted(with_column & set(policy_tables()))
+
+
+@pytest.fixture
+def as_app_role(db):
+    """Become the application role for the rest of the test's transaction (after building the data)."""
+
+    def become() -> None:
+        rls.create_app_role(connection)
+        assert rls.grant_app_role(connection)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL ROLE {rls.app_role()}")
+            cursor.execute("SELECT current_user, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")
+            assert cursor.fetchone() == (rls.app_role(), False, False)
+
+    return become
+
+
+def count(table: str, where: str = "TRUE", params: list | None = None) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT count(*) FROM "{table}" WHERE {where}', params or [])
+        return cursor.fetchone()[0]
+
+
+def set_scope(district: str, platform: str = "off") -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('capillary.district', %s, true), set_config('capillary.platform', %s, true)",
+            [district, platform],
+        )
+
+
+def test_the_application_role_is_neither_superuser_nor_owner_nor_bypassrls(as_app_role):
+    as_app_role()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tableowner = current_user"
+        )
+        assert cursor.fetchone()[0] == 0
+
+
+def test_raw_sql_as_district_a_returns_no_row_of_b_in_any_table(tree, other_tree, as_app_role):
+    a, b = tree.district.pk, other_tree.district.pk
+    tables = district_tables()
+    assert {"compounds_compound", "accounts_user", "compounds_compoundevent"} <= set(tables)
+    with_b_rows = [t for t in tables if count(t, "district_id = %s", [b])]  # as the owner: B's rows exist
+    assert "compounds_compound" in with_b_rows and "compounds_streetevent" in with_b_rows
+    as_app_role()
+    set_scope(str(a))
+    for table in tables:
+        assert count(table, "district_id = %s", [b]) == 0, table
+        assert count(table, "district_id IS DISTINCT FROM %s", [a]) == 0, table
+    assert count("compounds_compound") == len(tree.compounds)
+    assert count("compounds_district") == 1
+    # The link tables follow their parent row: B's grids' buildings are not there either.
+    assert count("compounds_grid_buildings") == sum(g.buildings.count() for g in tree.grids)
+    # The platform's explicit path is the positive control: B's rows are there.
+    set_scope("", "on")
+    for table in with_b_rows:
+        assert count(table, "district_id = %s", [b]) > 0, table
+
+
+def test_with_no_district_set_no_tenant_row_at_all(tree, other_tree, as_app_role):
+    as_app_role()
+    for table in policy_tables():
+        assert count(table) == 0, table
+
+
+def test_a_row_of_another_district_cannot_be_written(tree, other_tree, as_app_role):
+    street_b = other_tree.streets[0]
+    as_app_role()
+    set_scope(str(tree.district.pk))
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE compounds_street SET name = 'x' WHERE id = %s", [street_b.pk])
+        assert cursor.rowcount == 0
+        with pytest.raises(DatabaseError, match="row-level security"), transaction.atomic():
+            cursor.execute(
+                "INSERT INTO compounds_street (district_id, code, name, kind) "
+                "VALUES (%s, '610113999', '乙区x', 'street')",
+                [other_tree.district.pk],
+            )
+        # Moving one's own row into B is refused too.
+        with pytest.raises(DatabaseError, match="row-level security"), transaction.atomic():
+            cursor.execute(
+                "UPDATE compounds_street SET district_id = %s WHERE id = %s",
+                [other_tree.district.pk, tree.streets[0].pk],
+            )
+
+
+def test_events_are_append_only_for_the_application(tree, as_app_role):
+    compound = tree.compounds[0]
+    as_app_role()
+    set_scope(str(tree.district.pk))
+    with connection.cursor() as cursor:
+        assert count("compounds_compoundevent", "pgh_obj_id = %s", [compound.pk]) >= 1
+        for statement in (
+            "UPDATE compounds_compoundevent SET name = 'rewritten' WHERE pgh_obj_id = %s",
+            "DELETE FROM compounds_compoundevent WHERE pgh_obj_id = %s",
+            "UPDATE accounts_personaldatareveal SET via = '/x/' WHERE district_id = %s",
+        ):
+            with pytest.raises(DatabaseError, match="permission denied"), transaction.atomic():
+                cursor.execute(statement, [compound.pk])
+        # The history still grows: a change made as the application role leaves its event.
+        Compound.objects.filter(pk=compound.pk).update(name="改名后的小区")
+        assert count("compounds_compoundevent", "pgh_obj_id = %s AND name = '改名后的小区'", [compound.pk]) == 1
+
+
+def test_a_page_and_an_api_call_as_district_a_work_and_b_is_not_there(client, tree, other_tree, as_app_role):
+    client.force_login(tree.official)  # the test client's shortcut, outside any request: before the role
+    as_app_role()
+    page = client.get(reverse("compound-detail", args=[tree.compounds[0].pk]))
+    assert page.status_code == 200
+    assert tree.compounds[0].name in page.content.decode()
+    assert client.get(reverse("compound-detail", args=[other_tree.compounds[0].pk])).status_code == 404
+
+    listing = client.get("/api/v1/compounds/", {"page_size": 100})
+    assert listing.status_code == 200
+    names = {row["name"] for row in listing.json()["results"]}
+    assert names == {c.name for c in tree.compounds}
+    assert client.get(f"/api/v1/compounds/{other_tree.compounds[0].pk}/").status_code == 404
+
+
+def test_signing_in_works_through_the_credential_door(client, tree, as_app_role):
+    tree.official.set_password("a-long-password-1")
+    tree.official.save()
+    as_app_role()
+    answer = client.post(reverse("login"), {"username": tree.official.username, "password": "a-long-password-1"})
+    assert answer.status_code == 302
+    assert client.get(reverse("compound-detail", args=[tree.compounds[0].pk])).status_code == 200
+
+
+def test_the_public_qr_page_answers_an_anonymous_resident(client, tree, as_app_role):
+    compound = tree.compounds[0]
+    as_app_role()
+    page = client.get(reverse("intake:report", args=[compound.public_token]))
+    assert page.status_code == 200
+    assert compound.name in page.content.decode()
+
+
+def test_an_anonymous_staff_page_sees_nothing_and_is_not_an_error(client, tree, as_app_role):
+    as_app_role()
+    assert client.get(reverse("compound-detail", args=[tree.compounds[0].pk])).status_code in (302, 404)
+
+
+@shared_task(name="tests.rls.scope_probe")
+def scope_probe(district_id=None, rename=None):
+    if rename:
+        Compound.objects.filter(pk=rename).update(name="任务改名的小区")
+    return [*tenancy.current(), sorted(set(Compound.objects.values_list("district_id", flat=True)))]
+
+
+def test_a_celery_task_runs_in_its_district_and_its_changes_carry_the_task(tree, other_tree, as_app_role):
+    as_app_role()
+    district, platform, seen = scope_probe.delay(district_id=tree.district.pk, rename=tree.compounds[0].pk).get()
+    assert (district, platform) == (str(tree.district.pk), "off")
+    assert seen == [tree.district.pk]
+    # Renaming B's compound from A's task changes nothing.
+    scope_probe.delay(district_id=tree.district.pk, rename=other_tree.compounds[0].pk).get()
+    set_scope("", "on")
+    other_tree.compounds[0].refresh_from_db()
+    assert other_tree.compounds[0].name != "任务改名的小区"
+    event = Compound.pgh_event_model.objects.filter(pgh_obj=tree.compounds[0], pgh_label="update").last()
+    assert event.name == "任务改名的小区"
+    assert event.pgh_context.metadata["task"] == "tests.rls.scope_probe"
+    assert event.pgh_context.metadata["actor"] == "system:task:tests.rls.scope_probe"
+    # A task that names no district runs on the platform's path, as the system.
+    district, platform, seen = scope_probe.delay().get()
+    assert (district, platform) == ("", "on")
+    assert set(seen) == {tree.district.pk, other_tree.district.pk}
+
+
+def test_a_real_task_under_its_district_works_as_the_application_role(tree, as_app_role):
+    from staffing.tasks import daily_upkeep_task
+
+    as_app_role()
+    assert set(daily_upkeep_task.delay(district_id=tree.district.pk).get()) == {tree.district.pk}
+
+
+def test_a_system_command_acts_inside_the_district_it_names(tree, other_tree, as_app_role):
+    from accounts.management.base import SystemCommand
+
+    class Probe(SystemCommand):
+        def add_arguments(self, parser):
+            parser.add_argument("--district")
+
+        def handle(self, *args, **options):
+            self.seen = sorted(set(Compound.objects.values_list("district_id", flat=True)))
+
+    as_app_role()
+    probe = Probe()
+    call_command(probe, "--district", tree.district.code)
+    assert probe.seen == [tree.district.pk]
+
+
+def test_tenant_context_of_a_system_actor_is_its_district(tree, other_tree, as_app_role):
+    as_app_role()
+    with tenancy.tenant_context(SystemActor(name="test", district_id=other_tree.district.pk)):
+        assert set(Compound.objects.values_list("district_id", flat=True)) == {other_tree.district.pk}
+    assert Compound.objects.count() == 0  # back to the test's own (empty) scope
