@@ -83,9 +83,9 @@ TEMPLATES = [
 
 DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True)}
 # The application's database role (accounts.rls): neither superuser, owner nor BYPASSRLS, under row-level security.
-# `manage.py migrate` connects as the owner (DATABASE_OWNER_URL) when it is set, and grants this role its rights.
-DATABASE_APP_ROLE = os.environ.get("DATABASE_APP_ROLE", "capillary_app")
-DATABASE_OWNER_URL = os.environ.get("DATABASE_OWNER_URL", "")
+# Only `manage.py migrate` knows the owner (DATABASE_OWNER_URL, read by that command alone, given to no other
+# service); it connects as the owner and grants the role of DATABASE_URL (or this one, in tests) its rights.
+DATABASE_APP_ROLE = "capillary_app"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"

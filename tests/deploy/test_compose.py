@@ -88,9 +88,24 @@ def test_every_variable_the_production_settings_read_is_given(compose):
         # and the required ones have no silent default: compose stops when they are unset
         for variable in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"):
             assert environment[variable] == f"${{{variable}:?set {variable}}}", name
-    assert compose["services"]["web"]["environment"]["DATABASE_URL"].startswith("postgresql://capillary:")
+    assert compose["services"]["web"]["environment"]["DATABASE_URL"].startswith("postgresql://capillary_app:")
     assert "@postgres:5432/capillary" in compose["services"]["web"]["environment"]["DATABASE_URL"]
     assert compose["services"]["web"]["environment"]["REDIS_URL"] == "redis://redis:6379/0"
+
+
+def test_only_migrate_connects_as_the_owner_everything_else_as_the_application_role(compose):
+    # the tables' owner is the postgres service's user; its password reaches the migrate service only
+    assert compose["services"]["postgres"]["environment"]["POSTGRES_USER"] == "capillary"
+    owner = compose["services"]["migrate"]["environment"]["DATABASE_OWNER_URL"]
+    assert owner.startswith("postgresql://capillary:${POSTGRES_PASSWORD:?")
+    assert owner.endswith("@postgres:5432/capillary")
+    for name in APP_SERVICES:
+        environment = compose["services"][name]["environment"]
+        # every service connects as the role under row-level security (accounts.rls), with its own password
+        assert environment["DATABASE_URL"].startswith("postgresql://capillary_app:${CAPILLARY_DB_PASSWORD:?"), name
+        if name != "migrate":
+            assert "DATABASE_OWNER_URL" not in environment, name
+            assert "POSTGRES_PASSWORD" not in str(environment), name
 
 
 def test_the_image_is_python_313_slim_locked_with_fonts_for_chinese_pdfs():

@@ -1,34 +1,34 @@
 """`manage.py migrate` as the owner of the tables, then the application role's rights (accounts.rls).
 
-The application connects as `capillary_app` (DATABASE_URL), which may not change the schema; when
-DATABASE_OWNER_URL is set, this command switches the default connection to it for the whole run, so
-that migrations, their data steps and the post-migrate signals all act as the owner. After migrating it
-grants the application role its table rights and keeps event tables append-only (accounts.rls).
+The site, the workers and the commands connect as the application role (DATABASE_URL), which may not change
+the schema. When DATABASE_OWNER_URL is set (only the `migrate` service has it: the owner's password is given
+to no process that serves requests), this command switches the default connection to the owner for the
+whole run, so that migrations, their data steps and the post-migrate signals act as the owner; it creates
+the application role of DATABASE_URL if it is missing (with DATABASE_URL's password: nothing else to
+prepare on a new or an existing database), and grants it its table rights, events append-only.
 """
 
 from __future__ import annotations
+
+import os
 
 import dj_database_url
 from django.conf import settings
 from django.core.management.commands.migrate import Command as DjangoMigrate
 from django.db import connections
 
-from accounts.rls import grant_app_role
+from accounts.rls import create_app_role, grant_app_role
 
 
-def use_owner(alias: str = "default") -> bool:
-    """Point the connection `alias` at the owner (DATABASE_OWNER_URL) for the rest of the process."""
-    owner_url = getattr(settings, "DATABASE_OWNER_URL", "")
-    if not owner_url:
-        return False
+def use_owner(owner_url: str, alias: str = "default") -> None:
+    """Point the connection `alias` at the owner for the rest of the process."""
     owner = dj_database_url.parse(owner_url)
     connection = connections[alias]
     connection.close()
-    for key in ("USER", "PASSWORD", "HOST", "PORT", "OPTIONS"):
-        if key in owner:
+    # The database stays the connection's own (under tests, the test database): only who connects changes.
+    for key in ("USER", "PASSWORD", "HOST", "PORT"):
+        if owner.get(key):
             connection.settings_dict[key] = owner[key]
-    connection.settings_dict["NAME"] = owner["NAME"] or connection.settings_dict["NAME"]
-    return True
 
 
 class Command(DjangoMigrate):
@@ -36,7 +36,14 @@ class Command(DjangoMigrate):
 
     def handle(self, *args, **options):
         database = options["database"]
-        use_owner(database)
+        owner_url = os.environ.get("DATABASE_OWNER_URL", "")
+        app = dict(connections[database].settings_dict)
+        role = settings.DATABASE_APP_ROLE
+        if owner_url:
+            use_owner(owner_url, database)
+            if app["USER"] and app["USER"] != connections[database].settings_dict["USER"]:
+                role = app["USER"]
+                create_app_role(connections[database], role, password=app.get("PASSWORD") or None)
         super().handle(*args, **options)
-        if grant_app_role(connections[database]) and options["verbosity"] >= 1:
-            self.stdout.write(f"Granted the application role {settings.DATABASE_APP_ROLE} its rights.")
+        if grant_app_role(connections[database], role) and options["verbosity"] >= 1:
+            self.stdout.write(f"Granted the application role {role} its rights (accounts.rls).")
