@@ -3,7 +3,7 @@ from typing import Any
 
 import pghistory
 import pgtrigger
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -15,9 +15,18 @@ from accounts.privacy import EMAIL, NAME, PHONE
 from accounts.roles import Integration, Role
 
 
+class TenantUserManager(UserManager.from_queryset(TenantQuerySet)):
+    """Django's user manager with the scope policy's `visible_to` (a user is a tenant-owned row)."""
+
+
 @pghistory.track(exclude=["password", "last_login"])
 class User(AbstractUser):
     """A person who signs in. Residents never do: they file through the compound's QR page."""
+
+    objects = TenantUserManager()
+    # Users are listed by district officials only (their whole district, accounts.policy); no other role.
+    scope_view: dict = {}
+    scope_change: dict = {}
 
     full_name = models.CharField("姓名", max_length=50, blank=True)
     phone = models.CharField("手机号", max_length=20, blank=True)
