@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import migrations
 
 DISTRICT_MATCHES = (
-    "{column}::text = coalesce(current_setting('capillary.district', true), '') "
+    "{column} = nullif(current_setting('capillary.district', true), '')::bigint "
     "OR coalesce(current_setting('capillary.platform', true), '') = 'on'"
 )
 # Users are also read, for one credential check, by the login door and API authentication (accounts.middleware).
