@@ -178,8 +178,9 @@ def grant_app_role(connection: Any, role: str | None = None) -> bool:
     return True
 
 
-def create_app_role(connection: Any, role: str | None = None, password: str | None = None) -> None:
-    """Create the application role if it is missing (login with `password`, or NOLOGIN for SET ROLE in tests).
+def create_app_role(connection: Any, role: str | None = None, password: str | None = None, login: bool = False) -> None:
+    """Create the application role if it is missing: LOGIN (with `password`, if any) for a site that connects
+    as it, NOLOGIN for the tests, which only SET ROLE to it.
 
     Never a superuser, never BYPASSRLS, never the owner of a table.
     """
@@ -188,13 +189,10 @@ def create_app_role(connection: Any, role: str | None = None, password: str | No
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
         if cursor.fetchone() is None:
+            options = "LOGIN" if login or password else "NOLOGIN"
             if password:
-                literal = "'" + password.replace("'", "''") + "'"
-                cursor.execute(
-                    f"CREATE ROLE {quoted} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE PASSWORD {literal}"
-                )
-            else:
-                cursor.execute(f"CREATE ROLE {quoted} NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE")
+                options += " PASSWORD '" + password.replace("'", "''") + "'"
+            cursor.execute(f"CREATE ROLE {quoted} {options} NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE")
         # Whoever runs the tests or the migrations may act as the role (SET ROLE) to check it.
         cursor.execute("SELECT current_user")
         (me,) = cursor.fetchone()

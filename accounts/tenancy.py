@@ -79,6 +79,14 @@ def _set_auth(cursor: Any, on: bool) -> None:
     cursor.execute("SELECT set_config(%s, %s, true)", [AUTH_SETTING, "on" if on else "off"])
 
 
+def _set_all(cursor: Any, district: str, platform: str, *, auth: bool) -> None:
+    """The request's whole scope in one statement (SET LOCAL of the district, the platform path and the flag)."""
+    cursor.execute(
+        "SELECT set_config(%s, %s, true), set_config(%s, %s, true), set_config(%s, %s, true)",
+        [DISTRICT_SETTING, district, PLATFORM_SETTING, platform, AUTH_SETTING, "on" if auth else "off"],
+    )
+
+
 @contextmanager
 def task_scope(actor: Any, using: str = "default") -> Iterator[None]:
     """The scope of a Celery task (accounts.celery.TenantTask) or of a management command.
@@ -131,18 +139,25 @@ class TenantMiddleware:
     def __call__(self, request: Any) -> Any:
         with transaction.atomic():
             with connections["default"].cursor() as cursor:
-                _set(cursor, "", "off")
-                _set_auth(cursor, True)
-                actor = self._actor(request)
-                district, platform = scope_of(actor)
+                if self._may_carry_credentials(request):
+                    _set_all(cursor, "", "off", auth=True)
+                    district, platform = scope_of(self._actor(request))
+                else:
+                    district, platform = "", "off"
                 if self._public(request):
                     district, platform = "", "on"
-                _set(cursor, district, platform)
-                _set_auth(cursor, False)
+                _set_all(cursor, district, platform, auth=False)
             response = self.get_response(request)
             if response.status_code >= 500:
                 transaction.set_rollback(True)
         return response
+
+    @staticmethod
+    def _may_carry_credentials(request: Any) -> bool:
+        from django.contrib.auth import SESSION_KEY
+
+        session = getattr(request, "session", None)
+        return bool(request.META.get("HTTP_AUTHORIZATION")) or (session is not None and SESSION_KEY in session)
 
     def process_view(self, request: Any, view_func: Any, view_args: Any, view_kwargs: Any) -> None:
         from django.conf import settings

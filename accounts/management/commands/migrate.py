@@ -34,16 +34,20 @@ def use_owner(owner_url: str, alias: str = "default") -> None:
 class Command(DjangoMigrate):
     help = DjangoMigrate.help + " As the owner (DATABASE_OWNER_URL) when set; then grants the application role."
 
-    def handle(self, *args, **options):
-        database = options["database"]
+    def execute(self, *args, **options):
+        # Before the system checks, which already connect.
+        database = options.get("database") or "default"
         owner_url = os.environ.get("DATABASE_OWNER_URL", "")
         app = dict(connections[database].settings_dict)
-        role = settings.DATABASE_APP_ROLE
+        self.app_role = settings.DATABASE_APP_ROLE
         if owner_url:
             use_owner(owner_url, database)
             if app["USER"] and app["USER"] != connections[database].settings_dict["USER"]:
-                role = app["USER"]
-                create_app_role(connections[database], role, password=app.get("PASSWORD") or None)
+                self.app_role = app["USER"]
+                create_app_role(connections[database], self.app_role, password=app.get("PASSWORD") or None, login=True)
+        return super().execute(*args, **options)
+
+    def handle(self, *args, **options):
         super().handle(*args, **options)
-        if grant_app_role(connections[database], role) and options["verbosity"] >= 1:
-            self.stdout.write(f"Granted the application role {role} its rights (accounts.rls).")
+        if grant_app_role(connections[options["database"]], self.app_role) and options["verbosity"] >= 1:
+            self.stdout.write(f"Granted the application role {self.app_role} its rights (accounts.rls).")
