@@ -220,11 +220,17 @@ def test_a_system_command_acts_inside_the_district_it_names(tree, other_tree, as
 
         def handle(self, *args, **options):
             self.seen = sorted(set(Compound.objects.values_list("district_id", flat=True)))
+            Compound.objects.filter(pk__in=[tree.compounds[0].pk, other_tree.compounds[0].pk]).update(name="命令改名")
 
     as_app_role()
     probe = Probe()
     call_command(probe, "--district", tree.district.code)
     assert probe.seen == [tree.district.pk]
+    set_scope("", "on")
+    assert Compound.objects.filter(name="命令改名").get() == tree.compounds[0]  # B's was out of reach
+    event = Compound.pgh_event_model.objects.filter(pgh_obj=tree.compounds[0], name="命令改名").get()
+    assert event.pgh_context.metadata["command"] == probe.command_name()
+    assert event.pgh_context.metadata["actor"] == f"system:command:{probe.command_name()}"
 
 
 def test_tenant_context_of_a_system_actor_is_its_district(tree, other_tree, as_app_role):
