@@ -18,7 +18,12 @@ with psycopg.connect(url, autocommit=True) as conn:
     conn.execute("INSERT INTO visits VALUES (1)")
     visits = conn.execute("SELECT count(*) FROM visits").fetchone()[0]
     version = conn.execute("SHOW server_version").fetchone()[0]
-print(visits, version, embedded.database_running())
+app_url = embedded.app_database_url(url)
+with psycopg.connect(app_url, autocommit=True) as conn:
+    role = conn.execute(
+        "SELECT rolname, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user"
+    ).fetchone()
+print(visits, version, embedded.database_running(), *role)
 """
 STOP = "from config import embedded; embedded.stop_database(); print(embedded.database_running())"
 
@@ -38,15 +43,18 @@ def test_embedded_postgres_starts_answers_keeps_its_data_and_stops():
     var_dir = Path(tempfile.mkdtemp(prefix="embedded-test-", dir=BASE_DIR / "var"))
     try:
         # when a process asks for the database: the server is initialised, started and answers
-        visits, version, running = run(QUERY, var_dir)
+        visits, version, running, *role = run(QUERY, var_dir)
         assert (visits, running) == ("1", "True")
+        # and the site's role is there, under row-level security: neither superuser nor BYPASSRLS
+        assert role == ["capillary_app", "False", "False"]
         assert int(version.split(".")[0]) >= 15
         assert (var_dir / "pgdata" / "PG_VERSION").exists()
 
         # when it is stopped and asked for again: it starts on the same data (the demo's second run)
         assert run(STOP, var_dir) == ["False"]
-        visits, _, running = run(QUERY, var_dir)
+        visits, _, running, *role = run(QUERY, var_dir)
         assert (visits, running) == ("2", "True")
+        assert role == ["capillary_app", "False", "False"]
     finally:
         # then it stops and leaves no server behind
         assert run(STOP, var_dir) == ["False"]
