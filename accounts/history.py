@@ -16,7 +16,7 @@ from django.apps import apps
 from django.db import models
 
 from accounts.policy import VIEW, restrict
-from accounts.privacy import mask_value, personal_fields
+from accounts.privacy import ID_NUMBER, NAME, PHONE, TEXT, mask_value, personal_fields
 
 LABELS = {"insert": "新建", "update": "修改", "delete": "删除", "snapshot": "快照"}
 PGH_FIELDS = {"pgh_id", "pgh_created_at", "pgh_label", "pgh_obj", "pgh_context"}
@@ -36,6 +36,27 @@ def event_models_of(model: type[models.Model]) -> list[type[models.Model]]:
         for event in apps.get_models()
         if issubclass(event, pghistory.models.Event) and getattr(event, "pgh_tracked_model", None) is model
     ]
+
+
+def _kind(kinds: dict[str, str], name: str) -> str:
+    """How a field is masked: as the model declares (accounts.privacy), else by its name, else as free text."""
+    if name in kinds:
+        return kinds[name]
+    if "phone" in name or "mobile" in name:
+        return PHONE
+    if "id_number" in name or "id_card" in name:
+        return ID_NUMBER
+    if name.endswith("_name"):  # a person's name (reporter_name, full_name…); a bare `name` names a thing
+        return NAME
+    return TEXT
+
+
+def _shown(kind: str, value: Any) -> Any:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if value is None or value == "":
+        return "—"
+    return mask_value(kind, value)
 
 
 def _who(context: Any, users: dict[int, str]) -> str:
@@ -78,17 +99,14 @@ def object_history(*, actor: Any, obj: models.Model, limit: int = 50) -> list[Ch
         change = Change(
             when=row.pgh_created_at, label=LABELS.get(row.pgh_label, row.pgh_label), who=_who(row.pgh_context, users)
         )
-        for tracked_field in tracked:
+        # A creation says so; an update lists the fields that changed, each value masked as personal data.
+        for tracked_field in tracked if previous is not None else ():
             new = getattr(row, tracked_field.attname)
-            old = getattr(previous, tracked_field.attname) if previous is not None else None
-            if previous is not None and old == new:
+            old = getattr(previous, tracked_field.attname)
+            if old == new:
                 continue
-            if previous is None and new in (None, "", [], {}):
-                continue
-            name = tracked_field.name
-            if name in kinds:
-                old, new = mask_value(kinds[name], old), mask_value(kinds[name], new)
-            change.fields.append((str(tracked_field.verbose_name), old, new))
+            kind = _kind(kinds, tracked_field.name)
+            change.fields.append((str(tracked_field.verbose_name), _shown(kind, old), _shown(kind, new)))
         previous = row
         changes.append(change)
     changes.reverse()

@@ -34,7 +34,7 @@ class SystemCommand(BaseCommand):
         with tenant_context(SystemActor(name=name)):  # the platform path, only to find the district
             district_id = District.objects.filter(code=str(code)).values_list("pk", flat=True).first()
         if district_id is None:
-            raise CommandError(f"区划代码 {code} 不存在。")
+            raise CommandError(f"区划代码“{code}”的区不存在。")
         return SystemActor(name=name, district_id=district_id)
 
     def execute(self, *args: Any, **options: Any) -> Any:
