@@ -238,3 +238,22 @@ def test_tenant_context_of_a_system_actor_is_its_district(tree, other_tree, as_a
     with tenancy.tenant_context(SystemActor(name="test", district_id=other_tree.district.pk)):
         assert set(Compound.objects.values_list("district_id", flat=True)) == {other_tree.district.pk}
     assert Compound.objects.count() == 0  # back to the test's own (empty) scope
+
+
+def test_an_api_key_call_runs_in_the_keys_district(tree, other_tree, as_app_role):
+    from rest_framework.test import APIClient
+
+    tree.official.set_password("a-long-password-1")
+    tree.official.save()
+    as_app_role()
+    api = APIClient()
+    answer = api.post("/api/v1/auth/token/", {"username": tree.official.username, "password": "a-long-password-1"})
+    assert answer.status_code in (200, 201), answer.content
+    api.credentials(HTTP_AUTHORIZATION=f"Token {answer.json()['token']}")
+    listing = api.get("/api/v1/compounds/")
+    assert listing.status_code == 200
+    assert {row["name"] for row in listing.json()["results"]} == {c.name for c in tree.compounds}
+    assert api.get(f"/api/v1/compounds/{other_tree.compounds[0].pk}/").status_code == 404
+    # a wrong key is the API's 401, not an error of the middleware
+    api.credentials(HTTP_AUTHORIZATION="Token not-a-key")
+    assert api.get("/api/v1/compounds/").status_code == 401
