@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import connections, transaction
+from django.db import DatabaseError, connections, transaction
 
 DISTRICT_SETTING = "capillary.district"
 PLATFORM_SETTING = "capillary.platform"
@@ -137,6 +137,12 @@ class TenantMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: Any) -> Any:
+        try:
+            connections["default"].ensure_connection()
+        except DatabaseError:
+            # The database is down: the view (the health check, the error pages) says so; with no scope set,
+            # nothing it could still reach would be a tenant's row anyway.
+            return self.get_response(request)
         with transaction.atomic():
             with connections["default"].cursor() as cursor:
                 if self._may_carry_credentials(request):

@@ -257,3 +257,14 @@ def test_an_api_key_call_runs_in_the_keys_district(tree, other_tree, as_app_role
     # a wrong key is the API's 401, not an error of the middleware
     api.credentials(HTTP_AUTHORIZATION="Token not-a-key")
     assert api.get("/api/v1/compounds/").status_code == 401
+
+
+def test_with_the_database_down_the_health_check_still_answers_503(client, monkeypatch):
+    from django.db import OperationalError, connections
+
+    def down(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connections["default"], "ensure_connection", down)
+    answer = client.get("/healthz")
+    assert answer.status_code == 503
