@@ -8,7 +8,7 @@ from accounts.rls import EnableRLS
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ratings", "0005_ratings_history"),
+        ("ratings", "0006_ratings_history"),
         ("accounts", "0006_row_level_security"),
     ]
 
