@@ -423,9 +423,11 @@ def work_order_file_external(
             note=f"与工单 {duplicate.tracking_code}“{duplicate.title}”相似，可能重复",
             now=now,
         )
+    from workorders.outbox import outbox_enqueue
     from workorders.tasks import route_work_order_task
 
-    route_work_order_task.delay_on_commit(order.pk)
+    # A row in this transaction, a message after the commit: a broker that is down loses nothing (outbox_sweep).
+    outbox_enqueue(task=route_work_order_task, args=[order.pk], district_id=order.district_id, order=order)
     return order, True
 
 

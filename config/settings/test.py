@@ -24,7 +24,7 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 _own_run = f"run-{os.getpid()}"
 _run = os.environ.setdefault("CAPILLARY_TEST_RUN", _own_run)
 if os.environ.get("REDIS_URL"):
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"global_keyprefix": f"capillary-test-{_run}:"}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {**CELERY_BROKER_TRANSPORT_OPTIONS, "global_keyprefix": f"capillary-test-{_run}:"}  # noqa: F405
     CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"global_keyprefix": f"capillary-test-{_run}:"}
 else:
     _celery_folder = VAR_DIR / "celery-test" / _run  # noqa: F405
