@@ -44,12 +44,24 @@ def test_an_order_filed_while_the_broker_is_down_is_routed_once_when_it_is_back(
         message = OutboxMessage.objects.get(order=order)
         assert message.published_at is None and message.done_at is None and message.attempts == 1
         assert order.state == State.SUBMITTED and order.routed_at is None
+        # and the health check tells the operator which part is down (the site itself is up)
+        health = client.get("/healthz")
+        assert health.status_code == 200
+        assert health.json() | {"worker_nodes": []} == {
+            "status": "degraded",
+            "database": "ok",
+            "broker": "unavailable",
+            "workers": "unavailable",
+            "worker_nodes": [],
+        }
 
         # when the broker is back (empty: nothing was queued) and a worker runs
         own_redis.start()
         node = f"outbox-{socket.gethostname()}-{own_redis.port}@%h"
         worker = start_worker(node, tmp_path / "worker.log", env={"REDIS_URL": own_redis.url}, app=celery_app)
         try:
+            health = client.get("/healthz").json()
+            assert health["status"] == "ok" and health["broker"] == "ok" and health["workers"] == "ok"
             # nothing routes it by itself ...
             assert WorkOrder.objects.get().routed_at is None
             # ... until the beat's sweep publishes it again (run here as beat would, twice: a sweep that
