@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from config import requestid
 from workorders.models import OutboxMessage, WorkOrder
 
 logger = logging.getLogger(__name__)
@@ -34,7 +35,9 @@ KEEP_DONE = timedelta(days=7)
 
 def outbox_enqueue(*, task: Task, args: list[Any], district_id: int, order: WorkOrder | None = None) -> OutboxMessage:
     """Write the task's row in the current transaction and publish it once that commits."""
-    message = OutboxMessage.objects.create(task=task.name, args=args, district_id=district_id, order=order)
+    message = OutboxMessage.objects.create(
+        task=task.name, args=args, district_id=district_id, order=order, request_id=requestid.current()
+    )
     transaction.on_commit(partial(publish, message.pk))
     return message
 
@@ -47,13 +50,16 @@ def publish(message_id: int) -> bool:
         return False
     OutboxMessage.objects.filter(pk=message.pk).update(published_at=timezone.now(), attempts=F("attempts") + 1)
     task = current_app.tasks[message.task]
+    headers = {HEADER: message.pk}
+    if message.request_id and message.request_id != requestid.NO_ID:
+        headers[requestid.HEADER] = message.request_id  # a republished message keeps its request's id
     if task.app.conf.task_always_eager:  # tests and one-process runs: the task runs here, its errors are its own
-        task.apply_async(args=message.args, headers={HEADER: message.pk})
+        task.apply_async(args=message.args, headers=headers)
         return True
     try:
         # No result: the caller never waits for one, and subscribing to results needs the (same) Redis — when it
         # is down, Celery's result consumer gives up for good ("the Celery application must be restarted").
-        task.apply_async(args=message.args, headers={HEADER: message.pk}, ignore_result=True)
+        task.apply_async(args=message.args, headers=headers, ignore_result=True)
     except Exception as error:  # whatever the broker raises, the page must still answer
         OutboxMessage.objects.filter(pk=message.pk).update(published_at=None)
         logger.warning("outbox: broker unreachable, %s #%s waits for the sweep (%s)", message.task, message.pk, error)

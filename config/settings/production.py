@@ -25,6 +25,11 @@ CELERY_BROKER_URL = os.environ["REDIS_URL"]
 CELERY_RESULT_BACKEND = os.environ["REDIS_URL"]
 # CELERY_BROKER_TRANSPORT_OPTIONS (the visibility timeout) comes from base.py.
 
+# Logs as JSON lines (one object per line, with the request id) unless CAPILLARY_LOG_FORMAT=plain.
+LOGGING["handlers"]["console"]["formatter"] = (  # noqa: F405
+    "plain" if os.environ.get("CAPILLARY_LOG_FORMAT", "json") == "plain" else "json"
+)
+
 STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}  # noqa: F405
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

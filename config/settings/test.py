@@ -16,7 +16,7 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 # Each test process counts rate limits in its own memory; the tests clear it between tests.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+LOGGING["root"]["level"] = os.environ.get("CAPILLARY_TEST_LOG_LEVEL", "WARNING")  # noqa: F405
 
 # Each test run has its own broker namespace, so that parallel runs on one machine (and a running
 # `make demo`) never take each other's tasks. A worker started by tests/integration inherits the

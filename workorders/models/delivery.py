@@ -62,6 +62,7 @@ class OutboxMessage(DistrictOwned):
     published_at = models.DateTimeField("最近发布时间", null=True, blank=True)
     attempts = models.PositiveIntegerField("发布次数", default=0)
     done_at = models.DateTimeField("完成时间", null=True, blank=True)
+    request_id = models.CharField("请求编号", max_length=64, blank=True, default="")
 
     scope_view: dict = {}
     scope_change: dict = {}
