@@ -32,6 +32,10 @@ lint: env
 bench: env system-deps
 	$(UV) run python benchmarks/run.py
 
+# A bounded load run with locust (a few hundred users, 90 s; not in `make test`): figures in benchmarks/load-results.json.
+load: env system-deps
+	$(UV) run python benchmarks/load.py $(LOAD_ARGS)
+
 # Backups: the database (pg_dump custom format) and the media files into var/backups/<stamp>/ (TO=dir to choose);
 # `make restore FROM=var/backups/<stamp>` restores one into the (empty) database of DATABASE_URL.
 backup: env
