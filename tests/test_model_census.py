@@ -26,6 +26,8 @@ EXEMPT_HISTORY = {
     "accounts.PersonalDataReveal": "the reveal log is itself an audit trail, append-only for the application role",
     "workorders.TimelineEntry": "the order's timeline is itself its history, append-only (only retention masks it)",
     "workorders.Notification": "a message to one user, written once and marked read; the order's history tells why",
+    "workorders.IdempotencyKey": "a filing's replay record (key, answer), written once in the filing's transaction",
+    "workorders.OutboxMessage": "a task waiting to be published; the order's history and the task's context tell why",
 }
 
 # Models with no URL of their own: the walk reaches them through the page of the object they belong to.
@@ -35,6 +37,8 @@ EXEMPT_WALK = {
     "workorders.TimelineEntry": "no URL of its own: part of the order's page and API, which the walk aims at",
     "workorders.Escalation": "no URL of its own: part of the order's page and API, which the walk aims at",
     "ratings.IntroductionStep": "no URL of its own: steps are addressed through their introduction's URL",
+    "workorders.IdempotencyKey": "no URL: replayed by the filing endpoints the walk already aims at",
+    "workorders.OutboxMessage": "no URL: internal delivery of tasks",
 }
 
 

@@ -8,11 +8,13 @@ from accounts.rls import EnableRLS
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("workorders", "0007_catalogue_routing_meeting_photo_escalation_history"),
+        ("workorders", "0008_catalogue_routing_meeting_photo_escalation_history"),
         ("accounts", "0006_row_level_security"),
     ]
 
     operations = [
+        EnableRLS("workorders_idempotencykey"),
+        EnableRLS("workorders_outboxmessage"),
         EnableRLS("workorders_urgencyclass"),
         EnableRLS("workorders_urgencyclassevent", events=True),
         EnableRLS("workorders_category"),
