@@ -268,3 +268,21 @@ def test_with_the_database_down_the_health_check_still_answers_503(client, monke
     monkeypatch.setattr(connections["default"], "ensure_connection", down)
     answer = client.get("/healthz")
     assert answer.status_code == 503
+
+
+def test_the_outbox_publishes_and_marks_done_as_the_application_role(
+    tree, as_app_role, django_capture_on_commit_callbacks
+):
+    from workorders.models import OutboxMessage
+    from workorders.outbox import outbox_enqueue
+    from workorders.tasks import reroute_unrouted_task
+
+    as_app_role()
+    with django_capture_on_commit_callbacks(execute=True):
+        with tenancy.tenant_context(SystemActor(name="test", district_id=tree.district.pk)):
+            message = outbox_enqueue(task=reroute_unrouted_task, args=[], district_id=tree.district.pk)
+        # the request's scope is gone when the commit's callbacks run
+        set_scope("", "off")
+    set_scope("", "on")
+    message = OutboxMessage.objects.get(pk=message.pk)
+    assert message.published_at is not None and message.done_at is not None
