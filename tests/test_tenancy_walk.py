@@ -1,35 +1,56 @@
-"""Walks every URL pattern of the site and the API as users of one district, aiming at the other
-district's objects, and fails on any leak.
+"""The tenancy walk: every URL pattern of the site and the API, walked by every role of district A (长安区) while
+district B (named so that every text of it contains "乙区") is fully populated, and failing on any leak.
 
-- A pattern without object kwargs (a list, a dashboard) is fetched by every role of district A,
-  also with filters pointing at district B's objects; district B's names (which all contain the
-  marker "乙区") must never appear.
-- A pattern with object kwargs is filled with district B's object; every method it allows answers
-  404 to district A's official.
+One world per module (`world`): both districts built once, every tenant model with rows in both (orders in every
+state, notifications, ratings inputs, documents and photos, staffing rows, report builds, …), rolled back at the
+end of the module. Each test runs in a savepoint inside it, so what one test writes is gone for the next.
 
-A new URL is covered the day it is added: a pattern whose kwargs this test cannot fill fails here
-until its model gets a maker in OBJECT_MAKERS (or, for a public or staff-only page, an entry with a
-reason in EXEMPT).
+- Lists (patterns without object kwargs), as every role: with no parameters and with every filter pointed at
+  B's objects, no answer (HTML, JSON, CSV, XLSX unpacked, PDF text) shows "乙区", and no row id of an API list is
+  one of B's rows. The official's lists are the positive control: each answers, and each API list has rows.
+- Objects (patterns with kwargs), as every role, every method: B's object gets exactly the answer a missing id
+  gets (a 404 for the official), so the answer never confirms that B's object exists. Positive control: some
+  role of A reads A's own object (200), and the official gets 200 (or the documented refusal 403) on every
+  object URL — a URL that is a 404 for everyone cannot pass. URLs that no district role may read: NO_READER.
+- Writes: every create, update and bulk action of the API gets a body whose every related field is one of B's
+  ids; it must be refused (400/403/404) and nothing of B may be created or changed, nor any row of A point at B.
+  The same body with A's ids is the control: the official's write succeeds, so the refusal is about the ids.
+- Open311 and the public pages are walked under their own policy (tests at the end of this file).
+
+A new URL is covered the day it is added: a pattern whose kwargs this walk cannot fill fails here until its model
+gets a maker in OBJECT_MAKERS (each app's tests/<app>/walk.py), or, for a public or staff-only page, an entry
+with a reason in EXEMPT. A new tenant model fails the population census until a maker gives it rows.
 """
 
+from __future__ import annotations
+
+import datetime
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
-from django.db import models
+from django.apps import apps
+from django.db import models, transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from rest_framework import serializers as drf
+from rest_framework.authtoken.models import Token
 
 from accounts.models import PersonalDataReveal
+from accounts.policy import TenantQuerySet
+from accounts.roles import Integration, Role
 from compounds.models import Building, Community, Compound, Department, District, Grid, PropertyFirm, Street
+from tests import factories
+from tests.conftest import build_tree
 from tests.ratings.walk import RATINGS_EXEMPT, ratings_object_makers
 from tests.reports.walk import reports_object_makers
 from tests.staffing.walk import staffing_object_makers
 from tests.workorders.walk import response_text, workorder_object_makers
-from workorders.models import Photo, PrivacySettings
 
 MARKER = "乙区"
 
-# Model → how to get district B's instance of it from the `other_tree` fixture. Later apps add theirs.
+# Model → how to get a district's instance of it from a tree (tests/conftest.py). Later apps add theirs.
 OBJECT_MAKERS: dict[type[models.Model], Callable] = {
     District: lambda t: t.district,
     Street: lambda t: t.streets[0],
@@ -39,9 +60,7 @@ OBJECT_MAKERS: dict[type[models.Model], Callable] = {
     Grid: lambda t: t.grids[0],
     PropertyFirm: lambda t: t.firm,
     Department: lambda t: t.department,
-    Photo: lambda t: _photo(t),
     PersonalDataReveal: lambda t: _reveal(t),
-    PrivacySettings: lambda t: PrivacySettings.objects.get_or_create(district=t.district)[0],
     **ratings_object_makers(),
     **workorder_object_makers(),
     **reports_object_makers(),
@@ -49,23 +68,28 @@ OBJECT_MAKERS: dict[type[models.Model], Callable] = {
 }
 
 
-def _photo(t):
-    from tests.workorders.test_photos import small_jpeg
-    from workorders import services
-    from workorders.intake.photos import photo_prepare, photo_store
-
-    category = services.categories_seed(district=t.district)[0]
-    order = services.work_order_file(
-        actor=None, compound=t.compounds[0], category=category, channel="resident_qr", title="乙区", description="乙区"
-    )
-    return photo_store(order=order, prepared=photo_prepare(upload=small_jpeg()))
-
-
 def _reveal(t):
     from accounts.privacy import record_reveal
 
-    record_reveal(actor=t.official, obj=t.official, fields=["username"], via="/乙区/")
+    if not PersonalDataReveal.objects.filter(district=t.district).exists():
+        record_reveal(actor=t.official, obj=t.official, fields=["username"], via=f"/{_marker(t)}/")
     return PersonalDataReveal.objects.filter(district=t.district).latest("pk")
+
+
+def _tier_change(t) -> None:
+    from compounds.services import community_set_tier
+
+    community_set_tier(
+        actor=t.official, community=t.communities[1], tier="B", reason=f"{_marker(t)}老旧小区为主", effective_year=2026
+    )
+
+
+# Rows of tenant models that no URL names (they are shown inside other pages): made after the makers.
+EXTRA_ROWS: list[Callable] = [_tier_change]
+
+
+def _marker(t) -> str:
+    return MARKER if MARKER in t.streets[0].name else ""
 
 
 # URL name prefixes that are not tenant pages, with the reason. Keep this list short.
@@ -77,20 +101,21 @@ EXEMPT = {
     "api-schema": "the OpenAPI schema describes endpoints, not data",
     "api-docs": "the docs page renders the schema only",
     "api-redoc": "the docs page renders the schema only",
-    "open311:": (
-        "Open311 GeoReport v2: scoped by jurisdiction_id and the district's Open311 integration key rather than a"
-        " session, under the district's read policy. tests/workorders/test_open311.py and"
-        " test_open311_read_policy.py prove that another district's requests never appear under a jurisdiction,"
-        " that what a caller may not read is the same 404 as what is missing, and that other keys are refused"
-    ),
-    "intake:report": (
-        "public QR page keyed by the compound's unguessable public_token (residents, no account);"
-        " tests/workorders/test_intake_resident.py proves a district-B token never shows or files into district A"
-    ),
-    "intake:track": "public tracking page keyed by the order's unguessable tracking code; shows no personal data",
-    "intake:track-photo": "a resident's own photo, reachable only with its order's tracking code",
+    "open311:": "Open311 GeoReport v2 is walked under its own read policy: test_open311_* below",
+    "intake:report": "the public QR page, keyed by the compound's public token: test_public_pages_* below",
+    "intake:track": "the public tracking page, keyed by the tracking code: test_public_pages_* below",
+    "intake:track-photo": "a resident's own photo, reachable only with its order's tracking code: test below",
     **RATINGS_EXEMPT,
 }
+
+# Object URLs that no role of a district may read, with the reason (the positive control cannot reach them).
+NO_READER: dict[str, str] = {}
+
+# Every role of a district: the people, and the two integration accounts (API keys, no password).
+ROLES = ("official", "street_staff", "cadre", "grid_worker", "firm_staff", "department_staff", "open311", "hotline")
+
+
+# --- the routes ------------------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -98,6 +123,15 @@ class Route:
     name: str
     kwargs: tuple[str, ...]
     callback: Callable
+
+    @property
+    def object_kwargs(self) -> list[str]:
+        return [k for k in self.kwargs if k != "format"]
+
+    @property
+    def actions(self) -> dict[str, str]:
+        """A viewset route's method → action (`{"get": "list", "post": "create"}`); {} for other views."""
+        return dict(getattr(self.callback, "actions", None) or {})
 
 
 def walk(patterns=None, namespace: str = "", kwargs: tuple[str, ...] = ()) -> Iterator[Route]:
@@ -114,8 +148,12 @@ def _pattern_kwargs(pattern) -> list[str]:
     return list(pattern.regex.groupindex)
 
 
+def view_class(callback) -> type | None:
+    return getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+
+
 def view_model(callback) -> type[models.Model] | None:
-    cls = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
+    cls = view_class(callback)
     if cls is None:
         return getattr(callback, "tenancy_model", None)
     model = getattr(cls, "tenancy_model", None) or getattr(cls, "model", None)
@@ -135,7 +173,124 @@ def kwarg_value(obj: models.Model, kwarg: str):
 
 
 def routes() -> list[Route]:
-    return [r for r in walk() if not is_exempt(r)]
+    """The walkable routes, once each (a `format` suffix variant is the same view)."""
+    seen, result = set(), []
+    for route in walk():
+        if is_exempt(route) or (route.name, tuple(route.object_kwargs)) in seen:
+            continue
+        seen.add((route.name, tuple(route.object_kwargs)))
+        result.append(route)
+    return result
+
+
+def list_routes() -> list[Route]:
+    return [r for r in routes() if not r.object_kwargs]
+
+
+def object_routes() -> list[Route]:
+    return [r for r in routes() if r.object_kwargs]
+
+
+def url_for(route: Route, obj: models.Model | None = None, missing: bool = False) -> str:
+    values = {}
+    for kwarg in route.object_kwargs:
+        value = kwarg_value(obj, kwarg)
+        values[kwarg] = (999_999_999 if isinstance(value, int) else "ZZZZZZZZZZZZ") if missing else value
+    if "format" in route.kwargs and not route.object_kwargs and route.actions:
+        pass  # the plain pattern is enough: the suffix variant is the same view
+    return reverse(route.name, kwargs=values or None)
+
+
+# --- the world -------------------------------------------------------------------------------------------------
+
+
+def tenant_models() -> list[type[models.Model]]:
+    """Every model whose rows belong to a district (its default manager is the policy's TenantQuerySet)."""
+    return [m for m in apps.get_models() if isinstance(m._default_manager.all(), TenantQuerySet)]
+
+
+def rows_of(model: type[models.Model], district: District) -> models.QuerySet:
+    return model._base_manager.filter(**{getattr(model, "tenant_field", "district"): district.pk})
+
+
+def _integration_accounts(t) -> None:
+    code = t.district.code
+    t.open311 = factories.UserFactory(
+        role=Role.INTEGRATION, integration=Integration.OPEN311, district=t.district, username=f"open311-{code}"
+    )
+    t.hotline = factories.UserFactory(
+        role=Role.INTEGRATION, integration=Integration.HOTLINE_12345, district=t.district, username=f"hotline-{code}"
+    )
+    t.open311_key = Token.objects.create(user=t.open311).key
+    t.walkers = {role: getattr(t, role) for role in ROLES}
+
+
+def populate(t) -> None:
+    _integration_accounts(t)
+    for maker in OBJECT_MAKERS.values():
+        maker(t)
+    for extra in EXTRA_ROWS:
+        extra(t)
+
+
+@dataclass
+class World:
+    a: Any
+    b: Any
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker) -> Iterator[World]:
+    """Districts A and B, both fully populated, built once for the module and rolled back after it."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            a = build_tree("610116", "长安区")
+            b = build_tree("610113", "雁塔区", marker=MARKER)
+            populate(a)
+            populate(b)
+            yield World(a, b)
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def walker(world, db):
+    """Each test runs in a savepoint inside the world (the `db` fixture): its writes are undone after it."""
+    return world
+
+
+def fingerprint(district: District) -> dict[str, tuple]:
+    """Every tenant row of a district, as (label → its rows' values), to compare before and after."""
+    result = {}
+    for model in tenant_models():
+        result[model._meta.label] = tuple(rows_of(model, district).order_by("pk").values_list())
+    return result
+
+
+def changed(before: dict, after: dict) -> list[str]:
+    return [label for label in before if before[label] != after[label]]
+
+
+def cross_references(a: District, b: District) -> list[str]:
+    """Rows of district A that point (by a foreign key or a many-to-many) at a row of district B."""
+    found = []
+    for model in tenant_models():
+        for field in model._meta.get_fields():
+            if not (field.is_relation and field.concrete and field.related_model in tenant_models()):
+                continue
+            target = field.related_model
+            target_tenant = getattr(target, "tenant_field", "district")
+            lookup = f"{field.name}__{target_tenant}" if target_tenant != "pk" else field.name
+            count = rows_of(model, a).filter(**{lookup: b.pk}).count()
+            if count:
+                found.append(f"{model._meta.label}.{field.name}: {count} row(s) of A point at B")
+    return found
+
+
+# --- the tests -------------------------------------------------------------------------------------------------
 
 
 def test_every_route_has_a_name_so_it_can_be_walked():
@@ -143,60 +298,292 @@ def test_every_route_has_a_name_so_it_can_be_walked():
     assert not unnamed, f"give these URL patterns a name: {unnamed}"
 
 
-@pytest.mark.django_db
-def test_no_page_or_list_shows_another_districts_data(client, tree, other_tree):
-    b = other_tree
-    foreign_filters = {
+def test_every_object_url_has_a_maker():
+    unknown = [f"{r.name} ({view_model(r.callback)})" for r in object_routes() if view_model(r.callback) not in OBJECT_MAKERS]
+    assert not unknown, f"add these views' models to OBJECT_MAKERS (or EXEMPT with a reason): {unknown}"
+
+
+def test_both_districts_are_fully_populated(walker):
+    from workorders.models import State, WorkOrder
+
+    empty = [
+        f"{model._meta.label} in {t.district.name}"
+        for model in tenant_models()
+        for t in (walker.a, walker.b)
+        if not rows_of(model, t.district).exists()
+    ]
+    assert not empty, f"give these tenant models a maker (tests/<app>/walk.py) so that the walk has rows: {empty}"
+    states = set(rows_of(WorkOrder, walker.b.district).values_list("state", flat=True))
+    assert states == set(State.values), f"B lacks orders in {set(State.values) - states}"
+    assert not cross_references(walker.a.district, walker.b.district)
+    assert not cross_references(walker.b.district, walker.a.district)
+
+
+def _foreign_params(route: Route, b) -> dict:
+    """Filters pointed at B's objects: the tree's own names, and every model filter of the view's FilterSet."""
+    params = {
         "street": b.streets[0].pk,
         "community": b.communities[0].pk,
         "compound": b.compounds[0].pk,
+        "grid": b.grids[0].pk,
         "property_firm": b.firm.pk,
+        "firm": b.firm.pk,
+        "department": b.department.pk,
         "district": b.district.pk,
     }
-    checked = 0
-    for route in routes():
-        kwargs = [k for k in route.kwargs if k != "format"]
-        if kwargs:
-            continue
-        url = reverse(route.name, kwargs={"format": "json"} if "format" in route.kwargs else None)
-        for user in tree.users:
-            client.force_login(user)
-            for params in ({}, foreign_filters):
-                response = client.get(url, params, follow=False)
-                assert response.status_code < 500, f"{url} as {user.role}: {response.status_code}"
-                body = response_text(response)
-                assert MARKER not in body, f"{url} as {user.role} shows district B's data ({params})"
-        checked += 1
-    assert checked >= 5, "the walk found too few list pages: is the URL conf loaded?"
+    params.update({f"{name}_id": value for name, value in params.items()})
+    filterset = getattr(view_class(route.callback), "filterset_class", None)
+    for name, flt in (filterset.base_filters.items() if filterset else ()):
+        queryset = getattr(flt, "queryset", None) or flt.extra.get("queryset")
+        model = getattr(queryset, "model", None)
+        if model in OBJECT_MAKERS:
+            params[name] = OBJECT_MAKERS[model](b).pk
+    return params
 
 
-@pytest.mark.django_db
-def test_every_object_url_is_a_404_for_another_districts_object(client, tree, other_tree):
-    client.force_login(tree.official)
-    unknown, leaks, checked = [], [], 0
-    for route in routes():
-        kwargs = [k for k in route.kwargs if k != "format"]
-        if not kwargs:
-            continue
+def _b_ids(model: type[models.Model] | None, b) -> set:
+    if model is None or model not in tenant_models():
+        return set()
+    return set(rows_of(model, b.district).values_list("pk", flat=True))
+
+
+def _rows(response) -> list:
+    if not response.get("Content-Type", "").startswith("application/json"):
+        return []
+    try:
+        data = json.loads(response.content)
+    except ValueError:
+        return []
+    rows = data.get("results") if isinstance(data, dict) else data
+    return rows if isinstance(rows, list) else []
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_list_shows_another_districts_data(client, walker, role):
+    a, b = walker.a, walker.b
+    user = a.walkers[role]
+    client.force_login(user)
+    problems, checked = [], 0
+    for route in list_routes():
+        if "get" not in route.actions and route.actions:
+            continue  # a bulk POST action: walked with write bodies below
+        url = url_for(route)
         model = view_model(route.callback)
-        if model not in OBJECT_MAKERS:
-            unknown.append(f"{route.name} ({model})")
-            continue
-        obj = OBJECT_MAKERS[model](other_tree)
-        values = {k: kwarg_value(obj, k) for k in kwargs}
-        if "format" in route.kwargs:
-            values["format"] = "json"
-        url = reverse(route.name, kwargs=values)
-        for method in ("get", "post", "put", "patch", "delete"):
-            response = getattr(client, method)(url, content_type="application/json", data={})
-            if response.status_code == 405:
+        b_ids = _b_ids(model, b)
+        for params in ({}, _foreign_params(route, b)):
+            response = client.get(url, params, follow=False)
+            if response.status_code >= 500:
+                problems.append(f"{url} {params or ''} → {response.status_code}")
                 continue
-            if response.status_code != 404:
-                leaks.append(f"{method.upper()} {url} → {response.status_code}")
+            if MARKER in response_text(response):
+                problems.append(f"{url} shows district B's data {params or ''}")
+            leaked = {row.get("id") for row in _rows(response) if isinstance(row, dict)} & b_ids
+            if leaked:
+                problems.append(f"{url} lists B's {model.__name__} ids {sorted(leaked)} {params or ''}")
+            if role == "official" and not params:
+                if response.status_code not in (200, 302, 403):
+                    problems.append(f"positive control: {url} → {response.status_code} for A's official")
+                elif route.actions.get("get") == "list" and not _rows(response):
+                    problems.append(f"positive control: {url} lists nothing of A's own rows")
         checked += 1
-    assert not unknown, f"add these views' models to OBJECT_MAKERS (or EXEMPT with a reason): {unknown}"
-    assert not leaks, "another district's object must be a 404:\n" + "\n".join(leaks)
-    assert checked >= 1
+    assert checked >= 40, "the walk found too few list pages: is the URL conf loaded?"
+    assert not problems, f"as A's {role}:\n" + "\n".join(problems)
+
+
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def _methods(route: Route) -> tuple[str, ...]:
+    return tuple(route.actions) if route.actions else METHODS
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_object_url_answers_for_another_districts_object_as_for_a_missing_one(client, walker, role):
+    a, b = walker.a, walker.b
+    client.force_login(a.walkers[role])
+    problems = []
+    for route in object_routes():
+        obj = OBJECT_MAKERS[view_model(route.callback)](b)
+        foreign, missing = url_for(route, obj), url_for(route, obj, missing=True)
+        for method in _methods(route):
+            answer = getattr(client, method)(foreign, content_type="application/json", data={}).status_code
+            if answer == 405:
+                continue
+            control = getattr(client, method)(missing, content_type="application/json", data={}).status_code
+            if answer < 400 or answer >= 500 or answer != control:
+                problems.append(f"{method.upper()} {foreign} → {answer} (a missing id → {control})")
+            elif role == "official" and answer != 404:
+                problems.append(f"{method.upper()} {foreign} → {answer} for A's official (must be 404)")
+    assert not problems, f"as A's {role}, district B's objects:\n" + "\n".join(problems)
+
+
+def test_every_object_url_has_a_reader_in_its_own_district(client, walker):
+    """The positive control: the same URLs aimed at A's own objects. Every URL is read (200) by some role of A,
+    and the official gets 200 or the documented refusal 403 — so a URL that is a 404 for everyone fails here."""
+    a = walker.a
+    readers: dict[str, list[str]] = {}
+    problems = []
+    for route in object_routes():
+        obj = OBJECT_MAKERS[view_model(route.callback)](a)
+        url = url_for(route, obj)
+        methods = _methods(route)
+        readers[route.name] = []
+        for role in ROLES:
+            client.force_login(a.walkers[role])
+            if "get" in methods:
+                status = client.get(url).status_code
+            else:  # an action: an empty body is refused for what it lacks (400) or done, never "not found"
+                with transaction.atomic():
+                    status = client.post(url, content_type="application/json", data={}).status_code
+                    transaction.set_rollback(True)
+            if status >= 500:
+                problems.append(f"{url} → {status} for A's {role}")
+            if status in (200, 201, 202, 204, 400, 409) or (status == 302 and "get" not in methods):
+                readers[route.name].append(role)
+            if role == "official" and status not in (200, 201, 202, 204, 302, 400, 403, 409):
+                problems.append(f"{url} → {status} for A's official on A's own object")
+    nobody = [name for name, roles in readers.items() if not roles and name not in NO_READER]
+    assert not nobody, f"no role of A reads these URLs on A's own objects (fix, or NO_READER with a reason): {nobody}"
+    assert not problems, "\n".join(problems)
+
+
+# --- writes: bodies that point at B's ids -----------------------------------------------------------------------
+
+# Plain integer fields (not related fields) that carry an id, and the model whose id they carry.
+ID_FIELDS: dict[str, type[models.Model]] = {"unit": Street, "district_id": District}
+# Values for fields that the id fields depend on (the handler level that makes `unit` a street).
+FIELD_VALUES: dict[str, Any] = {"level": "street", "target_level": "street", "year": 2026, "quarter": 1}
+# Writes that take a list of ids and act on the caller's own rows among them: another district's ids are ignored,
+# so the answer may be a 2xx — nothing of B may change all the same (the fingerprint below).
+IGNORES_FOREIGN_IDS = {
+    "workorders-api:notification-mark-read": "marks the caller's own messages among `ids`; others' ids are ignored",
+}
+
+
+def _related_model(field) -> type[models.Model] | None:
+    if isinstance(field, drf.ManyRelatedField):
+        field = field.child_relation
+    if isinstance(field, drf.ListField) and isinstance(field.child, drf.RelatedField):
+        field = field.child
+    if isinstance(field, drf.RelatedField) and field.queryset is not None:
+        return field.queryset.model
+    return None
+
+
+def _plain_value(name: str, field) -> Any:
+    if name in FIELD_VALUES:
+        return FIELD_VALUES[name]
+    if isinstance(field, drf.ListField):
+        child = _plain_value(name, field.child)
+        return [] if child is None else [child]
+    if isinstance(field, drf.ChoiceField):
+        return next(iter(field.choices), None)
+    if isinstance(field, drf.BooleanField):
+        return False
+    if isinstance(field, drf.IntegerField):
+        return max(field.min_value or 1, 1)
+    if isinstance(field, drf.DecimalField):
+        return "1"
+    if isinstance(field, drf.DateTimeField):
+        return "2026-03-02T09:00:00+08:00"
+    if isinstance(field, drf.DateField):
+        return "2026-03-02"
+    if isinstance(field, drf.TimeField):
+        return "09:00"
+    if isinstance(field, drf.CharField):
+        return "写入测试"[: field.max_length or 20]
+    return None  # files and nested bodies: not part of a JSON body
+
+
+def _is_serializer(value) -> bool:
+    return isinstance(value, drf.BaseSerializer) or (isinstance(value, type) and issubclass(value, drf.BaseSerializer))
+
+
+@dataclass
+class Write:
+    route: Route
+    method: str
+    body_fields: dict[str, Any]  # name → the serializer field
+    id_fields: dict[str, type[models.Model]]  # name → the model whose id it carries
+
+    def body(self, t) -> dict:
+        body = {}
+        for name, field in self.body_fields.items():
+            if name in self.id_fields:
+                pk = OBJECT_MAKERS[self.id_fields[name]](t).pk
+                many = isinstance(field, (drf.ManyRelatedField, drf.ListField))
+                body[name] = [pk] if many else pk
+            else:
+                value = _plain_value(name, field)
+                if value is not None:
+                    body[name] = value
+        return body
+
+    def url(self, t) -> str:
+        if not self.route.object_kwargs:
+            return url_for(self.route)
+        return url_for(self.route, OBJECT_MAKERS[view_model(self.route.callback)](t))
+
+
+def api_writes() -> list[Write]:
+    """Every create, update and action of the API whose request body (as the schema documents it) carries an id."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    generator = SchemaGenerator()
+    writes = []
+    for route in routes():
+        api_view = getattr(route.callback, "cls", None)  # DRF views only; the pages' forms: test below
+        if api_view is None:
+            continue
+        methods = route.actions or {m: m for m in ("post", "put", "patch") if hasattr(api_view, m)}
+        for method in methods:
+            if method not in ("post", "put", "patch"):
+                continue
+            view = generator.create_view(route.callback, method.upper())
+            serializer = getattr(view, "schema", None) and view.schema.get_request_serializer()
+            if serializer is None:
+                continue
+            if isinstance(serializer, dict):  # per media type: the first serializer
+                serializer = next((v for v in serializer.values() if _is_serializer(v)), None)
+            if not _is_serializer(serializer):
+                continue
+            serializer = serializer() if isinstance(serializer, type) else serializer
+            fields = {name: f for name, f in serializer.fields.items() if not f.read_only}
+            ids = {name: _related_model(f) or ID_FIELDS.get(name) for name, f in fields.items()}
+            ids = {name: model for name, model in ids.items() if model in OBJECT_MAKERS}
+            if ids:
+                writes.append(Write(route, method, fields, ids))
+    return writes
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_write_reaches_another_district_through_its_ids(client, walker, role):
+    """Each write of the API, aimed at A's own list or A's own object, with every id in the body one of B's:
+    refused (400 naming the field, 403 or 404), nothing of B created or changed, no row of A pointing at B."""
+    a, b = walker.a, walker.b
+    client.force_login(a.walkers[role])
+    writes = api_writes()
+    assert len(writes) >= 40, "the walk found too few writes with ids: is the schema generator reading the views?"
+    before = fingerprint(b.district)
+    problems = []
+    for write in writes:
+        url, body = write.url(a), write.body(b)
+        response = getattr(client, write.method)(url, data=body, content_type="application/json")
+        status, text = response.status_code, response.content.decode("utf-8", "replace")
+        where = f"{write.method.upper()} {url} {body}"
+        if write.route.name in IGNORES_FOREIGN_IDS and status < 300:
+            continue
+        if status not in (400, 403, 404):
+            problems.append(f"{where} → {status} {text[:300]}")
+        elif status == 400:
+            scoped = [n for n in write.id_fields if _related_model(write.body_fields[n]) is not None]
+            unnamed = [n for n in scoped if f'"{n}"' not in text]
+            if unnamed:
+                problems.append(f"{where} → 400 without refusing {unnamed}: {text[:300]}")
+    after = fingerprint(b.district)
+    problems += [f"district B's {label} changed" for label in changed(before, after)]
+    problems += cross_references(a.district, b.district)
+    assert not problems, f"as A's {role}:\n" + "\n".join(problems)
 
 
 @pytest.mark.django_db
