@@ -24,10 +24,10 @@ with a reason in EXEMPT. A new tenant model fails the population census until a 
 
 from __future__ import annotations
 
-import datetime
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from typing import Any
 
 import pytest
@@ -299,7 +299,9 @@ def test_every_route_has_a_name_so_it_can_be_walked():
 
 
 def test_every_object_url_has_a_maker():
-    unknown = [f"{r.name} ({view_model(r.callback)})" for r in object_routes() if view_model(r.callback) not in OBJECT_MAKERS]
+    unknown = [
+        f"{r.name} ({view_model(r.callback)})" for r in object_routes() if view_model(r.callback) not in OBJECT_MAKERS
+    ]
     assert not unknown, f"add these views' models to OBJECT_MAKERS (or EXEMPT with a reason): {unknown}"
 
 
@@ -333,7 +335,7 @@ def _foreign_params(route: Route, b) -> dict:
     }
     params.update({f"{name}_id": value for name, value in params.items()})
     filterset = getattr(view_class(route.callback), "filterset_class", None)
-    for name, flt in (filterset.base_filters.items() if filterset else ()):
+    for name, flt in filterset.base_filters.items() if filterset else ():
         queryset = getattr(flt, "queryset", None) or flt.extra.get("queryset")
         model = getattr(queryset, "model", None)
         if model in OBJECT_MAKERS:
@@ -409,6 +411,8 @@ def test_every_object_url_answers_for_another_districts_object_as_for_a_missing_
             answer = getattr(client, method)(foreign, content_type="application/json", data={}).status_code
             if answer == 405:
                 continue
+            if answer == 404:
+                continue  # what a missing id gets everywhere (a missing id that answered otherwise would fail below)
             control = getattr(client, method)(missing, content_type="application/json", data={}).status_code
             if answer < 400 or answer >= 500 or answer != control:
                 problems.append(f"{method.upper()} {foreign} → {answer} (a missing id → {control})")
@@ -428,7 +432,7 @@ def test_every_object_url_has_a_reader_in_its_own_district(client, walker):
         url = url_for(route, obj)
         methods = _methods(route)
         readers[route.name] = []
-        for role in ROLES:
+        for role in ROLES if "get" in methods else ("official",):
             client.force_login(a.walkers[role])
             if "get" in methods:
                 status = client.get(url).status_code
@@ -584,6 +588,251 @@ def test_no_write_reaches_another_district_through_its_ids(client, walker, role)
     problems += [f"district B's {label} changed" for label in changed(before, after)]
     problems += cross_references(a.district, b.district)
     assert not problems, f"as A's {role}:\n" + "\n".join(problems)
+
+
+# --- the pages' forms -------------------------------------------------------------------------------------------
+
+# A form field's name → the model whose id it carries (a <select> or a hidden input of the pages' forms).
+FORM_ID_FIELDS: dict[str, str] = {
+    "street": "compounds.Street", "community": "compounds.Community", "compound": "compounds.Compound",
+    "building": "compounds.Building", "grid": "compounds.Grid", "firm": "compounds.PropertyFirm",
+    "property_firm": "compounds.PropertyFirm", "department": "compounds.Department", "departments": "compounds.Department",
+    "category": "workorders.Category", "order": "workorders.WorkOrder", "orders": "workorders.WorkOrder",
+    "into": "workorders.WorkOrder", "person": "staffing.Person", "household": "staffing.Household",
+    "households": "staffing.Household", "team": "staffing.SinkDownTeam", "roster": "staffing.DutyRoster",
+    "period": "ratings.RatingPeriod", "unit": "compounds.Street",
+}  # fmt: skip
+
+
+class _Forms(HTMLParser):
+    """The POST forms of a page: (action, {name: value}) with each field's first or current value."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[tuple[str, dict]] = []
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            if (attrs.get("method") or "get").lower() == "post":
+                self.forms.append((attrs.get("action") or "", {}))
+            else:
+                self.forms.append(("", None))
+        elif not self.forms or self.forms[-1][1] is None:
+            return
+        elif tag in ("input", "textarea") and attrs.get("name") and attrs.get("type") not in ("file", "submit"):
+            if attrs.get("type") in ("checkbox", "radio") and attrs["name"] in self.forms[-1][1]:
+                return
+            self.forms[-1][1][attrs["name"]] = attrs.get("value") or "写入测试"
+        elif tag == "select" and attrs.get("name"):
+            self._select = attrs["name"]
+            self.forms[-1][1].setdefault(self._select, "")
+        elif tag == "option" and self._select and not self.forms[-1][1].get(self._select):
+            self.forms[-1][1][self._select] = attrs.get("value", "")
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+
+
+def page_forms(html: str) -> list[tuple[str, dict]]:
+    parser = _Forms()
+    parser.feed(html)
+    return [(action, fields) for action, fields in parser.forms if fields is not None]
+
+
+def test_no_page_form_reaches_another_district_through_its_ids(client, walker):
+    """Every POST form of every page (lists, and A's own objects' pages) as A's official, sent back with each
+    id field pointing at B's object: never a 5xx, nothing of B created or changed, no row of A pointing at B."""
+    a, b = walker.a, walker.b
+    client.force_login(a.official)
+    before = fingerprint(b.district)
+    problems, sent = [], 0
+    for route in routes():
+        if getattr(route.callback, "cls", None) is not None:
+            continue  # the API: test_no_write_reaches_another_district_through_its_ids
+        obj = OBJECT_MAKERS[view_model(route.callback)](a) if route.object_kwargs else None
+        page = url_for(route, obj)
+        response = client.get(page)
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        for action, fields in page_forms(response.content.decode()):
+            ids = {name: label for name, label in FORM_ID_FIELDS.items() if name in fields}
+            if not ids or any(part in action for part in ("logout", "i18n")):
+                continue
+            body = dict(fields)
+            for name, label in ids.items():
+                body[name] = OBJECT_MAKERS[apps.get_model(label)](b).pk
+            answer = client.post(action or page, body)
+            sent += 1
+            if answer.status_code >= 500:
+                problems.append(f"POST {action or page} {body} → {answer.status_code}")
+    assert sent >= 5, "the walk found too few forms with ids: are the pages rendering their forms?"
+    problems += [f"district B's {label} changed" for label in changed(before, fingerprint(b.district))]
+    problems += cross_references(a.district, b.district)
+    assert not problems, "\n".join(problems)
+
+
+# --- Open311 and the public pages, under their own policy ------------------------------------------------------
+
+
+def open311_routes() -> list[Route]:
+    return [r for r in walk() if r.name.startswith("open311:")]
+
+
+def _open311_url(route: Route, t, missing: bool = False) -> str:
+    from workorders.models import State
+
+    order = t.orders[State.ASSIGNED]
+    values = {"format": "json"}
+    for kwarg in route.object_kwargs:
+        if kwarg == "service_request_id":
+            values[kwarg] = 999_999_999 if missing else order.pk
+        elif kwarg == "token":
+            values[kwarg] = "ZZZZZZZZZZZZ" if missing else order.tracking_code
+        elif kwarg == "code":
+            values[kwarg] = "zzzz" if missing else order.category.code
+        else:
+            raise AssertionError(f"the Open311 walk cannot fill {route.name}'s {kwarg}: teach _open311_url")
+    return reverse(route.name, kwargs=values)
+
+
+def _open_public_reads(t) -> None:
+    from workorders.models import Category, PrivacySettings
+
+    PrivacySettings.objects.filter(district=t.district).update(open311_public_reads=True)
+    Category.objects.filter(district=t.district).update(open311_public=True)
+
+
+def test_open311_shows_nothing_of_another_district_with_or_without_a_key(client, walker):
+    """Every Open311 endpoint, as: no key; A's Open311 key on A's jurisdiction; A's key on B's jurisdiction;
+    B's public reads opened (every category public) — B's ids, tokens and words never come out through A."""
+    a, b = walker.a, walker.b
+    _open_public_reads(b)
+    problems, checked = [], 0
+    callers = {
+        "no key, A": {"jurisdiction_id": a.district.code},
+        "A's key, A": {"jurisdiction_id": a.district.code, "api_key": a.open311_key},
+        "A's key, no jurisdiction": {"api_key": a.open311_key},
+    }
+    for route in open311_routes():
+        checked += 1
+        for who, params in callers.items():
+            # B's ids and tokens through A's jurisdiction: exactly what a missing id gets.
+            foreign = client.get(_open311_url(route, b), params)
+            missing = client.get(_open311_url(route, b, missing=True), params)
+            if MARKER in response_text(foreign) or foreign.status_code >= 500:
+                problems.append(f"{who}: {foreign.request['PATH_INFO']} → {foreign.status_code} shows B")
+            if route.object_kwargs and route.name != "open311:service-definition":
+                if foreign.status_code != missing.status_code or foreign.status_code < 400:
+                    problems.append(
+                        f"{who}: {foreign.request['PATH_INFO']} → {foreign.status_code} (missing: {missing.status_code})"
+                    )
+        # A's key on B's jurisdiction: refused, whatever is asked.
+        response = client.get(_open311_url(route, b), {"jurisdiction_id": b.district.code, "api_key": a.open311_key})
+        if route.name not in ("open311:discovery", "open311:services", "open311:service-definition"):
+            if response.status_code != 403:
+                problems.append(f"A's key on B's jurisdiction: {route.name} → {response.status_code}")
+    assert checked >= 7, "the Open311 walk found too few endpoints"
+    assert not problems, "\n".join(problems)
+
+
+def test_open311_ids_cannot_be_enumerated_across_districts(client, walker):
+    from workorders.models import WorkOrder
+
+    a, b = walker.a, walker.b
+    every_id = list(WorkOrder.objects.order_by("pk").values_list("pk", flat=True))
+    b_ids = set(rows_of(WorkOrder, b.district).values_list("pk", flat=True))
+    params = {"jurisdiction_id": a.district.code, "api_key": a.open311_key}
+    listed = client.get(
+        reverse("open311:requests", kwargs={"format": "json"}),
+        {**params, "service_request_id": ",".join(map(str, every_id))},
+    )
+    assert listed.status_code == 200
+    ids = {int(row["service_request_id"]) for row in listed.json()}
+    assert ids and not ids & b_ids, "the list by ids must hold A's requests only"
+    assert MARKER not in response_text(listed)
+    answers = {
+        client.get(
+            reverse("open311:request-detail", kwargs={"service_request_id": pk, "format": "json"}), params
+        ).status_code
+        for pk in sorted(b_ids) + [max(every_id) + 1]
+    }
+    assert answers == {404}, "B's ids and a missing id must read the same"
+    # Without a key (A's reads are closed by default) nothing is listed, and every id reads the same.
+    closed = client.get(reverse("open311:requests", kwargs={"format": "json"}), {"jurisdiction_id": a.district.code})
+    assert closed.status_code == 403 and MARKER not in response_text(closed)
+
+
+def test_open311_posts_cannot_file_into_another_district(client, walker):
+    from workorders.models import WorkOrder
+
+    a, b = walker.a, walker.b
+    before = fingerprint(b.district)
+    url = reverse("open311:requests", kwargs={"format": "json"})
+    body = {
+        "service_code": b.orders["assigned"].category.code,
+        "description": "写入测试",
+        "attribute[compound_code]": b.compounds[0].code,
+        "lat": "34.16",
+        "long": "108.91",
+    }
+    answers = [
+        client.post(url, {**body, "jurisdiction_id": a.district.code, "api_key": a.open311_key}).status_code,
+        client.post(url, {**body, "jurisdiction_id": b.district.code, "api_key": a.open311_key}).status_code,
+        client.post(url, {**body, "jurisdiction_id": b.district.code}).status_code,
+    ]
+    assert all(400 <= status < 500 for status in answers), answers
+    assert fingerprint(b.district) == before
+    assert not rows_of(WorkOrder, a.district).filter(compound__district=b.district).exists()
+
+
+def test_public_pages_show_another_districts_token_nothing_personal(client, walker):
+    """The QR page, the tracking page and its photos, keyed by tokens: B's token shows B's public page (that is
+    what a token is for) but none of its residents' personal data, and B's ids through A's tokens are 404s."""
+    from workorders.models import Photo, State
+
+    a, b = walker.a, walker.b
+    order = b.orders[State.ASSIGNED]
+    track = client.get(reverse("intake:track", kwargs={"tracking_code": order.tracking_code}))
+    assert track.status_code == 200  # the positive control: the code's own page
+    text = response_text(track)
+    for personal in (order.reporter_phone, order.reporter_name, "张先生", "85551234"):
+        assert personal not in text, f"the tracking page shows {personal}"
+    assert client.get(reverse("intake:track", kwargs={"tracking_code": "ZZZZZZZZZZZZ"})).status_code == 404
+    lookup = client.get(reverse("intake:track-lookup"), {"code": "ZZZZZZZZZZZZ"})
+    assert lookup.status_code < 500 and MARKER not in response_text(lookup)
+
+    a_photo, b_photo = OBJECT_MAKERS[Photo](a), OBJECT_MAKERS[Photo](b)
+    a_code, b_code = a_photo.order.tracking_code, b_photo.order.tracking_code
+    photo = "intake:track-photo"
+    assert client.get(reverse(photo, kwargs={"tracking_code": b_code, "pk": b_photo.pk})).status_code == 200
+    assert client.get(reverse(photo, kwargs={"tracking_code": a_code, "pk": b_photo.pk})).status_code == 404
+    assert client.get(reverse(photo, kwargs={"tracking_code": b_code, "pk": a_photo.pk})).status_code == 404
+
+    # The QR page of A's compound, POSTed with B's category and building: refused, nothing filed into B.
+    before = fingerprint(b.district)
+    report = reverse("intake:report", kwargs={"public_token": a.compounds[0].public_token})
+    assert client.get(report).status_code == 200 and MARKER not in response_text(client.get(report))
+    b_category = b.orders[State.ASSIGNED].category
+    response = client.post(
+        report,
+        {
+            "category": b_category.pk,
+            "building": b.buildings[0].pk,
+            "description": "写入测试楼道堆物",
+            "reporter_phone": "",
+        },
+    )
+    assert response.status_code in (200, 400), response.status_code
+    assert fingerprint(b.district) == before
+    assert not cross_references(a.district, b.district)
+    a_category = a.orders[State.ASSIGNED].category
+    filed = client.post(report, {"category": a_category.pk, "description": "写入测试楼道堆物", "reporter_phone": ""})
+    assert filed.status_code == 302, "the control: the same form with A's own category files"
+    survey = client.get(reverse("ratings:survey", kwargs={"public_token": a.compounds[0].public_token}))
+    assert survey.status_code == 200 and MARKER not in response_text(survey)
 
 
 @pytest.mark.django_db

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from ratings import services
 from ratings.models import (
+    SATISFACTION_POINTS,
     Decision,
     FirmScore,
     Introduction,
@@ -20,7 +21,6 @@ from ratings.models import (
     RatingPeriod,
     RatingSettings,
     Report,
-    SATISFACTION_POINTS,
     SatisfactionLevel,
     SeriousIncident,
     ServiceContract,

@@ -120,7 +120,9 @@ def workorder_objects(t) -> dict:
     categories = services.categories_seed(district=t.district)
     t.orders = orders_in_every_state(t, categories[0])
     order = t.orders[State.ASSIGNED]
-    photo = photo_store(order=order, prepared=photo_prepare(upload=small_jpeg()), uploaded_by=t.official)
+    # The resident's photo (reachable with the tracking code too) and one a member of staff added.
+    photo = photo_store(order=order, prepared=photo_prepare(upload=small_jpeg()))
+    photo_store(order=order, prepared=photo_prepare(upload=small_jpeg()), uploaded_by=t.official)
     rule = RoutingRule.objects.create(
         district=t.district, priority=1, name=f"{m}规则", category=categories[0], target_level=HandlerLevel.STREET
     )
@@ -157,4 +159,3 @@ def workorder_object_makers() -> dict[type, Callable]:
 
 def workorder_objects_models() -> tuple[type, ...]:
     return (WorkOrder, Category, UrgencyClass, RoutingRule, Notification, DeliberationMeeting, Photo, PrivacySettings)
-
