@@ -51,8 +51,9 @@ def ratings_objects(t) -> dict:
     h.rules(t, min_answers=1)
     for i, level in enumerate([h.VS, h.S]):
         SurveyResponse.objects.create(
-            district=t.district, period=period, compound=t.compounds[0], firm=t.firm, household_key=f"{m}1号楼-{101 + i}",
-            level=level, points=SATISFACTION_POINTS[SatisfactionLevel(level)], comment=f"{m}物业很好",
+            district=t.district, period=period, compound=t.compounds[0], firm=t.firm,
+            household_key=f"{m}1号楼-{101 + i}", level=level, points=SATISFACTION_POINTS[SatisfactionLevel(level)],
+            comment=f"{m}物业很好",
         )  # fmt: skip
     h.panel(period, t.firm, [88])
     PanelScore.objects.filter(period=period).update(note=f"{m}评语")
