@@ -37,6 +37,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework import serializers as drf
 from rest_framework.authtoken.models import Token
 
+from accounts.actors import SystemActor
 from accounts.models import PersonalDataReveal
 from accounts.policy import TenantQuerySet
 from accounts.roles import Integration, Role
@@ -226,8 +227,19 @@ def _integration_accounts(t) -> None:
     t.hotline = factories.UserFactory(
         role=Role.INTEGRATION, integration=Integration.HOTLINE_12345, district=t.district, username=f"hotline-{code}"
     )
-    t.open311_key = Token.objects.create(user=t.open311).key
+    t.open311_key = _api_key(t, t.open311)
     t.walkers = {role: getattr(t, role) for role in ROLES}
+
+
+def _api_key(t, user) -> str:
+    """The integration account's key, issued as the platform issues keys: accounts.apikeys.api_key_issue (hashed,
+    expiring keys, issue 7) where it exists, DRF's token before it."""
+    from accounts import apikeys
+
+    issue = getattr(apikeys, "api_key_issue", None)
+    if issue is None:
+        return Token.objects.create(user=user).key
+    return issue(actor=SystemActor(name="test:walk", district_id=t.district.pk), user=user, name="tenancy walk")[1]
 
 
 def populate(t) -> None:

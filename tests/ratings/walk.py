@@ -47,6 +47,7 @@ def ratings_objects(t) -> dict:
     if getattr(t, "_ratings", None) is not None:
         return t._ratings
     m = _marker(t)
+    system = t.official  # the district's official enters and builds the quarter (every branch accepts them)
     period = h.period(t, status="scoring")
     h.rules(t, min_answers=1)
     for i, level in enumerate([h.VS, h.S]):
@@ -59,14 +60,14 @@ def ratings_objects(t) -> dict:
     PanelScore.objects.filter(period=period).update(note=f"{m}评语")
     h.record(period, t.firm, on_time=90, satisfaction=90, complaints=1)
     services.incident_record(
-        actor=None, period=period, firm=t.firm, date=datetime.date(2026, 2, 1), description=f"{m}事故"
+        actor=system, period=period, firm=t.firm, date=datetime.date(2026, 2, 1), description=f"{m}事故"
     )
     services.contract_create(
-        actor=None, firm=t.firm, compound=t.compounds[0], start=datetime.date(2024, 1, 1), fee_fen=150
+        actor=system, firm=t.firm, compound=t.compounds[0], start=datetime.date(2024, 1, 1), fee_fen=150
     )
-    introduction = services.introduction_start(actor=None, compound=h.three_no_compound(t), firm=t.firm, fee_fen=100)
+    introduction = services.introduction_start(actor=system, compound=h.three_no_compound(t), firm=t.firm, fee_fen=100)
     services.introduction_record_step(
-        actor=None,
+        actor=system,
         introduction=introduction,
         stage=1,
         date=datetime.date(2026, 1, 5),
@@ -74,7 +75,7 @@ def ratings_objects(t) -> dict:
         decision=Decision.APPROVED,
         documents=[samples.pdf(f"{m}纪要.pdf")],
     )
-    services.quarter_build(actor=None, period=period)
+    services.quarter_build(actor=system, period=period)
     t._ratings = {
         RatingPeriod: period,
         RatingSettings: RatingSettings.objects.get(district=t.district),

@@ -56,7 +56,7 @@ def _file(t, category, n: int, **extra) -> WorkOrder:
         actor=t.official,
         compound=t.compounds[n % len(t.compounds)],
         category=category,
-        channel=extra.pop("channel", Channel.RESIDENT_QR),
+        channel=extra.pop("channel", Channel.PHONE),  # a call taken by the official (a channel officials file on)
         title=f"{m}楼道堆物{n}",
         description=f"{m}3号楼楼道堆满杂物，联系张先生 029-85551234",
         reporter_name=f"{m}王女士",
