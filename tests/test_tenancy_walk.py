@@ -441,7 +441,8 @@ def test_every_object_url_answers_for_another_districts_object_as_for_a_missing_
 
 def test_every_object_url_has_a_reader_in_its_own_district(client, walker):
     """The positive control: the same URLs aimed at A's own objects. Every URL is read (200) by some role of A,
-    and the official gets 200 or the documented refusal 403 — so a URL that is a 404 for everyone fails here."""
+    and the official gets 200 or the documented refusal 403 — so a URL that is a 404 for everyone fails here.
+    What A's own object pages, downloads and PDFs show must hold nothing of B either."""
     a = walker.a
     readers: dict[str, list[str]] = {}
     problems = []
@@ -453,7 +454,10 @@ def test_every_object_url_has_a_reader_in_its_own_district(client, walker):
         for role in ROLES if "get" in methods else ("official",):
             client.force_login(a.walkers[role])
             if "get" in methods:
-                status = client.get(url).status_code
+                response = client.get(url)
+                status = response.status_code
+                if status == 200 and MARKER in response_text(response):  # A's own page (or PDF) showing B
+                    problems.append(f"{url} (A's own object) shows district B's data to A's {role}")
             else:  # an action: an empty body is refused for what it lacks (400) or done, never "not found"
                 with transaction.atomic():
                     status = client.post(url, content_type="application/json", data={}).status_code
