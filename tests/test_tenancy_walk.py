@@ -227,11 +227,11 @@ def _integration_accounts(t) -> None:
     t.hotline = factories.UserFactory(
         role=Role.INTEGRATION, integration=Integration.HOTLINE_12345, district=t.district, username=f"hotline-{code}"
     )
-    t.open311_key = _api_key(t, t.open311)
+    t.open311_key = _integration_key(t, t.open311)
     t.walkers = {role: getattr(t, role) for role in ROLES}
 
 
-def _api_key(t, user) -> str:
+def _integration_key(t, user) -> str:
     """The integration account's key, issued as the platform issues keys: accounts.apikeys.api_key_issue (hashed,
     expiring keys, issue 7) where it exists, DRF's token before it."""
     from accounts import apikeys
