@@ -19,7 +19,9 @@ end of the module. Each test runs in a savepoint inside it, so what one test wri
 
 A new URL is covered the day it is added: a pattern whose kwargs this walk cannot fill fails here until its model
 gets a maker in OBJECT_MAKERS (each app's tests/<app>/walk.py), or, for a public or staff-only page, an entry
-with a reason in EXEMPT. A new tenant model fails the population census until a maker gives it rows.
+with a reason in EXEMPT. A new tenant model fails the population census until a maker gives it rows. Makers run
+for both districts: write "乙区" into a row's text only when the tree is B's (`"乙区" in t.streets[0].name`), or
+A's own pages will show the marker.
 """
 
 from __future__ import annotations
