@@ -453,7 +453,9 @@ def test_every_object_url_has_a_reader_in_its_own_district(client, walker):
         url = url_for(route, obj)
         methods = _methods(route)
         readers[route.name] = []
-        for role in ROLES if "get" in methods else ("official",):
+        for role in ROLES:
+            if "get" not in methods and readers[route.name] and role != "official":
+                break  # an action: one role that may take it is the control (each try is rolled back)
             client.force_login(a.walkers[role])
             posted = "get" not in methods
             if not posted:
