@@ -15,6 +15,7 @@ from workorders.models import (
     Channel,
     DeliberationMeeting,
     HandlerLevel,
+    IdempotencyKey,
     Notification,
     Photo,
     PrivacySettings,
@@ -142,6 +143,11 @@ def workorder_objects(t) -> dict:
         orders=[order],
     )
     settings, _ = PrivacySettings.objects.get_or_create(district=t.district)
+    # A filing's idempotency key, with the answer it keeps for a retry (bookkeeping: no URL reads it).
+    IdempotencyKey.objects.create(
+        district=t.district, scope=f"user:{t.official.pk}", key=f"walk-{t.district.code}", endpoint="walk",
+        fingerprint="0" * 64, order=order, response_status=201, response_body={"title": order.title},
+    )  # fmt: skip
     t._workorders = {
         WorkOrder: order,
         Category: categories[0],
