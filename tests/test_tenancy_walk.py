@@ -12,9 +12,11 @@ end of the module. Each test runs in a savepoint inside it, so what one test wri
   gets (a 404 for the official), so the answer never confirms that B's object exists. Positive control: some
   role of A reads A's own object (200), and the official gets 200 (or the documented refusal 403) on every
   object URL — a URL that is a 404 for everyone cannot pass. URLs that no district role may read: NO_READER.
-- Writes: every create, update and bulk action of the API gets a body whose every related field is one of B's
-  ids; it must be refused (400/403/404) and nothing of B may be created or changed, nor any row of A point at B.
-  The same body with A's ids is the control: the official's write succeeds, so the refusal is about the ids.
+- Writes: every create, update and bulk action of the API (request bodies from the OpenAPI schema) gets a body
+  whose every id is one of B's; it must be refused — a 400 that names each id field (so the refusal is about the
+  ids, not another field), or 403/404 — and nothing of B may be created or changed, nor any row of A point at B.
+  Every form of every page is sent back the same way (no positive control there: a refused form is not told
+  apart from a form refused for another field; nothing of B changing is the check).
 - Open311 and the public pages are walked under their own policy (tests at the end of this file).
 
 A new URL is covered the day it is added: a pattern whose kwargs this walk cannot fill fails here until its model
