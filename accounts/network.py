@@ -1,0 +1,71 @@
+"""Who is asking: the client's address, the same answer for the login lockout (django-axes), every rate limit
+(django-ratelimit) and the logs.
+
+    client_address(request)  -> "203.0.113.7"
+
+`REMOTE_ADDR` is the peer that opened the connection. Behind our own reverse proxy that peer is the proxy, and
+the client is the address the proxy appended to `X-Forwarded-For`. A client can put anything it likes into the
+header before it reaches the proxy, so only the hops added by proxies listed in `TRUSTED_PROXIES` are believed:
+the header is read from the right, past each trusted proxy, and the first address that is not a trusted proxy
+is the client. With no trusted proxies (the default) the header is ignored altogether.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from functools import lru_cache
+
+from django.conf import settings
+from django.http import HttpRequest
+
+UNKNOWN = "0.0.0.0"
+
+
+@lru_cache(maxsize=8)
+def _networks(proxies: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(proxy.strip(), strict=False) for proxy in proxies if proxy.strip())
+
+
+def _address(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    value = (value or "").strip()
+    if value.startswith("[") and "]" in value:  # "[2001:db8::1]:443"
+        value = value[1 : value.index("]")]
+    elif value.count(":") == 1:  # "203.0.113.7:51234"
+        value = value.split(":", 1)[0]
+    try:
+        address = ipaddress.ip_address(value)
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        return address.ipv4_mapped
+    return address
+
+
+def _trusted(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    return any(address in network for network in _networks(tuple(getattr(settings, "TRUSTED_PROXIES", ()))))
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's IP address as text: REMOTE_ADDR, or, when REMOTE_ADDR is a trusted proxy, the right-most
+    X-Forwarded-For hop that is not itself a trusted proxy. A malformed hop stops the walk at the last address
+    a trusted proxy vouched for, never at what the client wrote."""
+    meta = getattr(request, "META", {})
+    peer = _address(meta.get("REMOTE_ADDR", ""))
+    if peer is None:
+        return UNKNOWN
+    if not _trusted(peer):
+        return str(peer)
+    client = peer
+    for hop in reversed(meta.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+        address = _address(hop)
+        if address is None:
+            break
+        client = address
+        if not _trusted(address):
+            break
+    return str(client)
+
+
+def ratelimit_key(group: str, request: HttpRequest) -> str:
+    """django-ratelimit's `key=` callable: the client address (see client_address)."""
+    return client_address(request)
