@@ -13,10 +13,14 @@ is the client. With no trusted proxies (the default) the header is ignored altog
 from __future__ import annotations
 
 import ipaddress
+import logging
 from functools import lru_cache
 
 from django.conf import settings
 from django.http import HttpRequest
+from django_ratelimit.core import get_usage
+
+logger = logging.getLogger(__name__)
 
 UNKNOWN = "0.0.0.0"
 
@@ -69,3 +73,37 @@ def client_address(request: HttpRequest) -> str:
 def ratelimit_key(group: str, request: HttpRequest) -> str:
     """django-ratelimit's `key=` callable: the client address (see client_address)."""
     return client_address(request)
+
+
+def rate_limited(
+    request: HttpRequest | None, *, limit: str, key: str | None = None, scope: str = "", increment: bool = True
+) -> bool:
+    """Count one use of the door `limit` (a name in settings.RATE_LIMITS) by `key` — by default the client's
+    address, plus `scope` (a compound, say) — through django-ratelimit; True when over the limit.
+
+    With increment=False nothing is counted and the answer is whether the *next* use would be over (checked
+    before expensive work, such as decoding photos). If the cache is unreachable the door stays open: losing a
+    resident's complaint is worse than letting some spam in (logged)."""
+    rate = settings.RATE_LIMITS[limit]
+    value = key if key is not None else client_address(request)
+    if scope:
+        value = f"{scope}:{value}"
+    try:
+        usage = get_usage(
+            request, group=f"capillary:{limit}", key=lambda group, req: value, rate=rate, increment=increment
+        )
+    except Exception:  # the cache backend is unreachable
+        logger.warning("rate-limit cache unavailable; %s not limited", limit, exc_info=True)
+        return False
+    if usage is None:  # RATELIMIT_ENABLE off, or the cache failed with RATELIMIT_FAIL_OPEN
+        return False
+    if increment:
+        return bool(usage["should_limit"])
+    return usage["count"] >= usage["limit"]
+
+
+def rate_window_seconds(limit: str) -> int:
+    """The window of the door `limit`, for Retry-After."""
+    from django_ratelimit.core import _split_rate
+
+    return _split_rate(settings.RATE_LIMITS[limit])[1]

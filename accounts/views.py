@@ -46,9 +46,9 @@ def lockout_response(request: HttpRequest, original_response=None, credentials=N
 def ratelimited(request: HttpRequest, exception=None) -> HttpResponse:
     """django-ratelimit's answer (RATELIMIT_VIEW) for a view that blocks: 429, in the API's shape under /api/ and
     /open311/, else the Chinese page."""
-    if _wants_json(request):
-        return JsonResponse({"detail": RATELIMIT_MESSAGE}, status=429, json_dumps_params={"ensure_ascii": False})
-    return render(request, "429.html", {"message": RATELIMIT_MESSAGE}, status=429)
+    from accounts.errors import error_page
+
+    return error_page(request, 429, RATELIMIT_MESSAGE)
 
 
 class LoginView(auth_views.LoginView):

@@ -6,9 +6,7 @@ address cannot spray passwords over many accounts."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth import authenticate
-from django_ratelimit.core import is_ratelimited
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers
 from rest_framework.permissions import AllowAny
@@ -18,7 +16,7 @@ from rest_framework.views import APIView
 from accounts.actors import SystemActor
 from accounts.api.parsers import DEFAULT_PARSERS
 from accounts.apikeys import api_key_issue
-from accounts.network import ratelimit_key
+from accounts.network import rate_limited
 from accounts.views import LOCKOUT_MESSAGE, RATELIMIT_MESSAGE, _lockout_minutes
 
 
@@ -54,8 +52,7 @@ class TokenView(APIView):
         ),
     )
     def post(self, request, *args, **kwargs):
-        rate = settings.RATE_LIMITS["api-token"]
-        if is_ratelimited(request._request, group="api-token", key=ratelimit_key, rate=rate, increment=True):
+        if rate_limited(request._request, limit="api-token"):
             raise exceptions.Throttled(detail=RATELIMIT_MESSAGE)
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)

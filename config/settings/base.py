@@ -151,6 +151,12 @@ BAD_INPUT_RESPONDERS = {
     "/open311/": "workorders.open311.formats.bad_input_response",
 }
 PUBLIC_PATH_PREFIXES = ("/q/", "/track/", "/ratings/survey/")
+# accounts.errors: how a 403, 404, 429, 500 or 503 is answered under each prefix (default: the Chinese pages).
+ERROR_RESPONDERS = {
+    "/api/": "accounts.errors.json_error_response",
+    "/open311/": "workorders.open311.formats.error_response",
+}
+CSRF_FAILURE_VIEW = "accounts.errors.csrf_failure"
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Capillary (末梢) API",
@@ -274,7 +280,12 @@ RATE_LIMITS = {
     "qr-filing": "5/10m",  # 码上反馈 orders per address and compound
     "track-lookup": "60/m",  # tracking-code lookups and pages per address (codes are long; guessing is slow anyway)
     "open311-post": "60/h",  # Open311 POST requests.json per address (the integration key is checked too)
+    # The owners' survey counts per compound and household, not per address: households behind one NAT (a
+    # compound's shared Wi-Fi, a carrier's CGNAT) must all be able to answer. One answer per household per
+    # quarter is a database constraint; this only bounds retries of one household.
+    "survey-household": "5/h",
 }
+RATELIMIT_FAIL_OPEN = True
 RATELIMIT_VIEW = "accounts.views.ratelimited"
 
 # The data-access log: every read of personal data (names, phones, addresses) goes here.
