@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.logredact import redact
+from accounts.network import current_client_address
 from accounts.policy import TenantQuerySet
 from accounts.privacy import EMAIL, NAME, PHONE
 from accounts.roles import Integration, Role
@@ -115,6 +116,7 @@ class PersonalDataReveal(models.Model):
     object_label = models.CharField("记录", max_length=120, help_text="如“工单 CDWYD64QUT8P”，不含个人信息")
     fields = ArrayField(models.CharField(max_length=64), verbose_name="查看的字段")
     via = models.CharField("访问地址", max_length=500, blank=True)
+    address = models.GenericIPAddressField("客户端地址", null=True, blank=True, help_text="经可信代理还原的真实地址")
 
     objects = TenantQuerySet.as_manager()
     # Nobody but the district's officials (and the platform) reads the log: every other role is missing here.
@@ -151,6 +153,7 @@ class PersonalDataReveal(models.Model):
             object_label=reveal_label(obj)[:120],
             fields=list(fields),
             via=redact(via or "")[:500],
+            address=current_client_address() or None,
         )
 
     @property

@@ -12,10 +12,12 @@ is the client. With no trusted proxies (the default) the header is ignored altog
 
 from __future__ import annotations
 
+import contextvars
 import ipaddress
 import logging
 from functools import lru_cache
 
+import pghistory.middleware
 from django.conf import settings
 from django.http import HttpRequest
 from django_ratelimit.core import get_usage
@@ -107,3 +109,34 @@ def rate_window_seconds(limit: str) -> int:
     from django_ratelimit.core import _split_rate
 
     return _split_rate(settings.RATE_LIMITS[limit])[1]
+
+
+_current = contextvars.ContextVar("capillary_client_address", default="")
+
+
+def current_client_address() -> str:
+    """The address of the request being served in this context ("" outside a request: a task, a command)."""
+    return _current.get()
+
+
+class ClientAddressMiddleware:
+    """Puts client_address(request) on `request.client_address` and in a context variable for the code that has
+    no request at hand (the reveal log, accounts.privacy.record_reveal)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        request.client_address = client_address(request)
+        token = _current.set(request.client_address)
+        try:
+            return self.get_response(request)
+        finally:
+            _current.reset(token)
+
+
+class HistoryMiddleware(pghistory.middleware.HistoryMiddleware):
+    """pghistory's context (user, url) plus the client's address: the audit trail says where a change came from."""
+
+    def get_context(self, request) -> dict:
+        return {**super().get_context(request), "address": client_address(request)}

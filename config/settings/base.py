@@ -50,6 +50,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # A NUL, a control character or invalid UTF-8 in the URL or query string is a 400 before anything else.
     "accounts.text.BadInputMiddleware",
+    # request.client_address: the real client behind TRUSTED_PROXIES (accounts.network).
+    "accounts.network.ClientAddressMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.locale.ChineseFirstLocaleMiddleware",
@@ -58,7 +60,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "pghistory.middleware.HistoryMiddleware",
+    # pghistory's HistoryMiddleware, adding the client address to each change's context.
+    "accounts.network.HistoryMiddleware",
     # Last: turns a locked-out sign-in into the lockout page (accounts.views.lockout_response).
     "axes.middleware.AxesMiddleware",
 ]

@@ -68,3 +68,28 @@ def test_open311_posts_are_limited_per_client_address(client, settings, tree):
     assert limited.status_code == 429
     assert limited.json() == [{"code": 429, "description": "请求过于频繁，请稍后再试。"}]
     assert client.post(url, {"jurisdiction_id": "610116"}, REMOTE_ADDR="203.0.113.9").status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_reveal_log_records_the_real_client_address(client, settings, tree):
+    from accounts.models import PersonalDataReveal
+    from workorders import services
+    from workorders.models import Channel
+
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    category = services.categories_seed(district=tree.district)[0]
+    order = services.work_order_file(
+        actor=tree.official,
+        compound=tree.compounds[0],
+        category=category,
+        channel=Channel.PHONE,
+        title="楼道堆物",
+        description="3号楼楼道堆满纸箱",
+        reporter_name="张三",
+        reporter_phone="13812345678",
+    )
+    client.force_login(tree.official)
+    proxied = {"REMOTE_ADDR": "10.0.0.2", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 198.51.100.7"}
+    response = client.get(reverse("workorders:detail", args=[order.pk]), {"reveal": "reporter"}, **proxied)
+    assert response.status_code == 200 and "13812345678" in response.content.decode()
+    assert PersonalDataReveal.objects.get().address == "198.51.100.7"
