@@ -109,7 +109,7 @@ def test_a_resident_files_with_a_photo_and_gets_a_tracking_code(client, tree, ca
         ({"category": ""}, "请选择问题类别。"),
         ({"description": "   "}, "请描述您遇到的问题。"),
         ({"description": "很" * 1001}, "问题描述不能超过 1000 字（当前 1001 字）。"),
-        ({"reporter_phone": "12345"}, "请填写正确的手机号（11 位）或带区号的固定电话。"),
+        ({"reporter_phone": "12345"}, "不是有效的手机号或带区号的固定电话"),
     ],
 )
 def test_bad_input_gets_a_chinese_error_and_keeps_what_was_typed(client, tree, categories, data, field_error):
