@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("CAPILLARY_VAR_DIR", BASE_DIR / "var"))
@@ -48,6 +49,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (SECURE_CSP below), with a fresh nonce per request.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # A NUL, a control character or invalid UTF-8 in the URL or query string is a 400 before anything else.
     "accounts.text.BadInputMiddleware",
     # request.client_address: the real client behind TRUSTED_PROXIES (accounts.network).
@@ -80,10 +83,29 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # {{ csp_nonce }}: the one way an inline <script> or <style> runs under SECURE_CSP.
+                "django.template.context_processors.csp",
             ],
         },
     },
 ]
+
+# Content Security Policy (Django's own, django.middleware.csp): scripts and styles only from this site or
+# carrying the request's nonce; no inline event handlers, no inline style attributes, no eval, no plugins, no
+# framing, forms post only here. Templates put nonce="{{ csp_nonce }}" on their few <style> blocks;
+# tests/accounts/test_csp.py renders the main pages and fails on any inline script or style without it.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
