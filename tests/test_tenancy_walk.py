@@ -19,7 +19,7 @@ import pytest
 from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from accounts.models import PersonalDataReveal
+from accounts.models import ApiKey, PersonalDataReveal
 from compounds.models import Building, Community, Compound, Department, District, Grid, PropertyFirm, Street
 from tests.ratings.walk import RATINGS_EXEMPT, ratings_object_makers
 from tests.reports.walk import reports_object_makers
@@ -41,6 +41,7 @@ OBJECT_MAKERS: dict[type[models.Model], Callable] = {
     Department: lambda t: t.department,
     Photo: lambda t: _photo(t),
     PersonalDataReveal: lambda t: _reveal(t),
+    ApiKey: lambda t: _api_key(t),
     PrivacySettings: lambda t: PrivacySettings.objects.get_or_create(district=t.district)[0],
     **ratings_object_makers(),
     **workorder_object_makers(),
@@ -59,6 +60,12 @@ def _photo(t):
         actor=None, compound=t.compounds[0], category=category, channel="resident_qr", title="乙区", description="乙区"
     )
     return photo_store(order=order, prepared=photo_prepare(upload=small_jpeg()))
+
+
+def _api_key(t):
+    from tests.factories import api_key_for
+
+    return ApiKey.objects.get(prefix=api_key_for(t.official, name="乙区的密钥")[:8])
 
 
 def _reveal(t):

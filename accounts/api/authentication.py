@@ -4,6 +4,7 @@ leaves the request to the next class (session) and, failing that, to the 401 of 
 
 from __future__ import annotations
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from accounts.apikeys import key_for
@@ -31,3 +32,18 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request) -> str:
         return self.keyword
+
+
+class ApiKeyScheme(OpenApiAuthenticationExtension):
+    """How the OpenAPI schema describes the key: an `Authorization: Token <key>` header."""
+
+    target_class = ApiKeyAuthentication
+    name = "apiKeyAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "“Token <密钥>”：由 /api/v1/auth/token/ 或 manage.py issue_api_key 签发，会过期、可撤销。",
+        }

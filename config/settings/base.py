@@ -295,8 +295,8 @@ AXES_RECORDS_KEEP_DAYS = 90
 
 # API keys (accounts.models.ApiKey): a key from /api/v1/auth/token/ lives this long; integration keys from
 # `manage.py issue_api_key` live API_KEY_INTEGRATION_DAYS unless --days says otherwise.
-API_KEY_LIFETIME_DAYS = int(os.environ.get("CAPILLARY_API_KEY_LIFETIME_DAYS", 30))
-API_KEY_INTEGRATION_DAYS = int(os.environ.get("CAPILLARY_API_KEY_INTEGRATION_DAYS", 365))
+API_KEY_LIFETIME_DAYS = 30
+API_KEY_INTEGRATION_DAYS = 365
 # django-ratelimit: limits count in the default cache (Redis in production, shared by every process).
 RATELIMIT_USE_CACHE = "default"
 # The public doors' limits per client address (accounts.network.client_address), django-ratelimit's syntax.
