@@ -304,7 +304,9 @@ RATE_LIMITS = {
     "api-token": "30/h",  # API sign-in: beside the per-account lockout, stops one address spraying accounts
     "qr-filing": "5/10m",  # 码上反馈 orders per address and compound
     "track-lookup": "60/m",  # tracking-code lookups and pages per address (codes are long; guessing is slow anyway)
-    "open311-post": "60/h",  # Open311 POST requests.json per address (the integration key is checked too)
+    # Open311 POST requests.json per address; only an integration key may post, so this bounds a flood (or a
+    # runaway client) without throttling a district platform that forwards a busy hour.
+    "open311-post": "600/h",
     # The owners' survey counts per compound and household, not per address: households behind one NAT (a
     # compound's shared Wi-Fi, a carrier's CGNAT) must all be able to answer. One answer per household per
     # quarter is a database constraint; this only bounds retries of one household.
