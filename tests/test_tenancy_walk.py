@@ -42,7 +42,7 @@ from rest_framework import serializers as drf
 from rest_framework.authtoken.models import Token
 
 from accounts.actors import SystemActor
-from accounts.models import PersonalDataReveal
+from accounts.models import ApiKey, PersonalDataReveal
 from accounts.policy import TenantQuerySet
 from accounts.roles import Integration, Role
 from compounds.models import Building, Community, Compound, Department, District, Grid, PropertyFirm, Street
@@ -66,11 +66,18 @@ OBJECT_MAKERS: dict[type[models.Model], Callable] = {
     PropertyFirm: lambda t: t.firm,
     Department: lambda t: t.department,
     PersonalDataReveal: lambda t: _reveal(t),
+    ApiKey: lambda t: _api_key(t),
     **ratings_object_makers(),
     **workorder_object_makers(),
     **reports_object_makers(),
     **staffing_object_makers(),
 }
+
+
+def _api_key(t):
+    from tests.factories import api_key_for
+
+    return ApiKey.objects.get(prefix=api_key_for(t.official, name=f"{_marker(t)}的密钥")[:8])
 
 
 def _reveal(t):
