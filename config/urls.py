@@ -31,4 +31,5 @@ urlpatterns = [
     path("", include("workorders.intake.urls")),
     path("workorders/", include("workorders.urls")),
     path("", include("compounds.urls")),
+    path("", include("portal.urls")),
 ]

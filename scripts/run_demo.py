@@ -172,11 +172,11 @@ def main() -> int:
     try:
         say("applying migrations")
         manage("migrate", "--no-input", "-v", "0")
-        if (BASE_DIR / "compounds" / "management" / "commands" / "load_demo.py").exists():
+        if (BASE_DIR / "portal" / "management" / "commands" / "load_demo.py").exists():
             say("loading the demo district")
             manage("load_demo")
         else:
-            say("compounds/management/commands/load_demo.py is missing: no demo data loaded")
+            say("portal/management/commands/load_demo.py is missing: no demo data loaded")
 
         children.start("web", [sys.executable, "manage.py", "runserver", f"{HOST}:{PORT}", "--noreload"])
         celery = [sys.executable, "-m", "celery", "-A", "config"]

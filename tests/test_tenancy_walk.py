@@ -83,6 +83,10 @@ EXEMPT = {
         " test_open311_read_policy.py prove that another district's requests never appear under a jurisdiction,"
         " that what a caller may not read is the same 404 as what is missing, and that other keys are refused"
     ),
+    "compound-public": (
+        "the compound's public page behind its QR code, keyed by its unguessable public_token (residents, no"
+        " account); names and posts only — tests/portal/test_public_page.py proves nothing personal shows"
+    ),
     "intake:report": (
         "public QR page keyed by the compound's unguessable public_token (residents, no account);"
         " tests/workorders/test_intake_resident.py proves a district-B token never shows or files into district A"

@@ -23,7 +23,7 @@ Each figure set is one aggregate query (GROUP BY unit [, month]).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -364,4 +364,66 @@ def filing_categories(*, district_id: int) -> QuerySet:
         Category.objects.filter(district_id=district_id, is_active=True)
         .select_related("urgency")
         .order_by("sort_order", "code")
+    )
+
+
+# ---------------------------------------------------------------------------------------------------- desks
+
+
+@dataclass(frozen=True)
+class DeskFigures:
+    """What a dispatcher's desk counts now, over the orders the actor may see (the queue's rows)."""
+
+    open: int
+    to_dispatch: int  # waiting for a dispatcher: new, sent back, or escalated up to the street
+    overdue: int  # the queue's 超时 (statemachine.overdue_condition)
+    due_today: int  # not overdue yet, resolve-by before the end of today (Beijing)
+    escalated: int  # open orders escalated at least once
+    by_state: dict[str, int]
+
+
+def desk_figures(*, actor: User, now: datetime) -> DeskFigures:
+    """The street cockpit's counts, from the same rows as the queue and the API (WorkOrder.visible_to).
+    Two queries, whatever the number of orders."""
+    from workorders.statemachine import overdue_condition
+
+    visible = WorkOrder.objects.visible_to(actor)
+    open_orders = visible.open()
+    today = now.astimezone(BEIJING).date()
+    today_end = datetime.combine(today + timedelta(days=1), datetime.min.time(), tzinfo=BEIJING)
+    overdue = overdue_condition(now)
+    counts = open_orders.aggregate(
+        open=Count("pk"),
+        to_dispatch=Count(
+            "pk",
+            filter=Q(state__in=[State.SUBMITTED, State.RETURNED])
+            | Q(state=State.ESCALATED, handler_level=HandlerLevel.STREET),
+        ),
+        overdue=Count("pk", filter=overdue),
+        due_today=Count("pk", filter=Q(resolve_by__gte=now, resolve_by__lt=today_end) & ~overdue),
+        escalated=Count("pk", filter=Q(escalated_count__gt=0)),
+    )
+    by_state = dict(visible.order_by().values_list("state").annotate(n=Count("pk")))
+    ordered = {state.value: by_state[state.value] for state in State if by_state.get(state.value)}
+    return DeskFigures(by_state=ordered, **counts)
+
+
+def reported_by(*, actor: User, limit: int = 20) -> list[WorkOrder]:
+    """我上报的: the orders the actor filed (格格发现, phone, walk-in), newest first, with their state. One query."""
+    return list(
+        WorkOrder.objects.visible_to(actor)
+        .filter(reported_by=actor)
+        .select_related("compound", "category")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def compound_month_counts(*, compound_id: int, month: date) -> dict[str, int]:
+    """For the compound's public page: orders resolved this month and orders open now. One query; no text."""
+    start, end = _bounds(*month_bounds(month))
+    return WorkOrder.objects.filter(compound_id=compound_id).aggregate(
+        resolved=Count("pk", filter=Q(state__in=RESOLVED_STATES, resolved_at__gte=start, resolved_at__lt=end)),
+        open=Count(
+            "pk", filter=~Q(state__in=[State.CLOSED, State.MERGED, State.REJECTED, State.RESOLVED, State.RATED])
+        ),
     )

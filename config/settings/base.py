@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "funding",
     "ratings",
     "staffing",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +75,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "portal.context_processors.unread",
             ],
         },
     },

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from portal import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    # The QR code on the compound's poster leads here (posters printed before this page keep working).
+    path("q/<str:public_token>/", views.compound_public, name="compound-public"),
+]
