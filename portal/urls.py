@@ -6,4 +6,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     # The QR code on the compound's poster leads here (posters printed before this page keep working).
     path("q/<str:public_token>/", views.compound_public, name="compound-public"),
+    path("platform/districts/new/", views.open_district, name="open-district"),
 ]

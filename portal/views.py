@@ -5,16 +5,23 @@ keyed by the compound's unguessable public token (residents have no account: the
 
 from __future__ import annotations
 
+import pghistory
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from accounts.actors import SystemActor
 from accounts.roles import Role
+from accounts.tenancy import tenant_context
+from compounds.importing import ImportFileError, read_file
 from compounds.models import Compound
 from portal import selectors
+from portal.districts import district_open
+from portal.forms import OpenDistrictForm
 
 HANDLERS = (Role.FIRM_STAFF, Role.DEPARTMENT_STAFF, Role.COMMUNITY_CADRE)
 
@@ -58,3 +65,39 @@ def compound_public(request: HttpRequest, public_token: str) -> HttpResponse:
     )
     context = {"compound": compound, **selectors.compound_public(compound=compound, now=timezone.now())}
     return _public_headers(render(request, "portal/compound_public.html", context))
+
+
+MAX_ORG_FILE_BYTES = 10 * 1024 * 1024
+
+
+@login_required
+def open_district(request: HttpRequest) -> HttpResponse:
+    """开通新区: the platform administrator opens a district in one action (portal.districts.district_open).
+    Everyone else gets the 403 page."""
+    if not request.user.is_platform_admin:
+        raise PermissionDenied("只有平台管理员可以开通新的区。")
+    form = OpenDistrictForm(request.POST or None, request.FILES or None)
+    opened = None
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            sheets = None
+            upload = form.cleaned_data["file"]
+            try:
+                if upload is not None:
+                    if upload.size > MAX_ORG_FILE_BYTES:
+                        raise ValidationError({"file": "文件不能超过 10 MB。"})
+                    sheets = read_file(upload, name=upload.name)
+                actor = SystemActor(name=f"page:open_district:{request.user.username}")
+                with tenant_context(actor), pghistory.context(user=request.user.pk):
+                    opened = district_open(actor=actor, code=form.cleaned_data["code"], sheets=sheets)
+            except ImportFileError as error:
+                form.add_error("file", str(error))
+            except ValidationError as error:
+                for name, messages in error.message_dict.items():
+                    form.add_error(name if name in form.fields else None, messages)
+            else:
+                status = 201
+                form = OpenDistrictForm()
+    return render(request, "portal/open_district.html", {"form": form, "opened": opened}, status=status)

@@ -190,6 +190,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ratings.tasks.build_due_quarters_task",
         "schedule": crontab(minute=0, hour=2, day_of_month=1, month_of_year="1,4,7,10"),
     },
+    # Day 1 of every month, 02:30: the monthly street ranking of the month that ended, in the report room.
+    "ratings-monthly-street-ranking": {
+        "task": "ratings.tasks.request_monthly_rankings_task",
+        "schedule": crontab(minute=30, hour=2, day_of_month=1),
+    },
     # Work orders: escalate orders past their SLA; re-enqueue routing of orders the broker lost.
     "workorders-sla-sweep": {"task": "workorders.tasks.sla_sweep_task", "schedule": 300.0},
     "workorders-reroute-unrouted": {"task": "workorders.tasks.reroute_unrouted_task", "schedule": 120.0},
