@@ -8,3 +8,11 @@ class PortalConfig(AppConfig):
 
     name = "portal"
     verbose_name = "门户"
+
+    def ready(self) -> None:
+        # Django 6.1's empty choice of every select ("- Select an option -") has no Chinese in Django's own
+        # catalogue: the site says 请选择 (English: "Select…", locale/en). Django reads this at render time.
+        from django.db.models import fields
+        from django.utils.translation import gettext_lazy
+
+        fields.BLANK_CHOICE_LABEL = gettext_lazy("请选择")

@@ -6,5 +6,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     # The QR code on the compound's poster leads here (posters printed before this page keep working).
     path("q/<str:public_token>/", views.compound_public, name="compound-public"),
+    path("map/", views.compound_map, name="compound-map"),
     path("platform/districts/new/", views.open_district, name="open-district"),
 ]

@@ -6,19 +6,21 @@ keyed by the compound's unguessable public token (residents have no account: the
 from __future__ import annotations
 
 import pghistory
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from accounts.actors import SystemActor
+from accounts.policy import access
 from accounts.roles import Role
 from accounts.tenancy import tenant_context
 from compounds.importing import ImportFileError, read_file
-from compounds.models import Compound
+from compounds.models import Community, Compound, Street
 from portal import selectors
 from portal.districts import district_open
 from portal.forms import OpenDistrictForm
@@ -101,3 +103,44 @@ def open_district(request: HttpRequest) -> HttpResponse:
                 status = 201
                 form = OpenDistrictForm()
     return render(request, "portal/open_district.html", {"form": form, "opened": opened}, status=status)
+
+
+@login_required
+def compound_map(request: HttpRequest) -> HttpResponse:
+    """地图: the compounds the user sees, as points coloured by open orders, overdue orders or the firm's
+    published list; a street or community narrows it. Works offline: Leaflet from our static files, no
+    background tiles unless settings.CAPILLARY_MAP_TILE_URL names a tile server."""
+    user = request.user
+    if user.district_id is None:
+        return redirect("admin:index")
+    streets = Street.objects.visible_to(user).order_by("code")
+    communities = Community.objects.visible_to(user).order_by("code")
+    street_id = _int(request.GET.get("street"))
+    community_id = _int(request.GET.get("community"))
+    if street_id is not None:
+        access(user, streets, pk=street_id)  # another district's street: 404
+        communities = communities.filter(street_id=street_id)
+    if community_id is not None:
+        access(user, Community.objects.all(), pk=community_id)
+    colour = request.GET.get("colour") if request.GET.get("colour") in selectors.MAP_COLOURINGS else "open"
+    points = selectors.map_points(actor=user, now=timezone.now(), street_id=street_id, community_id=community_id)
+    context = {
+        "points": points,
+        "colour": colour,
+        "colourings": selectors.MAP_COLOURINGS,
+        "streets": streets,
+        "communities": communities,
+        "street_id": street_id,
+        "community_id": community_id,
+        "tile_url": getattr(settings, "CAPILLARY_MAP_TILE_URL", ""),
+        "tile_attribution": getattr(settings, "CAPILLARY_MAP_TILE_ATTRIBUTION", ""),
+    }
+    return render(request, "portal/map.html", context)
+
+
+def _int(value: str | None) -> int | None:
+    if value is None or value == "":
+        return None
+    if not value.isdigit() or len(value) > 18:
+        raise Http404("未找到该对象")
+    return int(value)

@@ -365,3 +365,15 @@ def published_standing(*, firm_id: int) -> FirmScore | None:
         .order_by("-period__year", "-period__quarter")
         .first()
     )
+
+
+def published_lists(*, district_id: int) -> dict[int, str]:
+    """{firm id: list kind} of the district's latest published quarter ({} before any). Two queries."""
+    latest = (
+        RatingPeriod.objects.filter(district_id=district_id, status=PeriodStatus.PUBLISHED)
+        .order_by("-year", "-quarter")
+        .first()
+    )
+    if latest is None:
+        return {}
+    return dict(FirmScore.objects.filter(period=latest).values_list("firm_id", "list_kind"))

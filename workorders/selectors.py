@@ -38,6 +38,7 @@ from workorders.models import (
     DeliberationMeeting,
     HandlerLevel,
     Notification,
+    Satisfaction,
     State,
     TimelineEntry,
     TimelineKind,
@@ -288,6 +289,12 @@ def public_status(*, order: WorkOrder) -> dict[str, Any]:
         "resolution": mask_text(main.resolution),
         "resolved_at": main.resolved_at,
         "can_rate": order.state == State.RESOLVED and main.pk == order.pk,
+        # Finished, one way or the other: the page shows no deadline; a rejected order says why (不予受理原因).
+        "finished": main.state in (*RESOLVED_STATES, State.REJECTED),
+        "rejected": main.state == State.REJECTED,
+        "reject_reason": mask_text(main.reject_reason) if main.state == State.REJECTED else "",
+        "rating": Satisfaction(order.satisfaction).label if order.satisfaction else "",
+        "rating_comment": mask_text(order.rating_comment) if order.satisfaction else "",
         "timeline": [
             {"at": e.at, "kind": e.get_kind_display(), "state": e.get_to_state_display() if e.to_state else ""}
             for e in main.timeline.all()
@@ -427,3 +434,18 @@ def compound_month_counts(*, compound_id: int, month: date) -> dict[str, int]:
             "pk", filter=~Q(state__in=[State.CLOSED, State.MERGED, State.REJECTED, State.RESOLVED, State.RATED])
         ),
     )
+
+
+def compound_order_counts(*, actor: User, now: datetime) -> dict[int, tuple[int, int]]:
+    """{compound id: (open orders, overdue orders)} over the orders the actor sees (the map's colours). One
+    query, grouped by compound."""
+    from workorders.statemachine import overdue_condition
+
+    rows = (
+        WorkOrder.objects.visible_to(actor)
+        .open()
+        .order_by()
+        .values("compound_id")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=overdue_condition(now)))
+    )
+    return {row["compound_id"]: (row["open"], row["overdue"]) for row in rows}

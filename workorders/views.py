@@ -288,6 +288,7 @@ class OrderView(WorkOrderPage):
             "timeline": timeline.order_by("at", "pk"),
             "photos": photos,
             "forms": forms,
+            "quick_actions": QUICK_ACTIONS,
             "departments": list(order.departments.all()),
             "merged": merged,
             "meetings": selectors.order_meetings(actor=user, order=order, merged=merged),

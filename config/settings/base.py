@@ -236,3 +236,8 @@ LOGGING = {
 
 # The data-access log: every read of personal data (names, phones, addresses) goes here.
 PERSONAL_DATA_LOGGER = "capillary.personal_data"
+
+# The compounds' map (portal): background tiles only when a tile server is named, e.g.
+# "https://tiles.example.cn/{z}/{x}/{y}.png"; without one the map draws the points over a plain background.
+CAPILLARY_MAP_TILE_URL = os.environ.get("CAPILLARY_MAP_TILE_URL", "")
+CAPILLARY_MAP_TILE_ATTRIBUTION = os.environ.get("CAPILLARY_MAP_TILE_ATTRIBUTION", "")
