@@ -8,9 +8,12 @@ from __future__ import annotations
 import pghistory
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -144,3 +147,35 @@ def _int(value: str | None) -> int | None:
     if not value.isdigit() or len(value) > 18:
         raise Http404("未找到该对象")
     return int(value)
+
+
+@require_safe
+def pwa_manifest(request: HttpRequest) -> JsonResponse:
+    """The grid worker's app, installable: its web manifest (Chinese name, the home page as its start)."""
+    manifest = {
+        "name": "末梢 · 网格员",
+        "short_name": "末梢网格",
+        "lang": "zh-CN",
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#f3f5f8",
+        "theme_color": "#12355b",
+        "icons": [{"src": static("favicon.svg"), "sizes": "any", "type": "image/svg+xml", "purpose": "any"}],
+        "shortcuts": [{"name": "上报问题", "url": reverse("intake:grid")}],
+    }
+    response = JsonResponse(manifest, json_dumps_params={"ensure_ascii": False})
+    response["Content-Type"] = "application/manifest+json"
+    return response
+
+
+@require_safe
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """static/portal/sw.js served at /sw.js, so that its scope is the whole site (a worker's scope is its own
+    folder otherwise). Never cached by the browser's HTTP cache: a new version reaches phones on next visit."""
+    path = finders.find("portal/sw.js")
+    with open(path, encoding="utf-8") as handle:
+        response = HttpResponse(handle.read(), content_type="application/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    response["Service-Worker-Allowed"] = "/"
+    return response

@@ -4,6 +4,7 @@ drawn by Leaflet from our own static files, with no tiles unless a tile URL is c
 import json
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -42,7 +43,7 @@ def test_the_map_shows_the_users_compounds_with_their_open_and_overdue_orders(cl
     # Leaflet is served from our own static files, and no tile server is named
     assert "/static/vendor/leaflet/leaflet.js" in html and 'data-tile-url=""' in html
     assert finders.find("vendor/leaflet/leaflet.js") and finders.find("portal/map.js")
-    assert "http" not in open(finders.find("portal/map.js")).read()
+    assert "http" not in Path(finders.find("portal/map.js")).read_text()
 
 
 def test_a_street_narrows_the_map_and_another_districts_street_is_a_404(client, tree, other_tree):
