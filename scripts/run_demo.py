@@ -4,8 +4,8 @@
    reused on the next run).
 2. `manage.py migrate`, then `manage.py load_demo` (idempotent: the demo district 长安区).
 3. Collects the static files, starts gunicorn on 127.0.0.1:8000 (DEBUG off: the site's own error pages, static
-   files through WhiteNoise; DJANGO_DEBUG=1 turns debug on), a Celery worker (queues default and reports) and celery beat,
-   each in its own process group, with the filesystem broker when REDIS_URL is unset.
+   files through WhiteNoise; DJANGO_DEBUG=1 turns debug on), a Celery worker (queues default and reports) and
+   celery beat, each in its own process group, with the filesystem broker when REDIS_URL is unset.
 4. Prints the URLs and the demo logins; Ctrl-C stops everything it started (and the embedded PostgreSQL
    if this run started it).
 """
