@@ -11,7 +11,7 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         # Django 6.1's empty choice of every select ("- Select an option -") has no Chinese in Django's own
-        # catalogue: the site says 请选择 (English: "Select…", locale/en). Django reads this at render time.
+        # catalogue: the site says 请选择 (English: "Please choose", ratings/locale/en). Read at render time.
         from django.db.models import fields
         from django.utils.translation import gettext_lazy
 

@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from accounts.actors import SystemActor
 from accounts.policy import access
 from accounts.roles import Role
 from accounts.tenancy import tenant_context
@@ -94,9 +93,8 @@ def open_district(request: HttpRequest) -> HttpResponse:
                     if upload.size > MAX_ORG_FILE_BYTES:
                         raise ValidationError({"file": "文件不能超过 10 MB。"})
                     sheets = read_file(upload, name=upload.name)
-                actor = SystemActor(name=f"page:open_district:{request.user.username}")
-                with tenant_context(actor), pghistory.context(user=request.user.pk):
-                    opened = district_open(actor=actor, code=form.cleaned_data["code"], sheets=sheets)
+                with tenant_context(request.user), pghistory.context(user=request.user.pk, page="open_district"):
+                    opened = district_open(actor=request.user, code=form.cleaned_data["code"], sheets=sheets)
             except ImportFileError as error:
                 form.add_error("file", str(error))
             except ValidationError as error:

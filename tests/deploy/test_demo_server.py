@@ -56,10 +56,10 @@ def test_gunicorn_serves_static_files_and_the_sites_own_404(tmp_path):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90
         while True:
             try:
-                with urllib.request.urlopen(f"{base}/static/portal/portal.css", timeout=2) as response:
+                with urllib.request.urlopen(f"{base}/static/portal/portal.css", timeout=30) as response:
                     css = response.read().decode()
                     headers = response.headers
                 break
@@ -69,7 +69,7 @@ def test_gunicorn_serves_static_files_and_the_sites_own_404(tmp_path):
                 time.sleep(0.3)
         assert ".nav-count" in css and "max-age" in headers.get("Cache-Control", "")
         with pytest.raises(urllib.error.HTTPError) as missing:
-            urllib.request.urlopen(f"{base}/no-such-page/", timeout=5)
+            urllib.request.urlopen(f"{base}/no-such-page/", timeout=60)
         body = missing.value.read().decode()
         assert missing.value.code == 404
         assert "Traceback" not in body and "URLconf" not in body  # not Django's debug page

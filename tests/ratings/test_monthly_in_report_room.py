@@ -12,7 +12,7 @@ from django.urls import reverse
 from ratings.report_kinds import MONTHLY_STREETS
 from ratings.tasks import request_monthly_rankings_task
 from reports.models import BuildStatus, Report, ReportBuild
-from tests.workorders.conftest import MONDAY_9AM
+from tests.workorders.conftest import MONDAY_9AM, categories, file_order  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,10 @@ def pdf_text(content: bytes) -> str:
 
 
 def test_an_official_builds_the_monthly_ranking_from_the_kpi_page(
-    client, tree, file_order, django_capture_on_commit_callbacks
+    client,
+    tree,
+    file_order,  # noqa: F811  (the work-order tests' fixture)
+    django_capture_on_commit_callbacks,
 ):
     # given orders in March 2026 and the district official on the KPI page of that month
     file_order(compound=tree.compounds[0], now=MONDAY_9AM)
