@@ -15,7 +15,7 @@ def _num(value: Decimal | float | int | None) -> float | None:
 
 
 def line_chart(
-    *, labels: list[str], series: list[dict], width: int = 640, height: int = 220, top: float = 100.0, unit: str = "%"
+    *, labels: list[str], series: list[dict], width: int = 480, height: int = 200, top: float = 100.0, unit: str = "%"
 ) -> dict:
     """Geometry of a line chart: `series` are {"name", "values"} (one value per label, None for a gap: a month
     without orders is not a 0). Values run 0..top."""
@@ -68,7 +68,7 @@ def line_chart(
     }
 
 
-def bar_chart(*, rows: list[dict], width: int = 640, bar: int = 22, top: float = 100.0, unit: str = "") -> dict:
+def bar_chart(*, rows: list[dict], width: int = 520, bar: int = 22, top: float = 100.0, unit: str = "") -> dict:
     """Geometry of a horizontal bar chart: `rows` are {"label", "value", "colour"?, "note"?}, drawn in the given
     order (a ranking: first at the top). A None value draws no bar and says "无工单"."""
     label_w, value_w, gap = 110, 70, 8

@@ -10,6 +10,7 @@ from django.utils import timezone
 from tests.browser.test_dashboard import SCREENSHOTS, browser, sign_in  # noqa: F401  (the browser fixture)
 from workorders import services
 from workorders.models import Channel
+from workorders.selectors import desk_figures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -49,7 +50,10 @@ def test_each_home_fits_the_screen(browser, live_server, busy_tree, who, size): 
         width = SIZES[size]["viewport"]["width"]
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         if who == "street_staff":
-            assert page.locator('[data-figure="to-dispatch"]').inner_text() == "3"
+            desk = desk_figures(actor=busy_tree.street_staff, now=timezone.now())
+            assert desk.open == 6  # the six orders of street 1, as the queue counts them
+            assert page.locator('[data-figure="open"]').inner_text() == str(desk.open)
+            assert page.locator('[data-figure="overdue"]').inner_text() == str(desk.overdue)
             assert page.locator("svg[role=img]").first.is_visible()
         elif who == "official":
             assert page.locator("[data-ranking] svg").is_visible()

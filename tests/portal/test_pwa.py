@@ -27,7 +27,7 @@ def test_grid_workers_pages_install_the_app_and_the_report_form_queues_offline(c
     client.force_login(tree.grid_worker)
     page = client.get(reverse("intake:grid")).content.decode()
     assert f'<link rel="manifest" href="{reverse("pwa-manifest")}">' in page and "portal/pwa.js" in page
-    assert "data-offline-queue" in page and "data-outbox" in page
+    assert "data-offline-queue" in page and "data-outbox-note" in page
     script = Path(finders.find("portal/pwa.js")).read_text()
     assert '"Idempotency-Key": item.key' in script and "indexedDB.open" in script and '"online"' in script
     # other roles' pages do not install the grid worker's app
