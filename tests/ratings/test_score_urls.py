@@ -39,7 +39,7 @@ def test_a_score_page_keeps_its_url_when_the_quarter_is_recomputed(client, tree)
     # then the old link opens the same firm's score, with the new figure
     response = client.get(url)
     assert response.status_code == 200
-    assert FirmScore.objects.filter(period=p).count() == 1
+    assert FirmScore.objects.filter(period=p, firm=firm).count() == 1
     score = FirmScore.objects.get(period=p, firm=firm)
     assert url == reverse("ratings:score-detail", args=[score.pk])
     assert str(score.satisfaction) in response.content.decode()
