@@ -63,6 +63,12 @@ def test_each_home_fits_the_screen(browser, live_server, busy_tree, who, size): 
             assert box["height"] >= 44 and box["y"] < 300  # the big button, first thing under the header
             assert page.locator("[data-reported] li").count() == 6
         if size == "phone":
+            small = page.evaluate(
+                """[...document.querySelectorAll('main .button, main .chip')]
+                   .filter((e) => e.offsetParent !== null && e.getBoundingClientRect().height < 44)
+                   .map((e) => e.textContent.trim())"""
+            )
+            assert small == [], f"tap targets under 44 px: {small}"
             menu = page.locator(".nav-toggle__label")
             menu.tap()
             inbox = page.locator("[data-inbox]")

@@ -117,9 +117,14 @@ def test_the_menu_shows_the_unread_count_everywhere(client, tree, file_order):
         assert 'class="nav-count"' in inbox and ">3<" in inbox, url
 
 
+PAGE_WEIGHT = 60_000  # bytes of HTML: a home stays light on a phone's network, whatever the number of orders
+
+
 def _queries(client, url) -> int:
     with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(response.content) < PAGE_WEIGHT, len(response.content)
     return len(ctx.captured_queries)
 
 
