@@ -238,7 +238,7 @@ def work_orders_for_handler(*, actor: User) -> QuerySet:
         WorkOrder.objects.visible_to(actor)
         .open()
         .filter(own)
-        .select_related("compound", "category")
+        .select_related("compound", "category__urgency")
         .order_by("resolve_by", "pk")
     )
 

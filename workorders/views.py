@@ -43,8 +43,8 @@ from workorders.forms import (
 )
 from workorders.models import Notification, Photo, TimelineEntry, WorkOrder
 from workorders.privacy import open311_public_categories, privacy_settings, privacy_settings_update
-from workorders.statemachine import is_overdue, is_respond_late
-from workorders.worktime import BEIJING
+from workorders.statemachine import UNRESOLVED, is_overdue, is_respond_late
+from workorders.worktime import BEIJING, time_left
 
 PAGE_SIZE = 25
 REPORTER_FIELDS = ("reporter_name", "reporter_phone")
@@ -56,6 +56,13 @@ def _mark_overdue(orders: list[WorkOrder]) -> list[WorkOrder]:
     for order in orders:
         order.overdue = is_overdue(order, now)
         order.respond_late = is_respond_late(order, now)
+        # 剩 5 小时 / 超时 2 天, on the working calendar (emergencies on the wall clock): open orders only.
+        urgency = order.category.urgency if order.category_id else None
+        order.time_left = (
+            time_left(order.resolve_by, now, calendar_time=bool(urgency and urgency.calendar_time))
+            if order.state in UNRESOLVED
+            else ""
+        )
     return orders
 
 
