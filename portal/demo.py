@@ -54,8 +54,7 @@ SEED = 20260401
 
 def publish_past_quarter(*, district: District, now: datetime, seed: int = SEED) -> str:
     """The last quarter, rated and published, as Chang'an's first list was (10 red and 5 black of 129 firms):
-    owners' answers in every compound with a firm (10–16 households each; firms serving one small compound
-    stay under the 30 answers a score needs, "样本不足", as in life), the five panel parties' scores, then
+    owners' answers in every compound with a firm (30–42 households each), the five panel parties' scores, then
     computed and published by the district official through the ratings services. Returns a summary line."""
     today = now.astimezone(BEIJING).date()
     quarter = (today.month - 1) // 3 + 1
@@ -70,20 +69,24 @@ def publish_past_quarter(*, district: District, now: datetime, seed: int = SEED)
     rng = random.Random(seed)
     period = period_open(actor=official, district=district, year=year, quarter=quarter)
     compounds = list(Compound.objects.filter(district=district, property_firm__isnull=False).order_by("code"))
-    quality = {c.property_firm_id: rng.betavariate(5, 1.6) for c in compounds}
+    firms = sorted({c.property_firm_id for c in compounds})
+    rng.shuffle(firms)
+    # As Chang'an's first list: about ten excellent firms, five failing ones, the rest in between.
+    tier = {firm: "excellent" if i < 10 else "failing" if i < 15 else "ordinary" for i, firm in enumerate(firms)}
+    quality = {firm: rng.random() for firm in firms}
     answers = []
     for compound in compounds:
-        q = quality[compound.property_firm_id]
-        weights = [q**2, q, 0.5, (1 - q), (1 - q) ** 2 * 1.5]
-        for n in range(rng.randint(10, 16)):
+        firm = compound.property_firm_id
+        weights = _answer_weights(tier[firm], quality[firm])
+        for n in range(rng.randint(30, 42)):  # enough households for a score (RatingSettings.min_answers)
             level = rng.choices(LEVELS, weights=weights)[0]
             answers.append(
                 SurveyResponse(
                     district=district,
                     period=period,
                     compound=compound,
-                    firm_id=compound.property_firm_id,
-                    household_key=f"{1 + n // 4}号楼-{101 + n}",
+                    firm_id=firm,
+                    household_key=f"{1 + n // 6}号楼-{101 + n}",
                     level=level,
                     points=SATISFACTION_POINTS[level],
                 )
@@ -96,9 +99,9 @@ def publish_past_quarter(*, district: District, now: datetime, seed: int = SEED)
             period=period,
             firm_id=firm_id,
             party=party,
-            score=max(40, min(100, round(55 + 45 * q + rng.gauss(0, 4)))),
+            score=_panel_score(tier[firm_id], quality[firm_id], rng),
         )
-        for firm_id, q in sorted(quality.items())
+        for firm_id in sorted(firms)
         for party in PanelParty
     )
     ratings_services.period_compute(actor=official, period=period)
@@ -109,6 +112,21 @@ def publish_past_quarter(*, district: District, now: datetime, seed: int = SEED)
         f"红榜 {lists.get('red', 0)}，灰榜 {lists.get('grey', 0)}，黑榜 {lists.get('black', 0)}，"
         f"样本不足 {lists.get('insufficient', 0)}。"
     )
+
+
+def _answer_weights(tier: str, q: float) -> list[float]:
+    """Chances of 很满意, 满意, 一般, 不满意, 很不满意 for a firm of a tier (an ordinary firm's mean stays under
+    90 points, an excellent one's above, a failing one's under 60)."""
+    if tier == "excellent":
+        return [0.72 + 0.08 * q, 0.25 - 0.08 * q, 0.03, 0.0, 0.0]
+    if tier == "failing":
+        return [0.05, 0.15, 0.3, 0.3, 0.2]
+    return [0.15 + 0.35 * q, 0.45, 0.25 - 0.2 * q, 0.1 - 0.1 * q, 0.05 - 0.05 * q]
+
+
+def _panel_score(tier: str, q: float, rng: random.Random) -> int:
+    centre = {"excellent": 94, "failing": 52}.get(tier, 70 + 15 * q)
+    return max(0, min(100, round(centre + rng.gauss(0, 2.5))))
 
 
 def request_last_months_ranking(*, district: District, now: datetime) -> str:
