@@ -41,7 +41,7 @@ from workorders.forms import (
     PrivacySettingsForm,
     allowed_actions,
 )
-from workorders.models import Notification, Photo, TimelineEntry, WorkOrder
+from workorders.models import Notification, Photo, State, TimelineEntry, WorkOrder
 from workorders.privacy import open311_public_categories, privacy_settings, privacy_settings_update
 from workorders.statemachine import UNRESOLVED, is_overdue, is_respond_late
 from workorders.worktime import BEIJING, time_left
@@ -141,6 +141,8 @@ class QueueView(WorkOrderPage):
             "may_assign": may_assign,
             "assign_form": form if form is not None else (BulkAssignForm(actor=user) if may_assign else None),
             "selected": selected,
+            # Counts by state over every order the user sees (one grouped query), each a link to the filter.
+            "state_counts": [(state, State(state).label, n) for state, n in selectors.state_counts(actor=user).items()],
         }
         return render(request, self.template_name, context, status=status)
 

@@ -43,3 +43,16 @@ def test_the_queue_says_time_left_or_overdue(client, tree, file_order):
     client.force_login(tree.street_staff)
     html = client.get(reverse("workorders:queue")).content.decode()
     assert "<b data-time-left>超时 " in html
+
+
+@pytest.mark.django_db
+def test_the_queue_counts_orders_by_state_each_a_link_to_its_filter(client, tree, file_order):
+    from django.utils import timezone
+
+    file_order(now=timezone.now())
+    file_order(now=timezone.now(), route=False)
+    client.force_login(tree.street_staff)
+    html = client.get(reverse("workorders:queue")).content.decode()
+    counts = html.split("data-state-counts>")[1].split("</ul>")[0]
+    assert 'href="?state=submitted#orders"' in counts and "已提交 <b>1</b>" in counts
+    assert "已派单 <b>1</b>" in counts
