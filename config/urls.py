@@ -31,4 +31,10 @@ urlpatterns = [
     path("", include("workorders.intake.urls")),
     path("workorders/", include("workorders.urls")),
     path("", include("compounds.urls")),
+    path("", include("portal.urls")),
 ]
+
+# Chinese error pages in the site's design; JSON under /api/ and Open311's errors under /open311/ (accounts.errors).
+handler403 = "accounts.errors.permission_denied"
+handler404 = "accounts.errors.page_not_found"
+handler500 = "accounts.errors.server_error"

@@ -2,7 +2,7 @@
 through the real services (file, route, accept, start, resolve, rate, return, escalate, reject, close), by the
 demo's own users (grid workers, firm staff, community cadres, street staff), so that a street officer sees a
 queue with new, assigned, in-progress, overdue and closed orders, and the KPI page and the monthly street
-ranking have figures. Also opens the current quarter's rating period (the survey link).
+ranking have figures. (The rating period the survey needs is opened by portal/demo.py, the top floor.)
 
 Deterministic: one random.Random(seed) decides every order's compound, channel, text, fate and the gaps
 between its steps; times are counted back from `now`, and an order's steps are squeezed into its age, so the
@@ -149,6 +149,9 @@ ESCALATE_REASONS = ["住户拒不配合整改，需上级协调", "涉及公共�
 REJECT_REASONS = ["诉求不属于受理范围，已告知诉求人", "重复反映，已在其他工单中办理"]
 SURNAMES = list("王李张刘陈杨赵黄周吴徐孙马胡朱郭何罗高林")
 
+# Allocated mobile prefixes (after the "1"): the phone rule (accounts.phones) refuses unallocated ones (154…).
+MOBILE_PREFIXES = ("30", "35", "38", "39", "50", "58", "59", "86", "88", "89")
+
 
 @dataclass
 class DemoOrdersSummary:
@@ -156,7 +159,6 @@ class DemoOrdersSummary:
     seconds: float = 0.0
     states: dict[str, int] = field(default_factory=dict)
     channels: dict[str, int] = field(default_factory=dict)
-    period: str = ""
 
     def lines(self) -> list[str]:
         if not self.created:
@@ -165,8 +167,6 @@ class DemoOrdersSummary:
         out = [f"已生成演示工单 {total} 件（近 {DAYS} 天），用时 {self.seconds:.1f} 秒："]
         out.append("  渠道：" + "，".join(f"{Channel(k).label} {n}" for k, n in sorted(self.channels.items())))
         out.append("  状态：" + "，".join(f"{k} {n}" for k, n in sorted(self.states.items())))
-        if self.period:
-            out.append(f"  已开启评议：{self.period}")
         return out
 
 
@@ -182,13 +182,11 @@ def build_demo_work_orders(
             return DemoOrdersSummary(created=False)
         services.categories_seed(district=district)
         _Filer(district=district, rng=random.Random(seed), now=now).file_all(count)
-        period = _open_rating_period(district=district, now=now)
     orders = WorkOrder.objects.filter(district=district)
     summary = DemoOrdersSummary(
         created=True,
         states=dict(Counter(orders.values_list("state", flat=True))),
         channels=dict(Counter(orders.values_list("channel", flat=True))),
-        period=period,
     )
     summary.seconds = time.perf_counter() - started
     return summary
@@ -217,18 +215,6 @@ def demo_work_orders_delete(*, district: District) -> None:
                 return
             remaining = blocked
     raise RuntimeError(f"无法清空演示工单：{', '.join(m.__name__ for m in remaining)} 仍被引用。")
-
-
-def _open_rating_period(*, district: District, now: datetime) -> str:
-    from ratings.models import RatingPeriod
-    from ratings.services import period_open
-
-    today = now.astimezone(BEIJING).date()
-    quarter = (today.month - 1) // 3 + 1
-    if RatingPeriod.objects.filter(district=district, year=today.year, quarter=quarter).exists():
-        return ""
-    period = period_open(actor=None, district=district, year=today.year, quarter=quarter)
-    return f"{period.year} 年第 {period.quarter} 季度"
 
 
 class _Filer:
@@ -295,7 +281,7 @@ class _Filer:
         filed_at = self.now - age
         actor, extra = None, {}
         name = rng.choice(SURNAMES) + rng.choice(["女士", "先生"])
-        phone = f"1{rng.choice('3589')}{rng.randint(0, 999999999):09d}"
+        phone = f"1{rng.choice(MOBILE_PREFIXES)}{rng.randint(0, 99999999):08d}"
         if channel == Channel.GRID:
             actor = self.grid_worker_of.get(compound.pk)
             if actor is None:

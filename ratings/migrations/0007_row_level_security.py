@@ -9,7 +9,7 @@ from accounts.rls import EnableRLS
 class Migration(migrations.Migration):
     dependencies = [
         ("ratings", "0006_ratings_history"),
-        ("accounts", "0006_row_level_security"),
+        ("accounts", "0008_row_level_security"),
     ]
 
     operations = [

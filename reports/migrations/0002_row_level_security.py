@@ -9,7 +9,7 @@ from accounts.rls import EnableRLS
 class Migration(migrations.Migration):
     dependencies = [
         ("reports", "0001_report_room"),
-        ("accounts", "0006_row_level_security"),
+        ("accounts", "0008_row_level_security"),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ from accounts.rls import EnableRLS
 class Migration(migrations.Migration):
     dependencies = [
         ("staffing", "0003_visit_visitor_set_null"),
-        ("accounts", "0006_row_level_security"),
+        ("accounts", "0008_row_level_security"),
     ]
 
     operations = [

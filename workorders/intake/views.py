@@ -1,7 +1,8 @@
 """Intake pages.
 
 Public (no account, keyed by an unguessable token, so not scoped by the policy — the token *is* the scope):
-- /q/<public_token>/        the compound's QR page (码上反馈): category, description, photos, phone → filed
+- /q/<public_token>/report/ 码上反馈: category, description, photos, phone → filed (the QR code itself leads to the
+                            compound's public page, portal/views.py, whose first button is this form)
 - /track/                   type a tracking code
 - /track/<tracking_code>/   status and public timeline (workorders.selectors.public_status: no personal data),
                             the rating form once resolved, and the resident's own photos
@@ -17,13 +18,11 @@ Staff (signed in, every object through accounts.policy; another district's objec
 from __future__ import annotations
 
 import logging
-import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -32,10 +31,11 @@ from django.urls import reverse
 from django.views import View
 from django.views.decorators.cache import never_cache
 
+from accounts.errors import error_page
+from accounts.network import rate_limited, rate_window_seconds
 from accounts.policy import access
 from accounts.roles import Role
 from compounds.models import Compound
-from ratings.models import PeriodStatus, RatingPeriod
 from workorders import idempotency, selectors, services
 from workorders.intake import forms
 from workorders.intake.photos import MAX_PHOTOS, photos_attach
@@ -44,47 +44,15 @@ from workorders.models import Channel, Photo, WorkOrder
 
 logger = logging.getLogger(__name__)
 
-# 码上反馈 rate limit: orders accepted per client IP and compound in one fixed window.
-RATE_LIMIT = 5
-RATE_WINDOW_SECONDS = 600
+# 码上反馈 rate limit: orders accepted per client address and compound (settings.RATE_LIMITS["qr-filing"]).
+QR_LIMIT = "qr-filing"
+TRACK_LIMIT = "track-lookup"
 
 GRID_ROLES = {Role.GRID_WORKER}
 STAFF_ROLES = {Role.STREET_STAFF, Role.COMMUNITY_CADRE, Role.DISTRICT_OFFICIAL}
 
 
 # ---------------------------------------------------------------------------------------------------- helpers
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The client's address as the server saw it. X-Forwarded-For is not read: a client could forge it to
-    escape the limit. Behind a proxy, have the proxy set REMOTE_ADDR (gunicorn --forwarded-allow-ips)."""
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
-def _rate_key(compound: Compound, ip: str) -> str:
-    return f"intake:qr:{compound.pk}:{ip}:{int(time.time() // RATE_WINDOW_SECONDS)}"
-
-
-def rate_limit_reached(*, compound: Compound, ip: str) -> bool:
-    """True when (compound, ip) has used up the window: checked before the photos are decoded, so that a flood
-    costs no image work."""
-    try:
-        return (cache.get(_rate_key(compound, ip)) or 0) >= RATE_LIMIT
-    except Exception:  # the cache backend is unreachable: accept (see rate_limit_take)
-        return False
-
-
-def rate_limit_take(*, compound: Compound, ip: str) -> bool:
-    """Count one order for (compound, ip) in the current window; False when the client is over the limit.
-    If the cache is down the order is accepted: losing a resident's order is worse than letting spam in."""
-    key = _rate_key(compound, ip)
-    try:
-        cache.add(key, 0, timeout=RATE_WINDOW_SECONDS)
-        count = cache.incr(key)
-    except Exception:  # the cache backend is unreachable
-        logger.warning("rate-limit cache unavailable; accepting the order", exc_info=True)
-        return True
-    return count <= RATE_LIMIT
 
 
 def _errors_to_form(form, error: ValidationError) -> None:
@@ -106,16 +74,6 @@ def _public_headers(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def survey_url(compound: Compound) -> str | None:
-    """The owners' satisfaction survey of the compound (物业服务满意度调查, ratings) while its district has an open
-    rating period and the compound has a property firm to rate (the survey takes answers only then); else None."""
-    if compound.property_firm_id is None:
-        return None
-    if not RatingPeriod.objects.filter(district_id=compound.district_id, status=PeriodStatus.OPEN).exists():
-        return None
-    return reverse("ratings:survey", args=[compound.public_token])
-
-
 def _public_url(request: HttpRequest, path: str) -> str:
     base = getattr(settings, "CAPILLARY_PUBLIC_URL", "")
     return base.rstrip("/") + path if base else request.build_absolute_uri(path)
@@ -132,7 +90,7 @@ def resident_report(request: HttpRequest, public_token: str) -> HttpResponse:
         Compound.objects.select_related("community__street", "district"), public_token=public_token
     )
     categories = forms.district_categories(compound.district_id)
-    context = {"compound": compound, "max_photos": MAX_PHOTOS, "survey_url": survey_url(compound)}
+    context = {"compound": compound, "max_photos": MAX_PHOTOS}
     if request.method != "POST":
         form = forms.ResidentReportForm(categories=categories)
         return _public_headers(render(request, "workorders/public/report.html", {**context, "form": form}))
@@ -142,14 +100,13 @@ def resident_report(request: HttpRequest, public_token: str) -> HttpResponse:
     if token and (earlier := idempotency.peek(scope=scope, key=token)) is not None:
         # The same form again (a double tap, a resend): the resident lands on the request they filed.
         return redirect(reverse("intake:track", args=[earlier.order.tracking_code]) + "?new=1")
-    ip = client_ip(request)
-    if rate_limit_reached(compound=compound, ip=ip):
+    if rate_limited(request, limit=QR_LIMIT, scope=scope, increment=False):
         # What was typed comes back; the photos are not even decoded.
         form = forms.ResidentReportForm(request.POST, categories=categories)
         return _rate_limited(request, {**context, "form": form, "photos_lost": bool(request.FILES)})
     form = forms.ResidentReportForm(request.POST, request.FILES, categories=categories)
     if form.is_valid():
-        if not rate_limit_take(compound=compound, ip=ip):
+        if rate_limited(request, limit=QR_LIMIT, scope=scope):
             return _rate_limited(request, {**context, "form": form, "photos_lost": bool(request.FILES)})
         data = form.cleaned_data
 
@@ -182,13 +139,15 @@ def resident_report(request: HttpRequest, public_token: str) -> HttpResponse:
 
 def _rate_limited(request: HttpRequest, context: dict) -> HttpResponse:
     response = render(request, "workorders/public/report.html", {**context, "rate_limited": True}, status=429)
-    response["Retry-After"] = str(RATE_WINDOW_SECONDS)
+    response["Retry-After"] = str(rate_window_seconds(QR_LIMIT))
     return _public_headers(response)
 
 
 @never_cache
 def track_lookup(request: HttpRequest) -> HttpResponse:
     """查询进度: type the tracking code."""
+    if "code" in request.GET and rate_limited(request, limit=TRACK_LIMIT):
+        return _track_limited(request)
     form = forms.TrackLookupForm(request.GET if "code" in request.GET else None)
     if form.is_bound and form.is_valid():
         code = form.cleaned_data["code"]
@@ -196,6 +155,14 @@ def track_lookup(request: HttpRequest) -> HttpResponse:
             return redirect("intake:track", tracking_code=code)
         form.add_error("code", "没有找到该查询码对应的诉求，请核对后重新输入。")
     return _public_headers(render(request, "workorders/public/track_lookup.html", {"form": form}))
+
+
+def _track_limited(request: HttpRequest) -> HttpResponse:
+    """Tracking codes are looked up per client address (settings.RATE_LIMITS["track-lookup"]): guessing codes
+    by the thousand is slowed to a crawl, a resident checking twice never notices."""
+    response = error_page(request, 429, "查询过于频繁，请稍等一分钟再试。")
+    response["Retry-After"] = str(rate_window_seconds(TRACK_LIMIT))
+    return _public_headers(response)
 
 
 def _order_by_code(tracking_code: str) -> WorkOrder:
@@ -213,6 +180,8 @@ def _resident_photos(order: WorkOrder):
 def track(request: HttpRequest, tracking_code: str) -> HttpResponse:
     """The resident's view of one order: the code, the status, a timeline without personal data, and the
     six-level rating form once the order is resolved."""
+    if rate_limited(request, limit=TRACK_LIMIT):
+        return _track_limited(request)
     order = _order_by_code(tracking_code)
     if order.tracking_code != tracking_code:
         return redirect("intake:track", tracking_code=order.tracking_code)
@@ -420,7 +389,9 @@ class PosterView(LoginRequiredMixin, View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         compound = access(request.user, Compound.objects.select_related("community__street"), pk=pk)
-        url = _public_url(request, reverse("intake:report", args=[compound.public_token]))
+        # The QR code leads to the compound's public page (the top floor's "compound-public", /q/<token>/: who
+        # serves the compound, then the buttons to file and to answer the survey); a URL name, not an import.
+        url = _public_url(request, reverse("compound-public", args=[compound.public_token]))
         pdf = poster_pdf(compound=compound, url=url)
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="poster-{compound.code}.pdf"'

@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0006_row_level_security'),
+        ('accounts', '0008_row_level_security'),
     ]
 
     operations = [

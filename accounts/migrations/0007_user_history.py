@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_personal_data_reveal_log'),
+        ('accounts', '0006_reveal_client_address'),
         ('compounds', '0005_compound_coordinates'),
         ('pghistory', '0007_auto_20250421_0444'),
     ]

@@ -8,7 +8,7 @@ from accounts.rls import USER_EXTRA, EnableRLS
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0005_user_history"),
+        ("accounts", "0007_user_history"),
         ("compounds", "0007_row_level_security"),
     ]
 
