@@ -130,7 +130,8 @@ class TenantMiddleware:
       the platform path, for anyone (staff scan other districts' QR codes too): their views find one object
       by an unguessable code or an integration key and narrow to its district themselves
       (docs/security-database.md says what a narrower door would be).
-    A view that raises, or answers 5xx, rolls the transaction back.
+    A response of 5xx rolls the transaction back; a view that raises a 4xx (404, 403) does not need to: its
+    services' own atomic blocks have already undone their writes, and the error page may still read.
     """
 
     def __init__(self, get_response: Any) -> None:
@@ -173,9 +174,6 @@ class TenantMiddleware:
         if match is not None and match.url_name in names and not getattr(request.user, "is_authenticated", False):
             with connections["default"].cursor() as cursor:
                 _set_auth(cursor, True)
-
-    def process_exception(self, request: Any, exception: Exception) -> None:
-        transaction.set_rollback(True)
 
     @staticmethod
     def _public(request: Any) -> bool:
