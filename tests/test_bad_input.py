@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
+from accounts.actors import SystemActor
 from accounts.roles import Integration, Role
 from compounds.importing import org_import, read_file
 from ratings.models import SurveyResponse
@@ -202,7 +203,7 @@ def test_the_survey_refuses_a_nul_in_the_room_number(client, tree):
 
 def test_staff_page_forms_refuse_control_characters(client, tree, categories):
     order = services.work_order_file(
-        actor=None,
+        actor=SystemActor(name="tests"),
         compound=tree.compounds[0],
         category=categories["street-lamp"],
         channel="resident_qr",
@@ -287,7 +288,7 @@ def test_a_hotline_csv_row_with_a_nul_is_reported_and_nothing_is_imported(tree, 
         "工单编号,受理时间,诉求类别,诉求内容,小区,联系电话,办理时限\n"
         f"12345-001,2026-03-02 09:00,路灯照明,路灯坏了\u0000,{tree.compounds[0].name},13800001111,\n"
     )
-    report = hotline_file_import(district=tree.district, data=rows.encode("utf-8"))
+    report = hotline_file_import(actor=SystemActor(name="tests"), district=tree.district, data=rows.encode("utf-8"))
     assert not report.ok
     assert "空字符" in report.errors[0].message
     assert not WorkOrder.objects.exists()

@@ -13,6 +13,7 @@ from django.template import Context, Template
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
+from accounts.actors import SystemActor
 from accounts.roles import Integration, Role
 from tests.factories import UserFactory
 from workorders import services
@@ -31,7 +32,7 @@ SECRETS = ("建国", "85551234", "13812345678", "wjg@", "199001011234", "8806")
 def order(tree):
     categories = {c.code: c for c in services.categories_seed(district=tree.district)}
     order = services.work_order_file(
-        actor=None,
+        actor=SystemActor(name="tests"),
         compound=tree.compounds[0],
         category=categories["leak"],
         channel="resident_qr",

@@ -19,6 +19,7 @@ import pytest
 from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from accounts.actors import SystemActor
 from accounts.models import PersonalDataReveal
 from compounds.models import Building, Community, Compound, Department, District, Grid, PropertyFirm, Street
 from tests.ratings.walk import RATINGS_EXEMPT, ratings_object_makers
@@ -56,7 +57,12 @@ def _photo(t):
 
     category = services.categories_seed(district=t.district)[0]
     order = services.work_order_file(
-        actor=None, compound=t.compounds[0], category=category, channel="resident_qr", title="乙区", description="乙区"
+        actor=SystemActor(name="tests"),
+        compound=t.compounds[0],
+        category=category,
+        channel="resident_qr",
+        title="乙区",
+        description="乙区",
     )
     return photo_store(order=order, prepared=photo_prepare(upload=small_jpeg()))
 

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 
+from accounts.actors import SystemActor
 from accounts.models import User
 from accounts.roles import Role
 from compounds.models import Compound, Department, District, Grid, Street
@@ -306,7 +307,8 @@ class _Filer:
         elif channel == Channel.PHONE:
             actor = self.street_staff.get(compound.community.street_id) or self.cadres.get(compound.community_id)
         order = services.work_order_file(
-            actor=actor,
+            # Residents' QR reports and 12345 pushes are filed as the demo (the system) in the district.
+            actor=actor or SystemActor(name="demo:work_orders", district_id=self.district.pk),
             compound=compound,
             category=category,
             channel=channel,

@@ -3,8 +3,18 @@ revealing a reporter's contact details, and setting the district's Open311 read 
 
 from typing import Any
 
-from accounts.permissions import is_district_authority, is_district_official, predicate, register
+from accounts.actors import is_system
+from accounts.permissions import (
+    is_district_authority,
+    is_district_official,
+    is_platform_admin,
+    is_system_actor,
+    predicate,
+    register,
+)
 from accounts.policy import CHANGE, can
+from accounts.roles import Integration, Role
+from workorders.models.orders import Channel
 
 
 @predicate
@@ -30,4 +40,67 @@ register(
     "workorders.anonymise_expired",
     is_district_authority,
     message="只有系统任务或本区的区级人员可以匿名化过期诉求。",
+)
+
+
+# ---------------------------------------------------------------------------------------------------- filing
+# Which role files on which channel: the one table asked by the API, the staff pages, Open311, the 12345 push
+# and the services (work_order_file). A channel an integration owns (OWNED_CHANNELS) is filed only by that
+# integration's account of the district (or the platform acting for it), and its external numbers are that
+# integration's: nobody else may put a 12345 number on an order.
+FILING_CHANNELS: dict[str, frozenset[str]] = {
+    Role.DISTRICT_OFFICIAL: frozenset({Channel.PHONE, Channel.WALK_IN, Channel.ASSIGNED_FROM_ABOVE}),
+    Role.STREET_STAFF: frozenset({Channel.PHONE, Channel.WALK_IN, Channel.ASSIGNED_FROM_ABOVE}),
+    # Stationed community cadres report what they find, like grid workers (格格发现; DESIGN.md §1).
+    Role.COMMUNITY_CADRE: frozenset({Channel.PHONE, Channel.WALK_IN, Channel.ASSIGNED_FROM_ABOVE, Channel.GRID}),
+    Role.GRID_WORKER: frozenset({Channel.GRID}),
+    # Property firms and departments handle the orders routed to them; they file none.
+}
+OWNED_CHANNELS: dict[str, str] = {
+    Channel.HOTLINE_12345: Integration.HOTLINE_12345,
+    Channel.OPEN311: Integration.OPEN311,
+}
+# Channels whose orders carry an external number, and whose number it is (None: the filer's own, e.g. the
+# reference of an order assigned from above).
+EXTERNAL_NUMBER_CHANNELS = frozenset({Channel.HOTLINE_12345, Channel.ASSIGNED_FROM_ABOVE, Channel.OPEN311})
+# The resident's QR report has no account: the public page files it as the system (SystemActor "public:…").
+PUBLIC_CHANNELS = frozenset({Channel.RESIDENT_QR})
+
+
+def filing_channels(actor: Any) -> frozenset[str]:
+    """The channels `actor` may file on (a person by role, an integration account by what it is for)."""
+    if actor is None or not getattr(actor, "is_active", False):
+        return frozenset()
+    if is_system(actor):
+        return frozenset(Channel.values)
+    role = str(getattr(actor, "role", ""))
+    if role == Role.INTEGRATION:
+        return frozenset(channel for channel, owner in OWNED_CHANNELS.items() if owner == actor.integration)
+    if getattr(actor, "is_platform_admin", False):
+        # The platform administrator names the district and files for an integration (a replayed push).
+        return frozenset(OWNED_CHANNELS)
+    return FILING_CHANNELS.get(role, frozenset())
+
+
+@predicate
+def files_on_channel(actor: Any, channel: Any) -> bool:
+    """The actor may file on `channel` (asked with no channel: on any channel at all)."""
+    channels = filing_channels(actor)
+    return bool(channels) if channel is None else str(channel) in channels
+
+
+@predicate
+def files_hotline(actor: Any) -> bool:
+    return Channel.HOTLINE_12345 in filing_channels(actor)
+
+
+register(
+    "workorders.import_hotline",
+    is_district_official | is_system_actor | is_platform_admin | files_hotline,
+    message="只有区级人员、本区 12345 接口账号或平台管理员可以导入 12345 平台转办工单。",
+)
+register(
+    "workorders.file",
+    files_on_channel,
+    message="您不能通过该来源渠道登记工单（平台转办、开放接口的工单只能由对应的接口账号提交）。",
 )

@@ -14,16 +14,21 @@ import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.postgres.search import TrigramSimilarity
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Concat
+from django.http import Http404
 from django.utils import timezone
 
+from accounts.actors import require_actor
+from accounts.errors import Conflict
 from accounts.models import User
+from accounts.permissions import require
 from accounts.policy import CHANGE, access
-from accounts.roles import Role
+from accounts.roles import STAFF_ROLES, Role
 from compounds.models import Community, Compound, Department, District, PropertyFirm, Street
 from workorders import worktime
 from workorders.models import (
@@ -42,6 +47,7 @@ from workorders.models import (
 )
 from workorders.models.orders import HANDLER_COLUMNS, SATISFIED_LEVELS
 from workorders.routing import next_rung, route_for
+from workorders.rules import EXTERNAL_NUMBER_CHANNELS
 from workorders.statemachine import (
     AWAITING_ACCEPTANCE,
     IN_HAND,
@@ -332,10 +338,10 @@ def work_order_file_external(
     the number was filed before, or when a concurrent call with the same number won the race; the existing
     order is then returned unchanged. Arguments as for `work_order_file`."""
     now = _now(now)
-    if actor is not None:
-        compound = access(actor, Compound, pk=compound.pk)
-    compound = Compound.objects.select_related("community__street").get(pk=compound.pk)
+    require_actor(actor)
     channel = Channel(channel)
+    require(actor, "workorders.file", channel)
+    compound = _filing_compound(actor, compound)
     errors = {}
     if category.district_id != compound.district_id or not category.is_active:
         errors["category"] = "所选诉求类别不存在或已停用。"
@@ -347,17 +353,21 @@ def work_order_file_external(
         errors["reporter_phone"] = "联系电话格式不正确。"
     if (latitude is None) != (longitude is None):
         errors["latitude"] = "经纬度须同时填写。"
-    if external_number and channel != Channel.HOTLINE_12345 and channel != Channel.ASSIGNED_FROM_ABOVE:
+    if external_number and channel not in EXTERNAL_NUMBER_CHANNELS:
         errors["external_number"] = "只有平台转办或上级下派的工单才有外部工单号。"
     if resolve_by is not None and (timezone.is_naive(resolve_by) or resolve_by <= now):
         errors["resolve_by"] = "办结时限应晚于提交时间。"
     if errors:
         raise ValidationError(errors)
     external_number = (external_number or "").strip()
+    clash_of = None
     if external_number:
         existing = work_order_find_external(district=compound.district, channel=channel, number=external_number)
         if existing is not None:
-            return existing, False
+            same = _same_filing(existing, compound=compound, category=category, description=description)
+            if same is not None:
+                return same, False
+            clash_of = existing
     urgency = category.urgency
     respond_by, category_resolve_by = _deadlines(urgency, now)
     note = f"{channel.label}"
@@ -378,11 +388,12 @@ def work_order_file_external(
         description=description.strip(),
         reporter_name=reporter_name.strip(),
         reporter_phone=reporter_phone.strip(),
-        reported_by=actor,
-        first_receiver=actor if actor is not None and actor.role != Role.GRID_WORKER else None,
+        reported_by=actor if _is_person(actor) else None,
+        first_receiver=actor if _is_person(actor) and actor.role != Role.GRID_WORKER else None,
         latitude=latitude,
         longitude=longitude,
         external_number=external_number,
+        external_clash_of=clash_of,
         tracking_code=new_tracking_code(),
         created_at=now,
         respond_by=respond_by,
@@ -401,7 +412,9 @@ def work_order_file_external(
         "reported_by",
         "first_receiver",
     ]
-    order.full_clean(exclude=["tracking_code", *loaded], validate_unique=False, validate_constraints=False)
+    order.full_clean(
+        exclude=["tracking_code", "external_clash_of", *loaded], validate_unique=False, validate_constraints=False
+    )
     try:
         with transaction.atomic():
             order.save()
@@ -411,7 +424,15 @@ def work_order_file_external(
         if existing is None:
             raise
         return existing, False
-    timeline_append(actor=actor, order=order, kind=TimelineKind.FILED, to_state=S.SUBMITTED, note=note, now=now)
+    entry_actor = actor if _is_person(actor) else None
+    timeline_append(actor=entry_actor, order=order, kind=TimelineKind.FILED, to_state=S.SUBMITTED, note=note, now=now)
+    if clash_of is not None:
+        clash = (
+            f"外部工单号 {external_number} 冲突：工单 {clash_of.tracking_code} 与工单 {order.tracking_code}"
+            "内容不同，两张工单均已保留，请核对"
+        )
+        for each in (clash_of, order):
+            timeline_append(actor=None, order=each, kind=TimelineKind.NOTE, note=clash, now=now)
     duplicate = possible_duplicate(order=order, now=now)
     if duplicate is not None:
         order.possible_duplicate_of = duplicate
@@ -430,7 +451,58 @@ def work_order_file_external(
 
 
 def work_order_find_external(*, district: District, channel: Channel | str, number: str) -> WorkOrder | None:
-    return WorkOrder.objects.filter(district=district, channel=channel, external_number=number).first()
+    """The order first filed under `number` (not a clashing later filing kept beside it)."""
+    return (
+        WorkOrder.objects.filter(district=district, channel=channel, external_number=number)
+        .filter(external_clash_of__isnull=True)
+        .first()
+    )
+
+
+def raise_if_clash(order: WorkOrder) -> WorkOrder:
+    """For callers (API, pages) once the filing is committed: an order kept beside another filing of its external
+    number is a Conflict (409) naming both; otherwise the order."""
+    first = order.external_clash_of
+    if first is None:
+        return order
+    raise Conflict(
+        f"外部工单号“{order.external_number}”已有内容不同的工单（查询码 {first.tracking_code}）；"
+        f"本次提交已另存为工单 {order.tracking_code}，两张工单均已保留，请核对。",
+        code="external_number_clash",
+        objects={"existing_order": first.pk, "new_order": order.pk},
+    )
+
+
+def _is_person(actor: Any) -> bool:
+    """A district's staff member (not the system, not an integration account, not a resident)."""
+    return isinstance(actor, User) and actor.role in STAFF_ROLES
+
+
+def _filing_compound(actor: Any, compound: Compound) -> Compound:
+    """The compound, loaded, if the actor may file into it: a person within their scope (else 404), the system
+    or an integration account within its district."""
+    if _is_person(actor):
+        access(actor, Compound, pk=compound.pk)
+    elif not actor.is_platform_admin and compound.district_id != actor.district_id:
+        raise Http404("未找到该小区。")
+    return Compound.objects.select_related("community__street").get(pk=compound.pk)
+
+
+def _normal(text: str) -> str:
+    return " ".join((text or "").split())
+
+
+def _same_filing(existing: WorkOrder, *, compound: Compound, category: Category, description: str) -> WorkOrder | None:
+    """A repeat of `existing` (same compound, category and text): `existing` itself, or the clashing filing kept
+    beside it that this repeats; None for a new clash."""
+    for order in (existing, *existing.external_clashes.all()):
+        if (
+            order.compound_id == compound.pk
+            and order.category_id == category.pk
+            and _normal(order.description) == _normal(description)
+        ):
+            return order
+    return None
 
 
 def possible_duplicate(*, order: WorkOrder, now: datetime | None = None) -> WorkOrder | None:

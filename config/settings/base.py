@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "pghistory.middleware.HistoryMiddleware",
+    # A service's Conflict (accounts.errors) is the 409 page, like the API's 409.
+    "accounts.errors.ConflictMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

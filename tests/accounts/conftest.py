@@ -1,5 +1,6 @@
 import pytest
 
+from accounts.actors import SystemActor
 from workorders import services
 from workorders.models import Channel
 
@@ -13,7 +14,7 @@ def file_order_factory(tree):
         fields.setdefault("title", "楼道堆物")
         fields.setdefault("description", "3号楼楼道堆满纸箱")
         return services.work_order_file(
-            actor=None,
+            actor=SystemActor(name="tests"),
             compound=fields.pop("compound", tree.compounds[0]),
             category=categories[fields.pop("category", "corridor-clutter")],
             channel=fields.pop("channel", Channel.RESIDENT_QR),

@@ -4,6 +4,7 @@ gets the 400 page in the resident pages' look. At 1440 px and 390 px; screenshot
 
 import pytest
 
+from accounts.actors import SystemActor
 from tests.browser.test_dashboard import SCREENSHOTS, browser, sign_in  # noqa: F401 (the browser fixture)
 from workorders import services
 from workorders.models import Category, PrivacySettings
@@ -17,7 +18,7 @@ SIZES = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "hei
 def order(tree):
     categories = {c.code: c for c in services.categories_seed(district=tree.district)}
     order = services.work_order_file(
-        actor=None,
+        actor=SystemActor(name="tests"),
         compound=tree.compounds[0],
         category=categories["street-lamp"],
         channel="resident_qr",

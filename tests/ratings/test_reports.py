@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from accounts.actors import SystemActor
 from compounds.models import Compound, PropertyFirm
 from ratings import services
 from ratings.models import (
@@ -223,7 +224,7 @@ def test_monthly_ranking_built_from_real_work_orders(tree):
     def order(compound, n, *, handle=True, rating="very_satisfied"):
         filed = start + datetime.timedelta(days=n)
         o = wo.work_order_file(
-            actor=None,
+            actor=SystemActor(name="tests"),
             compound=compound,
             category=categories["corridor-clutter"],
             channel=Channel.RESIDENT_QR,

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, ProgrammingError, transaction
 from django.http import Http404
 
+from accounts.actors import SystemActor
 from workorders import selectors, services
 from workorders.models import Channel, HandlerLevel, Notification, State, TimelineEntry, WorkOrder
 from workorders.statemachine import TransitionNotAllowed
@@ -139,7 +140,7 @@ def test_bad_input_gets_chinese_errors_and_saves_nothing(tree, categories, other
     other_category = services.categories_seed(district=other_tree.district)[0]
     with pytest.raises(ValidationError) as refused:
         services.work_order_file(
-            actor=None,
+            actor=SystemActor(name="tests"),
             compound=tree.compounds[0],
             category=other_category,
             channel=Channel.RESIDENT_QR,
@@ -195,7 +196,7 @@ def test_assignment_notifies_the_handler_in_the_inbox_and_by_email(
     tree.firm_staff.save()
     with django_capture_on_commit_callbacks(execute=True):
         order = services.work_order_file(
-            actor=None,
+            actor=SystemActor(name="tests"),
             compound=tree.compounds[0],
             category=categories["leak"],
             channel=Channel.RESIDENT_QR,

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from accounts.actors import SystemActor
 from accounts.roles import Integration, Role
 from tests.factories import UserFactory
 from workorders import services
@@ -47,7 +48,7 @@ def both(tree, other_tree, categories, public_reads):
     b_categories = {c.code: c for c in services.categories_seed(district=other_tree.district)}
     now = timezone.now()
     a_order = services.work_order_file(
-        actor=None,
+        actor=SystemActor(name="tests"),
         compound=tree.compounds[0],
         category=categories["corridor-clutter"],
         channel=Channel.RESIDENT_QR,
@@ -58,7 +59,7 @@ def both(tree, other_tree, categories, public_reads):
         now=now - timedelta(days=1),
     )
     b_order = services.work_order_file(
-        actor=None,
+        actor=SystemActor(name="tests"),
         compound=other_tree.compounds[0],
         category=b_categories["corridor-clutter"],
         channel=Channel.RESIDENT_QR,
@@ -360,7 +361,7 @@ def test_the_request_list_never_shows_another_districts_requests(client, tree, o
 
 def test_the_list_defaults_to_the_last_90_days(client, tree, both, categories):
     old = services.work_order_file(
-        actor=None,
+        actor=SystemActor(name="tests"),
         compound=tree.compounds[1],
         category=categories["noise"],
         channel=Channel.RESIDENT_QR,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.actors import SystemActor
 from accounts.roles import Integration, Role
 from tests.factories import UserFactory
 from workorders import services
@@ -38,7 +39,7 @@ def orders(tree, other_tree, categories):
 
     def file(t, category, description):
         return services.work_order_file(
-            actor=None,
+            actor=SystemActor(name="tests"),
             compound=t.compounds[0],
             category=category,
             channel=Channel.RESIDENT_QR,

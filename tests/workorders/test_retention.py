@@ -33,7 +33,7 @@ def closed_order(tree, categories, *, compound=None, district_tree=None, when=FI
     """A resident's order filed at `when` with personal data, noted, resolved a day later and closed."""
     t = district_tree or tree
     order = services.work_order_file(
-        actor=None,
+        actor=SystemActor(name="tests"),
         compound=compound or t.compounds[0],
         category=categories["leak"],
         channel="resident_qr",
@@ -135,7 +135,7 @@ def test_each_district_sets_its_own_period(monkeypatch, tree, other_tree, catego
 
 def test_open_and_recent_requests_are_kept(monkeypatch, tree, categories):
     old_open = services.work_order_file(
-        actor=None,
+        actor=SystemActor(name="tests"),
         compound=tree.compounds[1],
         category=categories["noise"],
         channel="resident_qr",

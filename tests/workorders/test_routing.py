@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from accounts.actors import SystemActor
 from compounds.models import ManagementMode, Tier
 from tests import factories
 from workorders import services
@@ -129,7 +130,7 @@ def test_filing_enqueues_routing_on_commit(tree, categories, django_capture_on_c
     # when an order is filed (Celery eager): routing runs once the transaction commits
     with django_capture_on_commit_callbacks(execute=True):
         order = services.work_order_file(
-            actor=None,
+            actor=SystemActor(name="tests"),
             compound=tree.compounds[0],
             category=categories["street-lamp"],
             channel="resident_qr",

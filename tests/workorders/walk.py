@@ -5,6 +5,7 @@ import io
 import zipfile
 from collections.abc import Callable
 
+from accounts.actors import SystemActor
 from workorders import services
 from workorders.models import (
     Category,
@@ -31,7 +32,7 @@ def workorder_objects(t) -> dict:
         return t._workorders
     categories = services.categories_seed(district=t.district)
     order = services.work_order_file(
-        actor=None,
+        actor=SystemActor(name="tests"),
         compound=t.compounds[0],
         category=categories[0],
         channel=Channel.RESIDENT_QR,

@@ -152,6 +152,7 @@ class WorkOrderViewSet(TenantViewSet):
         incoming.is_valid(raise_exception=True)
         data = {key: value for key, value in incoming.validated_data.items() if value is not None}
         order = call_service(services.work_order_file, actor=request.user, **data)
+        services.raise_if_clash(order)  # the order is kept beside the first filing of its number: 409
         return self.order_response(order, status.HTTP_201_CREATED)
 
     @extend_schema(responses=api.TimelineEntrySerializer(many=True))

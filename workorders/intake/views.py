@@ -31,8 +31,9 @@ from django.urls import reverse
 from django.views import View
 from django.views.decorators.cache import never_cache
 
+from accounts.actors import SystemActor
+from accounts.permissions import has
 from accounts.policy import access
-from accounts.roles import Role
 from compounds.models import Compound
 from ratings.models import PeriodStatus, RatingPeriod
 from workorders import selectors, services
@@ -46,9 +47,6 @@ logger = logging.getLogger(__name__)
 # 码上反馈 rate limit: orders accepted per client IP and compound in one fixed window.
 RATE_LIMIT = 5
 RATE_WINDOW_SECONDS = 600
-
-GRID_ROLES = {Role.GRID_WORKER}
-STAFF_ROLES = {Role.STREET_STAFF, Role.COMMUNITY_CADRE, Role.DISTRICT_OFFICIAL}
 
 
 # ---------------------------------------------------------------------------------------------------- helpers
@@ -148,7 +146,8 @@ def resident_report(request: HttpRequest, public_token: str) -> HttpResponse:
         data = form.cleaned_data
         try:
             order = services.work_order_file(
-                actor=None,
+                # A resident has no account: the public page files as the system, named for the channel.
+                actor=SystemActor(name="public:resident_qr", district_id=compound.district_id),
                 compound=compound,
                 category=data["category"],
                 channel=Channel.RESIDENT_QR,
@@ -303,6 +302,7 @@ def _file_from_staff_form(request: HttpRequest, form, channel: str) -> WorkOrder
         form.add_error("compound", "所选小区不在您的工作范围内，请重新选择。")
         return None
     stored = photos_attach(order=order, prepared=data["photos"], uploaded_by=request.user)
+    services.raise_if_clash(order)  # kept beside the first filing of its number: the 409 page names both
     text = f"已登记：{order.title}（查询码 {order.tracking_code}）"
     if stored < len(data["photos"]):
         text += f"；有 {len(data['photos']) - stored} 张照片保存失败"
@@ -312,10 +312,10 @@ def _file_from_staff_form(request: HttpRequest, form, channel: str) -> WorkOrder
 
 @login_required
 def grid_report(request: HttpRequest) -> HttpResponse:
-    """格格发现: a grid worker files what they found, among the compounds of their own grids."""
+    """格格发现: a grid worker (or a stationed cadre) files what they found, among the compounds of their scope."""
     user = request.user
-    if user.role not in GRID_ROLES:
-        return _forbidden(request, "格格发现仅供网格员使用。")
+    if not has(user, "workorders.file", Channel.GRID):
+        return _forbidden(request, "格格发现仅供网格员和驻点社区干部使用。")
     compounds = _staff_compounds(user)
     categories = forms.district_categories(user.district_id)
     form = forms.GridReportForm(request.POST or None, request.FILES or None, compounds=compounds, categories=categories)
@@ -332,11 +332,14 @@ def grid_report(request: HttpRequest) -> HttpResponse:
 def staff_entry(request: HttpRequest) -> HttpResponse:
     """电话来访、来访、上级下派: street staff and community cadres enter an order for a compound in their scope."""
     user = request.user
-    if user.role not in STAFF_ROLES:
+    channels = [(value, label) for value, label in forms.STAFF_CHANNELS if has(user, "workorders.file", value)]
+    if not channels:
         return _forbidden(request, "此页面供街道工作人员和社区干部登记来电、来访和上级交办事项。")
     compounds = _staff_compounds(user)
     categories = forms.district_categories(user.district_id)
-    form = forms.StaffEntryForm(request.POST or None, request.FILES or None, compounds=compounds, categories=categories)
+    form = forms.StaffEntryForm(
+        request.POST or None, request.FILES or None, compounds=compounds, categories=categories, channels=channels
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid() and _file_from_staff_form(request, form, form.cleaned_data["channel"]) is not None:

@@ -97,9 +97,9 @@ def open311_request_create(*, actor: User, district: District, category: Categor
         raise ValidationError(errors)
     first_line = next(line.strip() for line in description.splitlines() if line.strip())
     return wo.work_order_file(
-        # Open311 clients file on behalf of residents; the api_key's account was checked by the view and is
-        # not the order's first receiver.
-        actor=None,
+        # Open311 clients file on behalf of residents, as the district's Open311 integration account (the
+        # channel's owner; it is not the order's first receiver).
+        actor=actor,
         compound=compound,
         category=category,
         channel=Channel.OPEN311,
