@@ -9,7 +9,8 @@ from django.utils import timezone
 from accounts.actors import require_actor
 from accounts.models import User
 from accounts.policy import CHANGE, access
-from compounds.models import Community, Compound, Tier, TierChange
+from compounds.models import Community, Compound, ManagementMode, Tier, TierChange
+from compounds.models.tree import FIRM_MODES
 
 
 @transaction.atomic
@@ -83,4 +84,25 @@ def compound_set_stationed_cadre(*, actor: Any, compound: Compound | int, cadre:
     compound.stationed_cadre = cadre
     compound.full_clean()
     compound.save(update_fields=["stationed_cadre"])
+    return compound
+
+
+@transaction.atomic
+def compound_set_property_firm(*, actor: Any, compound: Compound | int, firm: Any) -> Compound:
+    """The compound's current property firm (or none): called by the service-contract services of ratings
+    (a contract that starts or ends), never by a form or the API — the firm changes only through a contract.
+    A firm brings a firm management mode (commercial, unless it was state fallback already). The actor is the
+    one the contract service runs as; the change is in the compound's history (pghistory)."""
+    require_actor(actor)
+    compound = Compound.objects.select_for_update(of=("self",)).get(pk=getattr(compound, "pk", compound))
+    firm_id = getattr(firm, "pk", firm)
+    if compound.property_firm_id == firm_id:
+        return compound
+    compound.property_firm_id = firm_id
+    fields = ["property_firm"]
+    if firm_id is not None and compound.management_mode not in FIRM_MODES:
+        compound.management_mode = ManagementMode.COMMERCIAL
+        fields.append("management_mode")
+    compound.full_clean()
+    compound.save(update_fields=fields)
     return compound

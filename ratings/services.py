@@ -19,11 +19,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.actors import SystemActor, require_actor
 from accounts.models import User
+from accounts.permissions import require
 from accounts.policy import CHANGE, VIEW, access
 from accounts.roles import Role
 from accounts.uploads import MAX_FILES, CheckedUpload, check_upload
 from compounds.models import Building, Compound, District, ManagementMode, PropertyFirm
+from compounds.services import compound_set_property_firm
 from ratings import selectors
 from ratings.models import (
     SATISFACTION_POINTS,
@@ -111,7 +114,21 @@ def contract_create(
             contract.save()
     except IntegrityError as error:  # a concurrent contract slipped in between the check and the insert
         raise ValidationError("该小区在这段时间内已有物业服务合同，合同期不能重叠。") from error
+    _compound_follow_contract(actor, contract)
     return contract
+
+
+def _compound_follow_contract(actor: Any, contract: ServiceContract) -> None:
+    """The compound's property firm is the firm of the contract running today: set it when a running contract
+    is registered, clear it when that firm's contract has ended (the only way the firm changes)."""
+    today = timezone.localdate()
+    running = contract.start <= today and (contract.end is None or contract.end > today)
+    compound = contract.compound
+    actor = actor or SystemActor(name="ratings.contracts", district_id=contract.district_id)
+    if running:
+        compound_set_property_firm(actor=actor, compound=compound, firm=contract.firm)
+    elif compound.property_firm_id == contract.firm_id and contract.end is not None and contract.end <= today:
+        compound_set_property_firm(actor=actor, compound=compound, firm=None)
 
 
 @transaction.atomic
@@ -126,6 +143,7 @@ def contract_end(*, actor: User | None, contract: ServiceContract, end: datetime
     contract.end = end
     contract.full_clean()
     contract.save(update_fields=["end"])
+    _compound_follow_contract(actor, contract)
     return contract
 
 
@@ -363,10 +381,11 @@ def panel_score_record(
     score: Decimal,
     note: str = "",
 ) -> PanelScore:
-    """Record (or correct) one referee party's score of a firm for the quarter."""
+    """Record (or correct) one referee party's score of a firm for the quarter, as the account that represents
+    the party ("ratings.enter_panel_score": ratings.rules). Every change is kept in the row's history."""
+    require_actor(actor)
+    require(actor, "ratings.enter_panel_score")
     period = _lock_period(actor, period, VIEW)
-    if actor is not None and not (actor.is_platform_admin or actor.role in (Role.DISTRICT_OFFICIAL, Role.STREET_STAFF)):
-        raise ValidationError("只有区级或街道工作人员才能录入评审团评分。")
     _refuse_if_frozen(period)
     firm = _firm_in_district(actor, firm, period.district_id)
     if party not in PanelParty.values:
@@ -374,7 +393,8 @@ def panel_score_record(
     row = PanelScore.objects.filter(period=period, firm=firm, party=party).first() or PanelScore(
         district_id=period.district_id, period=period, firm=firm, party=party
     )
-    row.score, row.note, row.recorded_by = Decimal(str(score)), note, actor
+    require(actor, "ratings.enter_panel_score", row)
+    row.score, row.note, row.recorded_by = Decimal(str(score)), note, actor if isinstance(actor, User) else None
     row.full_clean()
     row.save()
     return row

@@ -3,6 +3,7 @@
 
 from decimal import Decimal
 
+import pghistory
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -195,6 +196,7 @@ class PanelParty(models.TextChoices):
     STREET = "street", "街道"
 
 
+@pghistory.track()
 class PanelScore(DistrictOwned):
     """评审团评分: one party's score (0–100) of one firm for one quarter."""
 
@@ -212,7 +214,8 @@ class PanelScore(DistrictOwned):
         "accounts.User", verbose_name="录入人", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    # Firm staff see their panel scores only in the breakdown of their published score (score_detail).
+    # Firm staff see their panel scores only in the breakdown of their published score (score_detail). Who
+    # enters which party's score is the rule "ratings.enter_panel_score" (ratings.rules).
     scope_view = {R.STREET_STAFF: WHOLE_DISTRICT}
     scope_change = {R.STREET_STAFF: WHOLE_DISTRICT}
 

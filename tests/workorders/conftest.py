@@ -2,6 +2,7 @@ from datetime import datetime
 
 import pytest
 
+from accounts.actors import SystemActor
 from workorders import services
 from workorders.models import Channel
 from workorders.worktime import BEIJING
@@ -25,7 +26,7 @@ def file_order(tree, categories):
         fields.setdefault("title", "3号楼楼道堆满杂物")
         fields.setdefault("description", "3号楼2单元楼道里堆满纸箱和旧家具，影响通行和消防安全")
         order = services.work_order_file(
-            actor=actor,
+            actor=actor or SystemActor(name="tests"),
             compound=compound or tree.compounds[0],
             category=categories[category],
             channel=fields.pop("channel", Channel.RESIDENT_QR),

@@ -157,7 +157,7 @@ def test_bad_input_gets_chinese_errors_and_saves_nothing(tree, categories, other
 
 def test_the_same_hotline_number_makes_one_order(tree, categories):
     kwargs = {
-        "actor": None,
+        "actor": SystemActor(name="tests", district_id=tree.district.pk),
         "compound": tree.compounds[0],
         "category": categories["noise"],
         "channel": Channel.HOTLINE_12345,
