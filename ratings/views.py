@@ -297,7 +297,7 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("ratings:period-detail", pk=pk)
     # A firm's staff see only their own firm's result, and only once the quarter is published.
     own_only = request.user.role == Role.FIRM_STAFF
-    summary = selectors.list_summary(period, scores=FirmScore.objects.visible_to(request.user))
+    summary = selectors.list_summary(period, actor=request.user)
     return render(
         request,
         "ratings/period_detail.html",
@@ -307,7 +307,7 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "own_only": own_only,
             "rules": selectors.rating_settings(period.district_id),
             "tie_rule": selectors.TIE_RULE,
-            "streets": selectors.street_breakdown(period) if summary["scores"] and not own_only else [],
+            "streets": selectors.street_breakdown(period, actor=request.user) if summary["scores"] else [],
             "reports": Report.objects.visible_to(request.user).filter(period=period),
             "is_official": _is_official(request.user),
             "statuses": PeriodStatus,

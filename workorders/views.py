@@ -390,7 +390,7 @@ class KpiView(WorkOrderPage):
             )
             context["ranking"] = [
                 {"rank": r.rank, "street": r.street, "score": r.score, **_with_percents(r.figures or {})}
-                for r in selectors.street_ranking(district=user.district, month=month)
+                for r in selectors.street_ranking_seen_by(actor=user, district=user.district, month=month)
             ]
         return render(request, self.template_name, context)
 

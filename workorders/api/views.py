@@ -371,5 +371,5 @@ class StreetRankingView(APIView):
         query.is_valid(raise_exception=True)
         month = query.validated_data.get("month") or last_month()
         district = actor_district(request)
-        ranking = selectors.street_ranking(district=district, month=month)
+        ranking = selectors.street_ranking_seen_by(actor=request.user, district=district, month=month)
         return Response(api.RankingSerializer({"month": f"{month:%Y-%m}", "streets": ranking}).data)
