@@ -7,7 +7,26 @@ The compound's property firm is not an editable field at all: a service contract
 (ratings.services.contract_create / introduction steps).
 """
 
-from accounts.permissions import in_district, is_district_authority, is_street_staff, register
+from typing import Any
+
+from accounts.permissions import (
+    has_role,
+    in_district,
+    is_district_authority,
+    is_platform_admin,
+    is_street_staff,
+    is_system_actor,
+    predicate,
+    register,
+)
+from accounts.roles import Role
+
+
+@predicate
+def own_district(actor: Any, district: Any) -> bool:
+    """`district` (a District) is the actor's own; asked with none, yes."""
+    return district is None or getattr(actor, "district_id", None) == district.pk
+
 
 register(
     "compounds.change_households",
@@ -19,3 +38,12 @@ register(
     is_district_authority | (is_street_staff & in_district),
     message="只有区级人员或街道工作人员可以修改小区的管理模式。",
 )
+
+# The organisation import (streets, communities, compounds, buildings, grids) into a district.
+register(
+    "compounds.import",
+    is_platform_admin | ((has_role(Role.DISTRICT_OFFICIAL) | is_system_actor) & own_district),
+    message="只有本区的区级人员可以导入本区的组织数据。",
+)
+# Every street's dashboard of the district (others see their own street's).
+register("compounds.view_all_streets", is_district_authority, message="只有区级人员可以查看各街道的概览。")

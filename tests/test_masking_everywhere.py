@@ -41,7 +41,7 @@ def order(tree):
         reporter_name="王建国",
         reporter_phone="13812345678",
     )
-    order = services.work_order_route(order_id=order.pk)
+    order = services.work_order_route(actor=SystemActor(name="tests"), order_id=order.pk)
     services.work_order_accept(actor=None, order=order)
     return services.work_order_resolve(actor=None, order=order, resolution=RESOLUTION)
 

@@ -326,7 +326,9 @@ class _Filer:
         limit = age.total_seconds() / 3600 * 0.95
         scale = min(1.0, limit / total)
         at = filed_at + timedelta(hours=0.05 * scale)
-        order = services.work_order_route(order_id=order.pk, now=at)
+        order = services.work_order_route(
+            actor=SystemActor(name="demo:work_orders", district_id=self.district.pk), order_id=order.pk, now=at
+        )
         for step, gap in zip(steps, gaps, strict=True):
             at += timedelta(hours=gap * scale)
             order = self.do(step, order, at)
@@ -408,8 +410,10 @@ class _Filer:
 
     def do(self, step: str, order: WorkOrder, at: datetime, *, satisfied: bool = False) -> WorkOrder | None:
         rng = self.rng
-        handler = self.handler_user(order)
-        desk = self.street_staff.get(order.street_id)
+        # Where the demo has nobody for a unit, the demo itself (the system, named) acts.
+        system = SystemActor(name="demo:work_orders", district_id=self.district.pk)
+        handler = self.handler_user(order) or system
+        desk = self.street_staff.get(order.street_id) or system
         if step == "reject":
             services.work_order_reject(actor=desk, order=order, reason=rng.choice(REJECT_REASONS), now=at)
             return None

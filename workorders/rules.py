@@ -5,6 +5,8 @@ from typing import Any
 
 from accounts.actors import is_system
 from accounts.permissions import (
+    has_role,
+    in_district,
     is_district_authority,
     is_district_official,
     is_platform_admin,
@@ -103,4 +105,63 @@ register(
     "workorders.file",
     files_on_channel,
     message="您不能通过该来源渠道登记工单（平台转办、开放接口的工单只能由对应的接口账号提交）。",
+)
+
+
+# ---------------------------------------------------------------------------------------------------- lifecycle
+
+
+@predicate
+def dispatches_order(actor: Any, order: Any) -> bool:
+    """The order's street staff and community cadres (with no order: the role dispatches at all)."""
+    role = str(getattr(actor, "role", ""))
+    if role == Role.STREET_STAFF:
+        return order is None or actor.street_id == order.street_id
+    if role == Role.COMMUNITY_CADRE:
+        return order is None or actor.community_id == order.community_id
+    return False
+
+
+@predicate
+def handles_order(actor: Any, order: Any) -> bool:
+    """The order's current handler: its unit's staff (firm, community, street, department) or the person."""
+    if order is None:
+        return False
+    role, level = str(getattr(actor, "role", "")), order.handler_level
+    return (
+        (level == "property_firm" and role == Role.FIRM_STAFF and actor.property_firm_id == order.handler_firm_id)
+        or (level == "community" and role == Role.COMMUNITY_CADRE and actor.community_id == order.handler_community_id)
+        or (level == "street" and role == Role.STREET_STAFF and actor.street_id == order.handler_street_id)
+        or (
+            level == "department"
+            and role == Role.DEPARTMENT_STAFF
+            and actor.department_id == order.handler_department_id
+        )
+        or (level == "user" and getattr(actor, "pk", None) is not None and actor.pk == order.handler_user_id)
+    )
+
+
+# Dispatch, merge, reject, close, assign in bulk: the district's authority, the order's street and community.
+register(
+    "workorders.dispatch",
+    is_district_authority | (in_district & dispatches_order),
+    message="只有区、街道或社区的工作人员可以执行此操作。",
+)
+# Accept, start, resolve, return, transfer: the current handler, or whoever dispatches the order.
+register(
+    "workorders.handle",
+    is_district_authority | (in_district & (handles_order | dispatches_order)),
+    message="您不是该工单的当前承办单位，不能执行此操作。",
+)
+# Deliberation meetings (议事会) are the district's, streets' and communities' (of their own area: the scope).
+register(
+    "workorders.record_meeting",
+    is_district_authority | (in_district & (has_role(Role.STREET_STAFF) | has_role(Role.COMMUNITY_CADRE))),
+    message="只有区、街道或社区的工作人员可以记录议事会。",
+)
+# The monthly figures (三率) pages: the district's officials and the streets' staff.
+register(
+    "workorders.read_kpis",
+    is_district_authority | has_role(Role.STREET_STAFF),
+    message="只有区级人员和街道工作人员可以查看考核指标。",
 )

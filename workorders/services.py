@@ -26,8 +26,8 @@ from django.utils import timezone
 from accounts.actors import require_actor
 from accounts.errors import Conflict
 from accounts.models import User
-from accounts.permissions import require
-from accounts.policy import CHANGE, access
+from accounts.permissions import has, require
+from accounts.policy import CHANGE, access, restrict
 from accounts.roles import STAFF_ROLES, Role
 from compounds.models import Community, Compound, Department, District, PropertyFirm, Street
 from workorders import worktime
@@ -86,59 +86,36 @@ def _now(now: datetime | None) -> datetime:
     return now or timezone.now()
 
 
-def _lock(actor: User | None, order: WorkOrder | int) -> WorkOrder:
-    """The order, locked for update, if the actor may change it (404 otherwise). None is the system."""
+def _lock(actor: Any, order: WorkOrder | int) -> WorkOrder:
+    """The order, locked for update, if the actor may change it (404 otherwise). The system is a SystemActor
+    (its district, or every district for a platform-wide sweep); None is an error (MissingActor)."""
+    require_actor(actor)
     pk = order.pk if isinstance(order, WorkOrder) else order
     queryset = WorkOrder.objects.select_for_update(of=("self",)).select_related(
         "category__urgency", "compound__community__street", "compound__property_firm", "compound__stationed_cadre"
     )
-    if actor is None:
-        return queryset.get(pk=pk)
     # The scope check (one query, may join) and then the lock on the plain row.
     access(actor, WorkOrder, CHANGE, pk=pk)
     return queryset.get(pk=pk)
 
 
-def work_order_may_dispatch(actor: User | None, order: WorkOrder) -> bool:
-    """District officials, the order's street staff and community cadres dispatch, merge, reject and close."""
-    if actor is None or actor.is_platform_admin or actor.role == Role.DISTRICT_OFFICIAL:
-        return True
-    if actor.role == Role.STREET_STAFF:
-        return actor.street_id == order.street_id
-    if actor.role == Role.COMMUNITY_CADRE:
-        return actor.community_id == order.community_id
-    return False
+def work_order_may_dispatch(actor: Any, order: WorkOrder | None) -> bool:
+    """District officials, the order's street staff and community cadres dispatch, merge, reject and close
+    (the rule "workorders.dispatch", workorders.rules)."""
+    return has(require_actor(actor), "workorders.dispatch", order)
 
 
-def work_order_may_handle(actor: User | None, order: WorkOrder) -> bool:
-    if actor is None:
-        return True
-    level = order.handler_level
-    return (
-        (level == L.PROPERTY_FIRM and actor.role == Role.FIRM_STAFF and actor.property_firm_id == order.handler_firm_id)
-        or (
-            level == L.COMMUNITY
-            and actor.role == Role.COMMUNITY_CADRE
-            and actor.community_id == order.handler_community_id
-        )
-        or (level == L.STREET and actor.role == Role.STREET_STAFF and actor.street_id == order.handler_street_id)
-        or (
-            level == L.DEPARTMENT
-            and actor.role == Role.DEPARTMENT_STAFF
-            and actor.department_id == order.handler_department_id
-        )
-        or (level == L.USER and actor.pk == order.handler_user_id)
-    )
+def work_order_may_handle(actor: Any, order: WorkOrder) -> bool:
+    """The order's current handler (or a dispatcher): the rule "workorders.handle"."""
+    return has(require_actor(actor), "workorders.handle", order)
 
 
-def _require_dispatcher(actor: User | None, order: WorkOrder) -> None:
-    if not work_order_may_dispatch(actor, order):
-        raise PermissionDenied("只有区、街道或社区的工作人员可以执行此操作。")
+def _require_dispatcher(actor: Any, order: WorkOrder) -> None:
+    require(require_actor(actor), "workorders.dispatch", order)
 
 
-def _require_handler(actor: User | None, order: WorkOrder) -> None:
-    if not (work_order_may_handle(actor, order) or work_order_may_dispatch(actor, order)):
-        raise PermissionDenied("您不是该工单的当前承办单位，不能执行此操作。")
+def _require_handler(actor: Any, order: WorkOrder) -> None:
+    require(require_actor(actor), "workorders.handle", order)
 
 
 def _require_reason(reason: str, what: str) -> str:
@@ -535,12 +512,12 @@ def possible_duplicate(*, order: WorkOrder, now: datetime | None = None) -> Work
 
 
 @transaction.atomic
-def work_order_route(*, order_id: int, now: datetime | None = None) -> WorkOrder:
+def work_order_route(*, actor: Any, order_id: int, now: datetime | None = None) -> WorkOrder:
     """Route a filed order by the district's rules (workorders.routing): dispatch it to its first handler,
     or put it in that unit's claim pool. Idempotent: an order already routed (or moved on by hand) is
     returned unchanged."""
     now = _now(now)
-    order = _lock(None, order_id)
+    order = _lock(actor, order_id)
     if order.routed_at is not None or order.state != S.SUBMITTED:
         return order
     route = route_for(order)
@@ -561,12 +538,19 @@ def work_order_route(*, order_id: int, now: datetime | None = None) -> WorkOrder
 
 
 @transaction.atomic
-def work_orders_reroute_unrouted(*, older_than: timedelta = timedelta(minutes=2), now: datetime | None = None) -> int:
-    """Enqueue routing again for orders saved but never routed (the broker may lose a message)."""
+def work_orders_reroute_unrouted(
+    *, actor: Any, older_than: timedelta = timedelta(minutes=2), now: datetime | None = None
+) -> int:
+    """Enqueue routing again for orders saved but never routed (the broker may lose a message), of the
+    actor's district (a platform-wide SystemActor: of every district)."""
     from workorders.tasks import route_work_order_task
 
     now = _now(now)
-    ids = list(WorkOrder.objects.unrouted().filter(created_at__lte=now - older_than).values_list("pk", flat=True))
+    ids = list(
+        restrict(WorkOrder.objects.unrouted(), require_actor(actor))
+        .filter(created_at__lte=now - older_than)
+        .values_list("pk", flat=True)
+    )
     for pk in ids:
         route_work_order_task.delay_on_commit(pk)
     return len(ids)
@@ -592,7 +576,7 @@ def work_order_assign(
     _require_dispatcher(actor, order)
     level = _check_unit(order, level, unit)
     _set_handler(order, level, unit)
-    if order.first_receiver_id is None and actor is not None:
+    if order.first_receiver_id is None and _is_person(actor):
         order.first_receiver = actor
     work_order_transition(
         actor=actor,
@@ -617,7 +601,7 @@ def work_order_claim(*, actor: User, order: WorkOrder, now: datetime | None = No
         raise ValidationError("该工单不在认领池中。", code="not_pooled")
     if not work_order_may_handle(actor, order):
         raise PermissionDenied("该工单不在您单位的认领池中。")
-    if order.first_receiver_id is None:
+    if order.first_receiver_id is None and _is_person(actor):
         order.first_receiver = actor
     return work_order_transition(actor=actor, order=order, to_state=S.ACCEPTED, note="认领", now=now, is_pooled=False)
 
@@ -630,7 +614,7 @@ def work_order_accept(
     now = _now(now)
     order = _lock(actor, order)
     _require_handler(actor, order)
-    if order.first_receiver_id is None and actor is not None:
+    if order.first_receiver_id is None and _is_person(actor):
         order.first_receiver = actor
     return work_order_transition(actor=actor, order=order, to_state=S.ACCEPTED, note=note, now=now)
 
@@ -746,7 +730,7 @@ def _escalate(
         order=order,
         to_state=S.ESCALATED,
         note=note,
-        kind=TimelineKind.TRANSITION if actor else TimelineKind.SLA_ESCALATION,
+        kind=TimelineKind.TRANSITION if _is_person(actor) else TimelineKind.SLA_ESCALATION,
         now=now,
         is_pooled=False,
         respond_by=respond_by,
@@ -761,7 +745,7 @@ def _escalate(
         reason=sweep_reason,
         deadline=deadline,
         at=now,
-        actor=actor,
+        actor=actor if isinstance(actor, User) else None,
     )
     _enqueue_notify(order, "escalated", f"escalated:{order.pk}:{level}:{now.isoformat()}", departments)
     return order
@@ -961,16 +945,16 @@ def _overdue(now: datetime) -> models.QuerySet:
     return WorkOrder.objects.filter(respond_overdue | resolve_overdue)
 
 
-def sla_sweep(*, now: datetime | None = None, limit: int = 500) -> list[int]:
+def sla_sweep(*, actor: Any, now: datetime | None = None, limit: int = 500) -> list[int]:
     """Escalate every routed order past its respond_by (not yet accepted) or resolve_by (not yet resolved)
     one rung up, and notify the new handler; at the top of the ladder (a department, or a street whose
     category names no department), notify the district officials once per breach instead. Each order is
     handled in its own transaction, locked with SKIP LOCKED, re-checked, and keyed by (order, level,
     breached deadline), so that two sweeps at once or one after the other escalate an order once per breach.
-    Returns the ids escalated."""
+    `actor`: the beat task's platform-wide SystemActor, or one district's. Returns the ids escalated."""
     now = _now(now)
     escalated = []
-    for pk in _overdue(now).order_by("resolve_by").values_list("pk", flat=True)[:limit]:
+    for pk in restrict(_overdue(now), require_actor(actor)).order_by("resolve_by").values_list("pk", flat=True)[:limit]:
         with transaction.atomic():
             order = (
                 _overdue(now)
@@ -1004,7 +988,7 @@ def sla_sweep(*, now: datetime | None = None, limit: int = 500) -> list[int]:
                     at=now,
                 )
                 timeline_append(
-                    actor=None,
+                    actor=actor,
                     order=order,
                     kind=TimelineKind.SLA_ESCALATION,
                     note=f"{Escalation.Reason(reason).label}，已在最高层级，通报区级",
@@ -1013,7 +997,7 @@ def sla_sweep(*, now: datetime | None = None, limit: int = 500) -> list[int]:
                 _enqueue_notify(order, "overdue_top", f"overdue_top:{order.pk}:{deadline.isoformat()}")
                 continue
             _escalate(
-                actor=None,
+                actor=actor,
                 order=order,
                 reason=Escalation.Reason(reason).label,
                 departments=(),
@@ -1043,8 +1027,7 @@ def deliberation_meeting_record(
 ) -> DeliberationMeeting:
     """记录议事会 and link the orders it settles (each gets a timeline note)."""
     community = access(actor, Community, pk=community.pk)
-    if not (actor.is_platform_admin or actor.role in (Role.DISTRICT_OFFICIAL, Role.STREET_STAFF, Role.COMMUNITY_CADRE)):
-        raise PermissionDenied("只有区、街道或社区的工作人员可以记录议事会。")
+    require(actor, "workorders.record_meeting", community)
     if compound is not None and compound.community_id != community.pk:
         raise ValidationError({"compound": "所选小区不属于该社区。"})
     if not (topic or "").strip():

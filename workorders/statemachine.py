@@ -135,7 +135,9 @@ def timeline_append(
         district_id=order.district_id,
         order=order,
         at=now or timezone.now(),
-        actor=actor,
+        # A person's entry names them; the system's (a SystemActor, a resident's filing) names nobody — the
+        # audit trail's context (pghistory) says which task or command it was.
+        actor=actor if isinstance(actor, User) else None,
         kind=kind,
         from_state=from_state,
         to_state=to_state,

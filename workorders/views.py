@@ -29,7 +29,6 @@ from accounts.forms import errors_onto
 from accounts.permissions import has, require
 from accounts.policy import CHANGE, VIEW, access, restrict
 from accounts.privacy import record_reveal
-from accounts.roles import Role
 from workorders import exports, selectors, services
 from workorders.api.serializers import ORDER_RELATED
 from workorders.filtersets import WorkOrderQueueFilterSet
@@ -120,11 +119,7 @@ class QueueView(WorkOrderPage):
         _mark_overdue(list(page.object_list))
         query = request.GET.copy()
         query.pop("page", None)
-        may_assign = user.is_platform_admin or user.role in (
-            Role.DISTRICT_OFFICIAL,
-            Role.STREET_STAFF,
-            Role.COMMUNITY_CADRE,
-        )
+        may_assign = has(user, "workorders.dispatch")
         selected = {str(pk) for pk in (form.data.getlist("orders") if form is not None else [])}
         context = {
             "filter": order_filter,
@@ -279,9 +274,7 @@ class OrderView(WorkOrderPage):
             WorkOrder.objects.visible_to(user).filter(duplicate_of=order).only("pk", "tracking_code", "meeting")
         )
         may_note = WorkOrder.objects.visible_to(user, CHANGE).filter(pk=order.pk).exists()
-        may_meet = services.work_order_may_dispatch(user, order) and (
-            user.is_platform_admin or user.role in (Role.DISTRICT_OFFICIAL, Role.STREET_STAFF, Role.COMMUNITY_CADRE)
-        )
+        may_meet = has(user, "workorders.dispatch", order) and has(user, "workorders.record_meeting", order)
         context = {
             "order": order,
             "overdue": is_overdue(order, timezone.now()),

@@ -27,7 +27,7 @@ def order(tree):
         reporter_name="王建国",
         reporter_phone="13812345678",
     )
-    return services.work_order_route(order_id=order.pk)
+    return services.work_order_route(actor=SystemActor(name="tests"), order_id=order.pk)
 
 
 def context_for(browser, size: str):  # noqa: F811

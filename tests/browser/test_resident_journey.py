@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 from PIL import Image
 
+from accounts.actors import SystemActor
 from tests.workorders.test_photos import gps_exif, has_gps
 from workorders import services
 from workorders.models import Channel, State, WorkOrder
@@ -141,7 +142,7 @@ def test_a_resident_files_follows_and_rates_on_a_phone(browser, live_server, dis
         # when the handler resolves the order (through the services)
         order.refresh_from_db()
         if order.state == State.SUBMITTED:
-            order = services.work_order_route(order_id=order.pk)
+            order = services.work_order_route(actor=SystemActor(name="tests"), order_id=order.pk)
         services.work_order_accept(actor=None, order=order)
         services.work_order_resolve(actor=None, order=order, resolution="已更换3号楼路灯，恢复照明")
 

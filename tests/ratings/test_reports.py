@@ -232,7 +232,7 @@ def test_monthly_ranking_built_from_real_work_orders(tree):
             description="楼道里堆满纸箱和旧家具，影响通行和消防安全",
             now=filed,
         )
-        o = wo.work_order_route(order_id=o.pk, now=filed)
+        o = wo.work_order_route(actor=SystemActor(name="tests"), order_id=o.pk, now=filed)
         if handle:
             o = wo.work_order_accept(actor=None, order=o, now=filed + datetime.timedelta(minutes=30))
             o = wo.work_order_resolve(actor=None, order=o, resolution="已清理", now=filed + datetime.timedelta(hours=5))

@@ -34,7 +34,7 @@ def file_order(tree, categories):
             **fields,
         )
         if route:
-            order = services.work_order_route(order_id=order.pk, now=now)
+            order = services.work_order_route(actor=SystemActor(name="tests"), order_id=order.pk, now=now)
         order.refresh_from_db()
         return order
 

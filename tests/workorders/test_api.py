@@ -45,7 +45,7 @@ def make_order(tree, *, route=True, **fields):
         **fields,
     )
     if route:
-        services.work_order_route(order_id=order.pk, now=MONDAY_9AM)
+        services.work_order_route(actor=SystemActor(name="tests"), order_id=order.pk, now=MONDAY_9AM)
     order.refresh_from_db()
     return order
 

@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from accounts.actors import SystemActor
 from workorders import services
 from workorders.intake import forms, views
 from workorders.models import Channel, Photo, State, WorkOrder
@@ -35,7 +36,7 @@ def post_report(client, compound, category, ip="10.0.0.1", **extra):
 
 def resolve(order, resolution="已更换路灯灯泡，恢复照明"):
     """Move an order to resolved through the services, as its handler would (system actor)."""
-    order = services.work_order_route(order_id=order.pk)
+    order = services.work_order_route(actor=SystemActor(name="tests"), order_id=order.pk)
     services.work_order_accept(actor=None, order=order)
     return services.work_order_resolve(actor=None, order=order, resolution=resolution)
 
@@ -226,7 +227,7 @@ def test_the_tracking_page_shows_status_and_timeline_but_no_personal_data(client
     tree.firm_staff.save()
     post_report(client, tree.compounds[0], categories["corridor-clutter"], reporter_phone="13812345678")
     order = WorkOrder.objects.get()
-    order = services.work_order_route(order_id=order.pk)
+    order = services.work_order_route(actor=SystemActor(name="tests"), order_id=order.pk)
     services.work_order_accept(actor=tree.firm_staff, order=order)
     # when anyone opens the tracking page
     body = client.get(reverse("intake:track", args=[order.tracking_code])).content.decode()

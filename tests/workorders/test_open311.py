@@ -498,8 +498,8 @@ def test_update_errors(client, tree, other_tree, both, key_a, key_b):
 
 def test_the_updates_feed_lists_this_districts_timeline_with_a_key(client, tree, other_tree, both, key_a):
     a, b = both["a"], both["b"]
-    services.work_order_route(order_id=a.pk)
-    services.work_order_route(order_id=b.pk)
+    services.work_order_route(actor=SystemActor(name="tests"), order_id=a.pk)
+    services.work_order_route(actor=SystemActor(name="tests"), order_id=b.pk)
     services.work_order_reject(actor=other_tree.official, order=b, reason=f"{MARKER}不予受理")
     params = {"jurisdiction_id": tree.district.code, "api_key": key_a}
 

@@ -53,8 +53,8 @@ def orders(tree, other_tree, categories):
     b_categories = {c.code: c for c in services.categories_seed(district=other_tree.district)}
     fee = file(tree, categories["property-fee"], PERSONAL)
     lamp = file(tree, categories["street-lamp"], "5号楼东侧路灯坏了，找李四女士，3单元502")
-    services.work_order_route(order_id=fee.pk)
-    services.work_order_route(order_id=lamp.pk)
+    services.work_order_route(actor=SystemActor(name="tests"), order_id=fee.pk)
+    services.work_order_route(actor=SystemActor(name="tests"), order_id=lamp.pk)
     theirs = file(other_tree, b_categories["street-lamp"], "乙区路灯坏了")
     return {"fee": fee, "lamp": lamp, "theirs": theirs}
 

@@ -43,7 +43,7 @@ def closed_order(tree, categories, *, compound=None, district_tree=None, when=FI
         reporter_phone="13812345678",
         now=when,
     )
-    order = services.work_order_route(order_id=order.pk, now=when)
+    order = services.work_order_route(actor=SystemActor(name="tests"), order_id=order.pk, now=when)
     services.work_order_note(actor=None, order=order, note="已电话联系王建国先生 13812345678", now=when)
     order = services.work_order_accept(actor=None, order=order, now=when + timedelta(hours=1))
     order = services.work_order_resolve(

@@ -121,7 +121,9 @@ def test_pool_rule_leaves_the_order_to_be_claimed(tree, file_order):
 
 def test_routing_twice_changes_nothing(tree, file_order):
     order = file_order()
-    again = services.work_order_route(order_id=order.pk, now=MONDAY_9AM + timedelta(hours=1))
+    again = services.work_order_route(
+        actor=SystemActor(name="tests"), order_id=order.pk, now=MONDAY_9AM + timedelta(hours=1)
+    )
     assert again.routed_at == order.routed_at
     assert order.timeline.filter(kind="routed").count() == 1
 
@@ -147,7 +149,9 @@ def test_sweep_re_enqueues_orders_never_routed(tree, file_order, django_capture_
     assert order.routed_at is None
     # when the sweep runs 5 minutes later
     with django_capture_on_commit_callbacks(execute=True):
-        count = services.work_orders_reroute_unrouted(now=MONDAY_9AM + timedelta(minutes=5))
+        count = services.work_orders_reroute_unrouted(
+            actor=SystemActor(name="tests"), now=MONDAY_9AM + timedelta(minutes=5)
+        )
     # then it was routed
     assert count == 1
     order.refresh_from_db()

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from accounts.actors import SystemActor
 from workorders import services
 from workorders.models import State, WorkOrder
 from workorders.statemachine import RESOLVED_OR_LATER, TERMINAL, TRANSITIONS
@@ -37,7 +38,7 @@ def act(name, tree, order, main, now):
     official = tree.official
     match name:
         case "route":
-            services.work_order_route(order_id=order.pk, now=now)
+            services.work_order_route(actor=SystemActor(name="tests"), order_id=order.pk, now=now)
         case "assign":
             services.work_order_assign(
                 actor=official, order=order, level="community", unit=tree.communities[0], now=now
@@ -72,7 +73,7 @@ def act(name, tree, order, main, now):
         case "merge":
             services.work_order_merge(actor=official, order=order, into=main, now=now)
         case "sweep":
-            services.sla_sweep(now=now)
+            services.sla_sweep(actor=SystemActor(name="tests"), now=now)
 
 
 def transitions(order) -> int:

@@ -40,7 +40,7 @@ def workorder_objects(t) -> dict:
         description="乙区3号楼楼道堆满杂物",
         reporter_phone="13812341234",
     )
-    order = services.work_order_route(order_id=order.pk)
+    order = services.work_order_route(actor=SystemActor(name="tests"), order_id=order.pk)
     rule = RoutingRule.objects.create(
         district=t.district, priority=1, name="乙区规则", category=categories[0], target_level=HandlerLevel.STREET
     )
