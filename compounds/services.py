@@ -14,15 +14,13 @@ from compounds.models.tree import FIRM_MODES
 
 
 @transaction.atomic
-def community_set_tier(
-    *, actor: User | None, community: Community, tier: str, reason: str, effective_year: int
-) -> TierChange:
+def community_set_tier(*, actor: Any, community: Community, tier: str, reason: str, effective_year: int) -> TierChange:
     """Give a community a tier from `effective_year` on. The old tier stays in the history.
 
-    `actor=None` is for trusted callers (import, demo data) that have already checked scope.
+    `actor`: a person who may change the community, or a SystemActor (an import, the demo); None raises.
     """
-    if actor is not None:
-        community = access(actor, Community.objects.select_for_update(), CHANGE, pk=community.pk)
+    require_actor(actor)
+    community = access(actor, Community.objects.select_for_update(), CHANGE, pk=community.pk)
     if tier not in Tier.values:
         raise ValidationError({"tier": f"社区分类应为 A、B、C、D 之一，收到的是“{tier}”。"})
     if not (reason or "").strip():
@@ -33,7 +31,7 @@ def community_set_tier(
         tier=tier,
         reason=reason.strip(),
         effective_year=effective_year,
-        recorded_by=actor,
+        recorded_by=actor if isinstance(actor, User) else None,
     )
     change.full_clean()
     change.save()

@@ -1,7 +1,8 @@
 """Writes of the ratings app that carry a rule: contracts, the six-step introduction, the quarterly
 evaluation (inputs, computing, publishing) and the public owner survey.
 
-`actor=None` is for trusted callers (Celery beat, imports, demo data) that have already checked scope.
+Every service takes an explicit actor: a person, or a SystemActor for the beat, imports and the demo
+(accounts.actors); `actor=None` raises MissingActor.
 """
 
 import datetime
@@ -55,9 +56,7 @@ FROZEN_MESSAGE = "该季度考评已发布，数据已冻结，不能再录入�
 
 def _require_district_official(actor: Any, district_id: int) -> None:
     """The rule "ratings.manage" (ratings.rules) in `district_id`: a refusal is a 403, like every refusal."""
-    if actor is None:  # a trusted caller on main's convention (beat, imports, the demo): the district's system
-        actor = SystemActor(name="ratings", district_id=district_id)
-    require(actor, "ratings.manage", _InDistrict(district_id))
+    require(require_actor(actor), "ratings.manage", _InDistrict(district_id))
 
 
 class _InDistrict:
@@ -68,8 +67,8 @@ class _InDistrict:
 
 
 def _firm_in_district(actor: User | None, firm: PropertyFirm, district_id: int) -> PropertyFirm:
-    if actor is not None:
-        firm = access(actor, PropertyFirm, VIEW, pk=firm.pk)
+    require_actor(actor)
+    firm = access(actor, PropertyFirm, VIEW, pk=firm.pk)
     if firm.district_id != district_id:
         raise ValidationError({"firm": "所选物业企业不属于本区。"})
     return firm
@@ -98,9 +97,9 @@ def contract_create(
     note: str = "",
 ) -> ServiceContract:
     """Register a service contract. Refused (Chinese message) when it overlaps another of the compound."""
-    if actor is not None:
-        compound = access(actor, Compound, VIEW, pk=compound.pk)
-        _require_district_official(actor, compound.district_id)
+    require_actor(actor)
+    compound = access(actor, Compound, VIEW, pk=compound.pk)
+    _require_district_official(actor, compound.district_id)
     firm = _firm_in_district(actor, firm, compound.district_id)
     _refuse_end_before_start(start, end)
     contract = ServiceContract(
@@ -130,7 +129,6 @@ def _compound_follow_contract(actor: Any, contract: ServiceContract) -> None:
     today = timezone.localdate()
     running = contract.start <= today and (contract.end is None or contract.end > today)
     compound = contract.compound
-    actor = actor or SystemActor(name="ratings.contracts", district_id=contract.district_id)
     if running:
         compound_set_property_firm(actor=actor, compound=compound, firm=contract.firm)
     elif compound.property_firm_id == contract.firm_id and contract.end is not None and contract.end <= today:
@@ -140,9 +138,9 @@ def _compound_follow_contract(actor: Any, contract: ServiceContract) -> None:
 @transaction.atomic
 def contract_end(*, actor: User | None, contract: ServiceContract, end: datetime.date) -> ServiceContract:
     """End a contract on `end` (exclusive). The contract stays in the history."""
-    if actor is not None:
-        contract = access(actor, ServiceContract.objects.select_for_update(), VIEW, pk=contract.pk)
-        _require_district_official(actor, contract.district_id)
+    require_actor(actor)
+    contract = access(actor, ServiceContract.objects.select_for_update(), VIEW, pk=contract.pk)
+    _require_district_official(actor, contract.district_id)
     if contract.end is not None and contract.end <= end:
         raise ValidationError({"end": f"该合同已于 {contract.end} 结束。"})
     _refuse_end_before_start(contract.start, end)
@@ -167,10 +165,8 @@ def introduction_start(
     contract_years: int = 3,
 ) -> Introduction:
     """Open a six-step introduction of `firm` into a "三无" compound."""
-    if actor is not None:
-        compound = access(actor, Compound.objects.select_for_update(), CHANGE, pk=compound.pk)
-    else:
-        compound = Compound.objects.select_for_update().get(pk=compound.pk)
+    require_actor(actor)
+    compound = access(actor, Compound.objects.select_for_update(), CHANGE, pk=compound.pk)
     firm = _firm_in_district(actor, firm, compound.district_id)
     if not compound.is_three_no:
         raise ValidationError({"compound": f"“{compound}”不是“三无”小区，六步法只用于为“三无”小区引入物业。"})
@@ -207,10 +203,8 @@ def introduction_record_step(
     """Record the next step. Steps come in order (none skipped); a negative decision stops the process;
     the approval of the last step (the firm moves in) signs the contract and hands the compound over."""
     queryset = Introduction.objects.select_for_update()
-    if actor is not None:
-        introduction = access(actor, queryset, CHANGE, pk=introduction.pk)
-    else:
-        introduction = queryset.get(pk=introduction.pk)
+    require_actor(actor)
+    introduction = access(actor, queryset, CHANGE, pk=introduction.pk)
     if introduction.status != IntroductionStatus.IN_PROGRESS:
         raise ValidationError(f"该引入流程{introduction.get_status_display()}，不能再记录步骤。")
     expected = introduction.next_stage
@@ -287,7 +281,8 @@ def _introduction_complete(*, introduction: Introduction, moved_in: datetime.dat
     except ValueError:  # 29 February
         end = moved_in.replace(year=moved_in.year + introduction.contract_years, day=28)
     contract = contract_create(
-        actor=None,
+        # The sixth step's contract is the introduction's own: registered by the platform in the district.
+        actor=SystemActor(name="ratings.introduction_complete", district_id=introduction.district_id),
         firm=introduction.firm,
         compound=compound,
         start=moved_in,
@@ -334,9 +329,7 @@ def period_open(*, actor: User | None, district: District, year: int, quarter: i
 
 def _lock_period(actor: User | None, period: RatingPeriod, action: str = CHANGE) -> RatingPeriod:
     queryset = RatingPeriod.objects.select_for_update()
-    if actor is None:
-        return queryset.get(pk=period.pk)
-    return access(actor, queryset, action, pk=period.pk)
+    return access(require_actor(actor), queryset, action, pk=period.pk)
 
 
 def _refuse_if_frozen(period: RatingPeriod) -> None:

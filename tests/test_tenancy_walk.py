@@ -28,6 +28,8 @@ from tests.staffing.walk import staffing_object_makers
 from tests.workorders.walk import response_text, workorder_object_makers
 from workorders.models import Photo, PrivacySettings
 
+SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
+
 MARKER = "乙区"
 
 # Model → how to get district B's instance of it from the `other_tree` fixture. Later apps add theirs.
@@ -57,7 +59,7 @@ def _photo(t):
 
     category = services.categories_seed(district=t.district)[0]
     order = services.work_order_file(
-        actor=SystemActor(name="tests"),
+        actor=SYSTEM,
         compound=t.compounds[0],
         category=category,
         channel="resident_qr",

@@ -228,7 +228,12 @@ def _open_rating_period(*, district: District, now: datetime) -> str:
     quarter = (today.month - 1) // 3 + 1
     if RatingPeriod.objects.filter(district=district, year=today.year, quarter=quarter).exists():
         return ""
-    period = period_open(actor=None, district=district, year=today.year, quarter=quarter)
+    period = period_open(
+        actor=SystemActor(name="demo:ratings", district_id=district.pk),
+        district=district,
+        year=today.year,
+        quarter=quarter,
+    )
     return f"{period.year} 年第 {period.quarter} 季度"
 
 
@@ -442,7 +447,11 @@ class _Filer:
             satisfaction = rng.choices(list(Satisfaction), weights=weights)[0]
             if rng.random() < 0.7:  # the resident rates with the tracking code
                 order = services.work_order_rate(
-                    actor=None, order=order, satisfaction=satisfaction, tracking_code=order.tracking_code, now=at
+                    actor=system,
+                    order=order,
+                    satisfaction=satisfaction,
+                    tracking_code=order.tracking_code,
+                    now=at,
                 )
             else:  # 回访: the street desk records a rating taken by phone
                 order = services.work_order_rate(

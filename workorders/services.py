@@ -2,8 +2,9 @@
 accounts.policy (another district's order is a 404), changes the state only through
 workorders.statemachine.work_order_transition (which writes the timeline), and enqueues tasks on commit.
 
-`actor=None` means the system (a Celery task) or, for `work_order_file` and `work_order_rate`, a resident
-without an account (the rating then needs the order's tracking code). `now` can be passed to control time
+Every service takes an explicit actor: a person, or a SystemActor naming the task, command, import, public
+page or demo that acts (a resident without an account files and rates through a "public:…" SystemActor; the
+rating then needs the order's tracking code). `actor=None` raises MissingActor. `now` can be passed to control time
 (tests, sweeps); it defaults to the current time.
 """
 
@@ -777,7 +778,8 @@ def work_order_rate(
     tracking_code: str | None = None,
     now: datetime | None = None,
 ) -> WorkOrder:
-    """评价 on six levels. A resident rates with the tracking code (actor None); staff may record a rating
+    """评价 on six levels. A resident rates with the tracking code (the public page passes a SystemActor
+    "public:…" of the order's district); staff may record a rating
     taken by phone (回访). A dissatisfied rating (一般, 时间长, 态度差, 业务差) within REOPEN_WINDOW of the
     resolution re-opens the order once (重办), back to the same handler with fresh deadlines."""
     now = _now(now)
@@ -785,7 +787,9 @@ def work_order_rate(
         satisfaction = Satisfaction(satisfaction)
     except ValueError as error:
         raise ValidationError({"satisfaction": "请选择满意度。"}, code="satisfaction_invalid") from error
-    if actor is None:
+    require_actor(actor)
+    if not _is_person(actor):
+        # A resident (the public tracking page acts as the system, named) proves it with the tracking code.
         if not tracking_code or not secrets.compare_digest(str(tracking_code), order.tracking_code):
             raise PermissionDenied("查询码不正确。")
         order = WorkOrder.objects.select_for_update(of=("self",)).select_related("category__urgency").get(pk=order.pk)

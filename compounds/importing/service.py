@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, models, transaction
 
-from accounts.actors import SystemActor
+from accounts.actors import require_actor
 from accounts.models import User
 from accounts.permissions import has, require
 from accounts.text import strip_forbidden, text_problem
@@ -113,11 +113,9 @@ def can_import(actor: User | None, district: District) -> bool:
 def org_import(*, actor: User | None, district: District, sheets: list[Sheet], dry_run: bool = False) -> ImportReport:
     """Import `sheets` (parents first) into `district`. Saves everything or, on any error, nothing.
 
-    `actor=None` is for trusted callers (the import_org command); a user must be allowed by can_import.
+    `actor` is a user allowed by can_import, or the import_org command's SystemActor; None raises MissingActor.
     """
-    if actor is None:  # a trusted caller on main's convention (the import_org command): the district's system
-        actor = SystemActor(name="import:org", district_id=district.pk)
-    require(actor, "compounds.import", district)
+    require(require_actor(actor), "compounds.import", district)
     report = ImportReport(district=district, dry_run=dry_run)
     with transaction.atomic():
         # One import per district at a time: a second one waits here and then sees the first one's rows.

@@ -4,6 +4,8 @@ from accounts.actors import SystemActor
 from workorders import services
 from workorders.models import Channel
 
+SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
+
 
 @pytest.fixture
 def file_order_factory(tree):
@@ -14,7 +16,7 @@ def file_order_factory(tree):
         fields.setdefault("title", "楼道堆物")
         fields.setdefault("description", "3号楼楼道堆满纸箱")
         return services.work_order_file(
-            actor=SystemActor(name="tests"),
+            actor=SYSTEM,
             compound=fields.pop("compound", tree.compounds[0]),
             category=categories[fields.pop("category", "corridor-clutter")],
             channel=fields.pop("channel", Channel.RESIDENT_QR),

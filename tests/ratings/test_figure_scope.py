@@ -16,6 +16,8 @@ from tests.ratings.test_pages import built_quarter
 from tests.workorders.conftest import MONDAY_9AM
 from workorders import services as wo
 
+SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
+
 pytestmark = pytest.mark.django_db
 
 
@@ -24,7 +26,7 @@ def quarter(tree):
     objs = built_quarter(tree)
     rival = h.firm(tree, "竞争对手物业")
     h.answers(objs["period"], h.compound_for(tree, rival), [h.S, h.N])
-    services.period_compute(actor=SystemActor(name="tests"), period=objs["period"])
+    services.period_compute(actor=SYSTEM, period=objs["period"])
     objs["score"] = FirmScore.objects.get(period=objs["period"], firm=tree.firm)
     return objs
 
@@ -82,7 +84,7 @@ def march_orders(tree):
     categories = {c.code: c for c in wo.categories_seed(district=tree.district)}
     for compound in (tree.compounds[0], tree.compounds[4]):  # one in each street
         wo.work_order_file(
-            actor=SystemActor(name="tests"),
+            actor=SYSTEM,
             compound=compound,
             category=categories["noise"],
             channel="resident_qr",

@@ -11,6 +11,7 @@ document, panel scores, a work-order record, an incident and survey answers, and
 import datetime
 from collections.abc import Callable
 
+from accounts.actors import SystemActor
 from ratings import services
 from ratings.models import (
     Decision,
@@ -29,6 +30,8 @@ from ratings.models import (
 from tests import samples
 from tests.ratings import helpers as h
 
+SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
+
 RATINGS_EXEMPT = {
     "ratings:survey": (
         "the public owner survey, reached by the compound's QR token without an account; it shows only that"
@@ -45,13 +48,19 @@ def ratings_objects(t) -> dict:
     h.answers(period, t.compounds[0], [h.VS, h.S])
     h.panel(period, t.firm, [88])
     h.record(period, t.firm, on_time=90, satisfaction=90, complaints=1)
-    services.incident_record(actor=None, period=period, firm=t.firm, date=datetime.date(2026, 2, 1), description="事故")
-    services.contract_create(
-        actor=None, firm=t.firm, compound=t.compounds[0], start=datetime.date(2024, 1, 1), fee_fen=150
+    services.incident_record(
+        actor=SYSTEM, period=period, firm=t.firm, date=datetime.date(2026, 2, 1), description="事故"
     )
-    introduction = services.introduction_start(actor=None, compound=h.three_no_compound(t), firm=t.firm, fee_fen=100)
+    services.contract_create(
+        actor=SYSTEM,
+        firm=t.firm,
+        compound=t.compounds[0],
+        start=datetime.date(2024, 1, 1),
+        fee_fen=150,
+    )
+    introduction = services.introduction_start(actor=SYSTEM, compound=h.three_no_compound(t), firm=t.firm, fee_fen=100)
     services.introduction_record_step(
-        actor=None,
+        actor=SYSTEM,
         introduction=introduction,
         stage=1,
         date=datetime.date(2026, 1, 5),
@@ -59,7 +68,7 @@ def ratings_objects(t) -> dict:
         decision=Decision.APPROVED,
         documents=[samples.pdf("纪要.pdf")],
     )
-    services.quarter_build(actor=None, period=period)
+    services.quarter_build(actor=SYSTEM, period=period)
     t._ratings = {
         RatingPeriod: period,
         RatingSettings: RatingSettings.objects.get(district=t.district),

@@ -29,6 +29,8 @@ from workorders.models import (
     WorkOrder,
 )
 
+SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
+
 serial = count(1)
 
 
@@ -37,7 +39,7 @@ def make_order(tree, *, route=True, **fields):
     fields.setdefault("title", f"楼道堆物 {next(serial)}")
     fields.setdefault("description", "2单元楼道堆满纸箱")
     order = services.work_order_file(
-        actor=SystemActor(name="tests"),
+        actor=SYSTEM,
         compound=fields.pop("compound", tree.compounds[0]),
         category=categories[fields.pop("category", "corridor-clutter")],
         channel=fields.pop("channel", Channel.RESIDENT_QR),
@@ -45,7 +47,7 @@ def make_order(tree, *, route=True, **fields):
         **fields,
     )
     if route:
-        services.work_order_route(actor=SystemActor(name="tests"), order_id=order.pk, now=MONDAY_9AM)
+        services.work_order_route(actor=SYSTEM, order_id=order.pk, now=MONDAY_9AM)
     order.refresh_from_db()
     return order
 

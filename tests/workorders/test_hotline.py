@@ -477,7 +477,7 @@ def test_a_refused_sender_is_403_and_no_actor_is_an_error(tree, categories):
 def test_a_resolve_by_before_filing_is_refused(tree, categories):
     with pytest.raises(ValidationError) as error:
         services.work_order_file(
-            actor=SystemActor(name="tests"),
+            actor=SYSTEM,
             compound=tree.compounds[0],
             category=categories["corridor-clutter"],
             channel=Channel.HOTLINE_12345,

@@ -15,6 +15,8 @@ from workorders.models import Channel, Photo, WorkOrder
 
 from .test_photos import has_gps, jpeg_with_gps, small_jpeg
 
+SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
+
 DESCRIPTION = "2号楼北侧井盖松动，车辆经过时有响声"
 
 
@@ -187,7 +189,7 @@ def photos(tree, other_tree, file_order, categories):
     a1 = file_order(compound=tree.compounds[0])
     a2 = file_order(compound=tree.compounds[4])
     b = services.work_order_file(
-        actor=SystemActor(name="tests"),
+        actor=SYSTEM,
         compound=other_tree.compounds[0],
         category=b_category,
         channel=Channel.RESIDENT_QR,

@@ -19,6 +19,8 @@ from workorders import services
 from workorders.models import Category, Channel, PrivacySettings
 from workorders.privacy import privacy_settings_update
 
+SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
+
 BASE = "/open311/v2"
 # A description with a landline, an e-mail and a name (and a mobile): what the issue found leaking.
 PERSONAL = "物业乱收停车费，联系人：王建国，电话029-85551234，邮箱wjg@example.com，手机13812345678"
@@ -39,7 +41,7 @@ def orders(tree, other_tree, categories):
 
     def file(t, category, description):
         return services.work_order_file(
-            actor=SystemActor(name="tests"),
+            actor=SYSTEM,
             compound=t.compounds[0],
             category=category,
             channel=Channel.RESIDENT_QR,
@@ -53,8 +55,8 @@ def orders(tree, other_tree, categories):
     b_categories = {c.code: c for c in services.categories_seed(district=other_tree.district)}
     fee = file(tree, categories["property-fee"], PERSONAL)
     lamp = file(tree, categories["street-lamp"], "5号楼东侧路灯坏了，找李四女士，3单元502")
-    services.work_order_route(actor=SystemActor(name="tests"), order_id=fee.pk)
-    services.work_order_route(actor=SystemActor(name="tests"), order_id=lamp.pk)
+    services.work_order_route(actor=SYSTEM, order_id=fee.pk)
+    services.work_order_route(actor=SYSTEM, order_id=lamp.pk)
     theirs = file(other_tree, b_categories["street-lamp"], "乙区路灯坏了")
     return {"fee": fee, "lamp": lamp, "theirs": theirs}
 

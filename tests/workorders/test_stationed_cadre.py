@@ -16,6 +16,8 @@ from workorders.models import Channel, HandlerLevel, Notification, RoutingMode, 
 
 from .conftest import MONDAY_9AM
 
+SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
+
 
 def station(compound, cadre):
     compound.stationed_cadre = cadre
@@ -87,7 +89,7 @@ def test_the_stationed_cadre_is_notified_in_the_inbox(tree, categories, django_c
     # when a resident files noise and the routing task runs after commit
     with django_capture_on_commit_callbacks(execute=True):
         order = services.work_order_file(
-            actor=SystemActor(name="tests"),
+            actor=SYSTEM,
             compound=tree.compounds[0],
             category=categories["noise"],
             channel=Channel.RESIDENT_QR,

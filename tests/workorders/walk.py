@@ -18,6 +18,8 @@ from workorders.models import (
     WorkOrder,
 )
 
+SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
+
 
 def response_text(response) -> str:
     """What a response says, for a leak check: a spreadsheet export (XLSX, zipped XML) is unpacked first."""
@@ -32,7 +34,7 @@ def workorder_objects(t) -> dict:
         return t._workorders
     categories = services.categories_seed(district=t.district)
     order = services.work_order_file(
-        actor=SystemActor(name="tests"),
+        actor=SYSTEM,
         compound=t.compounds[0],
         category=categories[0],
         channel=Channel.RESIDENT_QR,
@@ -40,7 +42,7 @@ def workorder_objects(t) -> dict:
         description="乙区3号楼楼道堆满杂物",
         reporter_phone="13812341234",
     )
-    order = services.work_order_route(actor=SystemActor(name="tests"), order_id=order.pk)
+    order = services.work_order_route(actor=SYSTEM, order_id=order.pk)
     rule = RoutingRule.objects.create(
         district=t.district, priority=1, name="乙区规则", category=categories[0], target_level=HandlerLevel.STREET
     )

@@ -210,7 +210,7 @@ def track(request: HttpRequest, tracking_code: str) -> HttpResponse:
         if rating_form.is_valid():
             try:
                 services.work_order_rate(
-                    actor=None,
+                    actor=SystemActor(name="public:resident_rating", district_id=order.district_id),
                     order=order,
                     satisfaction=rating_form.cleaned_data["satisfaction"],
                     comment=rating_form.cleaned_data["comment"],
