@@ -153,6 +153,12 @@ register(
     is_district_authority | (in_district & (handles_order | dispatches_order)),
     message="您不是该工单的当前承办单位，不能执行此操作。",
 )
+# Claiming a pooled order, and what the order page offers a handler: the handler unit's own staff only.
+register(
+    "workorders.claim",
+    in_district & handles_order,
+    message="该工单不在您单位的认领池中。",
+)
 # Deliberation meetings (议事会) are the district's, streets' and communities' (of their own area: the scope).
 register(
     "workorders.record_meeting",

@@ -107,8 +107,9 @@ def work_order_may_dispatch(actor: Any, order: WorkOrder | None) -> bool:
 
 
 def work_order_may_handle(actor: Any, order: WorkOrder) -> bool:
-    """The order's current handler (or a dispatcher): the rule "workorders.handle"."""
-    return has(require_actor(actor), "workorders.handle", order)
+    """The order's current handler unit's own staff (the rule "workorders.claim"); acting on the order as
+    handler *or* dispatcher is "workorders.handle"."""
+    return has(require_actor(actor), "workorders.claim", order)
 
 
 def _require_dispatcher(actor: Any, order: WorkOrder) -> None:
@@ -600,8 +601,7 @@ def work_order_claim(*, actor: User, order: WorkOrder, now: datetime | None = No
     order = _lock(actor, order)
     if not order.is_pooled:
         raise ValidationError("该工单不在认领池中。", code="not_pooled")
-    if not work_order_may_handle(actor, order):
-        raise PermissionDenied("该工单不在您单位的认领池中。")
+    require(actor, "workorders.claim", order)
     if order.first_receiver_id is None and _is_person(actor):
         order.first_receiver = actor
     return work_order_transition(actor=actor, order=order, to_state=S.ACCEPTED, note="认领", now=now, is_pooled=False)
