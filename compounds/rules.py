@@ -39,10 +39,19 @@ register(
     message="只有区级人员或街道工作人员可以修改小区的管理模式。",
 )
 
+
 # The organisation import (streets, communities, compounds, buildings, grids) into a district.
+@predicate
+def system_for(actor: Any, district: Any) -> bool:
+    """The system acting in `district` (or platform-wide: a SystemActor naming no district)."""
+    return is_system_actor(actor) and (
+        actor.district_id is None or district is None or actor.district_id == district.pk
+    )
+
+
 register(
     "compounds.import",
-    is_platform_admin | ((has_role(Role.DISTRICT_OFFICIAL) | is_system_actor) & own_district),
+    is_platform_admin | system_for | (has_role(Role.DISTRICT_OFFICIAL) & own_district),
     message="只有本区的区级人员可以导入本区的组织数据。",
 )
 # Every street's dashboard of the district (others see their own street's).

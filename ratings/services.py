@@ -54,6 +54,11 @@ from ratings.models import (
 FROZEN_MESSAGE = "该季度考评已发布，数据已冻结，不能再录入、修改或重新计算。"
 
 
+def _person(actor: Any) -> User | None:
+    """Who to name in a `*_by` column: a person; the system is named by the audit trail's context instead."""
+    return actor if isinstance(actor, User) else None
+
+
 def _require_district_official(actor: Any, district_id: int) -> None:
     """The rule "ratings.manage" (ratings.rules) in `district_id`: a refusal is a 403, like every refusal."""
     require(require_actor(actor), "ratings.manage", _InDistrict(district_id))
@@ -181,7 +186,7 @@ def introduction_start(
         fee_basis=fee_basis,
         fee_fen=fee_fen,
         contract_years=contract_years,
-        started_by=actor,
+        started_by=_person(actor),
     )
     introduction.full_clean()
     introduction.save()
@@ -232,7 +237,7 @@ def introduction_record_step(
         responsible=responsible.strip(),
         decision=decision,
         note=(note or "").strip(),
-        recorded_by=actor,
+        recorded_by=_person(actor),
     )
     step.full_clean()
     step.save()
@@ -360,7 +365,7 @@ def period_publish(*, actor: User | None, period: RatingPeriod) -> RatingPeriod:
         raise ValidationError("只有已计算的季度才能发布，请先生成本季度考评结果。")
     period.status = PeriodStatus.PUBLISHED
     period.published_at = timezone.now()
-    period.published_by = actor
+    period.published_by = _person(actor)
     period.save(update_fields=["status", "published_at", "published_by"])
     # From now on each firm's staff see their own firm's score, rank and breakdown (FirmScore.scope_view).
     FirmScore.objects.filter(period=period).update(published_firm=F("firm"))
@@ -393,7 +398,7 @@ def panel_score_record(
         district_id=period.district_id, period=period, firm=firm, party=party
     )
     require(actor, "ratings.enter_panel_score", row)
-    row.score, row.note, row.recorded_by = Decimal(str(score)), note, actor if isinstance(actor, User) else None
+    row.score, row.note, row.recorded_by = Decimal(str(score)), note, _person(actor)
     row.full_clean()
     row.save()
     return row
@@ -413,7 +418,7 @@ def incident_record(
     incident = SeriousIncident(
         district_id=period.district_id, period=period, firm=firm, date=date, description=description.strip()
     )
-    incident.recorded_by = actor
+    incident.recorded_by = _person(actor)
     incident.full_clean()
     incident.save()
     return incident
