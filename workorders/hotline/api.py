@@ -107,8 +107,8 @@ class HotlineOrderOutSerializer(serializers.ModelSerializer):
 
 
 class ConflictSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    code = serializers.CharField()
+    detail = serializers.CharField(read_only=True)
+    code = serializers.CharField(read_only=True)
     existing_order = serializers.IntegerField()
     new_order = serializers.IntegerField()
 
