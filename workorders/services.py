@@ -10,6 +10,7 @@ rating then needs the order's tracking code). `actor=None` raises MissingActor. 
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 from collections.abc import Sequence
@@ -57,6 +58,7 @@ from workorders.statemachine import (
     work_order_transition,
 )
 
+logger = logging.getLogger(__name__)
 S = State
 L = HandlerLevel
 
@@ -423,9 +425,12 @@ def work_order_file_external(
             note=f"与工单 {duplicate.tracking_code}“{duplicate.title}”相似，可能重复",
             now=now,
         )
+    from workorders.outbox import outbox_enqueue
     from workorders.tasks import route_work_order_task
 
-    route_work_order_task.delay_on_commit(order.pk)
+    # A row in this transaction, a message after the commit: a broker that is down loses nothing (outbox_sweep).
+    outbox_enqueue(task=route_work_order_task, args=[order.pk], district_id=order.district_id, order=order)
+    logger.info("work order filed: %s (#%s, %s)", order.tracking_code, order.pk, channel.value)
     return order, True
 
 
@@ -536,6 +541,7 @@ def work_order_route(*, actor: Any, order_id: int, now: datetime | None = None) 
         )
         _enqueue_notify(order, "assigned", f"assigned:{order.pk}:{now.isoformat()}")
     _after_save_departments(order)
+    logger.info("work order routed: %s (#%s) → %s", order.tracking_code, order.pk, route.description)
     return order
 
 

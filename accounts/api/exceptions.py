@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from accounts.api.serializers import drf_validation_errors
@@ -26,6 +27,12 @@ class ConflictError(exceptions.APIException):
     status_code = 409
     default_detail = "与已有记录冲突。"
     default_code = "conflict"
+
+
+def conflict_response(exc: Conflict) -> Response:
+    """The 409 answer of a Conflict, for a view that returns it rather than raising (inside a transaction that
+    must keep what the service stored, e.g. an idempotent filing that records its answer)."""
+    return Response({"detail": exc.message, "code": exc.code, **exc.objects}, status=409)
 
 
 def api_exception_handler(exc: Exception, context: dict) -> Any:

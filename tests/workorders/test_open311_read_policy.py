@@ -280,7 +280,13 @@ def test_the_api_reads_and_changes_the_policy_and_the_category_flag(tree, other_
         reverse("workorders-api:category-detail", args=[lamp.pk]), {"open311_public": True}, format="json"
     )
 
-    assert before == {"open311_public_reads": False, "retention_years": 3, "public_categories": [], "updated_at": None}
+    assert before == {
+        "open311_public_reads": False,
+        "retention_years": 3,
+        "open311_dedupe_minutes": 10,
+        "public_categories": [],
+        "updated_at": None,
+    }
     assert changed.status_code == 200 and changed.json()["retention_years"] == 4
     assert bad.status_code == 400 and "retention_years" in bad.json()
     assert flagged.status_code == 200 and flagged.json()["open311_public"] is True

@@ -22,13 +22,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api.exceptions import conflict_response
 from accounts.api.serializers import drf_validation_errors
 from accounts.api.viewsets import TenantReadOnlyViewSet, TenantViewSet
+from accounts.errors import Conflict
 from accounts.permissions import has, require
 from accounts.policy import restrict
 from accounts.privacy import record_reveal
 from workorders import filtersets, selectors, services
 from workorders.api import serializers as api
+from workorders.api.idempotency import IDEMPOTENCY_PARAMETER, file_once
 from workorders.forms import ACTIONS
 from workorders.models import (
     Category,
@@ -145,15 +148,27 @@ class WorkOrderViewSet(TenantViewSet):
             context["reveal_reporter"] = True
         return Response(api.WorkOrderDetailSerializer(order, context=context).data)
 
-    @extend_schema(request=api.WorkOrderCreateSerializer, responses={201: api.WorkOrderSerializer})
+    @extend_schema(
+        request=api.WorkOrderCreateSerializer,
+        responses={201: api.WorkOrderSerializer},
+        parameters=[IDEMPOTENCY_PARAMETER],
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """登记工单 (staff channels). Routing runs in a task after the commit."""
+        """登记工单 (staff channels). Routing runs in a task after the commit. With an `Idempotency-Key` header,
+        the same request sent again answers the first answer and files nothing."""
         incoming = api.WorkOrderCreateSerializer(data=request.data, context=self.get_serializer_context())
         incoming.is_valid(raise_exception=True)
         data = {key: value for key, value in incoming.validated_data.items() if value is not None}
-        order = call_service(services.work_order_file, actor=request.user, **data)
-        services.raise_if_clash(order)  # the order is kept beside the first filing of its number: 409
-        return self.order_response(order, status.HTTP_201_CREATED)
+
+        def file() -> tuple[WorkOrder, Response]:
+            order = call_service(services.work_order_file, actor=request.user, **data)
+            try:
+                services.raise_if_clash(order)  # kept beside the first filing of its number: a 409 naming both
+            except Conflict as clash:
+                return order, conflict_response(clash)
+            return order, self.order_response(order, status.HTTP_201_CREATED)
+
+        return file_once(request, endpoint="api:work-orders", district_id=data["compound"].district_id, file=file)
 
     @extend_schema(responses=api.TimelineEntrySerializer(many=True))
     @action(detail=True, methods=["get"], serializer_class=api.TimelineEntrySerializer)
