@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "accounts.tenancy.TenantMiddleware",
     # pghistory's HistoryMiddleware, adding the client address to each change's context.
     "accounts.network.HistoryMiddleware",
+    # A service's Conflict (accounts.errors) is the 409 page, like the API's 409.
+    "accounts.errors.ConflictMiddleware",
     # Last: turns a locked-out sign-in into the lockout page (accounts.views.lockout_response).
     "axes.middleware.AxesMiddleware",
 ]
@@ -164,7 +166,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "accounts.api.ordering.StableOrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

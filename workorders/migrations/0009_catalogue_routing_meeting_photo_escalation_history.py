@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('compounds', '0006_tier_change_history'),
         ('pghistory', '0007_auto_20250421_0444'),
-        ('workorders', '0007_idempotency_keys_outbox_and_open311_dedupe_window'),
+        ('workorders', '0008_work_order_external_number_clash'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

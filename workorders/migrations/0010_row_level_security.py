@@ -8,7 +8,7 @@ from accounts.rls import EnableRLS
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("workorders", "0008_catalogue_routing_meeting_photo_escalation_history"),
+        ("workorders", "0009_catalogue_routing_meeting_photo_escalation_history"),
         ("accounts", "0008_row_level_security"),
     ]
 
