@@ -17,7 +17,7 @@ from django.apps import apps
 from django.core.exceptions import FieldError
 from django.db import connection, models
 
-from accounts.policy import WHOLE_DISTRICT, TenantQuerySet
+from accounts.policy import WHOLE_DISTRICT, RowCondition, TenantQuerySet
 from accounts.roles import Role
 from tests.test_tenancy_walk import OBJECT_MAKERS
 
@@ -99,6 +99,14 @@ def _path_resolves(model: type[models.Model], path: str) -> bool:
     return True
 
 
+def _condition_resolves(model: type[models.Model], condition: RowCondition) -> bool:
+    try:
+        str(model._base_manager.filter(condition.q).query)
+    except FieldError:
+        return False
+    return True
+
+
 def test_every_tenant_model_has_scope_maps_the_policy_can_read():
     problems = []
     for model in tenant_models():
@@ -112,7 +120,13 @@ def test_every_tenant_model_has_scope_maps_the_policy_can_read():
                     problems.append(f"{model._meta.label}.{attribute}: {role!r} is not a role")
                 if paths == WHOLE_DISTRICT:
                     continue
+                if isinstance(paths, RowCondition):
+                    paths = (paths,)
                 for path in (paths,) if isinstance(paths, str) else paths:
+                    if isinstance(path, RowCondition):
+                        if not _condition_resolves(model, path):
+                            problems.append(f"{model._meta.label}.{attribute}[{role}]: {path!r} does not resolve")
+                        continue
                     if not _path_resolves(model, path):
                         problems.append(f"{model._meta.label}.{attribute}[{role}]: {path!r} does not resolve")
     assert not problems, "\n".join(problems)

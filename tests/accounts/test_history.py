@@ -47,10 +47,10 @@ def test_no_history_for_someone_who_may_not_see_the_object(tree, other_tree):
 def test_personal_data_in_an_orders_history_is_masked(client, tree):
     category = services.categories_seed(district=tree.district)[0]
     order = services.work_order_file(
-        actor=None,
+        actor=tree.official,
         compound=tree.compounds[0],
         category=category,
-        channel="resident_qr",
+        channel="phone",
         title="楼道灯坏了",
         description="请联系13912345678",
         reporter_name="张三丰",
