@@ -41,9 +41,7 @@ def rule_lines(*, points: dict[int, int], cap_yuan: int, floor_yuan: int, qualif
     ]
 
 
-def allocate(
-    *, pool_yuan: int, points: list[tuple[int, int]], cap_yuan: int, floor_yuan: int
-) -> list[Share]:
+def allocate(*, pool_yuan: int, points: list[tuple[int, int]], cap_yuan: int, floor_yuan: int) -> list[Share]:
     """`points` is [(key, points)] in the order ties are broken. Returns a Share for each, same order."""
     if not points:
         return []

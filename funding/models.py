@@ -68,10 +68,14 @@ class FundPolicy(DistrictOwned):
         ordering = ["-year"]
         constraints = [
             models.UniqueConstraint(
-                fields=["district", "year"], name="fund_policy_once_a_year", violation_error_message="本区该年度已有经费标准。"
+                fields=["district", "year"],
+                name="fund_policy_once_a_year",
+                violation_error_message="本区该年度已有经费标准。",
             ),
             models.CheckConstraint(
-                name="fund_policy_year_plausible", condition=YEAR_RULE, violation_error_message="年度应在 2000 至 2100 之间。"
+                name="fund_policy_year_plausible",
+                condition=YEAR_RULE,
+                violation_error_message="年度应在 2000 至 2100 之间。",
             ),
             models.CheckConstraint(
                 name="fund_policy_amounts_not_negative",
@@ -130,7 +134,9 @@ class TierProration(DistrictOwned):
     """年中调整分类: a community's tier changed from `from_month` of `year`; the year's fund is settled pro rata
     by month (the months before at the old tier's amount, the rest at the new one's) and the difference posted."""
 
-    community = models.ForeignKey("compounds.Community", verbose_name="社区", on_delete=models.PROTECT, related_name="+")
+    community = models.ForeignKey(
+        "compounds.Community", verbose_name="社区", on_delete=models.PROTECT, related_name="+"
+    )
     year = models.PositiveSmallIntegerField("年度")
     from_month = models.PositiveSmallIntegerField("起始月份")
     old_tier = models.CharField("原分类", max_length=1, choices=Tier.choices)
@@ -260,12 +266,12 @@ class EntryKind(models.TextChoices):
 
 
 class EntryQuerySet(models.QuerySet):
-    def update(self, **kwargs):  # noqa: ANN001, ANN201 - the database trigger refuses it too
+    def update(self, **kwargs):
         from django.core.exceptions import ValidationError
 
         raise ValidationError(IMMUTABLE_MESSAGE)
 
-    def delete(self):  # noqa: ANN201
+    def delete(self):
         from django.core.exceptions import ValidationError
 
         raise ValidationError(IMMUTABLE_MESSAGE)
@@ -286,8 +292,12 @@ class LedgerEntry(DistrictOwned):
     posted_at = models.DateTimeField("记账时间")
     year = models.PositiveSmallIntegerField("所属年度")
     kind = models.CharField("类型", max_length=12, choices=EntryKind.choices)
-    from_account = models.ForeignKey(FundAccount, verbose_name="付出账户", on_delete=models.PROTECT, related_name="outgoing")
-    to_account = models.ForeignKey(FundAccount, verbose_name="收入账户", on_delete=models.PROTECT, related_name="incoming")
+    from_account = models.ForeignKey(
+        FundAccount, verbose_name="付出账户", on_delete=models.PROTECT, related_name="outgoing"
+    )
+    to_account = models.ForeignKey(
+        FundAccount, verbose_name="收入账户", on_delete=models.PROTECT, related_name="incoming"
+    )
     amount_fen = models.BigIntegerField("金额（分）", validators=POSITIVE)
     memo = models.CharField("摘要", max_length=200)
     community = models.ForeignKey(
@@ -352,14 +362,14 @@ class LedgerEntry(DistrictOwned):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.memo}"
 
-    def save(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    def save(self, *args, **kwargs):
         if self.pk is not None and not kwargs.get("force_insert"):
             from django.core.exceptions import ValidationError
 
             raise ValidationError(IMMUTABLE_MESSAGE)
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    def delete(self, *args, **kwargs):
         from django.core.exceptions import ValidationError
 
         raise ValidationError(IMMUTABLE_MESSAGE)
@@ -369,7 +379,9 @@ class LedgerEntry(DistrictOwned):
 class SpecialProject(DistrictOwned):
     """专项经费: district special funds for a named project of one community, with its own account."""
 
-    community = models.ForeignKey("compounds.Community", verbose_name="社区", on_delete=models.PROTECT, related_name="+")
+    community = models.ForeignKey(
+        "compounds.Community", verbose_name="社区", on_delete=models.PROTECT, related_name="+"
+    )
     street = models.ForeignKey("compounds.Street", verbose_name="街道", on_delete=models.PROTECT, related_name="+")
     name = models.CharField("项目名称", max_length=100)
     purpose = models.CharField("用途说明", max_length=300)
@@ -404,7 +416,9 @@ class Donation(DistrictOwned):
     """社会捐赠: a gift to a community foundation (社区基金会), received into the community's foundation
     account. The donor's name is kept as given (an organisation or a person who agreed to be named)."""
 
-    community = models.ForeignKey("compounds.Community", verbose_name="社区", on_delete=models.PROTECT, related_name="+")
+    community = models.ForeignKey(
+        "compounds.Community", verbose_name="社区", on_delete=models.PROTECT, related_name="+"
+    )
     street = models.ForeignKey("compounds.Street", verbose_name="街道", on_delete=models.PROTECT, related_name="+")
     donor = models.CharField("捐赠方", max_length=100)
     purpose = models.CharField("指定用途", max_length=200, blank=True)
@@ -423,7 +437,9 @@ class Donation(DistrictOwned):
         ordering = ["-received_on", "-pk"]
         constraints = [
             models.CheckConstraint(
-                name="donation_amount_positive", condition=Q(amount_fen__gt=0), violation_error_message="金额必须大于 0。"
+                name="donation_amount_positive",
+                condition=Q(amount_fen__gt=0),
+                violation_error_message="金额必须大于 0。",
             ),
         ]
 
@@ -457,7 +473,9 @@ class Disbursement(DistrictOwned):
     The street's approval reserves the money (an approval entry to the committed account) under a row lock of
     the account, so two requests can never both be approved with the last money."""
 
-    community = models.ForeignKey("compounds.Community", verbose_name="社区", on_delete=models.PROTECT, related_name="+")
+    community = models.ForeignKey(
+        "compounds.Community", verbose_name="社区", on_delete=models.PROTECT, related_name="+"
+    )
     street = models.ForeignKey("compounds.Street", verbose_name="街道", on_delete=models.PROTECT, related_name="+")
     account = models.ForeignKey(FundAccount, verbose_name="支出账户", on_delete=models.PROTECT, related_name="requests")
     year = models.PositiveSmallIntegerField("年度")
@@ -589,7 +607,9 @@ class CarryOver(DistrictOwned):
     what went back to the district."""
 
     year_end = models.ForeignKey(YearEnd, verbose_name="年末结转", on_delete=models.PROTECT, related_name="lines")
-    community = models.ForeignKey("compounds.Community", verbose_name="社区", on_delete=models.PROTECT, related_name="+")
+    community = models.ForeignKey(
+        "compounds.Community", verbose_name="社区", on_delete=models.PROTECT, related_name="+"
+    )
     street = models.ForeignKey("compounds.Street", verbose_name="街道", on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField("年度")
     balance_fen = models.BigIntegerField("年末结余（分）")
@@ -647,7 +667,9 @@ class BonusPool(DistrictOwned):
         ordering = ["-year"]
         constraints = [
             models.UniqueConstraint(
-                fields=["district", "year"], name="bonus_pool_once_a_year", violation_error_message="本区该年度已有资金池。"
+                fields=["district", "year"],
+                name="bonus_pool_once_a_year",
+                violation_error_message="本区该年度已有资金池。",
             ),
             models.CheckConstraint(
                 name="bonus_pool_floor_below_cap",
@@ -711,7 +733,9 @@ class BonusQuarter(DistrictOwned):
 class BonusAward(DistrictOwned):
     """One person's award of a quarter (whole yuan), with the grade and points it was computed from."""
 
-    bonus_quarter = models.ForeignKey(BonusQuarter, verbose_name="季度", on_delete=models.CASCADE, related_name="awards")
+    bonus_quarter = models.ForeignKey(
+        BonusQuarter, verbose_name="季度", on_delete=models.CASCADE, related_name="awards"
+    )
     person = models.ForeignKey("staffing.Person", verbose_name="人员", on_delete=models.PROTECT, related_name="+")
     person_name = models.CharField("姓名", max_length=50)
     role = models.CharField("身份", max_length=30)
@@ -735,7 +759,9 @@ class BonusAward(DistrictOwned):
         ordering = ["bonus_quarter", "-amount_yuan", "person_name", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["bonus_quarter", "person"], name="bonus_award_once", violation_error_message="该人员本季度已有奖励。"
+                fields=["bonus_quarter", "person"],
+                name="bonus_award_once",
+                violation_error_message="该人员本季度已有奖励。",
             ),
         ]
 

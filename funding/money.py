@@ -31,7 +31,9 @@ def yuan_to_fen(value: Any, *, field: str = "amount", allow_zero: bool = False) 
     try:
         amount = Decimal(text)
     except InvalidOperation as error:
-        raise ValidationError({field: f"金额“{str(value)[:20]}”不是有效数字，请以元为单位填写，例如 1234.56。"}) from error
+        raise ValidationError(
+            {field: f"金额“{str(value)[:20]}”不是有效数字，请以元为单位填写，例如 1234.56。"}
+        ) from error
     if not amount.is_finite():
         raise ValidationError({field: "金额不是有效数字。"})
     if amount < 0:

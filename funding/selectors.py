@@ -104,10 +104,7 @@ def fund_execution(*, actor: Any, year: int) -> Execution:
         output_field=IntegerField(),
     )
     income = (
-        entries.filter(
-            Q(kind__in=INCOME_KINDS)
-            | Q(kind=EntryKind.REVERSAL, reverses__kind__in=INCOME_KINDS)
-        )
+        entries.filter(Q(kind__in=INCOME_KINDS) | Q(kind=EntryKind.REVERSAL, reverses__kind__in=INCOME_KINDS))
         .filter(Q(to_account__kind__in=SPENDABLE) | Q(from_account__kind__in=SPENDABLE))
         .values("community")
         .annotate(total=Sum(signed))

@@ -173,7 +173,9 @@ def disbursement_reject(
     second approval (the reservation goes back to the account by a release entry)."""
     disbursement = reach(actor, Disbursement, disbursement, lock=True)
     _check_state(disbursement, "reject")
-    acting(actor, "funding.approve" if disbursement.status == Status.REQUESTED else "funding.second_approve", disbursement)
+    acting(
+        actor, "funding.approve" if disbursement.status == Status.REQUESTED else "funding.second_approve", disbursement
+    )
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "驳回必须填写理由。"})

@@ -104,7 +104,9 @@ def entry_post(
             available = balance(locked)
             if available < amount:
                 raise ValidationError(
-                    {"amount_fen": f"余额不足：{locked.name}可用余额 {fen_text(available)}，本次需要 {fen_text(amount)}。"}
+                    {
+                        "amount_fen": f"余额不足：{locked.name}可用余额 {fen_text(available)}，本次需要 {fen_text(amount)}。"
+                    }
                 )
         community = links.pop("community", None) or to_account.community or from_account.community
         entry = LedgerEntry(

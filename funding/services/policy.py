@@ -36,19 +36,22 @@ def policy_for(district_id: int, year: int) -> FundPolicy | None:
 
 
 @transaction.atomic
-def policy_set(*, actor: Any, district: District | int, year: int, carry_rule: str = "carry", **amounts: Any) -> FundPolicy:
+def policy_set(
+    *, actor: Any, district: District | int, year: int, carry_rule: str = "carry", **amounts: Any
+) -> FundPolicy:
     """Set (or change) a year's policy. Amounts in fen. Changing the tier amounts after the year's funds were
     applied changes nothing already posted: apply posts only to communities not yet allocated."""
     acting(actor, "funding.set_policy")
     district_id = getattr(district, "pk", district)
-    if getattr(actor, "district_id", None) not in (None, district_id) and not getattr(actor, "is_platform_admin", False):
+    if getattr(actor, "district_id", None) not in (None, district_id) and not getattr(
+        actor, "is_platform_admin", False
+    ):
         raise ValidationError("不能为其他区设置经费标准。")
     unknown = set(amounts) - set(POLICY_FIELDS)
     if unknown:
         raise TypeError(f"unknown policy fields {sorted(unknown)}")
-    policy = (
-        FundPolicy.objects.select_for_update().filter(district_id=district_id, year=year).first()
-        or FundPolicy(district_id=district_id, year=year, tier_a_fen=0, tier_b_fen=0, tier_c_fen=0, tier_d_fen=0)
+    policy = FundPolicy.objects.select_for_update().filter(district_id=district_id, year=year).first() or FundPolicy(
+        district_id=district_id, year=year, tier_a_fen=0, tier_b_fen=0, tier_c_fen=0, tier_d_fen=0
     )
     for name, value in amounts.items():
         setattr(policy, name, check_fen(value, field=name, allow_zero=True))
@@ -120,9 +123,7 @@ def policy_apply(*, actor: Any, district: District | int, year: int, now: dateti
     return done
 
 
-def _settle(
-    *, actor: Any, community: Community, year: int, delta: int, memo: str, now: datetime | None = None
-) -> None:
+def _settle(*, actor: Any, community: Community, year: int, delta: int, memo: str, now: datetime | None = None) -> None:
     if delta == 0:
         return
     budget = district_account(community.district_id, AccountKind.BUDGET)
@@ -207,8 +208,10 @@ def tier_change(
         raise ValidationError("该社区本年度经费为单独核定，分类调整不改变核定金额；如需调整请重新单独核定。")
     old_annual, new_annual = policy.amount_for(community.tier), policy.amount_for(tier)
     months = 13 - from_month
-    delta = prorate_fen(new_annual - old_annual, months) if new_annual >= old_annual else -prorate_fen(
-        old_annual - new_annual, months
+    delta = (
+        prorate_fen(new_annual - old_annual, months)
+        if new_annual >= old_annual
+        else -prorate_fen(old_annual - new_annual, months)
     )
     proration = TierProration(
         district_id=community.district_id,

@@ -23,7 +23,9 @@ RULE_TEXT = {
 }
 
 
-def year_end_run(*, actor: Any, district: District | int, year: int, now: datetime | None = None) -> tuple[YearEnd, bool]:
+def year_end_run(
+    *, actor: Any, district: District | int, year: int, now: datetime | None = None
+) -> tuple[YearEnd, bool]:
     """Settle `year` for the district. Returns (the year end, whether it ran now)."""
     acting(actor, "funding.year_end")
     district_id = getattr(district, "pk", district)
