@@ -105,7 +105,8 @@ def entry_post(
             if available < amount:
                 raise ValidationError(
                     {
-                        "amount_fen": f"余额不足：{locked.name}可用余额 {fen_text(available)}，本次需要 {fen_text(amount)}。"
+                        "amount_fen": f"余额不足：{locked.name}可用余额 {fen_text(available)}，"
+                        f"本次需要 {fen_text(amount)}。"
                     }
                 )
         community = links.pop("community", None) or to_account.community or from_account.community
