@@ -3,7 +3,7 @@ hand in the tests.
 
 1. Everyone with an approved staff-star grade for the quarter and a score at or above the pool's qualifying
    line takes part; below it (考核不合格) earns nothing.
-2. Each takes the points of their star grade (e.g. ★ 10, ★★ 12, ★★★ 14, ★★★★ 17, ★★★★★ 21).
+2. Each takes the points of their star grade (by default ★ 8, ★★ 11, ★★★ 14, ★★★★ 17, ★★★★★ 20).
 3. The quarter's pool is shared in proportion to points. Whoever would get more than the cap gets the cap,
    whoever would get less than the floor gets the floor, and the rest of the pool is shared again among the
    others in proportion to points, until nobody is outside [floor, cap].

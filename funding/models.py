@@ -646,11 +646,11 @@ class BonusPool(DistrictOwned):
 
     year = models.PositiveSmallIntegerField("年度")
     total_fen = models.BigIntegerField("年度资金池（分）", validators=POSITIVE)
-    points_1 = models.PositiveSmallIntegerField("一星分值", default=4)
-    points_2 = models.PositiveSmallIntegerField("二星分值", default=6)
-    points_3 = models.PositiveSmallIntegerField("三星分值", default=8)
-    points_4 = models.PositiveSmallIntegerField("四星分值", default=10)
-    points_5 = models.PositiveSmallIntegerField("五星分值", default=13)
+    points_1 = models.PositiveSmallIntegerField("一星分值", default=8)
+    points_2 = models.PositiveSmallIntegerField("二星分值", default=11)
+    points_3 = models.PositiveSmallIntegerField("三星分值", default=14)
+    points_4 = models.PositiveSmallIntegerField("四星分值", default=17)
+    points_5 = models.PositiveSmallIntegerField("五星分值", default=20)
     cap_yuan = models.PositiveIntegerField("个人上限（元）", default=5_220)
     floor_yuan = models.PositiveIntegerField("个人保底（元）", default=1_000)
     qualifying_score = models.DecimalField(
