@@ -100,7 +100,9 @@ class _Builder:
         self.d, self.rng, self.today = district, rng, today
         self.system = SystemActor(name="demo:funding", district_id=district.pk)
         self.communities = list(Community.objects.filter(district=district).select_related("street").order_by("code"))
-        users = list(User.objects.filter(district=district, is_active=True, role__in=[Role.COMMUNITY_CADRE, Role.STREET_STAFF]))
+        users = list(
+            User.objects.filter(district=district, is_active=True, role__in=[Role.COMMUNITY_CADRE, Role.STREET_STAFF])
+        )
         self.cadre = {u.community_id: u for u in users if u.role == Role.COMMUNITY_CADRE and u.community_id}
         self.street = {u.street_id: u for u in users if u.role == Role.STREET_STAFF and u.street_id}
         self.official = (
@@ -165,7 +167,10 @@ class _Builder:
                     moved.refresh_from_db()
 
     def sources(self, year: int) -> None:
-        projects = [("老旧小区加装电梯配套", "加装电梯的管线迁改和无障碍坡道"), ("社区养老服务站建设", "助餐点设备和适老化改造")]
+        projects = [
+            ("老旧小区加装电梯配套", "加装电梯的管线迁改和无障碍坡道"),
+            ("社区养老服务站建设", "助餐点设备和适老化改造"),
+        ]
         projects.append(("智慧安防小区试点", "门禁和监控设备"))
         for community, (name, purpose) in zip(self.communities[::13], projects, strict=False):
             sources.special_project_create(
@@ -213,7 +218,9 @@ class _Builder:
                 disbursements.disbursement_reject(
                     actor=self.approver(community),
                     disbursement=request,
-                    reason=self.rng.choice(["报价单不全，请补充三家比价", "不属于社区服务经费支出范围", "请先提交议事会决议"]),
+                    reason=self.rng.choice(
+                        ["报价单不全，请补充三家比价", "不属于社区服务经费支出范围", "请先提交议事会决议"]
+                    ),
                     now=decided,
                 )
                 continue
@@ -232,7 +239,7 @@ class _Builder:
 
     def waiting(self) -> None:
         """Requests waiting for their street now, and one above the threshold waiting for the district."""
-        now = timezone.now() - timedelta(days=1)
+        now = _at(self.today) - timedelta(days=1)
         by_street: dict[int, list[Community]] = {}
         for community in self.communities:
             by_street.setdefault(community.street_id, []).append(community)
@@ -263,7 +270,11 @@ class _Builder:
         """The year's pool and the staff stars' last approved quarter computed (waiting for approval)."""
         from staffing.models import StarAssessment
 
-        last = StarAssessment.objects.filter(district=self.d, approved_at__isnull=False).order_by("-year", "-quarter").first()
+        last = (
+            StarAssessment.objects.filter(district=self.d, approved_at__isnull=False)
+            .order_by("-year", "-quarter")
+            .first()
+        )
         year = last.year if last else self.today.year
         pool = bonus.pool_set(
             actor=self.system,

@@ -25,7 +25,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from accounts.policy import WHOLE_DISTRICT
+from accounts.policy import WHOLE_DISTRICT, TenantQuerySet
 from accounts.roles import Role
 from compounds.models import DistrictOwned, Tier
 
@@ -265,7 +265,7 @@ class EntryKind(models.TextChoices):
     REVERSAL = "reversal", "冲正"
 
 
-class EntryQuerySet(models.QuerySet):
+class EntryQuerySet(TenantQuerySet):
     def update(self, **kwargs):
         from django.core.exceptions import ValidationError
 
