@@ -157,6 +157,11 @@ SPECTACULAR_SETTINGS = {
         "DutyShiftKindEnum": "staffing.models.duty.ShiftKind",
         "LeaveKindEnum": "staffing.models.duty.LeaveKind",
         "StaffingImportKindEnum": "staffing.importing.reading.Kind",
+        "FundAccountKindEnum": "funding.models.AccountKind",
+        "LedgerEntryKindEnum": "funding.models.EntryKind",
+        "DisbursementDocumentKindEnum": "funding.models.DocumentKind",
+        "CarryRuleEnum": "funding.models.CarryRule",
+        "TierEnum": "compounds.models.tree.Tier",
     },
 }
 

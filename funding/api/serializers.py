@@ -174,7 +174,7 @@ class LedgerEntrySerializer(ReadOnlyModelSerializer):
         return fen_text(obj.amount_fen)
 
 
-class ReasonSerializer(serializers.Serializer):
+class FundingReasonSerializer(serializers.Serializer):
     reason = text("理由", 200, required=True, allow_blank=False)
 
 
@@ -355,9 +355,9 @@ class BonusAwardSerializer(ReadOnlyModelSerializer):
 
 
 class ExecutionRowSerializer(serializers.Serializer):
-    name = serializers.CharField(label="名称")
-    street_name = serializers.CharField(label="街道")
-    tier = serializers.CharField(label="分类")
+    name = serializers.CharField(max_length=100, read_only=True, label="名称")
+    street_name = serializers.CharField(max_length=100, read_only=True, label="街道")
+    tier = serializers.CharField(max_length=40, read_only=True, label="分类")
     communities = serializers.IntegerField(label="社区数")
     allocated = serializers.IntegerField(label="下达（分）")
     requested = serializers.IntegerField(label="申请（分）")

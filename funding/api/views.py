@@ -166,12 +166,12 @@ class LedgerEntryViewSet(ServiceViewSet):
     write_rules = {"correct": "funding.correct"}
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
-    @extend_schema(request=api.ReasonSerializer, responses={201: api.LedgerEntrySerializer})
+    @extend_schema(request=api.FundingReasonSerializer, responses={201: api.LedgerEntrySerializer})
     @action(detail=True, methods=["post"])
     def correct(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """更正: a new entry moving the amount back, with the reason."""
         target = self.get_object()
-        data = validated(api.ReasonSerializer, request)
+        data = validated(api.FundingReasonSerializer, request)
         entry = ledger.entry_reverse(actor=request.user, entry=target, reason=data["reason"])
         return Response(self.get_serializer(entry).data, status=status.HTTP_201_CREATED)
 
@@ -262,11 +262,11 @@ class DisbursementViewSet(ServiceViewSet):
         target = disbursements.disbursement_second_approve(actor=request.user, disbursement=self.get_object())
         return Response(self.get_serializer(target).data)
 
-    @extend_schema(request=api.ReasonSerializer, responses=api.DisbursementSerializer)
+    @extend_schema(request=api.FundingReasonSerializer, responses=api.DisbursementSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         target = self.get_object()
-        data = validated(api.ReasonSerializer, request)
+        data = validated(api.FundingReasonSerializer, request)
         target = disbursements.disbursement_reject(actor=request.user, disbursement=target, reason=data["reason"])
         return Response(self.get_serializer(target).data)
 
