@@ -6,7 +6,7 @@ new tiers took effect at 00:10)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 
 import pghistory
 from celery import shared_task
@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.actors import SystemActor
 from accounts.tenancy import tenant_context
 from compounds.models import District
+from compounds.workcalendar import BEIJING
 
 
 @shared_task(acks_late=True)
@@ -33,7 +34,8 @@ def year_end_task(today: str | None = None, district_id: int | None = None) -> d
     for pk in ids:
         actor = SystemActor(name=name, district_id=pk)
         with tenant_context(actor), pghistory.context(task=name, actor=actor.display_name):
-            ran[pk] = year_end_run(actor=actor, district=pk, year=day.year - 1)[1]
+            now = datetime.combine(day, time(0, 30), tzinfo=BEIJING)
+            ran[pk] = year_end_run(actor=actor, district=pk, year=day.year - 1, now=now)[1]
     return ran
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -35,10 +36,12 @@ def year_end_run(
         existing = YearEnd.objects.filter(district_id=district_id, year=year).first()
         if existing is not None:
             return existing, False
+        now = now or timezone.now()
+        if year >= timezone.localdate(now).year:
+            raise ValidationError({"year": f"{year}年尚未结束，不能执行年末结转。"})
         policy = FundPolicy.objects.filter(district_id=district_id, year=year).first()
         rule = policy.carry_rule if policy else CarryRule.CARRY
         cap = policy.carry_cap_fen if policy else 0
-        now = now or timezone.now()
         year_end = YearEnd.objects.create(
             district_id=district_id, year=year, rule=rule, cap_fen=cap, run_at=now, run_by_name=actor_name(actor)
         )

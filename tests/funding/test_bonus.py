@@ -87,13 +87,14 @@ def graded(tree):
     return tree
 
 
-def test_a_quarter_from_approved_stars_approved_then_payroll(graded, settings, tmp_path):
-    """Pool 40,000 yuan a year → 10,000 for Q1. Four people at or above the line of 45 points:
+def test_a_quarter_from_approved_stars_approved_then_payroll(
+    graded, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """Pool 40,000 yuan a year → 10,000 for Q1. Four people score at or above the line of 45 (40.00 is left out):
     ★★★★★ 21, ★★★★ 17, ★★★ 14, ★ 10 points (total 62), cap 5,220, floor 1,000.
     10,000 × 21/62 = 3,387.0967…, × 17/62 = 2,741.9354…, × 14/62 = 2,258.0645…, × 10/62 = 1,612.9032…
     Integer parts 3,387 + 2,741 + 2,258 + 1,612 = 9,998; the 2 yuan left go to .9354 and .9032."""
     settings.MEDIA_ROOT = tmp_path
-    settings.CELERY_TASK_ALWAYS_EAGER = True
     t = graded
     pool = service.pool_set(
         actor=t.official, district=t.district, year=2026, total_fen=40_000_00,
@@ -108,17 +109,10 @@ def test_a_quarter_from_approved_stars_approved_then_payroll(graded, settings, t
     assert row.pool_yuan == 10_000 and row.status == PoolStatus.COMPUTED
     with pytest.raises(PermissionDenied):
         service.quarter_approve(actor=t.street_staff, bonus_quarter=row)
-    from django.db import transaction
-
-    with transaction.atomic():  # the payroll task runs on commit
+    with django_capture_on_commit_callbacks(execute=True):  # the payroll task is enqueued on commit
         service.quarter_approve(actor=t.official, bonus_quarter=row)
     row.refresh_from_db()
-    assert row.status == PoolStatus.APPROVED
-    if not row.payroll:  # pytest-django's transaction never commits: run the task as beat would
-        from funding.tasks import build_payroll_task
-
-        build_payroll_task(row.pk, t.district.pk)
-        row.refresh_from_db()
+    assert row.status == PoolStatus.APPROVED and row.payroll, "the Celery task built the payroll"
     from openpyxl import load_workbook
 
     sheet = load_workbook(io.BytesIO(row.payroll.read())).active

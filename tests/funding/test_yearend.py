@@ -54,6 +54,16 @@ def test_the_beat_task_settles_last_year_once(tree):
     assert LedgerEntry.objects.filter(kind=EntryKind.RETURN).count() == 4
 
 
+def test_a_year_that_has_not_ended_cannot_be_settled(money):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="尚未结束"):
+        year_end_run(
+            actor=system(money), district=money.district, year=YEAR, now=datetime(2026, 12, 31, tzinfo=BEIJING)
+        )
+    assert not YearEnd.objects.exists()
+
+
 def test_only_the_district_runs_it(money):
     with pytest.raises(PermissionDenied):
         year_end_run(actor=money.street_staff, district=money.district, year=YEAR)

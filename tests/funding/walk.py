@@ -125,7 +125,8 @@ def donation(t) -> Donation:
 
 def year_end(t) -> YearEnd:
     funded(t)
-    return yearend.year_end_run(actor=system(t), district=t.district, year=YEAR)[0]
+    new_year = datetime(YEAR + 1, 1, 1, 0, 30, tzinfo=BEIJING)
+    return yearend.year_end_run(actor=system(t), district=t.district, year=YEAR, now=new_year)[0]
 
 
 def bonus_quarter(t) -> BonusQuarter:
