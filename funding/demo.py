@@ -268,14 +268,12 @@ class _Builder:
 
     def bonus(self) -> None:
         """The year's pool and the staff stars' last approved quarter computed (waiting for approval)."""
-        from staffing.models import StarAssessment
+        from staffing.selectors import star_assessments
 
-        last = (
-            StarAssessment.objects.filter(district=self.d, approved_at__isnull=False)
-            .order_by("-year", "-quarter")
-            .first()
-        )
-        year = last.year if last else self.today.year
+        # the quarter that just ended: the one staffing's demo grades and approves
+        year, quarter = self.today.year, (self.today.month - 1) // 3 + 1
+        year, quarter = (year - 1, 4) if quarter == 1 else (year, quarter - 1)
+        graded = star_assessments(actor=self.system, district_id=self.d.pk, year=year, quarter=quarter)
         pool = bonus.pool_set(
             actor=self.system,
             district=self.d,
@@ -290,8 +288,8 @@ class _Builder:
             floor_yuan=1_000,
             qualifying_score=Decimal(45),
         )
-        if last is not None:
-            bonus.quarter_compute(actor=self.system, pool=pool, quarter=last.quarter)
+        if any(g.approved for g in graded):
+            bonus.quarter_compute(actor=self.system, pool=pool, quarter=quarter)
 
     def counts(self) -> dict[str, Any]:
         d = self.d
