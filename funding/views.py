@@ -261,6 +261,8 @@ def request_list(request: HttpRequest) -> HttpResponse:
         .select_related("community")
     )
     balances = selectors.balances(actor, spendable)
+    order = {kind: i for i, kind in enumerate(SPENDABLE_KINDS)}  # the service fund first
+    spendable.sort(key=lambda a: (a.community.code, order[a.kind], a.pk))
     form.fields["account"].widget.choices = [
         (a.pk, f"{a.name}（可用 {fen_text(balances.get(a.pk, 0))}）") for a in spendable
     ]
