@@ -130,7 +130,7 @@ class FundOverrideViewSet(ServiceViewSet):
 class TierProrationViewSet(ServiceViewSet):
     """年中调整分类 (pro rata by month): create one to change a community's tier during the year."""
 
-    queryset = TierProration.objects.all()
+    queryset = TierProration.objects.select_related("community")
     serializer_class = api.TierProrationSerializer
     filterset_class = filtersets.TierProrationFilterSet
     create_serializer = api.TierChangeInputSerializer
@@ -325,7 +325,7 @@ class YearEndViewSet(ServiceViewSet):
 
 
 class CarryOverViewSet(TenantReadOnlyViewSet):
-    queryset = CarryOver.objects.all()
+    queryset = CarryOver.objects.select_related("community")
     serializer_class = api.CarryOverSerializer
     filterset_class = filtersets.CarryOverFilterSet
 
