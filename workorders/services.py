@@ -9,7 +9,7 @@ without an account (the rating then needs the order's tracking code). `now` can 
 
 from __future__ import annotations
 
-import re
+import logging
 import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -22,6 +22,7 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.phones import normalise_phone
 from accounts.policy import CHANGE, access
 from accounts.roles import Role
 from compounds.models import Community, Compound, Department, District, PropertyFirm, Street
@@ -50,13 +51,13 @@ from workorders.statemachine import (
     work_order_transition,
 )
 
+logger = logging.getLogger(__name__)
 S = State
 L = HandlerLevel
 
 DUPLICATE_WINDOW = timedelta(hours=72)
 DUPLICATE_SIMILARITY = 0.3
 REOPEN_WINDOW = timedelta(days=7)
-PHONE_RE = re.compile(r"^\+?\d[\d-]{5,18}\d$")
 # Unambiguous upper-case letters and digits: 12 characters ≈ 60 bits, unguessable, easy to read aloud.
 TRACKING_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
@@ -343,8 +344,10 @@ def work_order_file_external(
         errors["title"] = "请填写标题。"
     if not (description or "").strip():
         errors["description"] = "请填写诉求内容。"
-    if reporter_phone and not PHONE_RE.match(reporter_phone.strip()):
-        errors["reporter_phone"] = "联系电话格式不正确。"
+    try:
+        reporter_phone = normalise_phone(reporter_phone)
+    except ValidationError as error:
+        errors["reporter_phone"] = error.messages[0]
     if (latitude is None) != (longitude is None):
         errors["latitude"] = "经纬度须同时填写。"
     if external_number and channel != Channel.HOTLINE_12345 and channel != Channel.ASSIGNED_FROM_ABOVE:
@@ -423,9 +426,12 @@ def work_order_file_external(
             note=f"与工单 {duplicate.tracking_code}“{duplicate.title}”相似，可能重复",
             now=now,
         )
+    from workorders.outbox import outbox_enqueue
     from workorders.tasks import route_work_order_task
 
-    route_work_order_task.delay_on_commit(order.pk)
+    # A row in this transaction, a message after the commit: a broker that is down loses nothing (outbox_sweep).
+    outbox_enqueue(task=route_work_order_task, args=[order.pk], district_id=order.district_id, order=order)
+    logger.info("work order filed: %s (#%s, %s)", order.tracking_code, order.pk, channel.value)
     return order, True
 
 
@@ -485,6 +491,7 @@ def work_order_route(*, order_id: int, now: datetime | None = None) -> WorkOrder
         )
         _enqueue_notify(order, "assigned", f"assigned:{order.pk}:{now.isoformat()}")
     _after_save_departments(order)
+    logger.info("work order routed: %s (#%s) → %s", order.tracking_code, order.pk, route.description)
     return order
 
 

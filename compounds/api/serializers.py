@@ -6,6 +6,7 @@ from django.db.models import prefetch_related_objects
 from rest_framework import serializers
 
 from accounts.api.serializers import ReadOnlyModelSerializer, TenantModelSerializer
+from accounts.phones import PhoneSerializerField
 from compounds.models import (
     Building,
     Community,
@@ -184,6 +185,7 @@ class GridSerializer(TenantModelSerializer):
 
 class PropertyFirmSerializer(TenantModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name=f"{API}:property-firm-detail")
+    contact_phone = PhoneSerializerField(label="联系电话")
 
     class Meta:
         model = PropertyFirm

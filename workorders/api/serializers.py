@@ -17,6 +17,7 @@ from rest_framework import serializers
 
 from accounts.api.fields import ScopedPrimaryKeyRelatedField, actor_from
 from accounts.api.serializers import ReadOnlyModelSerializer, TenantModelSerializer
+from accounts.phones import PhoneSerializerField
 from accounts.privacy import mask_fields
 from accounts.text import TEXT_MAX
 from compounds.models import Community, Compound, Department
@@ -35,7 +36,7 @@ from workorders.models import (
     UrgencyClass,
     WorkOrder,
 )
-from workorders.models.settings import RETENTION_YEARS
+from workorders.models.settings import OPEN311_DEDUPE_MINUTES, RETENTION_YEARS
 from workorders.selectors import MONTH_YEARS
 from workorders.statemachine import is_overdue
 
@@ -296,7 +297,7 @@ class WorkOrderCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=100, label="标题")
     description = serializers.CharField(max_length=TEXT_MAX, label="诉求内容")
     reporter_name = serializers.CharField(max_length=50, required=False, allow_blank=True, label="反映人")
-    reporter_phone = serializers.CharField(max_length=20, required=False, allow_blank=True, label="联系电话")
+    reporter_phone = PhoneSerializerField(label="联系电话")
     latitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True)
     longitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True)
     external_number = serializers.CharField(max_length=64, required=False, allow_blank=True, label="外部工单号")
@@ -491,6 +492,17 @@ class PrivacySettingsSerializer(serializers.Serializer):
     public_categories = ScopedPrimaryKeyRelatedField(
         queryset=Category.objects.all(), many=True, required=False, label="Open311 公开的诉求类别"
     )
+    open311_dedupe_minutes = serializers.IntegerField(
+        required=False,
+        min_value=OPEN311_DEDUPE_MINUTES[0],
+        max_value=OPEN311_DEDUPE_MINUTES[1],
+        label="Open311 重复提交合并时限（分钟）",
+        error_messages={
+            "min_value": f"合并时限应为 {OPEN311_DEDUPE_MINUTES[0]} 至 {OPEN311_DEDUPE_MINUTES[1]} 分钟。",
+            "max_value": f"合并时限应为 {OPEN311_DEDUPE_MINUTES[0]} 至 {OPEN311_DEDUPE_MINUTES[1]} 分钟。",
+            "invalid": "合并时限应为整数（分钟）。",
+        },
+    )
     updated_at = serializers.DateTimeField(read_only=True, allow_null=True, label="更新时间")
 
     def to_representation(self, instance: PrivacySettings) -> dict:
@@ -498,6 +510,7 @@ class PrivacySettingsSerializer(serializers.Serializer):
         return {
             "open311_public_reads": instance.open311_public_reads,
             "retention_years": instance.retention_years,
+            "open311_dedupe_minutes": instance.open311_dedupe_minutes,
             "public_categories": list(categories.values_list("pk", flat=True)),
             "updated_at": serializers.DateTimeField().to_representation(instance.updated_at)
             if instance.updated_at

@@ -6,19 +6,20 @@ refused like any invalid choice (nothing is filed)."""
 from __future__ import annotations
 
 import re
+import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from accounts.forms import CleanForm
+from accounts.phones import PhoneField, normalise_phone
 from compounds.models import Compound
 from workorders.intake.photos import MAX_PHOTOS, PreparedPhoto, photo_prepare
 from workorders.models import Category, Channel, Satisfaction
 
 DESCRIPTION_MAX = 1000
 # A mainland mobile number, or a landline with its area code (029-88886666, 02988886666).
-PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 TITLE_LENGTH = 30
 
 
@@ -61,20 +62,11 @@ class PhotosField(forms.FileField):
 
 
 def _phone_field(label: str) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=False,
-        max_length=20,
-        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
-        error_messages={"max_length": "电话号码过长。"},
-    )
+    return PhoneField(label=label)
 
 
 def _clean_phone(value: str) -> str:
-    phone = re.sub(r"[\s()（）]", "", value or "")
-    if phone and not PHONE_RE.match(phone):
-        raise ValidationError("请填写正确的手机号（11 位）或带区号的固定电话。", code="phone_invalid")
-    return phone
+    return normalise_phone(value)
 
 
 def _description_field(label: str = "问题描述") -> forms.CharField:
@@ -118,7 +110,34 @@ def district_categories(district_id: int) -> QuerySet[Category]:
     return Category.objects.filter(district_id=district_id, is_active=True).order_by("sort_order", "code")
 
 
-class ResidentReportForm(CleanForm):
+def new_form_token() -> str:
+    return uuid.uuid4().hex
+
+
+class OneTimeTokenForm(CleanForm):
+    """A filing form with a one-time token (workorders.idempotency): rendered fresh with each empty form and
+    kept through a re-display after an error, so that however often the same filled form is posted — a double
+    tap, a resend on a weak network, the back button — it files one order."""
+
+    form_token = forms.CharField(
+        required=False,
+        max_length=64,
+        widget=forms.HiddenInput,
+        error_messages={"max_length": "表单已失效，请刷新页面。"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["form_token"].initial = new_form_token()
+
+    def renew_token(self) -> None:
+        """After a refused reuse: the re-displayed form gets a fresh token (the next submit is a new filing)."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("form_token")] = new_form_token()
+
+
+class ResidentReportForm(OneTimeTokenForm):
     """码上反馈: what a resident fills in after scanning the compound's QR code."""
 
     category = forms.Field()  # replaced in __init__ with the district's categories
@@ -141,7 +160,7 @@ class ResidentReportForm(CleanForm):
         return description
 
 
-class GridReportForm(CleanForm):
+class GridReportForm(OneTimeTokenForm):
     """格格发现: a grid worker reports what they found in one of their grids' compounds."""
 
     compound = forms.Field()
@@ -184,7 +203,7 @@ STAFF_CHANNELS = [
 ]
 
 
-class StaffEntryForm(CleanForm):
+class StaffEntryForm(OneTimeTokenForm):
     """Street staff and community cadres enter phone calls, walk-ins and orders assigned from above."""
 
     channel = forms.ChoiceField(

@@ -17,25 +17,26 @@ Staff (signed in, every object through accounts.policy; another district's objec
 from __future__ import annotations
 
 import logging
-import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views import View
 from django.views.decorators.cache import never_cache
 
+from accounts.errors import error_page
+from accounts.network import rate_limited, rate_window_seconds
 from accounts.policy import access
 from accounts.roles import Role
 from compounds.models import Compound
 from ratings.models import PeriodStatus, RatingPeriod
-from workorders import selectors, services
+from workorders import idempotency, selectors, services
 from workorders.intake import forms
 from workorders.intake.photos import MAX_PHOTOS, photos_attach
 from workorders.intake.posters import poster_pdf
@@ -43,47 +44,15 @@ from workorders.models import Channel, Photo, WorkOrder
 
 logger = logging.getLogger(__name__)
 
-# 码上反馈 rate limit: orders accepted per client IP and compound in one fixed window.
-RATE_LIMIT = 5
-RATE_WINDOW_SECONDS = 600
+# 码上反馈 rate limit: orders accepted per client address and compound (settings.RATE_LIMITS["qr-filing"]).
+QR_LIMIT = "qr-filing"
+TRACK_LIMIT = "track-lookup"
 
 GRID_ROLES = {Role.GRID_WORKER}
 STAFF_ROLES = {Role.STREET_STAFF, Role.COMMUNITY_CADRE, Role.DISTRICT_OFFICIAL}
 
 
 # ---------------------------------------------------------------------------------------------------- helpers
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The client's address as the server saw it. X-Forwarded-For is not read: a client could forge it to
-    escape the limit. Behind a proxy, have the proxy set REMOTE_ADDR (gunicorn --forwarded-allow-ips)."""
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
-def _rate_key(compound: Compound, ip: str) -> str:
-    return f"intake:qr:{compound.pk}:{ip}:{int(time.time() // RATE_WINDOW_SECONDS)}"
-
-
-def rate_limit_reached(*, compound: Compound, ip: str) -> bool:
-    """True when (compound, ip) has used up the window: checked before the photos are decoded, so that a flood
-    costs no image work."""
-    try:
-        return (cache.get(_rate_key(compound, ip)) or 0) >= RATE_LIMIT
-    except Exception:  # the cache backend is unreachable: accept (see rate_limit_take)
-        return False
-
-
-def rate_limit_take(*, compound: Compound, ip: str) -> bool:
-    """Count one order for (compound, ip) in the current window; False when the client is over the limit.
-    If the cache is down the order is accepted: losing a resident's order is worse than letting spam in."""
-    key = _rate_key(compound, ip)
-    try:
-        cache.add(key, 0, timeout=RATE_WINDOW_SECONDS)
-        count = cache.incr(key)
-    except Exception:  # the cache backend is unreachable
-        logger.warning("rate-limit cache unavailable; accepting the order", exc_info=True)
-        return True
-    return count <= RATE_LIMIT
 
 
 def _errors_to_form(form, error: ValidationError) -> None:
@@ -136,30 +105,39 @@ def resident_report(request: HttpRequest, public_token: str) -> HttpResponse:
         form = forms.ResidentReportForm(categories=categories)
         return _public_headers(render(request, "workorders/public/report.html", {**context, "form": form}))
 
-    ip = client_ip(request)
-    if rate_limit_reached(compound=compound, ip=ip):
+    scope = f"qr:{compound.pk}"
+    token = (request.POST.get("form_token") or "").strip()
+    if token and (earlier := idempotency.peek(scope=scope, key=token)) is not None:
+        # The same form again (a double tap, a resend): the resident lands on the request they filed.
+        return redirect(reverse("intake:track", args=[earlier.order.tracking_code]) + "?new=1")
+    if rate_limited(request, limit=QR_LIMIT, scope=scope, increment=False):
         # What was typed comes back; the photos are not even decoded.
         form = forms.ResidentReportForm(request.POST, categories=categories)
         return _rate_limited(request, {**context, "form": form, "photos_lost": bool(request.FILES)})
     form = forms.ResidentReportForm(request.POST, request.FILES, categories=categories)
     if form.is_valid():
-        if not rate_limit_take(compound=compound, ip=ip):
+        if rate_limited(request, limit=QR_LIMIT, scope=scope):
             return _rate_limited(request, {**context, "form": form, "photos_lost": bool(request.FILES)})
         data = form.cleaned_data
-        try:
-            order = services.work_order_file(
-                actor=None,
-                compound=compound,
-                category=data["category"],
-                channel=Channel.RESIDENT_QR,
-                title=forms.title_from(data["description"]),
-                description=data["description"],
-                reporter_phone=data["reporter_phone"],
-            )
-        except ValidationError as error:
-            _errors_to_form(form, error)
-        else:
-            stored = photos_attach(order=order, prepared=data["photos"])
+
+        def file() -> WorkOrder | None:
+            try:
+                return services.work_order_file(
+                    actor=None,
+                    compound=compound,
+                    category=data["category"],
+                    channel=Channel.RESIDENT_QR,
+                    title=forms.title_from(data["description"]),
+                    description=data["description"],
+                    reporter_phone=data["reporter_phone"],
+                )
+            except ValidationError as error:
+                _errors_to_form(form, error)
+                return None
+
+        order, replayed = _file_once(request, form, district_id=compound.district_id, scope=scope, file=file)
+        if order is not None:
+            stored = len(data["photos"]) if replayed else photos_attach(order=order, prepared=data["photos"])
             url = reverse("intake:track", args=[order.tracking_code]) + "?new=1"
             if stored < len(data["photos"]):
                 url += "&photos_failed=1"
@@ -171,13 +149,15 @@ def resident_report(request: HttpRequest, public_token: str) -> HttpResponse:
 
 def _rate_limited(request: HttpRequest, context: dict) -> HttpResponse:
     response = render(request, "workorders/public/report.html", {**context, "rate_limited": True}, status=429)
-    response["Retry-After"] = str(RATE_WINDOW_SECONDS)
+    response["Retry-After"] = str(rate_window_seconds(QR_LIMIT))
     return _public_headers(response)
 
 
 @never_cache
 def track_lookup(request: HttpRequest) -> HttpResponse:
     """查询进度: type the tracking code."""
+    if "code" in request.GET and rate_limited(request, limit=TRACK_LIMIT):
+        return _track_limited(request)
     form = forms.TrackLookupForm(request.GET if "code" in request.GET else None)
     if form.is_bound and form.is_valid():
         code = form.cleaned_data["code"]
@@ -185,6 +165,14 @@ def track_lookup(request: HttpRequest) -> HttpResponse:
             return redirect("intake:track", tracking_code=code)
         form.add_error("code", "没有找到该查询码对应的诉求，请核对后重新输入。")
     return _public_headers(render(request, "workorders/public/track_lookup.html", {"form": form}))
+
+
+def _track_limited(request: HttpRequest) -> HttpResponse:
+    """Tracking codes are looked up per client address (settings.RATE_LIMITS["track-lookup"]): guessing codes
+    by the thousand is slowed to a crawl, a resident checking twice never notices."""
+    response = error_page(request, 429, "查询过于频繁，请稍等一分钟再试。")
+    response["Retry-After"] = str(rate_window_seconds(TRACK_LIMIT))
+    return _public_headers(response)
 
 
 def _order_by_code(tracking_code: str) -> WorkOrder:
@@ -202,6 +190,8 @@ def _resident_photos(order: WorkOrder):
 def track(request: HttpRequest, tracking_code: str) -> HttpResponse:
     """The resident's view of one order: the code, the status, a timeline without personal data, and the
     six-level rating form once the order is resolved."""
+    if rate_limited(request, limit=TRACK_LIMIT):
+        return _track_limited(request)
     order = _order_by_code(tracking_code)
     if order.tracking_code != tracking_code:
         return redirect("intake:track", tracking_code=order.tracking_code)
@@ -280,6 +270,60 @@ def _staff_compounds(user):
     return Compound.objects.visible_to(user).select_related("community").order_by("community__code", "code")
 
 
+class _Refused(Exception):
+    """The filing was refused (its errors are on the form): roll the form token back with it."""
+
+
+def _file_once(request: HttpRequest, form, *, district_id: int, scope: str, file) -> tuple[WorkOrder | None, bool]:
+    """Run `file()` (which files one order, or puts its errors on the form and returns None) once per form token:
+    returns (order, replayed). A form posted again after it filed returns the order it filed; the same token with
+    different content is refused on the form, which gets a fresh token. A form without a token files as before."""
+    token = (form.cleaned_data.get("form_token") or "").strip()
+    if not token:
+        return file(), False
+    endpoint = request.resolver_match.view_name if request.resolver_match else request.path
+    content = {k: v for k, v in request.POST.lists() if k not in ("csrfmiddlewaretoken", "form_token")}
+    digest = idempotency.fingerprint(endpoint, content, request.FILES)
+    try:
+        with transaction.atomic():
+            row = idempotency.claim(
+                district_id=district_id, scope=scope, key=token, endpoint=endpoint, fingerprint=digest
+            )
+            if row.order_id is not None:
+                return row.order, True
+            order = file()
+            if order is None:
+                raise _Refused
+            idempotency.record(row, order=order)
+    except _Refused:
+        return None, False
+    except idempotency.KeyReused as error:
+        code = error.row.order.tracking_code if error.row.order_id else "—"
+        form.add_error(None, idempotency.FORM_REUSED_MESSAGE.format(code=code))
+        form.renew_token()
+        return None, False
+    return order, False
+
+
+def _file_staff_form_once(request: HttpRequest, form, channel: str, *, back: str) -> HttpResponse | None:
+    """A staff/grid form, once per form token: a redirect back to the empty form after a filing, to the order
+    filed the first time after a replay, or None (the errors are on the form)."""
+    compound = form.cleaned_data["compound"]
+    order, replayed = _file_once(
+        request,
+        form,
+        district_id=compound.district_id,
+        scope=f"user:{request.user.pk}",
+        file=lambda: _file_from_staff_form(request, form, channel),
+    )
+    if order is None:
+        return None
+    if replayed:
+        messages.info(request, f"这张表单已提交过，未重复登记：{order.title}（查询码 {order.tracking_code}）")
+        return redirect("workorders:detail", pk=order.pk)
+    return redirect(back)
+
+
 def _file_from_staff_form(request: HttpRequest, form, channel: str) -> WorkOrder | None:
     """File the order of a valid staff/grid form as the signed-in actor; errors land on the form."""
     data = form.cleaned_data
@@ -321,8 +365,8 @@ def grid_report(request: HttpRequest) -> HttpResponse:
     form = forms.GridReportForm(request.POST or None, request.FILES or None, compounds=compounds, categories=categories)
     status = 200
     if request.method == "POST":
-        if form.is_valid() and _file_from_staff_form(request, form, Channel.GRID) is not None:
-            return redirect("intake:grid")
+        if form.is_valid() and (filed := _file_staff_form_once(request, form, Channel.GRID, back="intake:grid")):
+            return filed
         status = 400
     context = {"form": form, "max_photos": MAX_PHOTOS, "photos_lost": bool(request.FILES)}
     return render(request, "workorders/intake/grid.html", context, status=status)
@@ -339,8 +383,9 @@ def staff_entry(request: HttpRequest) -> HttpResponse:
     form = forms.StaffEntryForm(request.POST or None, request.FILES or None, compounds=compounds, categories=categories)
     status = 200
     if request.method == "POST":
-        if form.is_valid() and _file_from_staff_form(request, form, form.cleaned_data["channel"]) is not None:
-            return redirect("intake:staff")
+        channel = form.cleaned_data.get("channel") if form.is_valid() else None
+        if channel and (filed := _file_staff_form_once(request, form, channel, back="intake:staff")):
+            return filed
         status = 400
     context = {"form": form, "max_photos": MAX_PHOTOS, "photos_lost": bool(request.FILES)}
     return render(request, "workorders/intake/staff.html", context, status=status)

@@ -26,6 +26,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -36,9 +37,11 @@ from django.views.decorators.csrf import csrf_exempt
 
 from accounts.apikeys import user_for_key
 from accounts.models import User
+from accounts.network import rate_limited
 from accounts.roles import Integration, Role
 from accounts.text import strip_forbidden, text_problem
 from compounds.models import District
+from workorders import idempotency
 from workorders.models import Category, WorkOrder
 from workorders.open311 import selectors
 from workorders.open311.formats import JSON_CONTENT_TYPE, XML_CONTENT_TYPE, Nested, Open311Error, render
@@ -277,6 +280,9 @@ class RequestListView(Open311View):
         return self.render("service_requests", "request", [selectors.request_row(o) for o in orders])
 
     def post(self, request: HttpRequest) -> HttpResponse:
+        # Per client address (settings.RATE_LIMITS["open311-post"]), counted before the key is even checked.
+        if rate_limited(request, limit="open311-post"):
+            raise Open311Error(429, "请求过于频繁，请稍后再试。")
         params = request.POST
         asking = caller(params, writes=True)
         district, user = asking.district, asking.user
@@ -300,7 +306,30 @@ class RequestListView(Open311View):
             phone=_param(params, "phone"),
             email=_param(params, "email"),
         )
-        order = open311_request_create(actor=user, district=district, category=category, data=data)
+        # The standard has no idempotency key: identical content from the same account within the district's
+        # window is one request, and the answer names it (workorders.idempotency.claim_content).
+        minutes = privacy_settings(district_id=district.pk).open311_dedupe_minutes
+        with transaction.atomic():
+            key = earlier = None
+            if minutes:
+                content = {k: v for k, v in params.lists() if k != "api_key"}
+                key, earlier = idempotency.claim_content(
+                    district_id=district.pk,
+                    scope=f"open311:{user.pk}",
+                    endpoint="open311:requests",
+                    digest=idempotency.fingerprint(content),
+                    window=timedelta(minutes=minutes),
+                )
+            if earlier is not None:
+                notice = (
+                    f"与 {timezone.localtime(key.created_at):%Y-%m-%d %H:%M} 提交的诉求 {earlier.pk} 内容相同，"
+                    f"未重复登记；查询码 {earlier.tracking_code}。"
+                )
+                row = {"service_request_id": str(earlier.pk), "service_notice": notice, "account_id": None}
+                return self.render("service_requests", "request", [row])
+            order = open311_request_create(actor=user, district=district, category=category, data=data)
+            if key is not None:
+                idempotency.record(key, order=order)
         notice = f"已受理，查询码 {order.tracking_code}；预计 {order.resolve_by:%Y-%m-%d %H:%M} 前办结。"
         row = {"service_request_id": str(order.pk), "service_notice": notice, "account_id": None}
         return self.render("service_requests", "request", [row])
