@@ -560,8 +560,12 @@ def bonus_payroll(request: HttpRequest, pk: int) -> Any:
     row = access(request.user, BonusQuarter, pk=pk)
     if not has(request.user, "funding.approve_bonus", row):
         raise PermissionDenied("只有区级人员可以下载绩效奖励发放表。")
-    if not row.payroll:
-        raise Http404("发放表尚未生成")
+    if not row.payroll:  # the same answer as the API: the quarter exists, its file does not yet
+        return HttpResponse(
+            "发放表尚未生成：季度审定后由后台任务生成，请稍后刷新。",
+            status=409,
+            content_type="text/plain; charset=utf-8",
+        )
     from accounts.exports import XLSX_TYPE
 
     return attachment_response(

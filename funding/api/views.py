@@ -282,7 +282,7 @@ class DisbursementViewSet(ServiceViewSet):
         request={"multipart/form-data": api.DocumentInputSerializer},
         responses={201: api.DisbursementDocumentSerializer},
     )
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser, JSONParser])
     def documents(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Attach a quote or receipt (checked by content: PDF, images, Office documents)."""
         target = self.get_object()
