@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from accounts.permissions import has
 from accounts.policy import access, object_view
-from accounts.roles import Role
 from compounds import selectors
 from compounds.filtersets import CompoundFilterSet
 from compounds.models import Community, Compound, ManagementMode, Street, Tier
@@ -82,25 +82,6 @@ class StreetCompoundFilter(CompoundFilterSet):
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """Send each user to their own dashboard."""
-    user = request.user
-    if user.is_platform_admin:
-        return redirect("admin:index")
-    street_id = None
-    if user.role == Role.STREET_STAFF:
-        street_id = user.street_id
-    elif user.role == Role.COMMUNITY_CADRE and user.community_id:
-        street_id = user.community.street_id
-    elif user.role == Role.GRID_WORKER:
-        grid = user.grids.select_related("community").first()
-        street_id = grid.community.street_id if grid else None
-    if street_id:
-        return redirect("street-dashboard", pk=street_id)
-    return redirect("district-dashboard")
-
-
-@login_required
 def district_dashboard(request: HttpRequest) -> HttpResponse:
     """The district summary: every street the user sees, with its figures."""
     user = request.user
@@ -132,7 +113,7 @@ def street_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     other_streets = []
-    if user.role == Role.DISTRICT_OFFICIAL or user.is_platform_admin:
+    if has(user, "compounds.view_all_streets"):
         other_streets = list(selectors.visible_streets(actor=user).filter(district=street.district).order_by("code"))
     return render(
         request,

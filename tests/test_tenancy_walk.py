@@ -39,7 +39,6 @@ from django.apps import apps
 from django.db import models, transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework import serializers as drf
-from rest_framework.authtoken.models import Token
 
 from accounts.actors import SystemActor
 from accounts.models import ApiKey, PersonalDataReveal
@@ -53,6 +52,8 @@ from tests.ratings.walk import RATINGS_EXEMPT, ratings_object_makers
 from tests.reports.walk import reports_object_makers
 from tests.staffing.walk import staffing_object_makers
 from tests.workorders.walk import response_text, workorder_object_makers
+
+SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
 
 MARKER = "乙区"
 
@@ -119,6 +120,12 @@ EXEMPT = {
     "intake:report": "the public QR page, keyed by the compound's public token: test_public_pages_* below",
     "intake:track": "the public tracking page, keyed by the tracking code: test_public_pages_* below",
     "intake:track-photo": "a resident's own photo, reachable only with its order's tracking code: test below",
+    "pwa-manifest": "the grid worker's app manifest: names and icons, no data",
+    "service-worker": "the grid worker's app service worker (a static script served at the site's root)",
+    "compound-public": (
+        "the compound's public page behind its QR code, keyed by its unguessable public_token (residents, no"
+        " account); names and posts only — tests/portal/test_public_page.py proves nothing personal shows"
+    ),
     **RATINGS_EXEMPT,
 }
 
@@ -245,14 +252,11 @@ def _integration_accounts(t) -> None:
 
 
 def _integration_key(t, user) -> str:
-    """The integration account's key, issued as the platform issues keys: accounts.apikeys.api_key_issue (hashed,
-    expiring keys, issue 7) where it exists, DRF's token before it."""
-    from accounts import apikeys
+    """The integration account's key, issued as the platform issues keys (accounts.apikeys: hashed, expiring)."""
+    from accounts.apikeys import api_key_issue
 
-    issue = getattr(apikeys, "api_key_issue", None)
-    if issue is None:
-        return Token.objects.create(user=user).key
-    return issue(actor=SystemActor(name="test:walk", district_id=t.district.pk), user=user, name="tenancy walk")[1]
+    actor = SystemActor(name="test:walk", district_id=t.district.pk)
+    return api_key_issue(actor=actor, user=user, name="tenancy walk")[1]
 
 
 def populate(t) -> None:

@@ -29,7 +29,6 @@ from accounts.forms import errors_onto
 from accounts.permissions import has, require
 from accounts.policy import CHANGE, VIEW, access, restrict
 from accounts.privacy import record_reveal
-from accounts.roles import Role
 from workorders import exports, selectors, services
 from workorders.api.serializers import ORDER_RELATED
 from workorders.filtersets import WorkOrderQueueFilterSet
@@ -41,10 +40,10 @@ from workorders.forms import (
     PrivacySettingsForm,
     allowed_actions,
 )
-from workorders.models import Notification, Photo, TimelineEntry, WorkOrder
+from workorders.models import Notification, Photo, State, TimelineEntry, WorkOrder
 from workorders.privacy import open311_public_categories, privacy_settings, privacy_settings_update
-from workorders.statemachine import is_overdue, is_respond_late
-from workorders.worktime import BEIJING
+from workorders.statemachine import UNRESOLVED, is_overdue, is_respond_late
+from workorders.worktime import BEIJING, time_left
 
 PAGE_SIZE = 25
 REPORTER_FIELDS = ("reporter_name", "reporter_phone")
@@ -56,6 +55,13 @@ def _mark_overdue(orders: list[WorkOrder]) -> list[WorkOrder]:
     for order in orders:
         order.overdue = is_overdue(order, now)
         order.respond_late = is_respond_late(order, now)
+        # 剩 5 小时 / 超时 2 天, on the working calendar (emergencies on the wall clock): open orders only.
+        urgency = order.category.urgency if order.category_id else None
+        order.time_left = (
+            time_left(order.resolve_by, now, calendar_time=bool(urgency and urgency.calendar_time))
+            if order.state in UNRESOLVED
+            else ""
+        )
     return orders
 
 
@@ -120,11 +126,7 @@ class QueueView(WorkOrderPage):
         _mark_overdue(list(page.object_list))
         query = request.GET.copy()
         query.pop("page", None)
-        may_assign = user.is_platform_admin or user.role in (
-            Role.DISTRICT_OFFICIAL,
-            Role.STREET_STAFF,
-            Role.COMMUNITY_CADRE,
-        )
+        may_assign = has(user, "workorders.dispatch")
         selected = {str(pk) for pk in (form.data.getlist("orders") if form is not None else [])}
         context = {
             "filter": order_filter,
@@ -134,6 +136,8 @@ class QueueView(WorkOrderPage):
             "may_assign": may_assign,
             "assign_form": form if form is not None else (BulkAssignForm(actor=user) if may_assign else None),
             "selected": selected,
+            # Counts by state over every order the user sees (one grouped query), each a link to the filter.
+            "state_counts": [(state, State(state).label, n) for state, n in selectors.state_counts(actor=user).items()],
         }
         return render(request, self.template_name, context, status=status)
 
@@ -279,15 +283,14 @@ class OrderView(WorkOrderPage):
             WorkOrder.objects.visible_to(user).filter(duplicate_of=order).only("pk", "tracking_code", "meeting")
         )
         may_note = WorkOrder.objects.visible_to(user, CHANGE).filter(pk=order.pk).exists()
-        may_meet = services.work_order_may_dispatch(user, order) and (
-            user.is_platform_admin or user.role in (Role.DISTRICT_OFFICIAL, Role.STREET_STAFF, Role.COMMUNITY_CADRE)
-        )
+        may_meet = has(user, "workorders.dispatch", order) and has(user, "workorders.record_meeting", order)
         context = {
             "order": order,
             "overdue": is_overdue(order, timezone.now()),
             "timeline": timeline.order_by("at", "pk"),
             "photos": photos,
             "forms": forms,
+            "quick_actions": QUICK_ACTIONS,
             "departments": list(order.departments.all()),
             "merged": merged,
             "meetings": selectors.order_meetings(actor=user, order=order, merged=merged),
@@ -390,7 +393,7 @@ class KpiView(WorkOrderPage):
             )
             context["ranking"] = [
                 {"rank": r.rank, "street": r.street, "score": r.score, **_with_percents(r.figures or {})}
-                for r in selectors.street_ranking(district=user.district, month=month)
+                for r in selectors.street_ranking_seen_by(actor=user, district=user.district, month=month)
             ]
         return render(request, self.template_name, context)
 

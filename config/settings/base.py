@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "funding",
     "ratings",
     "staffing",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -67,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # pghistory's HistoryMiddleware, adding the client address to each change's context.
     "accounts.network.HistoryMiddleware",
+    # A service's Conflict (accounts.errors) is the 409 page, like the API's 409.
+    "accounts.errors.ConflictMiddleware",
     # Last: turns a locked-out sign-in into the lockout page (accounts.views.lockout_response).
     "axes.middleware.AxesMiddleware",
 ]
@@ -87,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 # {{ csp_nonce }}: the one way an inline <script> or <style> runs under SECURE_CSP.
                 "django.template.context_processors.csp",
+                "portal.context_processors.unread",
             ],
         },
     },
@@ -156,7 +160,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "accounts.api.ordering.StableOrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -247,6 +251,11 @@ CELERY_BEAT_SCHEDULE = {
     "ratings-build-due-quarters": {
         "task": "ratings.tasks.build_due_quarters_task",
         "schedule": crontab(minute=0, hour=2, day_of_month=1, month_of_year="1,4,7,10"),
+    },
+    # Day 1 of every month, 02:30: the monthly street ranking of the month that ended, in the report room.
+    "ratings-monthly-street-ranking": {
+        "task": "ratings.tasks.request_monthly_rankings_task",
+        "schedule": crontab(minute=30, hour=2, day_of_month=1),
     },
     # Work orders: escalate orders past their SLA; re-enqueue routing of orders the broker lost.
     "workorders-sla-sweep": {"task": "workorders.tasks.sla_sweep_task", "schedule": 300.0},
@@ -359,3 +368,8 @@ RATELIMIT_VIEW = "accounts.views.ratelimited"
 
 # The data-access log: every read of personal data (names, phones, addresses) goes here.
 PERSONAL_DATA_LOGGER = "capillary.personal_data"
+
+# The compounds' map (portal): background tiles only when a tile server is named, e.g.
+# "https://tiles.example.cn/{z}/{x}/{y}.png"; without one the map draws the points over a plain background.
+CAPILLARY_MAP_TILE_URL = os.environ.get("CAPILLARY_MAP_TILE_URL", "")
+CAPILLARY_MAP_TILE_ATTRIBUTION = os.environ.get("CAPILLARY_MAP_TILE_ATTRIBUTION", "")

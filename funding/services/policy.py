@@ -237,7 +237,7 @@ def tier_change(
     )
     from compounds.services import community_set_tier
 
-    community_set_tier(actor=actor_user(actor), community=community, tier=tier, reason=reason, effective_year=year)
+    community_set_tier(actor=actor, community=community, tier=tier, reason=reason, effective_year=year)
     return proration
 
 

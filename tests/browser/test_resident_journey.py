@@ -14,9 +14,12 @@ from django.conf import settings
 from django.core.cache import cache
 from PIL import Image
 
+from accounts.actors import SystemActor
 from tests.workorders.test_photos import gps_exif, has_gps
 from workorders import services
 from workorders.models import Channel, State, WorkOrder
+
+SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -83,9 +86,18 @@ def test_a_resident_files_follows_and_rates_on_a_phone(browser, live_server, dis
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
     page = context.new_page()
     try:
-        # given the page behind the compound's QR code, in Chinese, fitting the phone
+        # given the page behind the compound's QR code (who serves the compound), in Chinese, fitting the phone
         page.goto(f"{live_server.url}/q/{compound.public_token}/")
         assert page.locator("html").get_attribute("lang") == "zh-CN"
+        assert page.get_by_role("heading", name=compound.name).is_visible()
+        assert fits_the_phone(page)
+        page.screenshot(path=SCREENSHOTS / "compound-public-phone.png", full_page=True)
+        # when they tap the first button, the report form opens
+        file_button = page.get_by_role("link", name="我要反映问题")
+        box = file_button.bounding_box()
+        assert box["y"] + box["height"] <= 844 and box["height"] >= 44
+        with page.expect_navigation():
+            file_button.tap()
         assert page.get_by_role("heading", name=compound.name).is_visible()
         assert fits_the_phone(page)
         submit = page.get_by_role("button", name="提交", exact=True)
@@ -141,9 +153,9 @@ def test_a_resident_files_follows_and_rates_on_a_phone(browser, live_server, dis
         # when the handler resolves the order (through the services)
         order.refresh_from_db()
         if order.state == State.SUBMITTED:
-            order = services.work_order_route(order_id=order.pk)
-        services.work_order_accept(actor=None, order=order)
-        services.work_order_resolve(actor=None, order=order, resolution="已更换3号楼路灯，恢复照明")
+            order = services.work_order_route(actor=SYSTEM, order_id=order.pk)
+        services.work_order_accept(actor=SYSTEM, order=order)
+        services.work_order_resolve(actor=SYSTEM, order=order, resolution="已更换3号楼路灯，恢复照明")
 
         # then the resident, following the link later, sees the result and rates it
         page.goto(f"{live_server.url}/track/{order.tracking_code}/")

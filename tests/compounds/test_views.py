@@ -8,10 +8,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.actors import SystemActor
 from accounts.roles import Role
 from compounds.models import ManagementMode, Tier
 from compounds.services import community_set_tier
 from tests import factories
+
+SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
 
 
 def text_of(response) -> str:
@@ -70,39 +73,16 @@ def test_wrong_password_gets_a_chinese_error_and_the_right_one_opens_the_users_s
     assert "请输入一个正确的" in text_of(response)
     assert f'value="{tree.street_staff.username}"' in response.content.decode()
 
-    # when they type it right, they land on their own street's dashboard
+    # when they type it right, they land on their own street's cockpit (portal: the home of street staff)
     response = client.post(
         reverse("login"), {"username": tree.street_staff.username, "password": "pass-1234"}, follow=True
     )
-    assert response.redirect_chain[-1][0] == street_url(tree.streets[0])
+    assert response.redirect_chain[-1][0] == reverse("home")
     assert tree.streets[0].name in text_of(response)
+    assert "待派单" in text_of(response)
 
 
-@pytest.mark.parametrize(
-    ("who", "expected"),
-    [
-        ("street_staff", lambda t: street_url(t.streets[0])),
-        ("cadre", lambda t: street_url(t.communities[0].street)),
-        ("grid_worker", lambda t: street_url(t.grids[0].community.street)),
-        ("official", lambda t: reverse("district-dashboard")),
-        ("firm_staff", lambda t: reverse("district-dashboard")),
-        ("department_staff", lambda t: reverse("district-dashboard")),
-    ],
-)
-def test_home_sends_each_role_to_its_dashboard(client, tree, who, expected):
-    client.force_login(getattr(tree, who))
-
-    response = client.get(reverse("home"))
-
-    assert response.status_code == 302
-    assert response.url == expected(tree)
-
-
-def test_home_sends_the_platform_administrator_to_the_admin(client, db):
-    admin = factories.user_for(Role.PLATFORM_ADMIN, username="root-admin")
-    client.force_login(admin)
-
-    assert client.get(reverse("home")).url == reverse("admin:index")
+# Where each role lands (the home page) is tested in tests/portal/test_homes.py.
 
 
 def test_sign_out_is_a_post_that_ends_the_session(client, tree):
@@ -179,7 +159,11 @@ def test_filters_narrow_the_compound_list(client, tree):
     # given a three-no compound, and a second community moved to tier B
     three_no = make_three_no(tree.compounds[1])
     community_set_tier(
-        actor=None, community=tree.communities[1], tier=Tier.B, reason="老旧小区集中", effective_year=2024
+        actor=SYSTEM,
+        community=tree.communities[1],
+        tier=Tier.B,
+        reason="老旧小区集中",
+        effective_year=2024,
     )
     client.force_login(tree.street_staff)
     url = street_url(tree.streets[0])
@@ -324,7 +308,11 @@ def test_compound_page_shows_facts_buildings_grids_firm_and_tier_history(client,
     # given a compound whose community went from A to B
     compound = tree.compounds[0]
     community_set_tier(
-        actor=None, community=compound.community, tier=Tier.A, reason="新建商品房小区", effective_year=2021
+        actor=SYSTEM,
+        community=compound.community,
+        tier=Tier.A,
+        reason="新建商品房小区",
+        effective_year=2021,
     )
     community_set_tier(
         actor=tree.street_staff, community=compound.community, tier=Tier.B, reason="老旧小区改造", effective_year=2024
@@ -399,7 +387,7 @@ def platform_admin(db):
 
 def test_admin_community_shows_its_tier_history_read_only(client, tree, platform_admin):
     community = tree.communities[0]
-    community_set_tier(actor=None, community=community, tier=Tier.C, reason="城郊安置为主", effective_year=2023)
+    community_set_tier(actor=SYSTEM, community=community, tier=Tier.C, reason="城郊安置为主", effective_year=2023)
     client.force_login(platform_admin)
 
     response = client.get(reverse("admin:compounds_community_change", args=[community.pk]))

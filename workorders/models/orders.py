@@ -129,6 +129,15 @@ class WorkOrder(DistrictOwned):
     latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
     external_number = models.CharField("外部工单号", max_length=64, blank=True, help_text="如 12345 热线工单号")
+    external_clash_of = models.ForeignKey(
+        "self",
+        verbose_name="外部工单号冲突",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="external_clashes",
+        help_text="同一外部工单号下内容不同的另一次提交：两张工单都保留，由工作人员核对",
+    )
     tracking_code = models.CharField("查询码", max_length=16, unique=True, editable=False)
 
     state = models.CharField("状态", max_length=20, choices=State.choices, default=State.SUBMITTED)
@@ -299,7 +308,7 @@ class WorkOrder(DistrictOwned):
         constraints = [
             models.UniqueConstraint(
                 fields=["district", "channel", "external_number"],
-                condition=~Q(external_number=""),
+                condition=~Q(external_number="") & Q(external_clash_of__isnull=True),
                 name="wo_external_number_unique",
                 violation_error_message="该渠道已有相同外部工单号的工单。",
             ),
