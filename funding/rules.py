@@ -48,6 +48,11 @@ def approved_it(actor: Any, obj: Any) -> bool:
 
 
 register(
+    "funding.view",
+    is_district_authority | is_street_staff | is_community_cadre,
+    message="经费页面只对区级人员、街道工作人员和社区干部开放。",
+)
+register(
     "funding.set_policy",
     is_district_authority,
     message="只有区级人员可以设置经费标准、下达年度经费。",

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.exports import xlsx_response
 from accounts.forms import errors_onto
-from accounts.permissions import has
+from accounts.permissions import has, require
 from accounts.policy import access, object_view
 from accounts.roles import STAFF_ROLES, Role
 from accounts.uploads import attachment_response
@@ -51,7 +51,8 @@ ALL_STAFF = {str(r) for r in STAFF_ROLES}
 
 
 def require_funding(request: HttpRequest) -> None:
-    if str(getattr(request.user, "role", "")) not in STAFF or request.user.district_id is None:
+    require(request.user, "funding.view")
+    if request.user.district_id is None:
         raise PermissionDenied("经费页面只对区级人员、街道工作人员和社区干部开放。")
 
 
@@ -249,7 +250,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
     rows = Disbursement.objects.visible_to(actor).select_related("community", "street", "account")
     if wanted in Status.values:
         rows = rows.filter(status=wanted)
-    may_request = has(actor, "funding.request") and actor.role == Role.COMMUNITY_CADRE
+    may_request = has(actor, "funding.request")
     form = (
         forms.RequestForm(request.POST or None, request.FILES or None)
         if request.method == "POST"
