@@ -77,6 +77,7 @@ EXEMPT = {
     "api-schema": "the OpenAPI schema describes endpoints, not data",
     "api-docs": "the docs page renders the schema only",
     "api-redoc": "the docs page renders the schema only",
+    "api-not-found": "the JSON 404 for /api/ URLs that no endpoint takes; shows no data",
     "open311:": (
         "Open311 GeoReport v2: scoped by jurisdiction_id and the district's Open311 integration key rather than a"
         " session, under the district's read policy. tests/workorders/test_open311.py and"

@@ -35,7 +35,7 @@ from workorders.models import (
     UrgencyClass,
     WorkOrder,
 )
-from workorders.models.settings import RETENTION_YEARS
+from workorders.models.settings import OPEN311_MATCH_DISTANCE, RETENTION_YEARS
 from workorders.selectors import MONTH_YEARS
 from workorders.statemachine import is_overdue
 
@@ -488,6 +488,18 @@ class PrivacySettingsSerializer(serializers.Serializer):
             "invalid": "个人信息保存年限应为整数（年）。",
         },
     )
+    open311_match_distance_m = serializers.IntegerField(
+        required=False,
+        min_value=OPEN311_MATCH_DISTANCE[0],
+        max_value=OPEN311_MATCH_DISTANCE[1],
+        label="Open311 坐标匹配距离（米）",
+        help_text="Open311 提交只带经纬度时，取该距离内最近的小区",
+        error_messages={
+            "min_value": f"Open311 坐标匹配距离应为 {OPEN311_MATCH_DISTANCE[0]} 至 {OPEN311_MATCH_DISTANCE[1]} 米。",
+            "max_value": f"Open311 坐标匹配距离应为 {OPEN311_MATCH_DISTANCE[0]} 至 {OPEN311_MATCH_DISTANCE[1]} 米。",
+            "invalid": "Open311 坐标匹配距离应为整数（米）。",
+        },
+    )
     public_categories = ScopedPrimaryKeyRelatedField(
         queryset=Category.objects.all(), many=True, required=False, label="Open311 公开的诉求类别"
     )
@@ -498,6 +510,7 @@ class PrivacySettingsSerializer(serializers.Serializer):
         return {
             "open311_public_reads": instance.open311_public_reads,
             "retention_years": instance.retention_years,
+            "open311_match_distance_m": instance.open311_match_distance_m,
             "public_categories": list(categories.values_list("pk", flat=True)),
             "updated_at": serializers.DateTimeField().to_representation(instance.updated_at)
             if instance.updated_at

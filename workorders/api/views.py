@@ -232,7 +232,7 @@ class NotificationViewSet(TenantReadOnlyViewSet):
         return selectors.inbox(actor=self.request.user, unread_only=unread).order_by("-created_at", "-pk")
 
     @extend_schema(request=None, responses={200: api.NotificationSerializer})
-    @action(detail=True, methods=["post"], serializer_class=None)
+    @action(detail=True, methods=["post"], serializer_class=api.EmptySerializer)
     def read(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Mark one message read."""
         notification = self.get_object()
