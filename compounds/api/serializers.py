@@ -118,11 +118,11 @@ class CompoundSerializer(TenantModelSerializer):
     community_name = serializers.CharField(source="community.name", read_only=True, label="社区名称")
     community_tier = serializers.CharField(source="community.tier", read_only=True, label="社区分类")
     property_firm_name = serializers.CharField(
-        source="property_firm.name", read_only=True, default=None, label="物业企业名称"
+        source="property_firm.name", read_only=True, default=None, allow_null=True, label="物业企业名称"
     )
-    stationed_cadre = serializers.PrimaryKeyRelatedField(read_only=True, label="驻点干部")
+    stationed_cadre = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True, label="驻点干部")
     stationed_cadre_name = serializers.CharField(
-        source="stationed_cadre.display_name", read_only=True, default=None, label="驻点干部姓名"
+        source="stationed_cadre.display_name", read_only=True, default=None, allow_null=True, label="驻点干部姓名"
     )
 
     class Meta:

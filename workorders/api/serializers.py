@@ -93,7 +93,9 @@ class UrgencyClassSerializer(TenantModelSerializer):
 class CategorySerializer(TenantModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name=f"{API}:category-detail")
     urgency_name = serializers.CharField(source="urgency.name", read_only=True, label="紧急程度名称")
-    parent_name = serializers.CharField(source="parent.name", read_only=True, default=None, label="上级类别名称")
+    parent_name = serializers.CharField(
+        source="parent.name", read_only=True, default=None, allow_null=True, label="上级类别名称"
+    )
     default_handler_level = PlainChoiceField(choices=ROUTING_LEVEL_CHOICES, required=False, label="默认首办层级")
 
     class Meta:

@@ -154,8 +154,8 @@ class WorkOrderViewSet(TenantViewSet):
         order = call_service(services.work_order_file, actor=request.user, **data)
         return self.order_response(order, status.HTTP_201_CREATED)
 
-    @extend_schema(responses=api.TimelineEntrySerializer(many=True))
-    @action(detail=True, methods=["get"], serializer_class=api.TimelineEntrySerializer)
+    @extend_schema(responses=api.TimelineEntrySerializer(many=True), filters=False)
+    @action(detail=True, methods=["get"], serializer_class=api.TimelineEntrySerializer, filter_backends=[])
     def timeline(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """流转记录, oldest first."""
         order = self.get_object()
