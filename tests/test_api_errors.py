@@ -108,6 +108,11 @@ def test_9_a_non_numeric_id_or_an_unknown_route_is_a_json_404(raw_client, tree, 
     response = raw_client.get(path, HTTP_AUTHORIZATION=f"Token {staff_token}")
     assert response.status_code == 404
     assert "detail" in error_body(response)
+    csrf_client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    for method in ("post", "put", "patch", "delete"):
+        written = getattr(csrf_client, method)(path, "{}", content_type="application/json")
+        assert written.status_code == 404, (method, written.status_code)
+        error_body(written)
 
 
 @pytest.mark.parametrize("content_type", ["application/json", "application/x-www-form-urlencoded"])

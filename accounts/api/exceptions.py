@@ -24,6 +24,7 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooMa
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.http.request import UnreadablePostError
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -71,6 +72,7 @@ def api_exception_handler(exc: Exception, context: dict) -> Any:
     return Response({"detail": SERVER_ERROR}, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
 
 
+@csrf_exempt  # a PUT to a route that does not exist is a 404, not a CSRF page
 def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """Any /api/ URL that no endpoint takes (config.urls routes the rest of /api/ here)."""
     return JsonResponse({"detail": ROUTE_NOT_FOUND}, status=404, json_dumps_params={"ensure_ascii": False})

@@ -30,7 +30,7 @@ from workorders.models import Channel
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = int(os.environ.get("CAPILLARY_SCHEMATHESIS_EXAMPLES", "2"))
+EXAMPLES = int(os.environ.get("CAPILLARY_SCHEMATHESIS_EXAMPLES", "3"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 

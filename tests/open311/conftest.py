@@ -9,5 +9,6 @@ from tests.workorders.test_open311 import both, key_a, key_b, public_reads  # no
 
 @pytest.fixture
 def raw_client():
-    """A client that answers what the server answers (a 500 stays a 500 instead of raising in the test)."""
-    return Client(raise_request_exception=False)
+    """A client that answers what the server answers (a 500 stays a 500 instead of raising in the test), and
+    like any Open311 client has no CSRF token."""
+    return Client(raise_request_exception=False, enforce_csrf_checks=True)

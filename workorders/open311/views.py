@@ -270,6 +270,7 @@ class Open311View(View):
         return render(self.fmt, root, item, body, status=status)
 
 
+@csrf_exempt  # a POST to a path that does not exist is the spec's 404, not a CSRF page
 def not_found(request: HttpRequest, path: str = "") -> HttpResponse:
     """Any /open311/v2/ path that names no resource: the errors document, in the format its suffix asks for."""
     return Open311Error(404, "没有这个 Open311 资源：请参阅 discovery.xml 列出的接口。").response(
