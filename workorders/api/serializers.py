@@ -15,7 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.api.fields import ScopedPrimaryKeyRelatedField, actor_from
+from accounts.api.fields import OptionalRelatedText, ScopedPrimaryKeyRelatedField, actor_from
 from accounts.api.serializers import ReadOnlyModelSerializer, TenantModelSerializer
 from accounts.privacy import mask_fields
 from accounts.text import TEXT_MAX
@@ -93,9 +93,7 @@ class UrgencyClassSerializer(TenantModelSerializer):
 class CategorySerializer(TenantModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name=f"{API}:category-detail")
     urgency_name = serializers.CharField(source="urgency.name", read_only=True, label="紧急程度名称")
-    parent_name = serializers.CharField(
-        source="parent.name", read_only=True, default=None, allow_null=True, label="上级类别名称"
-    )
+    parent_name = OptionalRelatedText(source="parent.name", label="上级类别名称")
     default_handler_level = PlainChoiceField(choices=ROUTING_LEVEL_CHOICES, required=False, label="默认首办层级")
 
     class Meta:
@@ -121,7 +119,7 @@ class CategorySerializer(TenantModelSerializer):
 
 class RoutingRuleSerializer(TenantModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name=f"{API}:routing-rule-detail")
-    category_name = serializers.CharField(source="category.name", read_only=True, default=None, label="类别名称")
+    category_name = OptionalRelatedText(source="category.name", label="类别名称")
     target_level = PlainChoiceField(choices=ROUTING_LEVEL_CHOICES, label="首办层级")
 
     class Meta:
@@ -396,7 +394,7 @@ class BulkAssignResultSerializer(serializers.Serializer):
 
 class NotificationSerializer(ReadOnlyModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name=f"{API}:notification-detail")
-    order_code = serializers.CharField(source="order.tracking_code", read_only=True, default=None, label="工单查询码")
+    order_code = OptionalRelatedText(source="order.tracking_code", label="工单查询码")
     is_read = serializers.SerializerMethodField(label="已读")
 
     class Meta:
