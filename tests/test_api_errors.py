@@ -115,6 +115,11 @@ def test_9_a_non_numeric_id_or_an_unknown_route_is_a_json_404(raw_client, tree, 
         error_body(written)
 
 
+def test_9_a_missing_final_slash_still_redirects(raw_client, tree, staff_token):
+    response = raw_client.get("/api/v1/compounds?page=1", HTTP_AUTHORIZATION=f"Token {staff_token}")
+    assert response.status_code == 301 and response["Location"] == "/api/v1/compounds/?page=1"
+
+
 @pytest.mark.parametrize("content_type", ["application/json", "application/x-www-form-urlencoded"])
 def test_9_a_body_over_2_5_mb_is_a_json_400(raw_client, tree, staff_token, categories, content_type):
     body = (

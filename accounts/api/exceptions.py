@@ -19,11 +19,13 @@ import logging
 import re
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.http.request import UnreadablePostError
+from django.urls import Resolver404, resolve
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -73,8 +75,16 @@ def api_exception_handler(exc: Exception, context: dict) -> Any:
 
 
 @csrf_exempt  # a PUT to a route that does not exist is a 404, not a CSRF page
-def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
-    """Any /api/ URL that no endpoint takes (config.urls routes the rest of /api/ here)."""
+def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """Any /api/ URL that no endpoint takes (config.urls routes the rest of /api/ here). A URL that lacks only
+    its final slash is redirected to it, as Django's APPEND_SLASH did before this route caught everything."""
+    if settings.APPEND_SLASH and not request.path_info.endswith("/"):
+        try:
+            match = resolve(f"{request.path_info}/")
+        except Resolver404:
+            match = None
+        if match is not None and match.url_name != "api-not-found":
+            return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
     return JsonResponse({"detail": ROUTE_NOT_FOUND}, status=404, json_dumps_params={"ensure_ascii": False})
 
 
