@@ -119,7 +119,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
         "accounts.api.filters.FilterBackend",  # django-filter's; an empty optional filter is no filter
-        "rest_framework.filters.OrderingFilter",
+        "accounts.api.filters.StableOrderingFilter",  # DRF's, ties broken by the primary key
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
