@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 UV := python -m uv
 
-.PHONY: demo test env system-deps messages lint bench stop-db
+.PHONY: demo test env system-deps messages lint bench stop-db backup restore load
 
 env:
 	@python -m uv --version >/dev/null 2>&1 || python -m pip install -q uv
@@ -31,6 +31,19 @@ lint: env
 
 bench: env system-deps
 	$(UV) run python benchmarks/run.py
+
+# A bounded load run with locust (a few hundred users, 90 s; not in `make test`): figures in benchmarks/load-results.json.
+load: env system-deps
+	$(UV) run python benchmarks/load.py $(LOAD_ARGS)
+
+# Backups: the database (pg_dump custom format) and the media files into var/backups/<stamp>/ (TO=dir to choose);
+# `make restore FROM=var/backups/<stamp>` restores one into the (empty) database of DATABASE_URL.
+backup: env
+	$(UV) run python manage.py backup $(if $(TO),--to $(TO),)
+
+restore: env
+	@test -n "$(FROM)" || { echo "usage: make restore FROM=var/backups/<stamp>"; exit 2; }
+	$(UV) run python manage.py restore $(FROM)
 
 stop-db: env
 	$(UV) run python -c "from config import embedded; embedded.stop_database()"

@@ -15,7 +15,10 @@ MIGRATION_MODULES = {"benchmarks": None}  # its one table comes from `migrate --
 
 _run = os.environ.get("CAPILLARY_BENCH_RUN", "manual")
 if os.environ.get("REDIS_URL"):
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"global_keyprefix": f"capillary-bench-{_run}:"}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **CELERY_BROKER_TRANSPORT_OPTIONS,  # noqa: F405
+        "global_keyprefix": f"capillary-bench-{_run}:",
+    }
     CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"global_keyprefix": f"capillary-bench-{_run}:"}
 else:
     _transport = embedded.celery_filesystem_transport(VAR_DIR / "bench" / f"celery-{_run}")  # noqa: F405

@@ -8,6 +8,8 @@ app = Celery("capillary")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+from config import requestid  # noqa: E402, F401  (the request id travels in task headers: its signal handlers)
+
 
 @app.task(name="capillary.ping")
 def ping() -> dict:

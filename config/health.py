@@ -1,7 +1,15 @@
 """The health endpoint that docker compose (and any load balancer) polls: /healthz.
 
-It answers 200 {"status": "ok"} when the database answers, 503 otherwise. It reveals nothing about any
-tenant, so it needs no login. `python -m config.health` is the probe the web container's health check
+It reports, each on its own line, the database (a `SELECT 1`), the broker (a connection to it) and the workers'
+heartbeat (a Celery ping answered by at least one worker within a second):
+
+    {"status": "ok", "database": "ok", "broker": "ok", "workers": "ok", "worker_nodes": ["celery@web1"]}
+
+The status code follows the database alone: 200 when it answers, 503 when it does not — the web can serve pages
+without a broker (filings wait in the outbox, workorders.outbox) but not without its database, so a load
+balancer should only take the web out for the latter. A broker or workers that are down show as "unavailable"
+and make `status` "degraded". It reveals nothing about any tenant, so it needs no login. `?quick=1` checks the
+database only (for frequent probes). `python -m config.health` is the probe the web container's health check
 runs: it calls the endpoint on 127.0.0.1:8000 with a Host header the settings allow.
 """
 
@@ -13,21 +21,57 @@ from django.http import JsonResponse
 from django.urls import path
 from django.views.decorators.cache import never_cache
 
+CHECK_TIMEOUT = 1.0  # seconds, for the broker and for the workers' answer
 
-@never_cache
-def healthz(request):
+
+def database_state() -> str:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except Exception:
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok"})
+        return "unavailable"
+    return "ok"
+
+
+def broker_state() -> str:
+    from config.celery import app
+
+    try:
+        with app.connection_for_read() as conn:
+            conn.ensure_connection(max_retries=1, timeout=CHECK_TIMEOUT)
+    except Exception:
+        return "unavailable"
+    return "ok"
+
+
+def worker_nodes() -> list[str]:
+    """The workers that answered a ping (their heartbeat) within CHECK_TIMEOUT; the first answer is enough."""
+    from config.celery import app
+
+    try:
+        replies = app.control.ping(timeout=CHECK_TIMEOUT, limit=1) or []
+    except Exception:
+        return []
+    return sorted(node for reply in replies for node in reply)
+
+
+@never_cache
+def healthz(request):
+    database = database_state()
+    body = {"status": "ok" if database == "ok" else "error", "database": database}
+    if request.GET.get("quick") != "1":
+        broker = broker_state()
+        nodes = worker_nodes() if broker == "ok" else []
+        body |= {"broker": broker, "workers": "ok" if nodes else "unavailable", "worker_nodes": nodes}
+        if database == "ok" and (broker != "ok" or not nodes):
+            body["status"] = "degraded"
+    return JsonResponse(body, status=200 if database == "ok" else 503)
 
 
 urlpatterns = [path("healthz", healthz, name="healthz")]
 
 
-def probe(url: str = "http://127.0.0.1:8000/healthz") -> int:
+def probe(url: str = "http://127.0.0.1:8000/healthz?quick=1") -> int:
     import urllib.request
 
     hosts = [h.strip().lstrip(".") for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",") if h.strip()]

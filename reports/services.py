@@ -106,6 +106,8 @@ def report_build_run(*, actor: Any, build_id: int) -> ReportBuild | None:
         pdf = kind.render(context)
         with tenant_context(actor):
             build = ReportBuild.objects.select_for_update().select_related("report").get(pk=build_id)
+            if build.status == BuildStatus.DONE:  # a redelivered copy of this task finished first: keep its file
+                return build
             build.file.save("report.pdf", ContentFile(pdf), save=False)
             build.status, build.progress, build.message = BuildStatus.DONE, 100, ""
             build.finished_at = timezone.now()

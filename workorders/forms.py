@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.forms import CleanForm
 from compounds.models import Community, Department, PropertyFirm, Street
 from workorders.models import Category, HandlerLevel, Satisfaction, WorkOrder
-from workorders.models.settings import OPEN311_MATCH_DISTANCE, RETENTION_YEARS
+from workorders.models.settings import OPEN311_DEDUPE_MINUTES, OPEN311_MATCH_DISTANCE, RETENTION_YEARS
 
 L = HandlerLevel
 
@@ -254,6 +254,18 @@ class PrivacySettingsForm(CleanForm):
             "invalid": "个人信息保存年限应为整数（年）。",
             "min_value": f"个人信息保存年限应为 {RETENTION_YEARS[0]} 至 {RETENTION_YEARS[1]} 年。",
             "max_value": f"个人信息保存年限应为 {RETENTION_YEARS[0]} 至 {RETENTION_YEARS[1]} 年。",
+        },
+    )
+
+    open311_dedupe_minutes = forms.IntegerField(
+        label="Open311 重复提交合并时限（分钟）",
+        required=False,
+        min_value=OPEN311_DEDUPE_MINUTES[0],
+        max_value=OPEN311_DEDUPE_MINUTES[1],
+        error_messages={
+            "invalid": "合并时限应为整数（分钟）。",
+            "min_value": f"合并时限应为 {OPEN311_DEDUPE_MINUTES[0]} 至 {OPEN311_DEDUPE_MINUTES[1]} 分钟。",
+            "max_value": f"合并时限应为 {OPEN311_DEDUPE_MINUTES[0]} 至 {OPEN311_DEDUPE_MINUTES[1]} 分钟。",
         },
     )
 

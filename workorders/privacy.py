@@ -16,7 +16,7 @@ from django.db import transaction
 from accounts.permissions import require
 from compounds.models import District
 from workorders.models import Category, PrivacySettings
-from workorders.models.settings import OPEN311_MATCH_DISTANCE, RETENTION_YEARS
+from workorders.models.settings import OPEN311_DEDUPE_MINUTES, OPEN311_MATCH_DISTANCE, RETENTION_YEARS
 
 
 def privacy_settings(*, district_id: int) -> PrivacySettings:
@@ -37,6 +37,7 @@ def privacy_settings_update(
     open311_public_reads: bool | None = None,
     retention_years: int | None = None,
     open311_match_distance_m: int | None = None,
+    open311_dedupe_minutes: int | None = None,
     public_categories: Iterable[Category] | None = None,
 ) -> PrivacySettings:
     """Change what is given (None leaves a setting as it is). `public_categories` are the district's categories
@@ -59,6 +60,13 @@ def privacy_settings_update(
                 {"open311_match_distance_m": f"Open311 坐标匹配距离应为 {first} 至 {last} 之间的整数（米）。"}
             )
         settings.open311_match_distance_m = open311_match_distance_m
+    if open311_dedupe_minutes is not None:
+        first, last = OPEN311_DEDUPE_MINUTES
+        if not isinstance(open311_dedupe_minutes, int) or not first <= open311_dedupe_minutes <= last:
+            raise ValidationError(
+                {"open311_dedupe_minutes": f"Open311 重复提交合并时限应为 {first} 至 {last} 之间的整数（分钟）。"}
+            )
+        settings.open311_dedupe_minutes = open311_dedupe_minutes
     settings.updated_by = actor if getattr(actor, "pk", None) else None
     settings.full_clean(exclude=["district", "updated_by"])
     settings.save()

@@ -9,6 +9,7 @@ without an account (the rating then needs the order's tracking code). `now` can 
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 from collections.abc import Sequence
@@ -50,6 +51,7 @@ from workorders.statemachine import (
     work_order_transition,
 )
 
+logger = logging.getLogger(__name__)
 S = State
 L = HandlerLevel
 
@@ -431,9 +433,12 @@ def work_order_file_external(
             note=f"与工单 {duplicate.tracking_code}“{duplicate.title}”相似，可能重复",
             now=now,
         )
+    from workorders.outbox import outbox_enqueue
     from workorders.tasks import route_work_order_task
 
-    route_work_order_task.delay_on_commit(order.pk)
+    # A row in this transaction, a message after the commit: a broker that is down loses nothing (outbox_sweep).
+    outbox_enqueue(task=route_work_order_task, args=[order.pk], district_id=order.district_id, order=order)
+    logger.info("work order filed: %s (#%s, %s)", order.tracking_code, order.pk, channel.value)
     return order, True
 
 
@@ -493,6 +498,7 @@ def work_order_route(*, order_id: int, now: datetime | None = None) -> WorkOrder
         )
         _enqueue_notify(order, "assigned", f"assigned:{order.pk}:{now.isoformat()}")
     _after_save_departments(order)
+    logger.info("work order routed: %s (#%s) → %s", order.tracking_code, order.pk, route.description)
     return order
 
 

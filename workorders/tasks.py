@@ -5,7 +5,7 @@ from celery import shared_task
 
 from accounts.actors import SystemActor
 from compounds.models import District
-from workorders import notifications, retention, services
+from workorders import notifications, outbox, retention, services
 from workorders.models import WorkOrder
 
 RETRY = {"autoretry_for": (Exception,), "retry_backoff": True, "retry_backoff_max": 300, "max_retries": 5}
@@ -30,6 +30,12 @@ def route_work_order_task(order_id: int) -> None:
 def reroute_unrouted_task() -> int:
     """Beat: re-enqueue routing of orders that were saved but never routed."""
     return services.work_orders_reroute_unrouted()
+
+
+@shared_task(acks_late=True)
+def outbox_sweep_task() -> int:
+    """Beat, every minute: publish the outbox rows never published or never acknowledged (workorders.outbox)."""
+    return outbox.outbox_sweep()
 
 
 @shared_task(acks_late=True)

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The request id of every log line, carried into the Celery tasks the request enqueues (config/requestid.py).
+    "config.requestid.RequestIdMiddleware",
     # A NUL, a control character or invalid UTF-8 in the URL or query string is a 400 before anything else.
     "accounts.text.BadInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -171,6 +173,16 @@ SPECTACULAR_SETTINGS = {
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The worker logs through Django's LOGGING (the request id filter and format) rather than Celery's own setup.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# A worker killed mid-task (SIGKILL, OOM) leaves its message unacknowledged: a pool process lost is rejected
+# and requeued at once (above); a whole worker lost, Redis hands the message out again after the visibility
+# timeout. It must be longer than the longest countdown a task waits for (retry backoff, capped at 600 s by
+# Celery's default retry_backoff_max; tests/config/test_celery_faults.py checks), or Redis would hand out a
+# task still waiting on its worker, and longer than the slowest report build.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CAPILLARY_BROKER_VISIBILITY_TIMEOUT", "3600")),
+}
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "compounds.tasks.*": {"queue": "default"},
@@ -197,7 +209,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Work orders: escalate orders past their SLA; re-enqueue routing of orders the broker lost.
     "workorders-sla-sweep": {"task": "workorders.tasks.sla_sweep_task", "schedule": 300.0},
-    "workorders-reroute-unrouted": {"task": "workorders.tasks.reroute_unrouted_task", "schedule": 120.0},
+    # The outbox sweep publishes what a broker outage kept back; the reroute sweep is the older net under it
+    # (orders without an outbox row).
+    "workorders-outbox-sweep": {"task": "workorders.tasks.outbox_sweep_task", "schedule": 60.0},
+    "workorders-reroute-unrouted": {"task": "workorders.tasks.reroute_unrouted_task", "schedule": 900.0},
     # Staffing: daily upkeep (property managers whose firm changed, stationings that start or end today),
     # overdue-visit reminders in the morning, a fresh "2+4" coverage report every Monday.
     "staffing-daily-upkeep": {
@@ -220,11 +235,24 @@ CELERY_BEAT_SCHEDULE = {
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 
+# Logs: every line carries the request id (and the Celery task, in a worker); CAPILLARY_LOG_FORMAT=json writes one
+# JSON object per line (the production default), else plain text.
+LOG_FORMAT = os.environ.get("CAPILLARY_LOG_FORMAT", "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "config.requestid.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "config.requestid.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

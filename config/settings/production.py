@@ -23,8 +23,12 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", 
 
 CELERY_BROKER_URL = os.environ["REDIS_URL"]
 CELERY_RESULT_BACKEND = os.environ["REDIS_URL"]
-# Redis redelivers an unacknowledged task after this long; longer than the slowest report build.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# CELERY_BROKER_TRANSPORT_OPTIONS (the visibility timeout) comes from base.py.
+
+# Logs as JSON lines (one object per line, with the request id) unless CAPILLARY_LOG_FORMAT=plain.
+LOGGING["handlers"]["console"]["formatter"] = (  # noqa: F405
+    "plain" if os.environ.get("CAPILLARY_LOG_FORMAT", "json") == "plain" else "json"
+)
 
 STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}  # noqa: F405
 

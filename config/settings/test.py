@@ -16,7 +16,7 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 # Each test process counts rate limits in its own memory; the tests clear it between tests.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+LOGGING["root"]["level"] = os.environ.get("CAPILLARY_TEST_LOG_LEVEL", "WARNING")  # noqa: F405
 
 # Each test run has its own broker namespace, so that parallel runs on one machine (and a running
 # `make demo`) never take each other's tasks. A worker started by tests/integration inherits the
@@ -24,7 +24,7 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 _own_run = f"run-{os.getpid()}"
 _run = os.environ.setdefault("CAPILLARY_TEST_RUN", _own_run)
 if os.environ.get("REDIS_URL"):
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"global_keyprefix": f"capillary-test-{_run}:"}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {**CELERY_BROKER_TRANSPORT_OPTIONS, "global_keyprefix": f"capillary-test-{_run}:"}  # noqa: F405
     CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"global_keyprefix": f"capillary-test-{_run}:"}
 else:
     _celery_folder = VAR_DIR / "celery-test" / _run  # noqa: F405

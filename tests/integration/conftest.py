@@ -50,6 +50,42 @@ def _stop(process: subprocess.Popen) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
+def worker_command(node: str, *, queues: str = "default,reports", concurrency: int = 1) -> list[str]:
+    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queues]
+    return [*command, "-c", str(concurrency), "-n", node, "-l", "INFO", "--without-gossip", "--without-mingle"]
+
+
+def start_worker(node: str, log_path: Path, *, env: dict | None = None, app=celery_app, **options) -> subprocess.Popen:
+    """Start a real worker (its own process group) on the test database; return once it answers a ping through
+    `app` (the test process's Celery app, pointed at the same broker)."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": test_database_url(),
+        "CAPILLARY_CELERY_EAGER": "0",
+        **(env or {}),
+    }
+    with open(log_path, "ab") as log:
+        process = subprocess.Popen(
+            worker_command(node, **options),
+            cwd=BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    name = node.replace("%h", socket.gethostname())
+    deadline = time.monotonic() + START_TIMEOUT
+    while not app.control.ping(destination=[name], timeout=1.0):
+        if process.poll() is not None or time.monotonic() > deadline:
+            stop_worker(process)
+            raise RuntimeError(f"the Celery worker did not answer a ping:\n{log_path.read_text()[-3000:]}")
+    return process
+
+
+stop_worker = _stop
+
+
 @pytest.fixture(scope="module")
 def celery_worker_process(django_db_setup, tmp_path_factory):
     """A real Celery worker serving the test database; yields its node name (e.g. "test-123@host").
@@ -57,31 +93,17 @@ def celery_worker_process(django_db_setup, tmp_path_factory):
     Module-scoped: the worker stops when its tests are done. Living on, it ran the retries of its own
     tasks (notifications with backoff) against the database while later tests truncated it (deadlock)."""
     node = f"test-{os.getpid()}@%h"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": test_database_url(),
-        "CAPILLARY_CELERY_EAGER": "0",
-    }
     log_path = tmp_path_factory.mktemp("celery") / "worker.log"
-    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "default,reports"]
-    command += ["-c", "1", "-n", node, "-l", "INFO", "--without-gossip", "--without-mingle"]
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            command, cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
+    process = None
     try:
-        name = node.replace("%h", socket.gethostname())
-        deadline = time.monotonic() + START_TIMEOUT
-        while not celery_app.control.ping(destination=[name], timeout=1.0):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the Celery worker did not answer a ping:\n{log_path.read_text()[-3000:]}")
-        yield name
+        process = start_worker(node, log_path)
+        yield node.replace("%h", socket.gethostname())
     finally:
         celery_app.conf.task_always_eager = eager
-        _stop(process)
+        if process is not None:
+            _stop(process)
         _forget_redis_keys()
 
 

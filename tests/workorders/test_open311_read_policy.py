@@ -291,6 +291,7 @@ def test_the_api_reads_and_changes_the_policy_and_the_category_flag(tree, other_
         "open311_public_reads": False,
         "retention_years": 3,
         "open311_match_distance_m": 500,
+        "open311_dedupe_minutes": 10,
         "public_categories": [],
         "updated_at": None,
     }

@@ -35,7 +35,7 @@ from workorders.models import (
     UrgencyClass,
     WorkOrder,
 )
-from workorders.models.settings import OPEN311_MATCH_DISTANCE, RETENTION_YEARS
+from workorders.models.settings import OPEN311_DEDUPE_MINUTES, OPEN311_MATCH_DISTANCE, RETENTION_YEARS
 from workorders.selectors import MONTH_YEARS
 from workorders.statemachine import is_overdue
 
@@ -503,6 +503,17 @@ class PrivacySettingsSerializer(serializers.Serializer):
     public_categories = ScopedPrimaryKeyRelatedField(
         queryset=Category.objects.all(), many=True, required=False, label="Open311 公开的诉求类别"
     )
+    open311_dedupe_minutes = serializers.IntegerField(
+        required=False,
+        min_value=OPEN311_DEDUPE_MINUTES[0],
+        max_value=OPEN311_DEDUPE_MINUTES[1],
+        label="Open311 重复提交合并时限（分钟）",
+        error_messages={
+            "min_value": f"合并时限应为 {OPEN311_DEDUPE_MINUTES[0]} 至 {OPEN311_DEDUPE_MINUTES[1]} 分钟。",
+            "max_value": f"合并时限应为 {OPEN311_DEDUPE_MINUTES[0]} 至 {OPEN311_DEDUPE_MINUTES[1]} 分钟。",
+            "invalid": "合并时限应为整数（分钟）。",
+        },
+    )
     updated_at = serializers.DateTimeField(read_only=True, allow_null=True, label="更新时间")
 
     def to_representation(self, instance: PrivacySettings) -> dict:
@@ -511,6 +522,7 @@ class PrivacySettingsSerializer(serializers.Serializer):
             "open311_public_reads": instance.open311_public_reads,
             "retention_years": instance.retention_years,
             "open311_match_distance_m": instance.open311_match_distance_m,
+            "open311_dedupe_minutes": instance.open311_dedupe_minutes,
             "public_categories": list(categories.values_list("pk", flat=True)),
             "updated_at": serializers.DateTimeField().to_representation(instance.updated_at)
             if instance.updated_at

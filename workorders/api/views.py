@@ -29,6 +29,7 @@ from accounts.policy import restrict
 from accounts.privacy import record_reveal
 from workorders import filtersets, selectors, services
 from workorders.api import serializers as api
+from workorders.api.idempotency import IDEMPOTENCY_PARAMETER, file_once
 from workorders.forms import ACTIONS
 from workorders.models import (
     Category,
@@ -145,14 +146,23 @@ class WorkOrderViewSet(TenantViewSet):
             context["reveal_reporter"] = True
         return Response(api.WorkOrderDetailSerializer(order, context=context).data)
 
-    @extend_schema(request=api.WorkOrderCreateSerializer, responses={201: api.WorkOrderSerializer})
+    @extend_schema(
+        request=api.WorkOrderCreateSerializer,
+        responses={201: api.WorkOrderSerializer},
+        parameters=[IDEMPOTENCY_PARAMETER],
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """登记工单 (staff channels). Routing runs in a task after the commit."""
+        """登记工单 (staff channels). Routing runs in a task after the commit. With an `Idempotency-Key` header,
+        the same request sent again answers the first answer and files nothing."""
         incoming = api.WorkOrderCreateSerializer(data=request.data, context=self.get_serializer_context())
         incoming.is_valid(raise_exception=True)
         data = {key: value for key, value in incoming.validated_data.items() if value is not None}
-        order = call_service(services.work_order_file, actor=request.user, **data)
-        return self.order_response(order, status.HTTP_201_CREATED)
+
+        def file() -> tuple[WorkOrder, Response]:
+            order = call_service(services.work_order_file, actor=request.user, **data)
+            return order, self.order_response(order, status.HTTP_201_CREATED)
+
+        return file_once(request, endpoint="api:work-orders", district_id=data["compound"].district_id, file=file)
 
     @extend_schema(responses=api.TimelineEntrySerializer(many=True), filters=False)
     @action(detail=True, methods=["get"], serializer_class=api.TimelineEntrySerializer, filter_backends=[])

@@ -20,6 +20,7 @@ from accounts.api.parsers import FormParser, JSONParser, MultiPartParser
 from accounts.api.serializers import drf_validation_errors
 from accounts.roles import Role
 from compounds.models import District
+from workorders.api.idempotency import IDEMPOTENCY_PARAMETER, file_once
 from workorders.hotline.csvfile import HotlineFileError
 from workorders.hotline.services import HotlineRow, hotline_file_import, hotline_order_receive
 from workorders.models import WorkOrder
@@ -121,21 +122,28 @@ class HotlineOrderView(APIView):
         request=HotlineOrderInSerializer,
         responses={201: HotlineOrderOutSerializer, 200: HotlineOrderOutSerializer},
         summary="接收 12345 平台转办工单（同一工单编号只建一张工单）",
+        parameters=[IDEMPOTENCY_PARAMETER],
     )
     def post(self, request: Request) -> Response:
         incoming = HotlineOrderInSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = dict(incoming.validated_data)
         district = sender_district(request.user, data.pop("district", ""))
-        try:
-            received = hotline_order_receive(district=district, row=HotlineRow(**data))
-        except DjangoValidationError as error:
-            raise serializers.ValidationError(drf_validation_errors(error)) from error
-        order = WorkOrder.objects.select_related("district", "compound", "category").get(pk=received.order.pk)
-        return Response(
-            HotlineOrderOutSerializer(order).data,
-            status=status.HTTP_201_CREATED if received.created else status.HTTP_200_OK,
-        )
+
+        def file() -> tuple[WorkOrder, Response]:
+            try:
+                received = hotline_order_receive(district=district, row=HotlineRow(**data))
+            except DjangoValidationError as error:
+                raise serializers.ValidationError(drf_validation_errors(error)) from error
+            order = WorkOrder.objects.select_related("district", "compound", "category").get(pk=received.order.pk)
+            return order, Response(
+                HotlineOrderOutSerializer(order).data,
+                status=status.HTTP_201_CREATED if received.created else status.HTTP_200_OK,
+            )
+
+        # The 12345 number already makes a repeat one order; the header also catches a retried request whose
+        # number was mistyped the first time round (a different body under the same key: 422).
+        return file_once(request, endpoint="api:hotline-orders", district_id=district.pk, file=file)
 
 
 class HotlineImportView(APIView):

@@ -6,6 +6,7 @@ refused like any invalid choice (nothing is filed)."""
 from __future__ import annotations
 
 import re
+import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -118,7 +119,34 @@ def district_categories(district_id: int) -> QuerySet[Category]:
     return Category.objects.filter(district_id=district_id, is_active=True).order_by("sort_order", "code")
 
 
-class ResidentReportForm(CleanForm):
+def new_form_token() -> str:
+    return uuid.uuid4().hex
+
+
+class OneTimeTokenForm(CleanForm):
+    """A filing form with a one-time token (workorders.idempotency): rendered fresh with each empty form and
+    kept through a re-display after an error, so that however often the same filled form is posted — a double
+    tap, a resend on a weak network, the back button — it files one order."""
+
+    form_token = forms.CharField(
+        required=False,
+        max_length=64,
+        widget=forms.HiddenInput,
+        error_messages={"max_length": "表单已失效，请刷新页面。"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["form_token"].initial = new_form_token()
+
+    def renew_token(self) -> None:
+        """After a refused reuse: the re-displayed form gets a fresh token (the next submit is a new filing)."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("form_token")] = new_form_token()
+
+
+class ResidentReportForm(OneTimeTokenForm):
     """码上反馈: what a resident fills in after scanning the compound's QR code."""
 
     category = forms.Field()  # replaced in __init__ with the district's categories
@@ -141,7 +169,7 @@ class ResidentReportForm(CleanForm):
         return description
 
 
-class GridReportForm(CleanForm):
+class GridReportForm(OneTimeTokenForm):
     """格格发现: a grid worker reports what they found in one of their grids' compounds."""
 
     compound = forms.Field()
@@ -184,7 +212,7 @@ STAFF_CHANNELS = [
 ]
 
 
-class StaffEntryForm(CleanForm):
+class StaffEntryForm(OneTimeTokenForm):
     """Street staff and community cadres enter phone calls, walk-ins and orders assigned from above."""
 
     channel = forms.ChoiceField(

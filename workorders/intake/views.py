@@ -25,6 +25,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,7 +36,7 @@ from accounts.policy import access
 from accounts.roles import Role
 from compounds.models import Compound
 from ratings.models import PeriodStatus, RatingPeriod
-from workorders import selectors, services
+from workorders import idempotency, selectors, services
 from workorders.intake import forms
 from workorders.intake.photos import MAX_PHOTOS, photos_attach
 from workorders.intake.posters import poster_pdf
@@ -136,6 +137,11 @@ def resident_report(request: HttpRequest, public_token: str) -> HttpResponse:
         form = forms.ResidentReportForm(categories=categories)
         return _public_headers(render(request, "workorders/public/report.html", {**context, "form": form}))
 
+    scope = f"qr:{compound.pk}"
+    token = (request.POST.get("form_token") or "").strip()
+    if token and (earlier := idempotency.peek(scope=scope, key=token)) is not None:
+        # The same form again (a double tap, a resend): the resident lands on the request they filed.
+        return redirect(reverse("intake:track", args=[earlier.order.tracking_code]) + "?new=1")
     ip = client_ip(request)
     if rate_limit_reached(compound=compound, ip=ip):
         # What was typed comes back; the photos are not even decoded.
@@ -146,20 +152,25 @@ def resident_report(request: HttpRequest, public_token: str) -> HttpResponse:
         if not rate_limit_take(compound=compound, ip=ip):
             return _rate_limited(request, {**context, "form": form, "photos_lost": bool(request.FILES)})
         data = form.cleaned_data
-        try:
-            order = services.work_order_file(
-                actor=None,
-                compound=compound,
-                category=data["category"],
-                channel=Channel.RESIDENT_QR,
-                title=forms.title_from(data["description"]),
-                description=data["description"],
-                reporter_phone=data["reporter_phone"],
-            )
-        except ValidationError as error:
-            _errors_to_form(form, error)
-        else:
-            stored = photos_attach(order=order, prepared=data["photos"])
+
+        def file() -> WorkOrder | None:
+            try:
+                return services.work_order_file(
+                    actor=None,
+                    compound=compound,
+                    category=data["category"],
+                    channel=Channel.RESIDENT_QR,
+                    title=forms.title_from(data["description"]),
+                    description=data["description"],
+                    reporter_phone=data["reporter_phone"],
+                )
+            except ValidationError as error:
+                _errors_to_form(form, error)
+                return None
+
+        order, replayed = _file_once(request, form, district_id=compound.district_id, scope=scope, file=file)
+        if order is not None:
+            stored = len(data["photos"]) if replayed else photos_attach(order=order, prepared=data["photos"])
             url = reverse("intake:track", args=[order.tracking_code]) + "?new=1"
             if stored < len(data["photos"]):
                 url += "&photos_failed=1"
@@ -280,6 +291,60 @@ def _staff_compounds(user):
     return Compound.objects.visible_to(user).select_related("community").order_by("community__code", "code")
 
 
+class _Refused(Exception):
+    """The filing was refused (its errors are on the form): roll the form token back with it."""
+
+
+def _file_once(request: HttpRequest, form, *, district_id: int, scope: str, file) -> tuple[WorkOrder | None, bool]:
+    """Run `file()` (which files one order, or puts its errors on the form and returns None) once per form token:
+    returns (order, replayed). A form posted again after it filed returns the order it filed; the same token with
+    different content is refused on the form, which gets a fresh token. A form without a token files as before."""
+    token = (form.cleaned_data.get("form_token") or "").strip()
+    if not token:
+        return file(), False
+    endpoint = request.resolver_match.view_name if request.resolver_match else request.path
+    content = {k: v for k, v in request.POST.lists() if k not in ("csrfmiddlewaretoken", "form_token")}
+    digest = idempotency.fingerprint(endpoint, content, request.FILES)
+    try:
+        with transaction.atomic():
+            row = idempotency.claim(
+                district_id=district_id, scope=scope, key=token, endpoint=endpoint, fingerprint=digest
+            )
+            if row.order_id is not None:
+                return row.order, True
+            order = file()
+            if order is None:
+                raise _Refused
+            idempotency.record(row, order=order)
+    except _Refused:
+        return None, False
+    except idempotency.KeyReused as error:
+        code = error.row.order.tracking_code if error.row.order_id else "—"
+        form.add_error(None, idempotency.FORM_REUSED_MESSAGE.format(code=code))
+        form.renew_token()
+        return None, False
+    return order, False
+
+
+def _file_staff_form_once(request: HttpRequest, form, channel: str, *, back: str) -> HttpResponse | None:
+    """A staff/grid form, once per form token: a redirect back to the empty form after a filing, to the order
+    filed the first time after a replay, or None (the errors are on the form)."""
+    compound = form.cleaned_data["compound"]
+    order, replayed = _file_once(
+        request,
+        form,
+        district_id=compound.district_id,
+        scope=f"user:{request.user.pk}",
+        file=lambda: _file_from_staff_form(request, form, channel),
+    )
+    if order is None:
+        return None
+    if replayed:
+        messages.info(request, f"这张表单已提交过，未重复登记：{order.title}（查询码 {order.tracking_code}）")
+        return redirect("workorders:detail", pk=order.pk)
+    return redirect(back)
+
+
 def _file_from_staff_form(request: HttpRequest, form, channel: str) -> WorkOrder | None:
     """File the order of a valid staff/grid form as the signed-in actor; errors land on the form."""
     data = form.cleaned_data
@@ -321,8 +386,8 @@ def grid_report(request: HttpRequest) -> HttpResponse:
     form = forms.GridReportForm(request.POST or None, request.FILES or None, compounds=compounds, categories=categories)
     status = 200
     if request.method == "POST":
-        if form.is_valid() and _file_from_staff_form(request, form, Channel.GRID) is not None:
-            return redirect("intake:grid")
+        if form.is_valid() and (filed := _file_staff_form_once(request, form, Channel.GRID, back="intake:grid")):
+            return filed
         status = 400
     context = {"form": form, "max_photos": MAX_PHOTOS, "photos_lost": bool(request.FILES)}
     return render(request, "workorders/intake/grid.html", context, status=status)
@@ -339,8 +404,9 @@ def staff_entry(request: HttpRequest) -> HttpResponse:
     form = forms.StaffEntryForm(request.POST or None, request.FILES or None, compounds=compounds, categories=categories)
     status = 200
     if request.method == "POST":
-        if form.is_valid() and _file_from_staff_form(request, form, form.cleaned_data["channel"]) is not None:
-            return redirect("intake:staff")
+        channel = form.cleaned_data.get("channel") if form.is_valid() else None
+        if channel and (filed := _file_staff_form_once(request, form, channel, back="intake:staff")):
+            return filed
         status = 400
     context = {"form": form, "max_photos": MAX_PHOTOS, "photos_lost": bool(request.FILES)}
     return render(request, "workorders/intake/staff.html", context, status=status)

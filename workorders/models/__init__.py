@@ -2,6 +2,7 @@
 timeline, photos, escalations and ratings, deliberation meetings and the staff inbox."""
 
 from workorders.models.catalogue import Category, HandlerLevel, UrgencyClass
+from workorders.models.delivery import IdempotencyKey, OutboxMessage
 from workorders.models.meetings import DeliberationMeeting
 from workorders.models.notifications import Notification
 from workorders.models.orders import (
@@ -23,7 +24,9 @@ __all__ = [
     "DeliberationMeeting",
     "Escalation",
     "HandlerLevel",
+    "IdempotencyKey",
     "Notification",
+    "OutboxMessage",
     "Photo",
     "PrivacySettings",
     "RoutingMode",

@@ -11,6 +11,8 @@ RETENTION_DEFAULT_YEARS = 3
 RETENTION_YEARS = (1, 30)
 OPEN311_MATCH_DISTANCE_DEFAULT = 500  # metres
 OPEN311_MATCH_DISTANCE = (0, 5000)
+OPEN311_DEDUPE_DEFAULT_MINUTES = 10
+OPEN311_DEDUPE_MINUTES = (0, 1440)
 
 
 @pghistory.track()
@@ -23,7 +25,9 @@ class PrivacySettings(DistrictOwned):
     - `open311_match_distance_m`: a request POSTed with lat/long but no compound is filed to the nearest
       compound within this distance (0: coordinates alone never choose a compound).
     - `retention_years`: closed resident requests older than this are anonymised by the nightly task
-      (workorders.retention), history included."""
+      (workorders.retention), history included.
+    - `open311_dedupe_minutes`: an Open311 client's identical POSTs within this window make one request (the
+      standard has no idempotency key; workorders.idempotency.claim_content)."""
 
     open311_public_reads = models.BooleanField(
         "开放 Open311 公开查询",
@@ -42,6 +46,12 @@ class PrivacySettings(DistrictOwned):
         default=RETENTION_DEFAULT_YEARS,
         validators=[MinValueValidator(RETENTION_YEARS[0]), MaxValueValidator(RETENTION_YEARS[1])],
         help_text="诉求办结（或不予受理、合并）满该年限后，自动删除反映人姓名、电话并脱敏诉求内容，历史记录一并处理。",
+    )
+    open311_dedupe_minutes = models.PositiveSmallIntegerField(
+        "Open311 重复提交合并时限（分钟）",
+        default=OPEN311_DEDUPE_DEFAULT_MINUTES,
+        validators=[MinValueValidator(OPEN311_DEDUPE_MINUTES[0]), MaxValueValidator(OPEN311_DEDUPE_MINUTES[1])],
+        help_text="同一接口账号在该时限内提交内容完全相同的诉求，只登记一张工单，应答给出已有的诉求编号；0 为不合并。",
     )
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     updated_by = models.ForeignKey(
@@ -63,6 +73,15 @@ class PrivacySettings(DistrictOwned):
                 name="privacy_retention_years_range",
                 condition=Q(retention_years__gte=RETENTION_YEARS[0], retention_years__lte=RETENTION_YEARS[1]),
                 violation_error_message=f"个人信息保存年限应在 {RETENTION_YEARS[0]} 至 {RETENTION_YEARS[1]} 年之间。",
+            ),
+            models.CheckConstraint(
+                name="privacy_open311_dedupe_minutes_range",
+                condition=Q(
+                    open311_dedupe_minutes__gte=OPEN311_DEDUPE_MINUTES[0],
+                    open311_dedupe_minutes__lte=OPEN311_DEDUPE_MINUTES[1],
+                ),
+                violation_error_message=f"Open311 重复提交合并时限应在 {OPEN311_DEDUPE_MINUTES[0]} 至 "
+                f"{OPEN311_DEDUPE_MINUTES[1]} 分钟之间。",
             ),
             models.CheckConstraint(
                 name="privacy_open311_match_distance_range",

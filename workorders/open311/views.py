@@ -33,6 +33,7 @@ from django.core.exceptions import (
     TooManyFieldsSent,
     ValidationError,
 )
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.http.request import UnreadablePostError
 from django.urls import reverse
@@ -47,6 +48,7 @@ from accounts.models import User
 from accounts.roles import Integration, Role
 from accounts.text import strip_forbidden, text_problem
 from compounds.models import District
+from workorders import idempotency
 from workorders.models import Category, WorkOrder
 from workorders.open311 import selectors
 from workorders.open311.formats import JSON_CONTENT_TYPE, XML_CONTENT_TYPE, Nested, Open311Error, render
@@ -375,7 +377,30 @@ class RequestListView(Open311View):
             email=_param(params, "email"),
             media_url=_param(params, "media_url"),
         )
-        order = open311_request_create(actor=user, district=district, category=category, data=data)
+        # The standard has no idempotency key: identical content from the same account within the district's
+        # window is one request, and the answer names it (workorders.idempotency.claim_content).
+        minutes = privacy_settings(district_id=district.pk).open311_dedupe_minutes
+        with transaction.atomic():
+            key = earlier = None
+            if minutes:
+                content = {k: v for k, v in params.lists() if k != "api_key"}
+                key, earlier = idempotency.claim_content(
+                    district_id=district.pk,
+                    scope=f"open311:{user.pk}",
+                    endpoint="open311:requests",
+                    digest=idempotency.fingerprint(content),
+                    window=timedelta(minutes=minutes),
+                )
+            if earlier is not None:
+                notice = (
+                    f"与 {timezone.localtime(key.created_at):%Y-%m-%d %H:%M} 提交的诉求 {earlier.pk} 内容相同，"
+                    f"未重复登记；查询码 {earlier.tracking_code}。"
+                )
+                row = {"service_request_id": str(earlier.pk), "service_notice": notice, "account_id": None}
+                return self.render("service_requests", "request", [row])
+            order = open311_request_create(actor=user, district=district, category=category, data=data)
+            if key is not None:
+                idempotency.record(key, order=order)
         notice = f"已受理，查询码 {order.tracking_code}；预计 {order.resolve_by:%Y-%m-%d %H:%M} 前办结。"
         row = {"service_request_id": str(order.pk), "service_notice": notice, "account_id": None}
         return self.render("service_requests", "request", [row])

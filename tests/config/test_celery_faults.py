@@ -1,0 +1,60 @@
+"""What keeps a task alive through a worker's death (issue 11): late acknowledgement, rejection on a lost worker,
+one message at a time per process, and a broker visibility timeout longer than any countdown a task can wait."""
+
+import pytest
+from django.conf import settings
+
+from config.celery import app
+
+OUR_APPS = ("accounts.", "compounds.", "workorders.", "ratings.", "reports.", "staffing.", "funding.", "capillary.")
+CELERY_DEFAULT_BACKOFF_MAX = 600
+
+
+def our_tasks():
+    app.loader.import_default_modules()
+    return {name: task for name, task in app.tasks.items() if name.startswith(OUR_APPS)}
+
+
+def longest_countdown(task) -> int:
+    """The longest a retried task waits (Celery's exponential backoff: factor * 2**retries, capped)."""
+    if not getattr(task, "autoretry_for", ()):
+        return 0
+    backoff = task.retry_backoff
+    if not backoff:
+        return task.default_retry_delay
+    factor = 1 if backoff is True else int(backoff)
+    cap = getattr(task, "retry_backoff_max", CELERY_DEFAULT_BACKOFF_MAX)
+    return min(cap, factor * 2 ** (task.max_retries or 0))
+
+
+def test_tasks_are_acknowledged_late_and_rejected_when_their_worker_dies():
+    assert settings.CELERY_TASK_ACKS_LATE is True
+    assert settings.CELERY_TASK_REJECT_ON_WORKER_LOST is True
+    assert settings.CELERY_WORKER_PREFETCH_MULTIPLIER == 1
+    tasks = our_tasks()
+    assert "workorders.tasks.route_work_order_task" in tasks and "reports.tasks.build_report_task" in tasks
+    early = [name for name, task in tasks.items() if not task.acks_late]
+    assert early == [], f"tasks acknowledged before they run (lost with their worker): {early}"
+
+
+def test_the_visibility_timeout_outlasts_the_longest_countdown():
+    timeout = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    waits = {name: longest_countdown(task) for name, task in our_tasks().items()}
+    name, longest = max(waits.items(), key=lambda item: item[1])
+    assert longest >= 240, waits  # a report build waits up to 30 s * 2**3 before its last retry
+    assert timeout > longest, f"{name} may wait {longest} s, longer than the visibility timeout {timeout} s"
+
+
+@pytest.mark.parametrize("module", ["config.settings.production"])
+def test_production_keeps_the_timeout(module, monkeypatch):
+    import importlib
+    import sys
+
+    for name in ("DATABASE_URL", "REDIS_URL", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"):
+        monkeypatch.setenv(
+            name, "redis://x:6379/0" if name == "REDIS_URL" else "postgresql://x/y" if name == "DATABASE_URL" else "x"
+        )
+    sys.modules.pop(module, None)
+    production = importlib.import_module(module)
+    sys.modules.pop(module, None)
+    assert production.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] >= 3600

@@ -1,0 +1,116 @@
+"""Exactly-once filing (issue 11): one request, one order, however many times it arrives.
+
+Every filing endpoint takes a key — the `Idempotency-Key` header on the API, a one-time form token on the pages
+(`OneTimeTokenField`) — and calls `claim()` inside the transaction that files the order:
+
+    with transaction.atomic():
+        row = claim(district_id=..., scope=..., key=..., endpoint=..., fingerprint=fingerprint(...))
+        if row.order_id:            # the same request again: answer what the first one answered
+            ...
+        order = work_order_file(...)
+        record(row, order=order, status=201, body=...)
+
+`claim` inserts the key with ON CONFLICT DO NOTHING and then locks it (SELECT … FOR UPDATE). Two requests with
+one key at once: the second one's insert waits on the first one's uncommitted row; when the first commits, the
+second finds the row with its order and replays it; when the first rolls back (its input was refused), the
+second files. A key reused for a different request raises `KeyReused` (the API's 422).
+
+Open311 has no key in its standard: `claim_content` deduplicates an integration account's identical POSTs within
+the window its district sets (`PrivacySettings.open311_dedupe_minutes`)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from workorders.models import IdempotencyKey, WorkOrder
+
+MAX_KEY_LENGTH = 200
+KEY_REUSED_MESSAGE = "该幂等键（Idempotency-Key）已用于另一份内容不同的请求；新的请求请使用新的键。"
+BAD_KEY_MESSAGE = f"Idempotency-Key 应为 1 至 {MAX_KEY_LENGTH} 个可见 ASCII 字符。"
+FORM_REUSED_MESSAGE = "这张表单已经提交过（{code}），内容与上次不同；如需再报一件，请重新打开本页填写。"
+
+
+class KeyReused(Exception):
+    """The key was first used for a different request (or another endpoint)."""
+
+    def __init__(self, row: IdempotencyKey):
+        super().__init__(KEY_REUSED_MESSAGE)
+        self.row = row
+
+
+def valid_key(key: str) -> bool:
+    return 0 < len(key) <= MAX_KEY_LENGTH and all(33 <= ord(ch) <= 126 for ch in key)
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-able, order-independent picture of request data (uploaded files by name and size)."""
+    if hasattr(value, "lists") and callable(value.lists):  # QueryDict / MultiValueDict
+        return {str(k): [_plain(v) for v in vs] for k, vs in sorted(value.lists())}
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in sorted(value.items(), key=lambda item: str(item[0]))}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if hasattr(value, "read") and hasattr(value, "size"):
+        return f"<file {getattr(value, 'name', '')} {value.size}>"
+    if hasattr(value, "pk"):
+        return f"<{type(value).__name__} {value.pk}>"
+    return value
+
+
+def fingerprint(*parts: Any) -> str:
+    """sha256 of the request's data: the same content gives the same digest whatever the order of its fields."""
+    text = json.dumps([_plain(part) for part in parts], ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def claim(*, district_id: int, scope: str, key: str, endpoint: str, fingerprint: str) -> IdempotencyKey:
+    """Take (or find) the key and lock it for this transaction. `row.order_id` set: a replay. Raises KeyReused."""
+    assert transaction.get_connection().in_atomic_block, "claim() belongs inside the filing's transaction"
+    IdempotencyKey.objects.bulk_create(
+        [IdempotencyKey(district_id=district_id, scope=scope, key=key, endpoint=endpoint, fingerprint=fingerprint)],
+        ignore_conflicts=True,
+    )
+    row = IdempotencyKey.objects.select_for_update().get(scope=scope, key=key)
+    if row.fingerprint != fingerprint or row.endpoint != endpoint:
+        raise KeyReused(row)
+    return row
+
+
+def record(row: IdempotencyKey, *, order: WorkOrder, status: int | None = None, body: Any = None) -> None:
+    """Write what the first filing answered onto its key (same transaction as the order)."""
+    row.order = order
+    row.response_status = status
+    row.response_body = body
+    row.save(update_fields=["order", "response_status", "response_body"])
+
+
+def peek(*, scope: str, key: str) -> IdempotencyKey | None:
+    """The key's row if it was committed with an order (no lock): lets a page skip work for a replay."""
+    return IdempotencyKey.objects.select_related("order").filter(scope=scope, key=key, order__isnull=False).first()
+
+
+def claim_content(
+    *, district_id: int, scope: str, endpoint: str, digest: str, window: timedelta
+) -> tuple[IdempotencyKey, WorkOrder | None]:
+    """Open311: the key is the content itself. Returns (row, the order filed with this content within `window`
+    or None). With None the caller files and calls `record` (the row then points at the new order)."""
+    row = claim(district_id=district_id, scope=scope, key=f"content:{digest}", endpoint=endpoint, fingerprint=digest)
+    if row.order_id and row.created_at >= timezone.now() - window:
+        return row, row.order
+    if row.order_id:  # an old filing: this one starts a new window
+        row.created_at = timezone.now()
+        row.save(update_fields=["created_at"])
+    return row, None
+
+
+def purge(*, older_than: timedelta = timedelta(days=7)) -> int:
+    """Forget keys older than a week (a client retries within minutes, not weeks)."""
+    deleted, _ = IdempotencyKey.objects.filter(created_at__lt=timezone.now() - older_than).delete()
+    return deleted

@@ -1,0 +1,114 @@
+"""The task outbox (issue 11): a task that must not be lost is a row first, a message second.
+
+    outbox_enqueue(task=route_work_order_task, args=[order.pk], district_id=..., order=order)
+
+writes an `OutboxMessage` in the caller's transaction (the order and its routing task commit together or not at
+all) and publishes it after the commit. A broker that is down at that moment costs nothing but time: the page
+still answers, the row stays unpublished, and `outbox_sweep` (beat, every minute) publishes it again — and keeps
+publishing what was published but never acknowledged (a message the broker lost on a restart). A task run from
+the outbox carries the row's id in the message header `outbox_id`; when it succeeds the row is marked done
+(`task_postrun` below). The tasks are idempotent, so a message published twice has its effect once.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from functools import partial
+from typing import Any
+
+from celery import Task, current_app
+from celery.signals import task_postrun
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from config import requestid
+from workorders.models import OutboxMessage, WorkOrder
+
+logger = logging.getLogger(__name__)
+
+HEADER = "outbox_id"
+STALE_AFTER = timedelta(minutes=2)  # published this long ago and not done: publish again
+KEEP_DONE = timedelta(days=7)
+
+
+def outbox_enqueue(*, task: Task, args: list[Any], district_id: int, order: WorkOrder | None = None) -> OutboxMessage:
+    """Write the task's row in the current transaction and publish it once that commits."""
+    message = OutboxMessage.objects.create(
+        task=task.name, args=args, district_id=district_id, order=order, request_id=requestid.current()
+    )
+    transaction.on_commit(partial(publish, message.pk))
+    return message
+
+
+def publish(message_id: int) -> bool:
+    """Send one outbox row to the broker; False (and a warning) when the broker cannot be reached — the row
+    waits for the sweep. Errors of the task itself (eager mode in tests) are not swallowed."""
+    message = OutboxMessage.objects.filter(pk=message_id, done_at__isnull=True).first()
+    if message is None:
+        return False
+    OutboxMessage.objects.filter(pk=message.pk).update(published_at=timezone.now(), attempts=F("attempts") + 1)
+    task = current_app.tasks[message.task]
+    headers = {HEADER: message.pk}
+    if message.request_id and message.request_id != requestid.NO_ID:
+        headers[requestid.HEADER] = message.request_id  # a republished message keeps its request's id
+    if task.app.conf.task_always_eager:  # tests and one-process runs: the task runs here, its errors are its own
+        task.apply_async(args=message.args, headers=headers)
+        return True
+    try:
+        # No result: the caller never waits for one, and subscribing to results needs the (same) Redis — when it
+        # is down, Celery's result consumer gives up for good ("the Celery application must be restarted").
+        task.apply_async(args=message.args, headers=headers, ignore_result=True)
+    except Exception as error:  # whatever the broker raises, the page must still answer
+        OutboxMessage.objects.filter(pk=message.pk).update(published_at=None)
+        logger.warning("outbox: broker unreachable, %s #%s waits for the sweep (%s)", message.task, message.pk, error)
+        return False
+    return True
+
+
+def outbox_sweep(
+    *, stale_after: timedelta = STALE_AFTER, min_age: timedelta = timedelta(seconds=5), limit: int = 500
+) -> int:
+    """Publish again what was never published, or published `stale_after` ago and never done; rows younger than
+    `min_age` are left to their own commit's publish. Rows taken with SKIP LOCKED, so two sweeps at once share
+    the work. Returns how many were published."""
+    now = timezone.now()
+    with transaction.atomic():
+        ids = list(
+            OutboxMessage.objects.filter(done_at__isnull=True)
+            .filter(Q(published_at__isnull=True) | Q(published_at__lte=now - stale_after))
+            .filter(created_at__lte=now - min_age)
+            .order_by("created_at")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[:limit]
+        )
+    published = sum(1 for pk in ids if publish(pk))
+    if ids:
+        logger.info("outbox sweep: %s of %s pending message(s) published", published, len(ids))
+    OutboxMessage.objects.filter(done_at__lt=now - KEEP_DONE).delete()
+    return published
+
+
+def outbox_mark_done(message_id: int) -> None:
+    OutboxMessage.objects.filter(pk=message_id, done_at__isnull=True).update(done_at=timezone.now())
+
+
+def _outbox_id(task: Task) -> int | None:
+    request = task.request
+    value = getattr(request, HEADER, None)
+    if value is None:
+        value = (getattr(request, "headers", None) or {}).get(HEADER)
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+@task_postrun.connect(dispatch_uid="workorders.outbox.done")
+def _done_after_success(sender: Task | None = None, state: str | None = None, **_: Any) -> None:
+    if sender is None or state != "SUCCESS":
+        return
+    message_id = _outbox_id(sender)
+    if message_id is not None:
+        outbox_mark_done(message_id)
