@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from accounts.models import User
+from accounts.phones import PHONE_FIELDS, PhoneField
 
 admin.site.site_header = "末梢 · 小区治理平台 管理后台"
 admin.site.site_title = "末梢管理后台"
@@ -27,6 +28,12 @@ class UserAdmin(DjangoUserAdmin):
     list_select_related = ["district", "street", "community"]
     autocomplete_fields = ["district", "street", "community", "property_firm", "department", "grids"]
     ordering = ["username"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in PHONE_FIELDS:  # the site's one phone rule (accounts.phones), normalised on save
+            return PhoneField(label=db_field.verbose_name, required=not db_field.blank)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         ("个人信息", {"fields": ("full_name", "phone", "email")}),

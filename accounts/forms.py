@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
 from django.core.exceptions import ValidationError
 
 from accounts.text import CleanInputFormMixin
@@ -31,3 +32,7 @@ class CleanModelForm(CleanInputFormMixin, forms.ModelForm):
 
 class LoginForm(CleanInputFormMixin, AuthenticationForm):
     """Django's sign-in form under the same rule."""
+
+
+class PasswordChangeForm(CleanInputFormMixin, DjangoPasswordChangeForm):
+    """Django's password change form under the same rule."""

@@ -1,4 +1,3 @@
-import re
 from typing import Any
 
 import pgtrigger
@@ -9,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.logredact import redact
+from accounts.network import current_client_address
 from accounts.policy import TenantQuerySet
 from accounts.privacy import EMAIL, NAME, PHONE
 from accounts.roles import Integration, Role
@@ -88,9 +89,6 @@ class User(AbstractUser):
         return self.role == Role.PLATFORM_ADMIN or self.is_superuser
 
 
-SECRET_QUERY = re.compile(r"((?:api_key|token|key|password)=)[^&]*", re.IGNORECASE)
-
-
 @pgtrigger.register(
     pgtrigger.Protect(name="reveal_log_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
 )
@@ -118,6 +116,7 @@ class PersonalDataReveal(models.Model):
     object_label = models.CharField("记录", max_length=120, help_text="如“工单 CDWYD64QUT8P”，不含个人信息")
     fields = ArrayField(models.CharField(max_length=64), verbose_name="查看的字段")
     via = models.CharField("访问地址", max_length=500, blank=True)
+    address = models.GenericIPAddressField("客户端地址", null=True, blank=True, help_text="经可信代理还原的真实地址")
 
     objects = TenantQuerySet.as_manager()
     # Nobody but the district's officials (and the platform) reads the log: every other role is missing here.
@@ -153,7 +152,8 @@ class PersonalDataReveal(models.Model):
             object_id=str(obj.pk),
             object_label=reveal_label(obj)[:120],
             fields=list(fields),
-            via=SECRET_QUERY.sub(r"\1***", via or "")[:500],
+            via=redact(via or "")[:500],
+            address=current_client_address() or None,
         )
 
     @property
@@ -172,3 +172,42 @@ def reveal_label(obj: models.Model) -> str:
     """How the log names a record without personal data: its model's name and its `reveal_label` (a tracking
     code, say) or its id."""
     return f"{obj._meta.verbose_name} {getattr(obj, 'reveal_label', None) or obj.pk}"
+
+
+class ApiKey(models.Model):
+    """API 密钥: what an API client or an integration sends as `Authorization: Token <key>` (or Open311's
+    `api_key`). The key is shown once, when issued; only its first characters (`prefix`, to find the row and to
+    name the key in lists) and its SHA-256 are stored. A key expires, and can be revoked by its owner, by an
+    operator (`manage.py revoke_api_key`) and by a password change. accounts.apikeys issues and checks keys."""
+
+    PREFIX_LENGTH = 8
+
+    user = models.ForeignKey(User, verbose_name="所属用户", on_delete=models.CASCADE, related_name="api_keys")
+    name = models.CharField("名称", max_length=100, help_text="如“Open311 对接”“12345 推送”“数据分析脚本”")
+    prefix = models.CharField("前缀", max_length=PREFIX_LENGTH, unique=True)
+    key_hash = models.CharField("密钥摘要", max_length=64, unique=True, help_text="SHA-256，十六进制")
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+    expires_at = models.DateTimeField("到期时间")
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "API 密钥"
+        verbose_name_plural = "API 密钥"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "revoked_at"], name="apikey_user_revoked")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.prefix}…）"
+
+    def is_live(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and self.expires_at > now
+
+    @property
+    def state_label(self) -> str:
+        if self.revoked_at is not None:
+            return "已撤销"
+        if self.expires_at <= timezone.now():
+            return "已过期"
+        return "有效"

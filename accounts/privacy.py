@@ -200,12 +200,13 @@ def record_reveal(*, actor: Any, obj: Any, fields: Iterable[str], via: str = "")
     with transaction.atomic():
         reveal = PersonalDataReveal.record(actor=actor, obj=obj, fields=fields, via=via)
     personal_data_logger().info(
-        "personal data read: user=%s %s=%s fields=%s via=%s",
+        "personal data read: user=%s %s=%s fields=%s via=%s address=%s",
         getattr(actor, "pk", None),
         obj._meta.label_lower,
         obj.pk,
         ",".join(fields),
         reveal.via,
+        reveal.address or "-",
         extra={
             "actor_id": getattr(actor, "pk", None),
             "object": obj._meta.label_lower,

@@ -47,14 +47,9 @@ def prepare_data(compounds, category_id: int) -> dict:
     )
     from accounts import apikeys
 
-    if hasattr(apikeys, "api_key_issue"):  # hashed keys (issue 7)
-        _, key = apikeys.api_key_issue(
-            actor=SystemActor(name="load", district_id=district.pk), user=integration, name="load run"
-        )
-    else:
-        from rest_framework.authtoken.models import Token
-
-        key = Token.objects.get_or_create(user=integration)[0].key
+    _, key = apikeys.api_key_issue(
+        actor=SystemActor(name="load", district_id=district.pk), user=integration, name="load run"
+    )
     users = User.objects.filter(district=district, is_active=True)
     return {
         "compounds": [token for token, _ in compounds],

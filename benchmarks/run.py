@@ -46,7 +46,7 @@ os.chdir(ROOT)
 HOST = "127.0.0.1"
 RESULTS = ROOT / "var" / "bench" / "results.json"
 LOGS = ROOT / "var" / "bench"
-PER_COMPOUND = 5  # the QR page's rate limit per client and compound (workorders.intake.views.RATE_LIMIT)
+PER_COMPOUND = 5  # the QR page's rate limit per client and compound (settings.RATE_LIMITS["qr-filing"])
 START_TIMEOUT = 90
 
 

@@ -3,6 +3,7 @@ staff user of one district never sees or picks another district's rows (platform
 
 from django.contrib import admin
 
+from accounts.phones import PHONE_FIELDS, PhoneField
 from accounts.policy import CHANGE, restrict
 from compounds.models import Building, Community, Compound, Department, District, Grid, PropertyFirm, Street, TierChange
 
@@ -11,6 +12,11 @@ class ScopedAdmin(admin.ModelAdmin):
     """Restricts the change list, the change form and foreign-key choices to what the user may see."""
 
     list_per_page = 50
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in PHONE_FIELDS:  # the site's one phone rule (accounts.phones), normalised on save
+            return PhoneField(label=db_field.verbose_name, required=not db_field.blank)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return restrict(super().get_queryset(request), request.user)

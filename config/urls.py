@@ -36,3 +36,8 @@ urlpatterns = [
     path("workorders/", include("workorders.urls")),
     path("", include("compounds.urls")),
 ]
+
+# Chinese error pages in the site's design; JSON under /api/ and Open311's errors under /open311/ (accounts.errors).
+handler403 = "accounts.errors.permission_denied"
+handler404 = "accounts.errors.page_not_found"
+handler500 = "accounts.errors.server_error"

@@ -11,7 +11,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
@@ -20,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.network import rate_limited
 from accounts.policy import CHANGE, VIEW, access
 from accounts.roles import Role
 from accounts.uploads import MAX_FILES, CheckedUpload, check_upload
@@ -533,10 +533,6 @@ def due_periods(*, today: datetime.date) -> list[RatingPeriod]:
 # --- the public owner survey -------------------------------------------------------------------------
 
 
-def _survey_rate(setting: str, default: int) -> int:
-    return int(getattr(settings, setting, default))
-
-
 def survey_client_hash(client_id: str) -> str:
     return hashlib.sha256(f"{settings.SECRET_KEY}:{client_id}".encode()).hexdigest()
 
@@ -561,18 +557,11 @@ def survey_answer(
 
     Guards against ballot stuffing: one answer per household (building + room) per quarter, a building
     that must be one of the compound's, at most as many answers as the compound has households, and a
-    per-client rate limit. Answers are taken only while the district's period is open."""
+    rate limit per compound and household (settings.RATE_LIMITS["survey-household"]) — never per address, so
+    that households behind one NAT can all answer. Answers are taken only while the district's period is open."""
     client = survey_client_hash(client_id)
-    limit = _survey_rate("RATINGS_SURVEY_RATE_LIMIT", 10)
-    window = _survey_rate("RATINGS_SURVEY_RATE_WINDOW", 3600)
-    key = f"ratings:survey:{client}"
-    cache.add(key, 0, window)
-    try:
-        attempts = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, window)
-        attempts = 1
-    if attempts > limit:
+    household = household_key(building, room)
+    if rate_limited(None, limit="survey-household", key=household, scope=f"survey:{token}"):
         raise ValidationError("提交过于频繁，请稍后再试。")
     return _survey_answer_save(token=token, building=building, room=room, level=level, comment=comment, client=client)
 

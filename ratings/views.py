@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from accounts.network import client_address
 from accounts.policy import CHANGE, access
 from accounts.roles import Role
 from accounts.uploads import attachment_response
@@ -414,7 +415,8 @@ def report_download(request: HttpRequest, pk: int) -> FileResponse:
 
 
 def _client_id(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """Stored hashed with each answer (accounts.network.client_address: the real client behind our proxy)."""
+    return client_address(request)
 
 
 @require_http_methods(["GET", "POST"])

@@ -153,3 +153,11 @@ def user_for(role: Role, scope=None, **extra) -> User:
     district = scope if field is None else scope.district
     kwargs = {field: scope} if field else {}
     return UserFactory(role=role, district=district, **kwargs, **extra)
+
+
+def api_key_for(user: User, *, days: int = 30, name: str = "测试密钥") -> str:
+    """A live API key of `user` (what a client sends as `Authorization: Token <key>` or Open311's api_key)."""
+    from accounts.actors import SystemActor
+    from accounts.apikeys import api_key_issue
+
+    return api_key_issue(actor=SystemActor(name="tests"), user=user, name=name, days=days)[1]

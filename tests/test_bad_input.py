@@ -12,12 +12,11 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from accounts.roles import Integration, Role
 from compounds.importing import org_import, read_file
 from ratings.models import SurveyResponse
-from tests.factories import UserFactory
+from tests.factories import UserFactory, api_key_for
 from tests.ratings import helpers as ratings_helpers
 from workorders import services
 from workorders.hotline.services import hotline_file_import
@@ -88,7 +87,7 @@ def test_a_nul_byte_in_a_staff_pages_query_string_is_a_400(raw_client, tree):
 
 
 def test_every_api_query_parameter_refuses_nul_with_a_json_400(raw_client, tree):
-    token = Token.objects.create(user=tree.official).key
+    token = api_key_for(tree.official)
     headers = {"HTTP_AUTHORIZATION": f"Token {token}"}
     for url in (
         "/api/v1/work-orders/?state=%00",
@@ -105,7 +104,7 @@ def test_every_api_query_parameter_refuses_nul_with_a_json_400(raw_client, tree)
 
 
 def test_a_control_character_in_an_api_body_is_a_400_naming_the_field_and_nothing_is_filed(client, tree, categories):
-    token = Token.objects.create(user=tree.street_staff).key
+    token = api_key_for(tree.street_staff)
     payload = {
         "compound": tree.compounds[0].pk,
         "category": categories["street-lamp"].pk,
@@ -127,7 +126,7 @@ def test_a_control_character_in_an_api_body_is_a_400_naming_the_field_and_nothin
 
 
 def test_a_twenty_thousand_character_description_through_the_staff_api_is_refused(client, tree, categories):
-    token = Token.objects.create(user=tree.street_staff).key
+    token = api_key_for(tree.street_staff)
     response = client.post(
         "/api/v1/work-orders/",
         {
@@ -146,7 +145,7 @@ def test_a_twenty_thousand_character_description_through_the_staff_api_is_refuse
 
 
 def test_a_six_megabyte_body_is_a_400_not_a_500(raw_client, tree, categories):
-    token = Token.objects.create(user=tree.street_staff).key
+    token = api_key_for(tree.street_staff)
     body = json.dumps({"description": "很长" * 1_000_000}, ensure_ascii=False)
     response = raw_client.post(
         "/api/v1/work-orders/", body, content_type="application/json", HTTP_AUTHORIZATION=f"Token {token}"
@@ -156,7 +155,7 @@ def test_a_six_megabyte_body_is_a_400_not_a_500(raw_client, tree, categories):
 
 
 def test_deeply_nested_json_is_a_400_not_a_recursion_error(raw_client, tree):
-    token = Token.objects.create(user=tree.street_staff).key
+    token = api_key_for(tree.street_staff)
     response = raw_client.post(
         "/api/v1/work-orders/", "[" * 20000, content_type="application/json", HTTP_AUTHORIZATION=f"Token {token}"
     )
@@ -223,7 +222,7 @@ def test_staff_page_forms_refuse_control_characters(client, tree, categories):
 @pytest.fixture
 def open311_key(tree):
     user = UserFactory(role=Role.INTEGRATION, integration=Integration.OPEN311, district=tree.district, full_name="")
-    return Token.objects.create(user=user).key
+    return api_key_for(user)
 
 
 def test_every_open311_parameter_refuses_nul_in_the_errors_format(raw_client, tree, categories, open311_key):

@@ -11,10 +11,9 @@ import openpyxl
 import pytest
 from django.template import Context, Template
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from accounts.roles import Integration, Role
-from tests.factories import UserFactory
+from tests.factories import UserFactory, api_key_for
 from workorders import services
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +51,7 @@ def assert_masked(text: str) -> None:
 
 def test_open311(client, tree, order):
     user = UserFactory(role=Role.INTEGRATION, integration=Integration.OPEN311, district=tree.district)
-    key = Token.objects.create(user=user).key
+    key = api_key_for(user)
     response = client.get(f"/open311/v2/requests/{order.pk}.json", {"api_key": key})
     description = json.loads(response.content)[0]["description"]
     assert_masked(response.content.decode())

@@ -149,6 +149,9 @@ ESCALATE_REASONS = ["住户拒不配合整改，需上级协调", "涉及公共�
 REJECT_REASONS = ["诉求不属于受理范围，已告知诉求人", "重复反映，已在其他工单中办理"]
 SURNAMES = list("王李张刘陈杨赵黄周吴徐孙马胡朱郭何罗高林")
 
+# Allocated mobile prefixes (after the "1"): the phone rule (accounts.phones) refuses unallocated ones (154…).
+MOBILE_PREFIXES = ("30", "35", "38", "39", "50", "58", "59", "86", "88", "89")
+
 
 @dataclass
 class DemoOrdersSummary:
@@ -295,7 +298,7 @@ class _Filer:
         filed_at = self.now - age
         actor, extra = None, {}
         name = rng.choice(SURNAMES) + rng.choice(["女士", "先生"])
-        phone = f"1{rng.choice('3589')}{rng.randint(0, 999999999):09d}"
+        phone = f"1{rng.choice(MOBILE_PREFIXES)}{rng.randint(0, 99999999):08d}"
         if channel == Channel.GRID:
             actor = self.grid_worker_of.get(compound.pk)
             if actor is None:

@@ -10,7 +10,6 @@ without an account (the rating then needs the order's tracking code). `now` can 
 from __future__ import annotations
 
 import logging
-import re
 import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -23,6 +22,7 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.phones import normalise_phone
 from accounts.policy import CHANGE, access
 from accounts.roles import Role
 from compounds.models import Community, Compound, Department, District, PropertyFirm, Street
@@ -58,7 +58,6 @@ L = HandlerLevel
 DUPLICATE_WINDOW = timedelta(hours=72)
 DUPLICATE_SIMILARITY = 0.3
 REOPEN_WINDOW = timedelta(days=7)
-PHONE_RE = re.compile(r"^\+?\d[\d-]{5,18}\d$")
 # Unambiguous upper-case letters and digits: 12 characters ≈ 60 bits, unguessable, easy to read aloud.
 TRACKING_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
@@ -351,8 +350,10 @@ def work_order_file_external(
         errors["title"] = "请填写标题。"
     if not (description or "").strip():
         errors["description"] = "请填写诉求内容。"
-    if reporter_phone and not PHONE_RE.match(reporter_phone.strip()):
-        errors["reporter_phone"] = "联系电话格式不正确。"
+    try:
+        reporter_phone = normalise_phone(reporter_phone)
+    except ValidationError as error:
+        errors["reporter_phone"] = error.messages[0]
     if (latitude is None) != (longitude is None):
         errors["latitude"] = "经纬度须同时填写。"
     if external_number and channel != Channel.HOTLINE_12345 and channel != Channel.ASSIGNED_FROM_ABOVE:

@@ -39,6 +39,7 @@ class PersonalDataRevealSerializer(serializers.ModelSerializer):
             "fields",
             "field_labels",
             "via",
+            "address",
         ]
         read_only_fields = fields
 

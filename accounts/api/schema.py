@@ -3,7 +3,7 @@
 - `drop_format_suffix_endpoints` (preprocessing): the routers' `.json` suffix routes are the same operations
   again; the schema lists each operation once.
 - `document_errors` (postprocessing): every operation documents the error answers any endpoint can give —
-  400, 401, 403, 404 and 409 (and 415 where it takes a body) — with the one error body (`Error`,
+  400, 401, 403, 404, 409 and 429 (and 415 where it takes a body) — with the one error body (`Error`,
   accounts.api.exceptions), unless it documents its own; `/auth/token/` asks for no credentials.
 - `TypedFilterExtension`: a django-filter `BooleanFilter`/`DateFilter` with a `method` is typed by its class
   (boolean, date) rather than by the method's `value` annotation (`bool | None` read as a bare string).
@@ -32,6 +32,7 @@ ERRORS = {
     "403": "无权执行此操作",
     "404": "未找到该对象（不存在或不属于本区）",
     "409": "与现有数据冲突（如仍有关联数据，无法删除）",
+    "429": "请求过于频繁或登录失败次数过多，请稍后再试",
 }
 BODY_ERRORS = {"415": "不支持的请求内容类型"}
 METHODS = ("get", "put", "post", "patch", "delete", "head", "options", "trace")

@@ -5,10 +5,11 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-from accounts.api.fields import ScopedPrimaryKeyRelatedField, actor_from
+from accounts.api.fields import NOT_FOUND_MESSAGES, ScopedPrimaryKeyRelatedField, actor_from
 
 
 class ValidatedModelSerializer(serializers.ModelSerializer):
@@ -42,7 +43,30 @@ class ValidatedModelSerializer(serializers.ModelSerializer):
             instance.full_clean()
         except DjangoValidationError as error:
             raise serializers.ValidationError(drf_validation_errors(error, self.error_fields)) from error
+        check_same_district(instance, attrs)
         return attrs
+
+
+def district_of(obj: Any) -> int | None:
+    """The district a row belongs to (a District is its own), or None for rows that belong to none."""
+    if getattr(type(obj), "tenant_field", "district") == "pk":
+        return obj.pk
+    return getattr(obj, "district_id", None)
+
+
+def check_same_district(instance: Any, attrs: dict) -> None:
+    """No row points at another district's row, whatever its related fields let through: a second check under
+    the scoped related fields (a field a serializer declares by hand may forget its scope). The message is the
+    scoped field's own, so the answer never confirms that the other district's row exists."""
+    own = district_of(instance)
+    if own is None:
+        return
+    for name, value in attrs.items():
+        targets = value if isinstance(value, (list, tuple, set)) else [value]
+        for target in targets:
+            if isinstance(target, models.Model) and district_of(target) not in (None, own):
+                message = NOT_FOUND_MESSAGES["does_not_exist"].format(pk_value=target.pk)
+                raise serializers.ValidationError({name: [message]})
 
 
 def drf_validation_errors(error: DjangoValidationError, error_fields: dict[str, str] | None = None) -> dict:

@@ -1,18 +1,11 @@
-"""Token authentication for API clients (POST username and password, get the token to send as
-`Authorization: Token <key>`), and the district's reveal log."""
+"""API keys for API clients (POST username and password, get a key to send as `Authorization: Token <key>`),
+and the district's reveal log."""
 
 from django.urls import path
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 
-from accounts.api.parsers import DEFAULT_PARSERS
 from accounts.api.reveals import PersonalDataRevealViewSet
-
-
-class TokenView(ObtainAuthToken):
-    parser_classes = DEFAULT_PARSERS  # DRF's view names its own parsers: take the site's (accounts.text's rule)
-    authentication_classes = []  # logging in needs no credentials (and no CSRF token for a session)
-
+from accounts.api.tokens import TokenView
 
 router = DefaultRouter(use_regex_path=False)
 router.include_root_view = False

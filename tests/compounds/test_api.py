@@ -125,7 +125,11 @@ class TestPropertyFirmAPI(APIViewTests):
         return factories.PropertyFirmFactory(district=tree.district)
 
     def create_data(self, tree):
-        return {"name": "新建物业服务有限公司", "credit_code": factories.credit_code(999_001), "contact_phone": "029-1"}
+        return {
+            "name": "新建物业服务有限公司",
+            "credit_code": factories.credit_code(999_001),
+            "contact_phone": "029-85550001",
+        }
 
 
 class TestDepartmentAPI(APIViewTests):

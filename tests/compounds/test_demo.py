@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db.models import Count, F
+from django.test import RequestFactory
 
 from accounts.models import User
 from accounts.roles import STAFF_ROLES, Role
@@ -124,7 +125,9 @@ def test_every_role_has_a_demo_user_who_can_log_in():
     for role in (Role.PLATFORM_ADMIN, *STAFF_ROLES):  # people; integration accounts are issued by an operator
         assert User.objects.filter(role=role).exists(), role
     for username in ["district", "street1", "cadre1", "grid1", "firm1", "dept1", "admin"]:
-        assert authenticate(username=username, password=PASSWORD) is not None, username
+        # a sign-in always has a request (django-axes counts failures per account and address)
+        request = RequestFactory().post("/accounts/login/")
+        assert authenticate(request, username=username, password=PASSWORD) is not None, username
     assert User.objects.get(username="admin").is_superuser
     assert User.objects.get(username="grid1").grids.count() == 1
     assert User.objects.get(username="street8").street.code == "610116008"

@@ -1,9 +1,9 @@
 """The public owner survey reached from the compound's QR code: no login, one answer per household per
-quarter, a per-compound cap, a per-client rate limit, and nothing taken outside an open period."""
+quarter, a per-compound cap, a per-household rate limit (never per address), nothing taken outside an open
+period."""
 
 import pytest
 from django.core.cache import cache
-from django.test import override_settings
 from django.urls import reverse
 
 from ratings.models import SurveyResponse
@@ -80,17 +80,33 @@ def test_answers_capped_at_the_compounds_households(client, tree):
     assert SurveyResponse.objects.filter(compound=compound).count() == 2
 
 
-@override_settings(RATINGS_SURVEY_RATE_LIMIT=3)
-def test_rate_limit_per_client(client, tree):
+def test_households_behind_one_address_can_all_answer(client, tree, settings):
+    # given a limit of 3 per household, and every household of the compound behind one NAT address
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "survey-household": "3/h"}
     h.period(tree)
     compound = tree.compounds[0]
-    for room in ("101", "102", "103"):
-        assert answer(client, compound, room=room, ip="10.9.9.9").status_code == 200
-    stuffed = answer(client, compound, room="104", ip="10.9.9.9")
+    # then ten households answer from the same address
+    for room in range(101, 111):
+        assert answer(client, compound, room=str(room), ip="10.9.9.9").status_code == 200
+    assert SurveyResponse.objects.filter(compound=compound).count() == 10
+
+
+def test_the_same_household_twice_is_refused_and_its_retries_are_limited(client, tree, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "survey-household": "3/h"}
+    h.period(tree)
+    compound = tree.compounds[0]
+    assert answer(client, compound, room="101", ip="10.0.0.1").status_code == 200
+    # the same household from another address: one answer per household per quarter
+    again = answer(client, compound, room="101", ip="10.0.0.2")
+    assert again.status_code == 400 and "每户每季度只能填写一次" in again.content.decode()
+    # retries of one household, from any address, are bounded
+    answer(client, compound, room=" 101", ip="10.0.0.3")
+    stuffed = answer(client, compound, room="101", ip="10.0.0.4")
     assert stuffed.status_code == 400 and "提交过于频繁" in stuffed.content.decode()
-    # another client is not affected
-    assert answer(client, compound, room="104", ip="10.9.9.8").status_code == 200
-    assert SurveyResponse.objects.count() == 4
+    # another household of the compound, and the same room number in another compound, are not affected
+    assert answer(client, compound, room="102", ip="10.0.0.4").status_code == 200
+    assert answer(client, tree.compounds[1], room="101", ip="10.0.0.4").status_code == 200
+    assert SurveyResponse.objects.count() == 3
 
 
 def test_answers_refused_once_the_period_has_left_open(client, tree):

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from ratings import services
 from ratings.models import (
+    SATISFACTION_POINTS,
     Decision,
     FirmScore,
     Introduction,
@@ -20,6 +21,7 @@ from ratings.models import (
     RatingPeriod,
     RatingSettings,
     Report,
+    SatisfactionLevel,
     SeriousIncident,
     ServiceContract,
     StepDocument,
@@ -37,29 +39,43 @@ RATINGS_EXEMPT = {
 }
 
 
+def _marker(t) -> str:
+    return "乙区" if "乙区" in t.streets[0].name else ""
+
+
 def ratings_objects(t) -> dict:
     if getattr(t, "_ratings", None) is not None:
         return t._ratings
+    m = _marker(t)
+    system = t.official  # the district's official enters and builds the quarter (every branch accepts them)
     period = h.period(t, status="scoring")
     h.rules(t, min_answers=1)
-    h.answers(period, t.compounds[0], [h.VS, h.S])
+    for i, level in enumerate([h.VS, h.S]):
+        SurveyResponse.objects.create(
+            district=t.district, period=period, compound=t.compounds[0], firm=t.firm,
+            household_key=f"{m}1号楼-{101 + i}", level=level, points=SATISFACTION_POINTS[SatisfactionLevel(level)],
+            comment=f"{m}物业很好",
+        )  # fmt: skip
     h.panel(period, t.firm, [88])
+    PanelScore.objects.filter(period=period).update(note=f"{m}评语")
     h.record(period, t.firm, on_time=90, satisfaction=90, complaints=1)
-    services.incident_record(actor=None, period=period, firm=t.firm, date=datetime.date(2026, 2, 1), description="事故")
-    services.contract_create(
-        actor=None, firm=t.firm, compound=t.compounds[0], start=datetime.date(2024, 1, 1), fee_fen=150
+    services.incident_record(
+        actor=system, period=period, firm=t.firm, date=datetime.date(2026, 2, 1), description=f"{m}事故"
     )
-    introduction = services.introduction_start(actor=None, compound=h.three_no_compound(t), firm=t.firm, fee_fen=100)
+    services.contract_create(
+        actor=system, firm=t.firm, compound=t.compounds[0], start=datetime.date(2024, 1, 1), fee_fen=150
+    )
+    introduction = services.introduction_start(actor=system, compound=h.three_no_compound(t), firm=t.firm, fee_fen=100)
     services.introduction_record_step(
-        actor=None,
+        actor=system,
         introduction=introduction,
         stage=1,
         date=datetime.date(2026, 1, 5),
-        responsible="负责人",
+        responsible=f"{m}负责人",
         decision=Decision.APPROVED,
-        documents=[samples.pdf("纪要.pdf")],
+        documents=[samples.pdf(f"{m}纪要.pdf")],
     )
-    services.quarter_build(actor=None, period=period)
+    services.quarter_build(actor=system, period=period)
     t._ratings = {
         RatingPeriod: period,
         RatingSettings: RatingSettings.objects.get(district=t.district),

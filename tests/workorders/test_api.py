@@ -412,7 +412,9 @@ def test_create_refuses_bad_input_in_chinese(api, tree, other_tree):
     assert response.status_code == 400
     assert "description" in response.data
     response = api.post(url, {**data, "description": "吵", "reporter_phone": "abc"}, format="json")
-    assert response.data == {"reporter_phone": ["联系电话格式不正确。"]}
+    assert response.data == {
+        "reporter_phone": ["“abc”不是有效的手机号或带区号的固定电话（如 13812341234、029-81234567）。"]
+    }
     response = api.post(url, {**data, "description": "吵", "compound": other_tree.compounds[0].pk}, format="json")
     assert response.status_code == 400 and "不在您的管辖范围内" in response.data["compound"][0]
     response = api.post(url, {**data, "description": "吵", "channel": "resident_qr"}, format="json")

@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.roles import Role
@@ -86,9 +85,9 @@ def test_the_districts_api_account_posts_with_its_token(tree, categories):
     account = factories.user_for(Role.DISTRICT_OFFICIAL, tree.district, username="api-12345")
     account.set_unusable_password()
     account.save()
-    token = Token.objects.create(user=account)
+    token = factories.api_key_for(account)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
 
     # when
     response = client.post(ORDERS_URL, payload(tree, compound=tree.compounds[1].code), format="json")

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from workorders import services
-from workorders.intake import forms, views
+from workorders.intake import forms
 from workorders.models import Channel, Photo, State, WorkOrder
 
 from .test_photos import has_gps, jpeg_with_gps, small_jpeg, text_as_jpeg
@@ -109,7 +109,7 @@ def test_a_resident_files_with_a_photo_and_gets_a_tracking_code(client, tree, ca
         ({"category": ""}, "请选择问题类别。"),
         ({"description": "   "}, "请描述您遇到的问题。"),
         ({"description": "很" * 1001}, "问题描述不能超过 1000 字（当前 1001 字）。"),
-        ({"reporter_phone": "12345"}, "请填写正确的手机号（11 位）或带区号的固定电话。"),
+        ({"reporter_phone": "12345"}, "不是有效的手机号或带区号的固定电话"),
     ],
 )
 def test_bad_input_gets_a_chinese_error_and_keeps_what_was_typed(client, tree, categories, data, field_error):
@@ -167,11 +167,13 @@ def test_the_title_is_the_first_line_of_the_description_shortened():
 
 # ---------------------------------------------------------------------------------------------------- rate limit
 
+QR_LIMIT = 5  # settings.RATE_LIMITS["qr-filing"] = "5/10m"
+
 
 def test_a_flood_from_one_ip_is_stopped_while_other_residents_still_file(client, tree, categories):
     compound, category = tree.compounds[0], categories["sanitation"]
     # given one client that has filed the limit
-    for _ in range(views.RATE_LIMIT):
+    for _ in range(QR_LIMIT):
         assert post_report(client, compound, category, ip="10.0.0.66").status_code == 302
     # when it files once more
     response = post_report(client, compound, category, ip="10.0.0.66")
@@ -179,18 +181,18 @@ def test_a_flood_from_one_ip_is_stopped_while_other_residents_still_file(client,
     body = response.content.decode()
     assert response.status_code == 429
     assert "您提交得太频繁了，请 10 分钟后再试。" in body and DESCRIPTION in body
-    assert response["Retry-After"] == str(views.RATE_WINDOW_SECONDS)
-    assert WorkOrder.objects.count() == views.RATE_LIMIT
+    assert response["Retry-After"] == str(600)
+    assert WorkOrder.objects.count() == QR_LIMIT
     # and another resident (another IP) still files, as does the same IP at another compound
     assert post_report(client, compound, category, ip="10.0.0.77").status_code == 302
     assert post_report(client, tree.compounds[1], category, ip="10.0.0.66").status_code == 302
-    assert WorkOrder.objects.count() == views.RATE_LIMIT + 2
+    assert WorkOrder.objects.count() == QR_LIMIT + 2
     assert set(WorkOrder.objects.values_list("channel", flat=True)) == {Channel.RESIDENT_QR}
 
 
 def test_over_the_limit_the_photos_are_not_even_decoded(client, tree, categories, monkeypatch):
     compound, category = tree.compounds[0], categories["sanitation"]
-    for _ in range(views.RATE_LIMIT):
+    for _ in range(QR_LIMIT):
         post_report(client, compound, category, ip="10.0.0.66")
 
     def refuse(**kwargs):
@@ -199,11 +201,11 @@ def test_over_the_limit_the_photos_are_not_even_decoded(client, tree, categories
     monkeypatch.setattr(forms, "photo_prepare", refuse)
     response = post_report(client, compound, category, ip="10.0.0.66", photos=small_jpeg())
     assert response.status_code == 429 and DESCRIPTION in response.content.decode()
-    assert WorkOrder.objects.count() == views.RATE_LIMIT
+    assert WorkOrder.objects.count() == QR_LIMIT
 
 
 def test_invalid_posts_do_not_use_up_the_limit(client, tree, categories):
-    for _ in range(views.RATE_LIMIT + 2):
+    for _ in range(QR_LIMIT + 2):
         assert post_report(client, tree.compounds[0], categories["noise"], description="").status_code == 400
     assert post_report(client, tree.compounds[0], categories["noise"]).status_code == 302
 
@@ -212,7 +214,11 @@ def test_when_the_cache_is_down_orders_are_still_accepted(client, tree, categori
     def broken(*args, **kwargs):
         raise ConnectionError("redis is down")
 
-    monkeypatch.setattr(views.cache, "incr", broken)
+    from django.core.cache import cache
+
+    monkeypatch.setattr(cache, "incr", broken)
+    monkeypatch.setattr(cache, "add", broken)
+    monkeypatch.setattr(cache, "get", broken)
     assert post_report(client, tree.compounds[0], categories["noise"]).status_code == 302
     assert WorkOrder.objects.count() == 1
 

@@ -169,7 +169,7 @@ def test_a_bad_phone_is_refused_and_the_input_kept(client, tree, categories):
     client.force_login(tree.street_staff)
     response = staff_post(client, tree.compounds[0], categories["noise"], reporter_phone="call me")
     body = response.content.decode()
-    assert response.status_code == 400 and "请填写正确的手机号" in body
+    assert response.status_code == 400 and "不是有效的手机号或带区号的固定电话" in body
     assert 'value="call me"' in body and DESCRIPTION in body
     assert WorkOrder.objects.count() == 0
 

@@ -150,7 +150,7 @@ def test_bad_input_gets_chinese_errors_and_saves_nothing(tree, categories, other
     errors = refused.value.message_dict
     assert errors["category"] == ["所选诉求类别不存在或已停用。"]
     assert errors["title"] == ["请填写标题。"]
-    assert errors["reporter_phone"] == ["联系电话格式不正确。"]
+    assert errors["reporter_phone"] == ["“abc”不是有效的手机号或带区号的固定电话（如 13812341234、029-81234567）。"]
     assert WorkOrder.objects.count() == 0
 
 

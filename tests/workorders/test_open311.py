@@ -8,10 +8,9 @@ from xml.etree import ElementTree as ET
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from accounts.roles import Integration, Role
-from tests.factories import UserFactory
+from tests.factories import UserFactory, api_key_for
 from workorders import services
 from workorders.models import Category, Channel, PrivacySettings, State, TimelineEntry, TimelineKind, WorkOrder
 
@@ -72,7 +71,7 @@ def both(tree, other_tree, categories, public_reads):
 def open311_key(district) -> str:
     """The key of the district's Open311 integration account."""
     user = UserFactory(role=Role.INTEGRATION, integration=Integration.OPEN311, district=district, full_name="")
-    return Token.objects.create(user=user).key
+    return api_key_for(user)
 
 
 @pytest.fixture
@@ -262,7 +261,7 @@ def test_posting_without_a_valid_api_key_is_a_403_and_files_nothing(client, tree
 
 
 def test_a_key_of_another_role_or_district_is_a_403(client, tree, other_tree, both, key_b):
-    street_key = Token.objects.create(user=tree.official).key  # a district official's token is no Open311 key
+    street_key = api_key_for(tree.official)  # a district official's token is no Open311 key
 
     foreign = post_request(client, tree, key_b)
     street = post_request(client, tree, street_key)

@@ -9,11 +9,10 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.roles import Integration, Role
-from tests.factories import UserFactory
+from tests.factories import UserFactory, api_key_for
 from workorders import services
 from workorders.models import Category, Channel, PrivacySettings
 from workorders.privacy import privacy_settings_update
@@ -27,7 +26,7 @@ READ_URLS = ("requests.json", "requests/{pk}.json", "tokens/{pk}.json", "service
 
 def integration_key(district, integration=Integration.OPEN311) -> str:
     user = UserFactory(role=Role.INTEGRATION, integration=integration, district=district, full_name="")
-    return Token.objects.create(user=user).key
+    return api_key_for(user)
 
 
 @pytest.fixture
@@ -129,8 +128,8 @@ def test_any_other_key_is_refused_the_same_way(client, tree, other_tree, orders,
     key = {
         "another district's integration": lambda: integration_key(other_tree.district),
         "the 12345 integration": lambda: integration_key(tree.district, Integration.HOTLINE_12345),
-        "a district official": lambda: Token.objects.create(user=tree.official).key,
-        "a platform admin": lambda: Token.objects.create(user=UserFactory(role=Role.PLATFORM_ADMIN, district=None)).key,
+        "a district official": lambda: api_key_for(tree.official),
+        "a platform admin": lambda: api_key_for(UserFactory(role=Role.PLATFORM_ADMIN, district=None)),
         "nonsense": lambda: "0" * 40,
     }[whose]()
     for url in READ_URLS:
@@ -146,7 +145,7 @@ def test_posting_needs_the_districts_integration_key(client, tree, orders):
         "address_string": tree.compounds[1].name,
         "description": "东门路灯坏了",
     }
-    official = client.post(f"{BASE}/requests.json", {**data, "api_key": Token.objects.create(user=tree.official).key})
+    official = client.post(f"{BASE}/requests.json", {**data, "api_key": api_key_for(tree.official)})
     integration = client.post(f"{BASE}/requests.json", {**data, "api_key": integration_key(tree.district)})
     assert official.status_code == 403
     assert integration.status_code == 200, integration.content

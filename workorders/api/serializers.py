@@ -17,6 +17,7 @@ from rest_framework import serializers
 
 from accounts.api.fields import OptionalRelatedText, ScopedPrimaryKeyRelatedField, actor_from
 from accounts.api.serializers import ReadOnlyModelSerializer, TenantModelSerializer
+from accounts.phones import PhoneSerializerField
 from accounts.privacy import mask_fields
 from accounts.text import TEXT_MAX
 from compounds.models import Community, Compound, Department
@@ -296,7 +297,7 @@ class WorkOrderCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=100, label="标题")
     description = serializers.CharField(max_length=TEXT_MAX, label="诉求内容")
     reporter_name = serializers.CharField(max_length=50, required=False, allow_blank=True, label="反映人")
-    reporter_phone = serializers.CharField(max_length=20, required=False, allow_blank=True, label="联系电话")
+    reporter_phone = PhoneSerializerField(label="联系电话")
     latitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True)
     longitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True)
     external_number = serializers.CharField(max_length=64, required=False, allow_blank=True, label="外部工单号")

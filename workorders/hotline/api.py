@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from accounts.api.parsers import FormParser, JSONParser, MultiPartParser
 from accounts.api.serializers import drf_validation_errors
+from accounts.phones import PhoneSerializerField
 from accounts.roles import Role
 from compounds.models import District
 from workorders.api.idempotency import IDEMPOTENCY_PARAMETER, file_once
@@ -56,7 +57,7 @@ class HotlineOrderInSerializer(serializers.Serializer):
     description = serializers.CharField(label="诉求内容", max_length=4000)
     title = serializers.CharField(label="标题", required=False, allow_blank=True, max_length=100)
     reporter_name = serializers.CharField(label="联系人", required=False, allow_blank=True, max_length=50)
-    reporter_phone = serializers.CharField(label="联系电话", required=False, allow_blank=True, max_length=20)
+    reporter_phone = PhoneSerializerField(label="联系电话")
     deadline = serializers.CharField(
         label="办理时限",
         required=False,

@@ -13,13 +13,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from accounts.forms import CleanForm
+from accounts.phones import PhoneField, normalise_phone
 from compounds.models import Compound
 from workorders.intake.photos import MAX_PHOTOS, PreparedPhoto, photo_prepare
 from workorders.models import Category, Channel, Satisfaction
 
 DESCRIPTION_MAX = 1000
 # A mainland mobile number, or a landline with its area code (029-88886666, 02988886666).
-PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 TITLE_LENGTH = 30
 
 
@@ -62,20 +62,11 @@ class PhotosField(forms.FileField):
 
 
 def _phone_field(label: str) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=False,
-        max_length=20,
-        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}),
-        error_messages={"max_length": "电话号码过长。"},
-    )
+    return PhoneField(label=label)
 
 
 def _clean_phone(value: str) -> str:
-    phone = re.sub(r"[\s()（）]", "", value or "")
-    if phone and not PHONE_RE.match(phone):
-        raise ValidationError("请填写正确的手机号（11 位）或带区号的固定电话。", code="phone_invalid")
-    return phone
+    return normalise_phone(value)
 
 
 def _description_field(label: str = "问题描述") -> forms.CharField:

@@ -17,13 +17,11 @@ Staff (signed in, every object through accounts.policy; another district's objec
 from __future__ import annotations
 
 import logging
-import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -32,6 +30,8 @@ from django.urls import reverse
 from django.views import View
 from django.views.decorators.cache import never_cache
 
+from accounts.errors import error_page
+from accounts.network import rate_limited, rate_window_seconds
 from accounts.policy import access
 from accounts.roles import Role
 from compounds.models import Compound
@@ -44,47 +44,15 @@ from workorders.models import Channel, Photo, WorkOrder
 
 logger = logging.getLogger(__name__)
 
-# 码上反馈 rate limit: orders accepted per client IP and compound in one fixed window.
-RATE_LIMIT = 5
-RATE_WINDOW_SECONDS = 600
+# 码上反馈 rate limit: orders accepted per client address and compound (settings.RATE_LIMITS["qr-filing"]).
+QR_LIMIT = "qr-filing"
+TRACK_LIMIT = "track-lookup"
 
 GRID_ROLES = {Role.GRID_WORKER}
 STAFF_ROLES = {Role.STREET_STAFF, Role.COMMUNITY_CADRE, Role.DISTRICT_OFFICIAL}
 
 
 # ---------------------------------------------------------------------------------------------------- helpers
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The client's address as the server saw it. X-Forwarded-For is not read: a client could forge it to
-    escape the limit. Behind a proxy, have the proxy set REMOTE_ADDR (gunicorn --forwarded-allow-ips)."""
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
-def _rate_key(compound: Compound, ip: str) -> str:
-    return f"intake:qr:{compound.pk}:{ip}:{int(time.time() // RATE_WINDOW_SECONDS)}"
-
-
-def rate_limit_reached(*, compound: Compound, ip: str) -> bool:
-    """True when (compound, ip) has used up the window: checked before the photos are decoded, so that a flood
-    costs no image work."""
-    try:
-        return (cache.get(_rate_key(compound, ip)) or 0) >= RATE_LIMIT
-    except Exception:  # the cache backend is unreachable: accept (see rate_limit_take)
-        return False
-
-
-def rate_limit_take(*, compound: Compound, ip: str) -> bool:
-    """Count one order for (compound, ip) in the current window; False when the client is over the limit.
-    If the cache is down the order is accepted: losing a resident's order is worse than letting spam in."""
-    key = _rate_key(compound, ip)
-    try:
-        cache.add(key, 0, timeout=RATE_WINDOW_SECONDS)
-        count = cache.incr(key)
-    except Exception:  # the cache backend is unreachable
-        logger.warning("rate-limit cache unavailable; accepting the order", exc_info=True)
-        return True
-    return count <= RATE_LIMIT
 
 
 def _errors_to_form(form, error: ValidationError) -> None:
@@ -142,14 +110,13 @@ def resident_report(request: HttpRequest, public_token: str) -> HttpResponse:
     if token and (earlier := idempotency.peek(scope=scope, key=token)) is not None:
         # The same form again (a double tap, a resend): the resident lands on the request they filed.
         return redirect(reverse("intake:track", args=[earlier.order.tracking_code]) + "?new=1")
-    ip = client_ip(request)
-    if rate_limit_reached(compound=compound, ip=ip):
+    if rate_limited(request, limit=QR_LIMIT, scope=scope, increment=False):
         # What was typed comes back; the photos are not even decoded.
         form = forms.ResidentReportForm(request.POST, categories=categories)
         return _rate_limited(request, {**context, "form": form, "photos_lost": bool(request.FILES)})
     form = forms.ResidentReportForm(request.POST, request.FILES, categories=categories)
     if form.is_valid():
-        if not rate_limit_take(compound=compound, ip=ip):
+        if rate_limited(request, limit=QR_LIMIT, scope=scope):
             return _rate_limited(request, {**context, "form": form, "photos_lost": bool(request.FILES)})
         data = form.cleaned_data
 
@@ -182,13 +149,15 @@ def resident_report(request: HttpRequest, public_token: str) -> HttpResponse:
 
 def _rate_limited(request: HttpRequest, context: dict) -> HttpResponse:
     response = render(request, "workorders/public/report.html", {**context, "rate_limited": True}, status=429)
-    response["Retry-After"] = str(RATE_WINDOW_SECONDS)
+    response["Retry-After"] = str(rate_window_seconds(QR_LIMIT))
     return _public_headers(response)
 
 
 @never_cache
 def track_lookup(request: HttpRequest) -> HttpResponse:
     """查询进度: type the tracking code."""
+    if "code" in request.GET and rate_limited(request, limit=TRACK_LIMIT):
+        return _track_limited(request)
     form = forms.TrackLookupForm(request.GET if "code" in request.GET else None)
     if form.is_bound and form.is_valid():
         code = form.cleaned_data["code"]
@@ -196,6 +165,14 @@ def track_lookup(request: HttpRequest) -> HttpResponse:
             return redirect("intake:track", tracking_code=code)
         form.add_error("code", "没有找到该查询码对应的诉求，请核对后重新输入。")
     return _public_headers(render(request, "workorders/public/track_lookup.html", {"form": form}))
+
+
+def _track_limited(request: HttpRequest) -> HttpResponse:
+    """Tracking codes are looked up per client address (settings.RATE_LIMITS["track-lookup"]): guessing codes
+    by the thousand is slowed to a crawl, a resident checking twice never notices."""
+    response = error_page(request, 429, "查询过于频繁，请稍等一分钟再试。")
+    response["Retry-After"] = str(rate_window_seconds(TRACK_LIMIT))
+    return _public_headers(response)
 
 
 def _order_by_code(tracking_code: str) -> WorkOrder:
@@ -213,6 +190,8 @@ def _resident_photos(order: WorkOrder):
 def track(request: HttpRequest, tracking_code: str) -> HttpResponse:
     """The resident's view of one order: the code, the status, a timeline without personal data, and the
     six-level rating form once the order is resolved."""
+    if rate_limited(request, limit=TRACK_LIMIT):
+        return _track_limited(request)
     order = _order_by_code(tracking_code)
     if order.tracking_code != tracking_code:
         return redirect("intake:track", tracking_code=order.tracking_code)

@@ -126,3 +126,9 @@ def bad_input_response(request: HttpRequest, field: str | None, message: str) ->
     """accounts.text.BadInputMiddleware's answer under /open311/: the errors format of the requested format."""
     fmt = "json" if request.path_info.endswith(".json") else "xml"
     return Open311Error(400, f"{field}：{message}" if field else message).response(fmt)
+
+
+def error_response(request: HttpRequest, status: int, message: str) -> HttpResponse:
+    """accounts.errors' answer under /open311/ (an unknown URL, a 500, the database down): Open311's errors list."""
+    fmt = "json" if request.path_info.endswith(".json") else "xml"
+    return Open311Error(status, message).response(fmt)

@@ -45,6 +45,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from accounts.apikeys import user_for_key
 from accounts.models import User
+from accounts.network import rate_limited
 from accounts.roles import Integration, Role
 from accounts.text import strip_forbidden, text_problem
 from compounds.models import District
@@ -353,6 +354,9 @@ class RequestListView(Open311View):
         return self.render("service_requests", "request", [selectors.request_row(o) for o in orders])
 
     def post(self, request: HttpRequest) -> HttpResponse:
+        # Per client address (settings.RATE_LIMITS["open311-post"]), counted before the key is even checked.
+        if rate_limited(request, limit="open311-post"):
+            raise Open311Error(429, "请求过于频繁，请稍后再试。")
         params = request.POST
         asking = caller(params, writes=True)
         district, user = asking.district, asking.user

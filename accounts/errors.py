@@ -1,0 +1,82 @@
+"""The site's error answers (config/urls.py handler403/404/500, CSRF_FAILURE_VIEW): Chinese pages in the site's
+design, or, under a prefix of settings.ERROR_RESPONDERS (/api/, /open311/), that interface's own error shape.
+
+A 500 whose cause is the database being unreachable is a 503 ("系统维护中") with Retry-After: nothing the user
+did was wrong, and a retry in a minute is the right advice. The 500 and 503 pages are rendered without the
+request's context (no user, no database)."""
+
+from __future__ import annotations
+
+import sys
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.utils.module_loading import import_string
+
+from accounts.permissions import Forbidden
+
+MESSAGES = {
+    400: "请求无法处理，请检查后重试。",
+    403: "您无权执行此操作。",
+    404: "未找到该对象。",
+    429: "请求过于频繁，请稍后再试。",
+    500: "服务器内部错误，请稍后再试。",
+    503: "系统维护中：数据库暂时无法连接，请稍后再试。",
+}
+DATABASE_DOWN = (OperationalError, InterfaceError)
+
+
+def json_error_response(request: HttpRequest, status: int, message: str) -> JsonResponse:
+    """The API's error shape ({"detail": …}, accounts.api.exceptions)."""
+    return JsonResponse({"detail": message}, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def _responder(request: HttpRequest):
+    path = getattr(request, "path_info", "") or ""
+    for prefix, responder in getattr(settings, "ERROR_RESPONDERS", {}).items():
+        if path.startswith(prefix):
+            return import_string(responder)
+    return None
+
+
+def _layout(request: HttpRequest) -> str:
+    path = getattr(request, "path_info", "") or ""
+    public = any(path.startswith(prefix) for prefix in getattr(settings, "PUBLIC_PATH_PREFIXES", ()))
+    return "workorders/public/base.html" if public else "base.html"
+
+
+def error_page(request: HttpRequest, status: int, message: str = "") -> HttpResponse:
+    responder = _responder(request)
+    if responder is not None:
+        return responder(request, status, message or MESSAGES[status])
+    context = {"layout": _layout(request), "message": message}
+    return render(request, f"{status}.html", context, status=status)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    # A registry refusal carries the rule's Chinese message; Django's own PermissionDenied says nothing useful.
+    message = exception.message if isinstance(exception, Forbidden) else ""
+    return error_page(request, 403, message)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return error_page(request, 404)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return error_page(request, 403, "页面已过期或来源无法验证，请刷新页面后重新提交。")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    status = 503 if isinstance(sys.exception(), DATABASE_DOWN) else 500
+    responder = _responder(request)
+    if responder is not None:
+        response = responder(request, status, MESSAGES[status])
+    else:
+        response = HttpResponse(loader.get_template(f"{status}.html").render(), status=status)
+    if status == 503:
+        response["Retry-After"] = "60"
+    return response
