@@ -6,8 +6,8 @@ import re
 
 import pytest
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
+from tests.factories import api_key_for
 from workorders import services
 from workorders.models import Notification, WorkOrder
 
@@ -28,7 +28,7 @@ def categories(tree):
 
 @pytest.fixture
 def staff_token(tree):
-    return Token.objects.create(user=tree.street_staff).key
+    return api_key_for(tree.street_staff)
 
 
 def error_body(response):

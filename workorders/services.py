@@ -351,7 +351,7 @@ def work_order_file_external(
     if not (description or "").strip():
         errors["description"] = "请填写诉求内容。"
     try:
-        reporter_phone = normalise_phone(reporter_phone)
+        reporter_phone = normalise_phone(reporter_phone, international=channel == Channel.OPEN311)
     except ValidationError as error:
         errors["reporter_phone"] = error.messages[0]
     if (latitude is None) != (longitude is None):

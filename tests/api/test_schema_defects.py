@@ -2,9 +2,9 @@
 answers the schema used to misdescribe."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from tests.factories import api_key_for
 from workorders import services
 from workorders.models import Channel
 
@@ -79,7 +79,7 @@ def test_a_query_on_the_timeline_does_not_hide_its_order(tree):
         title="路灯",
         description="路灯不亮",
     )
-    api = APIClient(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=tree.official).key}")
+    api = APIClient(HTTP_AUTHORIZATION=f"Token {api_key_for(tree.official)}")
 
     response = api.get(f"/api/v1/work-orders/{order.pk}/timeline/", {"state": "closed", "page": 1})
 

@@ -17,7 +17,6 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -26,6 +25,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from tests.factories import api_key_for
 from workorders import services
 from workorders.models import Channel
 
@@ -65,8 +65,8 @@ def tokens(tree):
         )
         services.work_order_route(order_id=order.pk)
     return {
-        "official": Token.objects.create(user=tree.official).key,
-        "street_staff": Token.objects.create(user=tree.street_staff).key,
+        "official": api_key_for(tree.official),
+        "street_staff": api_key_for(tree.street_staff),
     }
 
 

@@ -23,6 +23,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.phones import normalise_phone
 from accounts.text import TEXT_MAX
 from compounds.models import Compound, District
 from workorders import services as wo
@@ -172,9 +173,13 @@ def open311_request_create(*, actor: User, district: District, category: Categor
     description = data.description.strip() or category.name
     if len(description) > TEXT_MAX:
         errors.setdefault("description", []).append(f"description 不能超过 {TEXT_MAX} 字。")
-    phone = _phone(data.phone)
-    if phone and not wo.PHONE_RE.match(phone):
-        errors.setdefault("phone", []).append("phone 格式不正确：应为电话号码，可带国家代码，如 +86 29 8888 6666。")
+    try:
+        phone = normalise_phone(_phone(data.phone), international=True)
+    except ValidationError:
+        phone = ""
+        errors.setdefault("phone", []).append(
+            "phone 格式不正确：应为电话号码，外国号码带国家代码，如 +44 20 7946 0958。"
+        )
     email = data.email.strip()
     if email:
         try:
