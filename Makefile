@@ -23,6 +23,7 @@ demo: env system-deps messages
 test: env system-deps messages
 	$(UV) run ruff check .
 	$(UV) run python manage.py makemigrations --check --dry-run
+	$(UV) run lint-imports
 	$(UV) run pytest
 
 lint: env

@@ -47,7 +47,7 @@ class Resident(HttpUser):
     def file_on_the_qr_page(self):
         slot = next(_slots)
         token = DATA["compounds"][slot // PER_COMPOUND]
-        page = self.client.get(f"/q/{token}/", name="page: qr")
+        page = self.client.get(f"/q/{token}/report/", name="page: qr")
         n = next(_numbers)
         body = {
             **form_fields(page.text),
@@ -56,7 +56,7 @@ class Resident(HttpUser):
             "reporter_phone": f"139{n:08d}",
         }
         with self.client.post(
-            f"/q/{token}/", data=body, name="file: qr", allow_redirects=False, catch_response=True
+            f"/q/{token}/report/", data=body, name="file: qr", allow_redirects=False, catch_response=True
         ) as response:
             if response.status_code == 302 and "/track/" in response.headers.get("Location", ""):
                 ACCEPTED["qr"] += 1

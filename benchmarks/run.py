@@ -274,14 +274,14 @@ def intake_request(compounds: list[tuple[str, int]], category_id: int, tag: str)
             "description": f"{tag} {n}号：3号楼2单元楼道堆满纸箱和旧家具，堵住了消防通道，请尽快处理",
             "reporter_phone": f"138{n % 100000000:08d}",
         }
-        return client.request("POST", f"/q/{token}/", body)
+        return client.request("POST", f"/q/{token}/report/", body)
 
     return make
 
 
 def prepare_intake(compounds: list[tuple[str, int]]):
     def prepare(client: Client) -> None:
-        client.request("GET", f"/q/{compounds[0][0]}/")  # the csrftoken cookie, as a browser gets it
+        client.request("GET", f"/q/{compounds[0][0]}/report/")  # the csrftoken cookie, as a browser gets it
 
     return prepare
 

@@ -82,25 +82,6 @@ class StreetCompoundFilter(CompoundFilterSet):
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """Send each user to their own dashboard."""
-    user = request.user
-    if user.is_platform_admin:
-        return redirect("admin:index")
-    street_id = None
-    if user.role == Role.STREET_STAFF:
-        street_id = user.street_id
-    elif user.role == Role.COMMUNITY_CADRE and user.community_id:
-        street_id = user.community.street_id
-    elif user.role == Role.GRID_WORKER:
-        grid = user.grids.select_related("community").first()
-        street_id = grid.community.street_id if grid else None
-    if street_id:
-        return redirect("street-dashboard", pk=street_id)
-    return redirect("district-dashboard")
-
-
-@login_required
 def district_dashboard(request: HttpRequest) -> HttpResponse:
     """The district summary: every street the user sees, with its figures."""
     user = request.user

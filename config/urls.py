@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("workorders.intake.urls")),
     path("workorders/", include("workorders.urls")),
     path("", include("compounds.urls")),
+    path("", include("portal.urls")),
 ]
 
 # Chinese error pages in the site's design; JSON under /api/ and Open311's errors under /open311/ (accounts.errors).

@@ -13,6 +13,7 @@ from ratings.models import (
     FirmScore,
     ListKind,
     PanelScore,
+    PeriodStatus,
     RatingPeriod,
     RatingSettings,
     SeriousIncident,
@@ -348,3 +349,31 @@ def survey_progress(period: RatingPeriod) -> list[dict]:
         .select_related("property_firm")
         .order_by("code")
     ]
+
+
+def survey_is_open(*, district_id: int) -> bool:
+    """Whether the district's owners' survey takes answers now (a rating period is open). One query."""
+    return RatingPeriod.objects.filter(district_id=district_id, status=PeriodStatus.OPEN).exists()
+
+
+def published_standing(*, firm_id: int) -> FirmScore | None:
+    """The firm's standing in the district's latest published quarter (its red/grey/black list), as the
+    public may know it once published; None before any. One query."""
+    return (
+        FirmScore.objects.filter(firm_id=firm_id, period__status=PeriodStatus.PUBLISHED)
+        .select_related("period")
+        .order_by("-period__year", "-period__quarter")
+        .first()
+    )
+
+
+def published_lists(*, district_id: int) -> dict[int, str]:
+    """{firm id: list kind} of the district's latest published quarter ({} before any). Two queries."""
+    latest = (
+        RatingPeriod.objects.filter(district_id=district_id, status=PeriodStatus.PUBLISHED)
+        .order_by("-year", "-quarter")
+        .first()
+    )
+    if latest is None:
+        return {}
+    return dict(FirmScore.objects.filter(period=latest).values_list("firm_id", "list_kind"))

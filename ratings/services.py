@@ -490,10 +490,24 @@ def period_compute(*, actor: User | None, period: RatingPeriod) -> list[FirmScor
     _refuse_if_frozen(period)
     work_order_records_capture(period=period)
     rows = selectors.compute_scores(period=period)
-    FirmScore.objects.filter(period=period).delete()
-    scores = FirmScore.objects.bulk_create(
-        [FirmScore(district_id=period.district_id, period=period, **row.as_fields()) for row in rows]
-    )
+    # A firm's score row is updated in place, so its page (/ratings/scores/<pk>/) keeps its URL across
+    # rebuilds; rows of firms no longer rated this quarter go.
+    existing = {score.firm_id: score for score in FirmScore.objects.select_for_update().filter(period=period)}
+    scores, fresh = [], []
+    for row in rows:
+        fields = row.as_fields()
+        score = existing.pop(fields["firm"].pk, None)
+        if score is None:
+            fresh.append(FirmScore(district_id=period.district_id, period=period, **fields))
+            continue
+        for name, value in fields.items():
+            setattr(score, name, value)
+        scores.append(score)
+    if existing:
+        FirmScore.objects.filter(pk__in=[score.pk for score in existing.values()]).delete()
+    if scores:
+        FirmScore.objects.bulk_update(scores, [name for name in rows[0].as_fields() if name != "firm"])
+    scores += FirmScore.objects.bulk_create(fresh)
     period.status = PeriodStatus.COMPUTED
     period.computed_at = timezone.now()
     period.save(update_fields=["status", "computed_at"])

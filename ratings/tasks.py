@@ -37,3 +37,30 @@ def build_due_quarters_task(today: str | None = None) -> list[int]:
     for period_id in ids:
         build_quarter_task.delay(period_id)
     return ids
+
+
+@shared_task(acks_late=True)
+def request_monthly_rankings_task(today: str | None = None) -> dict[int, int]:
+    """On the 1st: ask the report room for the monthly street ranking of the month that just ended, in every
+    district (a new version if one exists: the previous stays downloadable). The build itself runs in
+    reports.tasks.build_report_task. Returns {district id: build id}."""
+    import pghistory
+
+    from accounts.actors import SystemActor
+    from accounts.tenancy import tenant_context
+    from compounds.models import District
+    from ratings.report_kinds import MONTHLY_STREETS
+    from reports import services as room
+
+    day = datetime.date.fromisoformat(today) if today else timezone.localdate()
+    last = day.replace(day=1) - datetime.timedelta(days=1)
+    key = f"{last.year}-{last.month:02d}"
+    name = "task:ratings.request_monthly_rankings_task"
+    with tenant_context(SystemActor(name=name)):
+        ids = list(District.objects.order_by("pk").values_list("pk", flat=True))
+    builds = {}
+    for pk in ids:
+        actor = SystemActor(name=name, district_id=pk)
+        with tenant_context(actor), pghistory.context(task=name, actor=actor.display_name):
+            builds[pk] = room.report_request(actor=actor, kind=MONTHLY_STREETS, key=key).pk
+    return builds

@@ -3,8 +3,9 @@
 1. PostgreSQL: DATABASE_URL if set, else the embedded server (config/embedded.py; data in var/pgdata,
    reused on the next run).
 2. `manage.py migrate`, then `manage.py load_demo` (idempotent: the demo district 长安区).
-3. Starts the web server (127.0.0.1:8000), a Celery worker (queues default and reports) and celery beat,
-   each in its own process group, with the filesystem broker when REDIS_URL is unset.
+3. Collects the static files, starts gunicorn on 127.0.0.1:8000 (DEBUG off: the site's own error pages, static
+   files through WhiteNoise; DJANGO_DEBUG=1 turns debug on), a Celery worker (queues default and reports) and
+   celery beat, each in its own process group, with the filesystem broker when REDIS_URL is unset.
 4. Prints the URLs and the demo logins; Ctrl-C stops everything it started (and the embedded PostgreSQL
    if this run started it).
 """
@@ -172,13 +173,17 @@ def main() -> int:
     try:
         say("applying migrations")
         manage("migrate", "--no-input", "-v", "0")
-        if (BASE_DIR / "compounds" / "management" / "commands" / "load_demo.py").exists():
+        if (BASE_DIR / "portal" / "management" / "commands" / "load_demo.py").exists():
             say("loading the demo district")
             manage("load_demo")
         else:
-            say("compounds/management/commands/load_demo.py is missing: no demo data loaded")
+            say("portal/management/commands/load_demo.py is missing: no demo data loaded")
 
-        children.start("web", [sys.executable, "manage.py", "runserver", f"{HOST}:{PORT}", "--noreload"])
+        say("collecting static files (served by WhiteNoise)")
+        manage("collectstatic", "--no-input", "-v", "0")
+        # A production-grade server, as users meet the product (DEBUG only when DJANGO_DEBUG=1 asks).
+        gunicorn = [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"{HOST}:{PORT}", "-w", "2"]
+        children.start("web", [*gunicorn, "--timeout", "120", "--access-logfile", "-", "--error-logfile", "-"])
         celery = [sys.executable, "-m", "celery", "-A", "config"]
         children.start("worker", [*celery, "worker", "-Q", "default,reports", "-c", "2", "-n", "demo@%h", "-l", "INFO"])
         schedule = str(embedded.VAR_DIR / "celery" / "beat-schedule")

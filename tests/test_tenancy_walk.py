@@ -118,6 +118,12 @@ EXEMPT = {
     "intake:report": "the public QR page, keyed by the compound's public token: test_public_pages_* below",
     "intake:track": "the public tracking page, keyed by the tracking code: test_public_pages_* below",
     "intake:track-photo": "a resident's own photo, reachable only with its order's tracking code: test below",
+    "pwa-manifest": "the grid worker's app manifest: names and icons, no data",
+    "service-worker": "the grid worker's app service worker (a static script served at the site's root)",
+    "compound-public": (
+        "the compound's public page behind its QR code, keyed by its unguessable public_token (residents, no"
+        " account); names and posts only — tests/portal/test_public_page.py proves nothing personal shows"
+    ),
     **RATINGS_EXEMPT,
 }
 

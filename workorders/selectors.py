@@ -23,7 +23,7 @@ Each figure set is one aggregate query (GROUP BY unit [, month]).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -38,6 +38,7 @@ from workorders.models import (
     DeliberationMeeting,
     HandlerLevel,
     Notification,
+    Satisfaction,
     State,
     TimelineEntry,
     TimelineKind,
@@ -237,7 +238,7 @@ def work_orders_for_handler(*, actor: User) -> QuerySet:
         WorkOrder.objects.visible_to(actor)
         .open()
         .filter(own)
-        .select_related("compound", "category")
+        .select_related("compound", "category__urgency")
         .order_by("resolve_by", "pk")
     )
 
@@ -288,6 +289,12 @@ def public_status(*, order: WorkOrder) -> dict[str, Any]:
         "resolution": mask_text(main.resolution),
         "resolved_at": main.resolved_at,
         "can_rate": order.state == State.RESOLVED and main.pk == order.pk,
+        # Finished, one way or the other: the page shows no deadline; a rejected order says why (不予受理原因).
+        "finished": main.state in (*RESOLVED_STATES, State.REJECTED),
+        "rejected": main.state == State.REJECTED,
+        "reject_reason": mask_text(main.reject_reason) if main.state == State.REJECTED else "",
+        "rating": Satisfaction(order.satisfaction).label if order.satisfaction else "",
+        "rating_comment": mask_text(order.rating_comment) if order.satisfaction else "",
         "timeline": [
             {"at": e.at, "kind": e.get_kind_display(), "state": e.get_to_state_display() if e.to_state else ""}
             for e in main.timeline.all()
@@ -365,3 +372,84 @@ def filing_categories(*, district_id: int) -> QuerySet:
         .select_related("urgency")
         .order_by("sort_order", "code")
     )
+
+
+# ---------------------------------------------------------------------------------------------------- desks
+
+
+@dataclass(frozen=True)
+class DeskFigures:
+    """What a dispatcher's desk counts now, over the orders the actor may see (the queue's rows)."""
+
+    open: int
+    to_dispatch: int  # waiting for a dispatcher: new, sent back, or escalated up to the street
+    overdue: int  # the queue's 超时 (statemachine.overdue_condition)
+    due_today: int  # not overdue yet, resolve-by before the end of today (Beijing)
+    escalated: int  # open orders escalated at least once
+    by_state: dict[str, int]
+
+
+def state_counts(*, actor: User) -> dict[str, int]:
+    """{state: orders} over the orders the actor sees, in the state machine's order. One query."""
+    counts = dict(WorkOrder.objects.visible_to(actor).order_by().values_list("state").annotate(n=Count("pk")))
+    return {state.value: counts[state.value] for state in State if counts.get(state.value)}
+
+
+def desk_figures(*, actor: User, now: datetime) -> DeskFigures:
+    """The street cockpit's counts, from the same rows as the queue and the API (WorkOrder.visible_to).
+    Two queries, whatever the number of orders."""
+    from workorders.statemachine import overdue_condition
+
+    visible = WorkOrder.objects.visible_to(actor)
+    open_orders = visible.open()
+    today = now.astimezone(BEIJING).date()
+    today_end = datetime.combine(today + timedelta(days=1), datetime.min.time(), tzinfo=BEIJING)
+    overdue = overdue_condition(now)
+    counts = open_orders.aggregate(
+        open=Count("pk"),
+        to_dispatch=Count(
+            "pk",
+            filter=Q(state__in=[State.SUBMITTED, State.RETURNED])
+            | Q(state=State.ESCALATED, handler_level=HandlerLevel.STREET),
+        ),
+        overdue=Count("pk", filter=overdue),
+        due_today=Count("pk", filter=Q(resolve_by__gte=now, resolve_by__lt=today_end) & ~overdue),
+        escalated=Count("pk", filter=Q(escalated_count__gt=0)),
+    )
+    return DeskFigures(by_state=state_counts(actor=actor), **counts)
+
+
+def reported_by(*, actor: User, limit: int = 20) -> list[WorkOrder]:
+    """我上报的: the orders the actor filed (格格发现, phone, walk-in), newest first, with their state. One query."""
+    return list(
+        WorkOrder.objects.visible_to(actor)
+        .filter(reported_by=actor)
+        .select_related("compound", "category")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def compound_month_counts(*, compound_id: int, month: date) -> dict[str, int]:
+    """For the compound's public page: orders resolved this month and orders open now. One query; no text."""
+    start, end = _bounds(*month_bounds(month))
+    return WorkOrder.objects.filter(compound_id=compound_id).aggregate(
+        resolved=Count("pk", filter=Q(state__in=RESOLVED_STATES, resolved_at__gte=start, resolved_at__lt=end)),
+        open=Count(
+            "pk", filter=~Q(state__in=[State.CLOSED, State.MERGED, State.REJECTED, State.RESOLVED, State.RATED])
+        ),
+    )
+
+
+def compound_order_counts(*, actor: User, now: datetime) -> dict[int, tuple[int, int]]:
+    """{compound id: (open orders, overdue orders)} over the orders the actor sees (the map's colours). One
+    query, grouped by compound."""
+    from workorders.statemachine import overdue_condition
+
+    rows = (
+        WorkOrder.objects.visible_to(actor)
+        .open()
+        .order_by()
+        .values("compound_id")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=overdue_condition(now)))
+    )
+    return {row["compound_id"]: (row["open"], row["overdue"]) for row in rows}

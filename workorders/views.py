@@ -41,10 +41,10 @@ from workorders.forms import (
     PrivacySettingsForm,
     allowed_actions,
 )
-from workorders.models import Notification, Photo, TimelineEntry, WorkOrder
+from workorders.models import Notification, Photo, State, TimelineEntry, WorkOrder
 from workorders.privacy import open311_public_categories, privacy_settings, privacy_settings_update
-from workorders.statemachine import is_overdue, is_respond_late
-from workorders.worktime import BEIJING
+from workorders.statemachine import UNRESOLVED, is_overdue, is_respond_late
+from workorders.worktime import BEIJING, time_left
 
 PAGE_SIZE = 25
 REPORTER_FIELDS = ("reporter_name", "reporter_phone")
@@ -56,6 +56,13 @@ def _mark_overdue(orders: list[WorkOrder]) -> list[WorkOrder]:
     for order in orders:
         order.overdue = is_overdue(order, now)
         order.respond_late = is_respond_late(order, now)
+        # 剩 5 小时 / 超时 2 天, on the working calendar (emergencies on the wall clock): open orders only.
+        urgency = order.category.urgency if order.category_id else None
+        order.time_left = (
+            time_left(order.resolve_by, now, calendar_time=bool(urgency and urgency.calendar_time))
+            if order.state in UNRESOLVED
+            else ""
+        )
     return orders
 
 
@@ -134,6 +141,8 @@ class QueueView(WorkOrderPage):
             "may_assign": may_assign,
             "assign_form": form if form is not None else (BulkAssignForm(actor=user) if may_assign else None),
             "selected": selected,
+            # Counts by state over every order the user sees (one grouped query), each a link to the filter.
+            "state_counts": [(state, State(state).label, n) for state, n in selectors.state_counts(actor=user).items()],
         }
         return render(request, self.template_name, context, status=status)
 
@@ -288,6 +297,7 @@ class OrderView(WorkOrderPage):
             "timeline": timeline.order_by("at", "pk"),
             "photos": photos,
             "forms": forms,
+            "quick_actions": QUICK_ACTIONS,
             "departments": list(order.departments.all()),
             "merged": merged,
             "meetings": selectors.order_meetings(actor=user, order=order, merged=merged),

@@ -21,7 +21,15 @@ from datetime import datetime, time, timedelta
 
 from compounds.workcalendar import BEIJING, is_working_day, known_until
 
-__all__ = ["BEIJING", "add_hours", "add_working_hours", "is_working_day", "known_until"]
+__all__ = [
+    "BEIJING",
+    "add_hours",
+    "add_working_hours",
+    "is_working_day",
+    "known_until",
+    "time_left",
+    "working_time_between",
+]
 
 
 def _next_midnight(moment: datetime) -> datetime:
@@ -52,3 +60,36 @@ def add_hours(start: datetime, hours: float, *, calendar_time: bool = False) -> 
     if calendar_time:
         return (start + timedelta(hours=hours)).astimezone(BEIJING)
     return add_working_hours(start, hours)
+
+
+def working_time_between(start: datetime, end: datetime) -> timedelta:
+    """Working time from `start` to `end` (negative when `end` is earlier): the inverse of add_working_hours.
+    Walks day by day; a deadline is at most weeks away, so this stays a few dozen steps."""
+    if end < start:
+        return -working_time_between(end, start)
+    total = timedelta()
+    moment, end = start.astimezone(BEIJING), end.astimezone(BEIJING)
+    while moment < end:
+        midnight = _next_midnight(moment)
+        if is_working_day(moment.date()):
+            total += min(midnight, end) - moment
+        moment = midnight
+    return total
+
+
+def time_left(deadline: datetime | None, now: datetime, *, calendar_time: bool = False) -> str:
+    """A deadline as people say it: "剩 5 小时", "剩 2 天", "超时 3 小时", "超时 2 天" — on the working calendar
+    (the clock stands still on rest days), or in wall-clock time for emergencies. "" without a deadline."""
+    if deadline is None:
+        return ""
+    left = (deadline - now) if calendar_time else working_time_between(now, deadline)
+    late = left < timedelta()
+    span = -left if late else left
+    hours = span.total_seconds() / 3600
+    if hours < 1:
+        amount = f"{max(1, round(hours * 60))} 分钟"
+    elif hours < 48:
+        amount = f"{int(hours)} 小时"
+    else:
+        amount = f"{int(hours // 24)} 天"
+    return f"超时 {amount}" if late else f"剩 {amount}"

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "funding",
     "ratings",
     "staffing",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -87,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 # {{ csp_nonce }}: the one way an inline <script> or <style> runs under SECURE_CSP.
                 "django.template.context_processors.csp",
+                "portal.context_processors.unread",
             ],
         },
     },
@@ -248,6 +250,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ratings.tasks.build_due_quarters_task",
         "schedule": crontab(minute=0, hour=2, day_of_month=1, month_of_year="1,4,7,10"),
     },
+    # Day 1 of every month, 02:30: the monthly street ranking of the month that ended, in the report room.
+    "ratings-monthly-street-ranking": {
+        "task": "ratings.tasks.request_monthly_rankings_task",
+        "schedule": crontab(minute=30, hour=2, day_of_month=1),
+    },
     # Work orders: escalate orders past their SLA; re-enqueue routing of orders the broker lost.
     "workorders-sla-sweep": {"task": "workorders.tasks.sla_sweep_task", "schedule": 300.0},
     # The outbox sweep publishes what a broker outage kept back; the reroute sweep is the older net under it
@@ -354,3 +361,8 @@ RATELIMIT_VIEW = "accounts.views.ratelimited"
 
 # The data-access log: every read of personal data (names, phones, addresses) goes here.
 PERSONAL_DATA_LOGGER = "capillary.personal_data"
+
+# The compounds' map (portal): background tiles only when a tile server is named, e.g.
+# "https://tiles.example.cn/{z}/{x}/{y}.png"; without one the map draws the points over a plain background.
+CAPILLARY_MAP_TILE_URL = os.environ.get("CAPILLARY_MAP_TILE_URL", "")
+CAPILLARY_MAP_TILE_ATTRIBUTION = os.environ.get("CAPILLARY_MAP_TILE_ATTRIBUTION", "")

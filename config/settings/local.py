@@ -8,9 +8,11 @@ if not os.environ.get("DATABASE_URL"):
     os.environ["DATABASE_URL"] = embedded.database_url()
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import env_list
+from config.settings.base import env_bool, env_list
 
-DEBUG = True
+# The demo shows the product as a user meets it: the site's own error pages, static files through WhiteNoise
+# (collected by scripts/run_demo.py). DJANGO_DEBUG=1 asks for Django's debug pages while developing.
+DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-never-use-in-production")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 
@@ -34,5 +36,6 @@ MAILERS = {
     },
 }
 
-# WhiteNoise warns on every start when STATIC_ROOT is missing; runserver serves static files itself.
+# WhiteNoise serves STATIC_ROOT (run_demo collects into it; with DEBUG it also finds files in the apps).
+WHITENOISE_USE_FINDERS = DEBUG
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -90,8 +90,11 @@ def test_street_dashboard_on_a_desktop(browser, live_server, street_with_three_n
         assert page.get_by_role("heading", name="登录末梢平台").is_visible()
         page.screenshot(path=SCREENSHOTS / "login-desktop.png", full_page=True)
 
-        # when the street staff member signs in
+        # when the street staff member signs in, they land on their cockpit; the street's page is one click away
         sign_in(page, live_server, tree.street_staff.username)
+        assert page.locator('[data-figure="to-dispatch"]').is_visible()
+        with page.expect_navigation():
+            page.get_by_role("link", name="社区与小区").click()
 
         # then their street's dashboard shows its figures, communities and compounds with the 三无 badge
         assert page.get_by_role("heading", name=tree.streets[0].name, exact=False).is_visible()
@@ -132,6 +135,9 @@ def test_street_dashboard_on_a_phone(browser, live_server, street_with_three_no,
     page = context.new_page()
     try:
         sign_in(page, live_server, tree.street_staff.username)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the cockpit fits the phone
+        with page.expect_navigation():
+            page.get_by_role("link", name="社区与小区").tap()
         page.screenshot(path=SCREENSHOTS / "street-dashboard-phone.png", full_page=True)
 
         # the page fits the phone: nothing is wider than the screen
@@ -180,8 +186,11 @@ def test_district_official_picks_a_street_from_the_summary(browser, live_server,
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
     page = context.new_page()
     try:
-        # when the district official signs in, the district summary lists every street with its figures
+        # when the district official signs in (their home: the ranking), the district summary is one click away
         sign_in(page, live_server, tree.official.username)
+        assert page.locator("[data-ranking]").is_visible()
+        with page.expect_navigation():
+            page.locator(".page-head").get_by_role("link", name="全区概览").click()
         assert page.get_by_role("heading", name=tree.district.name, exact=False).is_visible()
         assert page.locator('[data-figure="compounds"]').inner_text() == "8"
         page.screenshot(path=SCREENSHOTS / "district-summary-desktop.png", full_page=True)

@@ -83,9 +83,18 @@ def test_a_resident_files_follows_and_rates_on_a_phone(browser, live_server, dis
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
     page = context.new_page()
     try:
-        # given the page behind the compound's QR code, in Chinese, fitting the phone
+        # given the page behind the compound's QR code (who serves the compound), in Chinese, fitting the phone
         page.goto(f"{live_server.url}/q/{compound.public_token}/")
         assert page.locator("html").get_attribute("lang") == "zh-CN"
+        assert page.get_by_role("heading", name=compound.name).is_visible()
+        assert fits_the_phone(page)
+        page.screenshot(path=SCREENSHOTS / "compound-public-phone.png", full_page=True)
+        # when they tap the first button, the report form opens
+        file_button = page.get_by_role("link", name="我要反映问题")
+        box = file_button.bounding_box()
+        assert box["y"] + box["height"] <= 844 and box["height"] >= 44
+        with page.expect_navigation():
+            file_button.tap()
         assert page.get_by_role("heading", name=compound.name).is_visible()
         assert fits_the_phone(page)
         submit = page.get_by_role("button", name="提交", exact=True)

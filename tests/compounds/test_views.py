@@ -70,39 +70,16 @@ def test_wrong_password_gets_a_chinese_error_and_the_right_one_opens_the_users_s
     assert "请输入一个正确的" in text_of(response)
     assert f'value="{tree.street_staff.username}"' in response.content.decode()
 
-    # when they type it right, they land on their own street's dashboard
+    # when they type it right, they land on their own street's cockpit (portal: the home of street staff)
     response = client.post(
         reverse("login"), {"username": tree.street_staff.username, "password": "pass-1234"}, follow=True
     )
-    assert response.redirect_chain[-1][0] == street_url(tree.streets[0])
+    assert response.redirect_chain[-1][0] == reverse("home")
     assert tree.streets[0].name in text_of(response)
+    assert "待派单" in text_of(response)
 
 
-@pytest.mark.parametrize(
-    ("who", "expected"),
-    [
-        ("street_staff", lambda t: street_url(t.streets[0])),
-        ("cadre", lambda t: street_url(t.communities[0].street)),
-        ("grid_worker", lambda t: street_url(t.grids[0].community.street)),
-        ("official", lambda t: reverse("district-dashboard")),
-        ("firm_staff", lambda t: reverse("district-dashboard")),
-        ("department_staff", lambda t: reverse("district-dashboard")),
-    ],
-)
-def test_home_sends_each_role_to_its_dashboard(client, tree, who, expected):
-    client.force_login(getattr(tree, who))
-
-    response = client.get(reverse("home"))
-
-    assert response.status_code == 302
-    assert response.url == expected(tree)
-
-
-def test_home_sends_the_platform_administrator_to_the_admin(client, db):
-    admin = factories.user_for(Role.PLATFORM_ADMIN, username="root-admin")
-    client.force_login(admin)
-
-    assert client.get(reverse("home")).url == reverse("admin:index")
+# Where each role lands (the home page) is tested in tests/portal/test_homes.py.
 
 
 def test_sign_out_is_a_post_that_ends_the_session(client, tree):

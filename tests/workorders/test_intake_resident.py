@@ -55,8 +55,8 @@ def test_the_qr_page_lists_the_districts_categories_as_big_choices(client, tree,
 
 
 def test_an_unknown_token_is_a_404(client, tree, categories):
-    assert client.get("/q/not-a-real-token/").status_code == 404
-    assert client.post("/q/not-a-real-token/", {"description": DESCRIPTION}).status_code == 404
+    assert client.get("/q/not-a-real-token/report/").status_code == 404
+    assert client.post("/q/not-a-real-token/report/", {"description": DESCRIPTION}).status_code == 404
     assert WorkOrder.objects.count() == 0
 
 

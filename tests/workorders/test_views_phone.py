@@ -47,8 +47,12 @@ def test_my_orders_on_a_phone(browser, live_server, tree):  # noqa: F811 - the f
         page.wait_for_load_state("networkidle")
         assert page.get_by_role("heading", name="时限").is_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
-        page.get_by_text("办结", exact=True).click()
+        # the next actions wait in the sticky bar at the top: 办结 opens its panel
+        bar = page.locator("[data-next-action]")
+        assert bar.get_by_role("link", name="办结").bounding_box()["height"] >= 44
+        bar.get_by_role("link", name="办结").click()
         page.get_by_label("办理结果").fill("纸箱已清走")
+        assert bar.bounding_box()["y"] <= 1  # still at the top of the screen, scrolled down to the panel
         page.screenshot(path=str(SCREENSHOTS / "workorders-order-390.png"), full_page=True)
         page.get_by_role("button", name="确认办结").click()
         page.wait_for_load_state("networkidle")

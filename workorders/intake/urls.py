@@ -6,7 +6,7 @@ app_name = "intake"
 
 urlpatterns = [
     # Public, keyed by unguessable tokens (no account).
-    path("q/<str:public_token>/", views.resident_report, name="report"),
+    path("q/<str:public_token>/report/", views.resident_report, name="report"),
     path("track/", views.track_lookup, name="track-lookup"),
     path("track/<str:tracking_code>/", views.track, name="track"),
     path("track/<str:tracking_code>/photos/<int:pk>/", views.track_photo, name="track-photo"),

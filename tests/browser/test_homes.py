@@ -1,0 +1,78 @@
+"""Headless Chromium: each role's home at desktop (1440 px) and phone (390 px) size — the street cockpit, the
+district official's ranking, the grid worker's home — fits the screen, shows its charts, and its buttons are
+big enough for a thumb. Screenshots in var/screenshots/ (home-*.png)."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests.browser.test_dashboard import SCREENSHOTS, browser, sign_in  # noqa: F401  (the browser fixture)
+from workorders import services
+from workorders.models import Channel
+from workorders.selectors import desk_figures
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SIZES = {
+    "desktop": {"viewport": {"width": 1440, "height": 900}, "locale": "zh-CN"},
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "locale": "zh-CN"},
+}
+
+
+@pytest.fixture
+def busy_tree(tree):
+    categories = {c.code: c for c in services.categories_seed(district=tree.district)}
+    now = timezone.now()
+    for i in range(6):
+        order = services.work_order_file(
+            actor=tree.grid_worker,
+            compound=tree.compounds[i % 2],
+            category=categories["corridor-clutter"],
+            channel=Channel.GRID,
+            title=f"楼道堆物 {i}",
+            description="3号楼2单元楼道里堆满纸箱和旧家具",
+            now=now - timedelta(days=35 * (i % 3), hours=i),
+        )
+        if i % 2:
+            services.work_order_route(order_id=order.pk, now=now - timedelta(days=35 * (i % 3), hours=i))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return tree
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+@pytest.mark.parametrize("who", ["street_staff", "official", "grid_worker"])
+def test_each_home_fits_the_screen(browser, live_server, busy_tree, who, size):  # noqa: F811
+    context = browser.new_context(**SIZES[size])
+    page = context.new_page()
+    try:
+        sign_in(page, live_server, getattr(busy_tree, who).username)
+        width = SIZES[size]["viewport"]["width"]
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        if who == "street_staff":
+            desk = desk_figures(actor=busy_tree.street_staff, now=timezone.now())
+            assert desk.open == 6  # the six orders of street 1, as the queue counts them
+            assert page.locator('[data-figure="open"]').inner_text() == str(desk.open)
+            assert page.locator('[data-figure="overdue"]').inner_text() == str(desk.overdue)
+            assert page.locator("svg[role=img]").first.is_visible()
+        elif who == "official":
+            assert page.locator("[data-ranking] svg").is_visible()
+        else:
+            button = page.locator("[data-report-button]")
+            box = button.bounding_box()
+            assert box["height"] >= 44 and box["y"] < 300  # the big button, first thing under the header
+            assert page.locator("[data-reported] li").count() == 6
+        if size == "phone":
+            small = page.evaluate(
+                """[...document.querySelectorAll('main .button, main .chip')]
+                   .filter((e) => e.offsetParent !== null && e.getBoundingClientRect().height < 44)
+                   .map((e) => e.textContent.trim())"""
+            )
+            assert small == [], f"tap targets under 44 px: {small}"
+            menu = page.locator(".nav-toggle__label")
+            menu.tap()
+            inbox = page.locator("[data-inbox]")
+            assert inbox.bounding_box()["height"] >= 44
+        page.screenshot(path=SCREENSHOTS / f"home-{who}-{size}.png", full_page=True)
+    finally:
+        context.close()
