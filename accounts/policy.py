@@ -38,6 +38,17 @@ class ActorPath(str):
     worker reported: `("compound__buildings__grids", ActorPath("reported_by"))`."""
 
 
+class RowCondition:
+    """A scope that is a condition on the row alone, whoever of the role asks, e.g. the published scores:
+    `{Role.GRID_WORKER: RowCondition(period__status="published")}` (still inside the actor's district)."""
+
+    def __init__(self, **lookup: Any) -> None:
+        self.q = models.Q(**lookup)
+
+    def __repr__(self) -> str:
+        return f"RowCondition({self.q!r})"
+
+
 def restrict(queryset: models.QuerySet, actor: Any, action: str = VIEW) -> models.QuerySet:
     model = queryset.model
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
@@ -58,12 +69,14 @@ def restrict(queryset: models.QuerySet, actor: Any, action: str = VIEW) -> model
         return queryset
     # Several paths for one role are alternatives (OR), e.g. "the orders of my grids, or that I reported".
     condition = models.Q()
-    for path in (paths,) if isinstance(paths, str) else paths:
+    for path in (paths,) if isinstance(paths, (str, RowCondition)) else paths:
         condition |= _scope_condition(model, actor, path)
     return queryset.filter(condition)
 
 
-def _scope_condition(model: type[models.Model], actor: Any, path: str) -> models.Q:
+def _scope_condition(model: type[models.Model], actor: Any, path: Any) -> models.Q:
+    if isinstance(path, RowCondition):
+        return path.q
     if isinstance(path, ActorPath):
         return models.Q(**{str(path): actor.pk})
     if actor.role == Role.GRID_WORKER:
@@ -76,6 +89,24 @@ def _scope_condition(model: type[models.Model], actor: Any, path: str) -> models
         # A path across a many-valued relation: a subquery keeps each row once.
         return models.Q(pk__in=model._base_manager.filter(**{lookup: value}).values("pk"))
     return models.Q(**{lookup: value})
+
+
+def whole_units(actor: Any, model: type[models.Model], unit_path: str) -> list[int] | None:
+    """The units (streets, say, reached from `model` by `unit_path`) of which the actor sees *every* row of
+    `model`: None for every unit of the district, else a list of ids (maybe empty). A figure computed per unit
+    from all of a unit's rows (a street's rank, its answers) is shown only for these units: a figure follows
+    the scope of the rows it is computed from."""
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return []
+    if actor.is_platform_admin or actor.role == Role.DISTRICT_OFFICIAL or is_system(actor):
+        return None
+    paths = getattr(model, "scope_view", {}).get(actor.role)
+    if paths == WHOLE_DISTRICT:
+        return None
+    if isinstance(paths, str) and not isinstance(paths, ActorPath) and paths == unit_path:
+        value = getattr(actor, f"{SCOPE_FIELD[actor.role]}_id", None)
+        return [] if value is None else [value]
+    return []
 
 
 def may_change(actor: Any, model: type[models.Model]) -> bool:

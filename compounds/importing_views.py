@@ -3,12 +3,11 @@ district only; the target district is always the user's, never a parameter of th
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from accounts.forms import CleanForm
-from accounts.roles import Role
+from accounts.permissions import Forbidden, require
 from compounds.importing import ImportFileError, Kind, org_import, read_file
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -35,8 +34,9 @@ class ImportForm(CleanForm):
 @login_required
 def org_import_view(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if user.role != Role.DISTRICT_OFFICIAL or user.district_id is None:
-        raise PermissionDenied("只有区级人员可以导入组织数据。")
+    if user.district_id is None:
+        raise Forbidden("只有区级人员可以导入组织数据。")
+    require(user, "compounds.import", user.district)
     district = user.district
     report, file_error = None, None
     form = ImportForm(request.POST or None, request.FILES or None)

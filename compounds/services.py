@@ -9,19 +9,18 @@ from django.utils import timezone
 from accounts.actors import require_actor
 from accounts.models import User
 from accounts.policy import CHANGE, access
-from compounds.models import Community, Compound, Tier, TierChange
+from compounds.models import Community, Compound, ManagementMode, Tier, TierChange
+from compounds.models.tree import FIRM_MODES
 
 
 @transaction.atomic
-def community_set_tier(
-    *, actor: User | None, community: Community, tier: str, reason: str, effective_year: int
-) -> TierChange:
+def community_set_tier(*, actor: Any, community: Community, tier: str, reason: str, effective_year: int) -> TierChange:
     """Give a community a tier from `effective_year` on. The old tier stays in the history.
 
-    `actor=None` is for trusted callers (import, demo data) that have already checked scope.
+    `actor`: a person who may change the community, or a SystemActor (an import, the demo); None raises.
     """
-    if actor is not None:
-        community = access(actor, Community.objects.select_for_update(), CHANGE, pk=community.pk)
+    require_actor(actor)
+    community = access(actor, Community.objects.select_for_update(), CHANGE, pk=community.pk)
     if tier not in Tier.values:
         raise ValidationError({"tier": f"社区分类应为 A、B、C、D 之一，收到的是“{tier}”。"})
     if not (reason or "").strip():
@@ -32,7 +31,7 @@ def community_set_tier(
         tier=tier,
         reason=reason.strip(),
         effective_year=effective_year,
-        recorded_by=actor,
+        recorded_by=actor if isinstance(actor, User) else None,
     )
     change.full_clean()
     change.save()
@@ -83,4 +82,25 @@ def compound_set_stationed_cadre(*, actor: Any, compound: Compound | int, cadre:
     compound.stationed_cadre = cadre
     compound.full_clean()
     compound.save(update_fields=["stationed_cadre"])
+    return compound
+
+
+@transaction.atomic
+def compound_set_property_firm(*, actor: Any, compound: Compound | int, firm: Any) -> Compound:
+    """The compound's current property firm (or none): called by the service-contract services of ratings
+    (a contract that starts or ends), never by a form or the API — the firm changes only through a contract.
+    A firm brings a firm management mode (commercial, unless it was state fallback already). The actor is the
+    one the contract service runs as; the change is in the compound's history (pghistory)."""
+    require_actor(actor)
+    compound = Compound.objects.select_for_update(of=("self",)).get(pk=getattr(compound, "pk", compound))
+    firm_id = getattr(firm, "pk", firm)
+    if compound.property_firm_id == firm_id:
+        return compound
+    compound.property_firm_id = firm_id
+    fields = ["property_firm"]
+    if firm_id is not None and compound.management_mode not in FIRM_MODES:
+        compound.management_mode = ManagementMode.COMMERCIAL
+        fields.append("management_mode")
+    compound.full_clean()
+    compound.save(update_fields=fields)
     return compound

@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from accounts.permissions import has
 from accounts.policy import access, object_view
-from accounts.roles import Role
 from compounds import selectors
 from compounds.filtersets import CompoundFilterSet
 from compounds.models import Community, Compound, ManagementMode, Street, Tier
@@ -113,7 +113,7 @@ def street_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     other_streets = []
-    if user.role == Role.DISTRICT_OFFICIAL or user.is_platform_admin:
+    if has(user, "compounds.view_all_streets"):
         other_streets = list(selectors.visible_streets(actor=user).filter(district=street.district).order_by("code"))
     return render(
         request,

@@ -8,6 +8,7 @@ from accounts.policy import restrict
 from accounts.uploads import DocumentsField
 from compounds.models import Compound, PropertyFirm
 from ratings.models import Decision, FeeBasis, IntroductionStage, PanelParty, SatisfactionLevel
+from ratings.rules import represented_parties
 
 QUARTERS = [_("第1季度"), _("第2季度"), _("第3季度"), _("第4季度")]
 
@@ -57,6 +58,9 @@ class PanelScoreForm(CleanForm):
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["firm"].queryset = restrict(PropertyFirm.objects.all(), actor)
+        # Only the parties the account represents (ratings.rules); the service asks the rule again per firm.
+        parties = set(represented_parties(actor))
+        self.fields["party"].choices = [(v, label) for v, label in self.fields["party"].choices if v in parties]
 
 
 class SurveyForm(CleanForm):

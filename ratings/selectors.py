@@ -5,9 +5,11 @@ import datetime
 import math
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import Avg, Count, Q, QuerySet, Sum
 
+from accounts.policy import whole_units
 from compounds.models import Compound, District, PropertyFirm, Street
 from ratings.models import (
     FirmScore,
@@ -271,12 +273,19 @@ def ranked_total(period: RatingPeriod) -> int:
     return FirmScore.objects.filter(period=period, rank__isnull=False).count()
 
 
-def list_summary(period: RatingPeriod, scores: QuerySet | None = None) -> dict:
+def list_summary(period: RatingPeriod, scores: QuerySet | None = None, *, actor: Any = None) -> dict:
     """Counts per list and the lists themselves, for the period page, the API and the PDF.
 
-    `scores` narrows the lists to what the reader may see (a firm's staff: their own published score);
+    With `actor`, every figure follows the actor's scope: the scores they may see, the compounds and survey
+    answers they may see. `scores` narrows the lists further (defaults to the actor's visible scores);
     `ranked_total` always counts every ranked firm of the quarter, so that a rank reads "3 / 126"."""
+    if scores is None and actor is not None:
+        scores = FirmScore.objects.visible_to(actor)
     scores = FirmScore.objects.filter(period=period) if scores is None else scores.filter(period=period)
+    compounds = Compound.objects.filter(district_id=period.district_id)
+    answers = SurveyResponse.objects.filter(period=period)
+    if actor is not None:
+        compounds, answers = compounds.visible_to(actor), answers.visible_to(actor)
     scores = list(scores.select_related("firm").order_by("rank", "firm__credit_code"))
     by_kind = {kind: [s for s in scores if s.list_kind == kind] for kind in ListKind.values}
     ranked = [s for s in scores if s.rank is not None]
@@ -290,15 +299,20 @@ def list_summary(period: RatingPeriod, scores: QuerySet | None = None) -> dict:
         "insufficient": by_kind[ListKind.INSUFFICIENT],
         "firms": len(scores),
         "ranked": len(ranked),
-        "compounds": Compound.objects.filter(district_id=period.district_id).count(),
-        "answers": SurveyResponse.objects.filter(period=period).count(),
+        "compounds": compounds.count(),
+        "answers": answers.count(),
         "mean_total": q2(sum(totals, Decimal(0)) / len(totals)) if totals else None,
         "counts": {kind: len(rows) for kind, rows in by_kind.items()},
     }
 
 
-def street_breakdown(period: RatingPeriod) -> list[dict]:
-    """Per street: compounds, households, answers, mean satisfaction, and compounds by their firm's list."""
+def street_breakdown(period: RatingPeriod, *, actor: Any = None) -> list[dict]:
+    """Per street: compounds, households, answers, mean satisfaction, and compounds by their firm's list.
+    With `actor`, only the streets whose every answer the actor may read (accounts.policy.whole_units): the
+    district's officials all, a street's staff their own, others none."""
+    units = None if actor is None else whole_units(actor, SurveyResponse, "compound__community__street")
+    if units == []:
+        return []
     kinds = dict(FirmScore.objects.filter(period=period).values_list("firm_id", "list_kind"))
     answers = {
         row["compound__community__street"]: row
@@ -312,7 +326,10 @@ def street_breakdown(period: RatingPeriod) -> list[dict]:
     ):
         compounds_by_street.setdefault(street_id, []).append((firm_id, households))
     result = []
-    for street in Street.objects.filter(district_id=period.district_id).order_by("code"):
+    streets = Street.objects.filter(district_id=period.district_id).order_by("code")
+    if units is not None:
+        streets = streets.filter(pk__in=units)
+    for street in streets:
         compounds = compounds_by_street.get(street.pk, [])
         row = {
             "street": street,

@@ -1,7 +1,8 @@
 """Writes of the ratings app that carry a rule: contracts, the six-step introduction, the quarterly
 evaluation (inputs, computing, publishing) and the public owner survey.
 
-`actor=None` is for trusted callers (Celery beat, imports, demo data) that have already checked scope.
+Every service takes an explicit actor: a person, or a SystemActor for the beat, imports and the demo
+(accounts.actors); `actor=None` raises MissingActor.
 """
 
 import datetime
@@ -18,12 +19,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.actors import SystemActor, require_actor
 from accounts.models import User
 from accounts.network import rate_limited
+from accounts.permissions import require
 from accounts.policy import CHANGE, VIEW, access
-from accounts.roles import Role
 from accounts.uploads import MAX_FILES, CheckedUpload, check_upload
 from compounds.models import Building, Compound, District, ManagementMode, PropertyFirm
+from compounds.services import compound_set_property_firm
 from ratings import selectors
 from ratings.models import (
     SATISFACTION_POINTS,
@@ -51,16 +54,26 @@ from ratings.models import (
 FROZEN_MESSAGE = "该季度考评已发布，数据已冻结，不能再录入、修改或重新计算。"
 
 
-def _require_district_official(actor: User | None, district_id: int) -> None:
-    if actor is None or actor.is_platform_admin:
-        return
-    if actor.role != Role.DISTRICT_OFFICIAL or actor.district_id != district_id:
-        raise ValidationError("只有本区区级人员才能进行此操作。")
+def _person(actor: Any) -> User | None:
+    """Who to name in a `*_by` column: a person; the system is named by the audit trail's context instead."""
+    return actor if isinstance(actor, User) else None
+
+
+def _require_district_official(actor: Any, district_id: int) -> None:
+    """The rule "ratings.manage" (ratings.rules) in `district_id`: a refusal is a 403, like every refusal."""
+    require(require_actor(actor), "ratings.manage", _InDistrict(district_id))
+
+
+class _InDistrict:
+    """What a rule is asked about when only the district is known."""
+
+    def __init__(self, district_id: int) -> None:
+        self.district_id = district_id
 
 
 def _firm_in_district(actor: User | None, firm: PropertyFirm, district_id: int) -> PropertyFirm:
-    if actor is not None:
-        firm = access(actor, PropertyFirm, VIEW, pk=firm.pk)
+    require_actor(actor)
+    firm = access(actor, PropertyFirm, VIEW, pk=firm.pk)
     if firm.district_id != district_id:
         raise ValidationError({"firm": "所选物业企业不属于本区。"})
     return firm
@@ -89,9 +102,9 @@ def contract_create(
     note: str = "",
 ) -> ServiceContract:
     """Register a service contract. Refused (Chinese message) when it overlaps another of the compound."""
-    if actor is not None:
-        compound = access(actor, Compound, VIEW, pk=compound.pk)
-        _require_district_official(actor, compound.district_id)
+    require_actor(actor)
+    compound = access(actor, Compound, VIEW, pk=compound.pk)
+    _require_district_official(actor, compound.district_id)
     firm = _firm_in_district(actor, firm, compound.district_id)
     _refuse_end_before_start(start, end)
     contract = ServiceContract(
@@ -111,21 +124,35 @@ def contract_create(
             contract.save()
     except IntegrityError as error:  # a concurrent contract slipped in between the check and the insert
         raise ValidationError("该小区在这段时间内已有物业服务合同，合同期不能重叠。") from error
+    _compound_follow_contract(actor, contract)
     return contract
+
+
+def _compound_follow_contract(actor: Any, contract: ServiceContract) -> None:
+    """The compound's property firm is the firm of the contract running today: set it when a running contract
+    is registered, clear it when that firm's contract has ended (the only way the firm changes)."""
+    today = timezone.localdate()
+    running = contract.start <= today and (contract.end is None or contract.end > today)
+    compound = contract.compound
+    if running:
+        compound_set_property_firm(actor=actor, compound=compound, firm=contract.firm)
+    elif compound.property_firm_id == contract.firm_id and contract.end is not None and contract.end <= today:
+        compound_set_property_firm(actor=actor, compound=compound, firm=None)
 
 
 @transaction.atomic
 def contract_end(*, actor: User | None, contract: ServiceContract, end: datetime.date) -> ServiceContract:
     """End a contract on `end` (exclusive). The contract stays in the history."""
-    if actor is not None:
-        contract = access(actor, ServiceContract.objects.select_for_update(), VIEW, pk=contract.pk)
-        _require_district_official(actor, contract.district_id)
+    require_actor(actor)
+    contract = access(actor, ServiceContract.objects.select_for_update(), VIEW, pk=contract.pk)
+    _require_district_official(actor, contract.district_id)
     if contract.end is not None and contract.end <= end:
         raise ValidationError({"end": f"该合同已于 {contract.end} 结束。"})
     _refuse_end_before_start(contract.start, end)
     contract.end = end
     contract.full_clean()
     contract.save(update_fields=["end"])
+    _compound_follow_contract(actor, contract)
     return contract
 
 
@@ -143,10 +170,8 @@ def introduction_start(
     contract_years: int = 3,
 ) -> Introduction:
     """Open a six-step introduction of `firm` into a "三无" compound."""
-    if actor is not None:
-        compound = access(actor, Compound.objects.select_for_update(), CHANGE, pk=compound.pk)
-    else:
-        compound = Compound.objects.select_for_update().get(pk=compound.pk)
+    require_actor(actor)
+    compound = access(actor, Compound.objects.select_for_update(), CHANGE, pk=compound.pk)
     firm = _firm_in_district(actor, firm, compound.district_id)
     if not compound.is_three_no:
         raise ValidationError({"compound": f"“{compound}”不是“三无”小区，六步法只用于为“三无”小区引入物业。"})
@@ -161,7 +186,7 @@ def introduction_start(
         fee_basis=fee_basis,
         fee_fen=fee_fen,
         contract_years=contract_years,
-        started_by=actor,
+        started_by=_person(actor),
     )
     introduction.full_clean()
     introduction.save()
@@ -183,10 +208,8 @@ def introduction_record_step(
     """Record the next step. Steps come in order (none skipped); a negative decision stops the process;
     the approval of the last step (the firm moves in) signs the contract and hands the compound over."""
     queryset = Introduction.objects.select_for_update()
-    if actor is not None:
-        introduction = access(actor, queryset, CHANGE, pk=introduction.pk)
-    else:
-        introduction = queryset.get(pk=introduction.pk)
+    require_actor(actor)
+    introduction = access(actor, queryset, CHANGE, pk=introduction.pk)
     if introduction.status != IntroductionStatus.IN_PROGRESS:
         raise ValidationError(f"该引入流程{introduction.get_status_display()}，不能再记录步骤。")
     expected = introduction.next_stage
@@ -214,7 +237,7 @@ def introduction_record_step(
         responsible=responsible.strip(),
         decision=decision,
         note=(note or "").strip(),
-        recorded_by=actor,
+        recorded_by=_person(actor),
     )
     step.full_clean()
     step.save()
@@ -263,7 +286,8 @@ def _introduction_complete(*, introduction: Introduction, moved_in: datetime.dat
     except ValueError:  # 29 February
         end = moved_in.replace(year=moved_in.year + introduction.contract_years, day=28)
     contract = contract_create(
-        actor=None,
+        # The sixth step's contract is the introduction's own: registered by the platform in the district.
+        actor=SystemActor(name="ratings.introduction_complete", district_id=introduction.district_id),
         firm=introduction.firm,
         compound=compound,
         start=moved_in,
@@ -310,9 +334,7 @@ def period_open(*, actor: User | None, district: District, year: int, quarter: i
 
 def _lock_period(actor: User | None, period: RatingPeriod, action: str = CHANGE) -> RatingPeriod:
     queryset = RatingPeriod.objects.select_for_update()
-    if actor is None:
-        return queryset.get(pk=period.pk)
-    return access(actor, queryset, action, pk=period.pk)
+    return access(require_actor(actor), queryset, action, pk=period.pk)
 
 
 def _refuse_if_frozen(period: RatingPeriod) -> None:
@@ -343,7 +365,7 @@ def period_publish(*, actor: User | None, period: RatingPeriod) -> RatingPeriod:
         raise ValidationError("只有已计算的季度才能发布，请先生成本季度考评结果。")
     period.status = PeriodStatus.PUBLISHED
     period.published_at = timezone.now()
-    period.published_by = actor
+    period.published_by = _person(actor)
     period.save(update_fields=["status", "published_at", "published_by"])
     # From now on each firm's staff see their own firm's score, rank and breakdown (FirmScore.scope_view).
     FirmScore.objects.filter(period=period).update(published_firm=F("firm"))
@@ -363,10 +385,11 @@ def panel_score_record(
     score: Decimal,
     note: str = "",
 ) -> PanelScore:
-    """Record (or correct) one referee party's score of a firm for the quarter."""
+    """Record (or correct) one referee party's score of a firm for the quarter, as the account that represents
+    the party ("ratings.enter_panel_score": ratings.rules). Every change is kept in the row's history."""
+    require_actor(actor)
+    require(actor, "ratings.enter_panel_score")
     period = _lock_period(actor, period, VIEW)
-    if actor is not None and not (actor.is_platform_admin or actor.role in (Role.DISTRICT_OFFICIAL, Role.STREET_STAFF)):
-        raise ValidationError("只有区级或街道工作人员才能录入评审团评分。")
     _refuse_if_frozen(period)
     firm = _firm_in_district(actor, firm, period.district_id)
     if party not in PanelParty.values:
@@ -374,7 +397,8 @@ def panel_score_record(
     row = PanelScore.objects.filter(period=period, firm=firm, party=party).first() or PanelScore(
         district_id=period.district_id, period=period, firm=firm, party=party
     )
-    row.score, row.note, row.recorded_by = Decimal(str(score)), note, actor
+    require(actor, "ratings.enter_panel_score", row)
+    row.score, row.note, row.recorded_by = Decimal(str(score)), note, _person(actor)
     row.full_clean()
     row.save()
     return row
@@ -394,7 +418,7 @@ def incident_record(
     incident = SeriousIncident(
         district_id=period.district_id, period=period, firm=firm, date=date, description=description.strip()
     )
-    incident.recorded_by = actor
+    incident.recorded_by = _person(actor)
     incident.full_clean()
     incident.save()
     return incident

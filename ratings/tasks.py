@@ -5,6 +5,7 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
+from accounts.actors import SystemActor
 from accounts.models import User
 from ratings import services
 from ratings.models import RatingPeriod
@@ -23,7 +24,9 @@ def build_quarter_task(self, period_id: int, actor_id: int | None = None) -> int
     period = RatingPeriod.objects.filter(pk=period_id).first()
     if period is None or period.is_frozen:
         return None
+    # The person who asked for the build, or (the beat) the task itself in the period's district.
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    actor = actor or SystemActor(name="task:ratings.build_quarter_task", district_id=period.district_id)
     report = services.quarter_build(actor=actor, period=period)
     return report.pk
 

@@ -13,8 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts.network import client_address
+from accounts.permissions import has
 from accounts.policy import CHANGE, access
-from accounts.roles import Role
 from accounts.uploads import attachment_response
 from compounds.models import Building, Compound, PropertyFirm
 from ratings import selectors, services
@@ -61,7 +61,7 @@ def _errors(request: HttpRequest, error: ValidationError) -> None:
 
 
 def _is_official(user) -> bool:
-    return user.is_platform_admin or user.role == Role.DISTRICT_OFFICIAL
+    return has(user, "ratings.manage")
 
 
 @tenant_page(None)
@@ -297,8 +297,8 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
             _errors(request, error)
         return redirect("ratings:period-detail", pk=pk)
     # A firm's staff see only their own firm's result, and only once the quarter is published.
-    own_only = request.user.role == Role.FIRM_STAFF
-    summary = selectors.list_summary(period, scores=FirmScore.objects.visible_to(request.user))
+    own_only = not has(request.user, "ratings.read_unpublished")
+    summary = selectors.list_summary(period, actor=request.user)
     return render(
         request,
         "ratings/period_detail.html",
@@ -308,7 +308,7 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "own_only": own_only,
             "rules": selectors.rating_settings(period.district_id),
             "tie_rule": selectors.TIE_RULE,
-            "streets": selectors.street_breakdown(period) if summary["scores"] and not own_only else [],
+            "streets": selectors.street_breakdown(period, actor=request.user) if summary["scores"] else [],
             "reports": Report.objects.visible_to(request.user).filter(period=period),
             "is_official": _is_official(request.user),
             "statuses": PeriodStatus,
@@ -347,7 +347,7 @@ def period_inputs(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _can_see_surveys(user) -> bool:
-    return _is_official(user) or user.role in (Role.STREET_STAFF,)
+    return has(user, "ratings.read_inputs")
 
 
 @tenant_page(FirmScore)

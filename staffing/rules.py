@@ -12,6 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from accounts.permissions import (
+    has_role,
+    in_district,
     is_community_cadre,
     is_department_staff,
     is_district_authority,
@@ -21,6 +23,7 @@ from accounts.permissions import (
     register,
 )
 from accounts.policy import CHANGE, VIEW, can
+from accounts.roles import STAFF_ROLES
 
 
 @predicate
@@ -121,3 +124,12 @@ register(
     is_district_authority,
     message="只有区级人员可以导入人员配备数据。",
 )
+
+# The staffing pages: the district's people (every staff role) and the platform.
+register(
+    "staffing.view",
+    is_district_authority | (in_district & has_role(*STAFF_ROLES)),
+    message="人员配备页面只对本区工作人员开放。",
+)
+# A grid worker's own pages (my grid, my visits, my stars) instead of the managers' overview.
+register("staffing.my_grid", is_grid_worker, message="此页面供网格员使用。")

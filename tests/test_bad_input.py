@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from accounts.actors import SystemActor
 from accounts.roles import Integration, Role
 from compounds.importing import org_import, read_file
 from ratings.models import SurveyResponse
@@ -21,6 +22,8 @@ from tests.ratings import helpers as ratings_helpers
 from workorders import services
 from workorders.hotline.services import hotline_file_import
 from workorders.models import WorkOrder
+
+SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
 
 pytestmark = pytest.mark.django_db
 
@@ -201,7 +204,7 @@ def test_the_survey_refuses_a_nul_in_the_room_number(client, tree):
 
 def test_staff_page_forms_refuse_control_characters(client, tree, categories):
     order = services.work_order_file(
-        actor=None,
+        actor=SYSTEM,
         compound=tree.compounds[0],
         category=categories["street-lamp"],
         channel="resident_qr",
@@ -276,7 +279,7 @@ def test_an_open311_post_field_with_a_control_character_is_a_400_and_files_nothi
 def test_an_imported_organisation_row_with_a_control_character_is_reported(tree, tmp_path):
     path = tmp_path / "街道.csv"
     path.write_text("街道编码,街道名称\n610116009,新\u0007街道\n", encoding="utf-8")
-    report = org_import(actor=None, district=tree.district, sheets=read_file(path))
+    report = org_import(actor=SYSTEM, district=tree.district, sheets=read_file(path))
     assert not report.ok
     assert report.errors[0].row == 2 and "控制字符" in report.errors[0].message
 
@@ -286,7 +289,7 @@ def test_a_hotline_csv_row_with_a_nul_is_reported_and_nothing_is_imported(tree, 
         "工单编号,受理时间,诉求类别,诉求内容,小区,联系电话,办理时限\n"
         f"12345-001,2026-03-02 09:00,路灯照明,路灯坏了\u0000,{tree.compounds[0].name},13800001111,\n"
     )
-    report = hotline_file_import(district=tree.district, data=rows.encode("utf-8"))
+    report = hotline_file_import(actor=SYSTEM, district=tree.district, data=rows.encode("utf-8"))
     assert not report.ok
     assert "空字符" in report.errors[0].message
     assert not WorkOrder.objects.exists()

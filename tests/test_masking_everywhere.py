@@ -12,9 +12,12 @@ import pytest
 from django.template import Context, Template
 from django.urls import reverse
 
+from accounts.actors import SystemActor
 from accounts.roles import Integration, Role
 from tests.factories import UserFactory, api_key_for
 from workorders import services
+
+SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +33,7 @@ SECRETS = ("建国", "85551234", "13812345678", "wjg@", "199001011234", "8806")
 def order(tree):
     categories = {c.code: c for c in services.categories_seed(district=tree.district)}
     order = services.work_order_file(
-        actor=None,
+        actor=SYSTEM,
         compound=tree.compounds[0],
         category=categories["leak"],
         channel="resident_qr",
@@ -39,9 +42,9 @@ def order(tree):
         reporter_name="王建国",
         reporter_phone="13812345678",
     )
-    order = services.work_order_route(order_id=order.pk)
-    services.work_order_accept(actor=None, order=order)
-    return services.work_order_resolve(actor=None, order=order, resolution=RESOLUTION)
+    order = services.work_order_route(actor=SYSTEM, order_id=order.pk)
+    services.work_order_accept(actor=SYSTEM, order=order)
+    return services.work_order_resolve(actor=SYSTEM, order=order, resolution=RESOLUTION)
 
 
 def assert_masked(text: str) -> None:

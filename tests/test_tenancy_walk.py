@@ -39,7 +39,6 @@ from django.apps import apps
 from django.db import models, transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework import serializers as drf
-from rest_framework.authtoken.models import Token
 
 from accounts.actors import SystemActor
 from accounts.models import ApiKey, PersonalDataReveal
@@ -52,6 +51,8 @@ from tests.ratings.walk import RATINGS_EXEMPT, ratings_object_makers
 from tests.reports.walk import reports_object_makers
 from tests.staffing.walk import staffing_object_makers
 from tests.workorders.walk import response_text, workorder_object_makers
+
+SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
 
 MARKER = "乙区"
 
@@ -250,14 +251,11 @@ def _integration_accounts(t) -> None:
 
 
 def _integration_key(t, user) -> str:
-    """The integration account's key, issued as the platform issues keys: accounts.apikeys.api_key_issue (hashed,
-    expiring keys, issue 7) where it exists, DRF's token before it."""
-    from accounts import apikeys
+    """The integration account's key, issued as the platform issues keys (accounts.apikeys: hashed, expiring)."""
+    from accounts.apikeys import api_key_issue
 
-    issue = getattr(apikeys, "api_key_issue", None)
-    if issue is None:
-        return Token.objects.create(user=user).key
-    return issue(actor=SystemActor(name="test:walk", district_id=t.district.pk), user=user, name="tenancy walk")[1]
+    actor = SystemActor(name="test:walk", district_id=t.district.pk)
+    return api_key_issue(actor=actor, user=user, name="tenancy walk")[1]
 
 
 def populate(t) -> None:

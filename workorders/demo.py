@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 
+from accounts.actors import SystemActor
 from accounts.models import User
 from accounts.roles import Role
 from compounds.models import Compound, Department, District, Grid, Street
@@ -292,7 +293,8 @@ class _Filer:
         elif channel == Channel.PHONE:
             actor = self.street_staff.get(compound.community.street_id) or self.cadres.get(compound.community_id)
         order = services.work_order_file(
-            actor=actor,
+            # Residents' QR reports and 12345 pushes are filed as the demo (the system) in the district.
+            actor=actor or SystemActor(name="demo:work_orders", district_id=self.district.pk),
             compound=compound,
             category=category,
             channel=channel,
@@ -310,7 +312,9 @@ class _Filer:
         limit = age.total_seconds() / 3600 * 0.95
         scale = min(1.0, limit / total)
         at = filed_at + timedelta(hours=0.05 * scale)
-        order = services.work_order_route(order_id=order.pk, now=at)
+        order = services.work_order_route(
+            actor=SystemActor(name="demo:work_orders", district_id=self.district.pk), order_id=order.pk, now=at
+        )
         for step, gap in zip(steps, gaps, strict=True):
             at += timedelta(hours=gap * scale)
             order = self.do(step, order, at)
@@ -392,8 +396,10 @@ class _Filer:
 
     def do(self, step: str, order: WorkOrder, at: datetime, *, satisfied: bool = False) -> WorkOrder | None:
         rng = self.rng
-        handler = self.handler_user(order)
-        desk = self.street_staff.get(order.street_id)
+        # Where the demo has nobody for a unit, the demo itself (the system, named) acts.
+        system = SystemActor(name="demo:work_orders", district_id=self.district.pk)
+        handler = self.handler_user(order) or system
+        desk = self.street_staff.get(order.street_id) or system
         if step == "reject":
             services.work_order_reject(actor=desk, order=order, reason=rng.choice(REJECT_REASONS), now=at)
             return None
@@ -422,7 +428,11 @@ class _Filer:
             satisfaction = rng.choices(list(Satisfaction), weights=weights)[0]
             if rng.random() < 0.7:  # the resident rates with the tracking code
                 order = services.work_order_rate(
-                    actor=None, order=order, satisfaction=satisfaction, tracking_code=order.tracking_code, now=at
+                    actor=system,
+                    order=order,
+                    satisfaction=satisfaction,
+                    tracking_code=order.tracking_code,
+                    now=at,
                 )
             else:  # 回访: the street desk records a rating taken by phone
                 order = services.work_order_rate(

@@ -86,6 +86,9 @@ class WorkOrderFilterSet(StreetFilterMixin, TenantFilterSet):
     first_receiver_id = ScopedIdFilter(field_name="first_receiver", queryset=scoped_users, label="首接负责人")
     meeting_id = ScopedIdFilter(field_name="meeting", queryset=scoped(DeliberationMeeting), label="议事会")
     duplicate_of_id = ScopedIdFilter(field_name="duplicate_of", queryset=scoped(WorkOrder), label="合并至")
+    external_clash_of_id = ScopedIdFilter(
+        field_name="external_clash_of", queryset=scoped(WorkOrder), label="外部工单号冲突"
+    )
     possible_duplicate_of_id = ScopedIdFilter(
         field_name="possible_duplicate_of", queryset=scoped(WorkOrder), label="疑似重复"
     )

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils.module_loading import import_string
 
+from accounts.actors import require_actor
 from accounts.models import User
 from accounts.roles import Role
 from workorders.models import HandlerLevel, Notification
@@ -72,10 +73,18 @@ def district_officials(order: WorkOrder) -> list[User]:
 
 
 def notify(
-    *, recipients: Iterable[User], order: WorkOrder | None, kind: str, message: str, dedupe_key: str = ""
+    *,
+    actor: Any,
+    recipients: Iterable[User],
+    order: WorkOrder | None,
+    kind: str,
+    message: str,
+    dedupe_key: str = "",
 ) -> list[Notification]:
     """Write one inbox row per recipient (once per `dedupe_key` and recipient), then send through the
-    backends. Returns the rows written now (not the ones that existed)."""
+    backends. Returns the rows written now (not the ones that existed). `actor` says who tells them (a task's
+    SystemActor, or the person whose action it is); None is an error (accounts.actors.MissingActor)."""
+    require_actor(actor)
     written = []
     subject = f"【末梢】{message[:40]}"
     for recipient in recipients:

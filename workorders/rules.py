@@ -3,8 +3,20 @@ revealing a reporter's contact details, and setting the district's Open311 read 
 
 from typing import Any
 
-from accounts.permissions import is_district_authority, is_district_official, predicate, register
+from accounts.actors import is_system
+from accounts.permissions import (
+    has_role,
+    in_district,
+    is_district_authority,
+    is_district_official,
+    is_platform_admin,
+    is_system_actor,
+    predicate,
+    register,
+)
 from accounts.policy import CHANGE, can
+from accounts.roles import Integration, Role
+from workorders.models.orders import Channel
 
 
 @predicate
@@ -30,4 +42,132 @@ register(
     "workorders.anonymise_expired",
     is_district_authority,
     message="只有系统任务或本区的区级人员可以匿名化过期诉求。",
+)
+
+
+# ---------------------------------------------------------------------------------------------------- filing
+# Which role files on which channel: the one table asked by the API, the staff pages, Open311, the 12345 push
+# and the services (work_order_file). A channel an integration owns (OWNED_CHANNELS) is filed only by that
+# integration's account of the district (or the platform acting for it), and its external numbers are that
+# integration's: nobody else may put a 12345 number on an order.
+FILING_CHANNELS: dict[str, frozenset[str]] = {
+    Role.DISTRICT_OFFICIAL: frozenset({Channel.PHONE, Channel.WALK_IN, Channel.ASSIGNED_FROM_ABOVE}),
+    Role.STREET_STAFF: frozenset({Channel.PHONE, Channel.WALK_IN, Channel.ASSIGNED_FROM_ABOVE}),
+    # Stationed community cadres report what they find, like grid workers (格格发现; DESIGN.md §1).
+    Role.COMMUNITY_CADRE: frozenset({Channel.PHONE, Channel.WALK_IN, Channel.ASSIGNED_FROM_ABOVE, Channel.GRID}),
+    Role.GRID_WORKER: frozenset({Channel.GRID}),
+    # Property firms and departments handle the orders routed to them; they file none.
+}
+OWNED_CHANNELS: dict[str, str] = {
+    Channel.HOTLINE_12345: Integration.HOTLINE_12345,
+    Channel.OPEN311: Integration.OPEN311,
+}
+# Channels whose orders carry an external number, and whose number it is (None: the filer's own, e.g. the
+# reference of an order assigned from above).
+EXTERNAL_NUMBER_CHANNELS = frozenset({Channel.HOTLINE_12345, Channel.ASSIGNED_FROM_ABOVE, Channel.OPEN311})
+# The resident's QR report has no account: the public page files it as the system (SystemActor "public:…").
+PUBLIC_CHANNELS = frozenset({Channel.RESIDENT_QR})
+
+
+def filing_channels(actor: Any) -> frozenset[str]:
+    """The channels `actor` may file on (a person by role, an integration account by what it is for)."""
+    if actor is None or not getattr(actor, "is_active", False):
+        return frozenset()
+    if is_system(actor):
+        return frozenset(Channel.values)
+    role = str(getattr(actor, "role", ""))
+    if role == Role.INTEGRATION:
+        return frozenset(channel for channel, owner in OWNED_CHANNELS.items() if owner == actor.integration)
+    if getattr(actor, "is_platform_admin", False):
+        # The platform administrator names the district and files for an integration (a replayed push).
+        return frozenset(OWNED_CHANNELS)
+    return FILING_CHANNELS.get(role, frozenset())
+
+
+@predicate
+def files_on_channel(actor: Any, channel: Any) -> bool:
+    """The actor may file on `channel` (asked with no channel: on any channel at all)."""
+    channels = filing_channels(actor)
+    return bool(channels) if channel is None else str(channel) in channels
+
+
+@predicate
+def files_hotline(actor: Any) -> bool:
+    return Channel.HOTLINE_12345 in filing_channels(actor)
+
+
+register(
+    "workorders.import_hotline",
+    is_district_official | is_system_actor | is_platform_admin | files_hotline,
+    message="只有区级人员、本区 12345 接口账号或平台管理员可以导入 12345 平台转办工单。",
+)
+register(
+    "workorders.file",
+    files_on_channel,
+    message="您不能通过该来源渠道登记工单（平台转办、开放接口的工单只能由对应的接口账号提交）。",
+)
+
+
+# ---------------------------------------------------------------------------------------------------- lifecycle
+
+
+@predicate
+def dispatches_order(actor: Any, order: Any) -> bool:
+    """The order's street staff and community cadres (with no order: the role dispatches at all)."""
+    role = str(getattr(actor, "role", ""))
+    if role == Role.STREET_STAFF:
+        return order is None or actor.street_id == order.street_id
+    if role == Role.COMMUNITY_CADRE:
+        return order is None or actor.community_id == order.community_id
+    return False
+
+
+@predicate
+def handles_order(actor: Any, order: Any) -> bool:
+    """The order's current handler: its unit's staff (firm, community, street, department) or the person."""
+    if order is None:
+        return False
+    role, level = str(getattr(actor, "role", "")), order.handler_level
+    return (
+        (level == "property_firm" and role == Role.FIRM_STAFF and actor.property_firm_id == order.handler_firm_id)
+        or (level == "community" and role == Role.COMMUNITY_CADRE and actor.community_id == order.handler_community_id)
+        or (level == "street" and role == Role.STREET_STAFF and actor.street_id == order.handler_street_id)
+        or (
+            level == "department"
+            and role == Role.DEPARTMENT_STAFF
+            and actor.department_id == order.handler_department_id
+        )
+        or (level == "user" and getattr(actor, "pk", None) is not None and actor.pk == order.handler_user_id)
+    )
+
+
+# Dispatch, merge, reject, close, assign in bulk: the district's authority, the order's street and community.
+register(
+    "workorders.dispatch",
+    is_district_authority | (in_district & dispatches_order),
+    message="只有区、街道或社区的工作人员可以执行此操作。",
+)
+# Accept, start, resolve, return, transfer: the current handler, or whoever dispatches the order.
+register(
+    "workorders.handle",
+    is_district_authority | (in_district & (handles_order | dispatches_order)),
+    message="您不是该工单的当前承办单位，不能执行此操作。",
+)
+# Claiming a pooled order, and what the order page offers a handler: the handler unit's own staff only.
+register(
+    "workorders.claim",
+    in_district & handles_order,
+    message="该工单不在您单位的认领池中。",
+)
+# Deliberation meetings (议事会) are the district's, streets' and communities' (of their own area: the scope).
+register(
+    "workorders.record_meeting",
+    is_district_authority | (in_district & (has_role(Role.STREET_STAFF) | has_role(Role.COMMUNITY_CADRE))),
+    message="只有区、街道或社区的工作人员可以记录议事会。",
+)
+# The monthly figures (三率) pages: the district's officials and the streets' staff.
+register(
+    "workorders.read_kpis",
+    is_district_authority | has_role(Role.STREET_STAFF),
+    message="只有区级人员和街道工作人员可以查看考核指标。",
 )

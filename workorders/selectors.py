@@ -31,6 +31,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from accounts.models import User
+from accounts.policy import whole_units
 from accounts.privacy import mask_text
 from compounds.models import Compound, District, PropertyFirm, Street
 from workorders.models import (
@@ -183,6 +184,16 @@ def street_ranking(*, district: District, month: date) -> list[RankedStreet]:
         ranked.append((score, row["orders"], street, row))
     ranked.sort(key=lambda item: (-item[0], -item[1], item[2].code))
     return [RankedStreet(i + 1, street, score, row) for i, (score, _, street, row) in enumerate(ranked)] + idle
+
+
+def street_ranking_seen_by(*, actor: Any, district: District, month: date) -> list[RankedStreet]:
+    """The ranking as `actor` may read it: each street's line is computed from all of the street's orders, so
+    it is shown only to those who see all of them (accounts.policy.whole_units): the district's officials the
+    whole ranking, a street's staff their own street's line (with its district rank), nobody else a line —
+    a property firm or a grid worker sees only its own orders and reads none."""
+    units = whole_units(actor, WorkOrder, "street")
+    ranking = street_ranking(district=district, month=month)
+    return ranking if units is None else [line for line in ranking if line.street.pk in units]
 
 
 def firm_kpis(*, district: District, start: date | datetime, end: date | datetime) -> list[dict[str, Any]]:

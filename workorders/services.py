@@ -2,8 +2,9 @@
 accounts.policy (another district's order is a 404), changes the state only through
 workorders.statemachine.work_order_transition (which writes the timeline), and enqueues tasks on commit.
 
-`actor=None` means the system (a Celery task) or, for `work_order_file` and `work_order_rate`, a resident
-without an account (the rating then needs the order's tracking code). `now` can be passed to control time
+Every service takes an explicit actor: a person, or a SystemActor naming the task, command, import, public
+page or demo that acts (a resident without an account files and rates through a "public:…" SystemActor; the
+rating then needs the order's tracking code). `actor=None` raises MissingActor. `now` can be passed to control time
 (tests, sweeps); it defaults to the current time.
 """
 
@@ -14,17 +15,22 @@ import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.postgres.search import TrigramSimilarity
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Concat
+from django.http import Http404
 from django.utils import timezone
 
+from accounts.actors import require_actor
+from accounts.errors import Conflict
 from accounts.models import User
+from accounts.permissions import has, require
 from accounts.phones import normalise_phone
-from accounts.policy import CHANGE, access
-from accounts.roles import Role
+from accounts.policy import CHANGE, access, restrict
+from accounts.roles import STAFF_ROLES, Role
 from compounds.models import Community, Compound, Department, District, PropertyFirm, Street
 from workorders import worktime
 from workorders.models import (
@@ -43,6 +49,7 @@ from workorders.models import (
 )
 from workorders.models.orders import HANDLER_COLUMNS, SATISFIED_LEVELS
 from workorders.routing import next_rung, route_for
+from workorders.rules import EXTERNAL_NUMBER_CHANNELS
 from workorders.statemachine import (
     AWAITING_ACCEPTANCE,
     IN_HAND,
@@ -81,59 +88,37 @@ def _now(now: datetime | None) -> datetime:
     return now or timezone.now()
 
 
-def _lock(actor: User | None, order: WorkOrder | int) -> WorkOrder:
-    """The order, locked for update, if the actor may change it (404 otherwise). None is the system."""
+def _lock(actor: Any, order: WorkOrder | int) -> WorkOrder:
+    """The order, locked for update, if the actor may change it (404 otherwise). The system is a SystemActor
+    (its district, or every district for a platform-wide sweep); None is an error (MissingActor)."""
+    require_actor(actor)
     pk = order.pk if isinstance(order, WorkOrder) else order
     queryset = WorkOrder.objects.select_for_update(of=("self",)).select_related(
         "category__urgency", "compound__community__street", "compound__property_firm", "compound__stationed_cadre"
     )
-    if actor is None:
-        return queryset.get(pk=pk)
     # The scope check (one query, may join) and then the lock on the plain row.
     access(actor, WorkOrder, CHANGE, pk=pk)
     return queryset.get(pk=pk)
 
 
-def work_order_may_dispatch(actor: User | None, order: WorkOrder) -> bool:
-    """District officials, the order's street staff and community cadres dispatch, merge, reject and close."""
-    if actor is None or actor.is_platform_admin or actor.role == Role.DISTRICT_OFFICIAL:
-        return True
-    if actor.role == Role.STREET_STAFF:
-        return actor.street_id == order.street_id
-    if actor.role == Role.COMMUNITY_CADRE:
-        return actor.community_id == order.community_id
-    return False
+def work_order_may_dispatch(actor: Any, order: WorkOrder | None) -> bool:
+    """District officials, the order's street staff and community cadres dispatch, merge, reject and close
+    (the rule "workorders.dispatch", workorders.rules)."""
+    return has(require_actor(actor), "workorders.dispatch", order)
 
 
-def work_order_may_handle(actor: User | None, order: WorkOrder) -> bool:
-    if actor is None:
-        return True
-    level = order.handler_level
-    return (
-        (level == L.PROPERTY_FIRM and actor.role == Role.FIRM_STAFF and actor.property_firm_id == order.handler_firm_id)
-        or (
-            level == L.COMMUNITY
-            and actor.role == Role.COMMUNITY_CADRE
-            and actor.community_id == order.handler_community_id
-        )
-        or (level == L.STREET and actor.role == Role.STREET_STAFF and actor.street_id == order.handler_street_id)
-        or (
-            level == L.DEPARTMENT
-            and actor.role == Role.DEPARTMENT_STAFF
-            and actor.department_id == order.handler_department_id
-        )
-        or (level == L.USER and actor.pk == order.handler_user_id)
-    )
+def work_order_may_handle(actor: Any, order: WorkOrder) -> bool:
+    """The order's current handler unit's own staff (the rule "workorders.claim"); acting on the order as
+    handler *or* dispatcher is "workorders.handle"."""
+    return has(require_actor(actor), "workorders.claim", order)
 
 
-def _require_dispatcher(actor: User | None, order: WorkOrder) -> None:
-    if not work_order_may_dispatch(actor, order):
-        raise PermissionDenied("只有区、街道或社区的工作人员可以执行此操作。")
+def _require_dispatcher(actor: Any, order: WorkOrder) -> None:
+    require(require_actor(actor), "workorders.dispatch", order)
 
 
-def _require_handler(actor: User | None, order: WorkOrder) -> None:
-    if not (work_order_may_handle(actor, order) or work_order_may_dispatch(actor, order)):
-        raise PermissionDenied("您不是该工单的当前承办单位，不能执行此操作。")
+def _require_handler(actor: Any, order: WorkOrder) -> None:
+    require(require_actor(actor), "workorders.handle", order)
 
 
 def _require_reason(reason: str, what: str) -> str:
@@ -339,10 +324,10 @@ def work_order_file_external(
     the number was filed before, or when a concurrent call with the same number won the race; the existing
     order is then returned unchanged. Arguments as for `work_order_file`."""
     now = _now(now)
-    if actor is not None:
-        compound = access(actor, Compound, pk=compound.pk)
-    compound = Compound.objects.select_related("community__street").get(pk=compound.pk)
+    require_actor(actor)
     channel = Channel(channel)
+    require(actor, "workorders.file", channel)
+    compound = _filing_compound(actor, compound)
     errors = {}
     if category.district_id != compound.district_id or not category.is_active:
         errors["category"] = "所选诉求类别不存在或已停用。"
@@ -356,17 +341,21 @@ def work_order_file_external(
         errors["reporter_phone"] = error.messages[0]
     if (latitude is None) != (longitude is None):
         errors["latitude"] = "经纬度须同时填写。"
-    if external_number and channel != Channel.HOTLINE_12345 and channel != Channel.ASSIGNED_FROM_ABOVE:
+    if external_number and channel not in EXTERNAL_NUMBER_CHANNELS:
         errors["external_number"] = "只有平台转办或上级下派的工单才有外部工单号。"
     if resolve_by is not None and (timezone.is_naive(resolve_by) or resolve_by <= now):
         errors["resolve_by"] = "办结时限应晚于提交时间。"
     if errors:
         raise ValidationError(errors)
     external_number = (external_number or "").strip()
+    clash_of = None
     if external_number:
         existing = work_order_find_external(district=compound.district, channel=channel, number=external_number)
         if existing is not None:
-            return existing, False
+            same = _same_filing(existing, compound=compound, category=category, description=description)
+            if same is not None:
+                return same, False
+            clash_of = existing
     urgency = category.urgency
     respond_by, category_resolve_by = _deadlines(urgency, now)
     note = f"{channel.label}"
@@ -389,11 +378,12 @@ def work_order_file_external(
         reporter_phone=reporter_phone.strip(),
         reporter_email=(reporter_email or "").strip(),
         media_url=(media_url or "").strip(),
-        reported_by=actor,
-        first_receiver=actor if actor is not None and actor.role != Role.GRID_WORKER else None,
+        reported_by=actor if _is_person(actor) else None,
+        first_receiver=actor if _is_person(actor) and actor.role != Role.GRID_WORKER else None,
         latitude=latitude,
         longitude=longitude,
         external_number=external_number,
+        external_clash_of=clash_of,
         tracking_code=new_tracking_code(),
         created_at=now,
         respond_by=respond_by,
@@ -412,7 +402,9 @@ def work_order_file_external(
         "reported_by",
         "first_receiver",
     ]
-    order.full_clean(exclude=["tracking_code", *loaded], validate_unique=False, validate_constraints=False)
+    order.full_clean(
+        exclude=["tracking_code", "external_clash_of", *loaded], validate_unique=False, validate_constraints=False
+    )
     try:
         with transaction.atomic():
             order.save()
@@ -422,7 +414,15 @@ def work_order_file_external(
         if existing is None:
             raise
         return existing, False
-    timeline_append(actor=actor, order=order, kind=TimelineKind.FILED, to_state=S.SUBMITTED, note=note, now=now)
+    entry_actor = actor if _is_person(actor) else None
+    timeline_append(actor=entry_actor, order=order, kind=TimelineKind.FILED, to_state=S.SUBMITTED, note=note, now=now)
+    if clash_of is not None:
+        clash = (
+            f"外部工单号 {external_number} 冲突：工单 {clash_of.tracking_code} 与工单 {order.tracking_code}"
+            "内容不同，两张工单均已保留，请核对"
+        )
+        for each in (clash_of, order):
+            timeline_append(actor=None, order=each, kind=TimelineKind.NOTE, note=clash, now=now)
     duplicate = possible_duplicate(order=order, now=now)
     if duplicate is not None:
         order.possible_duplicate_of = duplicate
@@ -444,7 +444,58 @@ def work_order_file_external(
 
 
 def work_order_find_external(*, district: District, channel: Channel | str, number: str) -> WorkOrder | None:
-    return WorkOrder.objects.filter(district=district, channel=channel, external_number=number).first()
+    """The order first filed under `number` (not a clashing later filing kept beside it)."""
+    return (
+        WorkOrder.objects.filter(district=district, channel=channel, external_number=number)
+        .filter(external_clash_of__isnull=True)
+        .first()
+    )
+
+
+def raise_if_clash(order: WorkOrder) -> WorkOrder:
+    """For callers (API, pages) once the filing is committed: an order kept beside another filing of its external
+    number is a Conflict (409) naming both; otherwise the order."""
+    first = order.external_clash_of
+    if first is None:
+        return order
+    raise Conflict(
+        f"外部工单号“{order.external_number}”已有内容不同的工单（查询码 {first.tracking_code}）；"
+        f"本次提交已另存为工单 {order.tracking_code}，两张工单均已保留，请核对。",
+        code="external_number_clash",
+        objects={"existing_order": first.pk, "new_order": order.pk},
+    )
+
+
+def _is_person(actor: Any) -> bool:
+    """A district's staff member (not the system, not an integration account, not a resident)."""
+    return isinstance(actor, User) and actor.role in STAFF_ROLES
+
+
+def _filing_compound(actor: Any, compound: Compound) -> Compound:
+    """The compound, loaded, if the actor may file into it: a person within their scope (else 404), the system
+    or an integration account within its district."""
+    if _is_person(actor):
+        access(actor, Compound, pk=compound.pk)
+    elif not actor.is_platform_admin and compound.district_id != actor.district_id:
+        raise Http404("未找到该小区。")
+    return Compound.objects.select_related("community__street").get(pk=compound.pk)
+
+
+def _normal(text: str) -> str:
+    return " ".join((text or "").split())
+
+
+def _same_filing(existing: WorkOrder, *, compound: Compound, category: Category, description: str) -> WorkOrder | None:
+    """A repeat of `existing` (same compound, category and text): `existing` itself, or the clashing filing kept
+    beside it that this repeats; None for a new clash."""
+    for order in (existing, *existing.external_clashes.all()):
+        if (
+            order.compound_id == compound.pk
+            and order.category_id == category.pk
+            and _normal(order.description) == _normal(description)
+        ):
+            return order
+    return None
 
 
 def possible_duplicate(*, order: WorkOrder, now: datetime | None = None) -> WorkOrder | None:
@@ -477,12 +528,12 @@ def possible_duplicate(*, order: WorkOrder, now: datetime | None = None) -> Work
 
 
 @transaction.atomic
-def work_order_route(*, order_id: int, now: datetime | None = None) -> WorkOrder:
+def work_order_route(*, actor: Any, order_id: int, now: datetime | None = None) -> WorkOrder:
     """Route a filed order by the district's rules (workorders.routing): dispatch it to its first handler,
     or put it in that unit's claim pool. Idempotent: an order already routed (or moved on by hand) is
     returned unchanged."""
     now = _now(now)
-    order = _lock(None, order_id)
+    order = _lock(actor, order_id)
     if order.routed_at is not None or order.state != S.SUBMITTED:
         return order
     route = route_for(order)
@@ -504,12 +555,19 @@ def work_order_route(*, order_id: int, now: datetime | None = None) -> WorkOrder
 
 
 @transaction.atomic
-def work_orders_reroute_unrouted(*, older_than: timedelta = timedelta(minutes=2), now: datetime | None = None) -> int:
-    """Enqueue routing again for orders saved but never routed (the broker may lose a message)."""
+def work_orders_reroute_unrouted(
+    *, actor: Any, older_than: timedelta = timedelta(minutes=2), now: datetime | None = None
+) -> int:
+    """Enqueue routing again for orders saved but never routed (the broker may lose a message), of the
+    actor's district (a platform-wide SystemActor: of every district)."""
     from workorders.tasks import route_work_order_task
 
     now = _now(now)
-    ids = list(WorkOrder.objects.unrouted().filter(created_at__lte=now - older_than).values_list("pk", flat=True))
+    ids = list(
+        restrict(WorkOrder.objects.unrouted(), require_actor(actor))
+        .filter(created_at__lte=now - older_than)
+        .values_list("pk", flat=True)
+    )
     for pk in ids:
         route_work_order_task.delay_on_commit(pk)
     return len(ids)
@@ -535,7 +593,7 @@ def work_order_assign(
     _require_dispatcher(actor, order)
     level = _check_unit(order, level, unit)
     _set_handler(order, level, unit)
-    if order.first_receiver_id is None and actor is not None:
+    if order.first_receiver_id is None and _is_person(actor):
         order.first_receiver = actor
     work_order_transition(
         actor=actor,
@@ -558,9 +616,8 @@ def work_order_claim(*, actor: User, order: WorkOrder, now: datetime | None = No
     order = _lock(actor, order)
     if not order.is_pooled:
         raise ValidationError("该工单不在认领池中。", code="not_pooled")
-    if not work_order_may_handle(actor, order):
-        raise PermissionDenied("该工单不在您单位的认领池中。")
-    if order.first_receiver_id is None:
+    require(actor, "workorders.claim", order)
+    if order.first_receiver_id is None and _is_person(actor):
         order.first_receiver = actor
     return work_order_transition(actor=actor, order=order, to_state=S.ACCEPTED, note="认领", now=now, is_pooled=False)
 
@@ -573,7 +630,7 @@ def work_order_accept(
     now = _now(now)
     order = _lock(actor, order)
     _require_handler(actor, order)
-    if order.first_receiver_id is None and actor is not None:
+    if order.first_receiver_id is None and _is_person(actor):
         order.first_receiver = actor
     return work_order_transition(actor=actor, order=order, to_state=S.ACCEPTED, note=note, now=now)
 
@@ -689,7 +746,7 @@ def _escalate(
         order=order,
         to_state=S.ESCALATED,
         note=note,
-        kind=TimelineKind.TRANSITION if actor else TimelineKind.SLA_ESCALATION,
+        kind=TimelineKind.TRANSITION if _is_person(actor) else TimelineKind.SLA_ESCALATION,
         now=now,
         is_pooled=False,
         respond_by=respond_by,
@@ -704,7 +761,7 @@ def _escalate(
         reason=sweep_reason,
         deadline=deadline,
         at=now,
-        actor=actor,
+        actor=actor if isinstance(actor, User) else None,
     )
     _enqueue_notify(order, "escalated", f"escalated:{order.pk}:{level}:{now.isoformat()}", departments)
     return order
@@ -736,7 +793,8 @@ def work_order_rate(
     tracking_code: str | None = None,
     now: datetime | None = None,
 ) -> WorkOrder:
-    """评价 on six levels. A resident rates with the tracking code (actor None); staff may record a rating
+    """评价 on six levels. A resident rates with the tracking code (the public page passes a SystemActor
+    "public:…" of the order's district); staff may record a rating
     taken by phone (回访). A dissatisfied rating (一般, 时间长, 态度差, 业务差) within REOPEN_WINDOW of the
     resolution re-opens the order once (重办), back to the same handler with fresh deadlines."""
     now = _now(now)
@@ -744,7 +802,9 @@ def work_order_rate(
         satisfaction = Satisfaction(satisfaction)
     except ValueError as error:
         raise ValidationError({"satisfaction": "请选择满意度。"}, code="satisfaction_invalid") from error
-    if actor is None:
+    require_actor(actor)
+    if not _is_person(actor):
+        # A resident (the public tracking page acts as the system, named) proves it with the tracking code.
         if not tracking_code or not secrets.compare_digest(str(tracking_code), order.tracking_code):
             raise PermissionDenied("查询码不正确。")
         order = WorkOrder.objects.select_for_update(of=("self",)).select_related("category__urgency").get(pk=order.pk)
@@ -904,16 +964,16 @@ def _overdue(now: datetime) -> models.QuerySet:
     return WorkOrder.objects.filter(respond_overdue | resolve_overdue)
 
 
-def sla_sweep(*, now: datetime | None = None, limit: int = 500) -> list[int]:
+def sla_sweep(*, actor: Any, now: datetime | None = None, limit: int = 500) -> list[int]:
     """Escalate every routed order past its respond_by (not yet accepted) or resolve_by (not yet resolved)
     one rung up, and notify the new handler; at the top of the ladder (a department, or a street whose
     category names no department), notify the district officials once per breach instead. Each order is
     handled in its own transaction, locked with SKIP LOCKED, re-checked, and keyed by (order, level,
     breached deadline), so that two sweeps at once or one after the other escalate an order once per breach.
-    Returns the ids escalated."""
+    `actor`: the beat task's platform-wide SystemActor, or one district's. Returns the ids escalated."""
     now = _now(now)
     escalated = []
-    for pk in _overdue(now).order_by("resolve_by").values_list("pk", flat=True)[:limit]:
+    for pk in restrict(_overdue(now), require_actor(actor)).order_by("resolve_by").values_list("pk", flat=True)[:limit]:
         with transaction.atomic():
             order = (
                 _overdue(now)
@@ -947,7 +1007,7 @@ def sla_sweep(*, now: datetime | None = None, limit: int = 500) -> list[int]:
                     at=now,
                 )
                 timeline_append(
-                    actor=None,
+                    actor=actor,
                     order=order,
                     kind=TimelineKind.SLA_ESCALATION,
                     note=f"{Escalation.Reason(reason).label}，已在最高层级，通报区级",
@@ -956,7 +1016,7 @@ def sla_sweep(*, now: datetime | None = None, limit: int = 500) -> list[int]:
                 _enqueue_notify(order, "overdue_top", f"overdue_top:{order.pk}:{deadline.isoformat()}")
                 continue
             _escalate(
-                actor=None,
+                actor=actor,
                 order=order,
                 reason=Escalation.Reason(reason).label,
                 departments=(),
@@ -986,8 +1046,7 @@ def deliberation_meeting_record(
 ) -> DeliberationMeeting:
     """记录议事会 and link the orders it settles (each gets a timeline note)."""
     community = access(actor, Community, pk=community.pk)
-    if not (actor.is_platform_admin or actor.role in (Role.DISTRICT_OFFICIAL, Role.STREET_STAFF, Role.COMMUNITY_CADRE)):
-        raise PermissionDenied("只有区、街道或社区的工作人员可以记录议事会。")
+    require(actor, "workorders.record_meeting", community)
     if compound is not None and compound.community_id != community.pk:
         raise ValidationError({"compound": "所选小区不属于该社区。"})
     if not (topic or "").strip():

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.actors import is_system
 from workorders.models import State, TimelineEntry, TimelineKind
 
 if TYPE_CHECKING:
@@ -135,7 +136,9 @@ def timeline_append(
         district_id=order.district_id,
         order=order,
         at=now or timezone.now(),
-        actor=actor,
+        # A person's entry names them; the system's (a SystemActor, a resident's filing) names nobody — the
+        # audit trail's context (pghistory) says which task or command it was.
+        actor=None if actor is None or is_system(actor) else actor,
         kind=kind,
         from_state=from_state,
         to_state=to_state,

@@ -23,13 +23,17 @@ NOTIFY_TEXT = {
 @shared_task(acks_late=True, **RETRY)
 def route_work_order_task(order_id: int) -> None:
     """Route a filed order (idempotent: a routed order is left alone)."""
-    services.work_order_route(order_id=order_id)
+    district_id = WorkOrder.objects.filter(pk=order_id).values_list("district_id", flat=True).first()
+    if district_id is None:
+        return
+    actor = SystemActor(name="task:workorders.route_work_order_task", district_id=district_id)
+    services.work_order_route(actor=actor, order_id=order_id)
 
 
 @shared_task(acks_late=True)
 def reroute_unrouted_task() -> int:
     """Beat: re-enqueue routing of orders that were saved but never routed."""
-    return services.work_orders_reroute_unrouted()
+    return services.work_orders_reroute_unrouted(actor=SystemActor(name="task:workorders.reroute_unrouted_task"))
 
 
 @shared_task(acks_late=True)
@@ -41,7 +45,7 @@ def outbox_sweep_task() -> int:
 @shared_task(acks_late=True)
 def sla_sweep_task() -> list[int]:
     """Beat: escalate overdue orders (idempotent per order, level and breached deadline)."""
-    return services.sla_sweep()
+    return services.sla_sweep(actor=SystemActor(name="task:workorders.sla_sweep_task"))
 
 
 ANONYMISE_TASK = "workorders.anonymise_expired_task"
@@ -84,7 +88,11 @@ def notify_handler_task(
         respond_by=_local(order.respond_by),
         resolve_by=_local(order.resolve_by),
     )
-    return len(notifications.notify(recipients=recipients, order=order, kind=kind, message=text, dedupe_key=dedupe_key))
+    actor = SystemActor(name="task:workorders.notify_handler_task", district_id=order.district_id)
+    written = notifications.notify(
+        actor=actor, recipients=recipients, order=order, kind=kind, message=text, dedupe_key=dedupe_key
+    )
+    return len(written)
 
 
 def _local(moment) -> str:

@@ -29,7 +29,6 @@ from accounts.forms import errors_onto
 from accounts.permissions import has, require
 from accounts.policy import CHANGE, VIEW, access, restrict
 from accounts.privacy import record_reveal
-from accounts.roles import Role
 from workorders import exports, selectors, services
 from workorders.api.serializers import ORDER_RELATED
 from workorders.filtersets import WorkOrderQueueFilterSet
@@ -127,11 +126,7 @@ class QueueView(WorkOrderPage):
         _mark_overdue(list(page.object_list))
         query = request.GET.copy()
         query.pop("page", None)
-        may_assign = user.is_platform_admin or user.role in (
-            Role.DISTRICT_OFFICIAL,
-            Role.STREET_STAFF,
-            Role.COMMUNITY_CADRE,
-        )
+        may_assign = has(user, "workorders.dispatch")
         selected = {str(pk) for pk in (form.data.getlist("orders") if form is not None else [])}
         context = {
             "filter": order_filter,
@@ -288,9 +283,7 @@ class OrderView(WorkOrderPage):
             WorkOrder.objects.visible_to(user).filter(duplicate_of=order).only("pk", "tracking_code", "meeting")
         )
         may_note = WorkOrder.objects.visible_to(user, CHANGE).filter(pk=order.pk).exists()
-        may_meet = services.work_order_may_dispatch(user, order) and (
-            user.is_platform_admin or user.role in (Role.DISTRICT_OFFICIAL, Role.STREET_STAFF, Role.COMMUNITY_CADRE)
-        )
+        may_meet = has(user, "workorders.dispatch", order) and has(user, "workorders.record_meeting", order)
         context = {
             "order": order,
             "overdue": is_overdue(order, timezone.now()),
@@ -400,7 +393,7 @@ class KpiView(WorkOrderPage):
             )
             context["ranking"] = [
                 {"rank": r.rank, "street": r.street, "score": r.score, **_with_percents(r.figures or {})}
-                for r in selectors.street_ranking(district=user.district, month=month)
+                for r in selectors.street_ranking_seen_by(actor=user, district=user.district, month=month)
             ]
         return render(request, self.template_name, context)
 

@@ -10,6 +10,7 @@
 - a body too big, too many fields or otherwise unreadable → 400; a body that does not parse → 400 in Chinese;
 - anything else (a bug) → logged with its traceback, 500 `{"detail": "服务器内部错误…"}`, the transaction
   rolled back. Never Django's HTML page.
+- `accounts.errors.Conflict` (a clash with what is stored, both kept) → 409 with `detail`, `code` and the ids.
 
 An /api/ URL that names nothing (an unknown route, a non-numeric id) is `api_not_found`'s JSON 404.
 Viewsets call services directly; they do not catch and translate errors themselves.
@@ -33,6 +34,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 from accounts.api.serializers import drf_validation_errors
+from accounts.errors import Conflict
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +47,23 @@ SERVER_ERROR = "服务器内部错误，请稍后重试；如一再出现，请�
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
+class ConflictError(exceptions.APIException):
+    status_code = 409
+    default_detail = "与已有记录冲突。"
+    default_code = "conflict"
+
+
+def conflict_response(exc: Conflict) -> Response:
+    """The 409 answer of a Conflict, for a view that returns it rather than raising (inside a transaction that
+    must keep what the service stored, e.g. an idempotent filing that records its answer)."""
+    return Response({"detail": exc.message, "code": exc.code, **exc.objects}, status=409)
+
+
 def api_exception_handler(exc: Exception, context: dict) -> Any:
+    if isinstance(exc, Conflict):
+        response = drf_exception_handler(ConflictError(exc.message, code=exc.code), context)
+        response.data = {"detail": exc.message, "code": exc.code, **exc.objects}
+        return response
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(drf_validation_errors(exc))
     elif isinstance(exc, DjangoPermissionDenied):

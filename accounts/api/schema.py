@@ -21,7 +21,7 @@ ERROR_SCHEMA = {
     "description": "错误：`detail` 为整体说明；或以字段名为键，值为该字段的错误信息列表（中文）。",
     "properties": {"detail": {"type": "string", "description": "错误说明"}},
     "additionalProperties": {
-        "oneOf": [{"type": "array", "items": {}}, {"type": "object"}, {"type": "string"}],
+        "oneOf": [{"type": "array", "items": {}}, {"type": "object"}, {"type": "string"}, {"type": "integer"}],
         "description": "该字段的错误信息",
     },
     "example": {"detail": "未找到该对象。"},

@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from accounts.api.fields import OptionalRelatedText
 from accounts.api.serializers import ReadOnlyModelSerializer, TenantModelSerializer
+from accounts.permissions import require
 from accounts.phones import PhoneSerializerField
 from compounds.models import (
     Building,
@@ -114,7 +115,11 @@ class CompoundListSerializer(serializers.ListSerializer):
 class CompoundSerializer(TenantModelSerializer):
     """三无 (`is_three_no`) is derived by the database from the management mode, owners' committee and
     maintenance fund: read-only. The stationed cadre (驻点干部) is shown here and set in the admin (the model's
-    clean() keeps it to a cadre of the compound's community)."""
+    clean() keeps it to a cadre of the compound's community). The property firm is read-only: a service
+    contract sets it (compounds.rules). Households and the management mode are changed only by those the rules
+    "compounds.change_households" / "compounds.change_management_mode" allow (403 for anyone else)."""
+
+    GUARDED = {"households": "compounds.change_households", "management_mode": "compounds.change_management_mode"}
 
     url = serializers.HyperlinkedIdentityField(view_name=f"{API}:compound-detail")
     community_name = serializers.CharField(source="community.name", read_only=True, label="社区名称")
@@ -151,7 +156,20 @@ class CompoundSerializer(TenantModelSerializer):
             "stationed_cadre_name",
             "is_three_no",
         ]
-        read_only_fields = ["is_three_no"]
+        read_only_fields = ["is_three_no", "property_firm"]
+
+    def validate(self, attrs: dict) -> dict:
+        request = self.context.get("request")
+        actor = getattr(request, "user", None)
+        for name, rule in self.GUARDED.items():
+            if name not in attrs:
+                continue
+            current = (
+                getattr(self.instance, name) if self.instance is not None else Compound._meta.get_field(name).default
+            )
+            if attrs[name] != current:
+                require(actor, rule, self.instance)
+        return super().validate(attrs)
 
 
 class BuildingSerializer(TenantModelSerializer):

@@ -11,11 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, models, transaction
 
+from accounts.actors import require_actor
 from accounts.models import User
-from accounts.roles import Role
+from accounts.permissions import has, require
 from accounts.text import strip_forbidden, text_problem
 from compounds import validators
 from compounds.importing.reading import COLUMNS, Kind, Sheet
@@ -106,20 +107,15 @@ class ImportReport:
 
 def can_import(actor: User | None, district: District) -> bool:
     """District officials import into their own district; platform administrators into any."""
-    if actor is None or not actor.is_authenticated or not actor.is_active:
-        return False
-    if actor.is_platform_admin:
-        return True
-    return actor.role == Role.DISTRICT_OFFICIAL and actor.district_id == district.pk
+    return has(actor, "compounds.import", district)
 
 
 def org_import(*, actor: User | None, district: District, sheets: list[Sheet], dry_run: bool = False) -> ImportReport:
     """Import `sheets` (parents first) into `district`. Saves everything or, on any error, nothing.
 
-    `actor=None` is for trusted callers (the import_org command); a user must be allowed by can_import.
+    `actor` is a user allowed by can_import, or the import_org command's SystemActor; None raises MissingActor.
     """
-    if actor is not None and not can_import(actor, district):
-        raise PermissionDenied("只有本区的区级人员可以导入本区的组织数据。")
+    require(require_actor(actor), "compounds.import", district)
     report = ImportReport(district=district, dry_run=dry_run)
     with transaction.atomic():
         # One import per district at a time: a second one waits here and then sees the first one's rows.

@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # pghistory's HistoryMiddleware, adding the client address to each change's context.
     "accounts.network.HistoryMiddleware",
+    # A service's Conflict (accounts.errors) is the 409 page, like the API's 409.
+    "accounts.errors.ConflictMiddleware",
     # Last: turns a locked-out sign-in into the lockout page (accounts.views.lockout_response).
     "axes.middleware.AxesMiddleware",
 ]
@@ -158,7 +160,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
         "accounts.api.filters.FilterBackend",  # django-filter's; an empty optional filter is no filter
-        "accounts.api.filters.StableOrderingFilter",  # DRF's, ties broken by the primary key
+        "accounts.api.ordering.StableOrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

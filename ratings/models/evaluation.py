@@ -3,18 +3,20 @@
 
 from decimal import Decimal
 
+import pghistory
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.lookups import Exact
 
-from accounts.policy import WHOLE_DISTRICT
+from accounts.policy import WHOLE_DISTRICT, RowCondition
 from accounts.privacy import HOUSEHOLD, TEXT
 from accounts.roles import STAFF_ROLES, Role
 from compounds.models import DistrictOwned
 
 R = Role
 EVERYONE = {role: WHOLE_DISTRICT for role in STAFF_ROLES}
+PUBLISHED = RowCondition(period__status="published")
 PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
 
 
@@ -195,6 +197,7 @@ class PanelParty(models.TextChoices):
     STREET = "street", "街道"
 
 
+@pghistory.track()
 class PanelScore(DistrictOwned):
     """评审团评分: one party's score (0–100) of one firm for one quarter."""
 
@@ -212,7 +215,8 @@ class PanelScore(DistrictOwned):
         "accounts.User", verbose_name="录入人", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    # Firm staff see their panel scores only in the breakdown of their published score (score_detail).
+    # Firm staff see their panel scores only in the breakdown of their published score (score_detail). Who
+    # enters which party's score is the rule "ratings.enter_panel_score" (ratings.rules).
     scope_view = {R.STREET_STAFF: WHOLE_DISTRICT}
     scope_change = {R.STREET_STAFF: WHOLE_DISTRICT}
 
@@ -351,11 +355,12 @@ class FirmScore(DistrictOwned):
 
     # Scores are internal until the district publishes the quarter: firm staff reach their own firm's
     # score only through `published_firm`, which period_publish fills (the period is frozen from then on).
+    # Grid workers and departments read the scores once published (the lists are public then), never before.
     scope_view = {
         R.STREET_STAFF: WHOLE_DISTRICT,
         R.COMMUNITY_CADRE: WHOLE_DISTRICT,
-        R.GRID_WORKER: WHOLE_DISTRICT,
-        R.DEPARTMENT_STAFF: WHOLE_DISTRICT,
+        R.GRID_WORKER: PUBLISHED,
+        R.DEPARTMENT_STAFF: PUBLISHED,
         R.FIRM_STAFF: "published_firm",
     }
     scope_change = {}

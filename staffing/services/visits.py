@@ -234,6 +234,7 @@ def visits_notify_overdue(*, actor: Any, today: date | None = None) -> int:
         more = f"等 {len(households)} 户" if len(households) > 3 else f"共 {len(households)} 户"
         written += len(
             notifications.notify(
+                actor=actor,
                 recipients=[users[user_id]],
                 order=None,
                 kind="visit_overdue",

@@ -7,19 +7,18 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from accounts.forms import errors_onto
-from accounts.roles import STAFF_ROLES, Role
-
-STAFF = {str(role) for role in STAFF_ROLES} | {str(Role.PLATFORM_ADMIN)}
+from accounts.permissions import Forbidden, require
 
 
 def require_staff(request: HttpRequest) -> None:
-    if str(getattr(request.user, "role", "")) not in STAFF or request.user.district_id is None:
-        raise PermissionDenied("人员配备页面只对本区工作人员开放。")
+    if getattr(request.user, "district_id", None) is None:
+        raise Forbidden("人员配备页面只对本区工作人员开放。")
+    require(request.user, "staffing.view")
 
 
 def submit(

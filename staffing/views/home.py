@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from accounts.roles import Role
+from accounts.permissions import has
 from staffing import selectors
 from staffing.services.visits import overdue_households
 from staffing.views.common import require_staff
@@ -17,7 +17,7 @@ from staffing.views.common import require_staff
 def home(request: HttpRequest) -> HttpResponse:
     require_staff(request)
     user = request.user
-    if user.role == Role.GRID_WORKER:
+    if has(user, "staffing.my_grid"):
         return redirect("staffing:my-grid")
     today = timezone.localdate()
     coverage = selectors.team_coverage(actor=user, on=today)

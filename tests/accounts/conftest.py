@@ -1,7 +1,10 @@
 import pytest
 
+from accounts.actors import SystemActor
 from workorders import services
 from workorders.models import Channel
+
+SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
 
 
 @pytest.fixture
@@ -13,7 +16,7 @@ def file_order_factory(tree):
         fields.setdefault("title", "楼道堆物")
         fields.setdefault("description", "3号楼楼道堆满纸箱")
         return services.work_order_file(
-            actor=None,
+            actor=SYSTEM,
             compound=fields.pop("compound", tree.compounds[0]),
             category=categories[fields.pop("category", "corridor-clutter")],
             channel=fields.pop("channel", Channel.RESIDENT_QR),

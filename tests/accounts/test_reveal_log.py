@@ -4,8 +4,11 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from accounts.actors import SystemActor
 from accounts.models import PersonalDataReveal
 from accounts.privacy import record_reveal
+
+SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
 
 
 @pytest.fixture
@@ -19,7 +22,7 @@ def reveals(tree, other_tree, file_order_factory):
 
     category = services.categories_seed(district=other_tree.district)[0]
     b = services.work_order_file(
-        actor=None,
+        actor=SYSTEM,
         compound=other_tree.compounds[0],
         category=category,
         channel="resident_qr",

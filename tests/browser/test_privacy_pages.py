@@ -4,9 +4,12 @@ gets the 400 page in the resident pages' look. At 1440 px and 390 px; screenshot
 
 import pytest
 
+from accounts.actors import SystemActor
 from tests.browser.test_dashboard import SCREENSHOTS, browser, sign_in  # noqa: F401 (the browser fixture)
 from workorders import services
 from workorders.models import Category, PrivacySettings
+
+SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,7 +20,7 @@ SIZES = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "hei
 def order(tree):
     categories = {c.code: c for c in services.categories_seed(district=tree.district)}
     order = services.work_order_file(
-        actor=None,
+        actor=SYSTEM,
         compound=tree.compounds[0],
         category=categories["street-lamp"],
         channel="resident_qr",
@@ -26,7 +29,7 @@ def order(tree):
         reporter_name="王建国",
         reporter_phone="13812345678",
     )
-    return services.work_order_route(order_id=order.pk)
+    return services.work_order_route(actor=SYSTEM, order_id=order.pk)
 
 
 def context_for(browser, size: str):  # noqa: F811

@@ -12,9 +12,12 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from accounts.actors import SystemActor
 from ratings.models import FirmScore, SurveyResponse
 from tests.ratings import helpers as h
 from tests.ratings.test_pages import built_quarter
+
+SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -128,7 +131,7 @@ def test_a_district_official_reads_the_quarter_on_a_desktop(browser, live_server
     h.answers(objs["period"], h.compound_for(tree, rival), [h.S, h.N, h.D])
     from ratings import services
 
-    services.quarter_build(actor=None, period=objs["period"])
+    services.quarter_build(actor=SYSTEM, period=objs["period"])
     score = FirmScore.objects.get(period=objs["period"], firm=tree.firm)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")

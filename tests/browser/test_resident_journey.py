@@ -14,9 +14,12 @@ from django.conf import settings
 from django.core.cache import cache
 from PIL import Image
 
+from accounts.actors import SystemActor
 from tests.workorders.test_photos import gps_exif, has_gps
 from workorders import services
 from workorders.models import Channel, State, WorkOrder
+
+SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -150,9 +153,9 @@ def test_a_resident_files_follows_and_rates_on_a_phone(browser, live_server, dis
         # when the handler resolves the order (through the services)
         order.refresh_from_db()
         if order.state == State.SUBMITTED:
-            order = services.work_order_route(order_id=order.pk)
-        services.work_order_accept(actor=None, order=order)
-        services.work_order_resolve(actor=None, order=order, resolution="已更换3号楼路灯，恢复照明")
+            order = services.work_order_route(actor=SYSTEM, order_id=order.pk)
+        services.work_order_accept(actor=SYSTEM, order=order)
+        services.work_order_resolve(actor=SYSTEM, order=order, resolution="已更换3号楼路灯，恢复照明")
 
         # then the resident, following the link later, sees the result and rates it
         page.goto(f"{live_server.url}/track/{order.tracking_code}/")

@@ -73,13 +73,13 @@ class TestCompoundAPI(APIViewTests):
             "building_count": 4,
             "households": 320,
             "management_mode": "state_fallback",
-            "property_firm": tree.firm.pk,
             "has_owners_committee": False,
             "has_maintenance_fund": True,
         }
 
     def update_data(self, tree):
-        return {"households": 500, "management_mode": "self_managed", "property_firm": None}
+        # The firm is read-only (a contract sets it): a firm mode keeps the firm valid.
+        return {"households": 500, "management_mode": "state_fallback"}
 
 
 class TestBuildingAPI(APIViewTests):

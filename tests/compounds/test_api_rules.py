@@ -55,15 +55,16 @@ def test_a_malformed_code_and_an_implausible_year_are_both_reported(api, tree):
 
 
 def test_a_constraint_message_comes_back_in_chinese(api, tree):
-    # given: a community-hosted compound cannot name a property firm
+    # given: a compound served by a firm (under contract) cannot become community-hosted while it has the firm
     api.force_authenticate(tree.official)
-    payload = compound_payload(tree.communities[0], management_mode="community_hosted", property_firm=tree.firm.pk)
+    compound = tree.compounds[0]
+    url = reverse("compounds-api:compound-detail", kwargs={"pk": compound.pk})
     # when
-    response = api.post(COMPOUNDS, payload)
+    response = api.patch(url, {"management_mode": "community_hosted"})
     # then
     assert response.status_code == 400
     assert response.data["non_field_errors"] == ["只有市场化物业或国有兜底物业的小区才能填写物业企业。"]
-    assert not Compound.objects.filter(code=payload["code"]).exists()
+    assert Compound.objects.get(pk=compound.pk).management_mode == compound.management_mode
 
 
 def test_a_bad_update_keeps_what_was_saved(api, tree):
@@ -143,6 +144,7 @@ def test_a_platform_administrator_names_the_district(api, tree):
 
 def test_three_no_is_derived_and_cannot_be_typed_in(api, tree):
     compound = tree.compounds[0]
+    Compound.objects.filter(pk=compound.pk).update(property_firm=None)  # its contract has ended
     api.force_authenticate(tree.official)
     url = reverse("compounds-api:compound-detail", kwargs={"pk": compound.pk})
     # when: a client claims it is not three-no while removing the firm, the committee and the fund

@@ -10,10 +10,13 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 
+from accounts.actors import SystemActor
 from compounds import validators
 from compounds.importing import ImportFileError, org_import, read_file
 from compounds.models import Building, Community, Compound, Grid, PropertyFirm, Street, TierChange
 from tests.factories import DistrictFactory
+
+SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +127,7 @@ def write_csv(path: Path, rows: list[list], encoding: str = "utf-8-sig") -> Path
     return path
 
 
-def import_path(path: Path, district, *, actor=None, kind=None, dry_run=False):
+def import_path(path: Path, district, *, actor=SYSTEM, kind=None, dry_run=False):
     return org_import(actor=actor, district=district, sheets=read_file(path, kind=kind), dry_run=dry_run)
 
 

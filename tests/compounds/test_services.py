@@ -3,7 +3,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.actors import SystemActor
 from compounds.services import community_set_tier
+
+SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
 
 pytestmark = pytest.mark.django_db
 
@@ -11,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def test_a_tier_change_is_kept_as_history(tree):
     # given
     community = tree.communities[0]
-    community_set_tier(actor=None, community=community, tier="B", reason="老旧小区集中", effective_year=2024)
+    community_set_tier(actor=SYSTEM, community=community, tier="B", reason="老旧小区集中", effective_year=2024)
     # when
     community_set_tier(actor=tree.official, community=community, tier="A", reason="完成改造", effective_year=2026)
     # then
@@ -22,8 +25,8 @@ def test_a_tier_change_is_kept_as_history(tree):
 
 def test_a_back_dated_change_is_history_but_not_current(tree):
     community = tree.communities[0]
-    community_set_tier(actor=None, community=community, tier="C", reason="安置小区", effective_year=2026)
-    community_set_tier(actor=None, community=community, tier="D", reason="补录", effective_year=2023)
+    community_set_tier(actor=SYSTEM, community=community, tier="C", reason="安置小区", effective_year=2026)
+    community_set_tier(actor=SYSTEM, community=community, tier="D", reason="补录", effective_year=2023)
     community.refresh_from_db()
     assert community.tier == "C"
     assert community.tier_history.count() == 2
@@ -32,10 +35,10 @@ def test_a_back_dated_change_is_history_but_not_current(tree):
 def test_bad_tier_or_missing_reason_is_refused_and_nothing_changes(tree):
     community = tree.communities[0]
     with pytest.raises(ValidationError) as error:
-        community_set_tier(actor=None, community=community, tier="E", reason="x", effective_year=2026)
+        community_set_tier(actor=SYSTEM, community=community, tier="E", reason="x", effective_year=2026)
     assert "A、B、C、D" in str(error.value)
     with pytest.raises(ValidationError):
-        community_set_tier(actor=None, community=community, tier="B", reason=" ", effective_year=2026)
+        community_set_tier(actor=SYSTEM, community=community, tier="B", reason=" ", effective_year=2026)
     community.refresh_from_db()
     assert community.tier == "A" and not community.tier_history.exists()
 
@@ -54,8 +57,8 @@ def test_a_tier_recorded_in_advance_takes_effect_on_new_years_day(tree):
     # given tier A this year and tier B recorded for next year
     community = tree.communities[0]
     year = timezone.localdate().year
-    community_set_tier(actor=None, community=community, tier="A", reason="成熟物业", effective_year=year)
-    community_set_tier(actor=None, community=community, tier="B", reason="纳入老旧改造", effective_year=year + 1)
+    community_set_tier(actor=SYSTEM, community=community, tier="A", reason="成熟物业", effective_year=year)
+    community_set_tier(actor=SYSTEM, community=community, tier="B", reason="纳入老旧改造", effective_year=year + 1)
     community.refresh_from_db()
     assert community.tier == "A"
     # when New Year's Day comes (the beat task), twice

@@ -8,10 +8,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.actors import SystemActor
 from accounts.roles import Role
 from compounds.models import ManagementMode, Tier
 from compounds.services import community_set_tier
 from tests import factories
+
+SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
 
 
 def text_of(response) -> str:
@@ -156,7 +159,11 @@ def test_filters_narrow_the_compound_list(client, tree):
     # given a three-no compound, and a second community moved to tier B
     three_no = make_three_no(tree.compounds[1])
     community_set_tier(
-        actor=None, community=tree.communities[1], tier=Tier.B, reason="老旧小区集中", effective_year=2024
+        actor=SYSTEM,
+        community=tree.communities[1],
+        tier=Tier.B,
+        reason="老旧小区集中",
+        effective_year=2024,
     )
     client.force_login(tree.street_staff)
     url = street_url(tree.streets[0])
@@ -301,7 +308,11 @@ def test_compound_page_shows_facts_buildings_grids_firm_and_tier_history(client,
     # given a compound whose community went from A to B
     compound = tree.compounds[0]
     community_set_tier(
-        actor=None, community=compound.community, tier=Tier.A, reason="新建商品房小区", effective_year=2021
+        actor=SYSTEM,
+        community=compound.community,
+        tier=Tier.A,
+        reason="新建商品房小区",
+        effective_year=2021,
     )
     community_set_tier(
         actor=tree.street_staff, community=compound.community, tier=Tier.B, reason="老旧小区改造", effective_year=2024
@@ -376,7 +387,7 @@ def platform_admin(db):
 
 def test_admin_community_shows_its_tier_history_read_only(client, tree, platform_admin):
     community = tree.communities[0]
-    community_set_tier(actor=None, community=community, tier=Tier.C, reason="城郊安置为主", effective_year=2023)
+    community_set_tier(actor=SYSTEM, community=community, tier=Tier.C, reason="城郊安置为主", effective_year=2023)
     client.force_login(platform_admin)
 
     response = client.get(reverse("admin:compounds_community_change", args=[community.pk]))

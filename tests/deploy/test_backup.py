@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from psycopg import sql
 
+from accounts.actors import SystemActor
 from config import backup
 from tests.conftest import build_tree
 from tests.workorders.test_photos import small_jpeg
@@ -38,7 +39,7 @@ def test_a_backup_restored_into_an_empty_database_has_every_row_and_file(setting
     categories = {c.code: c for c in services.categories_seed(district=tree.district)}
     orders = [
         services.work_order_file(
-            actor=None,
+            actor=SystemActor(name="tests"),
             compound=tree.compounds[n],
             category=categories["corridor-clutter"],
             channel="resident_qr",

@@ -85,7 +85,7 @@ def test_killing_the_worker_mid_routing_and_mid_report_build_loses_nothing_and_d
         # given three orders filed while no worker runs (their routing tasks wait in the broker) ...
         for n in range(3):
             services.work_order_file(
-                actor=None,
+                actor=SystemActor(name="tests"),
                 compound=tree.compounds[n],
                 category=category,
                 channel="resident_qr",

@@ -6,8 +6,11 @@ import pytest
 from django.utils import timezone
 from georeport import GeoReport
 
+from accounts.actors import SystemActor
 from workorders import services
 from workorders.models import Category, Channel, PrivacySettings
+
+SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
 
 
 @pytest.fixture
@@ -16,7 +19,7 @@ def filed(tree, other_tree):
     b_categories = {c.code: c for c in services.categories_seed(district=other_tree.district)}
     orders = [
         services.work_order_file(
-            actor=None,
+            actor=SYSTEM,
             compound=tree.compounds[i],
             category=categories[code],
             channel=Channel.RESIDENT_QR,
@@ -30,7 +33,7 @@ def filed(tree, other_tree):
     PrivacySettings.objects.create(district=tree.district, open311_public_reads=True)
     Category.objects.filter(district=tree.district, code__in=["street-lamp", "noise"]).update(open311_public=True)
     services.work_order_file(
-        actor=None,
+        actor=SYSTEM,
         compound=other_tree.compounds[0],
         category=b_categories["street-lamp"],
         channel=Channel.RESIDENT_QR,

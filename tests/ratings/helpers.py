@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from accounts.actors import SystemActor
 from compounds.models import ManagementMode
 from ratings import services
 from ratings.models import (
@@ -15,6 +16,8 @@ from ratings.models import (
     WorkOrderRecord,
 )
 from tests import factories
+
+SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
 
 
 def firm(tree, name: str, n: int | None = None):
@@ -41,7 +44,7 @@ def period(tree, year: int = 2026, quarter: int = 1, status: str = "open") -> Ra
 
 
 def rules(tree, **values) -> RatingSettings:
-    return services.rating_settings_update(actor=None, district=tree.district, **values)
+    return services.rating_settings_update(actor=SYSTEM, district=tree.district, **values)
 
 
 def answers(period, compound, levels: list[str]):

@@ -128,7 +128,7 @@ def test_grid_worker_cannot_open_or_publish(tree):
     client = APIClient()
     client.force_authenticate(tree.grid_worker)
     response = client.post(f"{API}/periods/", {"year": 2026, "quarter": 1})
-    assert response.status_code == 400 and "只有本区区级人员" in response.content.decode()
+    assert response.status_code == 403 and "只有本区区级人员" in response.content.decode()
     assert not RatingPeriod.objects.exists()
 
 

@@ -7,9 +7,12 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from accounts.actors import SystemActor
 from ratings import services
 from ratings.models import FeeBasis, RatingSettings, ServiceContract
 from tests.ratings import helpers as h
+
+SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +51,11 @@ def test_official_registers_a_contract_with_the_fee_in_yuan(client, tree):
 
 def test_an_overlapping_contract_is_refused_in_chinese_and_nothing_typed_is_lost(client, tree):
     services.contract_create(
-        actor=None, firm=tree.firm, compound=tree.compounds[0], start=datetime.date(2025, 1, 1), fee_fen=150
+        actor=SYSTEM,
+        firm=tree.firm,
+        compound=tree.compounds[0],
+        start=datetime.date(2025, 1, 1),
+        fee_fen=150,
     )
     client.force_login(tree.official)
 
@@ -75,7 +82,11 @@ def test_bad_fee_and_missing_start_get_chinese_field_errors(client, tree):
 
 def test_official_ends_a_contract_with_a_date_and_it_stays_in_the_history(client, tree):
     contract = services.contract_create(
-        actor=None, firm=tree.firm, compound=tree.compounds[0], start=datetime.date(2025, 1, 1), fee_fen=150
+        actor=SYSTEM,
+        firm=tree.firm,
+        compound=tree.compounds[0],
+        start=datetime.date(2025, 1, 1),
+        fee_fen=150,
     )
     client.force_login(tree.official)
     url = reverse("ratings:contract-detail", args=[contract.pk])
@@ -98,7 +109,11 @@ def test_official_ends_a_contract_with_a_date_and_it_stays_in_the_history(client
 
 def test_street_staff_read_contracts_but_cannot_create_or_end_them(client, tree):
     contract = services.contract_create(
-        actor=None, firm=tree.firm, compound=tree.compounds[0], start=datetime.date(2025, 1, 1), fee_fen=150
+        actor=SYSTEM,
+        firm=tree.firm,
+        compound=tree.compounds[0],
+        start=datetime.date(2025, 1, 1),
+        fee_fen=150,
     )
     client.force_login(tree.street_staff)
     page = client.get(reverse("ratings:contract-list")).content.decode()
@@ -169,7 +184,7 @@ def test_street_staff_read_the_rules_only(client, tree):
 
 
 def test_settings_page_shows_only_the_own_districts_rules(client, tree, other_tree):
-    services.rating_settings_update(actor=None, district=other_tree.district, min_answers=77)
+    services.rating_settings_update(actor=SYSTEM, district=other_tree.district, min_answers=77)
     h.rules(tree, min_answers=12)
     client.force_login(tree.official)
     page = client.get(reverse("ratings:settings")).content.decode()

@@ -6,10 +6,13 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from accounts.actors import SystemActor
 from ratings import services
 from ratings.models import Decision, FirmScore, PeriodStatus, Report, ServiceContract
 from tests import samples
 from tests.ratings import helpers as h
+
+SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
 
 pytestmark = pytest.mark.django_db
 MARKER = "乙区"
@@ -22,12 +25,16 @@ def built_quarter(t, min_answers=1):
     h.answers(period, t.compounds[0], [h.VS, h.S])
     h.panel(period, t.firm, [88])
     services.contract_create(
-        actor=None, firm=t.firm, compound=t.compounds[0], start=datetime.date(2024, 1, 1), fee_fen=150
+        actor=SYSTEM,
+        firm=t.firm,
+        compound=t.compounds[0],
+        start=datetime.date(2024, 1, 1),
+        fee_fen=150,
     )
     compound = h.three_no_compound(t)
-    introduction = services.introduction_start(actor=None, compound=compound, firm=t.firm, fee_fen=100)
+    introduction = services.introduction_start(actor=SYSTEM, compound=compound, firm=t.firm, fee_fen=100)
     services.introduction_record_step(
-        actor=None,
+        actor=SYSTEM,
         introduction=introduction,
         stage=1,
         date=datetime.date(2026, 1, 5),
@@ -35,7 +42,7 @@ def built_quarter(t, min_answers=1):
         decision=Decision.APPROVED,
         documents=[samples.pdf("纪要.pdf")],
     )
-    report = services.quarter_build(actor=None, period=period)
+    report = services.quarter_build(actor=SYSTEM, period=period)
     return {
         "period": period,
         "score": FirmScore.objects.get(period=period, firm=t.firm),
@@ -146,7 +153,7 @@ def test_firm_staff_see_only_their_own_firms_scores(client, tree):
     objs = built_quarter(tree)
     rival = h.firm(tree, "竞争对手物业")
     h.answers(objs["period"], h.compound_for(tree, rival), [h.S])
-    services.period_compute(actor=None, period=objs["period"])
+    services.period_compute(actor=SYSTEM, period=objs["period"])
     client.force_login(tree.firm_staff)
     page = client.get(reverse("ratings:firm-list")).content.decode()
     assert tree.firm.name in page and "竞争对手物业" not in page

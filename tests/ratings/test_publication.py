@@ -5,10 +5,13 @@ and breakdown, and never another firm's."""
 import pytest
 from django.urls import reverse
 
+from accounts.actors import SystemActor
 from ratings import services
 from ratings.models import FirmScore
 from tests.ratings import helpers as h
 from tests.ratings.test_pages import built_quarter
+
+SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +22,7 @@ def quarter(tree):
     objs = built_quarter(tree)
     rival = h.firm(tree, "竞争对手物业")
     h.answers(objs["period"], h.compound_for(tree, rival), [h.S, h.N])
-    services.period_compute(actor=None, period=objs["period"])
+    services.period_compute(actor=SYSTEM, period=objs["period"])
     objs["score"] = FirmScore.objects.get(period=objs["period"], firm=tree.firm)
     objs["rival"] = FirmScore.objects.get(period=objs["period"], firm=rival)
     return objs

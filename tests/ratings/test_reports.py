@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from accounts.actors import SystemActor
 from compounds.models import Compound, PropertyFirm
 from ratings import services
 from ratings.models import (
@@ -29,6 +30,8 @@ from ratings.models import (
 from ratings.reports import monthly
 from tests import factories
 from tests.ratings import helpers as h
+
+SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
 
 pytestmark = pytest.mark.django_db
 OUT = Path(settings.BASE_DIR) / "var" / "ratings-pdf"
@@ -194,8 +197,8 @@ def test_monthly_report_built_from_the_work_order_app_and_stored(tree):
 
 def test_download_page_lists_reports_and_downloads_through_the_policy(client, tree, other_tree):
     # given: a built report in each district
-    mine = services.quarter_build(actor=None, period=h.period(tree, status="scoring"))
-    theirs = services.quarter_build(actor=None, period=h.period(other_tree, status="scoring"))
+    mine = services.quarter_build(actor=SYSTEM, period=h.period(tree, status="scoring"))
+    theirs = services.quarter_build(actor=SYSTEM, period=h.period(other_tree, status="scoring"))
     client.force_login(tree.official)
 
     # when
@@ -223,7 +226,7 @@ def test_monthly_ranking_built_from_real_work_orders(tree):
     def order(compound, n, *, handle=True, rating="very_satisfied"):
         filed = start + datetime.timedelta(days=n)
         o = wo.work_order_file(
-            actor=None,
+            actor=SYSTEM,
             compound=compound,
             category=categories["corridor-clutter"],
             channel=Channel.RESIDENT_QR,
@@ -231,12 +234,14 @@ def test_monthly_ranking_built_from_real_work_orders(tree):
             description="楼道里堆满纸箱和旧家具，影响通行和消防安全",
             now=filed,
         )
-        o = wo.work_order_route(order_id=o.pk, now=filed)
+        o = wo.work_order_route(actor=SYSTEM, order_id=o.pk, now=filed)
         if handle:
-            o = wo.work_order_accept(actor=None, order=o, now=filed + datetime.timedelta(minutes=30))
-            o = wo.work_order_resolve(actor=None, order=o, resolution="已清理", now=filed + datetime.timedelta(hours=5))
+            o = wo.work_order_accept(actor=SYSTEM, order=o, now=filed + datetime.timedelta(minutes=30))
+            o = wo.work_order_resolve(
+                actor=SYSTEM, order=o, resolution="已清理", now=filed + datetime.timedelta(hours=5)
+            )
             o = wo.work_order_rate(
-                actor=None,
+                actor=SYSTEM,
                 order=o,
                 satisfaction=rating,
                 tracking_code=o.tracking_code,

@@ -7,10 +7,13 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from accounts.actors import SystemActor
 from ratings import selectors, services
 from ratings.models import FirmScore, ListKind, PeriodStatus, Report
 from ratings.tasks import build_due_quarters_task, build_quarter_task
 from tests.ratings import helpers as h
+
+SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +50,7 @@ def test_missing_panel_shares_its_weight(tree):
     firm = h.firm(tree, "乙物业")
     h.answers(p, h.compound_for(tree, firm), [h.S])  # 80
     h.record(p, firm, on_time=100, satisfaction=100, complaints=0)  # 100
-    services.period_compute(actor=None, period=p)
+    services.period_compute(actor=SYSTEM, period=p)
     # (80×50 + 100×20) / 70 = 6000/70 = 85.714… → 85.71
     assert FirmScore.objects.get(firm=firm).total == Decimal("85.71")
 
@@ -87,7 +90,7 @@ def test_thresholds_red_needs_top_percent_and_score_black_by_score_or_bottom(tre
         firms[name] = h.firm(tree, name, n=200 + i)
         h.answers(p, h.compound_for(tree, firms[name]), answers)
 
-    services.period_compute(actor=None, period=p)
+    services.period_compute(actor=SYSTEM, period=p)
 
     kinds = {s.firm.name: s.list_kind for s in FirmScore.objects.filter(period=p).exclude(firm=tree.firm)}
     # top 40% of 5 = 2 places; only 一号 has ≥ 90 → one red; 五号 < 60 → black (and is the bottom 20%)
@@ -103,7 +106,7 @@ def test_bottom_percent_puts_a_firm_above_the_black_score_on_the_black_list(tree
     good, fair = h.firm(tree, "好物业", n=301), h.firm(tree, "中物业", n=302)
     h.answers(p, h.compound_for(tree, good), [h.VS])
     h.answers(p, h.compound_for(tree, fair), [h.S])
-    services.period_compute(actor=None, period=p)
+    services.period_compute(actor=SYSTEM, period=p)
     fair_score = FirmScore.objects.get(firm=fair)
     assert fair_score.total == Decimal("80.00") and fair_score.list_kind == ListKind.BLACK
     assert "排名位于后 50%" in fair_score.reason
@@ -122,7 +125,7 @@ def test_ties_resolved_by_satisfaction_then_complaints_then_credit_code(tree):
     h.record(p, c, on_time=75, satisfaction=100, complaints="1.0")  # 30 + 40 + 0.2×90 = 88 → 84
 
     # when
-    services.period_compute(actor=None, period=p)
+    services.period_compute(actor=SYSTEM, period=p)
 
     # then: all three are 84.00; a first (higher satisfaction); c before b (fewer complaints per 100 households)
     scores = {s.firm.name: s for s in FirmScore.objects.filter(period=p, firm__in=[a, b, c])}
@@ -136,7 +139,7 @@ def test_credit_code_breaks_a_full_tie(tree):
     late, early = h.firm(tree, "后码", n=502), h.firm(tree, "前码", n=501)
     for firm in (late, early):
         h.answers(p, h.compound_for(tree, firm), [h.S])
-    services.period_compute(actor=None, period=p)
+    services.period_compute(actor=SYSTEM, period=p)
     assert FirmScore.objects.get(firm=early).rank == 1
     assert FirmScore.objects.get(firm=late).rank == 2
 
@@ -151,7 +154,7 @@ def test_sparse_data_firm_marked_insufficient_and_not_ranked(tree):
     quiet = h.firm(tree, "无问卷物业", n=603)
     h.compound_for(tree, quiet)
 
-    services.period_compute(actor=None, period=p)
+    services.period_compute(actor=SYSTEM, period=p)
 
     few_score = FirmScore.objects.get(firm=few)
     assert few_score.list_kind == ListKind.INSUFFICIENT and few_score.rank is None
@@ -173,7 +176,7 @@ def test_serious_incident_caps_a_top_firm_to_black(tree):
         date=datetime.date(2026, 2, 3),
         description="电梯困人致伤，处置不力",
     )
-    services.period_compute(actor=None, period=p)
+    services.period_compute(actor=SYSTEM, period=p)
     score = FirmScore.objects.get(firm=star)
     assert score.total == Decimal("100.00")
     assert score.list_kind == ListKind.BLACK and score.capped_by_incident
@@ -251,5 +254,5 @@ def test_work_order_snapshot_rows_entered_directly_are_used(tree):
     firm = h.firm(tree, "工单物业", n=901)
     h.answers(p, h.compound_for(tree, firm), [h.S])
     h.record(p, firm, on_time=50, satisfaction=50, complaints=5)  # 20 + 20 + 0.2×50 = 50
-    services.period_compute(actor=None, period=p)
+    services.period_compute(actor=SYSTEM, period=p)
     assert FirmScore.objects.get(firm=firm).total == Decimal("50.00")

@@ -11,6 +11,7 @@ document, panel scores, a work-order record, an incident and survey answers, and
 import datetime
 from collections.abc import Callable
 
+from accounts.actors import SystemActor
 from ratings import services
 from ratings.models import (
     SATISFACTION_POINTS,
@@ -30,6 +31,8 @@ from ratings.models import (
 )
 from tests import samples
 from tests.ratings import helpers as h
+
+SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
 
 RATINGS_EXEMPT = {
     "ratings:survey": (

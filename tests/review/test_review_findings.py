@@ -4,6 +4,10 @@ the suite stays green while the bug is there and turns red (XPASS) the day it is
 import pytest
 from rest_framework.test import APIClient
 
+from accounts.actors import SystemActor
+
+SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
+
 pytestmark = pytest.mark.django_db
 
 
@@ -36,9 +40,21 @@ def test_a_tier_for_a_future_year_does_not_replace_the_current_tier(tree):
     # given a community of tier A since this year
     community = tree.communities[0]
     this_year = timezone.localdate().year
-    community_set_tier(actor=None, community=community, tier="A", reason="新建成熟物业小区", effective_year=this_year)
+    community_set_tier(
+        actor=SYSTEM,
+        community=community,
+        tier="A",
+        reason="新建成熟物业小区",
+        effective_year=this_year,
+    )
     # when the district records tier B from next year on
-    community_set_tier(actor=None, community=community, tier="B", reason="明年起改造", effective_year=this_year + 1)
+    community_set_tier(
+        actor=SYSTEM,
+        community=community,
+        tier="B",
+        reason="明年起改造",
+        effective_year=this_year + 1,
+    )
     # then this year's tier (and fund) is still A; B waits in the history
     community.refresh_from_db()
     assert community.tier == "A"

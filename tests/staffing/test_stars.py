@@ -83,7 +83,11 @@ def cadre_with_cases(tree):
         wo.work_order_resolve(actor=tree.cadre, order=order, resolution="已清理", now=T0 + 2 * H)
         order.refresh_from_db()
         wo.work_order_rate(
-            actor=None, order=order, satisfaction=level, tracking_code=order.tracking_code, now=T0 + 3 * H
+            actor=SystemActor(name="tests"),
+            order=order,
+            satisfaction=level,
+            tracking_code=order.tracking_code,
+            now=T0 + 3 * H,
         )
     found = []
     for i in range(2):
@@ -103,7 +107,11 @@ def cadre_with_cases(tree):
     wo.work_order_resolve(actor=tree.firm_staff, order=found[0], resolution="已清理", now=T0 + 3 * H)
     found[0].refresh_from_db()
     wo.work_order_rate(
-        actor=None, order=found[0], satisfaction="very_satisfied", tracking_code=found[0].tracking_code, now=T0 + 4 * H
+        actor=SystemActor(name="tests"),
+        order=found[0],
+        satisfaction="very_satisfied",
+        tracking_code=found[0].tracking_code,
+        now=T0 + 4 * H,
     )
     wo.work_order_file(
         actor=tree.grid_worker,

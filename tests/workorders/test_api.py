@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from accounts.actors import SystemActor
 from accounts.models import PersonalDataReveal
 from tests.api_testing import MARKER, APIViewTests
 from tests.workorders.conftest import MONDAY_9AM
@@ -28,6 +29,8 @@ from workorders.models import (
     WorkOrder,
 )
 
+SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
+
 serial = count(1)
 
 
@@ -36,7 +39,7 @@ def make_order(tree, *, route=True, **fields):
     fields.setdefault("title", f"楼道堆物 {next(serial)}")
     fields.setdefault("description", "2单元楼道堆满纸箱")
     order = services.work_order_file(
-        actor=None,
+        actor=SYSTEM,
         compound=fields.pop("compound", tree.compounds[0]),
         category=categories[fields.pop("category", "corridor-clutter")],
         channel=fields.pop("channel", Channel.RESIDENT_QR),
@@ -44,7 +47,7 @@ def make_order(tree, *, route=True, **fields):
         **fields,
     )
     if route:
-        services.work_order_route(order_id=order.pk, now=MONDAY_9AM)
+        services.work_order_route(actor=SYSTEM, order_id=order.pk, now=MONDAY_9AM)
     order.refresh_from_db()
     return order
 

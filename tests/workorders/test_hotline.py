@@ -10,7 +10,9 @@ from django.db import connection
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from accounts.roles import Role
+from accounts.actors import MissingActor, SystemActor
+from accounts.permissions import Forbidden
+from accounts.roles import Integration, Role
 from tests import factories
 from workorders import services
 from workorders.hotline.csvfile import HotlineFileError
@@ -37,14 +39,24 @@ def payload(tree, **overrides):
     return data
 
 
+SYSTEM = SystemActor(name="tests")
+
+
+def hotline_account(district):
+    """The district's 12345 integration account (an API key, no password)."""
+    return factories.UserFactory(
+        role=Role.INTEGRATION, integration=Integration.HOTLINE_12345, district=district, full_name=""
+    )
+
+
 @pytest.fixture
 def api(tree, categories):
     client = APIClient()
-    client.force_authenticate(tree.official)
+    client.force_authenticate(hotline_account(tree.district))
     return client
 
 
-def test_a_district_official_posts_a_hotline_order_that_lands_in_their_district(api, tree):
+def test_the_hotline_integration_posts_an_order_that_lands_in_its_district(api, tree):
     # when
     response = api.post(ORDERS_URL, payload(tree), format="json")
 
@@ -66,25 +78,43 @@ def test_a_district_official_posts_a_hotline_order_that_lands_in_their_district(
     assert order.title.startswith("楼道堆物：3号楼2单元")
 
 
-def test_posting_the_same_number_twice_answers_with_the_one_order(api, tree):
+def test_posting_the_same_order_twice_answers_with_the_one_order(api, tree):
     # given
     first = api.post(ORDERS_URL, payload(tree), format="json")
 
-    # when
-    second = api.post(ORDERS_URL, payload(tree, description="重复推送，内容略有不同"), format="json")
+    # when: the hotline retries the very same push
+    second = api.post(ORDERS_URL, payload(tree), format="json")
 
     # then
     assert first.status_code == 201 and second.status_code == 200
     assert second.json()["id"] == first.json()["id"]
     assert WorkOrder.objects.filter(external_number="GD20261123000101").count() == 1
-    assert WorkOrder.objects.get().description.startswith("3号楼2单元楼道堆满纸箱")
 
 
-def test_the_districts_api_account_posts_with_its_token(tree, categories):
-    # given: a district API account (a district official without a password) and its token
-    account = factories.user_for(Role.DISTRICT_OFFICIAL, tree.district, username="api-12345")
-    account.set_unusable_password()
-    account.save()
+def test_the_same_number_with_other_content_is_a_409_and_both_orders_are_kept(api, tree):
+    # given
+    first = api.post(ORDERS_URL, payload(tree), format="json")
+
+    # when: a second push under the same number says something else
+    second = api.post(ORDERS_URL, payload(tree, description="5号楼电梯困人"), format="json")
+    again = api.post(ORDERS_URL, payload(tree, description="5号楼电梯困人"), format="json")
+
+    # then: a conflict naming both orders, neither dropped nor merged; a retry files no third order
+    assert first.status_code == 201 and second.status_code == 409, second.content
+    body = second.json()
+    assert body["existing_order"] == first.json()["id"] and body["code"] == "external_number_clash"
+    assert "两张工单均已保留" in body["detail"]
+    kept = WorkOrder.objects.get(pk=body["new_order"])
+    assert kept.description.startswith("5号楼电梯困人") and kept.external_clash_of_id == first.json()["id"]
+    assert WorkOrder.objects.get(pk=first.json()["id"]).description.startswith("3号楼2单元楼道堆满纸箱")
+    assert again.status_code == 409 and again.json()["new_order"] == kept.pk
+    assert WorkOrder.objects.filter(external_number="GD20261123000101").count() == 2
+    assert "冲突" in kept.timeline.filter(kind="note").get().note
+
+
+def test_the_districts_integration_account_posts_with_its_token(tree, categories):
+    # given: the district's 12345 integration account and its token
+    account = hotline_account(tree.district)
     token = factories.api_key_for(account)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
@@ -97,15 +127,31 @@ def test_the_districts_api_account_posts_with_its_token(tree, categories):
     assert WorkOrder.objects.get().compound == tree.compounds[1]
 
 
-@pytest.mark.parametrize("role", ["street_staff", "cadre", "grid_worker", "firm_staff", "department_staff"])
-def test_other_roles_may_not_post_hotline_orders(tree, categories, role):
+@pytest.mark.parametrize(
+    "role", ["official", "street_staff", "cadre", "grid_worker", "firm_staff", "department_staff", "open311"]
+)
+def test_no_person_nor_other_integration_may_post_hotline_orders(tree, categories, role):
     client = APIClient()
-    client.force_authenticate(getattr(tree, role))
+    if role == "open311":
+        user = factories.UserFactory(role=Role.INTEGRATION, integration=Integration.OPEN311, district=tree.district)
+    else:
+        user = getattr(tree, role)
+    client.force_authenticate(user)
 
     response = client.post(ORDERS_URL, payload(tree), format="json")
 
     assert response.status_code == 403
-    assert "区级人员" in response.json()["detail"]
+    assert "接口账号" in response.json()["detail"]
+    assert not WorkOrder.objects.exists()
+
+
+def test_another_districts_hotline_account_cannot_file_here(tree, other_tree, categories):
+    client = APIClient()
+    client.force_authenticate(hotline_account(other_tree.district))
+
+    response = client.post(ORDERS_URL, payload(tree, district=tree.district.code), format="json")
+
+    assert response.status_code == 400 and "不存在" in response.json()["district"][0]
     assert not WorkOrder.objects.exists()
 
 
@@ -162,8 +208,8 @@ def test_the_same_number_in_two_districts_is_two_orders(tree, other_tree, catego
         external_number="N1", category="噪音扰民", compound=other_tree.compounds[0].name, description="夜间施工"
     )
 
-    a = hotline_order_receive(district=tree.district, row=row_a)
-    b = hotline_order_receive(district=other_tree.district, row=row_b)
+    a = hotline_order_receive(actor=SYSTEM, district=tree.district, row=row_a)
+    b = hotline_order_receive(actor=SYSTEM, district=other_tree.district, row=row_b)
 
     assert a.created and b.created and a.order.pk != b.order.pk
 
@@ -179,7 +225,7 @@ def test_two_simultaneous_posts_of_one_number_file_one_order(tree):
     def post():
         try:
             barrier.wait(timeout=10)
-            results.append(hotline_order_receive(district=tree.district, row=row))
+            results.append(hotline_order_receive(actor=SYSTEM, district=tree.district, row=row))
         except Exception as error:
             failures.append(error)
         finally:
@@ -217,7 +263,7 @@ def good_rows(tree):
 
 def test_a_csv_export_imports_every_row_with_its_number(tree, categories):
     # when
-    report = hotline_file_import(district=tree.district, data=csv_bytes(tree, *good_rows(tree)))
+    report = hotline_file_import(actor=SYSTEM, district=tree.district, data=csv_bytes(tree, *good_rows(tree)))
 
     # then
     assert report.saved and len(report.created) == 2 and not report.existing
@@ -238,15 +284,17 @@ def test_a_csv_export_imports_every_row_with_its_number(tree, categories):
 
 
 def test_a_gbk_export_from_excel_imports_too(tree, categories):
-    report = hotline_file_import(district=tree.district, data=csv_bytes(tree, *good_rows(tree), encoding="gb18030"))
+    report = hotline_file_import(
+        actor=SYSTEM, district=tree.district, data=csv_bytes(tree, *good_rows(tree), encoding="gb18030")
+    )
     assert report.saved and WorkOrder.objects.count() == 2
 
 
 def test_importing_the_same_file_twice_creates_each_order_once(tree, categories):
     data = csv_bytes(tree, *good_rows(tree))
-    hotline_file_import(district=tree.district, data=data)
+    hotline_file_import(actor=SYSTEM, district=tree.district, data=data)
 
-    again = hotline_file_import(district=tree.district, data=data)
+    again = hotline_file_import(actor=SYSTEM, district=tree.district, data=data)
 
     assert again.saved and not again.created and len(again.existing) == 2
     assert WorkOrder.objects.count() == 2
@@ -254,14 +302,14 @@ def test_importing_the_same_file_twice_creates_each_order_once(tree, categories)
 
 def test_a_number_repeated_inside_one_file_is_one_order(tree, categories):
     row = f"GD009,2026-11-20 08:15,楼道堆物,堆物,{tree.compounds[0].name},,\n"
-    report = hotline_file_import(district=tree.district, data=csv_bytes(tree, row, row))
+    report = hotline_file_import(actor=SYSTEM, district=tree.district, data=csv_bytes(tree, row, row))
     assert len(report.created) == 1 and len(report.existing) == 1
     assert WorkOrder.objects.count() == 1
 
 
 def test_bad_rows_are_reported_by_row_number_and_nothing_is_saved(tree, categories):
     # given: an order imported earlier
-    hotline_file_import(district=tree.district, data=csv_bytes(tree, good_rows(tree)[0]))
+    hotline_file_import(actor=SYSTEM, district=tree.district, data=csv_bytes(tree, good_rows(tree)[0]))
     bad = (
         f"GD101,2026-11-20 08:15,楼道堆物,正常的一行,{tree.compounds[0].name},,\n",
         "GD102,2026-11-20 08:15,楼道堆物,小区名写错,幸福花园,,\n",
@@ -271,7 +319,7 @@ def test_bad_rows_are_reported_by_row_number_and_nothing_is_saved(tree, categori
     )
 
     # when
-    report = hotline_file_import(district=tree.district, data=csv_bytes(tree, *bad))
+    report = hotline_file_import(actor=SYSTEM, district=tree.district, data=csv_bytes(tree, *bad))
 
     # then
     assert not report.ok and not report.saved
@@ -288,7 +336,9 @@ def test_bad_rows_are_reported_by_row_number_and_nothing_is_saved(tree, categori
 
 def test_a_file_without_the_required_columns_is_refused_as_a_whole(tree, categories):
     with pytest.raises(HotlineFileError, match="缺少必填列：诉求类别"):
-        hotline_file_import(district=tree.district, data="工单编号,诉求内容,小区\nGD1,堆物,某小区\n".encode())
+        hotline_file_import(
+            actor=SYSTEM, district=tree.district, data="工单编号,诉求内容,小区\nGD1,堆物,某小区\n".encode()
+        )
 
 
 def test_the_import_command_imports_and_reports_bad_rows(tree, categories, tmp_path, capsys):
@@ -382,7 +432,7 @@ def test_a_bad_deadline_in_a_csv_row_names_the_row_and_imports_nothing(tree, cat
         f"GD301,2026-11-20 08:15,楼道堆物,正常的一行,{tree.compounds[0].name},,5个工作日\n",
         f"GD302,2026-11-20 08:15,楼道堆物,时限写错,{tree.compounds[0].name},,下周\n",
     )
-    report = hotline_file_import(district=tree.district, data=csv_bytes(tree, *rows))
+    report = hotline_file_import(actor=SYSTEM, district=tree.district, data=csv_bytes(tree, *rows))
     assert not report.saved
     assert [str(e) for e in report.errors] == ["第 3 行：办理时限“下周”无法识别，应如 2026-11-27 18:00 或 5个工作日。"]
     assert not WorkOrder.objects.exists()
@@ -391,7 +441,7 @@ def test_a_bad_deadline_in_a_csv_row_names_the_row_and_imports_nothing(tree, cat
 def test_work_order_file_external_tells_whether_it_created_the_order(tree, categories):
     # given
     kwargs = {
-        "actor": None,
+        "actor": SYSTEM,
         "compound": tree.compounds[0],
         "category": categories["corridor-clutter"],
         "channel": Channel.HOTLINE_12345,
@@ -401,16 +451,32 @@ def test_work_order_file_external_tells_whether_it_created_the_order(tree, categ
     }
     # when filed twice
     first, created = services.work_order_file_external(**kwargs)
-    again, created_again = services.work_order_file_external(**{**kwargs, "description": "第二次推送"})
+    again, created_again = services.work_order_file_external(**{**kwargs, "description": " 楼道堆满杂物 "})
     # then
     assert (created, created_again) == (True, False)
     assert again.pk == first.pk and again.description == "楼道堆满杂物"
 
 
+def test_a_refused_sender_is_403_and_no_actor_is_an_error(tree, categories):
+    kwargs = {
+        "compound": tree.compounds[0],
+        "category": categories["corridor-clutter"],
+        "channel": Channel.HOTLINE_12345,
+        "title": "楼道堆物",
+        "description": "楼道堆满杂物",
+        "external_number": "GD-EXT-2",
+    }
+    with pytest.raises(MissingActor):
+        services.work_order_file(actor=None, **kwargs)
+    with pytest.raises(Forbidden):
+        services.work_order_file(actor=tree.official, **kwargs)
+    assert not WorkOrder.objects.exists()
+
+
 def test_a_resolve_by_before_filing_is_refused(tree, categories):
     with pytest.raises(ValidationError) as error:
         services.work_order_file(
-            actor=None,
+            actor=SYSTEM,
             compound=tree.compounds[0],
             category=categories["corridor-clutter"],
             channel=Channel.HOTLINE_12345,

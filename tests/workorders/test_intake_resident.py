@@ -7,11 +7,14 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from accounts.actors import SystemActor
 from workorders import services
 from workorders.intake import forms
 from workorders.models import Channel, Photo, State, WorkOrder
 
 from .test_photos import has_gps, jpeg_with_gps, small_jpeg, text_as_jpeg
+
+SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
 
 DESCRIPTION = "5号楼东侧路灯坏了一个星期，晚上很黑，老人出门不安全"
 
@@ -35,9 +38,9 @@ def post_report(client, compound, category, ip="10.0.0.1", **extra):
 
 def resolve(order, resolution="已更换路灯灯泡，恢复照明"):
     """Move an order to resolved through the services, as its handler would (system actor)."""
-    order = services.work_order_route(order_id=order.pk)
-    services.work_order_accept(actor=None, order=order)
-    return services.work_order_resolve(actor=None, order=order, resolution=resolution)
+    order = services.work_order_route(actor=SYSTEM, order_id=order.pk)
+    services.work_order_accept(actor=SYSTEM, order=order)
+    return services.work_order_resolve(actor=SYSTEM, order=order, resolution=resolution)
 
 
 # ---------------------------------------------------------------------------------------------------- the QR page
@@ -232,7 +235,7 @@ def test_the_tracking_page_shows_status_and_timeline_but_no_personal_data(client
     tree.firm_staff.save()
     post_report(client, tree.compounds[0], categories["corridor-clutter"], reporter_phone="13812345678")
     order = WorkOrder.objects.get()
-    order = services.work_order_route(order_id=order.pk)
+    order = services.work_order_route(actor=SYSTEM, order_id=order.pk)
     services.work_order_accept(actor=tree.firm_staff, order=order)
     # when anyone opens the tracking page
     body = client.get(reverse("intake:track", args=[order.tracking_code])).content.decode()

@@ -5,10 +5,13 @@ from decimal import Decimal
 
 import pytest
 
+from accounts.actors import SystemActor
 from workorders import selectors, services
 from workorders.worktime import BEIJING
 
 from .conftest import MONDAY_9AM
+
+SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
 
 H = timedelta(hours=1)
 T0 = MONDAY_9AM  # Mon 2 Mar 2026 09:00; general SLA: respond by Tue 09:00, resolve by Wed 11 Mar 09:00
@@ -19,7 +22,9 @@ def march(tree, file_order):
     firm, official = tree.firm_staff, tree.official
 
     def rate(order, level, at):
-        services.work_order_rate(actor=None, order=order, satisfaction=level, tracking_code=order.tracking_code, now=at)
+        services.work_order_rate(
+            actor=SYSTEM, order=order, satisfaction=level, tracking_code=order.tracking_code, now=at
+        )
 
     # A (street 1): accepted in 1 h, resolved in 2 h, very satisfied
     a = file_order(now=T0, title="A 楼道堆物", description="一号")

@@ -6,11 +6,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, ProgrammingError, transaction
 from django.http import Http404
 
+from accounts.actors import SystemActor
 from workorders import selectors, services
 from workorders.models import Channel, HandlerLevel, Notification, State, TimelineEntry, WorkOrder
 from workorders.statemachine import TransitionNotAllowed
 
 from .conftest import MONDAY_9AM
+
+SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
 
 H = timedelta(hours=1)
 
@@ -23,7 +26,7 @@ def test_the_happy_path_writes_one_timeline_entry_per_change(tree, file_order):
     services.work_order_start(actor=tree.firm_staff, order=order, now=MONDAY_9AM + 2 * H)
     services.work_order_resolve(actor=tree.firm_staff, order=order, resolution="已清理杂物", now=MONDAY_9AM + 3 * H)
     services.work_order_rate(
-        actor=None,
+        actor=SYSTEM,
         order=order,
         satisfaction="very_satisfied",
         tracking_code=order.tracking_code,
@@ -139,7 +142,7 @@ def test_bad_input_gets_chinese_errors_and_saves_nothing(tree, categories, other
     other_category = services.categories_seed(district=other_tree.district)[0]
     with pytest.raises(ValidationError) as refused:
         services.work_order_file(
-            actor=None,
+            actor=SYSTEM,
             compound=tree.compounds[0],
             category=other_category,
             channel=Channel.RESIDENT_QR,
@@ -156,7 +159,7 @@ def test_bad_input_gets_chinese_errors_and_saves_nothing(tree, categories, other
 
 def test_the_same_hotline_number_makes_one_order(tree, categories):
     kwargs = {
-        "actor": None,
+        "actor": SystemActor(name="tests", district_id=tree.district.pk),
         "compound": tree.compounds[0],
         "category": categories["noise"],
         "channel": Channel.HOTLINE_12345,
@@ -195,7 +198,7 @@ def test_assignment_notifies_the_handler_in_the_inbox_and_by_email(
     tree.firm_staff.save()
     with django_capture_on_commit_callbacks(execute=True):
         order = services.work_order_file(
-            actor=None,
+            actor=SYSTEM,
             compound=tree.compounds[0],
             category=categories["leak"],
             channel=Channel.RESIDENT_QR,
@@ -240,9 +243,9 @@ def test_a_rating_must_carry_the_tracking_code(tree, file_order):
     services.work_order_accept(actor=tree.firm_staff, order=order)
     services.work_order_resolve(actor=tree.firm_staff, order=order, resolution="已处理")
     with pytest.raises(PermissionDenied):
-        services.work_order_rate(actor=None, order=order, satisfaction="satisfied", tracking_code="WRONG")
+        services.work_order_rate(actor=SYSTEM, order=order, satisfaction="satisfied", tracking_code="WRONG")
     with pytest.raises(ValidationError):
-        services.work_order_rate(actor=None, order=order, satisfaction="great", tracking_code=order.tracking_code)
+        services.work_order_rate(actor=SYSTEM, order=order, satisfaction="great", tracking_code=order.tracking_code)
     order.refresh_from_db()
     assert order.state == State.RESOLVED and order.satisfaction == ""
 
@@ -257,7 +260,11 @@ def test_a_dissatisfied_rating_within_7_days_reopens_once(tree, file_order):
     order = _resolved(tree, file_order, MONDAY_9AM)
     # when the resident is dissatisfied three days later
     services.work_order_rate(
-        actor=None, order=order, satisfaction="too_slow", tracking_code=order.tracking_code, now=MONDAY_9AM + 72 * H
+        actor=SYSTEM,
+        order=order,
+        satisfaction="too_slow",
+        tracking_code=order.tracking_code,
+        now=MONDAY_9AM + 72 * H,
     )
     order.refresh_from_db()
     # then it is re-opened to the same handler with fresh deadlines
@@ -267,7 +274,11 @@ def test_a_dissatisfied_rating_within_7_days_reopens_once(tree, file_order):
     services.work_order_accept(actor=tree.firm_staff, order=order, now=MONDAY_9AM + 73 * H)
     services.work_order_resolve(actor=tree.firm_staff, order=order, resolution="再次处理", now=MONDAY_9AM + 74 * H)
     services.work_order_rate(
-        actor=None, order=order, satisfaction="bad_attitude", tracking_code=order.tracking_code, now=MONDAY_9AM + 75 * H
+        actor=SYSTEM,
+        order=order,
+        satisfaction="bad_attitude",
+        tracking_code=order.tracking_code,
+        now=MONDAY_9AM + 75 * H,
     )
     order.refresh_from_db()
     assert (order.state, order.reopened_count, order.satisfaction) == (State.RATED, 1, "bad_attitude")
@@ -276,7 +287,11 @@ def test_a_dissatisfied_rating_within_7_days_reopens_once(tree, file_order):
 def test_a_late_dissatisfied_rating_does_not_reopen(tree, file_order):
     order = _resolved(tree, file_order, MONDAY_9AM)
     services.work_order_rate(
-        actor=None, order=order, satisfaction="neutral", tracking_code=order.tracking_code, now=MONDAY_9AM + 8 * 24 * H
+        actor=SYSTEM,
+        order=order,
+        satisfaction="neutral",
+        tracking_code=order.tracking_code,
+        now=MONDAY_9AM + 8 * 24 * H,
     )
     order.refresh_from_db()
     assert (order.state, order.reopened_count) == (State.RATED, 0)

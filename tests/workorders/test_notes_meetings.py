@@ -7,9 +7,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.urls import reverse
 
+from accounts.actors import SystemActor
 from tests.workorders.test_api import make_order
 from workorders import services
 from workorders.models import DeliberationMeeting, State, TimelineEntry, TimelineKind, WorkOrder
+
+SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
 
 pytestmark = pytest.mark.django_db
 
@@ -60,9 +63,9 @@ def test_an_empty_note_or_a_state_kind_is_refused(tree):
 
 def test_a_keyed_note_is_written_once(tree):
     order = make_order(tree)
-    first, created = services.work_order_note_once(actor=None, order=order, note="外部更新", key="〔外部更新号 7〕")
+    first, created = services.work_order_note_once(actor=SYSTEM, order=order, note="外部更新", key="〔外部更新号 7〕")
     again, created_again = services.work_order_note_once(
-        actor=None, order=order, note="外部更新", key="〔外部更新号 7〕"
+        actor=SYSTEM, order=order, note="外部更新", key="〔外部更新号 7〕"
     )
     assert (created, created_again) == (True, False) and again.pk == first.pk
     assert first.note == "外部更新〔外部更新号 7〕"

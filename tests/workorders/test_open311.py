@@ -9,10 +9,13 @@ from xml.etree import ElementTree as ET
 import pytest
 from django.utils import timezone
 
+from accounts.actors import SystemActor
 from accounts.roles import Integration, Role
 from tests.factories import UserFactory, api_key_for
 from workorders import services
 from workorders.models import Category, Channel, PrivacySettings, State, TimelineEntry, TimelineKind, WorkOrder
+
+SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
 
 BASE = "/open311/v2"
 MARKER = "乙区"
@@ -46,7 +49,7 @@ def both(tree, other_tree, categories, public_reads):
     b_categories = {c.code: c for c in services.categories_seed(district=other_tree.district)}
     now = timezone.now()
     a_order = services.work_order_file(
-        actor=None,
+        actor=SYSTEM,
         compound=tree.compounds[0],
         category=categories["corridor-clutter"],
         channel=Channel.RESIDENT_QR,
@@ -57,7 +60,7 @@ def both(tree, other_tree, categories, public_reads):
         now=now - timedelta(days=1),
     )
     b_order = services.work_order_file(
-        actor=None,
+        actor=SYSTEM,
         compound=other_tree.compounds[0],
         category=b_categories["corridor-clutter"],
         channel=Channel.RESIDENT_QR,
@@ -359,7 +362,7 @@ def test_the_request_list_never_shows_another_districts_requests(client, tree, o
 
 def test_the_list_defaults_to_the_last_90_days(client, tree, both, categories):
     old = services.work_order_file(
-        actor=None,
+        actor=SYSTEM,
         compound=tree.compounds[1],
         category=categories["noise"],
         channel=Channel.RESIDENT_QR,
@@ -496,8 +499,8 @@ def test_update_errors(client, tree, other_tree, both, key_a, key_b):
 
 def test_the_updates_feed_lists_this_districts_timeline_with_a_key(client, tree, other_tree, both, key_a):
     a, b = both["a"], both["b"]
-    services.work_order_route(order_id=a.pk)
-    services.work_order_route(order_id=b.pk)
+    services.work_order_route(actor=SYSTEM, order_id=a.pk)
+    services.work_order_route(actor=SYSTEM, order_id=b.pk)
     services.work_order_reject(actor=other_tree.official, order=b, reason=f"{MARKER}不予受理")
     params = {"jurisdiction_id": tree.district.code, "api_key": key_a}
 

@@ -11,11 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from accounts.actors import SystemActor
 from accounts.roles import Integration, Role
 from tests.factories import UserFactory, api_key_for
 from workorders import services
 from workorders.models import Category, Channel, PrivacySettings
 from workorders.privacy import privacy_settings_update
+
+SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
 
 BASE = "/open311/v2"
 # A description with a landline, an e-mail and a name (and a mobile): what the issue found leaking.
@@ -37,7 +40,7 @@ def orders(tree, other_tree, categories):
 
     def file(t, category, description):
         return services.work_order_file(
-            actor=None,
+            actor=SYSTEM,
             compound=t.compounds[0],
             category=category,
             channel=Channel.RESIDENT_QR,
@@ -51,8 +54,8 @@ def orders(tree, other_tree, categories):
     b_categories = {c.code: c for c in services.categories_seed(district=other_tree.district)}
     fee = file(tree, categories["property-fee"], PERSONAL)
     lamp = file(tree, categories["street-lamp"], "5号楼东侧路灯坏了，找李四女士，3单元502")
-    services.work_order_route(order_id=fee.pk)
-    services.work_order_route(order_id=lamp.pk)
+    services.work_order_route(actor=SYSTEM, order_id=fee.pk)
+    services.work_order_route(actor=SYSTEM, order_id=lamp.pk)
     theirs = file(other_tree, b_categories["street-lamp"], "乙区路灯坏了")
     return {"fee": fee, "lamp": lamp, "theirs": theirs}
 

@@ -19,6 +19,8 @@ from workorders.worktime import BEIJING
 
 from .test_photos import has_gps, jpeg_with_gps
 
+SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
+
 FILED = datetime(2026, 3, 2, 9, 0, tzinfo=BEIJING)
 DESCRIPTION = "3号楼2单元501漏水，联系人：王建国，电话13812345678，邮箱wjg@example.com"
 WorkOrderEvent = apps.get_model("workorders", "WorkOrderEvent")
@@ -33,7 +35,7 @@ def closed_order(tree, categories, *, compound=None, district_tree=None, when=FI
     """A resident's order filed at `when` with personal data, noted, resolved a day later and closed."""
     t = district_tree or tree
     order = services.work_order_file(
-        actor=None,
+        actor=SYSTEM,
         compound=compound or t.compounds[0],
         category=categories["leak"],
         channel="resident_qr",
@@ -43,13 +45,16 @@ def closed_order(tree, categories, *, compound=None, district_tree=None, when=FI
         reporter_phone="13812345678",
         now=when,
     )
-    order = services.work_order_route(order_id=order.pk, now=when)
-    services.work_order_note(actor=None, order=order, note="已电话联系王建国先生 13812345678", now=when)
-    order = services.work_order_accept(actor=None, order=order, now=when + timedelta(hours=1))
+    order = services.work_order_route(actor=SYSTEM, order_id=order.pk, now=when)
+    services.work_order_note(actor=SYSTEM, order=order, note="已电话联系王建国先生 13812345678", now=when)
+    order = services.work_order_accept(actor=SYSTEM, order=order, now=when + timedelta(hours=1))
     order = services.work_order_resolve(
-        actor=None, order=order, resolution="已修好，联系人：王建国确认", now=when + timedelta(days=1)
+        actor=SYSTEM,
+        order=order,
+        resolution="已修好，联系人：王建国确认",
+        now=when + timedelta(days=1),
     )
-    order = services.work_order_close(actor=None, order=order, now=when + timedelta(days=2))
+    order = services.work_order_close(actor=SYSTEM, order=order, now=when + timedelta(days=2))
     Notification.objects.create(
         district=order.district, recipient=t.official, order=order, kind="x", message="王建国 13812345678 的诉求已办结"
     )
@@ -135,7 +140,7 @@ def test_each_district_sets_its_own_period(monkeypatch, tree, other_tree, catego
 
 def test_open_and_recent_requests_are_kept(monkeypatch, tree, categories):
     old_open = services.work_order_file(
-        actor=None,
+        actor=SYSTEM,
         compound=tree.compounds[1],
         category=categories["noise"],
         channel="resident_qr",

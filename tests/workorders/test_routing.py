@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from accounts.actors import SystemActor
 from compounds.models import ManagementMode, Tier
 from tests import factories
 from workorders import services
@@ -11,6 +12,8 @@ from workorders.models import HandlerLevel, RoutingMode, RoutingRule, State, Wor
 from workorders.tasks import route_work_order_task
 
 from .conftest import MONDAY_9AM
+
+SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
 
 
 def rule(tree, priority, **fields) -> RoutingRule:
@@ -120,7 +123,7 @@ def test_pool_rule_leaves_the_order_to_be_claimed(tree, file_order):
 
 def test_routing_twice_changes_nothing(tree, file_order):
     order = file_order()
-    again = services.work_order_route(order_id=order.pk, now=MONDAY_9AM + timedelta(hours=1))
+    again = services.work_order_route(actor=SYSTEM, order_id=order.pk, now=MONDAY_9AM + timedelta(hours=1))
     assert again.routed_at == order.routed_at
     assert order.timeline.filter(kind="routed").count() == 1
 
@@ -129,7 +132,7 @@ def test_filing_enqueues_routing_on_commit(tree, categories, django_capture_on_c
     # when an order is filed (Celery eager): routing runs once the transaction commits
     with django_capture_on_commit_callbacks(execute=True):
         order = services.work_order_file(
-            actor=None,
+            actor=SYSTEM,
             compound=tree.compounds[0],
             category=categories["street-lamp"],
             channel="resident_qr",
@@ -146,7 +149,7 @@ def test_sweep_re_enqueues_orders_never_routed(tree, file_order, django_capture_
     assert order.routed_at is None
     # when the sweep runs 5 minutes later
     with django_capture_on_commit_callbacks(execute=True):
-        count = services.work_orders_reroute_unrouted(now=MONDAY_9AM + timedelta(minutes=5))
+        count = services.work_orders_reroute_unrouted(actor=SYSTEM, now=MONDAY_9AM + timedelta(minutes=5))
     # then it was routed
     assert count == 1
     order.refresh_from_db()

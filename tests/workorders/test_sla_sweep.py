@@ -1,10 +1,13 @@
 from datetime import datetime, timedelta
 
+from accounts.actors import SystemActor
 from workorders import services
 from workorders.models import Escalation, HandlerLevel, Notification, State, WorkOrder
 from workorders.worktime import BEIJING
 
 from .conftest import MONDAY_9AM
+
+SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
 
 H = timedelta(hours=1)
 
@@ -16,10 +19,10 @@ def test_an_order_not_accepted_in_time_climbs_one_rung_and_the_community_is_told
     order = file_order()
     assert order.respond_by == MONDAY_9AM + 24 * H
     # when the sweep runs before the deadline nothing happens
-    assert services.sla_sweep(now=MONDAY_9AM + 23 * H) == []
+    assert services.sla_sweep(actor=SYSTEM, now=MONDAY_9AM + 23 * H) == []
     # and when it runs after the deadline
     with django_capture_on_commit_callbacks(execute=True):
-        escalated = services.sla_sweep(now=MONDAY_9AM + 25 * H)
+        escalated = services.sla_sweep(actor=SYSTEM, now=MONDAY_9AM + 25 * H)
     # then the order went to the community, with fresh deadlines, and its cadre was notified
     order.refresh_from_db()
     assert escalated == [order.pk]
@@ -40,9 +43,9 @@ def test_running_the_sweep_twice_escalates_nothing_twice(tree, file_order, djang
     order = file_order()
     later = MONDAY_9AM + 25 * H
     with django_capture_on_commit_callbacks(execute=True):
-        first = services.sla_sweep(now=later)
-        second = services.sla_sweep(now=later)
-        third = services.sla_sweep(now=later + timedelta(minutes=5))
+        first = services.sla_sweep(actor=SYSTEM, now=later)
+        second = services.sla_sweep(actor=SYSTEM, now=later)
+        third = services.sla_sweep(actor=SYSTEM, now=later + timedelta(minutes=5))
     assert (first, second, third) == ([order.pk], [], [])
     assert Escalation.objects.filter(order=order).count() == 1
     assert Notification.objects.filter(order=order, kind="escalated").count() == 1
@@ -61,7 +64,7 @@ def test_the_same_breach_is_not_escalated_again_even_if_the_deadline_is_unchange
         at=MONDAY_9AM + 25 * H,
     )
     # when the sweep runs
-    assert services.sla_sweep(now=MONDAY_9AM + 26 * H) == []
+    assert services.sla_sweep(actor=SYSTEM, now=MONDAY_9AM + 26 * H) == []
     order.refresh_from_db()
     assert order.state == State.ASSIGNED
 
@@ -79,10 +82,10 @@ def test_the_ladder_up_to_the_department_then_the_district_is_told_once(
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(4):
             now += 90 * timedelta(minutes=1)
-            services.sla_sweep(now=now)
+            services.sla_sweep(actor=SYSTEM, now=now)
             order.refresh_from_db()
             levels.append(order.handler_level)
-        services.sla_sweep(now=now + 3 * H)
+        services.sla_sweep(actor=SYSTEM, now=now + 3 * H)
     assert levels == ["street", "department", "department", "department"]
     assert order.handler_department == tree.department
     assert Notification.objects.filter(recipient=tree.department_staff, kind="escalated").count() == 1
@@ -95,10 +98,10 @@ def test_the_ladder_up_to_the_department_then_the_district_is_told_once(
 def test_accepted_orders_escalate_only_when_the_resolve_deadline_passes(tree, file_order):
     order = file_order()
     services.work_order_accept(actor=tree.firm_staff, order=order, now=MONDAY_9AM + H)
-    assert services.sla_sweep(now=MONDAY_9AM + 30 * H) == []
+    assert services.sla_sweep(actor=SYSTEM, now=MONDAY_9AM + 30 * H) == []
     # general: 7 working days → the next Wednesday 09:00 (Mon 2 Mar + 7 working days = Wed 11 Mar)
     assert order.resolve_by == datetime(2026, 3, 11, 9, tzinfo=BEIJING)
-    assert services.sla_sweep(now=order.resolve_by + H) == [order.pk]
+    assert services.sla_sweep(actor=SYSTEM, now=order.resolve_by + H) == [order.pk]
     assert WorkOrder.objects.get(pk=order.pk).handler_level == HandlerLevel.COMMUNITY
 
 
@@ -106,4 +109,4 @@ def test_resolved_and_other_districts_orders_are_left_alone(tree, other_tree, fi
     order = file_order()
     services.work_order_accept(actor=tree.firm_staff, order=order, now=MONDAY_9AM + H)
     services.work_order_resolve(actor=tree.firm_staff, order=order, resolution="好了", now=MONDAY_9AM + 2 * H)
-    assert services.sla_sweep(now=MONDAY_9AM + 30 * 24 * H) == []
+    assert services.sla_sweep(actor=SYSTEM, now=MONDAY_9AM + 30 * 24 * H) == []

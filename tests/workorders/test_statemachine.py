@@ -7,11 +7,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from accounts.actors import SystemActor
 from workorders import services
 from workorders.models import State, WorkOrder
 from workorders.statemachine import RESOLVED_OR_LATER, TERMINAL, TRANSITIONS
 
 from .conftest import MONDAY_9AM
+
+SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
 
 ACTIONS = [
     "route",
@@ -37,7 +40,7 @@ def act(name, tree, order, main, now):
     official = tree.official
     match name:
         case "route":
-            services.work_order_route(order_id=order.pk, now=now)
+            services.work_order_route(actor=SYSTEM, order_id=order.pk, now=now)
         case "assign":
             services.work_order_assign(
                 actor=official, order=order, level="community", unit=tree.communities[0], now=now
@@ -63,7 +66,11 @@ def act(name, tree, order, main, now):
         case "rate_happy" | "rate_unhappy":
             level = "satisfied" if name == "rate_happy" else "poor_service"
             services.work_order_rate(
-                actor=None, order=order, satisfaction=level, tracking_code=order.tracking_code, now=now
+                actor=SYSTEM,
+                order=order,
+                satisfaction=level,
+                tracking_code=order.tracking_code,
+                now=now,
             )
         case "close":
             services.work_order_close(actor=official, order=order, now=now)
@@ -72,7 +79,7 @@ def act(name, tree, order, main, now):
         case "merge":
             services.work_order_merge(actor=official, order=order, into=main, now=now)
         case "sweep":
-            services.sla_sweep(now=now)
+            services.sla_sweep(actor=SYSTEM, now=now)
 
 
 def transitions(order) -> int:

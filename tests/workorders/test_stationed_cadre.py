@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
+from accounts.actors import SystemActor
 from accounts.roles import Role
 from compounds.models import Compound
 from tests import factories
@@ -14,6 +15,8 @@ from workorders import selectors, services
 from workorders.models import Channel, HandlerLevel, Notification, RoutingMode, RoutingRule, State
 
 from .conftest import MONDAY_9AM
+
+SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
 
 
 def station(compound, cadre):
@@ -86,7 +89,7 @@ def test_the_stationed_cadre_is_notified_in_the_inbox(tree, categories, django_c
     # when a resident files noise and the routing task runs after commit
     with django_capture_on_commit_callbacks(execute=True):
         order = services.work_order_file(
-            actor=None,
+            actor=SYSTEM,
             compound=tree.compounds[0],
             category=categories["noise"],
             channel=Channel.RESIDENT_QR,

@@ -9,6 +9,7 @@ import subprocess
 import zipfile
 from collections.abc import Callable
 
+from accounts.actors import SystemActor
 from workorders import services
 from workorders.models import (
     Category,
@@ -25,6 +26,8 @@ from workorders.models import (
     UrgencyClass,
     WorkOrder,
 )
+
+SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
 
 
 def response_text(response) -> str:

@@ -22,8 +22,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api.exceptions import conflict_response
 from accounts.api.serializers import drf_validation_errors
 from accounts.api.viewsets import TenantReadOnlyViewSet, TenantViewSet
+from accounts.errors import Conflict
 from accounts.permissions import has, require
 from accounts.policy import restrict
 from accounts.privacy import record_reveal
@@ -160,6 +162,10 @@ class WorkOrderViewSet(TenantViewSet):
 
         def file() -> tuple[WorkOrder, Response]:
             order = call_service(services.work_order_file, actor=request.user, **data)
+            try:
+                services.raise_if_clash(order)  # kept beside the first filing of its number: a 409 naming both
+            except Conflict as clash:
+                return order, conflict_response(clash)
             return order, self.order_response(order, status.HTTP_201_CREATED)
 
         return file_once(request, endpoint="api:work-orders", district_id=data["compound"].district_id, file=file)
@@ -380,5 +386,5 @@ class StreetRankingView(APIView):
         query.is_valid(raise_exception=True)
         month = query.validated_data.get("month") or last_month()
         district = actor_district(request)
-        ranking = selectors.street_ranking(district=district, month=month)
+        ranking = selectors.street_ranking_seen_by(actor=request.user, district=district, month=month)
         return Response(api.RankingSerializer({"month": f"{month:%Y-%m}", "streets": ranking}).data)

@@ -1,8 +1,15 @@
 """POST /api/v1/hotline/orders/ (one order, JSON or form) and POST /api/v1/hotline/orders/import/ (a CSV
-export, multipart). Token or session authentication. Who may send: district officials (a district's API
-account is a district official without a password, with a token), into their own district, and platform
-administrators, who name the district. Answers 201 with the new order, or 200 with the order already filed
-under that 12345 number."""
+export, multipart). Token or session authentication.
+
+Who may push one order: the district's 12345 integration account (Role.INTEGRATION, Integration.HOTLINE_12345),
+into its own district, and platform administrators, who name the district — workorders.rules ("workorders.file"
+on the hotline channel): 12345 numbers belong to the integration, no staff member files one. Answers 201 with
+the new order, 200 with the order already filed under that number (a repeat: same compound, category and text),
+or 409 when the number was filed with other content: the new order is kept beside the first and the answer
+names both (`existing_order`, `new_order`).
+
+Who may import an exported CSV: the same, and the district's officials ("workorders.import_hotline"); the
+import runs as the system (a SystemActor naming the import and who uploaded it)."""
 
 from __future__ import annotations
 
@@ -11,28 +18,32 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.actors import SystemActor
+from accounts.api.exceptions import conflict_response
 from accounts.api.parsers import FormParser, JSONParser, MultiPartParser
 from accounts.api.serializers import drf_validation_errors
+from accounts.errors import Conflict
+from accounts.permissions import Forbidden, require
 from accounts.phones import PhoneSerializerField
-from accounts.roles import Role
 from compounds.models import District
 from workorders.api.idempotency import IDEMPOTENCY_PARAMETER, file_once
 from workorders.hotline.csvfile import HotlineFileError
 from workorders.hotline.services import HotlineRow, hotline_file_import, hotline_order_receive
-from workorders.models import WorkOrder
+from workorders.models import Channel, WorkOrder
+from workorders.services import raise_if_clash
 
-SENDERS_MESSAGE = "只有区级人员（含本区接口账号）或平台管理员可以提交 12345 平台转办工单。"
 
-
-def sender_district(user: Any, code: str | None) -> District:
-    """The district a hotline order lands in: the official's own; a platform administrator names it."""
+def sender_district(user: Any, code: str | None, *, rule: str = "workorders.file") -> District:
+    """The district a hotline order lands in: the sender's own; a platform administrator names it. The sender
+    must pass `rule` (pushing one order: "workorders.file" on the hotline channel)."""
     if not (user and user.is_authenticated and user.is_active):
-        raise PermissionDenied(SENDERS_MESSAGE)
+        raise NotAuthenticated()
+    require(user, rule, Channel.HOTLINE_12345 if rule == "workorders.file" else None)
     code = (code or "").strip()
     if user.is_platform_admin:
         if not code:
@@ -41,8 +52,8 @@ def sender_district(user: Any, code: str | None) -> District:
         if district is None:
             raise serializers.ValidationError({"district": [f"区划代码“{code}”的区不存在。"]})
         return district
-    if user.role != Role.DISTRICT_OFFICIAL or user.district_id is None:
-        raise PermissionDenied(SENDERS_MESSAGE)
+    if user.district_id is None:
+        raise Forbidden()
     if code and code != user.district.code:
         # Same answer as an unknown code: says nothing about another district.
         raise serializers.ValidationError({"district": [f"区划代码“{code}”的区不存在。"]})
@@ -99,6 +110,13 @@ class HotlineOrderOutSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField(read_only=True)
+    code = serializers.CharField(read_only=True)
+    existing_order = serializers.IntegerField()
+    new_order = serializers.IntegerField()
+
+
 class HotlineImportInSerializer(serializers.Serializer):
     file = serializers.FileField(label="12345 导出的 CSV 文件")
     district = serializers.CharField(label="区划代码（仅平台管理员）", required=False, allow_blank=True, max_length=6)
@@ -121,7 +139,7 @@ class HotlineOrderView(APIView):
 
     @extend_schema(
         request=HotlineOrderInSerializer,
-        responses={201: HotlineOrderOutSerializer, 200: HotlineOrderOutSerializer},
+        responses={201: HotlineOrderOutSerializer, 200: HotlineOrderOutSerializer, 409: ConflictSerializer},
         summary="接收 12345 平台转办工单（同一工单编号只建一张工单）",
         parameters=[IDEMPOTENCY_PARAMETER],
     )
@@ -133,9 +151,13 @@ class HotlineOrderView(APIView):
 
         def file() -> tuple[WorkOrder, Response]:
             try:
-                received = hotline_order_receive(district=district, row=HotlineRow(**data))
+                received = hotline_order_receive(actor=request.user, district=district, row=HotlineRow(**data))
             except DjangoValidationError as error:
                 raise serializers.ValidationError(drf_validation_errors(error)) from error
+            try:
+                raise_if_clash(received.order)  # kept beside the first filing of its number: a 409 naming both
+            except Conflict as clash:
+                return received.order, conflict_response(clash)
             order = WorkOrder.objects.select_related("district", "compound", "category").get(pk=received.order.pk)
             return order, Response(
                 HotlineOrderOutSerializer(order).data,
@@ -162,9 +184,12 @@ class HotlineImportView(APIView):
     def post(self, request: Request) -> Response:
         incoming = HotlineImportInSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        district = sender_district(request.user, incoming.validated_data.get("district"))
+        district = sender_district(
+            request.user, incoming.validated_data.get("district"), rule="workorders.import_hotline"
+        )
         try:
             report = hotline_file_import(
+                actor=SystemActor(name=f"import:hotline_csv ({request.user.username})", district_id=district.pk),
                 district=district,
                 data=incoming.validated_data["file"].read(),
                 dry_run=incoming.validated_data["dry_run"],

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,7 +20,7 @@ from compounds.models import District
 from workorders import worktime
 from workorders.hotline.lookups import CategoryIndex, CompoundIndex
 from workorders.models import Channel, WorkOrder
-from workorders.services import work_order_file_external, work_order_find_external
+from workorders.services import work_order_file_external
 from workorders.worktime import BEIJING
 
 EXTERNAL_NUMBER_MAX = 64
@@ -47,6 +48,11 @@ DATETIME_FORMATS = (
 class Received:
     order: WorkOrder
     created: bool
+
+    @property
+    def clash_of(self) -> WorkOrder | None:
+        """The order first filed under this number when this one differs from it (both kept): a 409."""
+        return self.order.external_clash_of
 
 
 @dataclass(frozen=True)
@@ -144,6 +150,7 @@ def _description(row: HotlineRow) -> str:
 @transaction.atomic
 def hotline_order_receive(
     *,
+    actor: Any,
     district: District,
     row: HotlineRow,
     compounds: CompoundIndex | None = None,
@@ -152,8 +159,10 @@ def hotline_order_receive(
 ) -> Received:
     """File one hotline order in `district`, or answer with the order already filed under its number.
 
-    The caller has checked that whoever sends it may file into this district (a district official, a
-    platform administrator, the district's API account, or a command run on the server). The compound is
+    `actor` files it: the district's 12345 integration account, a platform administrator, or the system (an
+    import, a command); workorders.rules decides ("workorders.file" on the hotline channel). The same number
+    with the same compound, category and text is a repeat (the existing order, created False); with other
+    content it is a clash: the new order is kept beside the first (`Received.clash_of`). The compound is
     matched by code or name inside the district and the category by code or name; 受理时间 starts the SLA
     clock (the hotline's clock). Raises ValidationError({field: Chinese message})."""
     now = now or timezone.now()
@@ -164,10 +173,6 @@ def hotline_order_receive(
         raise ValidationError(
             {"external_number": f"12345 工单编号不能超过 {EXTERNAL_NUMBER_MAX} 个字符。"}, code="external_number_long"
         )
-    existing = work_order_find_external(district=district, channel=Channel.HOTLINE_12345, number=number)
-    if existing is not None:
-        return Received(existing, created=False)
-
     compounds = compounds or CompoundIndex(district)
     categories = categories or CategoryIndex(district)
     errors: dict[str, list[str]] = {}
@@ -209,9 +214,10 @@ def hotline_order_receive(
     if MASKED_PHONE.search(phone):
         phone = ""
     order, created = work_order_file_external(
-        # The sender is checked by the caller; the order has no staff member as its first receiver until a
-        # dispatcher or the routing rules give it one (首接负责 starts in the district).
-        actor=None,
+        # The sender (the district's 12345 integration account, or the system for an import command) is the
+        # actor; the order has no staff member as its first receiver until a dispatcher or the routing rules
+        # give it one (首接负责 starts in the district).
+        actor=actor,
         compound=compound,
         category=category,
         channel=Channel.HOTLINE_12345,
@@ -282,7 +288,12 @@ def _messages(error: ValidationError) -> list[str]:
 
 
 def hotline_orders_import(
-    *, district: District, rows: list[tuple[int, HotlineRow]], dry_run: bool = False, now: datetime | None = None
+    *,
+    actor: Any,
+    district: District,
+    rows: list[tuple[int, HotlineRow]],
+    dry_run: bool = False,
+    now: datetime | None = None,
 ) -> ImportReport:
     """Import a 12345 export: every row or none. Each bad row is reported with its row number and a Chinese
     message; then nothing is saved (orders already filed before stay as they were). A number already filed
@@ -296,10 +307,25 @@ def hotline_orders_import(
                 try:
                     with transaction.atomic():
                         received = hotline_order_receive(
-                            district=district, row=row, compounds=compounds, categories=categories, now=now
+                            actor=actor,
+                            district=district,
+                            row=row,
+                            compounds=compounds,
+                            categories=categories,
+                            now=now,
                         )
                 except ValidationError as error:
                     report.errors.extend(RowError(line, message) for message in _messages(error))
+                    continue
+                if received.clash_of is not None:
+                    # A file is all or nothing: a clash is reported (the row's order is rolled back with the rest).
+                    report.errors.append(
+                        RowError(
+                            line,
+                            f"工单编号“{row.external_number.strip()}”已有内容不同的工单"
+                            f"（查询码 {received.clash_of.tracking_code}），请核对。",
+                        )
+                    )
                     continue
                 (report.created if received.created else report.existing).append(received.order)
             if report.errors or dry_run:
@@ -311,7 +337,7 @@ def hotline_orders_import(
 
 
 def hotline_file_import(
-    *, district: District, data: bytes, dry_run: bool = False, now: datetime | None = None
+    *, actor: Any, district: District, data: bytes, dry_run: bool = False, now: datetime | None = None
 ) -> ImportReport:
     """Import a 12345 CSV export (bytes) into `district`: every row or none. Raises
     workorders.hotline.csvfile.HotlineFileError when the file as a whole cannot be read."""
@@ -320,4 +346,4 @@ def hotline_file_import(
     rows, errors = read_rows(data)
     if errors:
         return ImportReport(errors=errors, dry_run=dry_run)
-    return hotline_orders_import(district=district, rows=rows, dry_run=dry_run, now=now)
+    return hotline_orders_import(actor=actor, district=district, rows=rows, dry_run=dry_run, now=now)

@@ -224,10 +224,20 @@ class StaffEntryForm(OneTimeTokenForm):
     )
     photos = PhotosField()
 
-    def __init__(self, *args, compounds: QuerySet[Compound], categories: QuerySet[Category], **kwargs):
+    def __init__(
+        self,
+        *args,
+        compounds: QuerySet[Compound],
+        categories: QuerySet[Category],
+        channels: list[tuple[str, str]] | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.fields["compound"] = _compound_field(compounds)
         self.fields["category"] = _category_field(categories)
+        if channels is not None:
+            # Only the channels the actor may file on (workorders.rules.FILING_CHANNELS).
+            self.fields["channel"].choices = channels
         self.order_fields(
             ["channel", "compound", "category", "description", "reporter_phone", "external_number", "photos"]
         )

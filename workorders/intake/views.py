@@ -31,10 +31,11 @@ from django.urls import reverse
 from django.views import View
 from django.views.decorators.cache import never_cache
 
+from accounts.actors import SystemActor
 from accounts.errors import error_page
 from accounts.network import rate_limited, rate_window_seconds
+from accounts.permissions import has
 from accounts.policy import access
-from accounts.roles import Role
 from compounds.models import Compound
 from workorders import idempotency, selectors, services
 from workorders.intake import forms
@@ -47,9 +48,6 @@ logger = logging.getLogger(__name__)
 # 码上反馈 rate limit: orders accepted per client address and compound (settings.RATE_LIMITS["qr-filing"]).
 QR_LIMIT = "qr-filing"
 TRACK_LIMIT = "track-lookup"
-
-GRID_ROLES = {Role.GRID_WORKER}
-STAFF_ROLES = {Role.STREET_STAFF, Role.COMMUNITY_CADRE, Role.DISTRICT_OFFICIAL}
 
 
 # ---------------------------------------------------------------------------------------------------- helpers
@@ -113,7 +111,8 @@ def resident_report(request: HttpRequest, public_token: str) -> HttpResponse:
         def file() -> WorkOrder | None:
             try:
                 return services.work_order_file(
-                    actor=None,
+                    # A resident has no account: the public page files as the system, named for the channel.
+                    actor=SystemActor(name="public:resident_qr", district_id=compound.district_id),
                     compound=compound,
                     category=data["category"],
                     channel=Channel.RESIDENT_QR,
@@ -191,7 +190,7 @@ def track(request: HttpRequest, tracking_code: str) -> HttpResponse:
         if rating_form.is_valid():
             try:
                 services.work_order_rate(
-                    actor=None,
+                    actor=SystemActor(name="public:resident_rating", district_id=order.district_id),
                     order=order,
                     satisfaction=rating_form.cleaned_data["satisfaction"],
                     comment=rating_form.cleaned_data["comment"],
@@ -308,6 +307,8 @@ def _file_staff_form_once(request: HttpRequest, form, channel: str, *, back: str
     )
     if order is None:
         return None
+    # Kept beside the first filing of its number (committed): the 409 page names both.
+    services.raise_if_clash(order)
     if replayed:
         messages.info(request, f"这张表单已提交过，未重复登记：{order.title}（查询码 {order.tracking_code}）")
         return redirect("workorders:detail", pk=order.pk)
@@ -346,10 +347,10 @@ def _file_from_staff_form(request: HttpRequest, form, channel: str) -> WorkOrder
 
 @login_required
 def grid_report(request: HttpRequest) -> HttpResponse:
-    """格格发现: a grid worker files what they found, among the compounds of their own grids."""
+    """格格发现: a grid worker (or a stationed cadre) files what they found, among the compounds of their scope."""
     user = request.user
-    if user.role not in GRID_ROLES:
-        return _forbidden(request, "格格发现仅供网格员使用。")
+    if not has(user, "workorders.file", Channel.GRID):
+        return _forbidden(request, "格格发现仅供网格员和驻点社区干部使用。")
     compounds = _staff_compounds(user)
     categories = forms.district_categories(user.district_id)
     form = forms.GridReportForm(request.POST or None, request.FILES or None, compounds=compounds, categories=categories)
@@ -366,11 +367,14 @@ def grid_report(request: HttpRequest) -> HttpResponse:
 def staff_entry(request: HttpRequest) -> HttpResponse:
     """电话来访、来访、上级下派: street staff and community cadres enter an order for a compound in their scope."""
     user = request.user
-    if user.role not in STAFF_ROLES:
+    channels = [(value, label) for value, label in forms.STAFF_CHANNELS if has(user, "workorders.file", value)]
+    if not channels:
         return _forbidden(request, "此页面供街道工作人员和社区干部登记来电、来访和上级交办事项。")
     compounds = _staff_compounds(user)
     categories = forms.district_categories(user.district_id)
-    form = forms.StaffEntryForm(request.POST or None, request.FILES or None, compounds=compounds, categories=categories)
+    form = forms.StaffEntryForm(
+        request.POST or None, request.FILES or None, compounds=compounds, categories=categories, channels=channels
+    )
     status = 200
     if request.method == "POST":
         channel = form.cleaned_data.get("channel") if form.is_valid() else None

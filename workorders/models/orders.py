@@ -136,6 +136,15 @@ class WorkOrder(DistrictOwned):
         blank=True,
         help_text="Open311 提交时附带的图片地址：原样保存并在 Open311 中返回，平台不会去抓取",
     )
+    external_clash_of = models.ForeignKey(
+        "self",
+        verbose_name="外部工单号冲突",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="external_clashes",
+        help_text="同一外部工单号下内容不同的另一次提交：两张工单都保留，由工作人员核对",
+    )
     tracking_code = models.CharField("查询码", max_length=16, unique=True, editable=False)
 
     state = models.CharField("状态", max_length=20, choices=State.choices, default=State.SUBMITTED)
@@ -307,7 +316,7 @@ class WorkOrder(DistrictOwned):
         constraints = [
             models.UniqueConstraint(
                 fields=["district", "channel", "external_number"],
-                condition=~Q(external_number=""),
+                condition=~Q(external_number="") & Q(external_clash_of__isnull=True),
                 name="wo_external_number_unique",
                 violation_error_message="该渠道已有相同外部工单号的工单。",
             ),

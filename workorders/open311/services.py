@@ -3,8 +3,8 @@ syncs with us (FixMyStreet's `servicerequestupdates`). Both end in workorders.se
 
 The caller (workorders.open311.views) has checked the api_key: `actor` is the Open311 integration account of
 `district`. An integration account is in no scope map (it must not read the REST API's orders), so the
-work-order services below run as the platform on its behalf, inside `district` (on main's convention that is
-`actor=None`; the explicit-actor work turns it into a SystemActor naming the integration).
+work-order services below run as the platform on its behalf, inside `district`: a SystemActor naming the
+integration (filing runs as the integration account itself, the owner of the Open311 channel).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.actors import SystemActor
 from accounts.models import User
 from accounts.phones import normalise_phone
 from accounts.text import TEXT_MAX
@@ -195,9 +196,9 @@ def open311_request_create(*, actor: User, district: District, category: Categor
         raise ValidationError(errors)
     first_line = next(line.strip() for line in description.splitlines() if line.strip())
     return wo.work_order_file(
-        # Open311 clients file on behalf of residents; the api_key's account was checked by the view and is
-        # not the order's first receiver.
-        actor=None,
+        # Open311 clients file on behalf of residents, as the district's Open311 integration account (the
+        # channel's owner; it is not the order's first receiver).
+        actor=actor,
         compound=compound,
         category=category,
         channel=Channel.OPEN311,
@@ -256,7 +257,8 @@ def open311_update_apply(
     order = WorkOrder.objects.filter(district=district, pk=pk).first() if pk is not None else None
     if order is None:
         raise Http404("未找到该工单")
-    system = None  # the platform on behalf of the integration account (module docstring)
+    # The platform on behalf of the integration account (module docstring), named for the audit trail.
+    system = SystemActor(name=f"open311:update ({getattr(actor, 'username', '')})", district_id=district.pk)
     text = (description or "").strip()
     when = f"（{timezone.localtime(updated_datetime, BEIJING):%Y-%m-%d %H:%M}）"
     # work_order_note_once locks the order: a second delivery of the update waits, finds the first one's note

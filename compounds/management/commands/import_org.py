@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.actors import SystemActor
 from compounds.importing import ImportFileError, Kind, kind_from_text, org_import, read_file
 from compounds.models import District
 
@@ -30,7 +31,8 @@ class Command(BaseCommand):
             sheets = read_file(file, kind=kind_from_text(kind) if kind else None)
         except (ImportFileError, OSError) as error:
             raise CommandError(str(error)) from error
-        report = org_import(actor=None, district=target, sheets=sheets, dry_run=dry_run)
+        actor = SystemActor(name="command:import_org", district_id=target.pk)
+        report = org_import(actor=actor, district=target, sheets=sheets, dry_run=dry_run)
         for error in report.errors:
             self.stderr.write(f"{error.sheet} 第 {error.row} 行：{error.message}")
         if not report.ok:

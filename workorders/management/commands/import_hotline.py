@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.actors import SystemActor
 from compounds.models import District
 from workorders.hotline.csvfile import HotlineFileError
 from workorders.hotline.services import hotline_file_import
@@ -26,7 +27,8 @@ class Command(BaseCommand):
             raise CommandError(f"区划代码“{district}”的区不存在。")
         try:
             data = Path(file).read_bytes()
-            report = hotline_file_import(district=target, data=data, dry_run=dry_run)
+            actor = SystemActor(name="command:import_hotline", district_id=target.pk)
+            report = hotline_file_import(actor=actor, district=target, data=data, dry_run=dry_run)
         except HotlineFileError as error:
             raise CommandError(str(error)) from error
         except OSError as error:

@@ -1,0 +1,67 @@
+"""Services take an explicit actor (issue 7): forgetting it is an error, never the system's privilege; the
+system is a SystemActor that names itself."""
+
+import datetime
+
+import pytest
+
+from accounts.actors import MissingActor, SystemActor
+from compounds.importing import org_import
+from compounds.services import community_set_tier
+from ratings import services as ratings
+from workorders import notifications
+from workorders import services as wo
+
+
+def calls(tree):
+    period = ratings.period_open(actor=SystemActor(name="tests"), district=tree.district, year=2026, quarter=1)
+    category = wo.categories_seed(district=tree.district)[0]
+    return {
+        "work_order_file": lambda: wo.work_order_file(
+            actor=None, compound=tree.compounds[0], category=category, channel="phone", title="t", description="d"
+        ),
+        "work_order_route": lambda: wo.work_order_route(actor=None, order_id=1),
+        "sla_sweep": lambda: wo.sla_sweep(actor=None),
+        "reroute": lambda: wo.work_orders_reroute_unrouted(actor=None),
+        "notify": lambda: notifications.notify(actor=None, recipients=[], order=None, kind="x", message="m"),
+        "panel_score_record": lambda: ratings.panel_score_record(
+            actor=None, period=period, firm=tree.firm, party="street", score=1
+        ),
+        "period_open": lambda: ratings.period_open(actor=None, district=tree.district, year=2026, quarter=2),
+        "contract_create": lambda: ratings.contract_create(
+            actor=None, firm=tree.firm, compound=tree.compounds[0], start=datetime.date(2026, 1, 1), fee_fen=1
+        ),
+        "community_set_tier": lambda: community_set_tier(
+            actor=None, community=tree.communities[0], tier="A", reason="r", effective_year=2026
+        ),
+        "org_import": lambda: org_import(actor=None, district=tree.district, sheets=[]),
+    }
+
+
+NAMES = [
+    "work_order_file",
+    "work_order_route",
+    "sla_sweep",
+    "reroute",
+    "notify",
+    "panel_score_record",
+    "period_open",
+    "contract_create",
+    "community_set_tier",
+    "org_import",
+]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_writing_service_called_without_an_actor_raises(tree, name):
+    with pytest.raises(MissingActor):
+        calls(tree)[name]()
+
+
+def test_the_system_names_itself_and_stays_in_its_district(tree, other_tree):
+    actor = SystemActor(name="task:workorders.sla_sweep_task", district_id=tree.district.pk)
+    assert actor.display_name == "系统（task:workorders.sla_sweep_task）" and not actor.is_platform_admin
+    from compounds.models import Compound
+
+    assert set(Compound.objects.visible_to(actor)) == set(tree.compounds)
+    assert SystemActor(name="beat").is_platform_admin  # a sweep across districts names none
