@@ -7,6 +7,7 @@ import re
 import pytest
 from django.test import Client
 
+from accounts.actors import SystemActor
 from tests.factories import api_key_for
 from workorders import services
 from workorders.models import Notification, WorkOrder
@@ -63,7 +64,7 @@ def test_3_deeply_nested_json_is_a_400_with_or_without_a_login(raw_client, tree,
 
 def test_3_options_on_every_action_answers_without_a_serializer(raw_client, tree, staff_token, categories):
     order = services.work_order_file(
-        actor=None,
+        actor=SystemActor(name="tests"),
         compound=tree.compounds[0],
         category=categories["noise"],
         channel="resident_qr",

@@ -25,6 +25,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from accounts.actors import SystemActor
 from tests.factories import api_key_for
 from workorders import services
 from workorders.models import Channel
@@ -55,7 +56,7 @@ def tokens(tree):
     categories = services.categories_seed(district=tree.district)
     for i, category in enumerate(categories[:3]):
         order = services.work_order_file(
-            actor=None,
+            actor=SystemActor(name="tests"),
             compound=tree.compounds[i],
             category=category,
             channel=Channel.RESIDENT_QR,
@@ -63,7 +64,7 @@ def tokens(tree):
             description="楼道堆物，联系电话 13812345678",
             reporter_phone="13812345678",
         )
-        services.work_order_route(order_id=order.pk)
+        services.work_order_route(actor=SystemActor(name="tests"), order_id=order.pk)
     return {
         "official": api_key_for(tree.official),
         "street_staff": api_key_for(tree.street_staff),
