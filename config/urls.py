@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("reports.api.urls")),
     path("", include("workorders.api.urls")),
     path("", include("staffing.api.urls")),
+    path("", include("funding.api.urls")),
 ]
 
 urlpatterns = [
@@ -32,6 +33,7 @@ urlpatterns = [
     path("ratings/", include("ratings.urls")),
     path("reports/", include("reports.urls")),
     path("staffing/", include("staffing.urls")),
+    path("funding/", include("funding.urls")),
     path("", include("workorders.intake.urls")),
     path("workorders/", include("workorders.urls")),
     path("", include("compounds.urls")),

@@ -47,6 +47,7 @@ from accounts.roles import Integration, Role
 from compounds.models import Building, Community, Compound, Department, District, Grid, PropertyFirm, Street
 from tests import factories
 from tests.conftest import build_tree
+from tests.funding.walk import funding_object_makers
 from tests.ratings.walk import RATINGS_EXEMPT, ratings_object_makers
 from tests.reports.walk import reports_object_makers
 from tests.staffing.walk import staffing_object_makers
@@ -72,6 +73,7 @@ OBJECT_MAKERS: dict[type[models.Model], Callable] = {
     **workorder_object_makers(),
     **reports_object_makers(),
     **staffing_object_makers(),
+    **funding_object_makers(),
 }
 
 

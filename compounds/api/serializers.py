@@ -46,7 +46,6 @@ class CommunitySerializer(TenantModelSerializer):
 
     url = serializers.HyperlinkedIdentityField(view_name=f"{API}:community-detail")
     street_name = serializers.CharField(source="street.name", read_only=True, label="街道名称")
-    annual_fund_fen = serializers.IntegerField(read_only=True, label="年度服务经费（分）")
 
     class Meta:
         model = Community
@@ -62,7 +61,6 @@ class CommunitySerializer(TenantModelSerializer):
             "tier",
             "tier_reason",
             "tier_since",
-            "annual_fund_fen",
         ]
         read_only_fields = ["tier", "tier_reason", "tier_since"]
 

@@ -112,10 +112,6 @@ class Tier(models.TextChoices):
     D = "D", "D类（乡镇小型社区）"
 
 
-# 社区服务经费 per year by tier, in fen (DESIGN.md §2).
-TIER_ANNUAL_FUND_FEN = {Tier.A: 150_000_00, Tier.B: 300_000_00, Tier.C: 150_000_00, Tier.D: 100_000_00}
-
-
 @pghistory.track()
 class Community(DistrictOwned):
     """社区: 12-digit code that begins with its street's 9. Its tier is the latest TierChange."""
@@ -158,10 +154,6 @@ class Community(DistrictOwned):
                 validators.validate_code_prefix(self.code, self.street.code, label="社区", parent_label="街道")
                 if self.district_id and self.street.district_id != self.district_id:
                     raise ValidationError({"street": "所选街道不属于本区。"})
-
-    @property
-    def annual_fund_fen(self) -> int:
-        return TIER_ANNUAL_FUND_FEN[self.tier]
 
 
 class TierChange(DistrictOwned):

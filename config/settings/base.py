@@ -211,6 +211,11 @@ SPECTACULAR_SETTINGS = {
         "DutyShiftKindEnum": "staffing.models.duty.ShiftKind",
         "LeaveKindEnum": "staffing.models.duty.LeaveKind",
         "StaffingImportKindEnum": "staffing.importing.reading.Kind",
+        "FundAccountKindEnum": "funding.models.AccountKind",
+        "LedgerEntryKindEnum": "funding.models.EntryKind",
+        "DisbursementDocumentKindEnum": "funding.models.DocumentKind",
+        "CarryRuleEnum": "funding.models.CarryRule",
+        "TierEnum": "compounds.models.tree.Tier",
     },
 }
 
@@ -237,6 +242,8 @@ CELERY_TASK_ROUTES = {
     # A long spreadsheet import is slow work: beside the reports, so that routing never waits behind it.
     "staffing.tasks.run_import_task": {"queue": "reports"},
     "staffing.tasks.*": {"queue": "default"},
+    "funding.tasks.build_payroll_task": {"queue": "reports"},
+    "funding.tasks.*": {"queue": "default"},
 }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -276,6 +283,11 @@ CELERY_BEAT_SCHEDULE = {
     "staffing-coverage-report": {
         "task": "staffing.tasks.rebuild_coverage_reports_task",
         "schedule": crontab(minute=0, hour=6, day_of_week=1),
+    },
+    # 1 January, 00:30: the year end of the community funds (carry over / return / carry up to a cap).
+    "funding-year-end": {
+        "task": "funding.tasks.year_end_task",
+        "schedule": crontab(minute=30, hour=0, day_of_month=1, month_of_year=1),
     },
     # Nightly, 03:30: anonymise closed resident requests past their district's retention period (PIPL).
     "accounts-purge-auth-records": {

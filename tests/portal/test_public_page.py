@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.actors import SystemActor
 from compounds.models import ManagementMode
 from ratings.models import FirmScore, ListKind, PeriodStatus, RatingPeriod
 from workorders import services
@@ -78,7 +79,7 @@ def test_this_months_orders_are_counted_and_nothing_personal_shows(client, tree,
     compound = tree.compounds[0]
     now = timezone.now()
     order = services.work_order_file(
-        actor=None,
+        actor=SystemActor(name="test:public-page", district_id=tree.district.pk),
         compound=compound,
         category=categories["corridor-clutter"],
         channel=Channel.RESIDENT_QR,

@@ -1,0 +1,68 @@
+"""Headless Chromium on the funding pages: a community cadre files a request with a PDF quote on a 390 px phone,
+the street officer approves and pays it on a desktop, and the money shows as ¥1,234.56 all the way. Screenshots
+go to var/screenshots/funding/ for a human to look at."""
+
+import pytest
+
+from funding.models import Disbursement, DisbursementDocument, Status
+from tests.browser.test_dashboard import SCREENSHOTS, browser, sign_in  # noqa: F401 - the fixture
+from tests.funding.conftest import funded
+from tests.funding.walk import PDF
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+OUT = SCREENSHOTS / "funding"
+
+
+def test_a_cadre_files_on_a_phone_and_the_street_approves_and_pays(browser, live_server, tree, tmp_path, settings):  # noqa: F811
+    settings.MEDIA_ROOT = tmp_path
+    funded(tree)
+    OUT.mkdir(parents=True, exist_ok=True)
+    quote = tmp_path / "报价单.pdf"
+    quote.write_bytes(PDF)
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN")
+    page = phone.new_page()
+    try:
+        sign_in(page, live_server, tree.cadre.username)
+        page.goto(f"{live_server.url}/funding/requests/")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        # a fraction of a fen is refused in Chinese and nothing is saved
+        account = page.get_by_label("支出账户")
+        assert "社区服务经费（可用 ¥150,000.00）" in account.locator("option:checked").inner_text()
+        page.get_by_label("用途").fill("楼道照明维修")
+        page.get_by_label("类别").select_option("repair")
+        page.get_by_label("金额（元）").fill("1234.567")
+        page.get_by_role("button", name="提交申请").tap()
+        page.wait_for_load_state("networkidle")
+        assert "金额最多两位小数" in page.content()
+        assert not Disbursement.objects.exists()
+        page.get_by_label("金额（元）").fill("1,234.56")
+        page.set_input_files("input[type=file]", str(quote))
+        page.screenshot(path=OUT / "request-phone.png", full_page=True)
+        with page.expect_navigation():
+            page.get_by_role("button", name="提交申请").tap()
+        assert "等待街道审批" in page.locator(".messages").inner_text()
+        assert "¥1,234.56" in page.content()
+    finally:
+        phone.close()
+    request = Disbursement.objects.get()
+    assert request.amount_fen == 123456 and DisbursementDocument.objects.filter(disbursement=request).count() == 1
+
+    desk = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    page = desk.new_page()
+    try:
+        sign_in(page, live_server, tree.street_staff.username)
+        page.goto(f"{live_server.url}/funding/requests/{request.pk}/")
+        with page.expect_navigation():
+            page.get_by_role("button", name="批准").click()
+        page.get_by_label("凭证号").fill("记-2026-031")
+        with page.expect_navigation():
+            page.get_by_role("button", name="登记支付").click()
+        assert "已登记支付" in page.locator(".messages").inner_text()
+        page.screenshot(path=OUT / "request-paid-desktop.png", full_page=True)
+        page.goto(f"{live_server.url}/funding/")
+        page.screenshot(path=OUT / "home-desktop.png", full_page=True)
+    finally:
+        desk.close()
+    request.refresh_from_db()
+    assert request.status == Status.PAID and request.voucher_no == "记-2026-031"

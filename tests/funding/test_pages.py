@@ -1,0 +1,121 @@
+"""The funding pages as each role sees them: money as ¥1,234.56, the rules written out, bad input in Chinese
+with nothing saved, the execution XLSX."""
+
+import io
+
+import pytest
+from django.urls import reverse
+
+from funding.models import BonusQuarter, Disbursement, DisbursementDocument, FundAccount, Status
+from tests.funding import walk
+
+pytestmark = pytest.mark.django_db
+
+
+def pages(t):
+    made = walk.funding_objects(t)
+    return [
+        reverse("funding:home"),
+        reverse("funding:policy"),
+        reverse("funding:accounts"),
+        reverse("funding:account", args=[made[FundAccount].pk]),
+        reverse("funding:requests"),
+        reverse("funding:request", args=[made[Disbursement].pk]),
+        reverse("funding:sources"),
+        reverse("funding:year-end"),
+        reverse("funding:bonus") + "?year=2026",
+        reverse("funding:bonus-quarter", args=[made[BonusQuarter].pk]),
+        reverse("funding:execution") + "?year=2026",
+    ]
+
+
+def test_every_page_answers_every_role(client, tree, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    urls = pages(tree)
+    for user in tree.users:
+        client.force_login(user)
+        for url in urls:
+            response = client.get(url)
+            if user.role in ("district_official", "street_staff", "community_cadre"):
+                assert response.status_code in (200, 404), (url, user.role, response.status_code)
+            else:
+                assert response.status_code in (403, 404), (url, user.role, response.status_code)
+
+
+def test_the_home_shows_money_as_yuan(client, money):
+    client.force_login(money.official)
+    body = client.get(reverse("funding:home")).content.decode()
+    assert "¥600,000.00" in body  # four communities × ¥150,000.00
+
+
+def test_the_policy_page_explains_pro_rata(client, money):
+    client.force_login(money.official)
+    body = client.get(reverse("funding:policy") + "?year=2026").content.decode()
+    assert "按月折算" in body and "剩余月数 ÷ 12" in body
+    assert "¥150,000.00" in body
+
+
+def test_a_cadre_requests_with_a_bad_amount_and_nothing_is_saved(client, money, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(money.cadre)
+    from funding.models import AccountKind
+    from funding.services.ledger import community_account
+
+    account = community_account(money.communities[0], AccountKind.SERVICE)
+    for amount, message in (("-3", "不能为负数"), ("1.234", "两位小数"), ("200000", "超出可用余额")):
+        response = client.post(
+            reverse("funding:requests"),
+            {"account": account.pk, "purpose": "活动", "category": "service", "amount_fen": amount},
+        )
+        assert response.status_code == 400 and message in response.content.decode()
+    assert not Disbursement.objects.exists()
+    fake = io.BytesIO(b"MZ\x90\x00 not a document")
+    fake.name = "报价单.pdf"
+    response = client.post(
+        reverse("funding:requests"),
+        {"account": account.pk, "purpose": "活动", "category": "service", "amount_fen": "1,234.56", "documents": fake},
+    )
+    assert response.status_code == 400 and "不是可接受的文件类型" in response.content.decode()
+    assert not Disbursement.objects.exists() and not DisbursementDocument.objects.exists()
+    response = client.post(
+        reverse("funding:requests"),
+        {"account": account.pk, "purpose": "活动", "category": "service", "amount_fen": "1,234.56"},
+    )
+    assert response.status_code == 302
+    assert Disbursement.objects.get().amount_fen == 123456
+
+
+def test_the_street_approves_rejects_and_pays_on_the_page(client, money):
+    request = walk.disbursement(money)
+    client.force_login(money.cadre)
+    body = client.get(reverse("funding:request", args=[request.pk])).content.decode()
+    assert "批准</button>" not in body  # a community cannot approve its own
+    client.force_login(money.street_staff)
+    url = reverse("funding:request", args=[request.pk])
+    assert "批准</button>" in client.get(url).content.decode()
+    client.post(url, {"form": "approve"})
+    response = client.post(url, {"form": "pay", "voucher_no": ""})
+    assert response.status_code == 400 and "凭证号" in response.content.decode()
+    client.post(url, {"form": "pay", "voucher_no": "记-9"})
+    request.refresh_from_db()
+    assert request.status == Status.PAID and request.voucher_no == "记-9"
+
+
+def test_the_bonus_quarter_page_shows_the_formula_and_the_chart(client, tree):
+    made = walk.funding_objects(tree)
+    client.force_login(tree.official)
+    body = client.get(reverse("funding:bonus-quarter", args=[made[BonusQuarter].pk])).content.decode()
+    assert "<svg" in body and "最大余额法" in body and "最高" in body and "平均" in body
+
+
+def test_the_execution_xlsx(client, money):
+    from openpyxl import load_workbook
+
+    client.force_login(money.official)
+    response = client.get(reverse("funding:execution-xlsx") + "?year=2026")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = [[c.value for c in r] for r in sheet.iter_rows()]
+    assert rows[0][:4] == ["街道", "社区", "分类", "下达（元）"]
+    assert rows[-1][:2] == ["全区", "合计"] and float(rows[-1][3]) == 600_000.0
+    assert len([r for r in rows if r[1] and "社区" in str(r[1]) and r[1] != "（街道合计）"]) >= 4

@@ -1,0 +1,139 @@
+"""The fund policy: amounts per tier applied in one action, a community's own amount with a reason (history
+kept, the difference posted), a tier change during the year settled pro rata by month."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from compounds.models import Tier
+from funding.models import AccountKind, EntryKind, FundOverride, LedgerEntry, TierProration
+from funding.money import fen_text, prorate_fen, yuan_to_fen
+from funding.services import policy
+from funding.services.ledger import balance, community_account
+from tests.funding.conftest import NOW, YEAR, funded, system
+
+
+def test_each_community_gets_its_tiers_amount(tree):
+    tree.communities[1].tier = Tier.B
+    tree.communities[1].save()
+    tree.communities[3].tier = Tier.D
+    tree.communities[3].save()
+    funded(tree)
+    amounts = [balance(community_account(c, AccountKind.SERVICE)) for c in tree.communities]
+    assert amounts == [150_000_00, 300_000_00, 150_000_00, 100_000_00]
+
+
+def test_only_the_district_sets_the_policy(tree):
+    for user in (tree.street_staff, tree.cadre):
+        with pytest.raises(PermissionDenied):
+            policy.policy_set(actor=user, district=tree.district, year=YEAR, tier_a_fen=1)
+
+
+def test_a_negative_amount_is_refused(tree):
+    with pytest.raises(ValidationError, match="不能为负数"):
+        policy.policy_set(actor=tree.official, district=tree.district, year=YEAR, tier_a_fen=-1)
+
+
+def test_an_override_keeps_its_history_and_posts_the_difference(money):
+    community = money.communities[0]
+    policy.override_set(
+        actor=money.official, community=community, year=YEAR, amount_fen=180_000_00, reason="新增养老服务站"
+    )
+    policy.override_set(actor=money.official, community=community, year=YEAR, amount_fen=170_000_00, reason="核减")
+    assert balance(community_account(community, AccountKind.SERVICE)) == 170_000_00
+    assert policy.entitlement_fen(community, YEAR) == 170_000_00
+    history = list(FundOverride.objects.filter(community=community).values_list("reason", flat=True))
+    assert history == ["核减", "新增养老服务站"]
+    with pytest.raises(ValidationError, match="理由"):
+        policy.override_set(actor=money.official, community=community, year=YEAR, amount_fen=1, reason="")
+    with pytest.raises(PermissionDenied):
+        policy.override_set(actor=money.street_staff, community=community, year=YEAR, amount_fen=1, reason="x")
+
+
+def test_an_override_before_applying_is_what_gets_allocated(tree):
+    from funding.services.ledger import accounts_open
+
+    accounts_open(district=tree.district)
+    policy.override_set(
+        actor=tree.official, community=tree.communities[2], year=YEAR, amount_fen=99_999_99, reason="试点"
+    )
+    funded(tree)
+    assert balance(community_account(tree.communities[2], AccountKind.SERVICE)) == 99_999_99
+
+
+def test_a_tier_change_in_the_year_is_pro_rata_by_month(money):
+    """A → B from July: 6 months at A (150,000) and 6 at B (300,000): the year's fund is 225,000 yuan,
+    so 75,000 yuan is posted: (300,000 − 150,000) × 6 ÷ 12."""
+    community = money.communities[0]
+    row = policy.tier_change(
+        actor=money.official,
+        community=community,
+        tier=Tier.B,
+        year=YEAR,
+        from_month=7,
+        reason="老旧小区改造后人口增加",
+        now=NOW,
+    )
+    assert row.delta_fen == 75_000_00
+    assert balance(community_account(community, AccountKind.SERVICE)) == 225_000_00
+    community.refresh_from_db()
+    assert community.tier == Tier.B
+    adjustment = LedgerEntry.objects.get(kind=EntryKind.ADJUSTMENT, community=community)
+    assert "7月起" in adjustment.memo and "6 个月" in adjustment.memo
+    # back down to D from October: 3 months × (100,000 − 300,000) ÷ 12 = −50,000
+    row = policy.tier_change(
+        actor=money.official, community=community, tier=Tier.D, year=YEAR, from_month=10, reason="撤并"
+    )
+    assert row.delta_fen == -50_000_00
+    assert balance(community_account(community, AccountKind.SERVICE)) == 175_000_00
+    assert TierProration.objects.count() == 2
+
+
+def test_pro_rata_rounds_half_up_to_the_fen():
+    # 100,000.01 yuan × 5 ÷ 12 = 41,666.670833… yuan → 4,166,667 fen
+    assert prorate_fen(100_000_01, 5) == 4_166_667
+    assert prorate_fen(1, 6) == 1  # half a fen rounds up
+    assert prorate_fen(150_000_00, 12) == 150_000_00
+
+
+def test_a_tier_change_cannot_take_back_money_already_spent(money):
+    from funding.services import disbursements
+
+    community = money.communities[0]
+    request = disbursements.disbursement_request(
+        actor=money.cadre, community=community, purpose="活动", category="service", amount_fen=140_000_00
+    )
+    disbursements.disbursement_approve(actor=money.street_staff, disbursement=request)
+    with pytest.raises(ValidationError, match="余额不足"):
+        policy.tier_change(
+            actor=money.official, community=community, tier=Tier.D, year=YEAR, from_month=2, reason="撤并"
+        )
+    assert not TierProration.objects.exists()
+    community.refresh_from_db()
+    assert community.tier == Tier.A
+
+
+@pytest.mark.parametrize(
+    ("typed", "fen"), [("1234.56", 123456), ("¥1,234.5", 123450), ("100", 10000), ("0.01", 1), ("１２", 1200)]
+)
+def test_yuan_as_typed(typed, fen):
+    assert yuan_to_fen(typed) == fen
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"), [("-1", "负数"), ("1.005", "两位小数"), ("abc", "不是有效数字"), ("0", "大于 0")]
+)
+def test_bad_yuan(typed, message):
+    with pytest.raises(ValidationError, match=message):
+        yuan_to_fen(typed)
+
+
+def test_money_is_shown_as_yuan():
+    assert fen_text(123456) == "¥1,234.56"
+    assert fen_text(5) == "¥0.05"
+    assert fen_text(-150_000_00) == "-¥150,000.00"
+
+
+def test_the_system_actor_applies_without_a_person(tree):
+    funded(tree)
+    assert LedgerEntry.objects.filter(kind=EntryKind.ALLOCATION).first().posted_by_name.startswith("系统")
+    assert system(tree).district_id == tree.district.pk
