@@ -52,13 +52,30 @@ def format_phone(number: phonenumbers.PhoneNumber) -> str:
     return f"0{digits[:area]}-{digits[area:]}"
 
 
-def normalise_phone(text: str, *, field: str | None = None) -> str:
+def parse_international_phone(text: str) -> phonenumbers.PhoneNumber | None:
+    """A valid number of any country written with its country code (+44 20 7946 0958), else None."""
+    text = (text or "").strip()
+    if not text.startswith("+") or len(text) > MAX_INPUT or not text.isprintable():
+        return None
+    try:
+        number = phonenumbers.parse(text, None)
+    except phonenumbers.NumberParseException:
+        return None
+    return number if phonenumbers.is_valid_number(number) else None
+
+
+def normalise_phone(text: str, *, field: str | None = None, international: bool = False) -> str:
     """`text` in the stored spelling ("" stays ""), or ValidationError — keyed by `field` when given, so that a
-    service's error lands on the form's or the API's field."""
+    service's error lands on the form's or the API's field. `international` (Open311, whose clients are other
+    countries' platforms too) also accepts a valid foreign number, stored in E.164 (+442079460958)."""
     text = (text or "").strip()
     if not text:
         return ""
     number = parse_phone(text)
+    if number is None and international:
+        foreign = parse_international_phone(text)
+        if foreign is not None:
+            return phonenumbers.format_number(foreign, phonenumbers.PhoneNumberFormat.E164)
     if number is None:
         message = phone_error(text)
         raise ValidationError({field: message} if field else message, code="phone_invalid")

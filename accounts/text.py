@@ -187,14 +187,9 @@ class BadInputMiddleware:
 
 def url_problem(request: HttpRequest) -> tuple[str | None, str] | None:
     """(the query parameter at fault or None for the path, the Chinese message), or None when all is well."""
-    raw_path = request.META.get("PATH_INFO", "")
-    try:
-        # WSGI gives the path's bytes as latin-1 characters: decode them strictly as UTF-8
-        path = raw_path.encode("latin-1").decode("utf-8")
-    except UnicodeDecodeError:
-        return None, "网址含有无效的字节（不是 UTF-8 编码），请检查链接是否完整、正确。"
-    except UnicodeEncodeError:  # not a WSGI environ (already text)
-        path = request.path_info
+    # Django has decoded the path as UTF-8 already, percent-encoding again any byte that is not UTF-8
+    # (request.path_info; META["PATH_INFO"] is the same text). A "%" left in it is such a byte, or a "%25".
+    path = request.path_info
     if "%" in path:
         # Django's test client (and Django itself, for path_info) re-percent-encodes bytes that are not UTF-8
         try:

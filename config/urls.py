@@ -1,8 +1,10 @@
 """The site's URLs. Every app adds its own module here; tests/test_tenancy_walk.py walks them all."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from accounts.api.exceptions import api_not_found
 
 api_v1 = [
     path("", include("compounds.api.urls")),
@@ -25,6 +27,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    # The rest of /api/ (unknown routes, non-numeric ids) is the API's JSON 404, never the HTML page.
+    re_path(r"^api/", api_not_found, name="api-not-found"),
     path("import/", include("compounds.importing_urls")),
     path("ratings/", include("ratings.urls")),
     path("reports/", include("reports.urls")),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.forms import CleanForm
 from compounds.models import Community, Department, PropertyFirm, Street
 from workorders.models import Category, HandlerLevel, Satisfaction, WorkOrder
-from workorders.models.settings import OPEN311_DEDUPE_MINUTES, RETENTION_YEARS
+from workorders.models.settings import OPEN311_DEDUPE_MINUTES, OPEN311_MATCH_DISTANCE, RETENTION_YEARS
 
 L = HandlerLevel
 
@@ -233,6 +233,17 @@ class PrivacySettingsForm(CleanForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "所选诉求类别不存在或不属于本区。", "invalid_pk_value": "诉求类别编号无效。"},
+    )
+    open311_match_distance_m = forms.IntegerField(
+        label="Open311 坐标匹配距离（米）",
+        required=False,
+        min_value=OPEN311_MATCH_DISTANCE[0],
+        max_value=OPEN311_MATCH_DISTANCE[1],
+        error_messages={
+            "invalid": "Open311 坐标匹配距离应为整数（米）。",
+            "min_value": f"Open311 坐标匹配距离应为 {OPEN311_MATCH_DISTANCE[0]} 至 {OPEN311_MATCH_DISTANCE[1]} 米。",
+            "max_value": f"Open311 坐标匹配距离应为 {OPEN311_MATCH_DISTANCE[0]} 至 {OPEN311_MATCH_DISTANCE[1]} 米。",
+        },
     )
     retention_years = forms.IntegerField(
         label="个人信息保存年限（年）",

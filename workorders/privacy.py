@@ -16,7 +16,7 @@ from django.db import transaction
 from accounts.permissions import require
 from compounds.models import District
 from workorders.models import Category, PrivacySettings
-from workorders.models.settings import OPEN311_DEDUPE_MINUTES, RETENTION_YEARS
+from workorders.models.settings import OPEN311_DEDUPE_MINUTES, OPEN311_MATCH_DISTANCE, RETENTION_YEARS
 
 
 def privacy_settings(*, district_id: int) -> PrivacySettings:
@@ -36,6 +36,7 @@ def privacy_settings_update(
     district: District,
     open311_public_reads: bool | None = None,
     retention_years: int | None = None,
+    open311_match_distance_m: int | None = None,
     open311_dedupe_minutes: int | None = None,
     public_categories: Iterable[Category] | None = None,
 ) -> PrivacySettings:
@@ -52,6 +53,13 @@ def privacy_settings_update(
         if not isinstance(retention_years, int) or not first <= retention_years <= last:
             raise ValidationError({"retention_years": f"个人信息保存年限应为 {first} 至 {last} 之间的整数（年）。"})
         settings.retention_years = retention_years
+    if open311_match_distance_m is not None:
+        first, last = OPEN311_MATCH_DISTANCE
+        if not isinstance(open311_match_distance_m, int) or not first <= open311_match_distance_m <= last:
+            raise ValidationError(
+                {"open311_match_distance_m": f"Open311 坐标匹配距离应为 {first} 至 {last} 之间的整数（米）。"}
+            )
+        settings.open311_match_distance_m = open311_match_distance_m
     if open311_dedupe_minutes is not None:
         first, last = OPEN311_DEDUPE_MINUTES
         if not isinstance(open311_dedupe_minutes, int) or not first <= open311_dedupe_minutes <= last:

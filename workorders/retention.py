@@ -83,10 +83,13 @@ def work_orders_anonymise_expired(
         for order in orders:
             order.reporter_name = ""
             order.reporter_phone = ""
+            order.reporter_email = ""
             for name in TEXT_FIELDS:
                 setattr(order, name, mask_text(getattr(order, name)))
             order.anonymised_at = now
-        WorkOrder.objects.bulk_update(orders, ["reporter_name", "reporter_phone", *TEXT_FIELDS, "anonymised_at"])
+        WorkOrder.objects.bulk_update(
+            orders, ["reporter_name", "reporter_phone", "reporter_email", *TEXT_FIELDS, "anonymised_at"]
+        )
         _mask_rows(TimelineEntry.objects.filter(order_id__in=ids).exclude(note=""), "note", append_only=True)
         _mask_rows(Notification.objects.filter(order_id__in=ids), "message")
         with connection.cursor() as cursor:

@@ -261,6 +261,8 @@ def work_order_file(
     description: str,
     reporter_name: str = "",
     reporter_phone: str = "",
+    reporter_email: str = "",
+    media_url: str = "",
     latitude: Decimal | float | None = None,
     longitude: Decimal | float | None = None,
     external_number: str = "",
@@ -287,6 +289,8 @@ def work_order_file(
         description=description,
         reporter_name=reporter_name,
         reporter_phone=reporter_phone,
+        reporter_email=reporter_email,
+        media_url=media_url,
         latitude=latitude,
         longitude=longitude,
         external_number=external_number,
@@ -307,6 +311,8 @@ def work_order_file_external(
     description: str,
     reporter_name: str = "",
     reporter_phone: str = "",
+    reporter_email: str = "",
+    media_url: str = "",
     latitude: Decimal | float | None = None,
     longitude: Decimal | float | None = None,
     external_number: str = "",
@@ -330,7 +336,7 @@ def work_order_file_external(
     if not (description or "").strip():
         errors["description"] = "请填写诉求内容。"
     try:
-        reporter_phone = normalise_phone(reporter_phone)
+        reporter_phone = normalise_phone(reporter_phone, international=channel == Channel.OPEN311)
     except ValidationError as error:
         errors["reporter_phone"] = error.messages[0]
     if (latitude is None) != (longitude is None):
@@ -370,6 +376,8 @@ def work_order_file_external(
         description=description.strip(),
         reporter_name=reporter_name.strip(),
         reporter_phone=reporter_phone.strip(),
+        reporter_email=(reporter_email or "").strip(),
+        media_url=(media_url or "").strip(),
         reported_by=actor if _is_person(actor) else None,
         first_receiver=actor if _is_person(actor) and actor.role != Role.GRID_WORKER else None,
         latitude=latitude,

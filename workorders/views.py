@@ -417,6 +417,7 @@ class PrivacySettingsPage(LoginRequiredMixin, View):
         initial = {
             "open311_public_reads": settings.open311_public_reads,
             "retention_years": settings.retention_years,
+            "open311_match_distance_m": settings.open311_match_distance_m,
             "open311_dedupe_minutes": settings.open311_dedupe_minutes,
             "public_categories": open311_public_categories(district_id=settings.district_id),
         }

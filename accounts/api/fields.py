@@ -28,3 +28,21 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self) -> Any:
         queryset = super().get_queryset()
         return restrict(queryset, actor_from(self.context), VIEW)
+
+
+class OptionalRelatedText(serializers.CharField):
+    """Read-only text through a relation that may be missing (`source="parent.name"`): null when it is, in every
+    answer. (A CharField with `default=None` does that too, except in the answer to a PATCH, where DRF skips
+    the field — and the schema, which this field's `allow_null` makes say "nullable", requires it.)"""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["read_only"] = True
+        kwargs["allow_null"] = True
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance: Any) -> Any:
+        for attr in self.source_attrs:
+            instance = getattr(instance, attr, None)
+            if instance is None:
+                return None
+        return instance

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import prefetch_related_objects
 from rest_framework import serializers
 
+from accounts.api.fields import OptionalRelatedText
 from accounts.api.serializers import ReadOnlyModelSerializer, TenantModelSerializer
 from accounts.permissions import require
 from accounts.phones import PhoneSerializerField
@@ -121,13 +122,9 @@ class CompoundSerializer(TenantModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name=f"{API}:compound-detail")
     community_name = serializers.CharField(source="community.name", read_only=True, label="社区名称")
     community_tier = serializers.CharField(source="community.tier", read_only=True, label="社区分类")
-    property_firm_name = serializers.CharField(
-        source="property_firm.name", read_only=True, default=None, label="物业企业名称"
-    )
-    stationed_cadre = serializers.PrimaryKeyRelatedField(read_only=True, label="驻点干部")
-    stationed_cadre_name = serializers.CharField(
-        source="stationed_cadre.display_name", read_only=True, default=None, label="驻点干部姓名"
-    )
+    property_firm_name = OptionalRelatedText(source="property_firm.name", label="物业企业名称")
+    stationed_cadre = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True, label="驻点干部")
+    stationed_cadre_name = OptionalRelatedText(source="stationed_cadre.display_name", label="驻点干部姓名")
 
     class Meta:
         model = Compound

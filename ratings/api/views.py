@@ -94,6 +94,15 @@ class IntroductionViewSet(TenantReadOnlyViewSet):
         return Response(api.IntroductionSerializer(introduction).data, status=status.HTTP_201_CREATED)
 
 
+class FirmListsSerializer(serializers.Serializer):
+    """The quarter's lists (documentation only: the answer is built in `RatingPeriodViewSet.lists`)."""
+
+    red = api.FirmScoreSerializer(many=True, label="红榜")
+    grey = api.FirmScoreSerializer(many=True, label="灰榜")
+    black = api.FirmScoreSerializer(many=True, label="黑榜")
+    insufficient = api.FirmScoreSerializer(many=True, label="样本不足")
+
+
 class RatingPeriodViewSet(TenantReadOnlyViewSet):
     """考评季度: open → scoring → computed → published."""
 
@@ -130,8 +139,8 @@ class RatingPeriodViewSet(TenantReadOnlyViewSet):
         call(services.quarter_build_enqueue, actor=request.user, period=self.get_object())
         return Response({"detail": "已提交生成任务。"}, status=status.HTTP_202_ACCEPTED)
 
-    @extend_schema(responses=api.FirmScoreSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses=FirmListsSerializer, filters=False)
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def lists(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """The red, grey and black lists (and the firms with too few answers)."""
         period = self.get_object()

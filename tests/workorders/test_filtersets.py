@@ -24,6 +24,8 @@ NOT_FILTERED = {
     (WorkOrder, "description"): "searched by q",
     (WorkOrder, "reporter_name"): "personal data: never a search key",
     (WorkOrder, "reporter_phone"): "personal data: never a search key",
+    (WorkOrder, "reporter_email"): "personal data (Open311's email): never a search key",
+    (WorkOrder, "media_url"): "a link an Open311 client sent, shown back as given; not a list filter",
     (WorkOrder, "latitude"): "a map query, not a list filter",
     (WorkOrder, "longitude"): "a map query, not a list filter",
     (WorkOrder, "created_at"): "created_after / created_before",

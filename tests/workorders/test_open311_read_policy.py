@@ -231,15 +231,22 @@ def test_the_official_sets_the_policy_on_a_page(client, tree, orders, categories
     url = reverse("workorders:privacy-settings")
     page = client.get(url)
     assert page.status_code == 200 and "Open311" in page.content.decode()
+    assert "Open311 坐标匹配距离" in page.content.decode() and 'value="500"' in page.content.decode()
 
     response = client.post(
         url,
-        {"open311_public_reads": "on", "retention_years": "5", "public_categories": [categories["street-lamp"].pk]},
+        {
+            "open311_public_reads": "on",
+            "retention_years": "5",
+            "open311_match_distance_m": "800",
+            "public_categories": [categories["street-lamp"].pk],
+        },
     )
 
     assert response.status_code == 302
     settings = PrivacySettings.objects.get(district=tree.district)
     assert settings.open311_public_reads and settings.retention_years == 5 and settings.updated_by == tree.official
+    assert settings.open311_match_distance_m == 800
     assert list(Category.objects.filter(district=tree.district, open311_public=True)) == [categories["street-lamp"]]
     assert (
         client.get(f"{BASE}/requests/{orders['lamp'].pk}.json", {"jurisdiction_id": tree.district.code}).status_code
@@ -272,8 +279,11 @@ def test_the_api_reads_and_changes_the_policy_and_the_category_flag(tree, other_
     url = reverse("workorders-api:privacy-settings")
 
     before = api.get(url).json()
-    changed = api.patch(url, {"open311_public_reads": True, "retention_years": 4}, format="json")
+    changed = api.patch(
+        url, {"open311_public_reads": True, "retention_years": 4, "open311_match_distance_m": 300}, format="json"
+    )
     bad = api.patch(url, {"retention_years": 99}, format="json")
+    too_far = api.patch(url, {"open311_match_distance_m": 50_000}, format="json")
     lamp = categories["street-lamp"]
     flagged = api.patch(
         reverse("workorders-api:category-detail", args=[lamp.pk]), {"open311_public": True}, format="json"
@@ -282,12 +292,15 @@ def test_the_api_reads_and_changes_the_policy_and_the_category_flag(tree, other_
     assert before == {
         "open311_public_reads": False,
         "retention_years": 3,
+        "open311_match_distance_m": 500,
         "open311_dedupe_minutes": 10,
         "public_categories": [],
         "updated_at": None,
     }
     assert changed.status_code == 200 and changed.json()["retention_years"] == 4
+    assert changed.json()["open311_match_distance_m"] == 300
     assert bad.status_code == 400 and "retention_years" in bad.json()
+    assert too_far.status_code == 400 and "米" in too_far.json()["open311_match_distance_m"][0]
     assert flagged.status_code == 200 and flagged.json()["open311_public"] is True
     assert api.get(url).json()["public_categories"] == [lamp.pk]
     assert not PrivacySettings.objects.filter(district=other_tree.district).exists()  # district B untouched

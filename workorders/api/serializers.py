@@ -15,7 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.api.fields import ScopedPrimaryKeyRelatedField, actor_from
+from accounts.api.fields import OptionalRelatedText, ScopedPrimaryKeyRelatedField, actor_from
 from accounts.api.serializers import ReadOnlyModelSerializer, TenantModelSerializer
 from accounts.phones import PhoneSerializerField
 from accounts.privacy import mask_fields
@@ -36,7 +36,7 @@ from workorders.models import (
     UrgencyClass,
     WorkOrder,
 )
-from workorders.models.settings import OPEN311_DEDUPE_MINUTES, RETENTION_YEARS
+from workorders.models.settings import OPEN311_DEDUPE_MINUTES, OPEN311_MATCH_DISTANCE, RETENTION_YEARS
 from workorders.selectors import MONTH_YEARS
 from workorders.statemachine import is_overdue
 
@@ -94,7 +94,7 @@ class UrgencyClassSerializer(TenantModelSerializer):
 class CategorySerializer(TenantModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name=f"{API}:category-detail")
     urgency_name = serializers.CharField(source="urgency.name", read_only=True, label="紧急程度名称")
-    parent_name = serializers.CharField(source="parent.name", read_only=True, default=None, label="上级类别名称")
+    parent_name = OptionalRelatedText(source="parent.name", label="上级类别名称")
     default_handler_level = PlainChoiceField(choices=ROUTING_LEVEL_CHOICES, required=False, label="默认首办层级")
 
     class Meta:
@@ -120,7 +120,7 @@ class CategorySerializer(TenantModelSerializer):
 
 class RoutingRuleSerializer(TenantModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name=f"{API}:routing-rule-detail")
-    category_name = serializers.CharField(source="category.name", read_only=True, default=None, label="类别名称")
+    category_name = OptionalRelatedText(source="category.name", label="类别名称")
     target_level = PlainChoiceField(choices=ROUTING_LEVEL_CHOICES, label="首办层级")
 
     class Meta:
@@ -395,7 +395,7 @@ class BulkAssignResultSerializer(serializers.Serializer):
 
 class NotificationSerializer(ReadOnlyModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name=f"{API}:notification-detail")
-    order_code = serializers.CharField(source="order.tracking_code", read_only=True, default=None, label="工单查询码")
+    order_code = OptionalRelatedText(source="order.tracking_code", label="工单查询码")
     is_read = serializers.SerializerMethodField(label="已读")
 
     class Meta:
@@ -489,6 +489,18 @@ class PrivacySettingsSerializer(serializers.Serializer):
             "invalid": "个人信息保存年限应为整数（年）。",
         },
     )
+    open311_match_distance_m = serializers.IntegerField(
+        required=False,
+        min_value=OPEN311_MATCH_DISTANCE[0],
+        max_value=OPEN311_MATCH_DISTANCE[1],
+        label="Open311 坐标匹配距离（米）",
+        help_text="Open311 提交只带经纬度时，取该距离内最近的小区",
+        error_messages={
+            "min_value": f"Open311 坐标匹配距离应为 {OPEN311_MATCH_DISTANCE[0]} 至 {OPEN311_MATCH_DISTANCE[1]} 米。",
+            "max_value": f"Open311 坐标匹配距离应为 {OPEN311_MATCH_DISTANCE[0]} 至 {OPEN311_MATCH_DISTANCE[1]} 米。",
+            "invalid": "Open311 坐标匹配距离应为整数（米）。",
+        },
+    )
     public_categories = ScopedPrimaryKeyRelatedField(
         queryset=Category.objects.all(), many=True, required=False, label="Open311 公开的诉求类别"
     )
@@ -510,6 +522,7 @@ class PrivacySettingsSerializer(serializers.Serializer):
         return {
             "open311_public_reads": instance.open311_public_reads,
             "retention_years": instance.retention_years,
+            "open311_match_distance_m": instance.open311_match_distance_m,
             "open311_dedupe_minutes": instance.open311_dedupe_minutes,
             "public_categories": list(categories.values_list("pk", flat=True)),
             "updated_at": serializers.DateTimeField().to_representation(instance.updated_at)

@@ -170,8 +170,8 @@ class WorkOrderViewSet(TenantViewSet):
 
         return file_once(request, endpoint="api:work-orders", district_id=data["compound"].district_id, file=file)
 
-    @extend_schema(responses=api.TimelineEntrySerializer(many=True))
-    @action(detail=True, methods=["get"], serializer_class=api.TimelineEntrySerializer)
+    @extend_schema(responses=api.TimelineEntrySerializer(many=True), filters=False)
+    @action(detail=True, methods=["get"], serializer_class=api.TimelineEntrySerializer, filter_backends=[])
     def timeline(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """流转记录, oldest first."""
         order = self.get_object()
@@ -248,7 +248,7 @@ class NotificationViewSet(TenantReadOnlyViewSet):
         return selectors.inbox(actor=self.request.user, unread_only=unread).order_by("-created_at", "-pk")
 
     @extend_schema(request=None, responses={200: api.NotificationSerializer})
-    @action(detail=True, methods=["post"], serializer_class=None)
+    @action(detail=True, methods=["post"], serializer_class=api.EmptySerializer)
     def read(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Mark one message read."""
         notification = self.get_object()

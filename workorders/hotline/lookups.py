@@ -14,6 +14,7 @@ from compounds.models import Compound, District
 from workorders.models import Category
 
 COMPOUND_CODE = re.compile(r"^\d{15}$")
+COMPOUND_CODE_IN_TEXT = re.compile(r"(?<![0-9])[0-9]{15}(?![0-9])")
 # A 12345 category is often a path such as "城市管理/楼道堆物" or "城建-路灯照明".
 CATEGORY_SEPARATORS = re.compile(r"[/／\\>＞\-－—|｜]+")
 
@@ -53,6 +54,18 @@ class CompoundIndex:
                 code="compound_ambiguous",
             )
         return matches[0]
+
+    def find_in_text(self, text: str) -> Compound | None:
+        """The compound whose code, or else whose longest unambiguous name, appears anywhere in `text` (spaces
+        ignored): "西安市长安区 翠苑小区 东门" or an address as Open311 writes it. None when nothing fits."""
+        squeezed = "".join((text or "").split())
+        for code in COMPOUND_CODE_IN_TEXT.findall(squeezed):
+            if code in self.by_code:
+                return self.by_code[code]
+        for name in self.names_longest_first:
+            if "".join(name.split()) in squeezed and len(self.by_name[name]) == 1:
+                return self.by_name[name][0]
+        return None
 
 
 class CategoryIndex:

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.policy import ActorPath, TenantQuerySet
-from accounts.privacy import NAME, PHONE, TEXT, mask_name, mask_phone
+from accounts.privacy import EMAIL, NAME, PHONE, TEXT, mask_name, mask_phone
 from accounts.roles import Role
 from accounts.text import TEXT_MAX, validate_text
 from compounds.models import DistrictOwned
@@ -117,6 +117,7 @@ class WorkOrder(DistrictOwned):
     )
     reporter_name = models.CharField("反映人", max_length=50, blank=True, validators=[validate_text])
     reporter_phone = models.CharField("联系电话", max_length=20, blank=True, validators=[validate_text])
+    reporter_email = models.EmailField("电子邮箱", max_length=254, blank=True, help_text="Open311 提交时附带")
     reported_by = models.ForeignKey(
         "accounts.User",
         verbose_name="登记人",
@@ -129,6 +130,12 @@ class WorkOrder(DistrictOwned):
     latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
     external_number = models.CharField("外部工单号", max_length=64, blank=True, help_text="如 12345 热线工单号")
+    media_url = models.URLField(
+        "图片链接",
+        max_length=1000,
+        blank=True,
+        help_text="Open311 提交时附带的图片地址：原样保存并在 Open311 中返回，平台不会去抓取",
+    )
     external_clash_of = models.ForeignKey(
         "self",
         verbose_name="外部工单号冲突",
@@ -249,6 +256,7 @@ class WorkOrder(DistrictOwned):
     personal_fields = {
         "reporter_name": NAME,
         "reporter_phone": PHONE,
+        "reporter_email": EMAIL,
         "title": TEXT,
         "description": TEXT,
         "resolution": TEXT,

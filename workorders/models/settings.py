@@ -9,6 +9,8 @@ from compounds.models import DistrictOwned
 
 RETENTION_DEFAULT_YEARS = 3
 RETENTION_YEARS = (1, 30)
+OPEN311_MATCH_DISTANCE_DEFAULT = 500  # metres
+OPEN311_MATCH_DISTANCE = (0, 5000)
 OPEN311_DEDUPE_DEFAULT_MINUTES = 10
 OPEN311_DEDUPE_MINUTES = (0, 1440)
 
@@ -20,6 +22,8 @@ class PrivacySettings(DistrictOwned):
     - `open311_public_reads`: Open311 reads need the api_key of the district's Open311 integration account;
       with this on, anyone may also read the requests of the categories marked `Category.open311_public`
       (their text masked like every text that leaves the platform).
+    - `open311_match_distance_m`: a request POSTed with lat/long but no compound is filed to the nearest
+      compound within this distance (0: coordinates alone never choose a compound).
     - `retention_years`: closed resident requests older than this are anonymised by the nightly task
       (workorders.retention), history included.
     - `open311_dedupe_minutes`: an Open311 client's identical POSTs within this window make one request (the
@@ -30,6 +34,12 @@ class PrivacySettings(DistrictOwned):
         default=False,
         help_text="开启后，无需接口密钥即可通过 Open311 查询标记为“公开”的诉求类别的诉求（内容已脱敏）；"
         "关闭时，查询须使用本区 Open311 接口账号的 api_key。",
+    )
+    open311_match_distance_m = models.PositiveIntegerField(
+        "Open311 坐标匹配距离（米）",
+        default=OPEN311_MATCH_DISTANCE_DEFAULT,
+        validators=[MinValueValidator(OPEN311_MATCH_DISTANCE[0]), MaxValueValidator(OPEN311_MATCH_DISTANCE[1])],
+        help_text="Open311 提交只带经纬度时，取该距离内最近的小区；超出该距离则要求填写小区。",
     )
     retention_years = models.PositiveSmallIntegerField(
         "个人信息保存年限",
@@ -72,6 +82,11 @@ class PrivacySettings(DistrictOwned):
                 ),
                 violation_error_message=f"Open311 重复提交合并时限应在 {OPEN311_DEDUPE_MINUTES[0]} 至 "
                 f"{OPEN311_DEDUPE_MINUTES[1]} 分钟之间。",
+            ),
+            models.CheckConstraint(
+                name="privacy_open311_match_distance_range",
+                condition=Q(open311_match_distance_m__lte=OPEN311_MATCH_DISTANCE[1]),
+                violation_error_message=f"Open311 坐标匹配距离应在 0 至 {OPEN311_MATCH_DISTANCE[1]} 米之间。",
             ),
         ]
 

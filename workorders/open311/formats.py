@@ -62,6 +62,8 @@ def _json_value(value: Any) -> Any:
         return w3c_datetime(value)
     if isinstance(value, Decimal):
         return float(value)
+    if isinstance(value, str):
+        return strip_forbidden(value)  # the same text as the XML shows
     return value
 
 

@@ -11,12 +11,13 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from accounts.privacy import mask_text
 from compounds.models import Compound, District
 from workorders.models import Category, HandlerLevel, State, TimelineEntry, TimelineKind, WorkOrder
 from workorders.open311.formats import Nested
+from workorders.open311.markers import without_marker
 
 S = State
 MAX_ROWS = 1000
@@ -175,7 +176,7 @@ def request_row(order: WorkOrder) -> dict[str, Any]:
         "zipcode": None,
         "lat": order.latitude,
         "long": order.longitude,
-        "media_url": None,
+        "media_url": order.media_url or None,
     }
 
 
@@ -184,21 +185,30 @@ def request_row(order: WorkOrder) -> dict[str, Any]:
 
 def updates(*, district: District, public_only: bool, start: datetime, end: datetime) -> QuerySet:
     """The district's timeline entries that are updates of requests the caller may read, oldest first, at most
-    MAX_ROWS."""
+    MAX_ROWS. Each carries `state_then`: the order's state right after the entry (the last state change at or
+    before it), so that a later change never rewrites what an earlier update said."""
     entries = TimelineEntry.objects.filter(district=district, kind__in=UPDATE_KINDS, at__gte=start, at__lte=end)
     if public_only:
         entries = entries.filter(order__category__open311_public=True)
-    return entries.select_related("order").order_by("at", "pk")[:MAX_ROWS]
+    state_then = (
+        TimelineEntry.objects.filter(order_id=OuterRef("order_id"))
+        .exclude(to_state="")
+        .filter(Q(at__lt=OuterRef("at")) | Q(at=OuterRef("at"), pk__lte=OuterRef("pk")))
+        .order_by("-at", "-pk")
+        .values("to_state")[:1]
+    )
+    return entries.annotate(state_then=Subquery(state_then)).order_by("at", "pk")[:MAX_ROWS]
 
 
 def update_row(entry: TimelineEntry) -> dict[str, Any]:
-    state = entry.to_state or entry.order.state
+    """One update as FixMyStreet reads it: status in upper case (OPEN/CLOSED), as it was at the time."""
+    state = entry.to_state or getattr(entry, "state_then", None) or S.SUBMITTED
     return {
         "update_id": str(entry.pk),
         "service_request_id": str(entry.order_id),
-        "status": open311_status(state),
+        "status": open311_status(state).upper(),
         "external_status_code": state,
         "updated_datetime": entry.at,
-        "description": mask_text(entry.note) or (State(state).label if state else ""),
+        "description": mask_text(without_marker(entry.note)) or State(state).label,
         "media_url": None,
     }

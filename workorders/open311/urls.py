@@ -18,4 +18,6 @@ urlpatterns = [
     ),
     re_path(r"^tokens/(?P<token>[^/.]+)" + FMT, views.TokenView.as_view(), name="token"),
     re_path(r"^servicerequestupdates" + FMT, views.ServiceRequestUpdatesView.as_view(), name="updates"),
+    # Anything else under /open311/v2/ is the spec's 404 errors document, not the site's HTML page.
+    re_path(r"^(?P<path>.*)$", views.not_found, name="not-found"),
 ]

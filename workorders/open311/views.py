@@ -21,13 +21,21 @@ Every description and note that leaves here is masked (accounts.privacy.mask_tex
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    ValidationError,
+)
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http.request import UnreadablePostError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -49,7 +57,11 @@ from workorders.open311.services import RequestIn, open311_request_create, open3
 from workorders.privacy import privacy_settings
 from workorders.worktime import BEIJING
 
+logger = logging.getLogger(__name__)
 WINDOW = timedelta(days=90)
+# Dates outside these are nobody's request: refused (a 400) instead of reaching date arithmetic at the edges.
+EARLIEST = datetime(2000, 1, 1, tzinfo=BEIJING)
+LATEST = datetime(2100, 1, 1, tzinfo=BEIJING)
 # The date this API's behaviour last changed (Service Discovery's changeset).
 CHANGESET = "2026-11-23T00:00:00+08:00"
 
@@ -155,7 +167,14 @@ def moment(params: QueryDict, name: str) -> datetime | None:
         value = None
     if value is None:
         raise Open311Error(400, f"{name}“{text}”格式不正确：应为 ISO 8601 时间，如 2026-11-23T09:30:00+08:00。")
-    return timezone.make_aware(value, BEIJING) if timezone.is_naive(value) else value
+    try:
+        value = timezone.make_aware(value, BEIJING) if timezone.is_naive(value) else value
+        in_range = EARLIEST <= value <= LATEST
+    except (OverflowError, ValueError):  # 0001-01-01 or 9999-12-31 moved to another offset
+        in_range = False
+    if not in_range:
+        raise Open311Error(400, f"{name}“{text}”超出可查询的时间范围（{EARLIEST:%Y-%m-%d} 至 {LATEST:%Y-%m-%d}）。")
+    return value
 
 
 def window(params: QueryDict) -> tuple[datetime, datetime]:
@@ -183,9 +202,48 @@ def _validation_descriptions(error: ValidationError) -> list[str]:
     return list(error.messages)
 
 
+def requested_format(request: HttpRequest) -> str:
+    """The format an error answers in: the path's suffix, XML (the spec's default) for anything else."""
+    return "json" if request.path_info.endswith(".json") else "xml"
+
+
+def error_response(request: HttpRequest, error: Exception, fmt: str | None = None) -> HttpResponse:
+    """Any exception raised while answering an Open311 request, as the spec's errors document in the requested
+    format. An unexpected one is logged with its traceback and answers 500 without its details."""
+    fmt = fmt or requested_format(request)
+    if isinstance(error, Open311Error):
+        return error.response(fmt)
+    if isinstance(error, Http404):
+        return Open311Error(404, str(error) or "未找到。").response(fmt)
+    if isinstance(error, PermissionDenied):
+        return Open311Error(403, str(error) or "无权执行此操作。").response(fmt)
+    if isinstance(error, ValidationError):
+        return Open311Error(400, *_validation_descriptions(error)).response(fmt)
+    if isinstance(error, RequestDataTooBig | TooManyFieldsSent):
+        return Open311Error(400, BODY_TOO_BIG).response(fmt)
+    if isinstance(error, SuspiciousOperation | UnreadablePostError):
+        return Open311Error(400, "请求无法解析，请检查后重新提交。").response(fmt)
+    logger.exception("Open311 %s %s failed", request.method, request.path, exc_info=error)
+    return Open311Error(500, SERVER_ERROR).response(fmt)
+
+
+BODY_TOO_BIG = "请求内容过大，无法处理：请精简后重新提交。"
+SERVER_ERROR = "服务器内部错误，请稍后重试；如一再出现，请联系本区管理员。"
+
+
+def _post_problem(request: HttpRequest) -> None:
+    """accounts.text's rule over every field of a POST body, read or not (the query string is the middleware's)."""
+    for name, values in request.POST.lists():
+        for part in (name, *values):
+            problem = text_problem(part)
+            if problem is not None:
+                raise Open311Error(400, f"{strip_forbidden(name)[:40]}：{problem.messages[0]}")
+
+
 @method_decorator(csrf_exempt, name="dispatch")
 class Open311View(View):
-    """Answers in the suffix's format, errors included (Open311Error, 404, validation, permission)."""
+    """Answers in the suffix's format, errors included: every exception becomes the errors document
+    (error_response), an unexpected one a logged 500."""
 
     http_method_names = ["get", "head", "options"]
     tenancy_model: type | None = None
@@ -193,18 +251,34 @@ class Open311View(View):
     def dispatch(self, request: HttpRequest, *args: Any, format: str, **kwargs: Any) -> HttpResponse:
         self.fmt = format
         try:
+            if request.method == "POST":
+                _post_problem(request)
             return super().dispatch(request, *args, **kwargs)
-        except Open311Error as error:
-            return error.response(format)
-        except Http404 as error:
-            return Open311Error(404, str(error) or "未找到。").response(format)
-        except PermissionDenied as error:
-            return Open311Error(403, str(error) or "无权执行此操作。").response(format)
-        except ValidationError as error:
-            return Open311Error(400, *_validation_descriptions(error)).response(format)
+        except Exception as error:
+            return error_response(request, error, format)
+
+    def http_method_not_allowed(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        allowed = [m.upper() for m in self._allowed_methods()]
+        response = Open311Error(405, f"不支持 {request.method} 方法：可用 {'、'.join(allowed)}。").response(self.fmt)
+        response["Allow"] = ", ".join(allowed)
+        return response
+
+    def options(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = HttpResponse(status=200)
+        response["Allow"] = ", ".join(m.upper() for m in self._allowed_methods())
+        response["Content-Length"] = "0"
+        return response
 
     def render(self, root: str, item: str | None, body: Any, status: int = 200) -> HttpResponse:
         return render(self.fmt, root, item, body, status=status)
+
+
+@csrf_exempt  # a POST to a path that does not exist is the spec's 404, not a CSRF page
+def not_found(request: HttpRequest, path: str = "") -> HttpResponse:
+    """Any /open311/v2/ path that names no resource: the errors document, in the format its suffix asks for."""
+    return Open311Error(404, "没有这个 Open311 资源：请参阅 discovery.xml 列出的接口。").response(
+        requested_format(request)
+    )
 
 
 class DiscoveryView(Open311View):
@@ -305,6 +379,7 @@ class RequestListView(Open311View):
             last_name=_param(params, "last_name"),
             phone=_param(params, "phone"),
             email=_param(params, "email"),
+            media_url=_param(params, "media_url"),
         )
         # The standard has no idempotency key: identical content from the same account within the district's
         # window is one request, and the answer names it (workorders.idempotency.claim_content).
@@ -380,19 +455,24 @@ class ServiceRequestUpdatesView(Open311View):
         return self.render("service_request_updates", "request_update", rows)
 
     def post(self, request: HttpRequest) -> HttpResponse:
+        """As FixMyStreet posts it: update_id_ext (our update_id is accepted too), updated_datetime, status (any
+        case), description, names and email (not kept: the platform's own users are not our reporters)."""
         params = request.POST
         asking = caller(params, writes=True)
         district, user = asking.district, asking.user
-        missing = [name for name in ("service_request_id", "update_id", "status") if not _param(params, name)]
+        update_id = _param(params, "update_id_ext") or _param(params, "update_id")
+        missing = [name for name in ("service_request_id", "status", "updated_datetime") if not _param(params, name)]
+        if not update_id:
+            missing.insert(1, "update_id_ext")
         if missing:
             raise Open311Error(400, *(f"缺少 {name}。" for name in missing))
         entry = open311_update_apply(
             actor=user,
             district=district,
             service_request_id=_param(params, "service_request_id"),
-            update_id=_param(params, "update_id"),
+            update_id=update_id,
             status=_param(params, "status"),
             description=_text(params, "description"),
-            updated_datetime=_param(params, "updated_datetime"),
+            updated_datetime=moment(params, "updated_datetime"),
         )
         return self.render("service_request_updates", "request_update", [{"update_id": str(entry.pk)}])
