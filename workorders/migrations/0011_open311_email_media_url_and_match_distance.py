@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('compounds', '0005_compound_coordinates'),
-        ('workorders', '0008_work_order_external_number_clash'),
+        ('workorders', '0010_row_level_security'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
