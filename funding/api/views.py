@@ -11,6 +11,7 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -363,8 +364,9 @@ class BonusQuarterViewSet(ServiceViewSet):
     filterset_class = filtersets.BonusQuarterFilterSet
     write_rules = {"*": "funding.approve_bonus"}
 
+    @extend_schema(exclude=True)  # a quarter is computed from its pool (BonusPoolViewSet), never posted
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return Response(status=status.HTTP_405_METHOD_NOT_ALLOWED)
+        raise MethodNotAllowed("POST", detail="季度绩效奖励由奖励池计算产生，不能直接创建。")
 
     @extend_schema(request=None, responses=api.BonusQuarterSerializer)
     @action(detail=True, methods=["post"])

@@ -34,9 +34,7 @@ pytestmark = pytest.mark.django_db
 
 EXAMPLES = int(os.environ.get("CAPILLARY_SCHEMATHESIS_EXAMPLES", "2"))
 # Operations left out, each with its reason (fix the endpoint, then remove the line).
-KNOWN_BROKEN = {
-    ("POST", "/api/v1/funding/bonus-quarters/"): "documented, but answers 405 with an empty body (funding, issue 9)",
-}
+KNOWN_BROKEN: dict[tuple[str, str], str] = {}  # (method, path): reason — an operation left out must say why
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
