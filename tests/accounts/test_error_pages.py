@@ -55,7 +55,7 @@ def test_404_under_the_public_pages_uses_their_layout(client):
 def test_404_under_the_api_is_json(client):
     response = client.get("/api/v1/no-such-endpoint/")
     assert response.status_code == 404
-    assert response.json() == {"detail": "未找到该对象。"}
+    assert response.json() == {"detail": "未找到该接口或对象：请对照 /api/docs/ 检查网址（对象编号应为数字）。"}
 
 
 def test_404_under_open311_is_its_errors_list(client):

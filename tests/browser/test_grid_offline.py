@@ -43,8 +43,9 @@ def test_a_report_written_offline_is_sent_once_when_the_network_returns(browser,
 
         # when the network returns, the report is sent by itself, once
         context.set_offline(False)
-        page.wait_for_function("document.documentElement.dataset.outboxCount === '0'", timeout=20000)
-        page.wait_for_function("document.querySelector('[data-outbox-note]').textContent.includes('已提交')")
+        # (locators, not wait_for_function: the site's CSP forbids the eval that wait_for_function needs)
+        page.locator("html[data-outbox-count='0']").wait_for(state="attached", timeout=20000)
+        page.locator("[data-outbox-note]", has_text="已提交").wait_for(state="visible", timeout=10000)
         page.screenshot(path=SCREENSHOTS / "grid-offline-sent-phone.png", full_page=True)
         page.evaluate("window.dispatchEvent(new Event('online'))")  # a second wake-up sends nothing more
         page.wait_for_timeout(1500)

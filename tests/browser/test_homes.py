@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from accounts.actors import SystemActor
 from tests.browser.test_dashboard import SCREENSHOTS, browser, sign_in  # noqa: F401  (the browser fixture)
 from workorders import services
 from workorders.models import Channel
@@ -35,7 +36,11 @@ def busy_tree(tree):
             now=now - timedelta(days=35 * (i % 3), hours=i),
         )
         if i % 2:
-            services.work_order_route(order_id=order.pk, now=now - timedelta(days=35 * (i % 3), hours=i))
+            services.work_order_route(
+                actor=SystemActor(name="test:homes", district_id=tree.district.pk),
+                order_id=order.pk,
+                now=now - timedelta(days=35 * (i % 3), hours=i),
+            )
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return tree
 
