@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.http.request import UnreadablePostError
 from django.urls import Resolver404, resolve
@@ -89,6 +90,14 @@ def api_exception_handler(exc: Exception, context: dict) -> Any:
         exc_info=exc,
     )
     set_rollback()
+    if isinstance(exc, OperationalError | InterfaceError):
+        # The database is unreachable: nothing the client did was wrong, a retry in a minute is the advice
+        # (the pages' 503, accounts.errors).
+        return Response(
+            {"detail": "系统维护中：数据库暂时无法连接，请稍后再试。"},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": "60"},
+        )
     return Response({"detail": SERVER_ERROR}, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
 
 
