@@ -341,6 +341,7 @@ def test_7_unmatched_paths_405s_and_oversized_bodies_answer_the_errors_format(ra
     assert not WorkOrder.objects.filter(description__startswith="长长").exists()
 
 
+@pytest.mark.django_db  # every request runs in a tenant transaction (accounts.tenancy.TenantMiddleware)
 def test_7_an_unknown_suffix_answers_xml_errors(raw_client):
     response = raw_client.get(f"{BASE}/requests.html")
     assert response.status_code == 404 and errors_in(response, "xml")[0][0] == 404
