@@ -172,7 +172,10 @@ def policy_page(request: HttpRequest) -> HttpResponse:
                 request,
                 page_forms["tier"],
                 lambda d: policy.tier_change(actor=actor, **d),
-                lambda row: f"分类已调整，按月折算差额 {fen_text(row.delta_fen)}。",
+                lambda row: (
+                    f"分类已调整，按月折算差额 {fen_text(row.delta_fen)}"
+                    + ("，已记账。" if policy.is_allocated(row.community, row.year) else "，将在下达本年度经费时记账。")
+                ),
             )
         if response is not None:
             return response
