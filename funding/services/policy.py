@@ -160,8 +160,11 @@ def policy_apply(*, actor: Any, district: District | int, year: int, now: dateti
         if is_allocated(community, year):
             continue
         plan = allocation_plan(community, policy)
-        if plan[0][1] <= 0:  # nothing to allocate (a zero amount): the changes wait with it
-            continue
+        if plan[0][1] <= 0:  # nothing on 1 January (an own amount of zero): the year's net as one allocation
+            net = sum(amount for _, amount, _ in plan)
+            if net <= 0:
+                continue
+            plan = [(EntryKind.ALLOCATION, net, "；".join(memo for _, _, memo in plan))]
         service = community_account(community, AccountKind.SERVICE)
         for kind, amount, memo in plan:
             if amount == 0:

@@ -254,3 +254,21 @@ def test_the_policy_page_explains_the_rule_for_every_case(client, money):
     client.force_login(money.official)
     page = client.get("/funding/policy/").content.decode()
     assert "剩余月数 ÷ 12" in page and "单独核定过的社区为核定金额" in page and "下达时" in page
+
+
+def test_a_community_with_nothing_on_1_january_gets_its_tier_change_as_one_allocation(tree):
+    """Own amount 0 (no fund this year), then B (300,000) from July, before applying: 150,000 yuan, once."""
+    from funding.services.ledger import accounts_open
+
+    accounts_open(district=tree.district)
+    policy.policy_set(
+        actor=tree.official, district=tree.district, year=YEAR, tier_a_fen=150_000_00, tier_b_fen=300_000_00
+    )
+    community = tree.communities[3]
+    policy.override_set(actor=tree.official, community=community, year=YEAR, amount_fen=0, reason="撤并过渡期")
+    policy.tier_change(actor=tree.official, community=community, tier=Tier.B, year=YEAR, from_month=7, reason="新设")
+    for _ in range(2):
+        policy.policy_apply(actor=tree.official, district=tree.district, year=YEAR, now=NOW)
+    entry = LedgerEntry.objects.get(community=community)
+    assert (entry.kind, entry.amount_fen) == (EntryKind.ALLOCATION, 150_000_00)
+    assert "7月起" in entry.memo
