@@ -168,3 +168,38 @@ def test_another_districts_funding_pages_are_404_for_every_role(money, other_tre
         assert client.get(reverse("funding:account", args=[account.pk])).status_code == 404, who
     foreign.refresh_from_db()
     assert foreign.status == Status.REQUESTED
+
+
+def test_every_write_of_the_api_answers_bad_bodies_with_a_chinese_4xx(money, client, settings, tmp_path):
+    """Every POST/PUT/PATCH of /api/v1/funding/ in the OpenAPI schema, as each role, with every field of its
+    body set to a NUL byte, 2 MB, a negative, a huge, a fractional or an exponent amount, a list, an object or
+    null: never a 5xx, and every refusal (but a 404) says why in Chinese."""
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(money.official)
+    schema = client.get("/api/schema/?format=json").json()
+    components = schema["components"]["schemas"]
+    request = walk.disbursement(money)
+    tried, wrong = set(), []
+    for path, operations in schema["paths"].items():
+        if not path.startswith(API):
+            continue
+        for method in ("post", "put", "patch"):
+            if method not in operations:
+                continue
+            url = path.replace("{id}", str(request.pk))
+            content = operations[method].get("requestBody", {}).get("content", {})
+            ref = content.get("application/json", {}).get("schema", {}).get("$ref", "").split("/")[-1]
+            fields = list(components.get(ref, {}).get("properties", {})) or ["x"]
+            for who in ("official", "street_staff", "cadre"):
+                api = APIClient(raise_request_exception=False)
+                api.force_authenticate(getattr(money, who))
+                for bad in (NUL, HUGE, -1, 10**30, 1.5, "1e3", [], {}, None):
+                    response = getattr(api, method)(url, dict.fromkeys(fields, bad), format="json")
+                    tried.add((method, path))
+                    body = response.content.decode()[:3000]
+                    if response.status_code >= 500 or (
+                        response.status_code >= 400 and response.status_code != 404 and not CHINESE.search(body)
+                    ):
+                        wrong.append((method, url, who, repr(bad)[:20], response.status_code, body[:200]))
+    assert len(tried) >= 15  # the requests, their actions, the policy, overrides, tier changes, sources, bonus
+    assert wrong == []
