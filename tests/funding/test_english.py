@@ -39,3 +39,10 @@ def test_the_policy_page_and_the_requests_switch_to_english(client, money, engli
     assert "楼道灯更换" in requests  # what people typed stays as typed
     home = client.get(reverse("funding:home")).content.decode()
     assert "Execution by street and community" in home and "社区账、社区用、街道管" not in home
+    # and the message after a change
+    done = client.post(
+        url,
+        {"form": "override", "community": money.communities[3].pk, "year": YEAR, "amount_fen": "1", "reason": "试点"},
+        follow=True,
+    ).content.decode()
+    assert "The community&#x27;s own amount is recorded." in done or "The community's own amount is recorded." in done
