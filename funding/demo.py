@@ -286,7 +286,10 @@ class _Builder:
             points_5=20,
             cap_yuan=5_220,
             floor_yuan=1_000,
-            qualifying_score=Decimal(45),
+            # calibrated on the demo's staff stars (372 graded, most one star for lack of case data): at 46 points,
+            # 344 qualify and the quarter's 1,022,500 yuan gives highest 5,220 (the cap), average ≈2,972 —
+            # Chang'an's first payout was highest 5,220, average 2,957 (docs/decisions.md, Funding)
+            qualifying_score=Decimal(46),
         )
         if any(g.approved for g in graded):
             bonus.quarter_compute(actor=self.system, pool=pool, quarter=quarter)

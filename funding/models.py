@@ -24,6 +24,7 @@ import pghistory
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from accounts.policy import WHOLE_DISTRICT, TenantQuerySet
 from accounts.roles import Role
@@ -36,9 +37,9 @@ NON_NEGATIVE = [MinValueValidator(0, message="金额不能为负数。")]
 
 
 class CarryRule(models.TextChoices):
-    CARRY = "carry", "全部结转下年"
-    RETURN = "return", "全部收回区级"
-    CAP = "cap", "结转不超过上限，超出部分收回"
+    CARRY = "carry", _("全部结转下年")
+    RETURN = "return", _("全部收回区级")
+    CAP = "cap", _("结转不超过上限，超出部分收回")
 
 
 @pghistory.track()
@@ -94,6 +95,10 @@ class FundPolicy(DistrictOwned):
         ]
 
 
+# Overrides and tier changes are their own history: a trigger (migration 0004) refuses UPDATE and DELETE.
+HISTORY_IMMUTABLE_MESSAGE = "已登记的单独核定和分类调整不能修改或删除：如需更正，请重新登记一条。"
+
+
 @pghistory.track()
 class FundOverride(DistrictOwned):
     """单独核定: one community's annual amount for a year instead of its tier's, with the reason. Append-only:
@@ -127,6 +132,18 @@ class FundOverride(DistrictOwned):
 
     def __str__(self) -> str:
         return f"{self.community} {self.year}年单独核定"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError(HISTORY_IMMUTABLE_MESSAGE)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError(HISTORY_IMMUTABLE_MESSAGE)
 
 
 @pghistory.track()
@@ -165,15 +182,27 @@ class TierProration(DistrictOwned):
     def __str__(self) -> str:
         return f"{self.community} {self.year}年{self.from_month}月起 {self.old_tier}→{self.new_tier}"
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError(HISTORY_IMMUTABLE_MESSAGE)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError(HISTORY_IMMUTABLE_MESSAGE)
+
 
 class AccountKind(models.TextChoices):
-    BUDGET = "budget", "区级经费专户"
-    DONORS = "donors", "社会捐赠（来源）"
-    SERVICE = "service", "社区服务经费"
-    PROJECT = "project", "专项经费"
-    FOUNDATION = "foundation", "社区基金会"
-    COMMITTED = "committed", "已批准待支付"
-    PAID = "paid", "已支付"
+    BUDGET = "budget", _("区级经费专户")
+    DONORS = "donors", _("社会捐赠（来源）")
+    SERVICE = "service", _("社区服务经费")
+    PROJECT = "project", _("专项经费")
+    FOUNDATION = "foundation", _("社区基金会")
+    COMMITTED = "committed", _("已批准待支付")
+    PAID = "paid", _("已支付")
 
 
 # Accounts that stand for the outside world (where money comes from, where it has gone): their balance may
@@ -254,15 +283,15 @@ class FundAccount(DistrictOwned):
 
 
 class EntryKind(models.TextChoices):
-    ALLOCATION = "allocation", "年度经费下达"
-    ADJUSTMENT = "adjustment", "经费调整"
-    SPECIAL = "special", "专项经费拨付"
-    DONATION = "donation", "社会捐赠"
-    APPROVAL = "approval", "支出批准（预留）"
-    RELEASE = "release", "批准撤回（释放）"
-    PAYMENT = "payment", "支付"
-    RETURN = "return", "年末收回"
-    REVERSAL = "reversal", "冲正"
+    ALLOCATION = "allocation", _("年度经费下达")
+    ADJUSTMENT = "adjustment", _("经费调整")
+    SPECIAL = "special", _("专项经费拨付")
+    DONATION = "donation", _("社会捐赠")
+    APPROVAL = "approval", _("支出批准（预留）")
+    RELEASE = "release", _("批准撤回（释放）")
+    PAYMENT = "payment", _("支付")
+    RETURN = "return", _("年末收回")
+    REVERSAL = "reversal", _("冲正")
 
 
 class EntryQuerySet(TenantQuerySet):
@@ -448,22 +477,22 @@ class Donation(DistrictOwned):
 
 
 class Category(models.TextChoices):
-    SERVICE = "service", "居民服务活动"
-    REPAIR = "repair", "小区设施维修"
-    ENVIRONMENT = "environment", "环境整治"
-    SAFETY = "safety", "安全隐患整改"
-    ELDERLY = "elderly", "为老为小服务"
-    CULTURE = "culture", "文化体育活动"
-    OFFICE = "office", "办公运转"
-    OTHER = "other", "其他"
+    SERVICE = "service", _("居民服务活动")
+    REPAIR = "repair", _("小区设施维修")
+    ENVIRONMENT = "environment", _("环境整治")
+    SAFETY = "safety", _("安全隐患整改")
+    ELDERLY = "elderly", _("为老为小服务")
+    CULTURE = "culture", _("文化体育活动")
+    OFFICE = "office", _("办公运转")
+    OTHER = "other", _("其他")
 
 
 class Status(models.TextChoices):
-    REQUESTED = "requested", "待街道审批"
-    SECOND = "second", "待区级二次审批"
-    APPROVED = "approved", "已批准待支付"
-    REJECTED = "rejected", "已驳回"
-    PAID = "paid", "已支付"
+    REQUESTED = "requested", _("待街道审批")
+    SECOND = "second", _("待区级二次审批")
+    APPROVED = "approved", _("已批准待支付")
+    REJECTED = "rejected", _("已驳回")
+    PAID = "paid", _("已支付")
 
 
 @pghistory.track()
@@ -538,9 +567,9 @@ class Disbursement(DistrictOwned):
 
 
 class DocumentKind(models.TextChoices):
-    QUOTE = "quote", "报价单"
-    RECEIPT = "receipt", "发票/收据"
-    OTHER = "other", "其他材料"
+    QUOTE = "quote", _("报价单")
+    RECEIPT = "receipt", _("发票/收据")
+    OTHER = "other", _("其他材料")
 
 
 @pghistory.track()
@@ -634,9 +663,9 @@ class CarryOver(DistrictOwned):
 
 
 class PoolStatus(models.TextChoices):
-    DRAFT = "draft", "待计算"
-    COMPUTED = "computed", "已计算待审定"
-    APPROVED = "approved", "已审定"
+    DRAFT = "draft", _("待计算")
+    COMPUTED = "computed", _("已计算待审定")
+    APPROVED = "approved", _("已审定")
 
 
 @pghistory.track()

@@ -3,11 +3,15 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
 
+PLAIN_AMOUNT = re.compile(r"[0-9]+(\.[0-9]*)?|\.[0-9]+")
+PLAIN_NEGATIVE = re.compile(r"-[0-9]+(\.[0-9]*)?")  # refused below with its own message
 MAX_FEN = 10**13  # 1000 亿元: far above any community fund, far below BigIntegerField
 
 
@@ -26,14 +30,15 @@ def yuan_to_fen(value: Any, *, field: str = "amount", allow_zero: bool = False) 
     (a fraction of a fen), not a number, absurdly large."""
     if isinstance(value, float):
         raise ValidationError({field: "金额不能用浮点数表示，请以元为单位填写，最多两位小数。"})
-    text = str(value if value is not None else "").strip().replace(",", "").replace("，", "")
-    text = text.removeprefix("¥").removeprefix("￥").removesuffix("元").strip()
+    text = unicodedata.normalize("NFKC", str(value if value is not None else "")).strip()
+    text = text.replace(",", "").replace("，", "").removeprefix("¥").removesuffix("元").strip()
+    if not PLAIN_AMOUNT.fullmatch(text):  # no exponent (1e3), no NaN or Infinity, no sign, no spaces inside
+        text = text if PLAIN_NEGATIVE.fullmatch(text) else ""
     try:
         amount = Decimal(text)
     except InvalidOperation as error:
-        raise ValidationError(
-            {field: f"金额“{str(value)[:20]}”不是有效数字，请以元为单位填写，例如 1234.56。"}
-        ) from error
+        shown = "".join(c for c in str(value)[:20] if c.isprintable())
+        raise ValidationError({field: f"金额“{shown}”不是有效数字，请以元为单位填写，例如 1234.56。"}) from error
     if not amount.is_finite():
         raise ValidationError({field: "金额不是有效数字。"})
     if amount < 0:

@@ -2,17 +2,20 @@
 
 Every function takes the actor and starts from `visible_to(actor)`, so a figure never counts a row the actor
 may not see. Other apps read funding only through this module:
-- the homes of the street and the district (a top-floor app): `monthly_figure`.
+- the homes of the street and the district (a top-floor app): `requests_waiting_panel` (the street's cockpit)
+  and `execution_by_tier_panel` (the district's home), both with the month's figure (`monthly_figure`); each
+  runs a constant number of queries whatever the number of communities, entries and requests.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Case, F, IntegerField, Q, Sum, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.utils import timezone
 
 from compounds.models import Community, Tier
 from compounds.workcalendar import BEIJING
@@ -91,24 +94,24 @@ INCOME_KINDS = (EntryKind.ALLOCATION, EntryKind.ADJUSTMENT, EntryKind.SPECIAL, E
 SPENDABLE = (AccountKind.SERVICE, AccountKind.PROJECT, AccountKind.FOUNDATION)
 
 
+# Money into the community's pots minus corrections of it (reversals and adjustments the other way).
+SIGNED_INCOME = Case(
+    When(to_account__kind__in=SPENDABLE, then=F("amount_fen")),
+    default=-F("amount_fen"),
+    output_field=IntegerField(),
+)
+INCOME = (Q(kind__in=INCOME_KINDS) | Q(kind=EntryKind.REVERSAL, reverses__kind__in=INCOME_KINDS)) & (
+    Q(to_account__kind__in=SPENDABLE) | Q(from_account__kind__in=SPENDABLE)
+)
+
+
 def fund_execution(*, actor: Any, year: int) -> Execution:
     """Allocated, requested, approved, paid, % executed, balance and carry-over per community, street and tier."""
     communities = list(Community.objects.visible_to(actor).select_related("street").order_by("street__code", "code"))
     ids = [c.pk for c in communities]
     rows = {c.pk: ExecutionRow(name=c.name, street_name=c.street.name, tier=c.tier, communities=1) for c in communities}
     entries = LedgerEntry.objects.visible_to(actor).filter(community__in=ids, year=year)
-    # money into the community's pots minus corrections of it (reversals and adjustments the other way)
-    signed = Case(
-        When(to_account__kind__in=SPENDABLE, then=F("amount_fen")),
-        default=-F("amount_fen"),
-        output_field=IntegerField(),
-    )
-    income = (
-        entries.filter(Q(kind__in=INCOME_KINDS) | Q(kind=EntryKind.REVERSAL, reverses__kind__in=INCOME_KINDS))
-        .filter(Q(to_account__kind__in=SPENDABLE) | Q(from_account__kind__in=SPENDABLE))
-        .values("community")
-        .annotate(total=Sum(signed))
-    )
+    income = entries.filter(INCOME).values("community").annotate(total=Sum(SIGNED_INCOME))
     for row in income:
         rows[row["community"]].allocated += row["total"]
     requests = (
@@ -153,7 +156,7 @@ def fund_execution(*, actor: Any, year: int) -> Execution:
         streets=list(streets.values()),
         tiers=[t for t in tiers.values() if t.communities],
         total=total,
-        by_category=[(labels.get(r["category"], r["category"]), r["total"]) for r in categories],
+        by_category=[(str(labels.get(r["category"], r["category"])), r["total"]) for r in categories],
     )
 
 
@@ -181,7 +184,7 @@ def monthly_figure(*, actor: Any, month: date) -> MonthlyFigure:
     end = datetime.combine(following, time.min, tzinfo=BEIJING)
     entries = LedgerEntry.objects.visible_to(actor).filter(posted_at__gte=start, posted_at__lt=end)
     sums = entries.aggregate(
-        allocated=Sum("amount_fen", filter=Q(kind__in=INCOME_KINDS)),
+        allocated=Sum(SIGNED_INCOME, filter=INCOME),
         paid=Sum("amount_fen", filter=Q(kind=EntryKind.PAYMENT)),
         approved=Sum("amount_fen", filter=Q(kind=EntryKind.APPROVAL)),
     )
@@ -231,4 +234,123 @@ def bonus_summary(*, actor: Any, bonus_quarter: BonusQuarter, width: int = 500) 
         lowest=min(amounts),
         average=(2 * total + len(amounts)) // (2 * len(amounts)),
         bins=bins,
+    )
+
+
+# The homes of the street and the district (portal.selectors asks for these by name).
+
+WAITING_SHOWN = 5  # the oldest requests listed on the street's cockpit; the rest behind the link
+
+
+@dataclass
+class RequestsWaiting:
+    """街道工作台 · 待审批的经费申请: what waits for the street's approval now, the oldest first, and the month."""
+
+    count: int  # requests waiting for the street (status requested)
+    total_fen: int
+    oldest: list[Disbursement]  # the WAITING_SHOWN oldest, with their community
+    second_count: int  # approved by the street, waiting for the district's second approval
+    second_fen: int
+    figure: MonthlyFigure
+    today: date
+    template: str = "funding/_panel_waiting.html"
+
+    def waited_days(self, request: Disbursement) -> int:
+        return (self.today - request.requested_at.astimezone(BEIJING).date()).days
+
+
+def requests_waiting_panel(*, actor: Any, now: datetime | None = None) -> RequestsWaiting:
+    """The street cockpit's panel: the fund requests of the actor's street waiting for it (count, amount, the
+    oldest with links), those waiting for the district's second approval, and the month's figure. Scoped by
+    the policy (a street sees its own communities' requests only); constant queries."""
+    today = (now or timezone.now()).astimezone(BEIJING).date()
+    waiting = Disbursement.objects.visible_to(actor).filter(status__in=[Status.REQUESTED, Status.SECOND])
+    sums = waiting.aggregate(
+        count=Count("pk", filter=Q(status=Status.REQUESTED)),
+        total=Sum("amount_fen", filter=Q(status=Status.REQUESTED)),
+        second_count=Count("pk", filter=Q(status=Status.SECOND)),
+        second_total=Sum("amount_fen", filter=Q(status=Status.SECOND)),
+    )
+    oldest = list(
+        waiting.filter(status=Status.REQUESTED)
+        .select_related("community")
+        .order_by("requested_at", "pk")[:WAITING_SHOWN]
+    )
+    return RequestsWaiting(
+        count=sums["count"],
+        total_fen=sums["total"] or 0,
+        oldest=oldest,
+        second_count=sums["second_count"],
+        second_fen=sums["second_total"] or 0,
+        figure=monthly_figure(actor=actor, month=today),
+        today=today,
+    )
+
+
+@dataclass
+class TierLine:
+    """One tier's money this month and this year, in fen (the year's from `fund_execution`)."""
+
+    tier: str
+    label: str
+    communities: int
+    month_allocated: int = 0
+    month_approved: int = 0
+    month_paid: int = 0
+    year: ExecutionRow | None = None
+
+
+@dataclass
+class ExecutionByTier:
+    """区级首页 · 分类经费执行: per tier, this month's and this year's allocation, approvals and payments, the
+    share executed and what is left; the month's figure for the whole district."""
+
+    year: int
+    month: date
+    tiers: list[TierLine]
+    total: TierLine
+    figure: MonthlyFigure
+    template: str = "funding/_panel_tiers.html"
+
+
+def execution_by_tier_panel(*, actor: Any, now: datetime | None = None) -> ExecutionByTier:
+    """The district home's panel: fund execution by tier this month and this year, in the actor's scope
+    (`fund_execution` for the year, one grouped query for the month); constant queries."""
+    today = (now or timezone.now()).astimezone(BEIJING).date()
+    month = today.replace(day=1)
+    start = datetime.combine(month, time.min, tzinfo=BEIJING)
+    end = datetime.combine((month + timedelta(days=32)).replace(day=1), time.min, tzinfo=BEIJING)
+    report = fund_execution(actor=actor, year=today.year)
+    lines = {
+        row.tier: TierLine(tier=row.tier, label=row.name, communities=row.communities, year=row) for row in report.tiers
+    }
+    rows = (
+        LedgerEntry.objects.visible_to(actor)
+        .filter(posted_at__gte=start, posted_at__lt=end, community__isnull=False)
+        .values("community__tier")
+        .annotate(
+            allocated=Sum(SIGNED_INCOME, filter=INCOME),
+            approved=Sum("amount_fen", filter=Q(kind=EntryKind.APPROVAL)),
+            paid=Sum("amount_fen", filter=Q(kind=EntryKind.PAYMENT)),
+        )
+    )
+    for row in rows:
+        line = lines.get(row["community__tier"])
+        if line is None:  # a tier with no community the actor sees today (cannot happen through visible_to)
+            continue
+        line.month_allocated = row["allocated"] or 0
+        line.month_approved = row["approved"] or 0
+        line.month_paid = row["paid"] or 0
+    tiers = [lines[t] for t in Tier.values if t in lines]
+    total = TierLine(tier="", label="合计", communities=report.total.communities, year=report.total)
+    for line in tiers:
+        total.month_allocated += line.month_allocated
+        total.month_approved += line.month_approved
+        total.month_paid += line.month_paid
+    return ExecutionByTier(
+        year=today.year,
+        month=month,
+        tiers=tiers,
+        total=total,
+        figure=monthly_figure(actor=actor, month=today),
     )

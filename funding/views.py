@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.exports import xlsx_response
@@ -154,25 +155,32 @@ def policy_page(request: HttpRequest) -> HttpResponse:
                     **data,
                 )
 
-            response = _attempt(request, page_forms["policy"], set_policy, "经费标准已保存。")
+            response = _attempt(request, page_forms["policy"], set_policy, _("经费标准已保存。"))
         elif name == "apply":
             try:
                 done = policy.policy_apply(actor=actor, district=actor.district_id, year=year)
             except ValidationError as error:
                 messages.error(request, "；".join(error.messages))
             else:
-                messages.success(request, f"已向 {done} 个社区下达{year}年经费。")
+                messages.success(request, _("已向 %(n)s 个社区下达%(year)s年经费。") % {"n": done, "year": year})
             return redirect(request.get_full_path())
         elif name == "override":
             response = _attempt(
-                request, page_forms["override"], lambda d: policy.override_set(actor=actor, **d), "已单独核定。"
+                request, page_forms["override"], lambda d: policy.override_set(actor=actor, **d), _("已单独核定。")
             )
         elif name == "tier":
             response = _attempt(
                 request,
                 page_forms["tier"],
                 lambda d: policy.tier_change(actor=actor, **d),
-                lambda row: f"分类已调整，按月折算差额 {fen_text(row.delta_fen)}。",
+                lambda row: (
+                    (
+                        _("分类已调整，按月折算差额 %(delta)s，已记账。")
+                        if policy.is_allocated(row.community, row.year)
+                        else _("分类已调整，按月折算差额 %(delta)s，将在下达本年度经费时记账。")
+                    )
+                    % {"delta": fen_text(row.delta_fen)}
+                ),
             )
         if response is not None:
             return response
@@ -219,7 +227,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             form,
             lambda d: ledger.entry_reverse(actor=request.user, entry=d["entry"], reason=d["reason"]),
-            "已登记冲正分录。",
+            _("已登记冲正分录。"),
         )
         if response is not None:
             return response
@@ -283,7 +291,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
                 documents=data["documents"],
             )
 
-        response = _attempt(request, form, file, "申请已提交，等待街道审批。")
+        response = _attempt(request, form, file, _("申请已提交，等待街道审批。"))
         if response is not None:
             return response
     context = {
@@ -315,11 +323,11 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if name == "approve":
                 disbursements.disbursement_approve(actor=actor, disbursement=target)
-                messages.success(request, "已批准。")
+                messages.success(request, _("已批准。"))
                 return redirect(request.get_full_path())
             if name == "second":
                 disbursements.disbursement_second_approve(actor=actor, disbursement=target)
-                messages.success(request, "已完成二次审批。")
+                messages.success(request, _("已完成二次审批。"))
                 return redirect(request.get_full_path())
         except ValidationError as error:
             messages.error(request, "；".join(error.messages))
@@ -329,14 +337,14 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 page_forms["reject"],
                 lambda d: disbursements.disbursement_reject(actor=actor, disbursement=target, reason=d["reason"]),
-                "已驳回。",
+                _("已驳回。"),
             )
         elif name == "pay":
             response = _attempt(
                 request,
                 page_forms["pay"],
                 lambda d: disbursements.disbursement_pay(actor=actor, disbursement=target, voucher_no=d["voucher_no"]),
-                "已登记支付。",
+                _("已登记支付。"),
             )
         elif name == "attach":
 
@@ -344,7 +352,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for checked in d["documents"]:
                     disbursements.disbursement_attach(actor=actor, disbursement=target, upload=checked, kind=d["kind"])
 
-            response = _attempt(request, page_forms["attach"], attach, "附件已上传。")
+            response = _attempt(request, page_forms["attach"], attach, _("附件已上传。"))
         if response is not None:
             return response
         target.refresh_from_db()
@@ -400,11 +408,11 @@ def sources_page(request: HttpRequest) -> HttpResponse:
                 request,
                 page_forms["special"],
                 lambda d: sources.special_project_create(actor=actor, **d),
-                "专项经费已拨付。",
+                _("专项经费已拨付。"),
             )
         elif name == "donation":
             response = _attempt(
-                request, page_forms["donation"], lambda d: sources.donation_receive(actor=actor, **d), "捐赠已入账。"
+                request, page_forms["donation"], lambda d: sources.donation_receive(actor=actor, **d), _("捐赠已入账。")
             )
         if response is not None:
             return response
@@ -436,7 +444,7 @@ def year_end_page(request: HttpRequest) -> HttpResponse:
             return yearend.year_end_run(actor=actor, district=actor.district_id, year=d["year"])
 
         response = _attempt(
-            request, form, run, lambda r: "年末结转已完成。" if r[1] else "该年度已结转过，本次未做任何改动。"
+            request, form, run, lambda r: _("年末结转已完成。") if r[1] else _("该年度已结转过，本次未做任何改动。")
         )
         if response is not None:
             return response
@@ -484,13 +492,13 @@ def bonus_page(request: HttpRequest) -> HttpResponse:
                 d = dict(d)
                 return bonus.pool_set(actor=actor, district=actor.district_id, year=d.pop("year"), **d)
 
-            response = _attempt(request, page_forms["pool"], set_pool, "资金池已保存。")
+            response = _attempt(request, page_forms["pool"], set_pool, _("资金池已保存。"))
         elif name == "compute" and pool is not None:
 
             def compute(d: dict) -> Any:
                 return bonus.quarter_compute(actor=actor, pool=pool, quarter=d["quarter"])
 
-            response = _attempt(request, page_forms["compute"], compute, "已按星级评定计算。")
+            response = _attempt(request, page_forms["compute"], compute, _("已按星级评定计算。"))
         if response is not None:
             return response
     quarters = list(pool.quarters.visible_to(actor).order_by("quarter")) if pool else []
@@ -524,7 +532,7 @@ def bonus_quarter(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, "；".join(error.messages))
         else:
-            messages.success(request, "已审定；发放表正在生成，稍后刷新即可下载。")
+            messages.success(request, _("已审定；发放表正在生成，稍后刷新即可下载。"))
         return redirect(request.get_full_path())
     summary = selectors.bonus_summary(actor=actor, bonus_quarter=row)
     chart = bar_chart(

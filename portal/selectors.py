@@ -127,7 +127,7 @@ def street_cockpit(*, actor: User, now: datetime) -> dict[str, Any]:
         "trend": rates_trend(actor=actor, district=district, month=month),
         "vacancies": vacancies(actor=actor, today=today, street_id=actor.street_id),
         "duty": staffing_selectors.duty_today(actor=actor, now=now),
-        "funding": optional_panel("funding.selectors", "requests_waiting_panel", actor=actor),
+        "funding": optional_panel("funding.selectors", "requests_waiting_panel", actor=actor, now=now),
     }
 
 
@@ -155,7 +155,7 @@ def district_home(*, actor: User, now: datetime) -> dict[str, Any]:
         "trend": rates_trend(actor=actor, district=district, month=month),
         "coverage": coverage,
         "latest_reports": latest,
-        "funding": optional_panel("funding.selectors", "execution_by_tier_panel", actor=actor),
+        "funding": optional_panel("funding.selectors", "execution_by_tier_panel", actor=actor, now=now),
     }
 
 

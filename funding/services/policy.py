@@ -23,9 +23,12 @@ from funding.services.common import acting, actor_user, reach
 from funding.services.ledger import accounts_open, community_account, district_account, entry_post
 
 PRORATION_RULE = (
-    "年中调整分类按月折算：调整当月起按新分类标准计算，此前月份按原分类标准计算。"
-    "差额 = （新分类年度经费 − 原分类年度经费）× 剩余月数 ÷ 12，四舍五入到分；"
+    "年中调整分类按月折算：调整当月起按新分类标准计算，此前月份按调整前执行的年度金额计算"
+    "（原分类标准；单独核定过的社区为核定金额）。"
+    "差额 = （新分类年度经费 − 调整前年度金额）× 剩余月数 ÷ 12，四舍五入到分；"
     "增加的由区级经费专户拨付，减少的从社区服务经费收回（余额不足时不能调减）。"
+    "经费已下达的，差额当即记账；尚未下达的，先登记调整，下达时按调整前金额下达并同时记入差额。"
+    "调整后单独核定的，以新核定金额为准。"
 )
 
 POLICY_FIELDS = ("tier_a_fen", "tier_b_fen", "tier_c_fen", "tier_d_fen", "second_approval_fen", "carry_cap_fen")
@@ -77,8 +80,62 @@ def override_for(community: Community, year: int) -> FundOverride | None:
 
 
 def annual_amount(community: Community, policy: FundPolicy) -> int:
-    override = override_for(community, policy.year)
-    return override.amount_fen if override is not None else policy.amount_for(community.tier)
+    """The year's amount in force today (its tier's, its own, or the last tier change's new rate)."""
+    return rate_in_force(community, policy)
+
+
+def events_of(community: Community, year: int) -> list[FundOverride | TierProration]:
+    """The year's overrides and tier changes of the community, in the order they were recorded."""
+    rows: list[FundOverride | TierProration] = [
+        *FundOverride.objects.filter(community=community, year=year),
+        *TierProration.objects.filter(community=community, year=year),
+    ]
+    return sorted(rows, key=lambda r: (r.recorded_at, isinstance(r, TierProration), r.pk))
+
+
+def rate_in_force(community: Community, policy: FundPolicy) -> int:
+    """The annual amount a tier change starts from: the newest of the year's override (its amount) and tier
+    change (its new tier's amount); without either, the community's tier's amount."""
+    events = events_of(community, policy.year)
+    if not events:
+        return policy.amount_for(community.tier)
+    last = events[-1]
+    return last.amount_fen if isinstance(last, FundOverride) else last.new_annual_fen
+
+
+def allocation_plan(community: Community, policy: FundPolicy) -> list[tuple[str, int, str]]:
+    """How the year's fund is posted when it is allocated: [(kind, signed fen, memo)] — the allocation at the
+    amount in force on 1 January (its tier's, or its own when the first event is an override), then each tier
+    change recorded before the allocation as an adjustment of its pro-rata difference, and an override recorded
+    after a tier change as the adjustment to its amount."""
+    year, tier_label = policy.year, community.get_tier_display()[:2]
+    events = events_of(community, year)
+    if not events:
+        return [(EntryKind.ALLOCATION, policy.amount_for(community.tier), f"{year}年社区服务经费（{tier_label}标准）")]
+    first = events[0]
+    if isinstance(first, FundOverride):
+        plan = [(EntryKind.ALLOCATION, first.amount_fen, f"{year}年社区服务经费（单独核定：{first.reason}）")]
+        rest = events[1:]
+    else:
+        plan = [(EntryKind.ALLOCATION, first.old_annual_fen, f"{year}年社区服务经费（{first.old_tier}类标准）")]
+        rest = events
+    total = plan[0][1]
+    for event in rest:
+        if isinstance(event, TierProration):
+            delta, memo = event.delta_fen, proration_memo(event)
+        else:
+            delta = event.amount_fen - total
+            memo = f"{year}年单独核定为 {fen_text(event.amount_fen)}（{event.reason}）"
+        total += delta
+        if delta:
+            plan.append((EntryKind.ADJUSTMENT, delta, memo))
+    return plan
+
+
+def proration_memo(row: TierProration) -> str:
+    return (
+        f"{row.year}年{row.from_month}月起由{row.old_tier}类调整为{row.new_tier}类，按 {13 - row.from_month} 个月折算"
+    )
 
 
 def is_allocated(community: Community, year: int) -> bool:
@@ -102,21 +159,27 @@ def policy_apply(*, actor: Any, district: District | int, year: int, now: dateti
     for community in Community.objects.filter(district_id=district_id).order_by("code"):
         if is_allocated(community, year):
             continue
-        amount = annual_amount(community, policy)
-        if amount <= 0:
-            continue
-        override = override_for(community, year)
-        why = f"单独核定：{override.reason}" if override else f"{community.get_tier_display()[:2]}标准"
-        entry_post(
-            actor=actor,
-            kind=EntryKind.ALLOCATION,
-            from_account=budget,
-            to_account=community_account(community, AccountKind.SERVICE),
-            amount_fen=amount,
-            memo=f"{year}年社区服务经费（{why}）",
-            year=year,
-            now=now,
-        )
+        plan = allocation_plan(community, policy)
+        if plan[0][1] <= 0:  # nothing on 1 January (an own amount of zero): the year's net as one allocation
+            net = sum(amount for _, amount, _ in plan)
+            if net <= 0:
+                continue
+            plan = [(EntryKind.ALLOCATION, net, "；".join(memo for _, _, memo in plan))]
+        service = community_account(community, AccountKind.SERVICE)
+        for kind, amount, memo in plan:
+            if amount == 0:
+                continue
+            source, target = (budget, service) if amount > 0 else (service, budget)
+            entry_post(
+                actor=actor,
+                kind=kind,
+                from_account=source,
+                to_account=target,
+                amount_fen=abs(amount),
+                memo=memo,
+                year=year,
+                now=now,
+            )
         done += 1
     policy.applied_at = policy.applied_at or now or timezone.now()
     policy.save(update_fields=["applied_at", "updated_at"])
@@ -188,8 +251,9 @@ def tier_change(
     now: datetime | None = None,
 ) -> TierProration:
     """年中调整分类: the community takes `tier` from `from_month` of `year`; the year's fund is settled pro rata by
-    month (PRORATION_RULE) and the difference posted. Needs the year's allocation made (before it, the new
-    tier simply counts for the whole year: change the tier on the community's page)."""
+    month (PRORATION_RULE) from the amount in force (its tier's, or its own after an override) to the new
+    tier's. Allocated already: the difference is posted now. Not yet: the change is recorded and the
+    allocation posts it (allocation_plan). Needs the year's policy (its tier amounts)."""
     community = reach(actor, Community, community, action="view", lock=True)
     acting(actor, "funding.override", community)
     if tier not in Tier.values:
@@ -202,11 +266,9 @@ def tier_change(
     if tier == community.tier:
         raise ValidationError({"tier": f"该社区已是{community.get_tier_display()}。"})
     policy = policy_for(community.district_id, year)
-    if policy is None or not is_allocated(community, year):
-        raise ValidationError(f"{community.name}{year}年经费尚未下达：下达前调整分类，按新分类全年计算，无须折算。")
-    if override_for(community, year) is not None:
-        raise ValidationError("该社区本年度经费为单独核定，分类调整不改变核定金额；如需调整请重新单独核定。")
-    old_annual, new_annual = policy.amount_for(community.tier), policy.amount_for(tier)
+    if policy is None:
+        raise ValidationError(f"{year}年尚未设置经费标准：请先设置各类社区的年度经费，再调整分类。")
+    old_annual, new_annual = rate_in_force(community, policy), policy.amount_for(tier)
     months = 13 - from_month
     delta = (
         prorate_fen(new_annual - old_annual, months)
@@ -227,14 +289,8 @@ def tier_change(
     )
     proration.full_clean()
     proration.save()
-    _settle(
-        actor=actor,
-        community=community,
-        year=year,
-        delta=delta,
-        memo=f"{year}年{from_month}月起由{community.tier}类调整为{tier}类，按 {months} 个月折算",
-        now=now,
-    )
+    if is_allocated(community, year):  # otherwise the allocation posts it (allocation_plan)
+        _settle(actor=actor, community=community, year=year, delta=delta, memo=proration_memo(proration), now=now)
     from compounds.services import community_set_tier
 
     community_set_tier(actor=actor, community=community, tier=tier, reason=reason, effective_year=year)

@@ -30,3 +30,9 @@ def rate(value: Any) -> str:
 @register.filter
 def whole_yuan(value: Any) -> str:
     return "—" if value is None else f"{int(value):,}"
+
+
+@register.filter
+def waited(panel: Any, request: Any) -> int:
+    """Days a request has waited, for the street cockpit's panel."""
+    return panel.waited_days(request)

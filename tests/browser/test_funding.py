@@ -32,8 +32,8 @@ def test_a_cadre_files_on_a_phone_and_the_street_approves_and_pays(browser, live
         page.get_by_label("用途").fill("楼道照明维修")
         page.get_by_label("类别").select_option("repair")
         page.get_by_label("金额（元）").fill("1234.567")
-        page.get_by_role("button", name="提交申请").tap()
-        page.wait_for_load_state("networkidle")
+        with page.expect_navigation():  # the tap does not wait for the answer: wait for it, then read it
+            page.get_by_role("button", name="提交申请").tap()
         assert "金额最多两位小数" in page.content()
         assert not Disbursement.objects.exists()
         page.get_by_label("金额（元）").fill("1,234.56")

@@ -81,3 +81,37 @@ def test_each_home_fits_the_screen(browser, live_server, busy_tree, who, size): 
         page.screenshot(path=SCREENSHOTS / f"home-{who}-{size}.png", full_page=True)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+@pytest.mark.parametrize("who", ["street_staff", "official"])
+def test_the_fund_panels_fit_the_screen(browser, live_server, tree, who, size):  # noqa: F811
+    """The street's fund requests waiting and the district's execution by tier, at 1440 and 390 px."""
+    from compounds.models import Tier
+    from tests.funding.conftest import funded
+    from tests.funding.test_selectors import _requests_in_april
+
+    tree.communities[2].tier = Tier.B
+    tree.communities[2].save()
+    funded(tree)
+    _requests_in_april(tree)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(**SIZES[size])
+    page = context.new_page()
+    try:
+        sign_in(page, live_server, getattr(tree, who).username)
+        width = SIZES[size]["viewport"]["width"]
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        panel = page.locator("[data-funding]")
+        panel.scroll_into_view_if_needed()
+        assert panel.is_visible()
+        if who == "street_staff":
+            assert page.locator('[data-money="waiting"]').inner_text() == "2 件"
+            assert page.locator("[data-waiting] li").count() == 2
+        else:
+            assert page.locator("[data-tiers] [data-tier]").count() == 2  # tiers A and B
+            assert "¥750,000.00" in page.locator("[data-tiers] [data-total]").inner_text()
+        panel.screenshot(path=SCREENSHOTS / f"home-funding-{who}-{size}.png")
+        page.screenshot(path=SCREENSHOTS / f"home-funding-{who}-{size}-page.png", full_page=True)
+    finally:
+        context.close()

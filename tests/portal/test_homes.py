@@ -145,3 +145,38 @@ def test_each_home_runs_a_constant_number_of_queries(client, tree, file_order, w
     many = _queries(client, reverse("home"))
     assert few == many, f"{who}: {few} queries with 1 order, {many} with 9"
     assert many <= 40
+
+
+def test_the_street_cockpit_shows_the_fund_requests_waiting_for_this_street(client, tree):
+    from tests.funding.conftest import funded
+    from tests.funding.test_selectors import _requests_in_april
+
+    # given street 1 with two requests waiting (¥500.00 and ¥1,000.00) and one waiting for the district
+    funded(tree)
+    _requests_in_april(tree)
+    # when its officer opens the site
+    response = home(client, tree.street_staff)
+    # then the cockpit's fund panel counts them, links to each and to the queue of requests
+    panel = response.content.decode().split("data-funding>")[1].split("</section>")[0]
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", panel))
+    assert "2 件" in text and "¥1,500.00" in text and "¥60,000.00" in text
+    assert "楼道照明0-1" in text and "楼道照明0-8" in text and "丙" not in text  # street 2's is not theirs
+    assert f'href="{reverse("funding:requests")}?status=requested"' in panel
+    assert f'href="{reverse("funding:requests")}?status=second"' in panel
+    assert "经费管理尚未启用" not in panel
+
+
+def test_the_district_home_shows_execution_by_tier(client, tree):
+    from compounds.models import Tier
+    from tests.funding.conftest import funded
+
+    tree.communities[2].tier = Tier.B
+    tree.communities[2].save()
+    funded(tree)
+    response = home(client, tree.official)
+    html = response.content.decode()
+    panel = html.split("data-funding>")[1].split("</section>")[0]
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", panel))
+    assert 'data-tier="A"' in panel and 'data-tier="B"' in panel and 'data-tier="C"' not in panel
+    assert "¥450,000.00" in text and "¥300,000.00" in text and "¥750,000.00" in text  # A, B and the total
+    assert f'href="{reverse("funding:execution")}?year=' in panel
