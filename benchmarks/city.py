@@ -671,6 +671,9 @@ def main() -> int:
     }
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / f"city-{args.orders}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    from benchmarks import results as results_md
+
+    results_md.update(f"city-{args.orders}", results_md.city_section(result))
     say(
         f"done in {seconds:.0f} s: {args.orders:,} orders ({result['orders_per_second']:,}/s overall, "
         f"{result['rows_per_second']:,} rows/s), written var/bench/city-{args.orders}.json"

@@ -578,7 +578,10 @@ def main() -> int:
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
         print_table(results)
-        say(f"written {RESULTS.relative_to(ROOT)}")
+        from benchmarks import results as results_md
+
+        results_md.update("bench", results_md.bench_section(results))
+        say(f"written {RESULTS.relative_to(ROOT)} and benchmarks/RESULTS.md")
         return 0
     finally:
         children.stop()
