@@ -38,11 +38,11 @@ def route_work_order_task(order_id: int) -> None:
     token = services.PENDING_NOTIFICATIONS.set(pending)
     try:
         with transaction.atomic():
-            services.work_order_route(actor=actor, order_id=order_id)
+            order = services.work_order_route(actor=actor, order_id=order_id)
             for args in pending:
                 try:
                     with transaction.atomic():
-                        notify_handler_task.run(*args)
+                        notify_handler(order, *args[1:])  # args[0] is this order's id
                 except Exception:
                     logger.exception("notifying the handler of order #%s failed: enqueued on its own", order_id)
                     notify_handler_task.delay_on_commit(*args)
@@ -96,6 +96,11 @@ def notify_handler_task(
     order = WorkOrder.objects.select_related("district").filter(pk=order_id).first()
     if order is None:
         return 0
+    return notify_handler(order, kind, dedupe_key, level, unit_ids)
+
+
+def notify_handler(order: WorkOrder, kind: str, dedupe_key: str, level: str = "", unit_ids: list | None = None) -> int:
+    """notify_handler_task's work on a loaded order (the routing task passes the order it has just routed)."""
     if kind == "overdue_top":
         recipients = notifications.district_officials(order)
     else:
