@@ -33,7 +33,6 @@ def main() -> int:
     from django.test.utils import CaptureQueriesContext
     from pyinstrument import Profiler
 
-    from accounts.actors import SystemActor
     from compounds.models import Compound
     from workorders.models import Category, WorkOrder
     from workorders.tasks import route_work_order_task
@@ -65,7 +64,6 @@ def main() -> int:
         profiler.stop()
     (out / "profile-routing.txt").write_text(profiler.output_text(unicode=True, show_all=False), encoding="utf-8")
     print(f"routing: {len(queries) / max(len(ids), 1):.1f} queries per order, {profiler.last_session.duration:.2f} s")
-    del SystemActor
     return 0
 
 
