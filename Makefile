@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 UV := python -m uv
 
-.PHONY: demo test env system-deps messages lint bench stop-db backup restore load
+.PHONY: demo test env system-deps messages lint bench bench-city bench-peer stop-db backup restore load
 
 env:
 	@python -m uv --version >/dev/null 2>&1 || python -m pip install -q uv
@@ -31,7 +31,18 @@ lint: env
 	$(UV) run ruff format --check .
 
 bench: env system-deps
-	$(UV) run python benchmarks/run.py
+	$(UV) run python benchmarks/run.py $(BENCH_ARGS)
+
+# Our QR filing beside django-helpdesk 2.6's public ticket form (its own venv under var/peer and database),
+# interleaved rounds, same server setup and client loop (benchmarks/peer.py). Not a test.
+bench-peer: env system-deps
+	$(UV) run python benchmarks/peer.py $(PEER_ARGS)
+
+# A city (16 districts, ~3,000 communities, ~20,000 compounds, staff, firms) and SIZE work orders with their
+# timeline, history and notifications, loaded with COPY into the database capillary_city_<SIZE> (benchmarks/city.py).
+bench-city: env system-deps
+	$(UV) run python manage.py migrate -v 0
+	$(UV) run python benchmarks/city.py --orders $(or $(SIZE),100000) $(CITY_ARGS)
 
 # A bounded load run with locust (a few hundred users, 90 s; not in `make test`): figures in benchmarks/load-results.json.
 load: env system-deps

@@ -7,16 +7,23 @@ What it does (everything local: traffic only to 127.0.0.1, every loop bounded by
    129 property firms, users for every role) with the seeded categories.
 2. Starts gunicorn on a free 127.0.0.1 port and a Celery worker (queues default and reports) on the broker of
    REDIS_URL (its own key prefix) or the filesystem broker, both with benchmarks.settings.
-3. Measures, with N concurrent HTTP clients (threads, one keep-alive connection each):
+3. Measures, with N concurrent HTTP clients (threads, one keep-alive connection each, client i from its own
+   loopback address 127.0.0.(10+i)), in --rounds interleaved rounds whose order alternates (yardstick then
+   intake, intake then yardstick, …) so that both see the same machine:
    - yardstick: POST /bench/insert/ (a view that only inserts one row),
-   - intake: POST the public QR page (码上反馈) of the compounds in turn, as residents do (at most 5
-     orders per compound, the page's own rate limit),
-   and then, from the database, the time from filing (created_at) to assignment by the worker (routed_at):
-   for the burst just filed (queueing included) and for orders filed one at a time on an idle worker.
+   - intake: POST the public QR page (码上反馈) of the compounds in turn, as residents do (at most 4 orders
+     per client and compound, under the page's own rate limit),
+   the worker running throughout. Before each phase the rate-limit counters are reset (the run's own cache
+   namespace) and the previous phase's routing has drained. Every answer that is not a success is counted
+   by status (0 = connection error) and reported. Per phase: requests per second, latencies, and the CPU time
+   of the web server, the worker and the database backends per request. For intake also the time from
+   filing (created_at) to assignment by the worker (routed_at) and the rate "filed and routed": orders over
+   the time from the phase's start to the last assignment.
+   At the end, orders filed one at a time on an idle worker (the routing lag without queueing).
 4. Prints a table and writes var/bench/results.json; stops what it started and drops the database
    (--keep-db keeps it).
 
-    uv run python benchmarks/run.py --clients 8 --orders 400 --inserts 2000 --seconds 60
+    uv run python benchmarks/run.py --clients 8 --rounds 3 --orders 400 --inserts 2000 --seconds 60
 """
 
 from __future__ import annotations
@@ -46,7 +53,8 @@ os.chdir(ROOT)
 HOST = "127.0.0.1"
 RESULTS = ROOT / "var" / "bench" / "results.json"
 LOGS = ROOT / "var" / "bench"
-PER_COMPOUND = 5  # the QR page's rate limit per client and compound (settings.RATE_LIMITS["qr-filing"])
+PER_COMPOUND = 4  # under the QR page's rate limit per client address and compound (settings.RATE_LIMITS["qr-filing"])
+CLK_TCK = os.sysconf("SC_CLK_TCK")
 START_TIMEOUT = 90
 
 
@@ -75,6 +83,20 @@ def admin_sql(url: str, statement: str) -> None:
 
     with psycopg.connect(with_database(url, "postgres"), autocommit=True) as connection:
         connection.execute(statement)
+
+
+def create_database(base_url: str, database: str) -> None:
+    """The throwaway database: a copy of DATABASE_URL's (migrated) database when it is free to be a template
+    (then migrate has little left to do), else an empty one."""
+    import psycopg
+
+    template = urllib.parse.urlsplit(base_url).path.lstrip("/")
+    try:
+        admin_sql(base_url, f'CREATE DATABASE "{database}" TEMPLATE "{template}"')
+        say(f"throwaway database {database} (a copy of {template})")
+    except psycopg.Error:
+        admin_sql(base_url, f'CREATE DATABASE "{database}"')
+        say(f"throwaway database {database}")
 
 
 def free_port() -> int:
@@ -146,10 +168,14 @@ def wait_worker(timeout: float) -> None:
 class Client:
     """One resident's (or one script's) HTTP/1.1 keep-alive connection to the server."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, source: str | None = None) -> None:
         self.port = port
-        self.connection = http.client.HTTPConnection(HOST, port, timeout=30)
+        self.source = (source, 0) if source else None
+        self.connection = self.connect()
         self.cookies: dict[str, str] = {}
+
+    def connect(self) -> http.client.HTTPConnection:
+        return http.client.HTTPConnection(HOST, self.port, timeout=30, source_address=self.source)
 
     def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, bytes]:
         headers = {"Host": f"{HOST}:{self.port}"}
@@ -169,7 +195,7 @@ class Client:
                 break
             except (http.client.HTTPException, OSError):
                 self.connection.close()
-                self.connection = http.client.HTTPConnection(HOST, self.port, timeout=30)
+                self.connection = self.connect()
                 if attempt == 2:
                     raise
         for header, value in response.getheaders():
@@ -187,8 +213,8 @@ def run_load(*, port: int, clients: int, total: int, seconds: float, make_reques
     latencies: list[float] = []
     deadline = time.monotonic() + seconds
 
-    def worker() -> None:
-        client = Client(port)
+    def worker(index: int) -> None:
+        client = Client(port, source=client_address(index))
         if prepare:
             prepare(client)
         while time.monotonic() < deadline:
@@ -211,7 +237,7 @@ def run_load(*, port: int, clients: int, total: int, seconds: float, make_reques
                 else:
                     state["failed"] += 1
 
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(clients)]
+    threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(clients)]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -226,6 +252,11 @@ def run_load(*, port: int, clients: int, total: int, seconds: float, make_reques
         "per_second": round(state["ok"] / wall, 1) if wall else None,
         "latency_ms": summary([x * 1000 for x in latencies]),
     }
+
+
+def client_address(index: int) -> str:
+    """Client `index`'s own loopback address (the rate limits count per address, as for real residents)."""
+    return f"127.0.0.{10 + index % 240}"
 
 
 def summary(values: list[float]) -> dict:
@@ -314,14 +345,19 @@ def sequential_intake(port: int, compounds, category_id: int, count: int, tag: s
     """File `count` orders one at a time, each after the previous one is routed (an idle worker)."""
     from workorders.models import WorkOrder
 
-    client = Client(port)
+    client = Client(port, source=client_address(239))
     prepare_intake(compounds)(client)
     make = intake_request(compounds, category_id, tag)
+    statuses: dict[str, int] = {}
     deadline = time.monotonic() + timeout
     for n in range(count):
         if time.monotonic() > deadline:
             break
-        status, _ = make(client, len(compounds) - 1 - n)  # compounds the burst used least
+        try:
+            status, _ = make(client, len(compounds) - 1 - n)  # compounds the burst used least
+        except OSError:
+            status = 0
+        statuses[str(status)] = statuses.get(str(status), 0) + 1
         if status != 302:
             continue
         while time.monotonic() < deadline:
@@ -329,7 +365,90 @@ def sequential_intake(port: int, compounds, category_id: int, count: int, tag: s
             if latest is not None and latest.routed_at is not None:
                 break
             time.sleep(0.05)
-    return routing_lags(tag, timeout=max(1.0, deadline - time.monotonic()))
+    return {**routing_lags(tag, timeout=max(1.0, deadline - time.monotonic())), "statuses": statuses}
+
+
+# ---------------------------------------------------------------------------------------------------- fairness
+
+
+def reset_rate_limits(run: str) -> int:
+    """Forget every rate-limit counter of this run (the cache namespace benchmarks.settings gives it), so that
+    a phase never inherits the previous phase's (or a previous run's) counts."""
+    from django.core.cache import cache
+
+    client = getattr(cache, "_cache", None)
+    if client is not None and hasattr(client, "get_client"):  # Redis: only this run's keys
+        redis = client.get_client(write=True)
+        keys = list(redis.scan_iter(match=f"capillary-bench-{run}:*", count=1000))
+        if keys:
+            redis.delete(*keys)
+        return len(keys)
+    cache.clear()  # the run's own file cache
+    return 0
+
+
+def wait_drained(timeout: float) -> int:
+    """Wait until every filed order is routed (the previous phase's work no longer competes): unrouted left."""
+    from workorders.models import WorkOrder
+
+    deadline = time.monotonic() + timeout
+    while (left := WorkOrder.objects.filter(routed_at__isnull=True).count()) and time.monotonic() < deadline:
+        time.sleep(0.25)
+    return left
+
+
+def group_cpu(leader: int) -> float:
+    """CPU seconds (user + system) of every live process in the process group `leader` leads."""
+    total = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = Path(entry.path, "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == leader:  # pgrp
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / CLK_TCK
+
+
+def backend_cpu(database: str) -> dict[int, float]:
+    """CPU seconds per PostgreSQL backend connected to the bench database (readable when the server runs on
+    this machine; none otherwise)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [database])
+        pids = [row[0] for row in cursor.fetchall()]
+    seconds = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        seconds[pid] = (int(fields[11]) + int(fields[12])) / CLK_TCK
+    return seconds
+
+
+class Cpu:
+    """CPU seconds of the web server, the worker and the database backends over one phase (the backends: those
+    connected at the phase's end, so a backend that closed during the phase is missed: a lower bound)."""
+
+    def __init__(self, children: Children, database: str) -> None:
+        self.children, self.database = children, database
+
+    def sample(self) -> dict[str, float]:
+        return {
+            "web": group_cpu(self.children.processes["web"].pid),
+            "worker": group_cpu(self.children.processes["worker"].pid),
+            "database": backend_cpu(self.database),
+        }
+
+    @staticmethod
+    def per_request(before: dict, after: dict, requests: int) -> dict:
+        spent = {k: after[k] - before[k] for k in ("web", "worker")}
+        spent["database"] = sum(cpu - before["database"].get(pid, 0) for pid, cpu in after["database"].items())
+        return {k: round(v * 1000 / requests, 2) if requests else None for k, v in spent.items()}
 
 
 # ---------------------------------------------------------------------------------------------------- main
@@ -338,8 +457,9 @@ def sequential_intake(port: int, compounds, category_id: int, count: int, tag: s
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=8, help="concurrent HTTP clients (default 8)")
-    parser.add_argument("--orders", type=int, default=400, help="orders filed in the intake burst (default 400)")
-    parser.add_argument("--inserts", type=int, default=2000, help="requests to the yardstick (default 2000)")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds of yardstick and intake (default 3)")
+    parser.add_argument("--orders", type=int, default=400, help="orders filed per intake phase (default 400)")
+    parser.add_argument("--inserts", type=int, default=2000, help="requests per yardstick phase (default 2000)")
     parser.add_argument("--seconds", type=float, default=60, help="time limit of each load phase (default 60)")
     parser.add_argument("--sequential", type=int, default=20, help="orders filed one at a time (default 20)")
     parser.add_argument("--web-workers", type=int, default=2, help="gunicorn workers (default 2)")
@@ -359,15 +479,14 @@ def main() -> int:
         "PYTHONPATH": str(ROOT),
     }
     children = Children()
-    admin_sql(base_url, f'CREATE DATABASE "{database}"')
-    say(f"throwaway database {database}")
+    create_database(base_url, database)
     try:
         started = time.perf_counter()
         subprocess.run([sys.executable, "manage.py", "migrate", "--run-syncdb", "-v", "0"], env=env, check=True)
         setup_django(env)
         compounds, category_id = seed()
         say(f"migrated and seeded in {time.perf_counter() - started:.1f} s: {len(compounds)} compounds")
-        orders = min(args.orders, (PER_COMPOUND - 1) * len(compounds) - args.sequential)
+        orders = min(args.orders, PER_COMPOUND * len(compounds))
 
         port = free_port()
         children.start(
@@ -378,7 +497,7 @@ def main() -> int:
         )  # fmt: skip
         children.start(
             "worker",
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "default,reports",
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", worker_queues(),
              "-c", str(args.worker_concurrency), "-n", f"bench-{run}@%h", "-l", "WARNING",
              "--without-gossip", "--without-mingle"],
             env,
@@ -386,53 +505,83 @@ def main() -> int:
         wait_http(port, "/healthz", START_TIMEOUT)
         wait_worker(START_TIMEOUT)
         say(f"server on http://{HOST}:{port}, worker ready")
+        cpu = Cpu(children, database)
 
-        # warm every gunicorn worker (URLconf, connections) before measuring
-        run_load(
-            port=port, clients=args.clients, total=args.clients * 4, seconds=20,
-            make_request=lambda c, n: c.request("POST", "/bench/insert/", {"payload": f"warm {n}"}),
-        )  # fmt: skip
+        # warm every gunicorn worker (URLconf, connections) and the intake path (templates, forms, the broker)
+        warm_up = [
+            run_load(
+                port=port, clients=args.clients, total=args.clients * 4, seconds=20,
+                make_request=lambda c, n: c.request("POST", "/bench/insert/", {"payload": f"warm {n}"}),
+            ),
+            run_load(
+                port=port, clients=args.web_workers, total=args.web_workers * 2, seconds=20,
+                make_request=intake_request(list(reversed(compounds)), category_id, "WARM"),
+                prepare=prepare_intake(compounds),
+            ),
+        ]  # fmt: skip
 
-        # and the intake path (templates, forms, the broker connection): a few orders on the last compounds
-        warm = intake_request(list(reversed(compounds)), category_id, "WARM")
-        run_load(
-            port=port, clients=args.web_workers, total=args.web_workers * 2, seconds=20,
-            make_request=warm, prepare=prepare_intake(compounds),
-        )  # fmt: skip
+        rounds = []
+        for r in range(args.rounds):
+            order = ("yardstick", "intake") if r % 2 == 0 else ("intake", "yardstick")
+            this = {"round": r + 1, "order": list(order)}
+            for phase in order:
+                this["unrouted_before"] = wait_drained(timeout=max(30.0, args.seconds))
+                reset_rate_limits(run)
+                before = cpu.sample()
+                if phase == "yardstick":
+                    say(f"round {r + 1}: yardstick, {args.inserts} inserts, {args.clients} clients")
+                    result = run_load(
+                        port=port, clients=args.clients, total=args.inserts, seconds=args.seconds,
+                        make_request=lambda c, n: c.request("POST", "/bench/insert/", {"payload": f"row {n}"}),
+                    )  # fmt: skip
+                    result["cpu_ms_per_request"] = cpu.per_request(before, cpu.sample(), result["requests_ok"])
+                else:
+                    tag = f"BURST{r + 1}"
+                    say(f"round {r + 1}: intake, {orders} orders through the QR page, {args.clients} clients")
+                    phase_started = datetime.now(UTC)
+                    result = run_load(
+                        port=port, clients=args.clients, total=orders, seconds=args.seconds,
+                        make_request=intake_request(compounds, category_id, tag), prepare=prepare_intake(compounds),
+                    )  # fmt: skip
+                    result["routing"] = routing_lags(tag, timeout=max(30.0, args.seconds))
+                    result["cpu_ms_per_request"] = cpu.per_request(before, cpu.sample(), result["requests_ok"])
+                    result["filed_and_routed_per_second"] = filed_and_routed_rate(tag, phase_started)
+                this[phase] = result
+            y, i = this["yardstick"], this["intake"]
+            this["intake_vs_yardstick"] = ratio(i["per_second"], y["per_second"])
+            this["filed_and_routed_vs_yardstick"] = ratio(i["filed_and_routed_per_second"], y["per_second"])
+            rounds.append(this)
 
-        say(f"yardstick: {args.inserts} inserts, {args.clients} clients")
-        yardstick = run_load(
-            port=port, clients=args.clients, total=args.inserts, seconds=args.seconds,
-            make_request=lambda c, n: c.request("POST", "/bench/insert/", {"payload": f"row {n}"}),
-        )  # fmt: skip
-
-        say(f"intake: {orders} orders through the QR page, {args.clients} clients")
-        intake = run_load(
-            port=port, clients=args.clients, total=orders, seconds=args.seconds,
-            make_request=intake_request(compounds, category_id, "BURST"), prepare=prepare_intake(compounds),
-        )  # fmt: skip
-        burst = routing_lags("BURST", timeout=max(30.0, args.seconds))
-
+        wait_drained(timeout=max(30.0, args.seconds))
+        reset_rate_limits(run)
         say(f"filing → assignment on an idle worker: {args.sequential} orders one at a time")
         idle = sequential_intake(port, compounds, category_id, args.sequential, "IDLE", timeout=args.seconds)
 
         results = {
             "when": datetime.now(UTC).isoformat(timespec="seconds"),
-            "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
+            "command": "make bench" + (f" BENCH_ARGS='{' '.join(sys.argv[1:])}'" if sys.argv[1:] else ""),
+            "machine": {
+                "python": platform.python_version(),
+                "nproc": os.cpu_count(),
+                "platform": platform.platform(),
+                "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
+            },
             "broker": "redis" if os.environ.get("REDIS_URL") else "filesystem",
-            "parameters": {**vars(args), "orders_burst": orders, "compounds": len(compounds)},
-            "yardstick_insert": yardstick,
-            "intake_qr": intake,
-            "intake_vs_yardstick": round(intake["per_second"] / yardstick["per_second"], 3)
-            if intake["per_second"] and yardstick["per_second"]
-            else None,
-            "filing_to_assignment_burst": burst,
+            "parameters": {**vars(args), "orders_per_phase": orders, "compounds": len(compounds)},
+            "warm_up_statuses": [w["statuses"] for w in warm_up],
+            "rounds": rounds,
+            "intake_vs_yardstick_median": median([r["intake_vs_yardstick"] for r in rounds]),
+            "filed_and_routed_vs_yardstick_median": median([r["filed_and_routed_vs_yardstick"] for r in rounds]),
+            "non_success": non_success(rounds, idle),
             "filing_to_assignment_idle": idle,
         }
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
         print_table(results)
-        say(f"written {RESULTS.relative_to(ROOT)}")
+        from benchmarks import results as results_md
+
+        results_md.update("bench", results_md.bench_section(results))
+        say(f"written {RESULTS.relative_to(ROOT)} and benchmarks/RESULTS.md")
         return 0
     finally:
         children.stop()
@@ -447,16 +596,69 @@ def main() -> int:
             say(f"dropped database {database}")
 
 
+def worker_queues() -> str:
+    """Every queue the settings route a task to (the worker of `make bench` does all the work)."""
+    from config.settings import base
+
+    queues = {"default", *(route["queue"] for route in base.CELERY_TASK_ROUTES.values())}
+    return ",".join(sorted(queues))
+
+
+def filed_and_routed_rate(tag: str, phase_started: datetime) -> float | None:
+    """Orders of the phase over the time from its start to its last assignment (the worker's part included)."""
+    from django.db.models import Count, Max
+
+    from workorders.models import WorkOrder
+
+    done = WorkOrder.objects.filter(description__startswith=f"{tag} ", routed_at__isnull=False).aggregate(
+        n=Count("pk"), last=Max("routed_at")
+    )
+    if not done["n"]:
+        return None
+    return round(done["n"] / (done["last"] - phase_started).total_seconds(), 1)
+
+
+def ratio(a: float | None, b: float | None) -> float | None:
+    return round(a / b, 3) if a and b else None
+
+
+def median(values: list) -> float | None:
+    values = [v for v in values if v is not None]
+    return round(statistics.median(values), 3) if values else None
+
+
+def non_success(rounds: list[dict], idle: dict) -> dict:
+    """Every answer that was not a success, by phase and status (0: the connection failed)."""
+    counts: dict[str, dict[str, int]] = {}
+    for r in rounds:
+        for phase in ("yardstick", "intake"):
+            for status, n in r[phase]["statuses"].items():
+                if status not in ("201", "302"):
+                    counts.setdefault(phase, {}).setdefault(status, 0)
+                    counts[phase][status] += n
+    for status, n in idle["statuses"].items():
+        if status != "302":
+            counts.setdefault("idle", {})[status] = n
+    return counts
+
+
 def print_table(results: dict) -> None:
-    y, i = results["yardstick_insert"], results["intake_qr"]
-    b, s = results["filing_to_assignment_burst"], results["filing_to_assignment_idle"]
-    rows = [
-        ("measure", "count", "per second", "median ms", "p95 ms", "max ms"),
-        ("bare Django insert (yardstick)", y["requests_ok"], y["per_second"], *_lat(y["latency_ms"])),
-        ("intake: QR page POST (码上反馈)", i["requests_ok"], i["per_second"], *_lat(i["latency_ms"])),
-        ("filing → assignment, burst", f"{b['routed']}/{b['orders']}", "", *_lat(b["lag_ms"])),
-        ("filing → assignment, idle worker", f"{s['routed']}/{s['orders']}", "", *_lat(s["lag_ms"])),
-    ]
+    rows = [("round", "measure", "ok", "per second", "median ms", "p95 ms", "max ms", "CPU ms web/worker/db")]
+    for r in results["rounds"]:
+        y, i = r["yardstick"], r["intake"]
+        b = i["routing"]
+        for name, m in (("bare Django insert (yardstick)", y), ("intake: QR page POST (码上反馈)", i)):
+            c = m["cpu_ms_per_request"]
+            rows.append(
+                (r["round"], name, m["requests_ok"], m["per_second"], *_lat(m["latency_ms"]),
+                 f"{c['web']}/{c['worker']}/{c['database']}")
+            )  # fmt: skip
+        rows.append(
+            (r["round"], "filing → assignment, burst", f"{b['routed']}/{b['orders']}",
+             i["filed_and_routed_per_second"], *_lat(b["lag_ms"]), "")
+        )  # fmt: skip
+    s = results["filing_to_assignment_idle"]
+    rows.append(("", "filing → assignment, idle worker", f"{s['routed']}/{s['orders']}", "", *_lat(s["lag_ms"]), ""))
     widths = [max(_width(str(row[c])) for row in rows) for c in range(len(rows[0]))]
     for n, row in enumerate(rows):
         cells = [str(cell) + " " * (widths[c] - _width(str(cell))) for c, cell in enumerate(row)]
@@ -464,10 +666,10 @@ def print_table(results: dict) -> None:
         if n == 0:
             print("  ".join("-" * w for w in widths))
     print(
-        f"intake / yardstick throughput: {results['intake_vs_yardstick']}; "
-        f"failed requests: yardstick {y['statuses']}, intake {i['statuses']}; "
-        f"burst drained {b['drain_seconds_after_last_filed']} s after the last order was filed; "
-        f"broker: {results['broker']}"
+        f"intake / yardstick (median of rounds): {results['intake_vs_yardstick_median']}; "
+        f"filed and routed / yardstick: {results['filed_and_routed_vs_yardstick_median']}; "
+        f"non-success answers: {results['non_success'] or 'none'}; broker: {results['broker']}; "
+        f"load average at the end: {results['machine']['load_average_at_end']} on {results['machine']['nproc']} CPUs"
     )
 
 

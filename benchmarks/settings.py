@@ -14,6 +14,22 @@ ROOT_URLCONF = "benchmarks.urls"
 MIGRATION_MODULES = {"benchmarks": None}  # its one table comes from `migrate --run-syncdb`
 
 _run = os.environ.get("CAPILLARY_BENCH_RUN", "manual")
+# The run's own cache (the rate-limit counters): benchmarks/run.py resets it before every phase.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": f"capillary-bench-{_run}",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "bench" / f"cache-{_run}"),  # noqa: F405
+        }
+    }
 if os.environ.get("REDIS_URL"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         **CELERY_BROKER_TRANSPORT_OPTIONS,  # noqa: F405

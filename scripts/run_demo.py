@@ -4,7 +4,7 @@
    reused on the next run).
 2. `manage.py migrate`, then `manage.py load_demo` (idempotent: the demo district 长安区).
 3. Collects the static files, starts gunicorn on 127.0.0.1:8000 (DEBUG off: the site's own error pages, static
-   files through WhiteNoise; DJANGO_DEBUG=1 turns debug on), a Celery worker (queues default and reports) and
+   files through WhiteNoise; DJANGO_DEBUG=1 turns debug on), a Celery worker (queues default, reports and routing) and
    celery beat, each in its own process group, with the filesystem broker when REDIS_URL is unset.
 4. Prints the URLs and the demo logins; Ctrl-C stops everything it started (and the embedded PostgreSQL
    if this run started it).
@@ -187,7 +187,8 @@ def main() -> int:
         gunicorn = [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"{HOST}:{PORT}", "-w", "2"]
         children.start("web", [*gunicorn, "--timeout", "120", "--access-logfile", "-", "--error-logfile", "-"])
         celery = [sys.executable, "-m", "celery", "-A", "config"]
-        children.start("worker", [*celery, "worker", "-Q", "default,reports", "-c", "2", "-n", "demo@%h", "-l", "INFO"])
+        queues = "default,reports,routing"
+        children.start("worker", [*celery, "worker", "-Q", queues, "-c", "2", "-n", "demo@%h", "-l", "INFO"])
         schedule = str(embedded.VAR_DIR / "celery" / "beat-schedule")
         children.start("beat", [*celery, "beat", "-s", schedule, "-l", "INFO"])
 

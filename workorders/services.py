@@ -10,9 +10,11 @@ rating then needs the order's tracking code). `actor=None` raises MissingActor. 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import secrets
 from collections.abc import Sequence
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -163,6 +165,11 @@ def _deadlines(urgency: UrgencyClass, start: datetime) -> tuple[datetime, dateti
     )
 
 
+# Set by a task that sends its notifications itself (workorders.tasks.route_work_order_task): the services
+# append the notify_handler_task arguments here instead of enqueueing a second task.
+PENDING_NOTIFICATIONS: ContextVar[list[tuple] | None] = ContextVar("pending_notifications", default=None)
+
+
 def _enqueue_notify(order: WorkOrder, kind: str, key: str, departments: Sequence[Department] = ()) -> None:
     """Tell the handler the order has *now* (the task may run after further changes)."""
     from workorders.tasks import notify_handler_task
@@ -170,7 +177,11 @@ def _enqueue_notify(order: WorkOrder, kind: str, key: str, departments: Sequence
     level = order.handler_level
     unit_ids = [getattr(order, f"{HANDLER_COLUMNS[level]}_id")] if level else []
     unit_ids += [d.pk for d in departments if d.pk not in unit_ids]
-    notify_handler_task.delay_on_commit(order.pk, kind, key, level, unit_ids)
+    pending = PENDING_NOTIFICATIONS.get()
+    if pending is not None:
+        pending.append((order.pk, kind, key, level, unit_ids))
+    else:
+        notify_handler_task.delay_on_commit(order.pk, kind, key, level, unit_ids)
 
 
 # ---------------------------------------------------------------------------------------------------- catalogue
@@ -250,7 +261,6 @@ def categories_seed(*, district: District) -> list[Category]:
 # ---------------------------------------------------------------------------------------------------- intake
 
 
-@transaction.atomic
 def work_order_file(
     *,
     actor: User | None,
@@ -279,7 +289,8 @@ def work_order_file(
     the category's, but never later than that deadline. It must be later than `now`.
 
     Idempotent on `external_number` (per district and channel): filing the same 12345 number again returns
-    the existing order unchanged; use `work_order_file_external` to learn whether the order was created."""
+    the existing order unchanged; use `work_order_file_external` to learn whether the order was created.
+    Atomic (work_order_file_external is). The check for a possible duplicate waits for the routing task."""
     order, _ = work_order_file_external(
         actor=actor,
         compound=compound,
@@ -406,7 +417,8 @@ def work_order_file_external(
         exclude=["tracking_code", "external_clash_of", *loaded], validate_unique=False, validate_constraints=False
     )
     try:
-        with transaction.atomic():
+        # a savepoint only where a clash can happen (an external number filed twice at once)
+        with transaction.atomic() if external_number else contextlib.nullcontext():
             order.save()
     except IntegrityError:
         # Two posts of the same external number at once: the other one won.
@@ -423,17 +435,6 @@ def work_order_file_external(
         )
         for each in (clash_of, order):
             timeline_append(actor=None, order=each, kind=TimelineKind.NOTE, note=clash, now=now)
-    duplicate = possible_duplicate(order=order, now=now)
-    if duplicate is not None:
-        order.possible_duplicate_of = duplicate
-        order.save(update_fields=["possible_duplicate_of", "updated_at"])
-        timeline_append(
-            actor=None,
-            order=order,
-            kind=TimelineKind.DUPLICATE_FLAGGED,
-            note=f"与工单 {duplicate.tracking_code}“{duplicate.title}”相似，可能重复",
-            now=now,
-        )
     from workorders.outbox import outbox_enqueue
     from workorders.tasks import route_work_order_task
 
@@ -478,7 +479,15 @@ def _filing_compound(actor: Any, compound: Compound) -> Compound:
         access(actor, Compound, pk=compound.pk)
     elif not actor.is_platform_admin and compound.district_id != actor.district_id:
         raise Http404("未找到该小区。")
-    return Compound.objects.select_related("community__street").get(pk=compound.pk)
+    if _loaded(compound, "community") and _loaded(compound.community, "street") and _loaded(compound, "property_firm"):
+        return compound  # the caller loaded it with what filing reads (the QR page does): no second query
+    return Compound.objects.select_related("community__street", "property_firm").get(pk=compound.pk)
+
+
+def _loaded(instance: models.Model, relation: str) -> bool:
+    """The foreign key `relation` of `instance` is loaded (select_related, or assigned) or empty."""
+    field = instance._meta.get_field(relation)
+    return field.is_cached(instance) or getattr(instance, field.attname) is None
 
 
 def _normal(text: str) -> str:
@@ -536,6 +545,7 @@ def work_order_route(*, actor: Any, order_id: int, now: datetime | None = None) 
     order = _lock(actor, order_id)
     if order.routed_at is not None or order.state != S.SUBMITTED:
         return order
+    _flag_duplicate(order)
     route = route_for(order)
     _set_handler(order, route.level, route.unit)
     order.routed_at = now
@@ -552,6 +562,22 @@ def work_order_route(*, actor: Any, order_id: int, now: datetime | None = None) 
     _after_save_departments(order)
     logger.info("work order routed: %s (#%s) → %s", order.tracking_code, order.pk, route.description)
     return order
+
+
+def _flag_duplicate(order: WorkOrder) -> None:
+    """Mark a possible duplicate (possible_duplicate, as of the order's filing), before routing: work that can
+    wait for the worker, off the filing request. The timeline entry is dated at the filing."""
+    duplicate = possible_duplicate(order=order, now=order.created_at)
+    if duplicate is None:
+        return
+    order.possible_duplicate_of = duplicate
+    timeline_append(
+        actor=None,
+        order=order,
+        kind=TimelineKind.DUPLICATE_FLAGGED,
+        note=f"与工单 {duplicate.tracking_code}“{duplicate.title}”相似，可能重复",
+        now=order.created_at,
+    )
 
 
 @transaction.atomic

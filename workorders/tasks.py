@@ -1,12 +1,17 @@
 """Thin Celery tasks: ids in, a service call, safe to run twice."""
 
+import logging
+
 import pghistory
 from celery import shared_task
+from django.db import transaction
 
 from accounts.actors import SystemActor
 from compounds.models import District
 from workorders import notifications, outbox, retention, services
 from workorders.models import WorkOrder
+
+logger = logging.getLogger(__name__)
 
 RETRY = {"autoretry_for": (Exception,), "retry_backoff": True, "retry_backoff_max": 300, "max_retries": 5}
 
@@ -22,12 +27,27 @@ NOTIFY_TEXT = {
 
 @shared_task(acks_late=True, **RETRY)
 def route_work_order_task(order_id: int) -> None:
-    """Route a filed order (idempotent: a routed order is left alone)."""
+    """Route a filed order (idempotent: a routed order is left alone) and tell its handler, in one task: the
+    notification is written in the routing's transaction (a savepoint of its own); should it fail, it is
+    enqueued as notify_handler_task (with its own retries) and the routing stands."""
     district_id = WorkOrder.objects.filter(pk=order_id).values_list("district_id", flat=True).first()
     if district_id is None:
         return
     actor = SystemActor(name="task:workorders.route_work_order_task", district_id=district_id)
-    services.work_order_route(actor=actor, order_id=order_id)
+    pending: list[tuple] = []
+    token = services.PENDING_NOTIFICATIONS.set(pending)
+    try:
+        with transaction.atomic():
+            order = services.work_order_route(actor=actor, order_id=order_id)
+            for args in pending:
+                try:
+                    with transaction.atomic():
+                        notify_handler(order, *args[1:])  # args[0] is this order's id
+                except Exception:
+                    logger.exception("notifying the handler of order #%s failed: enqueued on its own", order_id)
+                    notify_handler_task.delay_on_commit(*args)
+    finally:
+        services.PENDING_NOTIFICATIONS.reset(token)
 
 
 @shared_task(acks_late=True)
@@ -76,6 +96,11 @@ def notify_handler_task(
     order = WorkOrder.objects.select_related("district").filter(pk=order_id).first()
     if order is None:
         return 0
+    return notify_handler(order, kind, dedupe_key, level, unit_ids)
+
+
+def notify_handler(order: WorkOrder, kind: str, dedupe_key: str, level: str = "", unit_ids: list | None = None) -> int:
+    """notify_handler_task's work on a loaded order (the routing task passes the order it has just routed)."""
     if kind == "overdue_top":
         recipients = notifications.district_officials(order)
     else:

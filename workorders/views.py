@@ -29,6 +29,7 @@ from accounts.forms import errors_onto
 from accounts.permissions import has, require
 from accounts.policy import CHANGE, VIEW, access, restrict
 from accounts.privacy import record_reveal
+from config.dbrouter import replica_reads
 from workorders import exports, selectors, services
 from workorders.api.serializers import ORDER_RELATED
 from workorders.filtersets import WorkOrderQueueFilterSet
@@ -383,19 +384,25 @@ class KpiView(WorkOrderPage):
             "totals": None,
         }
         if user.district_id is not None:
-            visible = WorkOrder.objects.visible_to(user)
-            rows = selectors.work_order_kpis(
-                district=user.district, group_by=group_by, start=month, end=end, queryset=visible
-            )
-            context["rows"] = [_with_percents(row) for row in rows]
-            context["totals"] = _with_percents(
-                selectors.work_order_totals(district=user.district, start=month, end=end, queryset=visible)
-            )
-            context["ranking"] = [
-                {"rank": r.rank, "street": r.street, "score": r.score, **_with_percents(r.figures or {})}
-                for r in selectors.street_ranking_seen_by(actor=user, district=user.district, month=month)
-            ]
+            with replica_reads(user):  # many rows read, none written: the replica's work when there is one
+                self.figures(user, context, group_by, month, end)
         return render(request, self.template_name, context)
+
+    @staticmethod
+    def figures(user: Any, context: dict[str, Any], group_by: str, month: date, end: date) -> None:
+        """The page's figures into `context` (the visible orders' KPIs, totals and the street ranking)."""
+        visible = WorkOrder.objects.visible_to(user)
+        rows = selectors.work_order_kpis(
+            district=user.district, group_by=group_by, start=month, end=end, queryset=visible
+        )
+        context["rows"] = [_with_percents(row) for row in rows]
+        context["totals"] = _with_percents(
+            selectors.work_order_totals(district=user.district, start=month, end=end, queryset=visible)
+        )
+        context["ranking"] = [
+            {"rank": r.rank, "street": r.street, "score": r.score, **_with_percents(r.figures or {})}
+            for r in selectors.street_ranking_seen_by(actor=user, district=user.district, month=month)
+        ]
 
 
 # ---------------------------------------------------------------------------------------------------- settings

@@ -116,6 +116,14 @@ SECURE_CSP = {
 }
 
 DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True)}
+# A read replica (streaming replication of the primary) for the KPI figures and report builds: config/dbrouter.py,
+# docs/scaling.md. The same role and schema as the primary; never migrated itself.
+DATABASE_ROUTERS = ["config.dbrouter.ReplicaRouter"]
+CAPILLARY_REPLICA_READS = bool(os.environ.get("DATABASE_REPLICA_URL"))
+if CAPILLARY_REPLICA_READS:
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=60, conn_health_checks=True
+    )
 # The application's database role (accounts.rls): neither superuser, owner nor BYPASSRLS, under row-level security.
 # Only `manage.py migrate` knows the owner (DATABASE_OWNER_URL, read by that command alone, given to no other
 # service); it connects as the owner and grants the role of DATABASE_URL (or this one, in tests) its rights.
@@ -245,6 +253,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
+    # Filing → routing → the handler told: its own queue and worker (docs/scaling.md), never behind a sweep,
+    # an import or a report.
+    "workorders.tasks.route_work_order_task": {"queue": "routing"},
+    "workorders.tasks.notify_handler_task": {"queue": "routing"},
     "compounds.tasks.*": {"queue": "default"},
     "workorders.tasks.*": {"queue": "default"},
     "ratings.tasks.*": {"queue": "reports"},

@@ -24,6 +24,10 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 # Each test process counts rate limits in its own memory; the tests clear it between tests.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# A second alias on the same test database, as a read replica would be (config/dbrouter.py): off unless a test
+# turns CAPILLARY_REPLICA_READS on (tests/config/test_replica.py).
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+CAPILLARY_REPLICA_READS = False
 LOGGING["root"]["level"] = os.environ.get("CAPILLARY_TEST_LOG_LEVEL", "WARNING")  # noqa: F405
 
 # Each test run has its own broker namespace, so that parallel runs on one machine (and a running

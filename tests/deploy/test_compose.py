@@ -4,10 +4,11 @@ import re
 
 import pytest
 import yaml
+from django.conf import settings
 
 from tests.deploy.environment import BASE_DIR, production_variables, required_production_variables
 
-APP_SERVICES = ["migrate", "web", "worker", "worker-reports", "beat"]
+APP_SERVICES = ["migrate", "web", "worker", "worker-reports", "worker-routing", "beat"]
 
 
 @pytest.fixture(scope="module")
@@ -45,15 +46,16 @@ def test_compose_commands_serve_the_site_and_both_queues(compose):
 
     # every queue the settings route to has a worker
     queues = set()
-    for name in ("worker", "worker-reports"):
+    for name in ("worker", "worker-reports", "worker-routing"):
         command = command_of(services[name])
         assert command.startswith("celery -A config worker"), name
         queues |= set(re.search(r"-Q (\S+)", command).group(1).split(","))
-    assert queues == {"default", "reports"}
+    assert queues == {"default", "reports", "routing"}
+    assert queues == {"default"} | {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
 
 
 def test_web_waits_for_the_databases_and_the_migrations(compose):
-    for name in ("web", "worker", "worker-reports", "beat"):
+    for name in ("web", "worker", "worker-reports", "worker-routing", "beat"):
         depends = compose["services"][name]["depends_on"]
         assert depends["postgres"]["condition"] == "service_healthy", name
         assert depends["redis"]["condition"] == "service_healthy", name

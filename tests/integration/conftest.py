@@ -1,6 +1,6 @@
 """Fixtures for tests that need the real thing: a Celery worker in its own process.
 
-`celery_worker_process` starts `celery -A config worker` (queues default and reports) against the
+`celery_worker_process` starts `celery -A config worker` (queues default, reports and routing) against the
 pytest-django test database and this run's broker (REDIS_URL when set, else the filesystem broker;
 config/settings/test.py gives each test run its own namespace), waits until it answers a ping and
 stops it after the session. While it runs, `.delay()` in the test process goes to the worker instead
@@ -50,7 +50,7 @@ def _stop(process: subprocess.Popen) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
-def worker_command(node: str, *, queues: str = "default,reports", concurrency: int = 1) -> list[str]:
+def worker_command(node: str, *, queues: str = "default,reports,routing", concurrency: int = 1) -> list[str]:
     command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queues]
     return [*command, "-c", str(concurrency), "-n", node, "-l", "INFO", "--without-gossip", "--without-mingle"]
 

@@ -84,8 +84,9 @@ def _public_url(request: HttpRequest, path: str) -> str:
 def resident_report(request: HttpRequest, public_token: str) -> HttpResponse:
     """码上反馈: the page behind the compound's QR code. The order is saved in PostgreSQL first (routing is
     enqueued on commit), then its photos are stored, each on its own."""
+    # Everything the filing reads of the compound, in one query (the service uses these, it does not reload them).
     compound = get_object_or_404(
-        Compound.objects.select_related("community__street", "district"), public_token=public_token
+        Compound.objects.select_related("community__street", "district", "property_firm"), public_token=public_token
     )
     categories = forms.district_categories(compound.district_id)
     context = {"compound": compound, "max_photos": MAX_PHOTOS}

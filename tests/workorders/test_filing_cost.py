@@ -1,0 +1,78 @@
+"""What one filing costs (issue 12, benchmarks/RESULTS.md): the resident's QR filing runs a fixed number of
+queries, leaves the duplicate check to the routing task, and that one task routes and notifies."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from workorders import notifications, tasks
+from workorders.models import Notification, TimelineKind, WorkOrder
+
+from .test_intake_resident import DESCRIPTION, post_report
+
+
+@pytest.fixture(autouse=True)
+def fresh(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_a_qr_filing_runs_a_fixed_number_of_queries(client, tree, categories):
+    # given a compound whose page was filed to once (the worker's calendar and the URLconf are warm)
+    compound, category = tree.compounds[0], categories["leak"]
+    assert post_report(client, compound, category, ip="10.0.0.9").status_code == 302
+    # when a resident files one order (the commit's callbacks, the broker's part, are not run here)
+    with CaptureQueriesContext(connection) as queries:
+        response = post_report(client, compound, category, ip="10.0.0.1")
+    # then it is filed with: the tenant scope, the compound with its community, street and firm, the categories
+    # with their urgency, the pghistory context, the order, its timeline row and its outbox row — no reloads
+    assert response.status_code == 302
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert len(sql) == 10, "\n".join(s[:160] for s in sql)  # 20 before issue 12
+    assert sum('FROM "compounds_compound"' in s for s in sql) == 1
+    assert not any('FROM "workorders_urgencyclass"' in s or 'FROM "compounds_propertyfirm"' in s for s in sql)
+    # and the duplicate check (a trigram search) is not on the request path
+    assert not any("SIMILARITY" in s.upper() for s in sql)
+
+
+def test_routing_flags_the_duplicate_and_notifies_in_the_same_task(
+    client, tree, categories, monkeypatch, django_capture_on_commit_callbacks
+):
+    compound, category = tree.compounds[0], categories["leak"]
+    separate = []
+    monkeypatch.setattr(tasks.notify_handler_task, "delay_on_commit", lambda *args: separate.append(args))
+    with django_capture_on_commit_callbacks(execute=True):
+        post_report(client, compound, category, ip="10.0.0.1")
+    with django_capture_on_commit_callbacks(execute=True):
+        post_report(client, compound, category, ip="10.0.0.2", description=DESCRIPTION + "！")
+    first, second = WorkOrder.objects.order_by("pk")
+    # both are routed to the firm and its staff told, by the routing task itself (no second task)
+    assert first.routed_at and second.routed_at and second.handler_firm == compound.property_firm
+    assert Notification.objects.filter(recipient=tree.firm_staff, order__in=[first, second]).count() == 2
+    assert separate == []
+    # and the second is flagged as a possible duplicate of the first, the flag dated at its filing
+    assert second.possible_duplicate_of == first and first.possible_duplicate_of is None
+    flagged = second.timeline.get(kind=TimelineKind.DUPLICATE_FLAGGED)
+    assert flagged.at == second.created_at and first.tracking_code in flagged.note
+
+
+def test_a_failing_notification_leaves_the_routing_and_goes_to_its_own_task(
+    client, tree, categories, monkeypatch, django_capture_on_commit_callbacks
+):
+    compound, category = tree.compounds[0], categories["leak"]
+    separate = []
+    monkeypatch.setattr(tasks.notify_handler_task, "delay_on_commit", lambda *args: separate.append(args))
+
+    def broken(**kwargs):
+        raise RuntimeError("mail server down")
+
+    monkeypatch.setattr(notifications, "notify", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_report(client, compound, category, ip="10.0.0.1")
+    order = WorkOrder.objects.get()
+    assert order.routed_at is not None and order.handler_firm == compound.property_firm
+    assert not Notification.objects.exists()
+    assert [args[:2] for args in separate] == [(order.pk, "assigned")]
