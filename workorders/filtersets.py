@@ -224,9 +224,21 @@ QUEUE_ORDERING = (
 )
 
 
+QUEUE_ORDERING_LABELS = {
+    "created_at": "提交时间",
+    "resolve_by": "办结时限",
+    "state": "状态",
+    "category__name": "类别",
+    "compound__name": "小区",
+}
+
+
 class StableOrderingFilter(django_filters.OrderingFilter):
     """django-filter's OrderingFilter with the primary key as the last key (the API's twin is
-    accounts.api.ordering.StableOrderingFilter, a DRF backend)."""
+    accounts.api.ordering.StableOrderingFilter, a DRF backend). Its select is the phone's way to sort (the
+    table's sortable headers are hidden there)."""
+
+    descending_fmt = "%s（倒序）"
 
     def filter(self, qs: QuerySet, value: Any) -> QuerySet:
         if not value:
@@ -242,7 +254,17 @@ class WorkOrderQueueFilterSet(WorkOrderFilterSet):
     a text box (`compound_name`): a select of a district's 400 compounds cost most of the page's render;
     `compound_id` still filters by id (the cockpit's and the map's links)."""
 
-    form_fields = ("q", "is_open", "state", "category_id", "channel", "community_id", "compound_name", "overdue")
+    form_fields = (
+        "q",
+        "is_open",
+        "state",
+        "category_id",
+        "channel",
+        "community_id",
+        "compound_name",
+        "overdue",
+        "ordering",
+    )
 
     # Option labels are looked up in the active language (workorders/locale): the page may be in English.
     state = django_filters.ChoiceFilter(choices=translated(State.choices), label="状态", empty_label=_("全部状态"))
@@ -268,7 +290,9 @@ class WorkOrderQueueFilterSet(WorkOrderFilterSet):
         label="超时",
         widget=forms.Select(choices=[("", _("不限")), ("true", _("仅超时工单")), ("false", _("未超时工单"))]),
     )
-    ordering = StableOrderingFilter(fields=QUEUE_ORDERING, label="排序")
+    ordering = StableOrderingFilter(
+        fields=QUEUE_ORDERING, field_labels=QUEUE_ORDERING_LABELS, label="排序", empty_label=_("默认（最新提交）")
+    )
 
     def visible_fields(self) -> list:
         form = self.form

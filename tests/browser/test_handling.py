@@ -37,10 +37,15 @@ def test_the_queue_sorts_and_fits_the_screen(browser, live_server, tree, orders,
         page.goto(f"{live_server.url}{reverse('workorders:queue')}")
         # open orders only: the rejected one is not listed
         assert page.locator("tbody tr").count() == 5
-        page.locator("th a.sort-link", has_text="小区").click()
+        if size == "desktop":  # the column's header
+            page.locator("th a.sort-link", has_text="小区").click()
+        else:  # the table is cards on a phone: the filter bar's 排序 select (submits on change)
+            with page.expect_navigation():
+                page.locator("select[name=ordering]").select_option("compound")
         page.wait_for_load_state("networkidle")
         assert "ordering=compound" in page.url
         assert page.locator('th[aria-sort="ascending"]').count() == 1
+        assert page.locator("select[name=ordering]").input_value() == "compound"
         width = SIZES[size]["viewport"]["width"]
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         page.screenshot(path=str(SCREENSHOTS / f"handling-queue-{size}.png"), full_page=True)
@@ -86,7 +91,8 @@ def test_the_handler_accepts_and_starts_with_one_tap_from_the_sticky_bar(browser
         button = bar.get_by_role("button", name="受理并开始处理")
         assert button.bounding_box()["height"] >= 44
         page.screenshot(path=str(SCREENSHOTS / "handling-order-phone-before.png"))
-        button.tap()
+        with page.expect_navigation():
+            button.tap()
         page.wait_for_load_state("networkidle")
         assert page.url.endswith("#next")
         assert page.locator("[data-next-action] .state").inner_text() == "处理中"  # the badge follows the step
