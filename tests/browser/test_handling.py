@@ -129,3 +129,44 @@ def test_the_reported_location_is_a_small_map(browser, live_server, tree, size):
         page.screenshot(path=str(SCREENSHOTS / f"handling-map-{size}.png"), full_page=size == "desktop")
     finally:
         context.close()
+
+
+def test_photos_before_and_after_on_the_order_and_tracking_pages(
+    browser,  # noqa: F811
+    live_server,
+    tree,
+    orders,
+    settings,
+    tmp_path,
+):
+    from tests.workorders.test_photos import small_jpeg
+    from workorders.intake.photos import photo_prepare
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    order = orders[0]
+    services.work_order_accept(actor=tree.firm_staff, order=order)
+    services.work_order_resolve(
+        actor=tree.firm_staff,
+        order=order,
+        resolution="已清理楼道杂物",
+        photos_before=[photo_prepare(upload=small_jpeg("before.jpg"))],
+        photos_after=[photo_prepare(upload=small_jpeg("after.jpg", color=(10, 10, 200)))],
+    )
+    context = browser.new_context(**SIZES["phone"])
+    page = context.new_page()
+    try:
+        sign_in(page, live_server, tree.street_staff.username)
+        page.goto(f"{live_server.url}{reverse('workorders:detail', args=[order.pk])}")
+        for stage in ("before", "after"):
+            image = page.locator(f'[data-photo-stage="{stage}"] img')
+            image.wait_for(state="visible")
+            assert page.evaluate("(img) => img.naturalWidth", image.element_handle()) > 0
+        page.locator('[data-photo-stage="before"]').scroll_into_view_if_needed()
+        page.screenshot(path=str(SCREENSHOTS / "handling-resolution-photos-phone.png"))
+        page.goto(f"{live_server.url}{reverse('intake:track', args=[order.tracking_code])}")
+        section = page.locator("[data-resolution-photos]")
+        assert section.locator("img").count() == 2
+        section.scroll_into_view_if_needed()
+        page.screenshot(path=str(SCREENSHOTS / "handling-tracking-photos-phone.png"))
+    finally:
+        context.close()
