@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -294,8 +295,11 @@ def request_list(request: HttpRequest) -> HttpResponse:
         response = _attempt(request, form, file, _("申请已提交，等待街道审批。"))
         if response is not None:
             return response
+    # paged: the list grows without bound (it was cut at 300 rows, silently)
+    page = Paginator(rows.order_by("-requested_at", "-pk"), 50).get_page(request.GET.get("page"))
     context = {
-        "rows": rows.order_by("-requested_at", "-pk")[:300],
+        "page": page,
+        "rows": page.object_list,
         "status": wanted,
         "statuses": Status.choices,
         "form": form,

@@ -8,6 +8,8 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
@@ -73,16 +75,26 @@ def index(request: HttpRequest) -> HttpResponse:
 # --- firms and contracts ------------------------------------------------------------------------------
 
 
+FIRMS_PER_PAGE = 30
+FOLD_AFTER = 15  # a list on the period page longer than this is folded until opened or searched
+
+
 @tenant_page(PropertyFirm)
 def firm_list(request: HttpRequest) -> HttpResponse:
-    firms = PropertyFirm.objects.visible_to(request.user).order_by("name")
+    """The firms, 30 a page, searchable by name or credit code, each with its latest quarter's result."""
+    firms = PropertyFirm.objects.visible_to(request.user).order_by("name", "pk")
+    query = request.GET.get("q", "").strip()[:50]
+    if query:
+        firms = firms.filter(Q(name__icontains=query) | Q(credit_code__icontains=query))
+    page = Paginator(firms, FIRMS_PER_PAGE).get_page(request.GET.get("page"))
     latest = {}
-    for score in FirmScore.objects.visible_to(request.user).filter(firm__in=firms).select_related("period"):
+    shown = [firm.pk for firm in page.object_list]
+    for score in FirmScore.objects.visible_to(request.user).filter(firm__in=shown).select_related("period"):
         current = latest.get(score.firm_id)
         if current is None or (score.period.year, score.period.quarter) > (current.period.year, current.period.quarter):
             latest[score.firm_id] = score
-    rows = [{"firm": firm, "score": latest.get(firm.pk)} for firm in firms]
-    return render(request, "ratings/firm_list.html", {"rows": rows})
+    rows = [{"firm": firm, "score": latest.get(firm.pk)} for firm in page.object_list]
+    return render(request, "ratings/firm_list.html", {"rows": rows, "page": page, "query": query})
 
 
 @tenant_page(PropertyFirm)
@@ -299,6 +311,12 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # A firm's staff see only their own firm's result, and only once the quarter is published.
     own_only = not has(request.user, "ratings.read_unpublished")
     summary = selectors.list_summary(period, actor=request.user)
+    # 129 firms made a 7,000 px page: the lists are searchable by firm name, the long ones folded (the counts
+    # above them stay the quarter's).
+    query = request.GET.get("q", "").strip()[:50]
+    if query:
+        for kind in ("red", "grey", "black", "insufficient"):
+            summary[kind] = [s for s in summary[kind] if query in s.firm.name]
     return render(
         request,
         "ratings/period_detail.html",
@@ -312,6 +330,14 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reports": Report.objects.visible_to(request.user).filter(period=period),
             "is_official": _is_official(request.user),
             "statuses": PeriodStatus,
+            "query": query,
+            "fold_after": FOLD_AFTER,
+            "lists": [
+                ("red", "红榜", summary["red"]),
+                ("grey", "灰榜", summary["grey"]),
+                ("black", "黑榜", summary["black"]),
+                ("insufficient", "样本不足（不参与排名）", summary["insufficient"]),
+            ],
         },
     )
 

@@ -169,6 +169,7 @@ class CategoryFilterSet(TenantFilterSet):
             "is_active": ["exact"],
             "sort_order": ["exact"],
             "open311_public": ["exact"],
+            "grid_resolves_on_the_spot": ["exact"],
         }
 
 
@@ -212,14 +213,68 @@ def translated(choices: list[tuple[str, str]]) -> list[tuple[str, Any]]:
     return [(value, _(label)) for value, label in choices]
 
 
+# The queue's sortable columns: ?ordering=<name> or -<name>, each name a whitelisted field (anything else is
+# refused as a filter error); the primary key breaks ties so that pages neither repeat nor skip a row.
+QUEUE_ORDERING = (
+    ("created_at", "created"),
+    ("resolve_by", "due"),
+    ("state", "state"),
+    ("category__name", "category"),
+    ("compound__name", "compound"),
+)
+
+
+QUEUE_ORDERING_LABELS = {
+    "created_at": "提交时间",
+    "resolve_by": "办结时限",
+    "state": "状态",
+    "category__name": "类别",
+    "compound__name": "小区",
+}
+
+
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """django-filter's OrderingFilter with the primary key as the last key (the API's twin is
+    accounts.api.ordering.StableOrderingFilter, a DRF backend). Its select is the phone's way to sort (the
+    table's sortable headers are hidden there)."""
+
+    descending_fmt = "%s（倒序）"
+
+    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+        if not value:
+            return qs
+        ordering = [self.get_ordering_value(param) for param in value]
+        last = "-pk" if ordering[-1].startswith("-") else "pk"
+        return qs.order_by(*ordering, last)
+
+
 class WorkOrderQueueFilterSet(WorkOrderFilterSet):
     """The queue page's filters: the API's WorkOrderFilterSet (same parameter names, so a page URL and an
-    API URL filter alike) with single-choice fields for the page's form."""
+    API URL filter alike) with single-choice fields for the page's form. The compound is searched by name in
+    a text box (`compound_name`): a select of a district's 400 compounds cost most of the page's render;
+    `compound_id` still filters by id (the cockpit's and the map's links)."""
 
-    form_fields = ("q", "state", "category_id", "channel", "community_id", "compound_id", "overdue")
+    form_fields = (
+        "q",
+        "is_open",
+        "state",
+        "category_id",
+        "channel",
+        "community_id",
+        "compound_name",
+        "overdue",
+        "ordering",
+    )
 
     # Option labels are looked up in the active language (workorders/locale): the page may be in English.
     state = django_filters.ChoiceFilter(choices=translated(State.choices), label="状态", empty_label=_("全部状态"))
+    # Open orders by default (the view fills in "true" when neither is_open nor a state is asked); "all" is
+    # no filter (NullBooleanField reads anything but true/false as None).
+    is_open = django_filters.BooleanFilter(
+        method="filter_open",
+        label="办理进度",
+        widget=forms.Select(choices=[("true", _("未办结")), ("false", _("已办结或终止")), ("all", _("全部"))]),
+    )
     channel = django_filters.ChoiceFilter(
         choices=translated(Channel.choices), label="来源渠道", empty_label=_("全部渠道")
     )
@@ -229,20 +284,22 @@ class WorkOrderQueueFilterSet(WorkOrderFilterSet):
     community_id = django_filters.ModelChoiceFilter(
         field_name="community", queryset=scoped(Community), label="社区", empty_label=_("全部社区")
     )
-    compound_id = django_filters.ModelChoiceFilter(
-        field_name="compound", queryset=scoped(Compound), label="小区", empty_label=_("全部小区")
-    )
+    compound_name = django_filters.CharFilter(field_name="compound__name", lookup_expr="icontains", label="小区")
     overdue = django_filters.BooleanFilter(
         method="filter_overdue",
         label="超时",
         widget=forms.Select(choices=[("", _("不限")), ("true", _("仅超时工单")), ("false", _("未超时工单"))]),
     )
+    ordering = StableOrderingFilter(
+        fields=QUEUE_ORDERING, field_labels=QUEUE_ORDERING_LABELS, label="排序", empty_label=_("默认（最新提交）")
+    )
 
     def visible_fields(self) -> list:
         form = self.form
         for name in self.form_fields:
-            if name != "q":
+            if name not in ("q", "compound_name"):
                 form.fields[name].widget.attrs["data-autosubmit"] = ""
         form.fields["q"].widget.attrs.update({"placeholder": "标题、内容、查询码或外部工单号", "type": "search"})
         form.fields["q"].label = "搜索"
+        form.fields["compound_name"].widget.attrs.update({"placeholder": "小区名称", "type": "search"})
         return [form[name] for name in self.form_fields]

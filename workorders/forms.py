@@ -12,7 +12,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import CleanForm
-from compounds.models import Community, Department, PropertyFirm, Street
+from compounds.models import Community, Compound, Department, PropertyFirm, Street
+from workorders.intake.forms import PhotosField, new_form_token
+from workorders.intake.photos import MAX_PHOTOS
 from workorders.models import Category, HandlerLevel, Satisfaction, WorkOrder
 from workorders.models.settings import OPEN311_DEDUPE_MINUTES, OPEN311_MATCH_DISTANCE, RETENTION_YEARS
 
@@ -41,35 +43,125 @@ def unit_lookup(actor: Any, level: HandlerLevel | str, pk: Any) -> models.Model:
     return unit
 
 
-def unit_choices(actor: Any) -> list[tuple[str, list[tuple[str, str]]]]:
-    """Grouped choices "level:id" → name of every unit the actor may view (4 queries)."""
-    groups = []
+UNIT_SEARCH_LIMIT = 20
+
+
+def _unit_option(level: HandlerLevel, unit: models.Model, note: str = "") -> dict[str, str]:
+    label = f"{unit}（{note}）" if note else str(unit)
+    return {"value": f"{level.value}:{unit.pk}", "label": label, "group": str(_(level.label))}
+
+
+def unit_suggestions(actor: Any, order: WorkOrder | None = None) -> list[dict[str, str]]:
+    """The units a dispatcher most likely wants, first: for an order, its compound's own property firm,
+    community, stationed cadre (a named user, 驻点干部) and street; without one (the queue's bulk
+    assignment), the actor's streets and departments. Only what the actor may view (a few queries)."""
+    from workorders.routing import stationed_cadre  # routing imports the models this module sits beside
+
+    options: list[dict[str, str]] = []
+    if order is not None:
+        compound = order.compound
+        firm = compound.property_firm if compound.has_property_service else None
+        candidates = [
+            (L.PROPERTY_FIRM, firm, "本小区物业"),
+            (L.COMMUNITY, compound.community, "本社区"),
+            (L.STREET, order.street, "本街道"),
+        ]
+        for level, unit, note in candidates:
+            if unit is not None and UNIT_MODELS[level].objects.visible_to(actor).filter(pk=unit.pk).exists():
+                options.append(_unit_option(level, unit, note))
+        cadre = stationed_cadre(compound)
+        if cadre is not None:
+            options.insert(2, _unit_option(L.USER, cadre, f"驻点干部 · {compound.community}"))
+        return options
+    for level in (L.STREET, L.DEPARTMENT):
+        for unit in UNIT_MODELS[level].objects.visible_to(actor).order_by("name")[:UNIT_SEARCH_LIMIT]:
+            options.append(_unit_option(level, unit))
+    return options
+
+
+def unit_search(actor: Any, query: str, limit: int = UNIT_SEARCH_LIMIT) -> list[dict[str, str]]:
+    """Units whose name (or code) contains `query`, among those the actor may view, by level then name."""
+    query = query.strip()[:50]
+    if not query:
+        return []
+    options: list[dict[str, str]] = []
     for level, model in UNIT_MODELS.items():
-        queryset = model.objects.visible_to(actor).order_by("name")
-        options = [(f"{level.value}:{unit.pk}", unit.name) for unit in queryset]
-        if options:
-            groups.append((_(level.label), options))
-    return groups
+        condition = models.Q(name__icontains=query)
+        if any(field.name == "code" for field in model._meta.fields):
+            condition |= models.Q(code__startswith=query)
+        for unit in model.objects.visible_to(actor).filter(condition).order_by("name")[: limit - len(options)]:
+            options.append(_unit_option(level, unit))
+        if len(options) >= limit:
+            break
+    return options
+
+
+def stationed_cadre_lookup(actor: Any, pk: Any) -> models.Model:
+    """A named user the pages may send an order to: the stationed cadre of a compound the actor may view."""
+    from workorders.routing import stationed_cadre
+
+    compound = (
+        Compound.objects.visible_to(actor).filter(stationed_cadre_id=pk).select_related("stationed_cadre").first()
+        if str(pk).isdigit()
+        else None
+    )
+    cadre = stationed_cadre(compound) if compound is not None else None
+    if cadre is None:
+        raise ValidationError({"unit": UNIT_MISSING})
+    return cadre
+
+
+class UnitSearchSelect(forms.Select):
+    """The unit picker: a search box (static/workorders/unit-picker.js asks `workorders:unit-search` as one
+    types and fills the select's results group) above a select holding only the suggested units — a select of
+    all 140 units of a district cost most of the queue's and the order page's render."""
+
+    template_name = "workorders/widgets/unit_picker.html"
+
+    def __init__(self, *args: Any, search_url: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.search_url = search_url
+
+    def get_context(self, name: str, value: Any, attrs: dict | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["search_url"] = self.search_url
+        return context
 
 
 class UnitChoiceField(forms.ChoiceField):
-    """One select of every unit, grouped by level; cleans to (level, unit)."""
+    """The unit picker (suggestions, then search); cleans "level:id" to (level, unit) within the actor's view
+    scope — any unit the actor may view is accepted, not only the ones the select was rendered with."""
 
-    def __init__(self, *, actor: Any, **kwargs: Any) -> None:
+    def __init__(self, *, actor: Any, order: WorkOrder | None = None, **kwargs: Any) -> None:
+        from django.urls import reverse
+
         self.actor = actor
         kwargs.setdefault("label", "承办单位")
         kwargs.setdefault("error_messages", {"required": "请选择承办单位。", "invalid_choice": UNIT_MISSING})
-        super().__init__(choices=[("", _("请选择承办单位")), *unit_choices(actor)], **kwargs)
+        url = reverse("workorders:unit-search")
+        kwargs.setdefault("widget", UnitSearchSelect(search_url=url))
+        suggested = [(option["value"], option["label"]) for option in unit_suggestions(actor, order)]
+        choices: list[Any] = [("", _("请选择承办单位"))]
+        if suggested:
+            choices.append((_("建议"), suggested))
+        super().__init__(choices=choices, **kwargs)
+
+    def valid_value(self, value: Any) -> bool:
+        return True  # clean() looks the unit up in the actor's scope
 
     def clean(self, value: Any) -> tuple[HandlerLevel, models.Model] | None:
         value = super().clean(value)
         if not value:
             return None
-        level, _, pk = value.partition(":")
+        level, _sep, pk = value.partition(":")
         try:
-            unit = unit_lookup(self.actor, level, pk)
+            unit = stationed_cadre_lookup(self.actor, pk) if level == L.USER else unit_lookup(self.actor, level, pk)
         except ValidationError as error:
             raise ValidationError(UNIT_MISSING, code="invalid_choice") from error
+        offered = {key for _group, options in self.choices if isinstance(options, list) for key, _label in options}
+        if value not in offered:
+            # found by the search: keep it in the select when the form comes back with another field's error
+            self.choices = [*self.choices, (_("已选"), [(value, str(unit))])]
         return HandlerLevel(level), unit
 
 
@@ -84,9 +176,9 @@ def _text(label: str, *, required: bool = False, rows: int = 2, message: str = "
 
 
 class AssignForm(CleanForm):
-    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Any, order: WorkOrder | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"] = UnitChoiceField(actor=actor)
+        self.fields["unit"] = UnitChoiceField(actor=actor, order=order)
         self.fields["note"] = _text("派单说明")
 
 
@@ -115,9 +207,9 @@ class ReasonForm(CleanForm):
 
 
 class TransferForm(CleanForm):
-    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Any, order: WorkOrder | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"] = UnitChoiceField(actor=actor, label="转办至")
+        self.fields["unit"] = UnitChoiceField(actor=actor, order=order, label="转办至")
         self.fields["reason"] = _text("转办原因", required=True, rows=3)
 
 
@@ -141,6 +233,15 @@ class ResolveForm(CleanForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "请填写办理结果。", "max_length": "办理结果不能超过 4000 字。"},
     )
+    photos_before = PhotosField(label=f"处理前照片（选填，最多 {MAX_PHOTOS} 张）")
+    photos_after = PhotosField(label=f"处理后照片（选填，最多 {MAX_PHOTOS} 张）")
+    # Ties photos kept after an error to this form (workorders.intake.pending); not a filing token.
+    form_token = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["form_token"].initial = new_form_token()
 
 
 class MergeForm(CleanForm):
@@ -234,6 +335,13 @@ class PrivacySettingsForm(CleanForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "所选诉求类别不存在或不属于本区。", "invalid_pk_value": "诉求类别编号无效。"},
     )
+    on_the_spot_categories = forms.ModelMultipleChoiceField(
+        label="网格员可当场办结的类别",
+        queryset=Category.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "所选诉求类别不存在或不属于本区。", "invalid_pk_value": "诉求类别编号无效。"},
+    )
     open311_match_distance_m = forms.IntegerField(
         label="Open311 坐标匹配距离（米）",
         required=False,
@@ -274,6 +382,8 @@ class PrivacySettingsForm(CleanForm):
         categories = Category.objects.filter(district_id=district_id, is_active=True).order_by("sort_order", "code")
         self.fields["public_categories"].queryset = categories
         self.fields["public_categories"].label_from_instance = lambda category: category.name
+        self.fields["on_the_spot_categories"].queryset = categories
+        self.fields["on_the_spot_categories"].label_from_instance = lambda category: category.name
 
 
 # ---------------------------------------------------------------------------------------------------- actions
@@ -287,10 +397,16 @@ class Action:
     def __init__(self, name: str, label: str, to_state: str, who: str, form: type[forms.Form], run: Any) -> None:
         self.name, self.label, self.to_state, self.who, self.form, self.run = name, label, to_state, who, form, run
 
-    def form_for(self, actor: Any, data: Any = None, prefix: bool = True) -> forms.Form:
-        kwargs = {"prefix": self.name} if prefix else {}
+    def form_for(
+        self, actor: Any, data: Any = None, prefix: bool = True, order: Any = None, files: Any = None
+    ) -> forms.Form:
+        kwargs: dict[str, Any] = {"prefix": self.name} if prefix else {}
+        if files is not None:
+            kwargs["files"] = files
         if self.form in (AssignForm, TransferForm, EscalateForm, MergeForm):
             kwargs["actor"] = actor
+        if self.form in (AssignForm, TransferForm):
+            kwargs["order"] = order  # the unit picker suggests the order's own firm, community and cadre
         return self.form(data, **kwargs)
 
 
@@ -306,12 +422,20 @@ def _actions() -> dict[str, Action]:
         ("assign", "派单", State.ASSIGNED, "dispatcher", AssignForm,
          lambda a, o, d: s.work_order_assign(actor=a, order=o, note=d.get("note", ""), **unit_kwargs(d))),
         ("claim", "认领", State.ACCEPTED, "pool", EmptyForm, lambda a, o, d: s.work_order_claim(actor=a, order=o)),
+        ("accept_start", "受理并开始处理", State.IN_PROGRESS, "handler", NoteForm,
+         lambda a, o, d: s.work_order_accept_and_start(actor=a, order=o, note=d.get("note", ""))),
         ("accept", "受理", State.ACCEPTED, "handler", NoteForm,
          lambda a, o, d: s.work_order_accept(actor=a, order=o, note=d.get("note", ""))),
         ("start", "开始处理", State.IN_PROGRESS, "handler", NoteForm,
          lambda a, o, d: s.work_order_start(actor=a, order=o, note=d.get("note", ""))),
         ("resolve", "办结", State.RESOLVED, "handler", ResolveForm,
-         lambda a, o, d: s.work_order_resolve(actor=a, order=o, resolution=d.get("resolution", ""))),
+         lambda a, o, d: s.work_order_resolve(actor=a, order=o, resolution=d.get("resolution", ""),
+                                              photos_before=d.get("photos_before") or (),
+                                              photos_after=d.get("photos_after") or ())),
+        ("resolve_on_the_spot", "当场办结", State.RESOLVED, "reporter", ResolveForm,
+         lambda a, o, d: s.work_order_resolve_on_the_spot(actor=a, order=o, resolution=d.get("resolution", ""),
+                                                          photos_before=d.get("photos_before") or (),
+                                                          photos_after=d.get("photos_after") or ())),
         ("return", "退回", State.RETURNED, "handler", ReasonForm,
          lambda a, o, d: s.work_order_return(actor=a, order=o, reason=d.get("reason", ""))),
         ("transfer", "转办", State.TRANSFERRED, "handler", TransferForm,
@@ -333,16 +457,25 @@ def _actions() -> dict[str, Action]:
 
 
 ACTIONS = _actions()
+ONE_STEP_RULES = {
+    "accept_start": "workorders.accept_and_start",
+    "resolve_on_the_spot": "workorders.resolve_on_the_spot",
+}
 
 
 def allowed_actions(actor: Any, order: WorkOrder) -> list[Action]:
     """The moves the order's state allows and the actor may make (the services check both again)."""
+    from accounts.permissions import has
     from workorders.services import work_order_may_dispatch, work_order_may_handle  # the services' own rules
     from workorders.statemachine import can_transition
 
     dispatcher, handler = work_order_may_dispatch(actor, order), work_order_may_handle(actor, order)
     result = []
     for action in ACTIONS.values():
+        if action.name in ONE_STEP_RULES:  # two moves in one step: the rule asks the state machine itself
+            if has(actor, ONE_STEP_RULES[action.name], order):
+                result.append(action)
+            continue
         if not can_transition(order, action.to_state):
             continue
         if action.name == "claim":

@@ -25,6 +25,13 @@ def privacy_settings(*, district_id: int) -> PrivacySettings:
     return found if found is not None else PrivacySettings(district_id=district_id)
 
 
+def on_the_spot_categories(*, district_id: int) -> list[Category]:
+    """The categories the district lets grid workers resolve on the spot (rule workorders.resolve_on_the_spot)."""
+    return list(
+        Category.objects.filter(district_id=district_id, grid_resolves_on_the_spot=True).order_by("sort_order", "code")
+    )
+
+
 def open311_public_categories(*, district_id: int) -> list[Category]:
     return list(Category.objects.filter(district_id=district_id, open311_public=True).order_by("sort_order", "code"))
 
@@ -39,10 +46,12 @@ def privacy_settings_update(
     open311_match_distance_m: int | None = None,
     open311_dedupe_minutes: int | None = None,
     public_categories: Iterable[Category] | None = None,
+    on_the_spot_categories: Iterable[Category] | None = None,
 ) -> PrivacySettings:
     """Change what is given (None leaves a setting as it is). `public_categories` are the district's categories
     whose requests Open311 shows without a key when public reads are on (every other category is not public).
-    District officials only (rule workorders.configure_privacy)."""
+    `on_the_spot_categories` are those a grid worker may resolve on the spot when they reported the order
+    themselves (小事当场办结). District officials only (rule workorders.configure_privacy)."""
     settings = PrivacySettings.objects.select_for_update().filter(district=district).first()
     settings = settings or PrivacySettings(district=district)
     require(actor, "workorders.configure_privacy", settings)
@@ -77,4 +86,11 @@ def privacy_settings_update(
             raise ValidationError({"public_categories": "所选诉求类别不存在或不属于本区。"})
         categories.filter(pk__in=chosen, open311_public=False).update(open311_public=True)
         categories.exclude(pk__in=chosen).filter(open311_public=True).update(open311_public=False)
+    if on_the_spot_categories is not None:
+        chosen = {category.pk for category in on_the_spot_categories}
+        categories = Category.objects.filter(district=district)
+        if not chosen <= set(categories.values_list("pk", flat=True)):
+            raise ValidationError({"on_the_spot_categories": "所选诉求类别不存在或不属于本区。"})
+        categories.filter(pk__in=chosen, grid_resolves_on_the_spot=False).update(grid_resolves_on_the_spot=True)
+        categories.exclude(pk__in=chosen).filter(grid_resolves_on_the_spot=True).update(grid_resolves_on_the_spot=False)
     return settings

@@ -9,6 +9,7 @@ from accounts.permissions import (
     in_district,
     is_district_authority,
     is_district_official,
+    is_grid_worker,
     is_platform_admin,
     is_system_actor,
     predicate,
@@ -17,6 +18,7 @@ from accounts.permissions import (
 from accounts.policy import CHANGE, can
 from accounts.roles import Integration, Role
 from workorders.models.orders import Channel
+from workorders.statemachine import can_make_in_a_row
 
 
 @predicate
@@ -141,6 +143,12 @@ def handles_order(actor: Any, order: Any) -> bool:
     )
 
 
+@predicate
+def may_accept_and_start(actor: Any, order: Any) -> bool:
+    """The order waits for acceptance by its unit (not in a claim pool) and may then be started."""
+    return order is not None and not order.is_pooled and can_make_in_a_row(order, "accept_start")
+
+
 # Dispatch, merge, reject, close, assign in bulk: the district's authority, the order's street and community.
 register(
     "workorders.dispatch",
@@ -158,6 +166,39 @@ register(
     "workorders.claim",
     in_district & handles_order,
     message="该工单不在您单位的认领池中。",
+)
+# 受理并开始处理 in one step: the handler unit's own staff (who go and do the work), where the state machine
+# allows accepting and starting in a row (workorders.statemachine.COMPOUND_MOVES). Dispatchers accept on a
+# unit's behalf with the single move; they do not start another unit's work.
+register(
+    "workorders.accept_and_start",
+    in_district & handles_order & may_accept_and_start,
+    message="只有该工单当前承办单位的人员可以受理并开始处理。",
+)
+
+
+@predicate
+def reported_it_in_a_category_closed_on_the_spot(actor: Any, order: Any) -> bool:
+    """The grid worker reported the order themselves, its category is one the district lets grid workers
+    resolve on the spot (Category.grid_resolves_on_the_spot), and it is not yet accepted by anyone."""
+    return (
+        order is not None
+        and getattr(actor, "pk", None) is not None
+        and order.reported_by_id == actor.pk
+        and order.category_id is not None
+        and order.category.grid_resolves_on_the_spot
+        and order.state in ("submitted", "assigned", "transferred", "escalated")
+        and not order.is_pooled
+        and can_make_in_a_row(order, "resolve_on_the_spot")
+    )
+
+
+# 当场办结: a grid worker solves on the spot a small problem they found, where the district's policy allows it
+# for the category (小事不出小区: a cleared corridor needs no dispatch).
+register(
+    "workorders.resolve_on_the_spot",
+    in_district & is_grid_worker & reported_it_in_a_category_closed_on_the_spot,
+    message="该类别的诉求不允许网格员当场办结，或该工单已由其他单位受理。",
 )
 # Deliberation meetings (议事会) are the district's, streets' and communities' (of their own area: the scope).
 register(

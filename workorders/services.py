@@ -662,6 +662,21 @@ def work_order_accept(
 
 
 @transaction.atomic
+def work_order_accept_and_start(
+    *, actor: User | None, order: WorkOrder, note: str = "", now: datetime | None = None
+) -> WorkOrder:
+    """受理并开始处理 in one step (the rule "workorders.accept_and_start"): two transitions, two timeline
+    entries, at the same moment — the response the respond SLA measures, then the work begins."""
+    now = _now(now)
+    order = _lock(actor, order)
+    require(require_actor(actor), "workorders.accept_and_start", order)
+    if order.first_receiver_id is None and _is_person(actor):
+        order.first_receiver = actor
+    work_order_transition(actor=actor, order=order, to_state=S.ACCEPTED, note=note, now=now)
+    return work_order_transition(actor=actor, order=order, to_state=S.IN_PROGRESS, note="受理后随即开始处理", now=now)
+
+
+@transaction.atomic
 def work_order_start(*, actor: User | None, order: WorkOrder, note: str = "", now: datetime | None = None) -> WorkOrder:
     """开始处理."""
     now = _now(now)
@@ -795,18 +810,67 @@ def _escalate(
 
 @transaction.atomic
 def work_order_resolve(
-    *, actor: User | None, order: WorkOrder, resolution: str, now: datetime | None = None
+    *,
+    actor: User | None,
+    order: WorkOrder,
+    resolution: str,
+    photos_before: Sequence[Any] = (),
+    photos_after: Sequence[Any] = (),
+    now: datetime | None = None,
 ) -> WorkOrder:
-    """办结: the handler records what was done. Merged orders show this outcome to their residents."""
+    """办结: the handler records what was done, with photos before and after the work (prepared by
+    workorders.intake.photos.photo_prepare). Merged orders show this outcome to their residents."""
     now = _now(now)
     resolution = (resolution or "").strip()
     if not resolution:
         raise ValidationError({"resolution": "请填写办理结果。"}, code="resolution_required")
     order = _lock(actor, order)
     _require_handler(actor, order)
-    return work_order_transition(
+    order = work_order_transition(
         actor=actor, order=order, to_state=S.RESOLVED, note=resolution, now=now, resolution=resolution
     )
+    _resolution_photos(actor, order, photos_before, photos_after)
+    return order
+
+
+def _resolution_photos(actor: Any, order: WorkOrder, before: Sequence[Any], after: Sequence[Any]) -> None:
+    from workorders.intake.photos import photos_attach  # the upload rules of the whole site
+
+    uploaded_by = actor if _is_person(actor) else None
+    photos_attach(order=order, prepared=list(before), uploaded_by=uploaded_by, stage="before")
+    photos_attach(order=order, prepared=list(after), uploaded_by=uploaded_by, stage="after")
+
+
+@transaction.atomic
+def work_order_resolve_on_the_spot(
+    *,
+    actor: User,
+    order: WorkOrder,
+    resolution: str,
+    photos_before: Sequence[Any] = (),
+    photos_after: Sequence[Any] = (),
+    now: datetime | None = None,
+) -> WorkOrder:
+    """当场办结: the grid worker who reported a small problem solved it there and then, where the district
+    allows it for the category (the rule "workorders.resolve_on_the_spot"). The order becomes theirs (a named
+    handler), accepted and resolved at once: two transitions, two timeline entries."""
+    now = _now(now)
+    resolution = (resolution or "").strip()
+    if not resolution:
+        raise ValidationError({"resolution": "请填写办理结果。"}, code="resolution_required")
+    order = _lock(actor, order)
+    require(require_actor(actor), "workorders.resolve_on_the_spot", order)
+    _set_handler(order, L.USER, actor)
+    if order.first_receiver_id is None:
+        order.first_receiver = actor
+    work_order_transition(
+        actor=actor, order=order, to_state=S.ACCEPTED, note="网格员当场处置", now=now, routed_at=order.routed_at or now
+    )
+    order = work_order_transition(
+        actor=actor, order=order, to_state=S.RESOLVED, note=resolution, now=now, resolution=resolution
+    )
+    _resolution_photos(actor, order, photos_before, photos_after)
+    return order
 
 
 @transaction.atomic

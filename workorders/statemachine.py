@@ -73,6 +73,25 @@ TRANSITIONS: dict[State, frozenset[State]] = {
 }
 
 
+# Two moves made as one step (one button on the phone), each still its own transition and timeline entry:
+# 受理并开始处理 is accept followed by start, offered where the table allows both in a row;
+# 当场办结 is accept followed by resolve, by the grid worker who found it (the rule workorders.resolve_on_the_spot).
+COMPOUND_MOVES: dict[str, tuple[State, ...]] = {
+    "accept_start": (S.ACCEPTED, S.IN_PROGRESS),
+    "resolve_on_the_spot": (S.ACCEPTED, S.RESOLVED),
+}
+
+
+def can_make_in_a_row(order: WorkOrder, name: str) -> bool:
+    """The table allows each state of the compound move `name` after the one before, from the order's state."""
+    state = State(order.state)
+    for to_state in COMPOUND_MOVES[name]:
+        if to_state not in TRANSITIONS[state]:
+            return False
+        state = to_state
+    return True
+
+
 class TransitionNotAllowed(ValidationError):
     """An illegal move; the message is for the user (Chinese)."""
 

@@ -12,12 +12,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings as django_settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -40,15 +41,24 @@ from workorders.forms import (
     OrderNoteForm,
     PrivacySettingsForm,
     allowed_actions,
+    unit_search,
+    unit_suggestions,
 )
+from workorders.intake.pending import pending_clear, pending_keep, with_pending
 from workorders.models import Notification, Photo, State, TimelineEntry, WorkOrder
-from workorders.privacy import open311_public_categories, privacy_settings, privacy_settings_update
+from workorders.privacy import (
+    on_the_spot_categories,
+    open311_public_categories,
+    privacy_settings,
+    privacy_settings_update,
+)
 from workorders.statemachine import UNRESOLVED, is_overdue, is_respond_late
 from workorders.worktime import BEIJING, time_left
 
 PAGE_SIZE = 25
+PHOTO_FIELDS = ("photos_before", "photos_after")  # the resolution form's (kept after an error)
 REPORTER_FIELDS = ("reporter_name", "reporter_phone")
-QUICK_ACTIONS = ("claim", "accept", "start")  # moves without input: one big button on the phone page
+QUICK_ACTIONS = ("claim", "accept_start", "accept", "start")  # moves without input: one big button on the phone page
 
 
 def _mark_overdue(orders: list[WorkOrder]) -> list[WorkOrder]:
@@ -64,6 +74,32 @@ def _mark_overdue(orders: list[WorkOrder]) -> list[WorkOrder]:
             else ""
         )
     return orders
+
+
+def queue_params(request: HttpRequest) -> Any:
+    """The queue's filter parameters: open orders unless the user asked for a state or for every order."""
+    params = request.GET.copy()
+    if not params.get("is_open") and not params.get("state"):
+        params["is_open"] = "true"
+    return params
+
+
+# The queue's sortable columns (workorders.filtersets.QUEUE_ORDERING): header → ordering name.
+SORTABLE_COLUMNS = {name: name for name in ("state", "category", "compound", "created", "due")}
+
+
+def sort_links(request: HttpRequest) -> dict[str, dict[str, str]]:
+    """Per sortable column: the URL that sorts by it (ascending, or descending when it is the current
+    ascending sort) and its aria-sort value."""
+    current = request.GET.get("ordering", "")
+    links = {}
+    for column, name in SORTABLE_COLUMNS.items():
+        query = request.GET.copy()
+        query.pop("page", None)
+        query["ordering"] = f"-{name}" if current == name else name
+        sort = "ascending" if current == name else "descending" if current == f"-{name}" else "none"
+        links[column] = {"url": f"?{query.urlencode()}#orders", "sort": sort}
+    return links
 
 
 def _service_errors(error: ValidationError) -> list[str]:
@@ -122,7 +158,7 @@ class QueueView(WorkOrderPage):
     def render_queue(self, request: HttpRequest, form: BulkAssignForm | None = None, status: int = 200) -> HttpResponse:
         user = request.user
         orders = WorkOrder.objects.visible_to(user).select_related(*ORDER_RELATED).order_by("-created_at", "-pk")
-        order_filter = WorkOrderQueueFilterSet(request.GET or None, queryset=orders, request=request)
+        order_filter = WorkOrderQueueFilterSet(queue_params(request), queryset=orders, request=request)
         page = Paginator(order_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
         _mark_overdue(list(page.object_list))
         query = request.GET.copy()
@@ -133,7 +169,8 @@ class QueueView(WorkOrderPage):
             "filter": order_filter,
             "page": page,
             "query": query.urlencode(),
-            "filtered": any(value for key, value in request.GET.items() if key != "page"),
+            "filtered": any(value for key, value in request.GET.items() if key not in ("page", "ordering")),
+            "sort": sort_links(request),
             "may_assign": may_assign,
             "assign_form": form if form is not None else (BulkAssignForm(actor=user) if may_assign else None),
             "selected": selected,
@@ -153,7 +190,7 @@ class QueueExportView(WorkOrderPage):
         orders = (
             WorkOrder.objects.visible_to(request.user).select_related(*ORDER_RELATED).order_by("-created_at", "-pk")
         )
-        order_filter = WorkOrderQueueFilterSet(request.GET or None, queryset=orders, request=request)
+        order_filter = WorkOrderQueueFilterSet(queue_params(request), queryset=orders, request=request)
         if order_filter.is_bound and not order_filter.is_valid():
             messages.error(request, "筛选条件有误，请重新选择后再导出。")
             return redirect(reverse("workorders:queue"))
@@ -162,6 +199,23 @@ class QueueExportView(WorkOrderPage):
         if self.fmt == "xlsx":
             return xlsx_response(filename=f"{name}.xlsx", title="工单", header=exports.HEADER, rows=rows)
         return csv_response(filename=f"{name}.csv", header=exports.HEADER, rows=rows)
+
+
+class UnitSearchView(WorkOrderPage):
+    """承办单位搜索 for the unit picker (static/workorders/unit-picker.js): `?q=` searches the names of the firms,
+    communities, streets and departments the user may view (20 at most); `?order=<id>` (an order the user may
+    view, else 404) lists its suggested units first. JSON: {"results": [{"value", "label", "group"}]}."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        order = None
+        if request.GET.get("order"):
+            pk = request.GET["order"]
+            if not pk.isdigit():
+                raise Http404
+            order = access(request.user, WorkOrder.objects.select_related(*ORDER_RELATED), VIEW, pk=int(pk))
+        query = request.GET.get("q", "")
+        results = unit_search(request.user, query) if query.strip() else unit_suggestions(request.user, order)
+        return JsonResponse({"results": results})
 
 
 # ---------------------------------------------------------------------------------------------------- one order
@@ -192,10 +246,18 @@ class OrderView(WorkOrderPage):
         if move is None:
             messages.error(request, "未知的操作。")
             return self.render_order(request, order, status=400)
-        form = move.form_for(request.user, request.POST)
+        form = move.form_for(request.user, request.POST, order=order, files=request.FILES)
+        token = request.POST.get(f"{name}-form_token", "")
+        scope = f"order:{order.pk}:user:{request.user.pk}"
         if form.is_valid():
+            # the photos kept from an earlier, refused post of this form, then the new ones
+            new_photos = {field: form.cleaned_data.get(field) or [] for field in PHOTO_FIELDS}
+            data = {**form.cleaned_data}
+            for field in PHOTO_FIELDS:
+                if field in form.fields:
+                    data[field] = with_pending(scope=f"{scope}:{field}", token=token, photos=new_photos[field])
             try:
-                move.run(request.user, order, form.cleaned_data)
+                move.run(request.user, order, data)
             except ValidationError as error:
                 if hasattr(error, "error_dict"):
                     for field, errors in error.error_dict.items():
@@ -205,14 +267,24 @@ class OrderView(WorkOrderPage):
             except PermissionDenied as error:
                 form.add_error(None, str(error) or "您无权执行此操作。")
             else:
+                for field in PHOTO_FIELDS:
+                    pending_clear(scope=f"{scope}:{field}", token=token)
                 messages.success(request, f"已{move.label}：{order.tracking_code}")
                 target = request.POST.get("next", "")
                 if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-                    target = reverse("workorders:detail", args=[order.pk])
+                    # back to the same place: the sticky next-action bar (the page no longer jumps to the top)
+                    target = reverse("workorders:detail", args=[order.pk]) + "#next"
                     if not WorkOrder.objects.visible_to(request.user).filter(pk=order.pk).exists():
                         # returned or transferred out of the user's scope: back to their own list
                         target = reverse("workorders:mine")
                 return redirect(target)
+        # refused: keep the photos that passed the upload rules, so that the corrected form needs none again
+        cleaned = getattr(form, "cleaned_data", None) or {}
+        form.photos_kept = sum(
+            pending_keep(scope=f"{scope}:{field}", token=token, photos=cleaned.get(field) or [])
+            for field in PHOTO_FIELDS
+            if field in form.fields
+        )
         order.refresh_from_db()
         return self.render_order(request, order, failed=(name, form), status=400)
 
@@ -270,7 +342,7 @@ class OrderView(WorkOrderPage):
             revealed = record_reveal(actor=user, obj=order, fields=REPORTER_FIELDS, via=request.get_full_path())
         forms = []
         for move in allowed_actions(user, order):
-            form = failed[1] if failed and failed[0] == move.name else move.form_for(user)
+            form = failed[1] if failed and failed[0] == move.name else move.form_for(user, order=order)
             forms.append({"action": move, "form": form, "open": bool(failed and failed[0] == move.name)})
         own_forms = ("note", "meeting")
         if failed and failed[0] not in own_forms and not any(e["open"] for e in forms) and failed[1].errors:
@@ -279,7 +351,8 @@ class OrderView(WorkOrderPage):
                 for message in errors:
                     messages.error(request, message)
         timeline = restrict(TimelineEntry.objects.select_related("actor"), user).filter(order=order)
-        photos = restrict(Photo.objects.all(), user).filter(order=order).order_by("created_at")
+        photos = restrict(Photo.objects.all(), user).filter(order=order)
+        photos = photos.order_by("is_resolution", "-stage", "created_at")  # the report's, before, after
         merged = list(
             WorkOrder.objects.visible_to(user).filter(duplicate_of=order).only("pk", "tracking_code", "meeting")
         )
@@ -304,6 +377,8 @@ class OrderView(WorkOrderPage):
             "failed": failed[0] if failed else "",
             "may_reveal": may_reveal and any(getattr(order, name) for name in REPORTER_FIELDS),
             "revealed": bool(revealed),
+            "tile_url": django_settings.CAPILLARY_MAP_TILE_URL,
+            "tile_attribution": django_settings.CAPILLARY_MAP_TILE_ATTRIBUTION,
         }
         return render(request, self.template_name, context, status=status)
 
@@ -427,6 +502,7 @@ class PrivacySettingsPage(LoginRequiredMixin, View):
             "open311_match_distance_m": settings.open311_match_distance_m,
             "open311_dedupe_minutes": settings.open311_dedupe_minutes,
             "public_categories": open311_public_categories(district_id=settings.district_id),
+            "on_the_spot_categories": on_the_spot_categories(district_id=settings.district_id),
         }
         form = PrivacySettingsForm(initial=initial, district_id=settings.district_id)
         return self.render_page(request, settings, form)

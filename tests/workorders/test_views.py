@@ -227,7 +227,8 @@ def test_my_orders_refuses_an_offsite_next(client, tree):
     response = client.post(
         reverse("workorders:detail", args=[order.pk]), {"action": "accept", "next": "https://evil.example/"}
     )
-    assert response["Location"] == reverse("workorders:detail", args=[order.pk])
+    # back to the order page, at its next-action bar (not the top)
+    assert response["Location"] == reverse("workorders:detail", args=[order.pk]) + "#next"
 
 
 # ---------------------------------------------------------------------------------------------------- KPIs, inbox

@@ -27,7 +27,7 @@ def test_my_orders_on_a_phone(browser, live_server, tree):  # noqa: F811 - the f
         cards = page.locator("li.card")
         assert cards.count() == 2
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
-        button = cards.first.get_by_role("button", name="受理")
+        button = cards.first.get_by_role("button", name="受理", exact=True)
         box = button.bounding_box()
         assert box is not None and box["height"] >= 44 and box["width"] >= 150
         assert cards.first.get_by_text("办结时限").is_visible()
@@ -41,7 +41,7 @@ def test_my_orders_on_a_phone(browser, live_server, tree):  # noqa: F811 - the f
         assert page.url.endswith("/workorders/mine/")
         assert page.get_by_role("status").first.inner_text().startswith("已受理")
         assert WorkOrder.objects.get(title=title).state == State.ACCEPTED
-        assert page.get_by_role("button", name="开始处理").count() == 1
+        assert page.get_by_role("button", name="开始处理", exact=True).count() == 1
         # and the order page works on the phone too: facts, due times, the moves, no sideways scrolling
         page.get_by_role("link", name=title).click()
         page.wait_for_load_state("networkidle")

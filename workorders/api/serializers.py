@@ -115,6 +115,7 @@ class CategorySerializer(TenantModelSerializer):
             "is_active",
             "sort_order",
             "open311_public",
+            "grid_resolves_on_the_spot",
         ]
 
 

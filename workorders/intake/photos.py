@@ -118,24 +118,31 @@ def _pixels_only(image: Image.Image) -> Image.Image:
 
 
 @transaction.atomic
-def photo_store(*, order: WorkOrder, prepared: PreparedPhoto, uploaded_by: User | None = None) -> Photo:
+def photo_store(
+    *, order: WorkOrder, prepared: PreparedPhoto, uploaded_by: User | None = None, stage: str = ""
+) -> Photo:
     """Store a prepared photo for `order` (the caller has checked that it may add to this order). The file
-    name is random: nothing from the uploader's file name reaches the storage."""
-    if order.photos.filter(is_resolution=False).count() >= MAX_PHOTOS:
+    name is random: nothing from the uploader's file name reaches the storage. `stage` "before"/"after" makes
+    it a resolution photo (处理前 / 处理后), counted apart from the report's own."""
+    if order.photos.filter(is_resolution=bool(stage), stage=stage).count() >= MAX_PHOTOS:
         raise ValidationError(f"每张工单最多上传 {MAX_PHOTOS} 张照片。", code="photo_too_many")
-    photo = Photo(district_id=order.district_id, order=order, uploaded_by=uploaded_by)
+    photo = Photo(
+        district_id=order.district_id, order=order, uploaded_by=uploaded_by, is_resolution=bool(stage), stage=stage
+    )
     photo.image.save(f"{uuid.uuid4().hex}.jpg", ContentFile(prepared.content), save=False)
     photo.save()
     return photo
 
 
-def photos_attach(*, order: WorkOrder, prepared: list[PreparedPhoto], uploaded_by: User | None = None) -> int:
-    """Store the photos of a just-filed order, each on its own: the order is already saved, and a storage
-    failure must not lose it. Returns how many were stored."""
+def photos_attach(
+    *, order: WorkOrder, prepared: list[PreparedPhoto], uploaded_by: User | None = None, stage: str = ""
+) -> int:
+    """Store the photos of a just-filed (or just-resolved) order, each on its own: the order is already saved,
+    and a storage failure must not lose it. Returns how many were stored."""
     stored = 0
     for item in prepared:
         try:
-            photo_store(order=order, prepared=item, uploaded_by=uploaded_by)
+            photo_store(order=order, prepared=item, uploaded_by=uploaded_by, stage=stage)
         except Exception:  # storage full or unreachable: the order stands without this photo
             logger.exception("photo of order %s could not be stored", order.pk)
         else:

@@ -25,6 +25,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -39,9 +40,11 @@ from accounts.policy import access
 from compounds.models import Compound
 from workorders import idempotency, selectors, services
 from workorders.intake import forms
+from workorders.intake.pending import pending_clear, pending_keep, with_pending
 from workorders.intake.photos import MAX_PHOTOS, photos_attach
 from workorders.intake.posters import poster_pdf
 from workorders.models import Channel, Photo, WorkOrder
+from workorders.statemachine import RESOLVED_OR_LATER
 
 logger = logging.getLogger(__name__)
 
@@ -108,6 +111,7 @@ def resident_report(request: HttpRequest, public_token: str) -> HttpResponse:
         if rate_limited(request, limit=QR_LIMIT, scope=scope):
             return _rate_limited(request, {**context, "form": form, "photos_lost": bool(request.FILES)})
         data = form.cleaned_data
+        data["photos"] = with_pending(scope=scope, token=token, photos=data["photos"])
 
         def file() -> WorkOrder | None:
             try:
@@ -131,10 +135,19 @@ def resident_report(request: HttpRequest, public_token: str) -> HttpResponse:
             url = reverse("intake:track", args=[order.tracking_code]) + "?new=1"
             if stored < len(data["photos"]):
                 url += "&photos_failed=1"
+            pending_clear(scope=scope, token=token)
             return redirect(url)
-    context["photos_lost"] = bool(request.FILES)
+    context.update(_keep_photos(request, form, scope=scope, token=token))
     response = render(request, "workorders/public/report.html", {**context, "form": form}, status=400)
     return _public_headers(response)
+
+
+def _keep_photos(request: HttpRequest, form, *, scope: str, token: str, field: str = "photos") -> dict:
+    """A form refused with an error: keep its accepted photos under its token (workorders.intake.pending), so
+    that the corrected form files them without choosing them again. The template's flags."""
+    photos = (getattr(form, "cleaned_data", None) or {}).get(field) or []
+    kept = pending_keep(scope=scope, token=token, photos=photos)
+    return {"photos_kept": kept, "photos_lost": bool(request.FILES) and not kept}
 
 
 def _rate_limited(request: HttpRequest, context: dict) -> HttpResponse:
@@ -171,9 +184,13 @@ def _order_by_code(tracking_code: str) -> WorkOrder:
     )
 
 
-def _resident_photos(order: WorkOrder):
-    """Photos the resident sent with the order (none of the staff's)."""
-    return order.photos.filter(uploaded_by__isnull=True, is_resolution=False)
+def _tracking_photos(order: WorkOrder):
+    """What the tracking page shows: the resident's own photos and, once the order is resolved, the photos
+    taken before and after the work (re-encoded without metadata like every upload)."""
+    shown = Q(uploaded_by__isnull=True, is_resolution=False)
+    if order.state in RESOLVED_OR_LATER:
+        shown |= Q(is_resolution=True)
+    return order.photos.filter(shown).order_by("is_resolution", "-stage", "created_at")
 
 
 @never_cache
@@ -211,7 +228,8 @@ def track(request: HttpRequest, tracking_code: str) -> HttpResponse:
         "order_compound": order.compound.name,
         "status": public,
         "rating_form": rating_form,
-        "photos": list(_resident_photos(order)),
+        "photos": [p for p in _tracking_photos(order) if not p.is_resolution],
+        "resolution_photos": [p for p in _tracking_photos(order) if p.is_resolution],
         "is_new": request.GET.get("new") == "1",
         "photos_failed": request.GET.get("photos_failed") == "1",
         "just_rated": request.GET.get("rated") == "1",
@@ -223,7 +241,7 @@ def track(request: HttpRequest, tracking_code: str) -> HttpResponse:
 def track_photo(request: HttpRequest, tracking_code: str, pk: int) -> FileResponse:
     """A photo the resident filed with this order, through its tracking code only."""
     order = _order_by_code(tracking_code)
-    photo = get_object_or_404(_resident_photos(order), pk=pk)
+    photo = get_object_or_404(_tracking_photos(order), pk=pk)
     return _photo_response(photo, public=True)
 
 
@@ -338,7 +356,10 @@ def _file_from_staff_form(request: HttpRequest, form, channel: str) -> WorkOrder
     except Http404:
         form.add_error("compound", "所选小区不在您的工作范围内，请重新选择。")
         return None
+    token, scope = request.POST.get("form_token", ""), f"user:{request.user.pk}"
+    data["photos"] = with_pending(scope=scope, token=token, photos=data["photos"])
     stored = photos_attach(order=order, prepared=data["photos"], uploaded_by=request.user)
+    pending_clear(scope=scope, token=token)
     text = f"已登记：{order.title}（查询码 {order.tracking_code}）"
     if stored < len(data["photos"]):
         text += f"；有 {len(data['photos']) - stored} 张照片保存失败"
@@ -361,6 +382,9 @@ def grid_report(request: HttpRequest) -> HttpResponse:
             return filed
         status = 400
     context = {"form": form, "max_photos": MAX_PHOTOS, "photos_lost": bool(request.FILES)}
+    if status == 400:
+        token = request.POST.get("form_token", "")
+        context.update(_keep_photos(request, form, scope=f"user:{user.pk}", token=token))
     return render(request, "workorders/intake/grid.html", context, status=status)
 
 
@@ -383,6 +407,9 @@ def staff_entry(request: HttpRequest) -> HttpResponse:
             return filed
         status = 400
     context = {"form": form, "max_photos": MAX_PHOTOS, "photos_lost": bool(request.FILES)}
+    if status == 400:
+        token = request.POST.get("form_token", "")
+        context.update(_keep_photos(request, form, scope=f"user:{user.pk}", token=token))
     return render(request, "workorders/intake/staff.html", context, status=status)
 
 

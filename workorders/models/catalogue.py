@@ -95,6 +95,11 @@ class Category(DistrictOwned):
         default=False,
         help_text="本区开放 Open311 公开查询时，此类别的诉求无需接口密钥即可查询（内容已脱敏）",
     )
+    grid_resolves_on_the_spot = models.BooleanField(
+        "网格员可当场办结",
+        default=False,
+        help_text="本区允许网格员对自己上报的此类小问题当场解决、当场办结（如楼道杂物清理、井盖复位）",
+    )
 
     scope_view = ALL_ROLES_SEE_DISTRICT
     scope_change = {}

@@ -451,6 +451,10 @@ class Photo(DistrictOwned):
         "accounts.User", verbose_name="上传人", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     is_resolution = models.BooleanField("办结照片", default=False)
+    # Resolution photos: before and after the work (处理前 / 处理后); "" for the photos of the report itself.
+    stage = models.CharField(
+        "照片阶段", max_length=10, blank=True, choices=[("before", "处理前"), ("after", "处理后")], default=""
+    )
     created_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     scope_view = TimelineEntry.scope_view
