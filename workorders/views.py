@@ -383,13 +383,12 @@ class KpiView(WorkOrderPage):
             "totals": None,
         }
         if user.district_id is not None:
-            visible = WorkOrder.objects.visible_to(user)
             rows = selectors.work_order_kpis(
-                district=user.district, group_by=group_by, start=month, end=end, queryset=visible
+                district=user.district, group_by=group_by, start=month, end=end, actor=user
             )
             context["rows"] = [_with_percents(row) for row in rows]
             context["totals"] = _with_percents(
-                selectors.work_order_totals(district=user.district, start=month, end=end, queryset=visible)
+                selectors.work_order_totals(district=user.district, start=month, end=end, actor=user)
             )
             context["ranking"] = [
                 {"rank": r.rank, "street": r.street, "score": r.score, **_with_percents(r.figures or {})}
