@@ -85,10 +85,18 @@ def _scope_condition(model: type[models.Model], actor: Any, path: Any) -> models
         lookup, value = path, getattr(actor, f"{SCOPE_FIELD[actor.role]}_id")
         if value is None:
             return models.Q(pk__in=[])
-    if _crosses_many(model, path):
-        # A path across a many-valued relation: a subquery keeps each row once.
+    many_at = _first_many(model, path)
+    if many_at is None:
+        return models.Q(**{lookup: value})
+    # A path across a many-valued relation: a subquery keeps each row once. It resolves the units on the small
+    # side first — a grid worker's compounds through buildings, not `pk IN (every order joined to buildings)` —
+    # so that the row's own foreign key (and its index) answers: `compound_id IN (the grids' compounds)`.
+    parts = lookup.split("__")
+    if many_at == 0:
         return models.Q(pk__in=model._base_manager.filter(**{lookup: value}).values("pk"))
-    return models.Q(**{lookup: value})
+    head, related = "__".join(parts[:many_at]), _model_at(model, parts[:many_at])
+    units = related._base_manager.filter(**{"__".join(parts[many_at:]): value}).values("pk")
+    return models.Q(**{f"{head}__in": units})
 
 
 def whole_units(actor: Any, model: type[models.Model], unit_path: str) -> list[int] | None:
@@ -125,17 +133,24 @@ def _grid_ids(actor: Any) -> list[int]:
     return actor._scope_grid_ids
 
 
-def _crosses_many(model: type[models.Model], path: str) -> bool:
-    for name in path.split("__"):
+def _first_many(model: type[models.Model], path: str) -> int | None:
+    """The position in `path` of its first many-valued relation, or None when every step is single-valued."""
+    for position, name in enumerate(path.split("__")):
         if name == "pk":
-            return False
+            return None
         field = model._meta.get_field(name)
         if field.many_to_many or field.one_to_many:
-            return True
+            return position
         if field.related_model is None:
-            return False
+            return None
         model = field.related_model
-    return False
+    return None
+
+
+def _model_at(model: type[models.Model], names: list[str]) -> type[models.Model]:
+    for name in names:
+        model = model._meta.get_field(name).related_model
+    return model
 
 
 def access(actor: User, queryset_or_model: Any, action: str = VIEW, **lookup: Any) -> Any:

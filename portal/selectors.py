@@ -18,7 +18,7 @@ from reports.models import BuildStatus, ReportBuild
 from reports.selectors import reports_for
 from staffing import selectors as staffing_selectors
 from workorders import selectors as orders
-from workorders.models import State, WorkOrder
+from workorders.models import State
 from workorders.worktime import BEIJING
 
 TREND_MONTHS = 12
@@ -60,7 +60,7 @@ def rates_trend(*, actor: User, district: District, month: date) -> dict:
         start=start,
         end=end,
         by_month=True,
-        queryset=WorkOrder.objects.visible_to(actor),
+        actor=actor,
     )
     totals: dict[date, dict[str, int]] = {}
     for row in rows:  # a district official sees several streets: add their counts month by month
@@ -116,7 +116,7 @@ def street_cockpit(*, actor: User, now: datetime) -> dict[str, Any]:
         group_by="community",
         start=start,
         end=end,
-        queryset=WorkOrder.objects.visible_to(actor),
+        actor=actor,
     )
     desk = orders.desk_figures(actor=actor, now=now)
     return {

@@ -482,24 +482,38 @@ def work_order_records_capture(*, period: RatingPeriod) -> int:
     result = firm_kpis(district=period.district, start=start, end=end)
     manual = set(WorkOrderRecord.objects.filter(period=period, source="manual").values_list("firm_id", flat=True))
     firms = set(PropertyFirm.objects.filter(district=period.district).values_list("pk", flat=True))
-    written = 0
-    for firm_id, row in _kpi_rows(result):
-        if firm_id not in firms or firm_id in manual or not row.get("orders"):
-            continue  # no orders: no record to judge, the work-order weight goes to the other inputs
-        WorkOrderRecord.objects.update_or_create(
+    records = [
+        WorkOrderRecord(
+            district_id=period.district_id,
             period=period,
             firm_id=firm_id,
-            defaults={
-                "district_id": period.district_id,
-                "orders": int(row.get("orders", 0) or 0),
-                "complaints_per_100_households": Decimal(str(row.get("complaints_per_100_households", 0) or 0)),
-                "on_time_rate": _percent(row.get("on_time_rate")),
-                "satisfaction_rate": _percent(row.get("satisfaction_rate")),
-                "source": "workorders",
-            },
+            orders=int(row.get("orders", 0) or 0),
+            complaints_per_100_households=Decimal(str(row.get("complaints_per_100_households", 0) or 0)),
+            on_time_rate=_percent(row.get("on_time_rate")),
+            satisfaction_rate=_percent(row.get("satisfaction_rate")),
+            source="workorders",
         )
-        written += 1
-    return written
+        for firm_id, row in _kpi_rows(result)
+        # no orders: no record to judge, the work-order weight goes to the other inputs
+        if firm_id in firms and firm_id not in manual and row.get("orders")
+    ]
+    # One INSERT … ON CONFLICT for the whole district (was one update_or_create per firm: 535–818 queries for a
+    # district's quarter); pghistory's triggers record each inserted or updated row as before.
+    WorkOrderRecord.objects.bulk_create(
+        records,
+        update_conflicts=True,
+        unique_fields=["period", "firm"],
+        update_fields=[
+            "orders",
+            "complaints_per_100_households",
+            "on_time_rate",
+            "satisfaction_rate",
+            "source",
+            "captured_at",
+        ],
+        batch_size=1000,
+    )
+    return len(records)
 
 
 # --- computing, building and publishing a quarter --------------------------------------------------

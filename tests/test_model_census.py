@@ -28,6 +28,7 @@ EXEMPT_HISTORY = {
     "workorders.Notification": "a message to one user, written once and marked read; the order's history tells why",
     "workorders.IdempotencyKey": "a filing's replay record (key, answer), written once in the filing's transaction",
     "workorders.OutboxMessage": "a task waiting to be published; the order's history and the task's context tell why",
+    "workorders.KpiCounter": "counts derived from the orders by triggers; the orders' history tells what changed",
 }
 
 # Models with no URL of their own: the walk reaches them through the page of the object they belong to.
@@ -39,6 +40,7 @@ EXEMPT_WALK = {
     "ratings.IntroductionStep": "no URL of its own: steps are addressed through their introduction's URL",
     "workorders.IdempotencyKey": "no URL: replayed by the filing endpoints the walk already aims at",
     "workorders.OutboxMessage": "no URL: internal delivery of tasks",
+    "workorders.KpiCounter": "no URL of its own: read by the KPI page and API and the homes, which the walk aims at",
 }
 
 

@@ -23,7 +23,7 @@ Each figure set is one aggregate query (GROUP BY unit [, month]).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -38,6 +38,7 @@ from workorders.models import (
     Category,
     DeliberationMeeting,
     HandlerLevel,
+    KpiCounter,
     Notification,
     Satisfaction,
     State,
@@ -122,6 +123,56 @@ def counted_orders(*, district: District, start: date | datetime, end: date | da
     )
 
 
+def _days(start: date | datetime, end: date | datetime) -> tuple[date, date] | None:
+    """The Beijing days [first, last) of the bounds, or None when a bound falls inside a day."""
+    days = []
+    for value in (start, end):
+        if isinstance(value, datetime):
+            local = value.astimezone(BEIJING) if value.tzinfo else value.replace(tzinfo=BEIJING)
+            if local.timetz().replace(tzinfo=None) != time(0):
+                return None
+            value = local.date()
+        days.append(value)
+    return days[0], days[1]
+
+
+# Whose figures the rollup can answer, by the unit the actor sees whole (accounts.policy.whole_units).
+ROLLUP_UNITS = (("street", "street"), ("community", "community"), ("departments", "department"))
+
+
+def _rollup(
+    *, district: District, start: date | datetime, end: date | datetime, actor: Any, queryset: QuerySet | None
+) -> tuple[QuerySet, bool] | None:
+    """The rollup's rows for these bounds and this reader, and whether they are department rows already (a
+    department's staff see that department's orders); None when only the orders can answer: bounds inside a
+    day, an arbitrary queryset, or a reader who sees part of a unit (a grid worker, a property firm)."""
+    if queryset is not None:
+        return None
+    days = _days(start, end)
+    if days is None:
+        return None
+    rows = KpiCounter.objects.filter(district=district, day__gte=days[0], day__lt=days[1])
+    if actor is None:
+        return rows, False
+    for path, column in ROLLUP_UNITS:
+        units = whole_units(actor, WorkOrder, path)
+        if units is None:
+            return rows, False
+        if units:
+            return rows.filter(**{f"{column}__in": units}), column == "department"
+    return None
+
+
+def _summed(rows: QuerySet) -> QuerySet:
+    return rows.annotate(**{f"n_{name}": Sum(name) for name in COUNTS}).filter(n_orders__gt=0)
+
+
+def _unsummed(row: dict[str, Any]) -> dict[str, Any]:
+    for name in COUNTS:
+        row[name] = row.pop(f"n_{name}") or 0
+    return row
+
+
 def work_order_kpis(
     *,
     district: District,
@@ -129,31 +180,66 @@ def work_order_kpis(
     start: date | datetime,
     end: date | datetime,
     by_month: bool = False,
+    actor: Any = None,
     queryset: QuerySet | None = None,
 ) -> list[dict[str, Any]]:
     """KPIs per unit (`group_by` one of compound, community, street, property_firm, department), optionally
-    per month too. One query. Each row: id, name, [month], the counts and the rates (module docstring)."""
+    per month too. One query. Each row: id, name, [month], the counts and the rates (module docstring).
+
+    `actor`: count only the orders the actor may see (the whole district without). Read from the rollup
+    (workorders.models.rollup) for whole days and readers who see whole units; otherwise counted from the
+    orders, as is an explicit `queryset` (already restricted by the policy)."""
     key, name = GROUPS[group_by]
-    orders = counted_orders(district=district, start=start, end=end, queryset=queryset).filter(
-        **{f"{key}__isnull": False}
-    )
-    fields = {"unit_id": F(key), "unit_name": F(name)}
-    if by_month:
-        fields["month"] = TruncMonth("created_at", tzinfo=BEIJING)
-    rows = orders.values(**fields).annotate(**COUNTS).order_by(*(["month"] if by_month else []), "unit_name")
-    result = []
-    for row in rows:
-        row["id"], row["name"] = row.pop("unit_id"), row.pop("unit_name")
+    rollup = _rollup(district=district, start=start, end=end, actor=actor, queryset=queryset)
+    if rollup is not None:
+        rows, of_departments = rollup
+        key = "department" if group_by == "department" else key
+        name = "department__name" if group_by == "department" else name
+        rows = rows.filter(**{f"{key}__isnull": False})
+        if not of_departments and group_by != "department":
+            rows = rows.filter(department__isnull=True)
+        fields = {"unit_id": F(key), "unit_name": F(name)}
         if by_month:
+            fields["month"] = TruncMonth("day")
+        found = _summed(rows.values(**fields)).order_by(*(["month"] if by_month else []), "unit_name")
+        found = [_unsummed(dict(row)) for row in found]
+    else:
+        if actor is not None and queryset is None:
+            queryset = WorkOrder.objects.visible_to(actor)
+        orders = counted_orders(district=district, start=start, end=end, queryset=queryset).filter(
+            **{f"{key}__isnull": False}
+        )
+        fields = {"unit_id": F(key), "unit_name": F(name)}
+        if by_month:
+            fields["month"] = TruncMonth("created_at", tzinfo=BEIJING)
+        found = orders.values(**fields).annotate(**COUNTS).order_by(*(["month"] if by_month else []), "unit_name")
+    result = []
+    for row in found:
+        row["id"], row["name"] = row.pop("unit_id"), row.pop("unit_name")
+        if by_month and isinstance(row["month"], datetime):
             row["month"] = row["month"].date()
         result.append(_with_rates(dict(row)))
     return result
 
 
 def work_order_totals(
-    *, district: District, start: date | datetime, end: date | datetime, queryset: QuerySet | None = None
+    *,
+    district: District,
+    start: date | datetime,
+    end: date | datetime,
+    actor: Any = None,
+    queryset: QuerySet | None = None,
 ) -> dict[str, Any]:
-    """The same figures for the whole district (or the restricted queryset). One query."""
+    """The same figures for the whole district (or what `actor` may see, or the restricted queryset). One query."""
+    rollup = _rollup(district=district, start=start, end=end, actor=actor, queryset=queryset)
+    if rollup is not None:
+        rows, of_departments = rollup
+        if not of_departments:
+            rows = rows.filter(department__isnull=True)
+        row = rows.aggregate(**{name: Sum(name) for name in COUNTS})
+        return _with_rates({name: row[name] or 0 for name in COUNTS})
+    if actor is not None and queryset is None:
+        queryset = WorkOrder.objects.visible_to(actor)
     row = counted_orders(district=district, start=start, end=end, queryset=queryset).aggregate(**COUNTS)
     return _with_rates(row)
 

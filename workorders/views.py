@@ -466,13 +466,10 @@ class KpiView(WorkOrderPage):
     @staticmethod
     def figures(user: Any, context: dict[str, Any], group_by: str, month: date, end: date) -> None:
         """The page's figures into `context` (the visible orders' KPIs, totals and the street ranking)."""
-        visible = WorkOrder.objects.visible_to(user)
-        rows = selectors.work_order_kpis(
-            district=user.district, group_by=group_by, start=month, end=end, queryset=visible
-        )
+        rows = selectors.work_order_kpis(district=user.district, group_by=group_by, start=month, end=end, actor=user)
         context["rows"] = [_with_percents(row) for row in rows]
         context["totals"] = _with_percents(
-            selectors.work_order_totals(district=user.district, start=month, end=end, queryset=visible)
+            selectors.work_order_totals(district=user.district, start=month, end=end, actor=user)
         )
         context["ranking"] = [
             {"rank": r.rank, "street": r.street, "score": r.score, **_with_percents(r.figures or {})}

@@ -15,6 +15,7 @@ from workorders.models.orders import (
     TimelineKind,
     WorkOrder,
 )
+from workorders.models.rollup import KpiCounter
 from workorders.models.routing import RoutingMode, RoutingRule
 from workorders.models.settings import PrivacySettings
 
@@ -25,6 +26,7 @@ __all__ = [
     "Escalation",
     "HandlerLevel",
     "IdempotencyKey",
+    "KpiCounter",
     "Notification",
     "OutboxMessage",
     "Photo",

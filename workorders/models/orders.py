@@ -90,15 +90,21 @@ class WorkOrderQuerySet(TenantQuerySet):
 class WorkOrder(DistrictOwned):
     """工单 (诉求). The compound's community and street are copied onto the order so that dashboards
     filter and group on one table; `property_firm` is the compound's firm when the order was filed (the
-    firm accountable for it in its KPIs). Change the state only through workorders.services."""
+    firm accountable for it in its KPIs). Change the state only through workorders.services.
 
+    Foreign keys that lead one of Meta.indexes carry no single-column index of their own (db_index=False):
+    the composite serves the same lookups (migration 0013 says which covers which)."""
+
+    district = models.ForeignKey("compounds.District", verbose_name="区", on_delete=models.PROTECT, db_index=False)
     compound = models.ForeignKey(
         "compounds.Compound", verbose_name="小区", on_delete=models.PROTECT, related_name="work_orders"
     )
     community = models.ForeignKey(
-        "compounds.Community", verbose_name="社区", on_delete=models.PROTECT, related_name="+"
+        "compounds.Community", verbose_name="社区", on_delete=models.PROTECT, related_name="+", db_index=False
     )
-    street = models.ForeignKey("compounds.Street", verbose_name="街道", on_delete=models.PROTECT, related_name="+")
+    street = models.ForeignKey(
+        "compounds.Street", verbose_name="街道", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     property_firm = models.ForeignKey(
         "compounds.PropertyFirm",
         verbose_name="责任物业",
@@ -106,6 +112,7 @@ class WorkOrder(DistrictOwned):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     category = models.ForeignKey(
         "workorders.Category", verbose_name="诉求类别", on_delete=models.PROTECT, related_name="work_orders"
@@ -156,6 +163,7 @@ class WorkOrder(DistrictOwned):
         null=True,
         blank=True,
         related_name="handled_work_orders",
+        db_index=False,
     )
     handler_community = models.ForeignKey(
         "compounds.Community",
@@ -164,6 +172,7 @@ class WorkOrder(DistrictOwned):
         null=True,
         blank=True,
         related_name="handled_work_orders",
+        db_index=False,
     )
     handler_street = models.ForeignKey(
         "compounds.Street",
@@ -172,6 +181,7 @@ class WorkOrder(DistrictOwned):
         null=True,
         blank=True,
         related_name="handled_work_orders",
+        db_index=False,
     )
     handler_department = models.ForeignKey(
         "compounds.Department",
@@ -180,6 +190,7 @@ class WorkOrder(DistrictOwned):
         null=True,
         blank=True,
         related_name="handled_work_orders",
+        db_index=False,
     )
     handler_user = models.ForeignKey(
         "accounts.User",
@@ -188,6 +199,7 @@ class WorkOrder(DistrictOwned):
         null=True,
         blank=True,
         related_name="handled_work_orders",
+        db_index=False,
     )
     departments = models.ManyToManyField(
         "compounds.Department",
@@ -302,15 +314,28 @@ class WorkOrder(DistrictOwned):
                 condition=~Q(state__in=["merged", "rejected"]),
             ),
             models.Index(fields=["created_at"], name="wo_unrouted", condition=Q(routed_at__isnull=True)),
+            # Partial indexes whose conditions contain every arm of the SLA sweep's and the "overdue" filter's
+            # OR (statemachine.overdue_condition, services._overdue), so that each arm is an index scan.
             models.Index(
                 fields=["respond_by"],
-                name="wo_open_respond_by",
-                condition=Q(state__in=["assigned", "transferred", "escalated", "reopened"]),
+                name="wo_due_respond_by",
+                condition=Q(state__in=["submitted", "assigned", "transferred", "escalated", "reopened"]),
             ),
             models.Index(
                 fields=["resolve_by"],
-                name="wo_open_resolve_by",
-                condition=Q(state__in=["assigned", "accepted", "in_progress", "transferred", "escalated", "reopened"]),
+                name="wo_due_resolve_by",
+                condition=Q(
+                    state__in=[
+                        "submitted",
+                        "assigned",
+                        "accepted",
+                        "in_progress",
+                        "transferred",
+                        "escalated",
+                        "reopened",
+                        "returned",
+                    ]
+                ),
             ),
         ]
         constraints = [
@@ -397,6 +422,9 @@ class TimelineKind(models.TextChoices):
 class TimelineEntry(DistrictOwned):
     """工单流转记录: append-only (a database trigger refuses updates and deletes)."""
 
+    # (district, at) serves the district's update feeds by time (Open311 servicerequestupdates) and every
+    # district lookup: no single-column district index beside it.
+    district = models.ForeignKey("compounds.District", verbose_name="区", on_delete=models.PROTECT, db_index=False)
     order = models.ForeignKey(WorkOrder, verbose_name="工单", on_delete=models.PROTECT, related_name="timeline")
     at = models.DateTimeField("时间")
     actor = models.ForeignKey(
@@ -424,7 +452,10 @@ class TimelineEntry(DistrictOwned):
         verbose_name = "流转记录"
         verbose_name_plural = "流转记录"
         ordering = ["order", "at", "pk"]
-        indexes = [models.Index(fields=["order", "at"], name="timeline_order_at")]
+        indexes = [
+            models.Index(fields=["order", "at"], name="timeline_order_at"),
+            models.Index(fields=["district", "at"], name="timeline_district_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.order_id} {self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,183 @@
+"""The KPI rollup (workorders.models.rollup): after any sequence of filings, transitions, ratings, re-opens,
+merges, departments joining and bulk edits, every figure read from the rollup equals the figure counted from the
+orders; the rebuild command recounts it from scratch; readers who see part of a unit still get their own count."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.db.models import F
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from accounts.errors import Conflict
+from workorders import rollup, selectors, services
+from workorders.models import KpiCounter, WorkOrder
+
+from .conftest import MONDAY_9AM, SYSTEM
+
+H = timedelta(hours=1)
+MARCH, APRIL = date(2026, 3, 1), date(2026, 4, 1)
+LEVELS = ["very_satisfied", "satisfied", "neutral", "too_slow", "bad_attitude", "poor_service"]
+CATEGORIES = ["corridor-clutter", "parking", "greenery", "leak"]
+REFUSED = (ValidationError, PermissionDenied, Conflict)
+
+# One step: what to do, to which order (an index into those filed so far), and a number for the rest.
+step = st.one_of(
+    st.tuples(st.just("file"), st.integers(0, 7), st.integers(0, 3), st.integers(-30, 40 * 24)),
+    st.tuples(
+        st.sampled_from(["accept", "return", "department", "resolve", "close", "reject", "move", "deadline"]),
+        st.integers(0, 9),
+        st.integers(0, 60),
+    ),
+    st.tuples(st.just("rate"), st.integers(0, 9), st.integers(0, 5)),
+    st.tuples(st.just("merge"), st.integers(0, 9), st.integers(0, 9)),
+)
+
+
+def apply(tree, categories, filed, action, which, n, extra=0):
+    """Do one step as the system, as the services (or a bulk update) would; a refused step changes nothing."""
+    if action == "file":
+        order = services.work_order_file(
+            actor=SYSTEM,
+            compound=tree.compounds[which],
+            category=categories[CATEGORIES[n]],
+            channel="resident_qr",
+            title="楼道堆物",
+            description="3号楼2单元楼道堆满纸箱",
+            now=MONDAY_9AM + extra * H,
+        )
+        filed.append(services.work_order_route(actor=SYSTEM, order_id=order.pk, now=MONDAY_9AM + extra * H))
+        return
+    if not filed:
+        return
+    order = WorkOrder.objects.get(pk=filed[which % len(filed)].pk)
+    at = max(order.created_at, MONDAY_9AM) + n * H
+    if action == "accept":
+        services.work_order_accept(actor=SYSTEM, order=order, now=at)
+    elif action == "return":
+        services.work_order_return(actor=SYSTEM, order=order, reason="不属本单位", now=at)
+    elif action == "department":
+        services.work_order_transfer(
+            actor=SYSTEM, order=order, level="department", unit=tree.department, reason="需执法部门", now=at
+        )
+    elif action == "resolve":
+        services.work_order_resolve(actor=SYSTEM, order=order, resolution="已处理", now=at)
+    elif action == "rate":
+        services.work_order_rate(
+            actor=SYSTEM, order=order, satisfaction=LEVELS[n], tracking_code=order.tracking_code, now=at
+        )
+    elif action == "close":
+        services.work_order_close(actor=SYSTEM, order=order, now=at)
+    elif action == "reject":
+        services.work_order_reject(actor=SYSTEM, order=order, reason="非本平台事项", now=at)
+    elif action == "merge":
+        into = WorkOrder.objects.get(pk=filed[n % len(filed)].pk)
+        services.work_order_merge(actor=SYSTEM, order=order, into=into, now=at)
+    elif action == "move":  # a bulk edit past the services (an import correcting the filing time)
+        WorkOrder.objects.filter(pk=order.pk).update(created_at=F("created_at") + n * H)
+    elif action == "deadline":  # and one moving the committed deadline under a response
+        WorkOrder.objects.filter(pk=order.pk).update(committed_respond_by=F("created_at") + n * H)
+
+
+def figures(tree, **kwargs):
+    """Every figure the pages read, for March and for March–April by month."""
+    out = {"totals": selectors.work_order_totals(district=tree.district, start=MARCH, end=APRIL, **kwargs)}
+    for group in selectors.GROUPS:
+        out[group] = selectors.work_order_kpis(district=tree.district, group_by=group, start=MARCH, end=APRIL, **kwargs)
+        out[f"{group}-by-month"] = selectors.work_order_kpis(
+            district=tree.district, group_by=group, start=MARCH, end=date(2026, 5, 1), by_month=True, **kwargs
+        )
+    return out
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(step, min_size=1, max_size=14))
+def test_the_rollup_equals_a_recount_after_any_sequence_of_changes(tree, categories, steps):
+    with transaction.atomic():
+        filed: list[WorkOrder] = []
+        for action, which, n, *extra in steps:
+            try:
+                with transaction.atomic():
+                    apply(tree, categories, filed, action, which, n, *extra)
+            except REFUSED:
+                pass
+        # then: the counter rows are those a recount writes, and every figure equals the orders' own count
+        assert rollup.stored(district_id=tree.district.pk) == rollup.recount(district_id=tree.district.pk)
+        everything = WorkOrder.objects.all()
+        assert figures(tree) == figures(tree, queryset=everything)
+        for actor in (tree.street_staff, tree.cadre, tree.department_staff):
+            assert figures(tree, actor=actor) == figures(tree, queryset=WorkOrder.objects.visible_to(actor))
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def some_orders(tree, categories):
+    filed = []
+    for action, which, n, extra in [
+        ("file", 0, 0, 0),
+        ("file", 4, 1, 2),
+        ("file", 1, 2, 30),
+        ("accept", 0, 1, 0),
+        ("resolve", 0, 2, 0),
+        ("rate", 0, 0, 0),
+        ("department", 1, 1, 0),
+        ("accept", 1, 2, 0),
+        ("return", 2, 1, 0),
+        ("reject", 2, 1, 0),
+    ]:
+        apply(tree, categories, filed, action, which, n, extra)
+    return filed
+
+
+def test_the_rebuild_command_recounts_from_scratch(tree, other_tree, some_orders):
+    # given: a rollup that lost its rows (orders loaded with the triggers off, say)
+    expected = figures(tree, queryset=WorkOrder.objects.all())
+    KpiCounter.objects.filter(district=tree.district).delete()
+    assert figures(tree)["totals"]["orders"] == 0
+    # when
+    call_command("rebuild_kpi_rollup")
+    # then
+    assert figures(tree) == expected
+    assert expected["totals"]["orders"] == 2  # the third was rejected
+    assert rollup.stored(district_id=tree.district.pk) == rollup.recount(district_id=tree.district.pk)
+    call_command("rebuild_kpi_rollup", "--check")
+
+
+def test_the_check_names_a_rollup_that_drifted_and_a_district_rebuild_mends_it(tree, other_tree, some_orders):
+    KpiCounter.objects.filter(district=tree.district, department__isnull=True).update(orders=F("orders") + 5)
+    with pytest.raises(CommandError, match="不一致"):
+        call_command("rebuild_kpi_rollup", "--check", "--district", tree.district.code)
+    call_command("rebuild_kpi_rollup", "--district", tree.district.code)
+    call_command("rebuild_kpi_rollup", "--check", "--district", tree.district.code)
+    assert selectors.work_order_totals(district=tree.district, start=MARCH, end=APRIL)["orders"] == 2
+
+
+def test_readers_of_part_of_a_unit_still_count_their_own_orders(tree, some_orders):
+    # a property firm's staff see the orders the firm handles; a grid worker the orders of their grids
+    for actor in (tree.firm_staff, tree.grid_worker):
+        visible = WorkOrder.objects.visible_to(actor)
+        assert figures(tree, actor=actor) == figures(tree, queryset=visible)
+    assert (
+        selectors.work_order_totals(district=tree.district, start=MARCH, end=APRIL, actor=tree.official)["orders"] == 2
+    )
+
+
+def test_a_rollup_figure_set_is_one_query_whatever_the_number_of_orders(
+    tree, categories, some_orders, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        selectors.work_order_kpis(
+            district=tree.district, group_by="street", start=MARCH, end=APRIL, actor=tree.official
+        )
+    with django_assert_num_queries(1):
+        selectors.work_order_totals(district=tree.district, start=MARCH, end=APRIL, actor=tree.street_staff)
+    many = []
+    for i in range(20):
+        apply(tree, categories, many, "file", i % 8, i % 4, i)
+    with django_assert_num_queries(1):
+        selectors.work_order_kpis(
+            district=tree.district, group_by="department", start=MARCH, end=APRIL, actor=tree.department_staff
+        )

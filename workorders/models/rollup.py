@@ -1,0 +1,98 @@
+"""The KPI rollup 工单统计汇总: per Beijing day of filing × unit × category, the nine counts the KPIs are made of
+(workorders.selectors), kept exact by PostgreSQL triggers on the orders and their departments (migration
+0012): a KPI over a month reads a few hundred counter rows instead of every order filed in it.
+
+A row with `department` empty counts every order once (filed that day in that compound, street, community,
+under that firm and category); a row with a department counts the orders that department handled or joined, so
+a joint order counts once per department — as the KPIs' department figures do. An order counts by its state
+*now*: when a state, a time, a rating or a unit changes, the trigger takes the order's old contribution out
+and puts the new one in, in the same transaction. Rows whose counts have all gone back to 0 stay (readers
+skip them); `manage.py rebuild_kpi_rollup` recounts everything from the orders.
+"""
+
+from django.db import models
+
+from accounts.policy import TenantQuerySet
+from accounts.roles import Role as R
+
+# The counts, in the order the trigger's vector holds them (workorders_kpi_vector in migration 0012).
+COUNTER_FIELDS = (
+    "orders",
+    "responded_on_time",
+    "resolved",
+    "resolved_on_time",
+    "rated",
+    "satisfied",
+    "returned",
+    "ever_resolved",
+    "reopened",
+)
+
+
+def _unit(model: str, verbose_name: str, null: bool = False) -> models.ForeignKey:
+    # No constraint and no index of its own: the row is derived from an order whose own keys are protected, and
+    # the unique index (district, day, …) serves every read; an index per key would only slow each order's save.
+    return models.ForeignKey(
+        model,
+        verbose_name=verbose_name,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=null,
+        blank=null,
+        related_name="+",
+    )
+
+
+class KpiCounter(models.Model):
+    """工单统计汇总: one day × unit × category's counts (see the module docstring). Written only by the database's
+    triggers and by `rebuild_kpi_rollup`; never by hand."""
+
+    district = _unit("compounds.District", "区")
+    day = models.DateField("提交日期", help_text="北京时间")
+    category = _unit("workorders.Category", "诉求类别")
+    street = _unit("compounds.Street", "街道")
+    community = _unit("compounds.Community", "社区")
+    compound = _unit("compounds.Compound", "小区")
+    property_firm = _unit("compounds.PropertyFirm", "责任物业", null=True)
+    department = _unit("compounds.Department", "部门", null=True)
+
+    orders = models.IntegerField("工单量", default=0)
+    responded_on_time = models.IntegerField("按时响应", default=0)
+    resolved = models.IntegerField("已解决", default=0)
+    resolved_on_time = models.IntegerField("按时办结", default=0)
+    rated = models.IntegerField("已评价", default=0)
+    satisfied = models.IntegerField("满意", default=0)
+    returned = models.IntegerField("曾退回", default=0)
+    ever_resolved = models.IntegerField("曾办结", default=0)
+    reopened = models.IntegerField("曾重办", default=0)
+
+    objects = TenantQuerySet.as_manager()
+
+    # The same units as the orders' own maps: the rows of a street, a community or a department. Grid workers and
+    # property firms see a part of a unit's orders only, so they read no counter (their KPIs count their orders).
+    scope_view = {R.STREET_STAFF: "street", R.COMMUNITY_CADRE: "community", R.DEPARTMENT_STAFF: "department"}
+    scope_change: dict = {}
+
+    class Meta:
+        verbose_name = "工单统计汇总"
+        verbose_name_plural = "工单统计汇总"
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "district",
+                    "day",
+                    "street",
+                    "community",
+                    "compound",
+                    "category",
+                    "property_firm",
+                    "department",
+                ],
+                nulls_distinct=False,
+                name="kpicounter_unit_day",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.compound_id}/{self.category_id} {self.orders}"
