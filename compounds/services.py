@@ -58,12 +58,16 @@ def _community_apply_tier(*, community: Community, year: int) -> bool:
 
 
 @transaction.atomic
-def communities_apply_due_tiers(*, year: int | None = None) -> int:
+def communities_apply_due_tiers(*, actor: Any, year: int | None = None) -> int:
     """On New Year's Day (celery beat): tiers recorded in advance for this year take effect. Safe to run
-    twice. Returns how many communities changed tier."""
+    twice. Returns how many communities changed tier.
+
+    `actor`: the beat task's SystemActor (every district when it names none, else its own district only), or a
+    person, who reaches the communities they may change; None raises MissingActor."""
+    require_actor(actor)
     year = year or timezone.localdate().year
-    due_ids = TierChange.objects.filter(effective_year=year).values("community_id")
-    due = Community.objects.filter(pk__in=due_ids).select_for_update()
+    due_ids = TierChange.objects.visible_to(actor).filter(effective_year=year).values("community_id")
+    due = Community.objects.visible_to(actor, CHANGE).filter(pk__in=due_ids).select_for_update()
     return sum(_community_apply_tier(community=community, year=year) for community in due)
 
 

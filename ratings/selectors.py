@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Avg, Count, Q, QuerySet, Sum
 
+from accounts.actors import require_actor
 from accounts.policy import whole_units
 from compounds.models import Compound, District, PropertyFirm, Street
 from ratings.models import (
@@ -273,19 +274,17 @@ def ranked_total(period: RatingPeriod) -> int:
     return FirmScore.objects.filter(period=period, rank__isnull=False).count()
 
 
-def list_summary(period: RatingPeriod, scores: QuerySet | None = None, *, actor: Any = None) -> dict:
+def list_summary(period: RatingPeriod, scores: QuerySet | None = None, *, actor: Any) -> dict:
     """Counts per list and the lists themselves, for the period page, the API and the PDF.
 
-    With `actor`, every figure follows the actor's scope: the scores they may see, the compounds and survey
-    answers they may see. `scores` narrows the lists further (defaults to the actor's visible scores);
-    `ranked_total` always counts every ranked firm of the quarter, so that a rank reads "3 / 126"."""
-    if scores is None and actor is not None:
-        scores = FirmScore.objects.visible_to(actor)
-    scores = FirmScore.objects.filter(period=period) if scores is None else scores.filter(period=period)
-    compounds = Compound.objects.filter(district_id=period.district_id)
-    answers = SurveyResponse.objects.filter(period=period)
-    if actor is not None:
-        compounds, answers = compounds.visible_to(actor), answers.visible_to(actor)
+    Every figure follows the actor's scope (a person, or the PDF build's SystemActor, which sees its district):
+    the scores they may see, the compounds and survey answers they may see; None raises MissingActor. `scores`
+    narrows the lists further (defaults to the actor's visible scores); `ranked_total` always counts every
+    ranked firm of the quarter, so that a rank reads "3 / 126"."""
+    require_actor(actor)
+    scores = (FirmScore.objects.visible_to(actor) if scores is None else scores).filter(period=period)
+    compounds = Compound.objects.filter(district_id=period.district_id).visible_to(actor)
+    answers = SurveyResponse.objects.filter(period=period).visible_to(actor)
     scores = list(scores.select_related("firm").order_by("rank", "firm__credit_code"))
     by_kind = {kind: [s for s in scores if s.list_kind == kind] for kind in ListKind.values}
     ranked = [s for s in scores if s.rank is not None]
@@ -306,11 +305,11 @@ def list_summary(period: RatingPeriod, scores: QuerySet | None = None, *, actor:
     }
 
 
-def street_breakdown(period: RatingPeriod, *, actor: Any = None) -> list[dict]:
+def street_breakdown(period: RatingPeriod, *, actor: Any) -> list[dict]:
     """Per street: compounds, households, answers, mean satisfaction, and compounds by their firm's list.
-    With `actor`, only the streets whose every answer the actor may read (accounts.policy.whole_units): the
-    district's officials all, a street's staff their own, others none."""
-    units = None if actor is None else whole_units(actor, SurveyResponse, "compound__community__street")
+    Only the streets whose every answer the actor may read (accounts.policy.whole_units): the district's
+    officials and the system all, a street's staff their own, others none; None raises MissingActor."""
+    units = whole_units(require_actor(actor), SurveyResponse, "compound__community__street")
     if units == []:
         return []
     kinds = dict(FirmScore.objects.filter(period=period).values_list("firm_id", "list_kind"))

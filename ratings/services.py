@@ -469,11 +469,13 @@ def _kpi_rows(result: Any) -> Iterable[tuple[int, Mapping]]:
         yield (getattr(firm, "pk", firm), row)
 
 
-def work_order_records_capture(*, period: RatingPeriod) -> int:
+def work_order_records_capture(*, actor: Any, period: RatingPeriod) -> int:
     """Fill the period's work-order snapshot from workorders.selectors.firm_kpis, when that app provides it.
 
     Rows entered by hand (source "manual") are kept. Returns the number of rows written (0 when the
-    work-order app is not there yet)."""
+    work-order app is not there yet). `actor`: whoever computes the period (a person or the build task's
+    SystemActor), who must be able to change it; None raises MissingActor."""
+    period = access(require_actor(actor), RatingPeriod, CHANGE, pk=period.pk)
     try:
         from workorders.selectors import firm_kpis
     except ImportError:
@@ -526,7 +528,7 @@ def period_compute(*, actor: User | None, period: RatingPeriod) -> list[FirmScor
     period = _lock_period(actor, period)
     _require_district_official(actor, period.district_id)
     _refuse_if_frozen(period)
-    work_order_records_capture(period=period)
+    work_order_records_capture(actor=actor, period=period)
     rows = selectors.compute_scores(period=period)
     # A firm's score row is updated in place, so its page (/ratings/scores/<pk>/) keeps its URL across
     # rebuilds; rows of firms no longer rated this quarter go.
@@ -560,7 +562,7 @@ def quarter_build(*, actor: User | None, period: RatingPeriod) -> Any:
     with transaction.atomic():
         period = _lock_period(actor, period)
         _refuse_if_frozen(period)
-        return quarterly.build(period=period)
+        return quarterly.build(actor=actor, period=period)
 
 
 def quarter_build_enqueue(*, actor: User, period: RatingPeriod) -> None:
@@ -667,6 +669,7 @@ def _survey_answer_save(*, token: str, building: str, room: str, level: str, com
 @transaction.atomic
 def report_save(
     *,
+    actor: Any,
     district_id: int,
     kind: str,
     title: str,
@@ -675,7 +678,9 @@ def report_save(
     period: RatingPeriod | None = None,
     month: datetime.date | None = None,
 ) -> Report:
-    """Store a built PDF. Building the same report again replaces its file and time (never a second row)."""
+    """Store a built PDF. Building the same report again replaces its file and time (never a second row).
+    `actor`: who builds it (a person or a task's SystemActor), inside the report's district; None raises."""
+    district_id = access(require_actor(actor), District, VIEW, pk=district_id).pk
     from django.core.files.base import ContentFile
 
     lookup = {"kind": kind, "period": period} if period is not None else {"kind": kind, "month": month}

@@ -247,7 +247,14 @@ def introduction_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "ratings/introduction_detail.html",
-        {"introduction": introduction, "steps": steps, "form": form, "next_stage": introduction.next_stage},
+        {
+            "introduction": introduction,
+            "steps": steps,
+            "form": form,
+            "next_stage": introduction.next_stage,
+            # the step form only for those who may record a step (a firm or a department reads the process)
+            "may_record": Introduction.objects.visible_to(request.user, CHANGE).filter(pk=pk).exists(),
+        },
     )
 
 

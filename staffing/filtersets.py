@@ -249,6 +249,7 @@ class SinkDownMemberFilterSet(CurrentFilterMixin, TenantFilterSet):
 
 
 class SinkDownPostFilterSet(CurrentFilterMixin, TenantFilterSet):
+    search_fields = ("team__name", "community__name")  # a post has no name of its own (the default searched one)
     team_id = by_id(SinkDownTeam, "team", "服务队")
     community_id = by_id(Community, "community", "社区")
 

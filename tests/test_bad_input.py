@@ -304,3 +304,54 @@ def test_services_are_unchanged_for_good_text(client, tree, categories):
     )
     assert response.status_code == 302
     assert "晚上很黑" in WorkOrder.objects.get().description
+
+
+# Values no filter can take: an impossible date, an integer past bigint, a float past double, a 3,000-character word.
+IMPOSSIBLE = ("2026-02-30", "9" * 30, "1e309", "x" * 3000)
+
+
+def test_every_api_filter_answers_an_impossible_value_with_a_4xx_or_an_empty_list(raw_client, tree, categories):
+    """Every filter of every API list (its FilterSet, plus the paging and ordering parameters), given an impossible
+    date, an overflowing integer or a huge word: never a 5xx (PostgreSQL's "integer out of range" included)."""
+    from tests.test_tenancy_walk import list_routes, url_for, view_class
+
+    raw_client.force_login(tree.official)
+    problems, tried = [], 0
+    for route in list_routes():
+        filterset = getattr(view_class(route.callback), "filterset_class", None)
+        if filterset is None or route.actions.get("get") != "list":
+            continue
+        url = url_for(route)
+        for name in [*filterset.base_filters, "page", "page_size", "ordering"]:
+            for value in IMPOSSIBLE:
+                tried += 1
+                response = raw_client.get(url, {name: value})
+                if response.status_code >= 500:
+                    problems.append(f"GET {url}?{name}={value[:12]}… → {response.status_code}")
+                    break
+    assert tried > 100, "too few filters tried: are the API lists' FilterSets found?"
+    assert not problems, "\n".join(problems)
+
+
+def test_an_overflowing_id_in_an_api_or_page_url_is_a_404(raw_client, tree):
+    raw_client.force_login(tree.official)
+    big = "9" * 30
+    for url in (f"/api/v1/compounds/{big}/", f"/api/v1/work-orders/{big}/", f"/workorders/{big}/"):
+        assert raw_client.get(url).status_code == 404, url
+
+
+def test_every_api_search_names_fields_its_model_has():
+    """The class of `?q=` on the sink-down posts being a 500 for any word: a FilterSet searching a field its model
+    lacks (the default `name`). Every list's `search_fields` must resolve on its model."""
+    from tests.test_tenancy_walk import list_routes, view_class
+
+    broken = []
+    for route in list_routes():
+        filterset = getattr(view_class(route.callback), "filterset_class", None)
+        for field in getattr(filterset, "search_fields", ()) if filterset else ():
+            model = filterset._meta.model
+            try:
+                str(model._base_manager.filter(**{f"{field}__icontains": "x"}).query)
+            except Exception as error:  # FieldError: the field does not exist on the model
+                broken.append(f"{filterset.__name__}.search_fields {field!r} on {model.__name__}: {error}"[:200])
+    assert not broken, "\n".join(broken)

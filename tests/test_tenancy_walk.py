@@ -15,8 +15,10 @@ end of the module. Each test runs in a savepoint inside it, so what one test wri
 - Writes: every create, update and bulk action of the API (request bodies from the OpenAPI schema) gets a body
   whose every id is one of B's; it must be refused — a 400 that names each id field (so the refusal is about the
   ids, not another field), or 403/404 — and nothing of B may be created or changed, nor any row of A point at B.
-  Every form of every page is sent back the same way (no positive control there: a refused form is not told
-  apart from a form refused for another field; nothing of B changing is the check).
+  Every form of every page is sent back the same way (nothing of B changing is the check). The forms' positive
+  control: every POST form each role is shown on A's own pages, sent back with its own (valid) values, does its
+  job — a 2xx/3xx and a row of A changed — so a form that refuses everyone, or one shown to a role that may not
+  use it, fails (FORM_VALUES, FORM_OVERRIDES; FORM_CONTROL_ELSEWHERE names the few it cannot send, with why).
 - Open311 and the public pages are walked under their own policy (tests at the end of this file).
 
 A new URL is covered the day it is added: a pattern whose kwargs this walk cannot fill fails here until its model
@@ -649,8 +651,17 @@ FORM_ID_FIELDS: dict[str, str] = {
 }  # fmt: skip
 
 
+# A value of the right kind for an input without one (a date field gets a date), so that a form sent back as it is
+# can be valid: the positive control below sends A's own forms and expects them to do their job.
+TYPED_VALUES: dict[str, str] = {
+    "date": "2026-03-02", "datetime-local": "2026-03-02T09:00", "time": "09:00", "month": "2026-03",
+    "number": "1", "tel": "13912345678", "email": "walk@example.com", "url": "https://example.com/",
+}  # fmt: skip
+
+
 class _Forms(HTMLParser):
-    """The POST forms of a page: (action, {name: value}) with each field's first or current value."""
+    """The POST forms of a page: (action, {name: value}) with each field's first or current value (a typed
+    value for an empty input, the first named submit button's value)."""
 
     def __init__(self):
         super().__init__()
@@ -666,14 +677,20 @@ class _Forms(HTMLParser):
                 self.forms.append(("", None))
         elif not self.forms or self.forms[-1][1] is None:
             return
-        elif tag in ("input", "textarea") and attrs.get("name") and attrs.get("type") not in ("file", "submit"):
+        elif tag == "button" or (tag == "input" and attrs.get("type") == "submit"):
+            if attrs.get("name") and (attrs.get("type") or "submit") == "submit":
+                self.forms[-1][1].setdefault(attrs["name"], attrs.get("value") or "")
+        elif tag in ("input", "textarea") and attrs.get("name") and attrs.get("type") != "file":
             if attrs.get("type") in ("checkbox", "radio") and attrs["name"] in self.forms[-1][1]:
-                return
-            self.forms[-1][1][attrs["name"]] = attrs.get("value") or "写入测试"
+                return  # the first box of a group (ticked: a bulk form acts on one row)
+            fallback = TYPED_VALUES.get(attrs.get("type") or "", "写入测试")
+            if fallback == "1" and attrs.get("min"):
+                fallback = attrs["min"]
+            self.forms[-1][1][attrs["name"]] = attrs.get("value") or fallback
         elif tag == "select" and attrs.get("name"):
             self._select = attrs["name"]
             self.forms[-1][1].setdefault(self._select, "")
-        elif tag == "option" and self._select and not self.forms[-1][1].get(self._select):
+        elif tag == "option" and self._select and (not self.forms[-1][1].get(self._select) or "selected" in attrs):
             self.forms[-1][1][self._select] = attrs.get("value", "")
 
     def handle_endtag(self, tag):
@@ -717,6 +734,140 @@ def test_no_page_form_reaches_another_district_through_its_ids(client, walker):
     problems += [f"district B's {label} changed" for label in changed(before, fingerprint(b.district))]
     problems += cross_references(a.district, b.district)
     assert not problems, "\n".join(problems)
+
+
+# Values for the pages' fields that a typed default does not make valid (a new period must be a quarter not yet
+# opened; an amount must be positive), by field name.
+FORM_VALUES: dict[str, str] = {
+    "year": "2027", "quarter": "2", "score": "85", "fee_yuan": "1200", "contract_years": "3", "hours": "2",
+    "amount_fen": "10000", "visit_interval_days": "30", "residents_served": "12", "participants": "3",
+    "start": "2026-03-02", "end": "2026-12-31", "signed_at": "2026-02-20", "served_on": "2026-03-02",
+    "registered_on": "2026-03-02", "since": "2026-03-02", "formed_on": "2026-03-02", "done_on": "2026-03-02",
+    "received_on": "2026-03-02", "held_on": "2026-03-02", "meeting-held_on": "2026-03-02", "day": "2026-03-07",
+    "compensatory_day": "2026-03-11", "starts": "09:00", "ends": "17:00", "starts_at": "09:00", "ends_at": "11:00",
+    "phone": "13912345678", "duty_phone": "029-85551234", "reporter_phone": "13912345678",
+    "latitude": "34.16", "longitude": "108.91", "external_number": "",
+}  # fmt: skip
+
+
+def _without_a_contract(t) -> dict:
+    from ratings.models import ServiceContract
+
+    busy = ServiceContract.objects.filter(district=t.district).values("compound")
+    return {"compound": Compound.objects.filter(district=t.district).exclude(pk__in=busy).order_by("pk").last().pk}
+
+
+def _order_in(state: str, field: str, attr: str = "pk") -> Callable:
+    return lambda t: {field: getattr(t.orders[state], attr)}
+
+
+# Values for one form (keyed as below) that its page's first choices do not make valid in the walk's world: a
+# callable of the district's tree → {field: value}; None leaves a field out (a switch left off).
+FORM_OVERRIDES: dict[tuple[str, str], Callable] = {
+    ("ratings:contract-list", ""): lambda t: {
+        "start": "2031-01-01",
+        "end": "2033-12-31",
+        "signed_at": "2030-12-01",
+        **_without_a_contract(t),
+    },
+    ("ratings:settings", ""): lambda t: {"min_answers": "11"},
+    ("funding:policy", "tier"): lambda t: {"tier": "B", "year": "2026"},
+    ("workorders:queue", ""): _order_in("submitted", "orders"),
+    ("workorders:detail", "merge"): _order_in("accepted", "merge-into", "tracking_code"),
+    ("staffing:visit", ""): lambda t: {"raise_order": None},  # an official may visit, not file 格格发现
+    ("staffing:department", "add"): lambda t: {"compound": t.compounds[-1].pk},
+    ("staffing:team", "appoint"): lambda t: {"seat": "resident_representative"},
+}
+
+# Forms that the positive control cannot send as they are, with the reason (and where they are sent valid).
+# Keyed by the URL name the form posts to, and its distinguishing field (or "" for the only form of that URL).
+FORM_CONTROL_ELSEWHERE: dict[tuple[str, str], str] = {
+    ("password-change", ""): "needs the user's own password: tests/accounts/test_api_keys.py (a change revokes keys)",
+    ("org-import", ""): "an uploaded workbook: tests/compounds/test_import_views.py",
+    ("staffing:import", ""): "an uploaded workbook: tests/staffing/test_import.py",
+    ("funding:request", "attach"): "an uploaded document (the upload checks: tests/accounts/test_uploads.py)",
+    ("ratings:period-detail", "build"): "enqueues the build after the commit, which the rolled-back try never has",
+    ("funding:year-end", ""): "settles a year only after it ended (the walk is in 2026): tests/funding/test_yearend.py",
+    ("ratings:introduction-list", ""): "the walk's one 三无 compound (the only choice) has its introduction running",
+    ("funding:bonus", "compute"): "needs approved star assessments of the quarter: tests/funding/test_bonus.py",
+    ("staffing:grid", "party"): "a party household links 5 to 15 households; the walk's grid has fewer",
+    ("staffing:sinkdown-team", "member"): "the page's first person is already the team's member in the walk's world",
+    ("staffing:sinkdown-team", "post"): "the page's first community already has the team in the walk's world",
+}
+
+
+def _api_keys(t) -> tuple:
+    """A's API keys (not tenant rows: the keys page's revoke changes them)."""
+    return tuple(ApiKey.objects.filter(user__district=t.district).order_by("pk").values_list())
+
+
+def _form_key(target: str, fields: dict) -> tuple[str, str]:
+    """(the URL name a form posts to, the field that tells it apart from the page's other forms)."""
+    from django.urls import Resolver404, resolve
+
+    try:
+        name = resolve(target.split("?")[0].split("#")[0]).view_name
+    except Resolver404:
+        name = target
+    which = fields.get("form") or fields.get("action") or ""
+    return name, which if isinstance(which, str) else ""
+
+
+def _page_forms_of(client, route: Route, t) -> Iterator[tuple[str, str, dict]]:
+    """(page, target, fields) of every POST form of `route`'s page on district `t`'s own object, as the
+    signed-in role sees it (the tools of the page: logout and the language switch left out)."""
+    if getattr(route.callback, "cls", None) is not None:
+        return
+    obj = OBJECT_MAKERS[view_model(route.callback)](t) if route.object_kwargs else None
+    page = url_for(route, obj)
+    response = client.get(page)
+    if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+        return
+    for action, fields in page_forms(response.content.decode()):
+        target = action if action and not action.startswith(("?", "#")) else page + action.split("#")[0]
+        if any(part in target for part in ("logout", "i18n")):
+            continue
+        yield page, target, fields
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r not in ("open311", "hotline")])
+def test_every_page_form_does_its_job_on_its_own_district(client, walker, role):
+    """The positive control of the pages' forms: every POST form a role is shown on its own district's pages,
+    sent back with its own values (typed defaults and FORM_VALUES), does its job — a 2xx/3xx and a row of A
+    created or changed — so that a form that refuses everyone (or a form shown to a role that may not use it)
+    cannot pass. Each try is rolled back."""
+    a = walker.a
+    client.force_login(a.walkers[role])
+    problems, done, seen = [], [], set()
+    for route in routes():
+        for page, target, fields in _page_forms_of(client, route, a):
+            key = _form_key(target, fields)
+            if key in seen or key in FORM_CONTROL_ELSEWHERE or (key[0], "") in FORM_CONTROL_ELSEWHERE:
+                continue
+            seen.add(key)
+            body = {**fields, **{n: v for n, v in FORM_VALUES.items() if n in fields}}
+            body.update(FORM_OVERRIDES[key](a) if key in FORM_OVERRIDES else {})
+            body = {n: v for n, v in body.items() if v is not None}
+            before = fingerprint(a.district), _api_keys(a)
+            with transaction.atomic():
+                answer = client.post(target, body)
+                after = fingerprint(a.district), _api_keys(a)
+                transaction.set_rollback(True)
+            if answer.status_code >= 400 or (not changed(before[0], after[0]) and before[1] == after[1]):
+                errors = _form_errors(answer)
+                problems.append(f"{key} on {page}: POST {target} → {answer.status_code}, nothing changed {errors}")
+            else:
+                done.append(key)
+    assert role not in ("official", "street_staff", "cadre") or len(done) >= 5, f"too few forms worked: {done}"
+    assert not problems, f"as A's {role}, A's own forms:\n" + "\n".join(problems)
+
+
+def _form_errors(response) -> str:
+    import re
+
+    text = response.content.decode("utf-8", "replace")
+    found = re.findall(r'class="[^"]*(?:errorlist|error|messages)[^"]*"[^>]*>(.*?)</(?:ul|p|div|li)', text, re.S)
+    return re.sub(r"<[^>]+>|\s+", " ", " | ".join(found))[:300]
 
 
 # --- Open311 and the public pages, under their own policy ------------------------------------------------------

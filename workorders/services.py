@@ -26,7 +26,7 @@ from django.db.models.functions import Concat
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.actors import require_actor
+from accounts.actors import SystemActor, require_actor
 from accounts.errors import Conflict
 from accounts.models import User
 from accounts.permissions import has, require
@@ -426,7 +426,8 @@ def work_order_file_external(
         if existing is None:
             raise
         return existing, False
-    entry_actor = actor if _is_person(actor) else None
+    # The filing names the staff member who filed; an integration's or a resident's filing names nobody.
+    entry_actor = actor if _is_person(actor) else SystemActor(name="intake", district_id=compound.district_id)
     timeline_append(actor=entry_actor, order=order, kind=TimelineKind.FILED, to_state=S.SUBMITTED, note=note, now=now)
     if clash_of is not None:
         clash = (
@@ -434,7 +435,7 @@ def work_order_file_external(
             "内容不同，两张工单均已保留，请核对"
         )
         for each in (clash_of, order):
-            timeline_append(actor=None, order=each, kind=TimelineKind.NOTE, note=clash, now=now)
+            timeline_append(actor=entry_actor, order=each, kind=TimelineKind.NOTE, note=clash, now=now)
     from workorders.outbox import outbox_enqueue
     from workorders.tasks import route_work_order_task
 
@@ -552,11 +553,11 @@ def work_order_route(*, actor: Any, order_id: int, now: datetime | None = None) 
     if route.mode == RoutingMode.POOL:
         order.is_pooled = True
         order.save()
-        timeline_append(actor=None, order=order, kind=TimelineKind.ROUTED, note=route.description, now=now)
+        timeline_append(actor=actor, order=order, kind=TimelineKind.ROUTED, note=route.description, now=now)
         _enqueue_notify(order, "pooled", f"pooled:{order.pk}")
     else:
         work_order_transition(
-            actor=None, order=order, to_state=S.ASSIGNED, kind=TimelineKind.ROUTED, note=route.description, now=now
+            actor=actor, order=order, to_state=S.ASSIGNED, kind=TimelineKind.ROUTED, note=route.description, now=now
         )
         _enqueue_notify(order, "assigned", f"assigned:{order.pk}:{now.isoformat()}")
     _after_save_departments(order)
@@ -572,7 +573,7 @@ def _flag_duplicate(order: WorkOrder) -> None:
         return
     order.possible_duplicate_of = duplicate
     timeline_append(
-        actor=None,
+        actor=SystemActor(name="routing", district_id=order.district_id),
         order=order,
         kind=TimelineKind.DUPLICATE_FLAGGED,
         note=f"与工单 {duplicate.tracking_code}“{duplicate.title}”相似，可能重复",
@@ -919,7 +920,7 @@ def work_order_rate(
     ):
         respond_by, resolve_by = _deadlines(order.category.urgency, now)
         work_order_transition(
-            actor=None,
+            actor=SystemActor(name="reopen-on-rating", district_id=order.district_id),  # the rule, not the resident
             order=order,
             to_state=S.REOPENED,
             note="居民不满意，工单重办",

@@ -20,11 +20,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.actors import is_system
+from accounts.actors import is_system, require_actor
 from workorders.models import State, TimelineEntry, TimelineKind
 
 if TYPE_CHECKING:
-    from accounts.models import User
     from workorders.models import WorkOrder
 
 S = State
@@ -102,7 +101,7 @@ def can_transition(order: WorkOrder, to_state: State | str) -> bool:
 
 def work_order_transition(
     *,
-    actor: User | None,
+    actor: Any,
     order: WorkOrder,
     to_state: State | str,
     note: str = "",
@@ -112,7 +111,9 @@ def work_order_transition(
 ) -> WorkOrder:
     """Move `order` to `to_state`, apply `changes` (other fields), keep the timestamps that follow from the
     state, save, and append one timeline entry. The caller holds the row lock (select_for_update) and has
-    checked the actor's right to do it; `actor` None means the system (a task)."""
+    checked the actor's right to do it. `actor`: the person, or the SystemActor of a task or of the system's own
+    step (routing, a reopening); None raises MissingActor."""
+    require_actor(actor)
     now = now or timezone.now()
     from_state = State(order.state)
     to_state = State(to_state)
@@ -142,7 +143,7 @@ def work_order_transition(
 
 def timeline_append(
     *,
-    actor: User | None,
+    actor: Any,
     order: WorkOrder,
     kind: TimelineKind | str,
     note: str = "",
@@ -150,6 +151,9 @@ def timeline_append(
     to_state: str = "",
     now: datetime | None = None,
 ) -> TimelineEntry:
+    """One entry of the order's timeline. A person's entry names them; a SystemActor's names nobody; None raises
+    MissingActor (the system is said, never assumed)."""
+    require_actor(actor)
     handler = order.handler
     return TimelineEntry.objects.create(
         district_id=order.district_id,
@@ -157,7 +161,7 @@ def timeline_append(
         at=now or timezone.now(),
         # A person's entry names them; the system's (a SystemActor, a resident's filing) names nobody — the
         # audit trail's context (pghistory) says which task or command it was.
-        actor=None if actor is None or is_system(actor) else actor,
+        actor=None if is_system(actor) else actor,
         kind=kind,
         from_state=from_state,
         to_state=to_state,

@@ -1,6 +1,10 @@
 """DRF authentication by API key: `Authorization: Token <key>` (the header API clients already send; `Bearer`
 is accepted too). An unknown, expired or revoked key is a 401 with the API's error shape; no header at all
-leaves the request to the next class (session) and, failing that, to the 401 of IsAuthenticated."""
+leaves the request to the next class (session) and, failing that, to the 401 of IsAuthenticated.
+
+The tenancy middleware runs this class before the view (to learn the district) and DRF runs it again inside the
+view: the first answer is kept on the request (`CACHE_ATTR`, keyed by the key itself), so one request looks its key
+up, hashes it and touches `last_used_at` once."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from rest_framework import authentication, exceptions
 from accounts.apikeys import key_for
 
 KEYWORDS = ("token", "bearer")
+CACHE_ATTR = "_capillary_api_key"  # (plain key, ApiKey or None) on the Django request
 
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):
@@ -25,13 +30,24 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             plain = header[1].decode("ascii")
         except UnicodeError:
             raise exceptions.AuthenticationFailed("API 密钥无效、已过期或已撤销。") from None
-        key = key_for(plain)
+        key = _key_once(request, plain)
         if key is None:
             raise exceptions.AuthenticationFailed("API 密钥无效、已过期或已撤销。")
         return key.user, key
 
     def authenticate_header(self, request) -> str:
         return self.keyword
+
+
+def _key_once(request, plain: str):
+    """`key_for(plain)`, asked once per request: DRF's Request and the middleware's share the HttpRequest."""
+    http_request = getattr(request, "_request", request)
+    cached = getattr(http_request, CACHE_ATTR, None)
+    if cached is not None and cached[0] == plain:
+        return cached[1]
+    key = key_for(plain)
+    setattr(http_request, CACHE_ATTR, (plain, key))
+    return key
 
 
 class ApiKeyScheme(OpenApiAuthenticationExtension):

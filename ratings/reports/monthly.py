@@ -76,12 +76,14 @@ def render(*, district: District, month: datetime.date, rows: list[dict]) -> byt
     return render_pdf("ratings/reports/monthly.html", context(district, month.replace(day=1), rows))
 
 
-def build(*, district: District, month: datetime.date) -> Report:
+def build(*, actor: Any, district: District, month: datetime.date) -> Report:
+    """Build and store the month's ranking as `actor` (a person or a task's SystemActor in the district)."""
     began = time.perf_counter()
     month = month.replace(day=1)
     ctx = context(district, month, street_rows(district, month))
     pdf = render_pdf("ratings/reports/monthly.html", ctx)
     return services.report_save(
+        actor=actor,
         district_id=district.pk,
         kind=ReportKind.MONTHLY_STREETS,
         month=month,

@@ -2,6 +2,7 @@
 
 import time
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -18,8 +19,10 @@ BANDS = [
 ]
 
 
-def context(period: RatingPeriod) -> dict:
-    summary = selectors.list_summary(period)
+def context(period: RatingPeriod, *, actor: Any) -> dict:
+    """The PDF's figures, within `actor`'s scope (a district official or the build task's SystemActor: the whole
+    district)."""
+    summary = selectors.list_summary(period, actor=actor)
     rules = selectors.rating_settings(period.district_id)
     totals = [s.total for s in summary["scores"] if s.rank is not None]
     bars = [
@@ -35,7 +38,7 @@ def context(period: RatingPeriod) -> dict:
         "district": period.district,
         "summary": summary,
         "rules": rules,
-        "streets": selectors.street_breakdown(period),
+        "streets": selectors.street_breakdown(period, actor=actor),
         "chart": bar_chart(bars, unit="家"),
         "tie_rule": selectors.TIE_RULE,
         "built_at": timezone.localtime(),
@@ -43,15 +46,16 @@ def context(period: RatingPeriod) -> dict:
     }
 
 
-def render(period: RatingPeriod) -> bytes:
-    return render_pdf("ratings/reports/quarterly.html", context(period))
+def render(period: RatingPeriod, *, actor: Any) -> bytes:
+    return render_pdf("ratings/reports/quarterly.html", context(period, actor=actor))
 
 
-def build(*, period: RatingPeriod) -> Report:
+def build(*, actor: Any, period: RatingPeriod) -> Report:
     began = time.perf_counter()
-    ctx = context(period)
+    ctx = context(period, actor=actor)
     pdf = render_pdf("ratings/reports/quarterly.html", ctx)
     return services.report_save(
+        actor=actor,
         district_id=period.district_id,
         kind=ReportKind.QUARTERLY_LISTS,
         period=period,

@@ -7,10 +7,13 @@ import pytest
 
 from accounts.actors import MissingActor, SystemActor
 from compounds.importing import org_import
-from compounds.services import community_set_tier
+from compounds.services import communities_apply_due_tiers, community_set_tier
+from ratings import selectors as ratings_selectors
 from ratings import services as ratings
+from ratings.reports import monthly, quarterly
 from workorders import notifications
 from workorders import services as wo
+from workorders.statemachine import timeline_append, work_order_transition
 
 
 def calls(tree):
@@ -35,7 +38,29 @@ def calls(tree):
             actor=None, community=tree.communities[0], tier="A", reason="r", effective_year=2026
         ),
         "org_import": lambda: org_import(actor=None, district=tree.district, sheets=[]),
+        "apply_due_tiers": lambda: communities_apply_due_tiers(actor=None, year=2027),
+        "work_order_records_capture": lambda: ratings.work_order_records_capture(actor=None, period=period),
+        "report_save": lambda: ratings.report_save(
+            actor=None, district_id=tree.district.pk, kind="x", title="t", pdf=b"%PDF", seconds=0, period=period
+        ),
+        "quarterly_build": lambda: quarterly.build(actor=None, period=period),
+        "monthly_build": lambda: monthly.build(actor=None, district=tree.district, month=datetime.date(2026, 3, 1)),
+        # the figures of the period page, the API and the PDF: computed within someone's scope, never nobody's
+        "list_summary": lambda: ratings_selectors.list_summary(period, actor=None),
+        "street_breakdown": lambda: ratings_selectors.street_breakdown(period, actor=None),
+        # the state machine's own steps: "None means the system" is gone, the system is a SystemActor
+        "timeline_append": lambda: timeline_append(actor=None, order=_order(tree, category), kind="note"),
+        "work_order_transition": lambda: work_order_transition(
+            actor=None, order=_order(tree, category), to_state="assigned"
+        ),
     }
+
+
+def _order(tree, category):
+    actor = SystemActor(name="tests", district_id=tree.district.pk)
+    return wo.work_order_file(
+        actor=actor, compound=tree.compounds[0], category=category, channel="phone", title="t", description="楼道灯坏"
+    )
 
 
 NAMES = [
@@ -49,6 +74,15 @@ NAMES = [
     "contract_create",
     "community_set_tier",
     "org_import",
+    "apply_due_tiers",
+    "work_order_records_capture",
+    "report_save",
+    "quarterly_build",
+    "monthly_build",
+    "list_summary",
+    "street_breakdown",
+    "timeline_append",
+    "work_order_transition",
 ]
 
 

@@ -171,3 +171,26 @@ def test_the_purge_task_removes_old_keys_and_old_lockout_records(tree):
     result = purge_auth_records_task.delay().get()
     assert result["api_keys"] == 1 and result["access_attempts"] == 1
     assert list(ApiKey.objects.values_list("prefix", flat=True)) == [live[:8]]
+
+
+def test_one_api_request_looks_its_key_up_once(tree):
+    """The tenancy middleware (to learn the district) and DRF (inside the view) both authenticate an API call: the
+    key is looked up, hashed and touched once per request, whatever else the request reads."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    key = api_key_for(tree.official)
+    ApiKey.objects.filter(prefix=key[:8]).update(last_used_at=None)  # the touch is part of the first lookup
+    with CaptureQueriesContext(connection) as queries:
+        response = api(key).get(COMPOUNDS)
+    assert response.status_code == 200 and response.data["count"] == 8
+    touching_keys = [q["sql"] for q in queries.captured_queries if '"accounts_apikey"' in q["sql"]]
+    lookups = [sql for sql in touching_keys if sql.lstrip().upper().startswith("SELECT")]
+    updates = [sql for sql in touching_keys if sql.lstrip().upper().startswith("UPDATE")]
+    assert len(lookups) == 1, f"the key was looked up {len(lookups)} times: {lookups}"
+    assert len(updates) == 1, f"last_used_at was written {len(updates)} times"
+    # A refused key is refused once too, and still a 401.
+    with CaptureQueriesContext(connection) as queries:
+        refused = api(key[:8] + "x" * 40).get(COMPOUNDS)
+    assert refused.status_code == 401
+    assert sum('"accounts_apikey"' in q["sql"] for q in queries.captured_queries) == 1

@@ -61,9 +61,32 @@ def test_a_tier_recorded_in_advance_takes_effect_on_new_years_day(tree):
     community_set_tier(actor=SYSTEM, community=community, tier="B", reason="纳入老旧改造", effective_year=year + 1)
     community.refresh_from_db()
     assert community.tier == "A"
-    # when New Year's Day comes (the beat task), twice
-    assert communities_apply_due_tiers(year=year + 1) == 1
-    assert communities_apply_due_tiers(year=year + 1) == 0
+    # when New Year's Day comes (the beat task, acting as the system across districts), twice
+    assert communities_apply_due_tiers(actor=SYSTEM, year=year + 1) == 1
+    assert communities_apply_due_tiers(actor=SYSTEM, year=year + 1) == 0
     # then B applies, with its reason
     community.refresh_from_db()
     assert (community.tier, community.tier_since, community.tier_reason) == ("B", year + 1, "纳入老旧改造")
+
+
+def test_the_new_year_task_acts_as_the_system_and_a_districts_system_only_in_its_district(tree, other_tree):
+    from compounds.services import communities_apply_due_tiers
+    from compounds.tasks import apply_due_tiers_task
+
+    year = timezone.localdate().year
+    ours, theirs = tree.communities[0], other_tree.communities[0]
+    ours_before = ours.tier
+    for community in (ours, theirs):
+        community_set_tier(actor=SYSTEM, community=community, tier="D", reason="乡镇社区", effective_year=year + 1)
+    # a system actor bound to the other district applies only that district's change
+    assert communities_apply_due_tiers(actor=SystemActor(name="t", district_id=other_tree.district.pk), year=year + 1)
+    ours.refresh_from_db(), theirs.refresh_from_db()
+    assert (ours.tier, theirs.tier) == (ours_before, "D")
+    # the beat task (no arguments) sweeps every district as the system; the change it makes is in the history
+    # under the task's name
+    community_set_tier(actor=SYSTEM, community=ours, tier="C", reason="安置社区", effective_year=year)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(timezone, "localdate", lambda *a, **k: timezone.datetime(year + 1, 1, 1).date())
+        assert apply_due_tiers_task.apply().get() == 1
+    ours.refresh_from_db()
+    assert ours.tier == "D"

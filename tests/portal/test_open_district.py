@@ -85,3 +85,13 @@ def test_only_the_platform_administrator_may_open_a_district(client, tree):
     assert client.get(reverse("open-district")).status_code == 403
     assert client.post(reverse("open-district"), {"code": "610113"}).status_code == 403
     assert not District.objects.filter(code="610113").exists()
+
+
+def test_the_command_opens_a_district_with_its_organisation_workbook_as_the_system(tmp_path):
+    """`--org` runs the import as the command's SystemActor (the import refuses no actor: before, the command
+    handed the import None and failed with MissingActor)."""
+    path = write_xlsx(tmp_path / "台账.xlsx", good_sheets())
+    out = io.StringIO()
+    call_command("open_district", "610116", "--org", str(path), stdout=out)
+    assert "导入小区：新增 3" in out.getvalue()
+    assert Compound.objects.filter(district__code="610116").count() == 3

@@ -188,8 +188,9 @@ def test_monthly_street_ranking_report_renders_in_chinese(tree):
 
 
 def test_monthly_report_built_from_the_work_order_app_and_stored(tree):
-    report = monthly.build(district=tree.district, month=datetime.date(2026, 10, 15))
-    again = monthly.build(district=tree.district, month=datetime.date(2026, 10, 1))
+    actor = SystemActor(name="tests", district_id=tree.district.pk)
+    report = monthly.build(actor=actor, district=tree.district, month=datetime.date(2026, 10, 15))
+    again = monthly.build(actor=actor, district=tree.district, month=datetime.date(2026, 10, 1))
     assert report.pk == again.pk and Report.objects.filter(kind=ReportKind.MONTHLY_STREETS).count() == 1
     text = pdf_text(again.file.read(), "monthly-empty")
     assert "街道排名" in text and tree.streets[0].name in text
@@ -258,7 +259,7 @@ def test_monthly_ranking_built_from_real_work_orders(tree):
     order(street1[0], 3, handle=False)
 
     # when: the month's report is built
-    report = monthly.build(district=tree.district, month=datetime.date(2026, 3, 1))
+    report = monthly.build(actor=tree.official, district=tree.district, month=datetime.date(2026, 3, 1))
 
     # then: it reads in Chinese, street 2 first, with its order count
     text = pdf_text(report.file.read(), "monthly-orders")
