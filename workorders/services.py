@@ -165,12 +165,19 @@ def _deadlines(urgency: UrgencyClass, start: datetime) -> tuple[datetime, dateti
 
 def _enqueue_notify(order: WorkOrder, kind: str, key: str, departments: Sequence[Department] = ()) -> None:
     """Tell the handler the order has *now* (the task may run after further changes)."""
+    from workorders.outbox import outbox_enqueue
     from workorders.tasks import notify_handler_task
 
     level = order.handler_level
     unit_ids = [getattr(order, f"{HANDLER_COLUMNS[level]}_id")] if level else []
     unit_ids += [d.pk for d in departments if d.pk not in unit_ids]
-    notify_handler_task.delay_on_commit(order.pk, kind, key, level, unit_ids)
+    # Through the outbox: a notification decided in this transaction survives a broker that is down at commit.
+    outbox_enqueue(
+        task=notify_handler_task,
+        args=[order.pk, kind, key, level, unit_ids],
+        district_id=order.district_id,
+        order=order,
+    )
 
 
 # ---------------------------------------------------------------------------------------------------- catalogue
