@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from accounts.forms import CleanForm
+from accounts.onetime import OneTimeTokenForm
 from accounts.uploads import DocumentsField
 from compounds.models import Tier
 from funding.models import CarryRule, Category, DocumentKind
@@ -61,7 +62,9 @@ class TierChangeForm(CleanForm):
     reason = forms.CharField(label="调整理由", max_length=200)
 
 
-class RequestForm(CleanForm):
+class RequestForm(OneTimeTokenForm):
+    """A community's disbursement request; a one-time token, so that a double tap files one request."""
+
     account = forms.IntegerField(label="支出账户", widget=forms.Select)
     purpose = forms.CharField(label="用途", max_length=200)
     category = forms.ChoiceField(label="类别", choices=Category.choices)

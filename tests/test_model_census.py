@@ -28,6 +28,7 @@ EXEMPT_HISTORY = {
     "workorders.Notification": "a message to one user, written once and marked read; the order's history tells why",
     "workorders.IdempotencyKey": "a filing's replay record (key, answer), written once in the filing's transaction",
     "workorders.OutboxMessage": "a task waiting to be published; the order's history and the task's context tell why",
+    "accounts.FormSubmission": "a page form's replay record (token, result), written once with the record it made",
 }
 
 # Models with no URL of their own: the walk reaches them through the page of the object they belong to.
@@ -39,6 +40,7 @@ EXEMPT_WALK = {
     "ratings.IntroductionStep": "no URL of its own: steps are addressed through their introduction's URL",
     "workorders.IdempotencyKey": "no URL: replayed by the filing endpoints the walk already aims at",
     "workorders.OutboxMessage": "no URL: internal delivery of tasks",
+    "accounts.FormSubmission": "no URL: replayed by the page forms the walk already aims at",
 }
 
 

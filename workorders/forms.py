@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import CleanForm
+from accounts.onetime import OneTimeTokenForm
 from compounds.models import Community, Department, PropertyFirm, Street
 from workorders.models import Category, HandlerLevel, Satisfaction, WorkOrder
 from workorders.models.settings import OPEN311_DEDUPE_MINUTES, OPEN311_MATCH_DISTANCE, RETENTION_YEARS
@@ -188,8 +189,9 @@ class OrderNoteForm(CleanForm):
     )
 
 
-class MeetingForm(CleanForm):
-    """记录议事会 linked to the order (workorders.services.deliberation_meeting_record)."""
+class MeetingForm(OneTimeTokenForm):
+    """记录议事会 linked to the order (workorders.services.deliberation_meeting_record); a one-time token, so that a
+    double tap records one meeting."""
 
     topic = forms.CharField(
         label="议题",
