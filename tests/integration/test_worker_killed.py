@@ -1,6 +1,8 @@
-"""A worker killed mid-task (issue 11): SIGKILL the pool process of a real worker in the middle of routing an
-order and in the middle of a report build; the broker hands the task out again (late acknowledgement, rejected
-on a lost worker) and, the tasks being idempotent, every order is routed once and the report built once.
+"""A worker killed mid-task (issue 11): SIGKILL the pool process of a real worker — and, in the second test, the
+whole worker (its main process) — in the middle of routing an order and in the middle of a report build; the
+broker hands the task out again (late acknowledgement and rejection on a lost worker for a pool process; the
+visibility timeout for a whole worker) and, the tasks being idempotent, every order is routed once and the report
+built once.
 
 "In the middle" is made certain, not hoped for: the test holds a table lock that the task's next write waits on
 (the routing task has locked and changed the order, and waits to write its timeline entry; the report build has
