@@ -222,3 +222,41 @@ class ApiKey(models.Model):
         if self.expires_at <= timezone.now():
             return "已过期"
         return "有效"
+
+
+class FormSubmission(models.Model):
+    """一次性表单令牌: what a page form's one-time token (accounts.onetime) made the first time it was posted. The
+    same filled form posted again — a double tap, a resend on a weak network, the back button — finds this row
+    and answers with the first result instead of making a second record. `scope` names who may reuse the token
+    ("user:12" for a signed-in person, "public:<view>:<id>" on a public page); `fingerprint` is a digest of
+    the form's content the first time."""
+
+    district = models.ForeignKey("compounds.District", verbose_name="区", on_delete=models.PROTECT, related_name="+")
+    scope = models.CharField("范围", max_length=100)
+    key = models.CharField("表单令牌", max_length=64)
+    endpoint = models.CharField("页面", max_length=100)
+    fingerprint = models.CharField("内容摘要", max_length=64)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name="记录类型", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    object_id = models.CharField("记录编号", max_length=64, blank=True)
+    result_url = models.CharField("结果页", max_length=500, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    objects = TenantQuerySet.as_manager()
+    # Bookkeeping of the page forms: no page or API reads it.
+    scope_view: dict = {}
+    scope_change: dict = {}
+
+    class Meta:
+        verbose_name = "一次性表单令牌"
+        verbose_name_plural = "一次性表单令牌"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "key"], name="form_submission_once_per_scope", violation_error_message="该表单已提交。"
+            ),
+        ]
+        indexes = [models.Index(fields=["created_at"], name="form_submission_created")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}"

@@ -72,6 +72,15 @@ def locust_stats(prefix: Path) -> list[dict]:
     return [{k: row[k] for k in keep} for row in rows]
 
 
+def locust_exceptions(prefix: Path) -> int:
+    """How many times a user's task raised (locust's exceptions file: one row per distinct error, with a count)."""
+    path = Path(f"{prefix}_exceptions.csv")
+    if not path.exists():
+        return 0
+    with open(path, encoding="utf-8") as handle:
+        return sum(int(row.get("Count") or 0) for row in csv.DictReader(handle))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--users", type=int, default=200, help="simulated users (default 200)")
@@ -124,7 +133,7 @@ def main() -> int:
         bench.wait_worker(bench.START_TIMEOUT)
         bench.say(f"locust: {args.users} users for {seconds} s against http://{bench.HOST}:{port}")
         started = datetime.now(UTC)
-        subprocess.run(
+        locust = subprocess.run(
             [sys.executable, "-m", "locust", "-f", str(ROOT / "benchmarks" / "locustfile.py"), "--headless",
              "-u", str(args.users), "-r", str(args.spawn_rate), "-t", f"{seconds}s", "--stop-timeout", "10",
              "--host", f"http://{bench.HOST}:{port}", "--csv", str(OUT / "locust"), "--only-summary"],
@@ -140,6 +149,8 @@ def main() -> int:
             time.sleep(1)
         stats = locust_stats(OUT / "locust")
         total = next((row for row in stats if row["Name"] == "Aggregated"), {})
+        exceptions = locust_exceptions(OUT / "locust")
+        refused = sum(counts["refused"].values())
         results = {
             "when": started.isoformat(timespec="seconds"),
             "note": args.note,
@@ -148,6 +159,11 @@ def main() -> int:
             "parameters": {**vars(args), "seconds": seconds},
             "requests": int(total.get("Request Count", 0)),
             "errors": int(total.get("Failure Count", 0)),
+            # a user's task that raised (locust counts it apart from the requests' failures)
+            "exceptions": exceptions,
+            "locust_exit_code": locust.returncode,
+            # every answer that was not a success: the errors and the rate limit's refusals (429)
+            "non_success_answers": int(total.get("Failure Count", 0)) + refused,
             "filings_accepted": counts["accepted"],
             "filings_refused_by_rate_limit": counts["refused"],
             "orders_in_database": filed,
@@ -157,10 +173,11 @@ def main() -> int:
         }
         RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         bench.say(
-            f"{results['requests']} requests, {results['errors']} errors; filings accepted {accepted}, orders "
+            f"{results['requests']} requests, {results['errors']} errors, {exceptions} exceptions, {refused} refused "
+            f"(429); filings accepted {accepted}, orders "
             f"{filed}, unrouted {results['orders_unrouted_after_2_min']}; written {RESULTS.relative_to(ROOT)}"
         )
-        return 0 if results["errors"] == 0 and filed == accepted else 1
+        return 0 if results["errors"] == 0 and exceptions == 0 and filed == accepted else 1
     finally:
         children.stop()
         with contextlib.suppress(Exception):

@@ -3,8 +3,10 @@ their phone form, street staff paging the queue, Open311 clients posting and rea
 tokens, logins, the Open311 key) comes from the JSON file named by CAPILLARY_LOAD_DATA, which load.py writes.
 
 Every filing is named "file: …"; load.py compares the filings accepted (302 to the tracking page / the form, 200
-with a service_request_id) with the orders in the database afterwards. A 429 (a rate limit doing its job: at most
-5 QR filings per compound and address in 10 minutes) is not an error; it is counted apart in `refused`."""
+with a service_request_id) with the orders in the database afterwards. Every other answer is a failure: a 4xx or
+5xx, a redirect to the sign-in page, a page without its form, an Open311 answer that is not the documented JSON.
+A 429 (a rate limit doing its job: at most 5 QR filings per compound and address in 10 minutes) is not an error;
+it is counted apart in `refused`, and load.py reports it beside the errors."""
 
 from __future__ import annotations
 
@@ -47,7 +49,11 @@ class Resident(HttpUser):
     def file_on_the_qr_page(self):
         slot = next(_slots)
         token = DATA["compounds"][slot // PER_COMPOUND]
-        page = self.client.get(f"/q/{token}/report/", name="page: qr")
+        with self.client.get(f"/q/{token}/report/", name="page: qr", catch_response=True) as page:
+            if page.status_code != 200 or "form_token" not in page.text:
+                page.failure(f"qr page: {page.status_code}")  # counted, and nothing to post
+                return
+            page.success()
         n = next(_numbers)
         body = {
             **form_fields(page.text),
@@ -92,10 +98,13 @@ class GridWorker(_SignedIn):
 
     @task
     def file_what_they_found(self):
-        page = self.client.get("/intake/grid/", name="page: grid form")
-        compounds = OPTION_RE.findall(page.text.split('name="category"')[0])
-        if not compounds:
-            return
+        with self.client.get("/intake/grid/", name="page: grid form", catch_response=True) as page:
+            compounds = OPTION_RE.findall(page.text.split('name="category"')[0])
+            if page.status_code != 200 or not compounds or "form_token" not in page.text:
+                # a sign-in page (followed redirect) or a form without compounds or token: counted, not skipped
+                page.failure(f"grid form: {page.status_code}, {len(compounds)} compounds")
+                return
+            page.success()
         n = next(_numbers)
         body = {
             **form_fields(page.text),
@@ -106,11 +115,13 @@ class GridWorker(_SignedIn):
         with self.client.post(
             "/intake/grid/", data=body, name="file: grid", allow_redirects=False, catch_response=True
         ) as response:
-            if response.status_code == 302:
+            # Filed: back to the empty form (a replay lands on the order's page). A redirect to the sign-in page is
+            # a lost session, not a filing.
+            if response.status_code == 302 and response.headers.get("Location", "").startswith("/intake/grid/"):
                 ACCEPTED["grid"] += 1
                 response.success()
             else:
-                response.failure(f"{response.status_code}")
+                response.failure(f"{response.status_code} {response.headers.get('Location', '')}")
 
 
 class StreetStaff(_SignedIn):
@@ -120,13 +131,20 @@ class StreetStaff(_SignedIn):
     wait_time = between(1, 4)
     usernames = DATA["street_staff"]
 
+    def _queue(self, url: str, name: str):
+        with self.client.get(url, name=name, catch_response=True) as page:
+            if page.status_code != 200 or "/accounts/login/" in page.url:  # a lost session lands on the sign-in page
+                page.failure(f"{page.status_code} {page.url}")
+            else:
+                page.success()
+
     @task(3)
     def page_the_queue(self):
-        self.client.get(f"/workorders/?page={random.randint(1, 3)}", name="page: queue")
+        self._queue(f"/workorders/?page={random.randint(1, 3)}", "page: queue")
 
     @task(1)
     def filter_the_queue(self):
-        self.client.get("/workorders/?state=submitted", name="page: queue filtered")
+        self._queue("/workorders/?state=submitted", "page: queue filtered")
 
 
 class Open311Client(HttpUser):
@@ -148,7 +166,11 @@ class Open311Client(HttpUser):
         with self.client.post(
             "/open311/v2/requests.json", data=body, name="file: open311", catch_response=True
         ) as response:
-            if response.status_code == 200 and response.json()[0].get("service_request_id"):
+            try:
+                filed = response.status_code == 200 and response.json()[0].get("service_request_id")
+            except (ValueError, IndexError, KeyError, AttributeError):  # not the documented answer: a failure
+                filed = False
+            if filed:
                 ACCEPTED["open311"] += 1
                 response.success()
             elif response.status_code == 429:

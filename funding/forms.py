@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import CleanForm
+from accounts.onetime import OneTimeTokenForm
 from accounts.uploads import DocumentsField
 from compounds.models import Tier
 from funding.models import CarryRule, Category, DocumentKind
@@ -64,7 +65,9 @@ class TierChangeForm(CleanForm):
     reason = forms.CharField(label=_("调整理由"), max_length=200)
 
 
-class RequestForm(CleanForm):
+class RequestForm(OneTimeTokenForm):
+    """A community's disbursement request; a one-time token, so that a double tap files one request."""
+
     account = forms.IntegerField(label=_("支出账户"), widget=forms.Select)
     purpose = forms.CharField(label=_("用途"), max_length=200)
     category = forms.ChoiceField(label=_("类别"), choices=Category.choices)

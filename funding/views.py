@@ -14,10 +14,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts import onetime
 from accounts.exports import xlsx_response
 from accounts.forms import errors_onto
 from accounts.permissions import has, require
@@ -77,6 +79,33 @@ def _attempt(request: HttpRequest, form: Any, call: Callable[[dict], Any], done:
         return None
     messages.success(request, done if not callable(done) else done(result))
     return redirect(to or request.get_full_path())
+
+
+def _attempt_once(
+    request: HttpRequest, form: Any, call: Callable[[dict], Any], done: str, *, url: Callable[[Any], str]
+) -> Any:
+    """`_attempt` for a form that creates a record, once per its one-time token (accounts.onetime): the same form
+    posted again creates nothing and lands on the record the first post made (`url`)."""
+    if not form.is_valid():
+        return None
+    try:
+        outcome = onetime.once(
+            request,
+            form,
+            district_id=request.user.district_id,
+            create=lambda: call({k: v for k, v in form.cleaned_data.items() if k != onetime.FIELD}),
+            url=url,
+        )
+    except ValidationError as error:
+        errors_onto(form, error)
+        return None
+    if outcome is None:  # the token was used for other content: the error is on the form
+        return None
+    if outcome.replayed:
+        messages.info(request, onetime.REPLAYED_MESSAGE)
+        return redirect(outcome.url)
+    messages.success(request, done)
+    return redirect(request.get_full_path())
 
 
 def _communities(actor: Any) -> list[tuple[int, str]]:
@@ -292,7 +321,13 @@ def request_list(request: HttpRequest) -> HttpResponse:
                 documents=data["documents"],
             )
 
-        response = _attempt(request, form, file, _("申请已提交，等待街道审批。"))
+        response = _attempt_once(
+            request,
+            form,
+            file,
+            _("申请已提交，等待街道审批。"),
+            url=lambda row: reverse("funding:request", args=[row.pk]),
+        )
         if response is not None:
             return response
     # paged: the list grows without bound (it was cut at 300 rows, silently)

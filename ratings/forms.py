@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import CleanForm
+from accounts.onetime import OneTimeTokenForm
 from accounts.policy import restrict
 from accounts.uploads import DocumentsField
 from compounds.models import Compound, PropertyFirm
@@ -63,7 +64,9 @@ class PanelScoreForm(CleanForm):
         self.fields["party"].choices = [(v, label) for v, label in self.fields["party"].choices if v in parties]
 
 
-class SurveyForm(CleanForm):
+class SurveyForm(OneTimeTokenForm):
+    """A resident's answer on the compound's public page; a one-time token, so that a double tap is one answer."""
+
     building = forms.CharField(label=_("楼栋"), max_length=30)
     room = forms.CharField(label=_("房号"), max_length=20)
     level = forms.ChoiceField(

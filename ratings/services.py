@@ -568,11 +568,12 @@ def quarter_build(*, actor: User | None, period: RatingPeriod) -> Any:
 def quarter_build_enqueue(*, actor: User, period: RatingPeriod) -> None:
     """Ask the report worker to build the quarter once this transaction commits."""
     from ratings.tasks import build_quarter_task
+    from workorders.outbox import outbox_enqueue
 
     period = access(actor, RatingPeriod, VIEW, pk=period.pk)
     _require_district_official(actor, period.district_id)
     _refuse_if_frozen(period)
-    build_quarter_task.delay_on_commit(period.pk)
+    outbox_enqueue(task=build_quarter_task, args=[period.pk], district_id=period.district_id)
 
 
 def due_periods(*, today: datetime.date) -> list[RatingPeriod]:

@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from accounts import onetime
 from accounts.network import client_address
 from accounts.permissions import has
 from accounts.policy import CHANGE, access
@@ -460,8 +461,17 @@ def survey(request: HttpRequest, public_token: str) -> HttpResponse:
     form = SurveyForm(request.POST or None, buildings=buildings)
     period = RatingPeriod.objects.filter(district_id=compound.district_id, status=PeriodStatus.OPEN).first()
     if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != onetime.FIELD}
         try:
-            services.survey_answer(token=public_token, client_id=_client_id(request), **form.cleaned_data)
+            # Once per the form's one-time token: a double tap is one answer, and the second tap is thanked too.
+            outcome = onetime.once(
+                request,
+                form,
+                district_id=compound.district_id,
+                scope=f"survey:{compound.pk}",
+                create=lambda: services.survey_answer(token=public_token, client_id=_client_id(request), **data),
+                url=lambda answer: request.path,
+            )
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 for field, errors in error.error_dict.items():
@@ -469,7 +479,9 @@ def survey(request: HttpRequest, public_token: str) -> HttpResponse:
             else:
                 form.add_error(None, error)
         else:
-            return render(request, "ratings/survey_thanks.html", {"compound": compound, "period": period})
+            if outcome is not None:
+                context = {"compound": compound, "period": period, "replayed": outcome.replayed}
+                return render(request, "ratings/survey_thanks.html", context)
     status = 400 if request.method == "POST" else 200
     return render(request, "ratings/survey.html", {"compound": compound, "period": period, "form": form}, status=status)
 

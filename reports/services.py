@@ -64,8 +64,10 @@ def report_request(*, actor: Any, kind: str, key: str, district_id: int | None =
         except IntegrityError:  # a concurrent request won the race: answer with its build
             return report.builds.get(status__in=(BuildStatus.QUEUED, BuildStatus.RUNNING))
         from reports.tasks import build_report_task
+        from workorders.outbox import outbox_enqueue
 
-        build_report_task.delay_on_commit(build.pk, district.pk)
+        # Through the outbox: a build asked for while the broker is down is queued by the sweep once it is back.
+        outbox_enqueue(task=build_report_task, args=[build.pk, district.pk], district_id=district.pk)
         return build
 
 

@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.forms import CleanForm
+from accounts.onetime import OneTimeTokenForm
 from compounds.models import Building, Community, Department, Grid, Street
 from staffing.importing.reading import Kind as ImportKind
 from staffing.models import (
@@ -80,7 +81,7 @@ def short_text(label: str, max_length: int, required: bool = False) -> forms.Cha
 # ---------------------------------------------------------------------------------------------------- people
 
 
-class PersonForm(CleanForm):
+class PersonForm(OneTimeTokenForm):
     name = short_text("姓名", 50, required=True)
     phone = short_text("手机号", 20)
     role = forms.ChoiceField(label="身份", choices=PersonRole.choices)
@@ -104,7 +105,7 @@ class PersonForm(CleanForm):
         self.fields["property_firm"].queryset = PropertyFirm.objects.visible_to(actor).order_by("name")
 
 
-class VolunteerServiceForm(CleanForm):
+class VolunteerServiceForm(OneTimeTokenForm):
     person = person_field(Person.objects.none())
     community = choice(Community.objects.none(), "服务社区")
     served_on = date_field("服务日期", initial=timezone.localdate)
@@ -218,7 +219,7 @@ class PartyHouseholdForm(CleanForm):
 # ---------------------------------------------------------------------------------------------------- visits
 
 
-class HouseholdForm(CleanForm):
+class HouseholdForm(OneTimeTokenForm):
     grid = choice(Grid.objects.none(), "网格")
     building = choice(Building.objects.none(), "楼栋")
     address = short_text("门牌", 50, required=True)
@@ -242,8 +243,9 @@ class HouseholdForm(CleanForm):
         )  # fmt: skip
 
 
-class VisitForm(CleanForm):
-    """Under a minute on a phone: three big choices, an optional note, a work order in one tap."""
+class VisitForm(OneTimeTokenForm):
+    """Under a minute on a phone: three big choices, an optional note, a work order in one tap. A one-time token:
+    a double tap on a weak network logs one visit (and files one order)."""
 
     outcome = forms.ChoiceField(
         label="走访情况",
@@ -292,7 +294,7 @@ class StationedForm(CleanForm):
         self.fields["office_hours"].widget.attrs["placeholder"] = "如 周一至周五 9:00–17:00"
 
 
-class ReceptionForm(CleanForm):
+class ReceptionForm(OneTimeTokenForm):
     host = forms.ChoiceField(label="接待类型", choices=ReceptionHost.choices)
     person = person_field(Person.objects.none(), label="接待人", required=False)
     weekday = forms.TypedChoiceField(label="星期", coerce=int, choices=list(enumerate(WEEKDAYS)))
@@ -308,7 +310,7 @@ class ReceptionForm(CleanForm):
 # ---------------------------------------------------------------------------------------------------- sink-down
 
 
-class SinkDownTeamForm(CleanForm):
+class SinkDownTeamForm(OneTimeTokenForm):
     name = short_text("队名", 100, required=True)
     department = choice(Department.objects.none(), "牵头部门")
     formed_on = date_field("组建日期", initial=timezone.localdate)
@@ -340,7 +342,7 @@ class SinkDownPostForm(CleanForm):
         self.fields["community"].queryset = Community.objects.visible_to(actor).order_by("code")
 
 
-class SinkDownTaskForm(CleanForm):
+class SinkDownTaskForm(OneTimeTokenForm):
     community = choice(Community.objects.none(), "社区")
     task_type = forms.ChoiceField(label="任务类型", choices=SinkDownTaskType.choices)
     done_on = date_field("日期", initial=timezone.localdate)
@@ -359,7 +361,7 @@ class SinkDownTaskForm(CleanForm):
 # ---------------------------------------------------------------------------------------------------- duty
 
 
-class RosterForm(CleanForm):
+class RosterForm(OneTimeTokenForm):
     street = choice(Street.objects.none(), "街道")
     community = choice(Community.objects.none(), "社区（留空为街道值班表）", required=False)
     name = short_text("名称", 100, required=True)
@@ -371,7 +373,7 @@ class RosterForm(CleanForm):
         self.fields["community"].queryset = Community.objects.visible_to(actor).order_by("code")
 
 
-class ShiftForm(CleanForm):
+class ShiftForm(OneTimeTokenForm):
     person = person_field(Person.objects.none(), label="值班人员")
     day = date_field("值班日期")
     kind = forms.ChoiceField(label="类型", choices=ShiftKind.choices)
@@ -390,7 +392,7 @@ class ShiftForm(CleanForm):
         )
 
 
-class LeaveForm(CleanForm):
+class LeaveForm(OneTimeTokenForm):
     person = person_field(Person.objects.none())
     day = date_field("日期")
     kind = forms.ChoiceField(label="类型", choices=[c for c in LeaveKind.choices if c[0] != LeaveKind.COMPENSATORY])

@@ -12,8 +12,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import CleanForm
+from accounts.onetime import OneTimeTokenForm, new_form_token
 from compounds.models import Community, Compound, Department, PropertyFirm, Street
-from workorders.intake.forms import PhotosField, new_form_token
+from workorders.intake.forms import PhotosField
 from workorders.intake.photos import MAX_PHOTOS
 from workorders.models import Category, HandlerLevel, Satisfaction, WorkOrder
 from workorders.models.settings import OPEN311_DEDUPE_MINUTES, OPEN311_MATCH_DISTANCE, RETENTION_YEARS
@@ -289,8 +290,9 @@ class OrderNoteForm(CleanForm):
     )
 
 
-class MeetingForm(CleanForm):
-    """记录议事会 linked to the order (workorders.services.deliberation_meeting_record)."""
+class MeetingForm(OneTimeTokenForm):
+    """记录议事会 linked to the order (workorders.services.deliberation_meeting_record); a one-time token, so that a
+    double tap records one meeting."""
 
     topic = forms.CharField(
         label="议题",

@@ -1,7 +1,7 @@
 """Exactly-once filing (issue 11): one request, one order, however many times it arrives.
 
 Every filing endpoint takes a key — the `Idempotency-Key` header on the API, a one-time form token on the pages
-(`OneTimeTokenField`) — and calls `claim()` inside the transaction that files the order:
+(`accounts.onetime.OneTimeTokenForm`) — and calls `claim()` inside the transaction that files the order:
 
     with transaction.atomic():
         row = claim(district_id=..., scope=..., key=..., endpoint=..., fingerprint=fingerprint(...))
@@ -20,21 +20,22 @@ the window its district sets (`PrivacySettings.open311_dedupe_minutes`)."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import onetime
 from workorders.models import IdempotencyKey, WorkOrder
 
 MAX_KEY_LENGTH = 200
 KEY_REUSED_MESSAGE = "该幂等键（Idempotency-Key）已用于另一份内容不同的请求；新的请求请使用新的键。"
 BAD_KEY_MESSAGE = f"Idempotency-Key 应为 1 至 {MAX_KEY_LENGTH} 个可见 ASCII 字符。"
 FORM_REUSED_MESSAGE = "这张表单已经提交过（{code}），内容与上次不同；如需再报一件，请重新打开本页填写。"
+
+
+fingerprint = onetime.fingerprint  # one digest for the pages' tokens and the API's keys
 
 
 class KeyReused(Exception):
@@ -47,27 +48,6 @@ class KeyReused(Exception):
 
 def valid_key(key: str) -> bool:
     return 0 < len(key) <= MAX_KEY_LENGTH and all(33 <= ord(ch) <= 126 for ch in key)
-
-
-def _plain(value: Any) -> Any:
-    """A JSON-able, order-independent picture of request data (uploaded files by name and size)."""
-    if hasattr(value, "lists") and callable(value.lists):  # QueryDict / MultiValueDict
-        return {str(k): [_plain(v) for v in vs] for k, vs in sorted(value.lists())}
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in sorted(value.items(), key=lambda item: str(item[0]))}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if hasattr(value, "read") and hasattr(value, "size"):
-        return f"<file {getattr(value, 'name', '')} {value.size}>"
-    if hasattr(value, "pk"):
-        return f"<{type(value).__name__} {value.pk}>"
-    return value
-
-
-def fingerprint(*parts: Any) -> str:
-    """sha256 of the request's data: the same content gives the same digest whatever the order of its fields."""
-    text = json.dumps([_plain(part) for part in parts], ensure_ascii=False, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def claim(*, district_id: int, scope: str, key: str, endpoint: str, fingerprint: str) -> IdempotencyKey:

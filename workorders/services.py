@@ -172,6 +172,7 @@ PENDING_NOTIFICATIONS: ContextVar[list[tuple] | None] = ContextVar("pending_noti
 
 def _enqueue_notify(order: WorkOrder, kind: str, key: str, departments: Sequence[Department] = ()) -> None:
     """Tell the handler the order has *now* (the task may run after further changes)."""
+    from workorders.outbox import outbox_enqueue
     from workorders.tasks import notify_handler_task
 
     level = order.handler_level
@@ -180,8 +181,14 @@ def _enqueue_notify(order: WorkOrder, kind: str, key: str, departments: Sequence
     pending = PENDING_NOTIFICATIONS.get()
     if pending is not None:
         pending.append((order.pk, kind, key, level, unit_ids))
-    else:
-        notify_handler_task.delay_on_commit(order.pk, kind, key, level, unit_ids)
+        return
+    # Through the outbox: a notification decided in this transaction survives a broker that is down at commit.
+    outbox_enqueue(
+        task=notify_handler_task,
+        args=[order.pk, kind, key, level, unit_ids],
+        district_id=order.district_id,
+        order=order,
+    )
 
 
 # ---------------------------------------------------------------------------------------------------- catalogue

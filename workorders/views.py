@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
+from accounts import onetime
 from accounts.exports import csv_response, xlsx_response
 from accounts.forms import errors_onto
 from accounts.permissions import has, require
@@ -312,24 +313,35 @@ class OrderView(WorkOrderPage):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                meeting = services.deliberation_meeting_record(
-                    actor=request.user,
-                    community=order.community,
-                    compound=order.compound,
-                    topic=data["topic"],
-                    held_on=data["held_on"],
-                    attendees=data["attendees"],
-                    decision=data["decision"],
-                    follow_up=data["follow_up"],
-                    orders=[order],
+                outcome = onetime.once(
+                    request,
+                    form,
+                    district_id=order.district_id,
+                    create=lambda: services.deliberation_meeting_record(
+                        actor=request.user,
+                        community=order.community,
+                        compound=order.compound,
+                        topic=data["topic"],
+                        held_on=data["held_on"],
+                        attendees=data["attendees"],
+                        decision=data["decision"],
+                        follow_up=data["follow_up"],
+                        orders=[order],
+                    ),
+                    url=lambda meeting: reverse("workorders:detail", args=[order.pk]) + "#meetings",
                 )
             except ValidationError as error:
                 _errors_onto(form, error)
             except PermissionDenied as error:
                 form.add_error(None, str(error) or "您无权执行此操作。")
             else:
-                messages.success(request, f"已记录议事会：{meeting.topic}")
-                return redirect(reverse("workorders:detail", args=[order.pk]) + "#meetings")
+                if outcome is not None:
+                    topic = outcome.record.topic if outcome.record is not None else ""
+                    if outcome.replayed:
+                        messages.info(request, f"{onetime.REPLAYED_MESSAGE}议事会：{topic}")
+                    else:
+                        messages.success(request, f"已记录议事会：{topic}")
+                    return redirect(outcome.url)
         return self.render_order(request, order, failed=("meeting", form), status=400)
 
     def render_order(

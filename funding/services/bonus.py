@@ -108,8 +108,9 @@ def quarter_approve(*, actor: Any, bonus_quarter: BonusQuarter | int, now: datet
     row.approved_at, row.approved_by = now or timezone.now(), actor_user(actor)
     row.save()
     from funding.tasks import build_payroll_task
+    from workorders.outbox import outbox_enqueue
 
-    build_payroll_task.delay_on_commit(row.pk, row.district_id)
+    outbox_enqueue(task=build_payroll_task, args=[row.pk, row.district_id], district_id=row.district_id)
     return row
 
 

@@ -11,7 +11,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from accounts import onetime
 from accounts.forms import errors_onto
+from accounts.onetime import OneTimeTokenForm
 from accounts.permissions import Forbidden, require
 
 
@@ -25,11 +27,28 @@ def submit(
     request: HttpRequest, form: Any, call: Callable[[dict], Any], *, done: str, to: str | None = None
 ) -> HttpResponse | None:
     """Validate `form`, call the service with its data; on success a message and a redirect (to `to`, or back
-    to this page), on a service's ValidationError the messages onto the form (the page re-renders)."""
+    to this page), on a service's ValidationError the messages onto the form (the page re-renders). A form with a
+    one-time token (accounts.onetime) calls the service once per token: posted again, it lands on the same page
+    with a note that nothing was recorded twice."""
     if not form.is_valid():
         return None
+    data = {name: value for name, value in form.cleaned_data.items() if name != onetime.FIELD}  # not the service's
     try:
-        call(form.cleaned_data)
+        if isinstance(form, OneTimeTokenForm):  # a form that creates a record: once per its token
+            outcome = onetime.once(
+                request,
+                form,
+                district_id=request.user.district_id,
+                create=lambda: call(data),
+                url=lambda record: to or request.get_full_path(),
+            )
+            if outcome is None:  # the token was used for other content: the error is on the form
+                return None
+            if outcome.replayed:
+                messages.info(request, onetime.REPLAYED_MESSAGE)
+                return redirect(outcome.url)
+        else:
+            call(data)
     except ValidationError as error:
         errors_onto(form, error)
         return None

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from accounts import onetime
 from accounts.forms import errors_onto
 from accounts.permissions import has, require
 from accounts.policy import access, object_view
@@ -138,22 +139,33 @@ def visit_log(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            visit = visits.visit_log(
-                actor=request.user,
-                household=household,
-                outcome=data["outcome"],
-                findings=data["findings"],
-                raise_order=data["raise_order"],
-                category=data["category"],
+            outcome = onetime.once(
+                request,
+                form,
+                district_id=household.district_id,
+                create=lambda: visits.visit_log(
+                    actor=request.user,
+                    household=household,
+                    outcome=data["outcome"],
+                    findings=data["findings"],
+                    raise_order=data["raise_order"],
+                    category=data["category"],
+                ),
+                url=lambda visit: reverse("staffing:visits-due"),
             )
         except ValidationError as error:
             errors_onto(form, error)
         else:
-            from django.contrib import messages
+            if outcome is not None:
+                from django.contrib import messages
 
-            text = "已登记走访。" + (f"已提交工单 {visit.work_order.tracking_code}。" if visit.work_order_id else "")
-            messages.success(request, text)
-            return redirect(reverse("staffing:visits-due"))
+                visit = outcome.record
+                order = visit.work_order if visit is not None and visit.work_order_id else None
+                text = "已登记走访。" + (f"已提交工单 {order.tracking_code}。" if order else "")
+                if outcome.replayed:
+                    text = onetime.REPLAYED_MESSAGE + text
+                messages.success(request, text)
+                return redirect(outcome.url)
     recent = Visit.objects.visible_to(request.user).filter(household=household).select_related("visitor")[:3]
     context = {"household": household, "form": form, "recent": recent}
     return render(request, "staffing/visit_form.html", context, status=400 if form.errors else 200)
@@ -192,15 +204,22 @@ def household_new(request: HttpRequest) -> HttpResponse:
     require(request.user, "staffing.manage_households")
     form = HouseholdForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+        data = {k: v for k, v in form.cleaned_data.items() if k != onetime.FIELD}
         data["compound"] = data["building"].compound
         try:
-            household = visits.household_register(actor=request.user, **data)
+            outcome = onetime.once(
+                request,
+                form,
+                district_id=request.user.district_id,
+                create=lambda: visits.household_register(actor=request.user, **data),
+                url=lambda household: reverse("staffing:household", args=[household.pk]),
+            )
         except ValidationError as error:
             errors_onto(form, error)
         else:
-            from django.contrib import messages
+            if outcome is not None:
+                from django.contrib import messages
 
-            messages.success(request, "已登记住户。")
-            return redirect("staffing:household", pk=household.pk)
+                messages.success(request, onetime.REPLAYED_MESSAGE if outcome.replayed else "已登记住户。")
+                return redirect(outcome.url)
     return render(request, "staffing/household_form.html", {"form": form}, status=400 if form.errors else 200)

@@ -81,7 +81,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     may_reveal = has(request.user, "staffing.reveal_phone", person)
     revealed = ""
     # The phone is not put into the form (that would show it without a reveal): blank keeps it.
-    initial = {name: getattr(person, name) for name in PersonForm.base_fields if name != "phone"}
+    initial = {name: getattr(person, name) for name in PersonForm.base_fields if name not in ("phone", "form_token")}
     form = PersonForm(initial=initial, actor=request.user)
     form.fields["phone"].help_text = "留空则不修改"
     action = request.POST.get("action") if request.method == "POST" else ""

@@ -286,3 +286,30 @@ def test_the_outbox_publishes_and_marks_done_as_the_application_role(
     set_scope("", "on")
     message = OutboxMessage.objects.get(pk=message.pk)
     assert message.published_at is not None and message.done_at is not None
+
+
+def test_one_time_tokens_work_as_the_application_role_signed_in_and_public(client, tree, as_app_role):
+    # accounts.onetime writes its token rows as the system of the form's district: under row-level security, for a
+    # signed-in grid worker and for an anonymous resident alike
+    from ratings.models import SurveyResponse
+    from staffing.models import Visit
+    from tests.onetime import token_of
+    from tests.ratings import helpers as h
+    from tests.staffing import walk
+
+    household = walk.household(tree, address="9单元901")
+    h.period(tree)
+    compound = tree.compounds[0]
+    client.force_login(tree.grid_worker)
+    as_app_role()
+    url = reverse("staffing:visit", args=[household.pk])
+    body = {**token_of(client.get(url)), "outcome": "well"}
+    assert [client.post(url, body).status_code for _ in range(2)] == [302, 302]
+    client.logout()
+    survey = reverse("ratings:survey", kwargs={"public_token": compound.public_token})
+    body = {**token_of(client.get(survey)), "building": "1号楼", "room": "101", "level": "satisfied"}
+    assert [client.post(survey, body).status_code for _ in range(2)] == [200, 200]
+    set_scope(str(tree.district.pk))
+    assert Visit.objects.filter(household=household).count() == 1
+    assert SurveyResponse.objects.filter(compound=compound).count() == 1
+    assert count("accounts_formsubmission") == 2

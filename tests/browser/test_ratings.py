@@ -98,6 +98,8 @@ def test_a_resident_answers_the_survey_on_a_phone(browser, live_server, tree):
         page.get_by_label("房号").fill("502")
         page.get_by_label("意见建议（选填）").fill("保洁很及时，希望增加夜间巡逻")
         page.screenshot(path=SCREENSHOTS / "ratings-survey-phone-filled.png", full_page=True)
+        sent = page.evaluate("() => Object.fromEntries(new FormData(document.querySelector('form.survey-form')))")
+        assert sent["form_token"]  # the one-time token travels with the form
         with page.expect_navigation():
             page.get_by_role("button", name="提交").tap()
 
@@ -108,6 +110,18 @@ def test_a_resident_answers_the_survey_on_a_phone(browser, live_server, tree):
         answer = SurveyResponse.objects.get()
         assert (answer.household_key, answer.level, answer.compound_id) == ("1号楼-502", "satisfied", compound.pk)
         assert answer.comment == "保洁很及时，希望增加夜间巡逻"
+
+        # when the very same form arrives again (a second tap on a slow network), it is thanked, not counted twice
+        resend = """(sent) => { const form = document.createElement('form'); form.method = 'post';
+            form.action = location.pathname; for (const [name, value] of Object.entries(sent)) {
+            const input = document.createElement('input'); input.type = 'hidden'; input.name = name;
+            input.value = value; form.appendChild(input); } document.body.appendChild(form); form.submit(); }"""
+        with page.expect_navigation():
+            page.evaluate(resend, sent)
+        assert page.get_by_text("这份评价已经提交过，没有重复计入。").is_visible()
+        assert fits(page, 390)
+        page.screenshot(path=SCREENSHOTS / "ratings-survey-phone-replayed.png", full_page=True)
+        assert SurveyResponse.objects.count() == 1
 
         # and the same household answering again is told, in Chinese, that it already has
         page.goto(f"{live_server.url}/ratings/survey/{compound.public_token}/")

@@ -82,3 +82,67 @@ def test_an_order_filed_while_the_broker_is_down_is_routed_once_when_it_is_back(
     routed = WorkOrder.objects.get()
     assert routed.state == State.ASSIGNED and routed.handler_firm == tree.firm
     assert routed.timeline.filter(kind=TimelineKind.ROUTED).count() == 1
+
+
+def test_notifications_and_report_builds_asked_for_while_the_broker_is_down_are_delivered_once_it_is_back(
+    own_redis,  # noqa: F811
+    tmp_path,
+):
+    from accounts.actors import SystemActor
+    from reports import services as report_services
+    from reports.models import BuildStatus, ReportBuild
+    from staffing.report_kinds import COVERAGE
+    from workorders.models import HandlerLevel, Notification
+    from workorders.tasks import notify_handler_task, route_work_order_task
+
+    tree = build_tree("610116", "长安区")
+    category = {c.code: c for c in services.categories_seed(district=tree.district)}["corridor-clutter"]
+    with celery_app_on(celery_app, own_redis.url):
+        # given the broker is down
+        own_redis.stop()
+
+        # when an order is filed, a street dispatcher sends it to the property firm (a notification for the firm's
+        # staff) and an official asks for a report — each in its own request transaction
+        order = services.work_order_file(
+            actor=SystemActor(name="tests", district_id=tree.district.pk),
+            compound=tree.compounds[0],
+            category=category,
+            channel="resident_qr",
+            title="楼道堆物",
+            description="1号楼楼道堆满纸箱",
+        )
+        services.work_order_assign(
+            actor=tree.street_staff, order=order, level=HandlerLevel.PROPERTY_FIRM, unit=tree.firm
+        )
+        build = report_services.report_request(actor=tree.official, kind=COVERAGE, key="2026-Q3")
+
+        # then none of them failed, and what they enqueued waits in the outbox, unpublished
+        pending = OutboxMessage.objects.filter(published_at__isnull=True, done_at__isnull=True)
+        assert sorted(pending.values_list("task", flat=True)) == sorted(
+            ["reports.tasks.build_report_task", notify_handler_task.name, route_work_order_task.name]
+        )
+        assert not Notification.objects.exists()
+        assert ReportBuild.objects.get(pk=build.pk).status == BuildStatus.QUEUED
+
+        # when the broker is back and a worker runs, the sweep publishes all three
+        own_redis.start()
+        node = f"outbox-n-{socket.gethostname()}-{own_redis.port}@%h"
+        worker = start_worker(node, tmp_path / "worker.log", env={"REDIS_URL": own_redis.url}, app=celery_app)
+        log = lambda: (tmp_path / "worker.log").read_text()[-3000:]  # noqa: E731
+        try:
+            assert outbox_sweep(min_age=NOW) == 3
+            all_done = lambda: not OutboxMessage.objects.filter(done_at__isnull=True).exists()  # noqa: E731
+            assert wait_for(all_done, timeout=90), log()
+            assert outbox_sweep(min_age=NOW) == 0
+            # a repeated delivery of every message (the broker may repeat one) changes nothing
+            OutboxMessage.objects.update(done_at=None, published_at=None)
+            assert outbox_sweep(min_age=NOW) == 3
+            assert wait_for(all_done, timeout=90), log()
+        finally:
+            stop_worker(worker)
+
+    # the firm's staff were told once, the report was built once
+    told = Notification.objects.filter(order=order, recipient=tree.firm_staff, kind="assigned")
+    assert told.count() == 1
+    builds = ReportBuild.objects.filter(report=build.report)
+    assert builds.count() == 1 and builds.get().status == BuildStatus.DONE

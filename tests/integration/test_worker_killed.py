@@ -1,6 +1,8 @@
-"""A worker killed mid-task (issue 11): SIGKILL the pool process of a real worker in the middle of routing an
-order and in the middle of a report build; the broker hands the task out again (late acknowledgement, rejected
-on a lost worker) and, the tasks being idempotent, every order is routed once and the report built once.
+"""A worker killed mid-task (issue 11): SIGKILL the pool process of a real worker — and, in the second test, the
+whole worker (its main process) — in the middle of routing an order and in the middle of a report build; the
+broker hands the task out again (late acknowledgement and rejection on a lost worker for a pool process; the
+visibility timeout for a whole worker) and, the tasks being idempotent, every order is routed once and the report
+built once.
 
 "In the middle" is made certain, not hoped for: the test holds a table lock that the task's next write waits on
 (the routing task has locked and changed the order, and waits to write its timeline entry; the report build has
@@ -144,4 +146,99 @@ def test_killing_the_worker_mid_routing_and_mid_report_build_loses_nothing_and_d
             lock.release()
         celery_app.conf.task_always_eager = eager
         if worker is not None:
+            stop_worker(worker)
+
+
+# A broker hands an unacknowledged message out again once it is older than the visibility timeout (kombu's Redis
+# transport: a starting worker restores what its dead predecessor held). An hour in production; seconds here, so
+# that the test need not wait an hour for the message of a worker that died.
+SHORT_VISIBILITY = 8
+
+
+def kill_the_whole_worker(worker) -> None:
+    """SIGKILL the worker's main process (as the OOM killer or a lost machine would): its pool process dies with it
+    (Celery sets the parent-death signal), and nothing is acknowledged or handed back to the broker."""
+    child = pool_children(worker.pid)
+    os.kill(worker.pid, signal.SIGKILL)
+    worker.wait(timeout=30)
+    assert wait_for(lambda: not any(Path(f"/proc/{pid}").exists() for pid in child), timeout=30), child
+
+
+def start_successor(node: str, log: Path, killed_at: float):
+    """A new worker, started once what the dead one held is older than the visibility timeout."""
+    time.sleep(max(0.0, killed_at + SHORT_VISIBILITY + 1 - time.monotonic()))
+    return start_worker(node, log, env={"CAPILLARY_BROKER_VISIBILITY_TIMEOUT": str(SHORT_VISIBILITY)})
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="the visibility timeout is the Redis broker's")
+def test_killing_the_whole_worker_mid_routing_and_mid_report_build_loses_nothing_and_doubles_nothing(worker_log):
+    tree = build_tree("610116", "长安区")
+    category = {c.code: c for c in services.categories_seed(district=tree.district)}["corridor-clutter"]
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    workers = []
+    lock = None
+    env = {"CAPILLARY_BROKER_VISIBILITY_TIMEOUT": str(SHORT_VISIBILITY)}
+    try:
+        # given three orders filed while no worker runs (their routing tasks wait in the broker) ...
+        for n in range(3):
+            services.work_order_file(
+                actor=SystemActor(name="tests"),
+                compound=tree.compounds[n],
+                category=category,
+                channel="resident_qr",
+                title=f"楼道堆物 {n}",
+                description=f"{n + 1}号楼楼道堆满纸箱",
+            )
+        lock = TableLock("workorders_timelineentry")
+        # ... and a worker that takes the first one and stops at its timeline entry, mid-routing
+        workers.append(start_worker(f"whole-a-{os.getpid()}@%h", worker_log, env=env))
+        assert wait_for(lambda: waiting_on("workorders_timelineentry"), timeout=60), worker_log.read_text()[-2000:]
+        assert WorkOrder.objects.filter(routed_at__isnull=False).count() == 0
+
+        # when the whole worker is killed (main process, SIGKILL), the lock let go, and a new worker started
+        kill_the_whole_worker(workers[-1])
+        killed_at = time.monotonic()
+        lock.release()
+        workers.append(start_successor(f"whole-b-{os.getpid()}@%h", worker_log, killed_at))
+
+        # then every order is routed, each exactly once
+        assert wait_for(lambda: WorkOrder.objects.filter(routed_at__isnull=False).count() == 3, timeout=90), (
+            worker_log.read_text()[-3000:]
+        )
+        for order in WorkOrder.objects.all():
+            assert order.state == State.ASSIGNED
+            assert order.timeline.filter(kind=TimelineKind.ROUTED).count() == 1, order
+
+        # given a report build that has rendered its PDF and waits to record it
+        actor = SystemActor(name="test:kill", district_id=tree.district.pk)
+        build = report_services.report_request(actor=actor, kind=COVERAGE, key="2026-Q3")
+        assert wait_for(
+            lambda: ReportBuild.objects.filter(pk=build.pk, status=BuildStatus.RUNNING).exists(), timeout=60, every=0.01
+        )
+        lock = TableLock("reports_reportbuild")
+        assert wait_for(lambda: waiting_on("reports_reportbuild"), timeout=60), worker_log.read_text()[-2000:]
+
+        # when that whole worker is killed too, and another one started
+        kill_the_whole_worker(workers[-1])
+        killed_at = time.monotonic()
+        lock.release()
+        workers.append(start_successor(f"whole-c-{os.getpid()}@%h", worker_log, killed_at))
+
+        # then the build is handed out again and finished once: one build, done, with one PDF
+        assert wait_for(
+            lambda: ReportBuild.objects.filter(pk=build.pk, status=BuildStatus.DONE).exists(), timeout=120
+        ), worker_log.read_text()[-3000:]
+        time.sleep(SHORT_VISIBILITY + 2)  # nothing else arrives late (a restored duplicate would by now)
+        builds = ReportBuild.objects.filter(report=build.report)
+        assert builds.count() == 1
+        done = builds.get()
+        assert done.file and done.file.read(5) == b"%PDF-"
+        assert WorkOrder.objects.filter(routed_at__isnull=False).count() == 3
+        assert all(order.timeline.filter(kind=TimelineKind.ROUTED).count() == 1 for order in WorkOrder.objects.all())
+    finally:
+        if lock is not None:
+            lock.release()
+        celery_app.conf.task_always_eager = eager
+        for worker in workers:
             stop_worker(worker)

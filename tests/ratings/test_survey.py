@@ -129,3 +129,22 @@ def test_survey_answer_goes_to_the_compounds_own_district(client, tree, other_tr
     answer(client, other_tree.compounds[0])
     stored = SurveyResponse.objects.get()
     assert stored.period == other_period and stored.district == other_tree.district
+
+
+def test_a_survey_answer_posted_twice_counts_once_and_the_second_tap_is_thanked(client, tree):
+    from tests.onetime import token_of
+
+    # given the survey page (a one-time token in its form)
+    period = h.period(tree)
+    compound = tree.compounds[0]
+    body = {**token_of(client.get(survey_url(compound))), "building": "1号楼", "room": "101", "level": "satisfied"}
+
+    # when the resident taps "submit" twice on a weak network
+    first = client.post(survey_url(compound), body, REMOTE_ADDR="10.0.0.1")
+    second = client.post(survey_url(compound), body, REMOTE_ADDR="10.0.0.1")
+
+    # then one answer, and both taps land on the thanks page (the second one says it was not counted twice)
+    assert SurveyResponse.objects.filter(period=period).count() == 1
+    assert first.status_code == second.status_code == 200
+    assert "感谢您的评价" in first.content.decode() and "没有重复计入" not in first.content.decode()
+    assert "感谢您的评价" in second.content.decode() and "没有重复计入" in second.content.decode()

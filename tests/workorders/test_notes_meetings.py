@@ -185,3 +185,24 @@ def test_meetings_of_merged_orders_show_on_the_main_order(client, tree):
     client.force_login(tree.street_staff)
     assert "楼道清理议事" in text(client.get(reverse("workorders:detail", args=[main.pk])))
     assert WorkOrder.objects.get(pk=main.pk).meeting is None
+
+
+def test_a_meeting_posted_twice_is_recorded_once_and_the_second_answer_shows_the_first(client, tree):
+    from tests.onetime import token_of
+
+    # given the order page with its meeting form (a one-time token in it)
+    order = make_order(tree, category="parking")
+    client.force_login(tree.cadre)
+    url = reverse("workorders:detail", args=[order.pk])
+    body = meeting_data(**token_of(client.get(url)))
+
+    # when the cadre taps "submit" twice
+    first = client.post(url, body)
+    second = client.post(url, body)
+
+    # then one meeting, one timeline entry, and the second answer names the first meeting
+    assert first.status_code == second.status_code == 302
+    assert DeliberationMeeting.objects.count() == 1
+    assert order.timeline.filter(kind=TimelineKind.MEETING).count() == 1
+    shown = text(client.get(second["Location"]))
+    assert "已经提交过，没有重复登记" in shown and "东门停车位划设" in shown

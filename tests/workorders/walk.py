@@ -151,6 +151,19 @@ def workorder_objects(t) -> dict:
         district=t.district, scope=f"user:{t.official.pk}", key=f"walk-{t.district.code}", endpoint="walk",
         fingerprint="0" * 64, order=order, response_status=201, response_body={"title": order.title},
     )  # fmt: skip
+    # A page form's one-time token with the record it made (accounts.onetime; bookkeeping: no URL reads it).
+    from django.contrib.contenttypes.models import ContentType
+
+    from accounts.models import FormSubmission
+
+    FormSubmission.objects.get_or_create(
+        scope=f"user:{t.official.pk}", key=f"walk-{t.district.code}",
+        defaults={
+            "district": t.district, "endpoint": "walk", "fingerprint": "0" * 64,
+            "content_type": ContentType.objects.get_for_model(meeting), "object_id": str(meeting.pk),
+            "result_url": f"/workorders/{order.pk}/#meetings",
+        },
+    )  # fmt: skip
     t._workorders = {
         WorkOrder: order,
         Category: categories[0],

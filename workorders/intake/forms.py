@@ -6,13 +6,13 @@ refused like any invalid choice (nothing is filed)."""
 from __future__ import annotations
 
 import re
-import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from accounts.forms import CleanForm
+from accounts.onetime import OneTimeTokenForm, new_form_token  # noqa: F401 (the token field lives in accounts)
 from accounts.phones import PhoneField, normalise_phone
 from compounds.models import Compound
 from workorders.intake.photos import MAX_PHOTOS, PreparedPhoto, photo_prepare
@@ -113,33 +113,6 @@ def district_categories(district_id: int) -> QuerySet[Category]:
         .select_related("urgency")
         .order_by("sort_order", "code")
     )
-
-
-def new_form_token() -> str:
-    return uuid.uuid4().hex
-
-
-class OneTimeTokenForm(CleanForm):
-    """A filing form with a one-time token (workorders.idempotency): rendered fresh with each empty form and
-    kept through a re-display after an error, so that however often the same filled form is posted — a double
-    tap, a resend on a weak network, the back button — it files one order."""
-
-    form_token = forms.CharField(
-        required=False,
-        max_length=64,
-        widget=forms.HiddenInput,
-        error_messages={"max_length": "表单已失效，请刷新页面。"},
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.fields["form_token"].initial = new_form_token()
-
-    def renew_token(self) -> None:
-        """After a refused reuse: the re-displayed form gets a fresh token (the next submit is a new filing)."""
-        self.data = self.data.copy()
-        self.data[self.add_prefix("form_token")] = new_form_token()
 
 
 class ResidentReportForm(OneTimeTokenForm):
