@@ -302,6 +302,8 @@ class WorkOrder(DistrictOwned):
                 condition=~Q(state__in=["merged", "rejected"]),
             ),
             models.Index(fields=["created_at"], name="wo_unrouted", condition=Q(routed_at__isnull=True)),
+            # A lost tracking code found again by the phone the resident gave (workorders.recovery).
+            models.Index(fields=["reporter_phone"], name="wo_reporter_phone", condition=~Q(reporter_phone="")),
             models.Index(
                 fields=["respond_by"],
                 name="wo_open_respond_by",
