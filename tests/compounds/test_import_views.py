@@ -38,7 +38,8 @@ def test_the_official_uploads_a_workbook_and_sees_the_counts(client, tmp_path):
     body = response.content.decode()
     assert response.status_code == 200
     assert "导入成功" in body
-    assert '<th scope="row">小区</th><td>3</td><td>0</td><td>0</td>' in body
+    counts = '<td data-label="新增">3</td><td data-label="更新">0</td><td data-label="未变">0</td>'
+    assert '<th scope="row">小区</th>' + counts in body
     assert Compound.objects.filter(district=district).count() == 3
 
 
@@ -50,8 +51,9 @@ def test_bad_rows_are_shown_in_a_table_and_nothing_is_saved(client, tree, tmp_pa
     body = response.content.decode()
     assert response.status_code == 400
     assert "发现 2 处错误，未保存任何数据" in body
-    assert "<td>街道.csv</td><td>3</td><td>街道编码应为 9 位数字，收到的是“61011600”。</td>" in body
-    assert "<td>街道.csv</td><td>4</td>" in body and "应以所属区的编码“610116”开头" in body
+    row = '<td data-label="工作表">街道.csv</td><td data-label="行号">{}</td><td data-label="问题">'
+    assert row.format(3) + "街道编码应为 9 位数字，收到的是“61011600”。</td>" in body
+    assert row.format(4) in body and "应以所属区的编码“610116”开头" in body
     assert snapshot(tree.district) == before
     assert not Street.objects.filter(code="610116009").exists()
 
