@@ -411,6 +411,8 @@ class _Filer:
                 actor=desk, order=order, level=L.COMMUNITY, unit=order.community, note="", now=at
             )
         if step == "escalate":
+            if order.handler_level == L.DEPARTMENT:
+                return order  # routed straight to a department (a routing rule): no rung above it
             departments = [rng.choice(self.departments)] if order.handler_level == L.STREET else []
             return services.work_order_escalate(
                 actor=handler, order=order, reason=rng.choice(ESCALATE_REASONS), departments=departments, now=at

@@ -391,9 +391,21 @@ RATE_LIMITS = {
     # compound's shared Wi-Fi, a carrier's CGNAT) must all be able to answer. One answer per household per
     # quarter is a database constraint; this only bounds retries of one household.
     "survey-household": "5/h",
+    # A lost tracking code found again by phone (workorders.recovery): codes sent per number and per address,
+    # codes tried per address. A code itself dies after TRACK_RECOVERY_TRIES wrong guesses.
+    "track-recovery-phone": "3/h",
+    "track-recovery-address": "10/h",
+    "track-recovery-verify": "20/h",
 }
 RATELIMIT_FAIL_OPEN = True
 RATELIMIT_VIEW = "accounts.views.ratelimited"
+
+# Text messages (accounts.sms): the console backend prints them (the demo); a carrier's gateway is a backend class
+# named here in production.
+SMS_BACKEND = os.environ.get("CAPILLARY_SMS_BACKEND", "accounts.sms.ConsoleBackend")
+# The one-time codes that find a resident's orders by phone: how long one lives, how many guesses it takes.
+TRACK_RECOVERY_CODE_MINUTES = 10
+TRACK_RECOVERY_TRIES = 5
 
 # The data-access log: every read of personal data (names, phones, addresses) goes here.
 PERSONAL_DATA_LOGGER = "capillary.personal_data"

@@ -25,6 +25,13 @@ if os.environ.get("REDIS_URL"):
     CELERY_BROKER_URL = os.environ["REDIS_URL"]
     CELERY_RESULT_BACKEND = os.environ["REDIS_URL"]
 else:
+    # One cache for gunicorn's processes (rate limits, the one-time codes of workorders.recovery) with no Redis.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),  # noqa: F405
+        }
+    }
     _transport = embedded.celery_filesystem_transport()
     CELERY_BROKER_URL = _transport["broker_url"]
     CELERY_BROKER_TRANSPORT_OPTIONS = _transport["broker_transport_options"]

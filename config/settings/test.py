@@ -21,6 +21,7 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CAPILLARY_CELERY_EAGER", True)  # noqa: F40
 CELERY_TASK_EAGER_PROPAGATES = True
 # The test runner swaps every mailer for the in-memory one (mail.outbox); declared here for clarity.
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+SMS_BACKEND = "accounts.sms.LocmemBackend"  # messages land in accounts.sms.outbox
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 # Each test process counts rate limits in its own memory; the tests clear it between tests.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,5 +1,7 @@
 """The upload page /import/: district officials import into their own district; nobody else can."""
 
+import re
+
 import pytest
 
 from accounts.roles import Role
@@ -36,7 +38,8 @@ def test_the_official_uploads_a_workbook_and_sees_the_counts(client, tmp_path):
     body = response.content.decode()
     assert response.status_code == 200
     assert "导入成功" in body
-    assert '<th scope="row">小区</th><td>3</td><td>0</td><td>0</td>' in body
+    counts = '<td data-label="新增">3</td><td data-label="更新">0</td><td data-label="未变">0</td>'
+    assert '<th scope="row">小区</th>' + counts in body
     assert Compound.objects.filter(district=district).count() == 3
 
 
@@ -48,8 +51,9 @@ def test_bad_rows_are_shown_in_a_table_and_nothing_is_saved(client, tree, tmp_pa
     body = response.content.decode()
     assert response.status_code == 400
     assert "发现 2 处错误，未保存任何数据" in body
-    assert "<td>街道.csv</td><td>3</td><td>街道编码应为 9 位数字，收到的是“61011600”。</td>" in body
-    assert "<td>街道.csv</td><td>4</td>" in body and "应以所属区的编码“610116”开头" in body
+    row = '<td data-label="工作表">街道.csv</td><td data-label="行号">{}</td><td data-label="问题">'
+    assert row.format(3) + "街道编码应为 9 位数字，收到的是“61011600”。</td>" in body
+    assert row.format(4) in body and "应以所属区的编码“610116”开头" in body
     assert snapshot(tree.district) == before
     assert not Street.objects.filter(code="610116009").exists()
 
@@ -87,3 +91,32 @@ def test_another_districts_official_cannot_import_into_this_district(client, tre
 def test_anonymous_visitors_are_sent_to_log_in(client):
     response = client.get(URL)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_file_is_kept_after_a_check_and_imported_without_choosing_it_again(client, tree, tmp_path):
+    # given the official checks a file first (dry run)
+    client.force_login(tree.official)
+    path = write_csv(tmp_path / "街道.csv", [STREET_HEADERS, ["610116009", "新街道"]])
+    checked = upload(client, path, dry_run="on")
+    body = checked.content.decode()
+    assert "检查通过（只检查，未保存）" in body and "已保留刚才上传的文件：<b>街道.csv</b>" in body
+    assert not Street.objects.filter(code="610116009").exists()
+    kept = re.search(r'name="kept" value="([0-9a-f]{32})"', body).group(1)
+    # when they submit again without choosing a file, the kept one is imported
+    response = client.post(URL, {"kept": kept})
+    assert response.status_code == 200 and "导入成功" in response.content.decode()
+    assert Street.objects.filter(code="610116009", district=tree.district).exists()
+    # and it is gone once imported
+    again = client.post(URL, {"kept": kept})
+    assert again.status_code == 400 and "请选择要导入的文件" in again.content.decode()
+
+
+def test_a_kept_file_is_its_uploaders_only(client, tree, other_tree, tmp_path):
+    client.force_login(tree.official)
+    path = write_csv(tmp_path / "街道.csv", [STREET_HEADERS, ["61011600", "短编码街道"]])
+    kept = re.search(r'name="kept" value="([0-9a-f]{32})"', upload(client, path).content.decode()).group(1)
+    # another district's official cannot use the id
+    client.force_login(other_tree.official)
+    response = client.post(URL, {"kept": kept})
+    assert response.status_code == 400 and "请选择要导入的文件" in response.content.decode()
+    assert "短编码街道" not in response.content.decode()

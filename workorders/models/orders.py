@@ -314,6 +314,8 @@ class WorkOrder(DistrictOwned):
                 condition=~Q(state__in=["merged", "rejected"]),
             ),
             models.Index(fields=["created_at"], name="wo_unrouted", condition=Q(routed_at__isnull=True)),
+            # A lost tracking code found again by the phone the resident gave (workorders.recovery).
+            models.Index(fields=["reporter_phone"], name="wo_reporter_phone", condition=~Q(reporter_phone="")),
             # Partial indexes whose conditions contain every arm of the SLA sweep's and the "overdue" filter's
             # OR (statemachine.overdue_condition, services._overdue), so that each arm is an index scan.
             models.Index(
