@@ -193,6 +193,11 @@ def create_app_role(connection: Any, role: str | None = None, password: str | No
             if password:
                 options += " PASSWORD '" + password.replace("'", "''") + "'"
             cursor.execute(f"CREATE ROLE {quoted} {options} NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE")
+        elif login or password:
+            # The role exists (e.g. made NOLOGIN by an earlier test run): whoever connects as it needs LOGIN.
+            cursor.execute("SELECT rolcanlogin FROM pg_roles WHERE rolname = %s", [role])
+            if not cursor.fetchone()[0]:
+                cursor.execute(f"ALTER ROLE {quoted} LOGIN")
         # Whoever runs the tests or the migrations may act as the role (SET ROLE) to check it.
         cursor.execute("SELECT current_user")
         (me,) = cursor.fetchone()

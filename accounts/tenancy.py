@@ -110,11 +110,11 @@ def task_scope(actor: Any, using: str = "default") -> Iterator[None]:
         yield
     finally:
         if connection.connection is not None and not connection.needs_rollback:
+            # RESET: back to the connection's own default (nothing on the site; the test suite's harness sets
+            # the platform path as its connections' default, tests/conftest.py).
             with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT set_config(%s, '', false), set_config(%s, 'off', false)",
-                    [DISTRICT_SETTING, PLATFORM_SETTING],
-                )
+                cursor.execute(f"RESET {DISTRICT_SETTING}")
+                cursor.execute(f"RESET {PLATFORM_SETTING}")
 
 
 class TenantMiddleware:
@@ -144,6 +144,8 @@ class TenantMiddleware:
             # The database is down: the view (the health check, the error pages) says so; with no scope set,
             # nothing it could still reach would be a tenant's row anyway.
             return self.get_response(request)
+        # Nested in an outer transaction (the test client inside a test's): put the outer scope back after.
+        outer = current() if connections["default"].in_atomic_block else None
         with transaction.atomic():
             with connections["default"].cursor() as cursor:
                 if self._may_carry_credentials(request):
@@ -157,6 +159,9 @@ class TenantMiddleware:
             response = self.get_response(request)
             if response.status_code >= 500:
                 transaction.set_rollback(True)
+            elif outer is not None:
+                with connections["default"].cursor() as cursor:
+                    _set_all(cursor, *outer, auth=False)
         return response
 
     @staticmethod

@@ -1,8 +1,9 @@
 """The database's wall (accounts.rls): as the application role, a district sees and writes only its own rows.
 
-The suite connects as the owner (a superuser in CI, which bypasses row-level security), so every test here
-first builds its data, then becomes the application role for the rest of its transaction
-(`SET LOCAL ROLE capillary_app`): raw SQL, pages, API calls and Celery tasks all run as the site does.
+The whole suite connects as the application role (tests/conftest.py), and the tests' own code builds its data
+on the platform's explicit path (the connection's default). Every test here first builds its data, then
+leaves that path for the rest of its transaction (`as_app_role`: nothing in scope, as at a door before it
+sets its district): raw SQL, pages, API calls and Celery tasks all run as the site does.
 """
 
 import pytest
@@ -41,12 +42,10 @@ def as_app_role(db):
     """Become the application role for the rest of the test's transaction (after building the data)."""
 
     def become() -> None:
-        rls.create_app_role(connection)
-        assert rls.grant_app_role(connection)
         with connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL ROLE {rls.app_role()}")
             cursor.execute("SELECT current_user, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")
             assert cursor.fetchone() == (rls.app_role(), False, False)
+        set_scope("", "off")
 
     return become
 
@@ -63,6 +62,26 @@ def set_scope(district: str, platform: str = "off") -> None:
             "SELECT set_config('capillary.district', %s, true), set_config('capillary.platform', %s, true)",
             [district, platform],
         )
+
+
+def test_the_whole_suite_connects_as_a_role_that_is_neither_superuser_nor_owner_nor_bypassrls(db):
+    """What CI proves: the `default` connection every test, page, API call, task and command uses is the
+    application role itself (the session's login, not a SET ROLE), and it can become no role that could."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT session_user = current_user, r.rolname, r.rolsuper, r.rolbypassrls, r.rolcreaterole "
+            "FROM pg_roles r WHERE r.rolname = session_user"
+        )
+        assert cursor.fetchone() == (True, rls.app_role(), False, False, False)
+        cursor.execute(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() "
+            "AND pg_has_role(session_user, tableowner, 'MEMBER')"
+        )
+        assert cursor.fetchone()[0] == 0
+        cursor.execute(
+            "SELECT count(*) FROM pg_roles WHERE (rolsuper OR rolbypassrls) AND pg_has_role(session_user, oid, 'MEMBER')"
+        )
+        assert cursor.fetchone()[0] == 0
 
 
 def test_the_application_role_is_neither_superuser_nor_owner_nor_bypassrls(as_app_role):
