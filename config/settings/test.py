@@ -14,9 +14,9 @@ from config import embedded
 if not os.environ.get("DATABASE_URL"):
     os.environ["DATABASE_URL"] = embedded.database_url()
 
-from config.settings.local import *  # noqa: F403
+import dj_database_url
 
-import dj_database_url  # noqa: E402
+from config.settings.local import *  # noqa: F403
 
 _owner = dj_database_url.parse(os.environ.get("DATABASE_OWNER_URL") or os.environ["DATABASE_URL"])
 DATABASES["owner"] = {  # noqa: F405
