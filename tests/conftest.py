@@ -1,12 +1,11 @@
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
 from django.db import connections
 from django.test import TransactionTestCase
 
 from accounts.roles import Role
 from tests import factories
+from tests.dbroles import AMBIENT, CREDENTIALS, _switch, as_owner
+
 
 # The suite connects as the application role (config/settings/test.py): neither superuser, nor owner of the
 # tables, nor BYPASSRLS, so row-level security holds in every test as it does on the site. The test database
@@ -18,32 +17,6 @@ from tests import factories
 # `capillary.platform = on` (a libpq option, so SET LOCAL and RESET inside a door return to it, never below
 # it). A real Celery worker started by tests/integration reads the settings, not this, and starts with no
 # scope, as on the site.
-AMBIENT = "-c capillary.platform=on"
-CREDENTIALS = ("USER", "PASSWORD", "HOST", "PORT")
-
-
-def _switch(alias: str, source: dict, options: dict) -> None:
-    connection = connections[alias]
-    connection.close()
-    for key in CREDENTIALS:
-        connection.settings_dict[key] = source.get(key, "")
-    connection.settings_dict["OPTIONS"] = options
-
-
-@contextmanager
-def as_owner(alias: str = "default") -> Iterator[None]:
-    """The `default` connection as the owner for a moment (creating or flushing the test database)."""
-    connection = connections[alias]
-    app = {key: connection.settings_dict.get(key, "") for key in CREDENTIALS}
-    app_options = connection.settings_dict.get("OPTIONS", {})
-    owner_options = {k: v for k, v in app_options.items() if k != "options"}
-    _switch(alias, connections["owner"].settings_dict, owner_options)
-    try:
-        yield
-    finally:
-        _switch(alias, app, app_options)
-
-
 def _app_options(alias: str = "default") -> dict:
     return {**connections[alias].settings_dict.get("OPTIONS", {}), "options": AMBIENT}
 
@@ -89,14 +62,6 @@ def _flush_as_owner(self) -> None:
 
 
 TransactionTestCase._fixture_teardown = _flush_as_owner
-
-
-@pytest.fixture
-def owner_db(db):
-    """A cursor-ready connection as the owner (the `owner` alias, same test database). It is a separate
-    session in autocommit: it does not see the test's uncommitted rows; use it for what only the owner may do
-    (and say why), normally with transactional_db."""
-    return connections["owner"]
 
 
 @pytest.fixture
