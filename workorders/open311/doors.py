@@ -10,12 +10,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+
 from accounts.apikeys import key_for
 from accounts.tenancy import door_lookup, reading_users
 
 
 def _param(request: Any, name: str) -> str:
-    value = request.GET.get(name) or (request.POST.get(name) if request.method == "POST" else None) or ""
+    value = request.GET.get(name) or ""
+    if not value and request.method == "POST":
+        # A body over Django's limit is left to the view, which answers it in Open311's error format (reading
+        # it here would consume the stream the view then finds empty).
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and int(request.META.get("CONTENT_LENGTH") or 0) > limit:
+            return ""
+        try:
+            value = request.POST.get(name) or ""
+        except RequestDataTooBig:
+            return ""
     return value.strip() if "\x00" not in value else ""
 
 
