@@ -45,6 +45,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
         assert rls.grant_app_role(owner, _APP["USER"])
         owner_options = dict(owner.settings_dict.get("OPTIONS", {}))
         _switch("default", _APP, _APP["OPTIONS"])
+        # Cached now, so that a test without database access that asks every alias's features (system checks,
+        # Celery's configuration) does not open one.
+        connections["owner"].pg_version  # noqa: B018
     yield
     with django_db_blocker.unblock():
         for connection in connections.all():
