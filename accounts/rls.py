@@ -193,8 +193,93 @@ def create_app_role(connection: Any, role: str | None = None, password: str | No
             if password:
                 options += " PASSWORD '" + password.replace("'", "''") + "'"
             cursor.execute(f"CREATE ROLE {quoted} {options} NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE")
+        elif login or password:
+            # The role exists (e.g. made NOLOGIN by an earlier test run): whoever connects as it needs LOGIN.
+            cursor.execute("SELECT rolcanlogin FROM pg_roles WHERE rolname = %s", [role])
+            if not cursor.fetchone()[0]:
+                cursor.execute(f"ALTER ROLE {quoted} LOGIN")
         # Whoever runs the tests or the migrations may act as the role (SET ROLE) to check it.
         cursor.execute("SELECT current_user")
         (me,) = cursor.fetchone()
         if me != role:
             cursor.execute(f"GRANT {quoted} TO {connection.ops.quote_name(me)}")
+
+
+# Triggers the application role may still skip with pgtrigger.ignore: guards whose one sanctioned exception
+# runs as the application (retention masks the append-only timeline's text). Never a history trigger.
+APP_MAY_IGNORE = ("workorders.TimelineEntry:timeline_append_only",)
+
+IGNORE_FUNCTION = """
+CREATE OR REPLACE FUNCTION {name}(trigger_name NAME) RETURNS BOOLEAN AS $$
+    DECLARE
+        _pgtrigger_ignore TEXT[];
+    BEGIN
+        BEGIN
+            SELECT INTO _pgtrigger_ignore CURRENT_SETTING('pgtrigger.ignore');
+            EXCEPTION WHEN OTHERS THEN
+        END;
+        IF _pgtrigger_ignore IS NULL OR NOT (trigger_name = ANY(_pgtrigger_ignore)) THEN
+            RETURN FALSE;
+        END IF;
+        -- Capillary (accounts.rls.harden_trigger_ignore): only the owner skips any trigger; anyone else only these.
+        RETURN pg_has_role(current_user, {owner}, 'MEMBER') OR trigger_name = ANY({allowed}::name[]);
+    END;
+$$ LANGUAGE plpgsql
+"""
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def harden_trigger_ignore(connection: Any, allowed: tuple[str, ...] = APP_MAY_IGNORE) -> None:
+    """History cannot be skipped: pgtrigger's triggers (pghistory's included) ask `_pgtrigger_should_ignore`
+    whether the session's `pgtrigger.ignore` names them, and any role may SET that. Redefined here, as the
+    owner, after every migrate (every trigger installation re-creates pgtrigger's own version), so that the
+    setting is honoured only for the owner's role, and for the application only for the triggers in `allowed`
+    (`"app.Model:trigger"`). The application role cannot replace the function (it owns nothing)."""
+    import pgtrigger
+
+    pgids = sorted(trigger.get_pgid(model) for uri in allowed for model, trigger in pgtrigger.registered(uri))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_user")
+        (owner,) = cursor.fetchone()
+        cursor.execute(
+            IGNORE_FUNCTION.format(
+                name='"public"._pgtrigger_should_ignore',
+                owner=_literal(owner),
+                allowed="ARRAY[" + ",".join(_literal(pgid) for pgid in pgids) + "]",
+            )
+        )
+
+
+# The public doors' narrow lookups (accounts.tenancy.TenantMiddleware, settings.TENANCY_PUBLIC_DOORS): a
+# SECURITY DEFINER function, owned by the owner, resolves one code to its district's id and nothing else; the
+# request then runs in that district like any other. Defined by each app's migration with `door_function`.
+
+
+def door_function_sql(name: str, argument: str, query: str) -> str:
+    """`name(argument text) RETURNS bigint` running `query` as the owner on the platform path (the query's
+    `$1` is the argument). Returns the district id, or NULL."""
+    return f"""
+CREATE OR REPLACE FUNCTION {name}({argument} text) RETURNS bigint
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path FROM CURRENT SET capillary.platform = 'on' SET capillary.district = ''
+AS $$ {query} $$;
+REVOKE ALL ON FUNCTION {name}(text) FROM PUBLIC;
+"""
+
+
+def door_function(name: str, argument: str, query: str) -> migrations.RunSQL:
+    """A migration operation creating one door lookup (reversible); grant_app_role lets the application run it."""
+    return migrations.RunSQL(door_function_sql(name, argument, query), f"DROP FUNCTION IF EXISTS {name}(text)")
+
+
+def door_district(function: str, value: str, using: str = "default") -> int | None:
+    """Ask one door lookup for the district of `value` (None when there is none)."""
+    from django.db import connections
+
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"SELECT {function}(%s)", [value])
+        row = cursor.fetchone()
+    return row[0] if row else None

@@ -79,6 +79,18 @@ def _set_auth(cursor: Any, on: bool) -> None:
     cursor.execute("SELECT set_config(%s, %s, true)", [AUTH_SETTING, "on" if on else "off"])
 
 
+@contextmanager
+def reading_users(using: str = "default") -> Iterator[None]:
+    """The user table readable for one credential check at a door (an integration key's account), then not."""
+    with connections[using].cursor() as cursor:
+        _set_auth(cursor, True)
+    try:
+        yield
+    finally:
+        with connections[using].cursor() as cursor:
+            _set_auth(cursor, False)
+
+
 def _set_all(cursor: Any, district: str, platform: str, *, auth: bool) -> None:
     """The request's whole scope in one statement (SET LOCAL of the district, the platform path and the flag)."""
     cursor.execute(
@@ -110,11 +122,46 @@ def task_scope(actor: Any, using: str = "default") -> Iterator[None]:
         yield
     finally:
         if connection.connection is not None and not connection.needs_rollback:
+            # RESET: back to the connection's own default (nothing on the site; the test suite's harness sets
+            # the platform path as its connections' default, tests/conftest.py).
             with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT set_config(%s, '', false), set_config(%s, 'off', false)",
-                    [DISTRICT_SETTING, PLATFORM_SETTING],
-                )
+                cursor.execute(f"RESET {DISTRICT_SETTING}")
+                cursor.execute(f"RESET {PLATFORM_SETTING}")
+
+
+def public_door(match: Any) -> Any:
+    """The lookup of a public door (settings.TENANCY_PUBLIC_DOORS, by view name or `namespace:*`): a
+    callable(request, view_kwargs) -> district id or None, or None when the view is no public door."""
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    if match is None:
+        return None
+    doors = getattr(settings, "TENANCY_PUBLIC_DOORS", {})
+    spec = doors.get(match.view_name) or (doors.get(f"{match.namespace}:*") if match.namespace else None)
+    if spec is None:
+        return None
+    if isinstance(spec, str):
+        return import_string(spec)
+    function, source = spec
+    return lambda request, kwargs: door_lookup(function, _door_value(request, kwargs, source))
+
+
+def _door_value(request: Any, kwargs: dict, source: str) -> str:
+    """`name` is a URL argument, `?name` a query parameter."""
+    if source.startswith("?"):
+        return request.GET.get(source[1:], "")
+    return str(kwargs.get(source, ""))
+
+
+def door_lookup(function: str, value: str) -> int | None:
+    """One door's SECURITY DEFINER lookup (accounts.rls.door_function): the district of `value`, or None."""
+    from accounts.rls import door_district
+
+    value = (value or "").strip()
+    if not value or "\x00" in value or len(value) > 200:
+        return None
+    return door_district(function, value)
 
 
 class TenantMiddleware:
@@ -126,10 +173,10 @@ class TenantMiddleware:
     the flag is off again. Anonymous requests see no tenant rows, except at these doors:
     - the credential doors (settings.TENANCY_CREDENTIAL_URL_NAMES: the login page, the token endpoint) keep the
       user table readable while they check a password;
-    - the public doors (settings.TENANCY_PUBLIC_PREFIXES: the QR pages, tracking, the survey, Open311) run on
-      the platform path, for anyone (staff scan other districts' QR codes too): their views find one object
-      by an unguessable code or an integration key and narrow to its district themselves
-      (docs/security-database.md says what a narrower door would be).
+    - the public doors (settings.TENANCY_PUBLIC_DOORS: the QR pages, tracking, the survey, Open311) ask a
+      narrow SECURITY DEFINER lookup for the district of their code (QR token, tracking code, jurisdiction or
+      integration key) before the view runs, and the request then runs in that district, for anyone (staff
+      scan other districts' codes too); an unknown code finds no district and the view answers its 404.
     A response of 5xx rolls the transaction back; a view that raises a 4xx (404, 403) does not need to: its
     services' own atomic blocks have already undone their writes, and the error page may still read.
     """
@@ -144,6 +191,8 @@ class TenantMiddleware:
             # The database is down: the view (the health check, the error pages) says so; with no scope set,
             # nothing it could still reach would be a tenant's row anyway.
             return self.get_response(request)
+        # Nested in an outer transaction (the test client inside a test's): put the outer scope back after.
+        outer = current() if connections["default"].in_atomic_block else None
         with transaction.atomic():
             with connections["default"].cursor() as cursor:
                 if self._may_carry_credentials(request):
@@ -151,12 +200,13 @@ class TenantMiddleware:
                     district, platform = scope_of(self._actor(request))
                 else:
                     district, platform = "", "off"
-                if self._public(request):
-                    district, platform = "", "on"
                 _set_all(cursor, district, platform, auth=False)
             response = self.get_response(request)
             if response.status_code >= 500:
                 transaction.set_rollback(True)
+            elif outer is not None:
+                with connections["default"].cursor() as cursor:
+                    _set_all(cursor, *outer, auth=False)
         return response
 
     @staticmethod
@@ -164,7 +214,11 @@ class TenantMiddleware:
         from django.contrib.auth import SESSION_KEY
 
         session = getattr(request, "session", None)
-        return bool(request.META.get("HTTP_AUTHORIZATION")) or (session is not None and SESSION_KEY in session)
+        return (
+            bool(request.META.get("HTTP_AUTHORIZATION"))
+            or (session is not None and SESSION_KEY in session)
+            or getattr(request, "_force_auth_user", None) is not None
+        )
 
     def process_view(self, request: Any, view_func: Any, view_args: Any, view_kwargs: Any) -> None:
         from django.conf import settings
@@ -174,18 +228,25 @@ class TenantMiddleware:
         if match is not None and match.url_name in names and not getattr(request.user, "is_authenticated", False):
             with connections["default"].cursor() as cursor:
                 _set_auth(cursor, True)
-
-    @staticmethod
-    def _public(request: Any) -> bool:
-        from django.conf import settings
-
-        return request.path_info.startswith(tuple(getattr(settings, "TENANCY_PUBLIC_PREFIXES", ())))
+        door = public_door(match)
+        if door is not None:
+            district_id = door(request, view_kwargs)
+            # The door's district, whoever asks (staff scan other districts' codes too); an unknown code leaves
+            # the caller's own scope (nothing, for anyone signed out), where the view finds nothing: its 404.
+            if district_id is not None:
+                with connections["default"].cursor() as cursor:
+                    _set_all(cursor, str(district_id), "off", auth=False)
 
     @staticmethod
     def _actor(request: Any) -> Any:
         user = getattr(request, "user", None)
         if getattr(user, "is_authenticated", False):
             return user
+        # DRF's Request takes a user forced onto the request (its test client's force_authenticate) before
+        # any authenticator; the district is that user's too. Nothing on the site sets it.
+        forced = getattr(request, "_force_auth_user", None)
+        if forced is not None:
+            return forced
         if not request.META.get("HTTP_AUTHORIZATION"):
             return user
         # An API call with a key: the site's own DRF authenticators (not the session one, which enforces CSRF);

@@ -1,7 +1,70 @@
 import pytest
+from django.db import connections
+from django.test import TransactionTestCase
 
 from accounts.roles import Role
 from tests import factories
+from tests.dbroles import AMBIENT, CREDENTIALS, _switch, as_owner
+
+
+# The suite connects as the application role (config/settings/test.py): neither superuser, nor owner of the
+# tables, nor BYPASSRLS, so row-level security holds in every test as it does on the site. The test database
+# is created, migrated and dropped as the owner (the `owner` alias's credentials), and a transactional
+# test's flush (TRUNCATE, which the application role may not do) runs as the owner too.
+#
+# Between the doors (requests, tasks, commands, which set their own district), the test's own code builds
+# and checks data on the platform's explicit path: the session default of the test process's connections is
+# `capillary.platform = on` (a libpq option, so SET LOCAL and RESET inside a door return to it, never below
+# it). A real Celery worker started by tests/integration reads the settings, not this, and starts with no
+# scope, as on the site.
+def _app_options(alias: str = "default") -> dict:
+    return {**connections[alias].settings_dict.get("OPTIONS", {}), "options": AMBIENT}
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings):
+    """Create and migrate the test database as the owner (the original fixture's setup runs after this)."""
+    connection = connections["default"]
+    _APP.update({key: connection.settings_dict.get(key, "") for key in CREDENTIALS})
+    _APP["OPTIONS"] = _app_options()
+    _switch("default", connections["owner"].settings_dict, dict(connection.settings_dict.get("OPTIONS", {})))
+
+
+_APP: dict = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """After the owner made the test database: the application role (LOGIN) with its rights, then every
+    test's `default` connection is that role; the owner again to drop the database at the end."""
+    from accounts import rls
+
+    with django_db_blocker.unblock():
+        owner = connections["default"]
+        rls.create_app_role(owner, _APP["USER"], password=_APP["PASSWORD"] or None, login=True)
+        assert rls.grant_app_role(owner, _APP["USER"])
+        owner_options = dict(owner.settings_dict.get("OPTIONS", {}))
+        _switch("default", _APP, _APP["OPTIONS"])
+        # Cached now, so that a test without database access that asks every alias's features (system checks,
+        # Celery's configuration) does not open one.
+        connections["owner"].pg_version  # noqa: B018
+    yield
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            connection.close()
+        _switch("default", connections["owner"].settings_dict, owner_options)
+
+
+_flush = TransactionTestCase._fixture_teardown
+
+
+def _flush_as_owner(self) -> None:
+    # TRUNCATE of every table (events included) is the owner's: the application role may not (accounts.rls).
+    with as_owner():
+        _flush(self)
+
+
+TransactionTestCase._fixture_teardown = _flush_as_owner
 
 
 @pytest.fixture

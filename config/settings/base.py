@@ -196,9 +196,19 @@ BAD_INPUT_RESPONDERS = {
     "/open311/": "workorders.open311.formats.bad_input_response",
 }
 PUBLIC_PATH_PREFIXES = ("/q/", "/track/", "/ratings/survey/")
-# accounts.tenancy.TenantMiddleware: the public doors (platform path; the views narrow by code or key) and the
-# credential doors (the user table readable while a password is checked).
-TENANCY_PUBLIC_PREFIXES = (*PUBLIC_PATH_PREFIXES, "/open311/")
+# accounts.tenancy.TenantMiddleware: the public doors, by view name: the SECURITY DEFINER lookup (accounts.rls.
+# door_function) and where its code is (a URL argument, or `?name` a query parameter), or a callable
+# (request, view_kwargs) -> district id; the request then runs in that district. And the credential doors
+# (the user table readable while a password is checked).
+TENANCY_PUBLIC_DOORS = {
+    "compound-public": ("capillary_door_compound_token", "public_token"),
+    "intake:report": ("capillary_door_compound_token", "public_token"),
+    "ratings:survey": ("capillary_door_compound_token", "public_token"),
+    "intake:track": ("capillary_door_tracking_code", "tracking_code"),
+    "intake:track-photo": ("capillary_door_tracking_code", "tracking_code"),
+    "intake:track-lookup": ("capillary_door_tracking_code", "?code"),
+    "open311:*": "workorders.open311.doors.district_of",
+}
 TENANCY_CREDENTIAL_URL_NAMES = ("login", "api-token")
 # accounts.errors: how a 403, 404, 429, 500 or 503 is answered under each prefix (default: the Chinese pages).
 ERROR_RESPONDERS = {

@@ -7,13 +7,28 @@ import shutil
 
 from config import embedded
 
-# The suite connects as the owner (a superuser, as in CI), which creates the test database and bypasses
-# row-level security; the tests of the database's wall act as the application role with SET ROLE
-# (tests/accounts/test_rls.py). So the embedded default here is the owner's DSN.
+# The owner (DATABASE_OWNER_URL, else DATABASE_URL's user: a superuser in CI, the embedded server's when unset)
+# creates and migrates the test database; every test then connects as the application role (accounts.rls:
+# neither superuser, nor owner, nor BYPASSRLS), as the site does. tests/conftest.py makes the switch; the
+# `owner` alias below is for the few tests that need the owner and say why (the `owner_db` fixture).
 if not os.environ.get("DATABASE_URL"):
     os.environ["DATABASE_URL"] = embedded.database_url()
 
+import dj_database_url
+
 from config.settings.local import *  # noqa: F403
+
+_owner = dj_database_url.parse(os.environ.get("DATABASE_OWNER_URL") or os.environ["DATABASE_URL"])
+DATABASES["owner"] = {  # noqa: F405
+    **DATABASES["default"],  # noqa: F405
+    **{key: _owner[key] for key in ("USER", "PASSWORD", "HOST", "PORT") if _owner.get(key)},
+    "TEST": {"MIRROR": "default"},
+}
+if DATABASES["default"]["USER"] == DATABASES["owner"]["USER"]:  # noqa: F405
+    # DATABASE_URL is the owner (CI, the embedded default): the suite connects as the application role,
+    # which needs no password on a server that trusts local connections (or CAPILLARY_TEST_APP_PASSWORD).
+    DATABASES["default"]["USER"] = DATABASE_APP_ROLE  # noqa: F405
+    DATABASES["default"]["PASSWORD"] = os.environ.get("CAPILLARY_TEST_APP_PASSWORD", "")  # noqa: F405
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

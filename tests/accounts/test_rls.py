@@ -1,8 +1,9 @@
 """The database's wall (accounts.rls): as the application role, a district sees and writes only its own rows.
 
-The suite connects as the owner (a superuser in CI, which bypasses row-level security), so every test here
-first builds its data, then becomes the application role for the rest of its transaction
-(`SET LOCAL ROLE capillary_app`): raw SQL, pages, API calls and Celery tasks all run as the site does.
+The whole suite connects as the application role (tests/conftest.py), and the tests' own code builds its data
+on the platform's explicit path (the connection's default). Every test here first builds its data, then
+leaves that path for the rest of its transaction (`as_app_role`: nothing in scope, as at a door before it
+sets its district): raw SQL, pages, API calls and Celery tasks all run as the site does.
 """
 
 import pytest
@@ -41,12 +42,10 @@ def as_app_role(db):
     """Become the application role for the rest of the test's transaction (after building the data)."""
 
     def become() -> None:
-        rls.create_app_role(connection)
-        assert rls.grant_app_role(connection)
         with connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL ROLE {rls.app_role()}")
             cursor.execute("SELECT current_user, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")
             assert cursor.fetchone() == (rls.app_role(), False, False)
+        set_scope("", "off")
 
     return become
 
@@ -63,6 +62,27 @@ def set_scope(district: str, platform: str = "off") -> None:
             "SELECT set_config('capillary.district', %s, true), set_config('capillary.platform', %s, true)",
             [district, platform],
         )
+
+
+def test_the_whole_suite_connects_as_a_role_that_is_neither_superuser_nor_owner_nor_bypassrls(db):
+    """What CI proves: the `default` connection every test, page, API call, task and command uses is the
+    application role itself (the session's login, not a SET ROLE), and it can become no role that could."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT session_user = current_user, r.rolname, r.rolsuper, r.rolbypassrls, r.rolcreaterole "
+            "FROM pg_roles r WHERE r.rolname = session_user"
+        )
+        assert cursor.fetchone() == (True, rls.app_role(), False, False, False)
+        cursor.execute(
+            "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() "
+            "AND pg_has_role(session_user, tableowner, 'MEMBER')"
+        )
+        assert cursor.fetchone()[0] == 0
+        cursor.execute(
+            "SELECT count(*) FROM pg_roles "
+            "WHERE (rolsuper OR rolbypassrls) AND pg_has_role(session_user, oid, 'MEMBER')"
+        )
+        assert cursor.fetchone()[0] == 0
 
 
 def test_the_application_role_is_neither_superuser_nor_owner_nor_bypassrls(as_app_role):
@@ -313,3 +333,114 @@ def test_one_time_tokens_work_as_the_application_role_signed_in_and_public(clien
     assert Visit.objects.filter(household=household).count() == 1
     assert SurveyResponse.objects.filter(compound=compound).count() == 1
     assert count("accounts_formsubmission") == 2
+
+
+def test_the_application_role_cannot_skip_history_with_pgtrigger_ignore(tree):
+    """pgtrigger's (and so pghistory's) triggers honour the session setting `pgtrigger.ignore`, which any role
+    may SET; for the application role it names no history trigger (accounts.rls.harden_trigger_ignore)."""
+    from accounts.history import event_models_of
+
+    compound = tree.compounds[0]
+    events = event_models_of(Compound)[0].objects.filter(pgh_obj_id=compound.pk)
+    before = events.count()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT array_agg(tgname) FROM pg_trigger WHERE tgrelid = 'compounds_compound'::regclass")
+        (every_trigger,) = cursor.fetchone()
+        assert every_trigger, "the compound has its history triggers"
+        cursor.execute("SELECT set_config('pgtrigger.ignore', %s, true)", ["{" + ",".join(every_trigger) + "}"])
+        cursor.execute("UPDATE compounds_compound SET name = name || '（改）' WHERE id = %s", [compound.pk])
+        assert cursor.rowcount == 1
+    assert events.count() == before + 1
+    assert events.latest("pgh_id").name.endswith("（改）")
+
+
+def test_the_application_role_may_still_skip_the_guards_it_is_allowed_to(db):
+    """The control: the mechanism works for what the application is allowed (retention masks the append-only
+    timeline through pgtrigger.ignore), so the test above fails for the right reason."""
+    import pgtrigger
+
+    model, trigger = pgtrigger.registered(*rls.APP_MAY_IGNORE)[0]
+    pgid = trigger.get_pgid(model)
+
+    def ignored() -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT _pgtrigger_should_ignore(%s)", [pgid])
+            return cursor.fetchone()[0]
+
+    assert ignored() is False
+    with transaction.atomic(), pgtrigger.ignore(*rls.APP_MAY_IGNORE):
+        assert ignored() is True
+
+
+def door(function: str, value: str):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {function}(%s)", [value])
+        return cursor.fetchone()[0]
+
+
+def test_a_door_lookup_tells_only_the_district_and_opens_nothing(tree, other_tree, as_app_role):
+    """The public doors' SECURITY DEFINER lookups (accounts.rls.door_function) answer one district id for one
+    code; the caller's own scope stays empty: raw SQL with no district set still returns no row."""
+    as_app_role()
+    assert door("capillary_door_compound_token", tree.compounds[0].public_token) == tree.district.pk
+    assert door("capillary_door_compound_token", other_tree.compounds[0].public_token) == other_tree.district.pk
+    assert door("capillary_door_compound_token", "no-such-token") is None
+    assert door("capillary_door_district_code", "610113") == other_tree.district.pk
+    assert door("capillary_door_only_district", "-") is None  # two districts: Open311 must be told which
+    for table in ("compounds_compound", "compounds_district", "workorders_workorder", "accounts_user"):
+        assert count(table) == 0, table
+    assert tenancy.current() == ("", "off")
+
+
+def scopes_set(queries) -> list[str]:
+    """The district each SET LOCAL of the request's scope named ('platform' for the platform path)."""
+    found = []
+    for query in queries:
+        sql = query["sql"]
+        if "set_config('capillary.platform', 'on'" in sql:
+            found.append("platform")
+        elif "set_config('capillary.district', '" in sql and "set_config('capillary.auth'" in sql:
+            found.append(sql.split("set_config('capillary.district', '", 1)[1].split("'", 1)[0])
+    return found
+
+
+def test_the_public_doors_run_in_their_codes_district_never_on_the_platform_path(client, tree, other_tree, as_app_role):
+    from django.test.utils import CaptureQueriesContext
+
+    from workorders import services
+    from workorders.models import Channel
+
+    category = services.categories_seed(district=tree.district)[0]
+    order = services.work_order_file(
+        actor=SystemActor(name="tests"),
+        compound=tree.compounds[0],
+        category=category,
+        channel=Channel.RESIDENT_QR,
+        title="路灯坏了",
+        description="5号楼路灯坏了",
+    )
+    token = tree.compounds[0].public_token
+    pages = [
+        reverse("compound-public", args=[token]),
+        reverse("intake:report", args=[token]),
+        reverse("ratings:survey", args=[token]),
+        reverse("intake:track", args=[order.tracking_code]),
+        reverse("intake:track-lookup") + "?code=" + order.tracking_code,
+        "/open311/v2/services.json?jurisdiction_id=610116",
+    ]
+    as_app_role()
+    for url in pages:
+        with CaptureQueriesContext(connection) as queries:
+            answer = client.get(url)
+        assert answer.status_code in (200, 302), url
+        # Nothing first (an anonymous caller), then the code's district (and nothing again when the test
+        # client's request gives the test its own scope back); never the platform path.
+        assert str(tree.district.pk) in scopes_set(queries.captured_queries), url
+        assert set(scopes_set(queries.captured_queries)) == {"", str(tree.district.pk)}, url
+    assert client.get(reverse("compound-public", args=[token])).content.decode().count(tree.compounds[0].name)
+    # Another district's code is that district's door; an unknown code is a 404 with nothing in scope.
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("compound-public", args=[other_tree.compounds[0].public_token])).status_code == 200
+    assert set(scopes_set(queries.captured_queries)) == {"", str(other_tree.district.pk)}
+    assert client.get(reverse("compound-public", args=["unknown-token"])).status_code == 404
+    assert client.get(reverse("intake:track", args=["ZZZZZZZZ"])).status_code == 404

@@ -27,6 +27,7 @@ from compounds.models import (
     Street,
     TierChange,
 )
+from tests.dbroles import as_owner
 
 pytestmark = pytest.mark.django_db
 
@@ -134,6 +135,9 @@ def test_every_role_has_a_demo_user_who_can_log_in():
     assert User.objects.get(username="street8").street.code == "610116008"
 
 
+# Committed data (transaction=True): the reset deletes with triggers off, which only the owner may do, on the
+# owner's own login (tests.dbroles.as_owner); the rest runs as the application role.
+@pytest.mark.django_db(transaction=True)
 def test_load_demo_is_idempotent_and_deterministic():
     load_demo()
     first = demo_snapshot()
@@ -143,7 +147,8 @@ def test_load_demo_is_idempotent_and_deterministic():
     assert demo_snapshot() == first
     assert set(Compound.objects.values_list("pk", flat=True)) == compound_pks
     # --reset rebuilds it from scratch: the same codes, names and figures
-    output = load_demo("--reset")
+    with as_owner():
+        output = load_demo("--reset")
     assert "已建成演示区" in output
     assert not set(Compound.objects.values_list("pk", flat=True)) & compound_pks
     assert demo_snapshot() == first

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.management.commands.migrate import Command as DjangoMigrate
 from django.db import connections
 
-from accounts.rls import create_app_role, grant_app_role
+from accounts.rls import create_app_role, grant_app_role, harden_trigger_ignore
 
 
 def use_owner(owner_url: str, alias: str = "default") -> None:
@@ -49,5 +49,6 @@ class Command(DjangoMigrate):
 
     def handle(self, *args, **options):
         super().handle(*args, **options)
+        harden_trigger_ignore(connections[options["database"]])
         if grant_app_role(connections[options["database"]], self.app_role) and options["verbosity"] >= 1:
             self.stdout.write(f"Granted the application role {self.app_role} its rights (accounts.rls).")

@@ -1,7 +1,14 @@
-"""manage.py load_demo [--reset]: the demo district 长安区 with every app's demo rows (portal/demo.py)."""
+"""manage.py load_demo [--reset]: the demo district 长安区 with every app's demo rows (portal/demo.py).
+
+--reset deletes the district's rows with triggers off (the funding ledger is append-only), which only the owner
+may do: it connects as DATABASE_OWNER_URL when that is set (the embedded default sets it), else it needs
+DATABASE_URL to be the owner, and otherwise says so."""
+
+import os
 
 import pghistory
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, connection
 
 from accounts.tenancy import tenant_context
 from portal.demo import DEMO_ACTOR, load_demo
@@ -17,7 +24,16 @@ class Command(BaseCommand):
         parser.add_argument("--reset", action="store_true", help="delete the demo district's data and build it again")
 
     def handle(self, *args, reset=False, **options):
-        with tenant_context(DEMO_ACTOR), pghistory.context(command="load_demo"):
-            lines = load_demo(reset=reset)
+        if reset and os.environ.get("DATABASE_OWNER_URL") and not connection.in_atomic_block:
+            from accounts.management.commands.migrate import use_owner
+
+            use_owner(os.environ["DATABASE_OWNER_URL"])
+        try:
+            with tenant_context(DEMO_ACTOR), pghistory.context(command="load_demo"):
+                lines = load_demo(reset=reset)
+        except DatabaseError as error:
+            if reset and "session_replication_role" in str(error):
+                raise CommandError("重置演示区需要数据库所有者：请设置 DATABASE_OWNER_URL。") from error
+            raise
         for line in lines:
             self.stdout.write(line)
