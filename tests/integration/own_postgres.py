@@ -15,6 +15,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from django.conf import settings
 
 from config import embedded
 
@@ -65,8 +66,27 @@ class OwnPostgres:
         )
         if dumped.returncode != 0 or b"CREATE TABLE" not in dumped.stdout:
             raise RuntimeError(f"pg_dump {source_url}: {dumped.stderr.decode()[-1000:]}")
+        # The site connects as the application role (accounts.rls), here too: made before the schema (its
+        # policies may name it) and granted its rights on what was loaded, as `migrate` grants them.
+        role = settings.DATABASE_APP_ROLE
+        self.sql(f"CREATE ROLE {role} LOGIN")
         # (PostgreSQL 15's dump sets a parameter 18 does not know: harmless errors, the tables load)
         subprocess.run([str(self.bin / "psql"), "-q", self.url], input=dumped.stdout, capture_output=True, timeout=120)
+        self.sql(
+            f"GRANT USAGE ON SCHEMA public TO {role};"
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role};"
+            f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {role};"
+            f"GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO {role};"
+        )
+
+    def sql(self, statements: str) -> None:
+        done = subprocess.run(
+            [str(self.bin / "psql"), "-q", "-v", "ON_ERROR_STOP=1", "-c", statements, self.url],
+            capture_output=True,
+            timeout=60,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"psql: {done.stderr.decode()[-500:]}")
 
     def remove(self) -> None:
         with contextlib.suppress(RuntimeError):
