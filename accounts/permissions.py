@@ -110,6 +110,24 @@ def same_district(actor: Any, obj: Any) -> bool:
 
 
 in_district = predicate(same_district, name="in_district")
+
+
+@predicate
+def change_scope(actor: Any, obj: Any) -> bool:
+    """The object is inside the actor's change scope (accounts.policy); no object: the role may at all."""
+    from accounts.policy import CHANGE, can
+
+    return True if obj is None else can(actor, obj, CHANGE)
+
+
+@predicate
+def view_scope(actor: Any, obj: Any) -> bool:
+    """The object is inside the actor's view scope (accounts.policy); no object: the role may at all."""
+    from accounts.policy import VIEW, can
+
+    return True if obj is None else can(actor, obj, VIEW)
+
+
 is_district_official = has_role(Role.DISTRICT_OFFICIAL) & in_district
 is_street_staff = has_role(Role.STREET_STAFF)
 is_community_cadre = has_role(Role.COMMUNITY_CADRE)

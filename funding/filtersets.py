@@ -7,7 +7,7 @@ from typing import Any
 
 import django_filters
 
-from compounds.filtersets import ScopedIdFilter, StreetFilterMixin, TenantFilterSet, scoped
+from compounds.filtersets import StreetFilterMixin, TenantFilterSet, by_id
 from compounds.models import Community
 from funding.models import (
     AccountKind,
@@ -30,17 +30,6 @@ from funding.models import (
     TierProration,
     YearEnd,
 )
-
-NOT_VISIBLE = {
-    "invalid_choice": "对象不存在：所选编号无效或不在您的管辖范围内。",
-    "invalid_pk_value": "编号类型错误：应为整数。",
-}
-
-
-def by_id(model: type, field_name: str, label: str, **extra: Any) -> ScopedIdFilter:
-    return ScopedIdFilter(
-        field_name=field_name, queryset=scoped(model), label=label, error_messages=NOT_VISIBLE, **extra
-    )
 
 
 class FundPolicyFilterSet(TenantFilterSet):

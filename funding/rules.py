@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from accounts.permissions import (
+    change_scope,
     is_community_cadre,
     is_district_authority,
     is_district_official,
@@ -22,18 +23,8 @@ from accounts.permissions import (
     is_system_actor,
     predicate,
     register,
+    view_scope,
 )
-from accounts.policy import CHANGE, VIEW, can
-
-
-@predicate
-def change_scope(actor: Any, obj: Any) -> bool:
-    return True if obj is None else can(actor, obj, CHANGE)
-
-
-@predicate
-def view_scope(actor: Any, obj: Any) -> bool:
-    return True if obj is None else can(actor, obj, VIEW)
 
 
 @predicate

@@ -8,7 +8,7 @@ The filter names are the model's field names (`?firm=3&period=7`).
 
 from typing import Any
 
-from compounds.filtersets import ScopedIdFilter, TenantFilterSet, scoped
+from compounds.filtersets import NOT_VISIBLE, ScopedIdFilter, TenantFilterSet, scoped
 from compounds.models import Compound, PropertyFirm
 from ratings.models import (
     FirmScore,
@@ -22,17 +22,12 @@ from ratings.models import (
     WorkOrderRecord,
 )
 
-NOT_VISIBLE_MESSAGES = {
-    "invalid_choice": "对象不存在：所选编号无效或不在您的管辖范围内。",
-    "invalid_pk_value": "编号类型错误：应为整数。",
-}
-
 
 class RatingsIdFilter(ScopedIdFilter):
     """An object by primary key among those the user may view; a refused id answers without echoing it."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("error_messages", NOT_VISIBLE_MESSAGES)
+        kwargs.setdefault("error_messages", NOT_VISIBLE)
         super().__init__(*args, **kwargs)
 
 

@@ -10,7 +10,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from compounds.filtersets import ScopedIdFilter, StreetFilterMixin, TenantFilterSet, scoped
+from compounds.filtersets import StreetFilterMixin, TenantFilterSet, by_id
 from compounds.models import Building, Community, Compound, Department, Grid, PropertyFirm
 from staffing.models import (
     BuildingHead,
@@ -44,17 +44,6 @@ from staffing.models import (
     VisitOutcome,
     VolunteerService,
 )
-
-NOT_VISIBLE = {
-    "invalid_choice": "对象不存在：所选编号无效或不在您的管辖范围内。",
-    "invalid_pk_value": "编号类型错误：应为整数。",
-}
-
-
-def by_id(model: type, field_name: str, label: str, **extra: Any) -> ScopedIdFilter:
-    return ScopedIdFilter(
-        field_name=field_name, queryset=scoped(model), label=label, error_messages=NOT_VISIBLE, **extra
-    )
 
 
 class CurrentFilterMixin(django_filters.FilterSet):

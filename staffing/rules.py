@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from accounts.permissions import (
+    change_scope,
     has_role,
     in_district,
     is_community_cadre,
@@ -21,20 +22,9 @@ from accounts.permissions import (
     is_street_staff,
     predicate,
     register,
+    view_scope,
 )
-from accounts.policy import CHANGE, VIEW, can
 from accounts.roles import STAFF_ROLES
-
-
-@predicate
-def change_scope(actor: Any, obj: Any) -> bool:
-    """The object is inside the actor's change scope (accounts.policy); no object: the role may at all."""
-    return True if obj is None else can(actor, obj, CHANGE)
-
-
-@predicate
-def view_scope(actor: Any, obj: Any) -> bool:
-    return True if obj is None else can(actor, obj, VIEW)
 
 
 @predicate
