@@ -78,7 +78,9 @@ def key_for(plain: str) -> ApiKey | None:
     plain = (plain or "").strip()
     if not _well_formed(plain) or len(plain) < ApiKey.PREFIX_LENGTH:
         return None
-    key = ApiKey.objects.select_related("user__district").filter(prefix=plain[: ApiKey.PREFIX_LENGTH]).first()
+    # Not the user's district: the key is read before the district is in scope (row-level security would hide
+    # the joined row and leave `user.district` cached as None); it loads in the request's own scope when asked.
+    key = ApiKey.objects.select_related("user").filter(prefix=plain[: ApiKey.PREFIX_LENGTH]).first()
     if key is None or not hmac.compare_digest(key.key_hash, key_digest(plain)):
         return None
     now = timezone.now()

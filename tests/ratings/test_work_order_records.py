@@ -28,7 +28,7 @@ def file_in(tree, compound, category):
 
 def captured(period):
     with CaptureQueriesContext(connection) as queries:
-        written = services.work_order_records_capture(period=period)
+        written = services.work_order_records_capture(actor=SYSTEM, period=period)
     return written, len(queries)
 
 
@@ -59,10 +59,10 @@ def test_a_rerun_updates_the_records_in_place(tree):
     category = wo.categories_seed(district=tree.district)[0]
     period = h.period(tree)
     file_in(tree, tree.compounds[0], category)
-    services.work_order_records_capture(period=period)
+    services.work_order_records_capture(actor=SYSTEM, period=period)
     first = WorkOrderRecord.objects.get(period=period, firm=tree.firm)
     file_in(tree, tree.compounds[1], category)
-    services.work_order_records_capture(period=period)
+    services.work_order_records_capture(actor=SYSTEM, period=period)
     again = WorkOrderRecord.objects.get(period=period, firm=tree.firm)
     assert again.pk == first.pk and again.orders == 2
     assert again.captured_at >= first.captured_at
