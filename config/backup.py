@@ -15,6 +15,7 @@ The PostgreSQL tools must be at least the server's version: the server's own maj
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -69,6 +70,13 @@ def conninfo(settings_dict: dict | None = None, *, url: str | None = None) -> st
     )  # fmt: skip
 
 
+def owner_conninfo() -> str:
+    """The owner's connection (DATABASE_OWNER_URL) when set, else the site's: under row-level security only the
+    owner reads every district's rows (pg_dump refuses a table whose policy would filter it) and restores tables."""
+    url = os.environ.get("DATABASE_OWNER_URL")
+    return conninfo(url=url) if url else conninfo()
+
+
 def table_counts(dsn: str) -> dict[str, int]:
     """Exact row counts of every table of the public schema (the manifest, and the check after a restore)."""
     with psycopg.connect(dsn, autocommit=True) as conn:
@@ -94,7 +102,7 @@ def media_files(root: Path) -> dict[str, int]:
 
 
 def backup(*, to: Path, media_root: Path | None = None, dsn: str | None = None) -> Path:
-    dsn = dsn or conninfo()
+    dsn = dsn or owner_conninfo()
     media_root = Path(media_root or settings.MEDIA_ROOT)
     folder = Path(to) / datetime.now().strftime("%Y%m%d-%H%M%S")
     folder.mkdir(parents=True, exist_ok=False)
@@ -127,7 +135,7 @@ def restore(*, folder: Path, dsn: str | None = None, media_root: Path | None = N
     manifest (empty dicts when everything is back)."""
     folder = Path(folder)
     manifest = json.loads((folder / MANIFEST).read_text())
-    dsn = dsn or conninfo()
+    dsn = dsn or owner_conninfo()
     media_root = Path(media_root or settings.MEDIA_ROOT)
     if table_counts(dsn):
         raise BackupError("目标数据库不是空的：请恢复到新建的空数据库（以免覆盖现有数据）。")

@@ -793,6 +793,7 @@ FORM_CONTROL_ELSEWHERE: dict[tuple[str, str], str] = {
     ("staffing:grid", "party"): "a party household links 5 to 15 households; the walk's grid has fewer",
     ("staffing:sinkdown-team", "member"): "the page's first person is already the team's member in the walk's world",
     ("staffing:sinkdown-team", "post"): "the page's first community already has the team in the walk's world",
+    ("intake:track-phone", ""): "sends a text message and changes no row: tests/workorders/test_track_recovery.py",
 }
 
 

@@ -6,7 +6,7 @@ import uuid
 import psycopg
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connections
 from psycopg import sql
 
 from accounts.actors import SystemActor
@@ -21,18 +21,23 @@ from workorders.models import Photo
 @pytest.fixture
 def empty_database():
     name = f"restore_{uuid.uuid4().hex[:10]}"
-    admin = backup.conninfo(connection.settings_dict | {"NAME": "postgres"})
+    # as the owner: the suite's own login (the application role) may not create databases
+    admin = backup.conninfo(connections["owner"].settings_dict | {"NAME": "postgres"})
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:
-        yield backup.conninfo(connection.settings_dict | {"NAME": name})
+        yield backup.conninfo(connections["owner"].settings_dict | {"NAME": name})
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_backup_restored_into_an_empty_database_has_every_row_and_file(settings, tmp_path, empty_database):
+def test_a_backup_restored_into_an_empty_database_has_every_row_and_file(
+    settings, tmp_path, empty_database, monkeypatch
+):
+    # (the backup reads every district's rows as the owner, DATABASE_OWNER_URL, as `make backup` does)
+    monkeypatch.setenv("DATABASE_OWNER_URL", backup.conninfo(connections["owner"].settings_dict))
     # given a district with orders, one with two photos in the media folder
     settings.MEDIA_ROOT = tmp_path / "media"
     tree = build_tree("610116", "长安区")
@@ -50,7 +55,7 @@ def test_a_backup_restored_into_an_empty_database_has_every_row_and_file(setting
     ]
     photos = [photo_prepare(upload=small_jpeg(f"p{n}.jpg", color=(n * 60, 90, 30))) for n in range(2)]
     assert photos_attach(order=orders[0], prepared=photos) == 2
-    source_counts = backup.table_counts(backup.conninfo())
+    source_counts = backup.table_counts(backup.owner_conninfo())
 
     # when it is backed up
     call_command("backup", to=str(tmp_path / "backups"))
