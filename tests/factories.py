@@ -87,7 +87,8 @@ class CompoundFactory(DjangoModelFactory):
 
     community = factory.SubFactory(CommunityFactory)
     district = factory.SelfAttribute("community.district")
-    code = factory.LazyAttributeSequence(lambda o, n: f"{o.community.code}{n % 1000:03d}")
+    # 100–999: never the 001/002 of the tests' tree (tests/conftest.py build_tree), whatever the sequence reached
+    code = factory.LazyAttributeSequence(lambda o, n: f"{o.community.code}{100 + n % 900:03d}")
     name = factory.Sequence(lambda n: f"测试{n}小区")
     address = factory.Sequence(lambda n: f"测试路{n}号")
     built_year = 2005
@@ -115,7 +116,8 @@ class GridFactory(DjangoModelFactory):
 
     community = factory.SubFactory(CommunityFactory)
     district = factory.SelfAttribute("community.district")
-    code = factory.LazyAttributeSequence(lambda o, n: f"{o.community.code}{n % 1000:03d}")
+    # 100–999: never the 001/002 of the tests' tree (tests/conftest.py build_tree), whatever the sequence reached
+    code = factory.LazyAttributeSequence(lambda o, n: f"{o.community.code}{100 + n % 900:03d}")
     name = factory.Sequence(lambda n: f"第{n}网格")
 
 
