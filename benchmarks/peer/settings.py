@@ -3,6 +3,7 @@
 Runs in var/peer/venv, never in the project's environment."""
 
 import os
+import secrets
 import urllib.parse
 from pathlib import Path
 
@@ -10,7 +11,8 @@ BASE = Path(__file__).resolve().parent
 VAR = Path(os.environ["PEER_VAR"])
 _db = urllib.parse.urlsplit(os.environ["PEER_DATABASE_URL"])
 
-SECRET_KEY = "peer-benchmark-only-not-a-secret"  # a throwaway benchmark site
+# a throwaway benchmark site: a fresh key per run unless the runner passes one (no key in git)
+SECRET_KEY = os.environ.get("PEER_SECRET_KEY") or secrets.token_urlsafe(50)
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 INSTALLED_APPS = [
