@@ -20,6 +20,7 @@ import argparse
 import contextlib
 import json
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -47,6 +48,9 @@ def ensure_venv() -> None:
     subprocess.run([*uv, "pip", "install", "-q", "--python", str(VENV_PYTHON), *REQUIREMENTS], check=True)
 
 
+PEER_SECRET_KEY = secrets.token_urlsafe(50)
+
+
 def peer_env(url: str) -> dict:
     return {
         **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "VIRTUAL_ENV"))},
@@ -54,6 +58,8 @@ def peer_env(url: str) -> dict:
         "PYTHONPATH": str(ROOT / "benchmarks" / "peer"),
         "PEER_DATABASE_URL": url,
         "PEER_VAR": str(PEER),
+        # one key for all of the run's processes (gunicorn's workers share sessions and CSRF), none in git
+        "PEER_SECRET_KEY": PEER_SECRET_KEY,
     }
 
 
