@@ -1,6 +1,7 @@
 """The KPI rollup 工单统计汇总: per Beijing day of filing × unit × category, the nine counts the KPIs are made of
-(workorders.selectors), kept exact by PostgreSQL triggers on the orders and their departments (migration
-0012): a KPI over a month reads a few hundred counter rows instead of every order filed in it.
+(workorders.selectors), kept exact by PostgreSQL triggers on the orders and their departments
+(workorders.rollup, installed by migration 0013): a KPI over a month reads a few hundred counter rows instead
+of every order filed in it.
 
 A row with `department` empty counts every order once (filed that day in that compound, street, community,
 under that firm and category); a row with a department counts the orders that department handled or joined, so
@@ -15,7 +16,7 @@ from django.db import models
 from accounts.policy import TenantQuerySet
 from accounts.roles import Role as R
 
-# The counts, in the order the trigger's vector holds them (workorders_kpi_vector in migration 0012).
+# The counts, in the order the trigger's vector holds them (workorders_kpi_vector in workorders.rollup).
 COUNTER_FIELDS = (
     "orders",
     "responded_on_time",
