@@ -4,18 +4,15 @@ var/screenshots/grid-offline-*.png."""
 
 import pytest
 
-from tests.browser.test_dashboard import SCREENSHOTS, browser  # noqa: F401  (the browser fixture)
+from tests.browser.conftest import PHONE, SCREENSHOTS
 from workorders import services
 from workorders.models import Channel, WorkOrder
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "locale": "zh-CN"}
 
-
-def test_a_report_written_offline_is_sent_once_when_the_network_returns(browser, live_server, tree):  # noqa: F811
+def test_a_report_written_offline_is_sent_once_when_the_network_returns(browser, live_server, tree):
     services.categories_seed(district=tree.district)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(**PHONE)
     page = context.new_page()
     try:
