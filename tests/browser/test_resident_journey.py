@@ -137,6 +137,9 @@ def test_a_resident_files_follows_and_rates_on_a_phone(browser, live_server, dis
         order.refresh_from_db()
         assert order.state == State.RATED and order.satisfaction == "very_satisfied"
         assert order.rating_comment == "修得很快，谢谢"
+        # the tracking page shows the rating they gave, and offers no second one
+        assert page.locator("[data-rating]").inner_text() == "您的评价：很满意（修得很快，谢谢）"
+        assert page.get_by_role("button", name="提交评价").count() == 0
         page.screenshot(path=SCREENSHOTS / "resident-rated-phone.png", full_page=True)
     finally:
         context.close()
