@@ -565,15 +565,18 @@ def quarter_build(*, actor: User | None, period: RatingPeriod) -> Any:
         return quarterly.build(actor=actor, period=period)
 
 
-def quarter_build_enqueue(*, actor: User, period: RatingPeriod) -> None:
-    """Ask the report worker to build the quarter once this transaction commits."""
-    from ratings.tasks import build_quarter_task
-    from workorders.outbox import outbox_enqueue
+def quarter_build_enqueue(*, actor: User, period: RatingPeriod) -> Any:
+    """Ask the report room for a new version of the quarter's lists (ratings.report_kinds.QUARTERLY_LISTS):
+    the report worker computes the scores and renders the PDF once this transaction commits. Returns the room's
+    build (reports.ReportBuild), whose page shows its progress and, when done, the download."""
+    from ratings.report_kinds import QUARTERLY_LISTS
+    from reports import services as room
 
     period = access(actor, RatingPeriod, VIEW, pk=period.pk)
     _require_district_official(actor, period.district_id)
     _refuse_if_frozen(period)
-    outbox_enqueue(task=build_quarter_task, args=[period.pk], district_id=period.district_id)
+    key = f"{period.year}-Q{period.quarter}"
+    return room.report_request(actor=actor, kind=QUARTERLY_LISTS, key=key, district_id=period.district_id)
 
 
 def due_periods(*, today: datetime.date) -> list[RatingPeriod]:

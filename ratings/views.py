@@ -296,6 +296,15 @@ PERIOD_ACTIONS = {
 }
 
 
+def _quarter_room_rows(user, period: RatingPeriod) -> list:
+    """The report room's versions of this quarter's lists (built from this page), for those who may read them."""
+    from ratings.report_kinds import QUARTERLY_LISTS
+    from reports import selectors as room
+
+    key = f"{period.year}-Q{period.quarter}"
+    return [row for row in room.room(user, kind=QUARTERLY_LISTS) if row.report.key == key]
+
+
 @tenant_page(RatingPeriod)
 @require_http_methods(["GET", "POST"])
 def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -305,8 +314,9 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
         action = request.POST.get("action", "")
         try:
             if action == "build":
-                services.quarter_build_enqueue(actor=request.user, period=period)
+                build = services.quarter_build_enqueue(actor=request.user, period=period)
                 messages.success(request, "已提交生成任务：计算得分、确定榜单并生成 PDF 报告。")
+                return redirect("reports:build", pk=build.pk)  # the build's page follows its progress
             elif action in PERIOD_ACTIONS:
                 service, done = PERIOD_ACTIONS[action]
                 service(actor=request.user, period=period)
@@ -336,6 +346,7 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "tie_rule": selectors.TIE_RULE,
             "streets": selectors.street_breakdown(period, actor=request.user) if summary["scores"] else [],
             "reports": Report.objects.visible_to(request.user).filter(period=period),
+            "room_rows": _quarter_room_rows(request.user, period),
             "is_official": _is_official(request.user),
             "statuses": PeriodStatus,
             "query": query,

@@ -39,7 +39,7 @@ from workorders.models import (
     UrgencyClass,
     WorkOrder,
 )
-from workorders.statemachine import overdue_condition
+from workorders.statemachine import overdue_condition, to_dispatch_condition
 from workorders.worktime import BEIJING
 
 # What WorkOrderQuerySet.open() leaves out.
@@ -118,6 +118,7 @@ class WorkOrderFilterSet(StreetFilterMixin, TenantFilterSet):
     is_pooled = django_filters.BooleanFilter(label="待认领")
     is_open = django_filters.BooleanFilter(method="filter_open", label="未办结")
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="已超时")
+    to_dispatch = django_filters.BooleanFilter(method="filter_to_dispatch", label="待派单")
     created_after = django_filters.DateFilter(field_name="created_at", method="filter_day_from", label="提交日期起")
     created_before = django_filters.DateFilter(field_name="created_at", method="filter_day_to", label="提交日期止")
     due_after = django_filters.DateFilter(field_name="resolve_by", method="filter_day_from", label="办结时限起")
@@ -149,6 +150,12 @@ class WorkOrderFilterSet(StreetFilterMixin, TenantFilterSet):
         if value is None:
             return queryset
         condition = overdue_condition(timezone.now())
+        return queryset.filter(condition) if value else queryset.exclude(condition)
+
+    def filter_to_dispatch(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        condition = to_dispatch_condition()
         return queryset.filter(condition) if value else queryset.exclude(condition)
 
     def filter_day_from(self, queryset: QuerySet, name: str, value: Any) -> QuerySet:

@@ -495,7 +495,7 @@ def state_counts(*, actor: User) -> dict[str, int]:
 def desk_figures(*, actor: User, now: datetime) -> DeskFigures:
     """The street cockpit's counts, from the same rows as the queue and the API (WorkOrder.visible_to).
     Two queries, whatever the number of orders."""
-    from workorders.statemachine import overdue_condition
+    from workorders.statemachine import overdue_condition, to_dispatch_condition
 
     visible = WorkOrder.objects.visible_to(actor)
     open_orders = visible.open()
@@ -504,11 +504,7 @@ def desk_figures(*, actor: User, now: datetime) -> DeskFigures:
     overdue = overdue_condition(now)
     counts = open_orders.aggregate(
         open=Count("pk"),
-        to_dispatch=Count(
-            "pk",
-            filter=Q(state__in=[State.SUBMITTED, State.RETURNED])
-            | Q(state=State.ESCALATED, handler_level=HandlerLevel.STREET),
-        ),
+        to_dispatch=Count("pk", filter=to_dispatch_condition()),
         overdue=Count("pk", filter=overdue),
         due_today=Count("pk", filter=Q(resolve_by__gte=now, resolve_by__lt=today_end) & ~overdue),
         escalated=Count("pk", filter=Q(escalated_count__gt=0)),

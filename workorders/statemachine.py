@@ -21,7 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.actors import is_system, require_actor
-from workorders.models import State, TimelineEntry, TimelineKind
+from workorders.models import HandlerLevel, State, TimelineEntry, TimelineKind
 
 if TYPE_CHECKING:
     from workorders.models import WorkOrder
@@ -42,6 +42,12 @@ UNRESOLVED = AWAITING_ACCEPTANCE | IN_HAND | {S.SUBMITTED, S.RETURNED}
 def overdue_condition(now: datetime) -> Q:
     """超时, as a query: not yet accepted past the respond-by time, or not yet resolved past the resolve-by time."""
     return Q(state__in=AWAITING_ACCEPTANCE, respond_by__lt=now) | Q(state__in=UNRESOLVED, resolve_by__lt=now)
+
+
+def to_dispatch_condition() -> Q:
+    """待派单, as a query: waiting for a dispatcher — new, sent back by its handler, or escalated up to the street.
+    The cockpit's figure and the queue's filter behind it (`to_dispatch=true`) both count these."""
+    return Q(state__in=[S.SUBMITTED, S.RETURNED]) | Q(state=S.ESCALATED, handler_level=HandlerLevel.STREET)
 
 
 def is_respond_late(order: WorkOrder, now: datetime) -> bool:

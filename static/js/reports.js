@@ -16,6 +16,18 @@
       link.textContent = panel.dataset.downloadLabel || "下载 PDF";
       field("download").append(link);
     }
+    // this version's row in the table of versions says the same
+    const row = document.querySelector(`[data-build-row="${status.id}"]`);
+    if (row) {
+      row.querySelector('[data-row="status_label"]').textContent = status.status_label;
+      const cell = row.querySelector('[data-row="download"]');
+      if (status.download_url && !cell.querySelector("a")) {
+        const link = document.createElement("a");
+        link.href = status.download_url;
+        link.textContent = panel.dataset.rowDownloadLabel || "下载";
+        cell.append(link);
+      }
+    }
     panel.dataset.status = status.status;
   };
   const poll = async () => {

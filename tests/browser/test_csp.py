@@ -3,7 +3,7 @@ page (reveal, filters) and the resident's QR form report no CSP violation, and t
 
 import pytest
 
-from tests.browser.test_dashboard import browser, sign_in  # noqa: F401 (fixture)
+from tests.browser.conftest import sign_in
 from workorders import services
 from workorders.models import Channel
 
@@ -29,7 +29,7 @@ def violations(page, console) -> list[str]:
     return found + [line for line in console if "Content Security Policy" in line]
 
 
-def test_queue_order_page_and_qr_form_run_without_csp_violations(browser, live_server, tree):  # noqa: F811
+def test_queue_order_page_and_qr_form_run_without_csp_violations(browser, live_server, tree):
     category = services.categories_seed(district=tree.district)[0]
     order = services.work_order_file(
         actor=tree.official,

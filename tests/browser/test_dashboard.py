@@ -4,51 +4,13 @@ phone sizes. Screenshots go to var/screenshots/ (ignored by git) for a human to 
 Without /usr/bin/chromium the test is skipped, except when CAPILLARY_REQUIRE_BROWSER=1 (CI), where it fails.
 """
 
-import os
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 
 from compounds.models import ManagementMode
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
+from tests.browser.conftest import SCREENSHOTS, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing (apt-get install --no-install-recommends chromium)"
-        if os.environ.get("CAPILLARY_REQUIRE_BROWSER") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    # Playwright's sync API runs its own event loop; Django refuses ORM calls from a thread with a loop.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
@@ -70,17 +32,8 @@ def english(settings):
     settings.LOCALE_PATHS = [*settings.LOCALE_PATHS]  # setting_changed resets Django's translation caches
 
 
-def sign_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("pass-1234")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state("networkidle")
-
-
 def test_street_dashboard_on_a_desktop(browser, live_server, street_with_three_no):
     tree = street_with_three_no
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
     page = context.new_page()
     try:
@@ -128,7 +81,6 @@ def test_street_dashboard_on_a_desktop(browser, live_server, street_with_three_n
 
 def test_street_dashboard_on_a_phone(browser, live_server, street_with_three_no, english):
     tree = street_with_three_no
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(
         viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN"
     )
@@ -182,7 +134,6 @@ def test_street_dashboard_on_a_phone(browser, live_server, street_with_three_no,
 
 def test_district_official_picks_a_street_from_the_summary(browser, live_server, street_with_three_no):
     tree = street_with_three_no
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
     page = context.new_page()
     try:

@@ -5,7 +5,7 @@ go to var/screenshots/funding/ for a human to look at."""
 import pytest
 
 from funding.models import Disbursement, DisbursementDocument, Status
-from tests.browser.test_dashboard import SCREENSHOTS, browser, sign_in  # noqa: F401 - the fixture
+from tests.browser.conftest import SCREENSHOTS, sign_in
 from tests.funding.conftest import funded
 from tests.funding.walk import PDF
 
@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 OUT = SCREENSHOTS / "funding"
 
 
-def test_a_cadre_files_on_a_phone_and_the_street_approves_and_pays(browser, live_server, tree, tmp_path, settings):  # noqa: F811
+def test_a_cadre_files_on_a_phone_and_the_street_approves_and_pays(browser, live_server, tree, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
     funded(tree)
     OUT.mkdir(parents=True, exist_ok=True)

@@ -1,21 +1,20 @@
 """Headless Chromium at phone size: a grid worker writes a report with no network; it stays on the phone
-(IndexedDB) and, when the network returns, is sent once — they find exactly one order. Screenshots in
-var/screenshots/grid-offline-*.png."""
+(IndexedDB) and, when the network returns, is sent once — they find exactly one order among what they
+reported on their home page, and close it on the spot (the district lets grid workers close a corridor's
+clutter themselves). Screenshots in var/screenshots/grid-offline-*.png."""
 
 import pytest
 
-from tests.browser.test_dashboard import SCREENSHOTS, browser  # noqa: F401  (the browser fixture)
+from tests.browser.conftest import PHONE, SCREENSHOTS, fits_the_phone
 from workorders import services
-from workorders.models import Channel, WorkOrder
+from workorders.models import Category, Channel, State, WorkOrder
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "locale": "zh-CN"}
 
-
-def test_a_report_written_offline_is_sent_once_when_the_network_returns(browser, live_server, tree):  # noqa: F811
+def test_a_report_written_offline_is_sent_once_when_the_network_returns(browser, live_server, tree):
     services.categories_seed(district=tree.district)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    Category.objects.filter(district=tree.district, code="corridor-clutter").update(grid_resolves_on_the_spot=True)
     context = browser.new_context(**PHONE)
     page = context.new_page()
     try:
@@ -30,8 +29,8 @@ def test_a_report_written_offline_is_sent_once_when_the_network_returns(browser,
         # when the network drops and they write and submit a report
         context.set_offline(True)
         page.locator("#id_compound").select_option(label=tree.compounds[0].name)
-        page.locator("#id_category").select_option(index=1)
-        page.locator("#id_description").fill("2号楼东侧井盖松动，夜间有行人绊倒的危险")
+        page.locator("#id_category").select_option(label="楼道堆物")
+        page.locator("#id_description").fill("1号楼2单元楼道堆满纸箱，挡住了消防通道")
         page.get_by_role("button", name="提交发现").tap()
 
         # then it is kept on the phone, and nothing reached the server
@@ -51,7 +50,35 @@ def test_a_report_written_offline_is_sent_once_when_the_network_returns(browser,
         page.wait_for_timeout(1500)
         orders = list(WorkOrder.objects.all())
         assert len(orders) == 1
-        assert orders[0].channel == Channel.GRID and orders[0].reported_by_id == tree.grid_worker.pk
-        assert "井盖松动" in orders[0].description
+        order = orders[0]
+        assert order.channel == Channel.GRID and order.reported_by_id == tree.grid_worker.pk
+        assert "挡住了消防通道" in order.description
+
+        # on their home page, what they reported holds exactly that one order
+        with page.expect_navigation():
+            page.locator("a.brand").tap()
+        reported = page.locator("[data-reported] li")
+        assert reported.count() == 1
+        assert order.title in reported.inner_text()
+        assert fits_the_phone(page)
+        page.screenshot(path=SCREENSHOTS / "grid-offline-home-phone.png", full_page=True)
+
+        # they open it and, having cleared the corridor, close it on the spot from the sticky bar
+        with page.expect_navigation():
+            reported.get_by_role("link").tap()
+        bar = page.locator("[data-next-action]")
+        bar.get_by_role("link", name="当场办结", exact=True).tap()
+        form = page.locator("#action-resolve_on_the_spot")
+        form.get_by_label("办理结果").fill("已和住户一起把纸箱清走，通道已畅通")
+        with page.expect_navigation():
+            form.get_by_role("button", name="确认当场办结").tap()
+        assert page.get_by_text(f"已当场办结：{order.tracking_code}").is_visible()
+        assert page.locator(".state").count() - page.locator("#timeline .state").count() == 1
+        assert page.locator(".page-head .state").inner_text() == "已办结"
+        assert fits_the_phone(page)
+        page.screenshot(path=SCREENSHOTS / "grid-offline-resolved-phone.png", full_page=True)
+        order.refresh_from_db()
+        assert order.state == State.RESOLVED and order.resolution == "已和住户一起把纸箱清走，通道已畅通"
+        assert WorkOrder.objects.count() == 1
     finally:
         context.close()

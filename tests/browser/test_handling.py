@@ -6,22 +6,16 @@ var/screenshots/handling-*.png."""
 import pytest
 from django.urls import reverse
 
-from tests.browser.test_dashboard import SCREENSHOTS, browser, sign_in  # noqa: F401  (the browser fixture)
+from tests.browser.conftest import SCREENSHOTS, SIZES, sign_in
 from tests.workorders.test_api import make_order
 from workorders import services
 from workorders.models import Channel, State, WorkOrder
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SIZES = {
-    "desktop": {"viewport": {"width": 1440, "height": 900}, "locale": "zh-CN"},
-    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "locale": "zh-CN"},
-}
-
 
 @pytest.fixture
 def orders(tree):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     made = [make_order(tree, compound=tree.compounds[i % 4], title=f"楼道堆物 {i}") for i in range(6)]
     services.work_order_reject(actor=tree.street_staff, order=made[5], reason="重复反映")
     services.work_order_return(actor=tree.firm_staff, order=made[4], reason="非物业职责")
@@ -29,7 +23,7 @@ def orders(tree):
 
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])
-def test_the_queue_sorts_and_fits_the_screen(browser, live_server, tree, orders, size):  # noqa: F811
+def test_the_queue_sorts_and_fits_the_screen(browser, live_server, tree, orders, size):
     context = browser.new_context(**SIZES[size])
     page = context.new_page()
     try:
@@ -53,7 +47,7 @@ def test_the_queue_sorts_and_fits_the_screen(browser, live_server, tree, orders,
         context.close()
 
 
-def test_the_unit_picker_searches_with_the_keyboard(browser, live_server, tree, orders):  # noqa: F811
+def test_the_unit_picker_searches_with_the_keyboard(browser, live_server, tree, orders):
     returned = orders[4]
     context = browser.new_context(**SIZES["desktop"])
     page = context.new_page()
@@ -77,7 +71,7 @@ def test_the_unit_picker_searches_with_the_keyboard(browser, live_server, tree, 
         context.close()
 
 
-def test_the_handler_accepts_and_starts_with_one_tap_from_the_sticky_bar(browser, live_server, tree, orders):  # noqa: F811
+def test_the_handler_accepts_and_starts_with_one_tap_from_the_sticky_bar(browser, live_server, tree, orders):
     order = orders[0]
     context = browser.new_context(**SIZES["phone"])
     page = context.new_page()
@@ -104,8 +98,7 @@ def test_the_handler_accepts_and_starts_with_one_tap_from_the_sticky_bar(browser
 
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])
-def test_the_reported_location_is_a_small_map(browser, live_server, tree, size):  # noqa: F811
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+def test_the_reported_location_is_a_small_map(browser, live_server, tree, size):
     categories = {c.code: c for c in services.categories_seed(district=tree.district)}
     order = services.work_order_file(
         actor=tree.grid_worker,
@@ -132,7 +125,7 @@ def test_the_reported_location_is_a_small_map(browser, live_server, tree, size):
 
 
 def test_photos_before_and_after_on_the_order_and_tracking_pages(
-    browser,  # noqa: F811
+    browser,
     live_server,
     tree,
     orders,

@@ -8,17 +8,12 @@ import pytest
 from django.utils import timezone
 
 from accounts.actors import SystemActor
-from tests.browser.test_dashboard import SCREENSHOTS, browser, sign_in  # noqa: F401  (the browser fixture)
+from tests.browser.conftest import SCREENSHOTS, SIZES, sign_in
 from workorders import services
 from workorders.models import Channel
 from workorders.selectors import desk_figures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SIZES = {
-    "desktop": {"viewport": {"width": 1440, "height": 900}, "locale": "zh-CN"},
-    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "locale": "zh-CN"},
-}
 
 
 @pytest.fixture
@@ -41,13 +36,12 @@ def busy_tree(tree):
                 order_id=order.pk,
                 now=now - timedelta(days=35 * (i % 3), hours=i),
             )
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return tree
 
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])
 @pytest.mark.parametrize("who", ["street_staff", "official", "grid_worker"])
-def test_each_home_fits_the_screen(browser, live_server, busy_tree, who, size):  # noqa: F811
+def test_each_home_fits_the_screen(browser, live_server, busy_tree, who, size):
     context = browser.new_context(**SIZES[size])
     page = context.new_page()
     try:
@@ -85,7 +79,7 @@ def test_each_home_fits_the_screen(browser, live_server, busy_tree, who, size): 
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])
 @pytest.mark.parametrize("who", ["street_staff", "official"])
-def test_the_fund_panels_fit_the_screen(browser, live_server, tree, who, size):  # noqa: F811
+def test_the_fund_panels_fit_the_screen(browser, live_server, tree, who, size):
     """The street's fund requests waiting and the district's execution by tier, at 1440 and 390 px."""
     from compounds.models import Tier
     from tests.funding.conftest import funded
@@ -95,7 +89,6 @@ def test_the_fund_panels_fit_the_screen(browser, live_server, tree, who, size): 
     tree.communities[2].save()
     funded(tree)
     _requests_in_april(tree)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(**SIZES[size])
     page = context.new_page()
     try:

@@ -5,15 +5,13 @@ gets the 400 page in the resident pages' look. At 1440 px and 390 px; screenshot
 import pytest
 
 from accounts.actors import SystemActor
-from tests.browser.test_dashboard import SCREENSHOTS, browser, sign_in  # noqa: F401 (the browser fixture)
+from tests.browser.conftest import SCREENSHOTS, SIZES, sign_in
 from workorders import services
 from workorders.models import Category, PrivacySettings
 
 SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SIZES = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 
 @pytest.fixture
@@ -32,15 +30,12 @@ def order(tree):
     return services.work_order_route(actor=SYSTEM, order_id=order.pk)
 
 
-def context_for(browser, size: str):  # noqa: F811
-    if size == "phone":
-        return browser.new_context(viewport=SIZES[size], is_mobile=True, has_touch=True, locale="zh-CN")
-    return browser.new_context(viewport=SIZES[size], locale="zh-CN")
+def context_for(browser, size: str):
+    return browser.new_context(**SIZES[size])
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_an_official_sets_the_policy_reveals_a_reporter_and_reads_the_log(browser, live_server, tree, order, size):  # noqa: F811
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+def test_an_official_sets_the_policy_reveals_a_reporter_and_reads_the_log(browser, live_server, tree, order, size):
     context = context_for(browser, size)
     page = context.new_page()
     try:
@@ -79,8 +74,7 @@ def test_an_official_sets_the_policy_reveals_a_reporter_and_reads_the_log(browse
         context.close()
 
 
-def test_a_broken_qr_link_gets_the_400_page_on_a_phone(browser, live_server, tree):  # noqa: F811
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+def test_a_broken_qr_link_gets_the_400_page_on_a_phone(browser, live_server, tree):
     context = context_for(browser, "phone")
     page = context.new_page()
     try:

@@ -3,77 +3,26 @@ survey on a phone (390×844); a district official opens the period page, a score
 list on a desktop (1366×900). Screenshots go to var/screenshots/ (ignored by git) for a person to look at.
 
 Without /usr/bin/chromium the tests are skipped, except when CAPILLARY_REQUIRE_BROWSER=1 (CI), where they
-fail. The browser fixture follows tests/browser/test_dashboard.py.
+fail. The browser fixture is tests/browser/conftest.py.
 """
 
-import os
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 
 from accounts.actors import SystemActor
 from ratings.models import FirmScore, SurveyResponse
+from tests.browser.conftest import SCREENSHOTS, fits, sign_in
 from tests.ratings import helpers as h
 from tests.ratings.test_pages import built_quarter
 
 SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing (apt-get install --no-install-recommends chromium)"
-        if os.environ.get("CAPILLARY_REQUIRE_BROWSER") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    # Playwright's sync API runs its own event loop; Django refuses ORM calls from a thread with a loop.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-def sign_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill("pass-1234")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state("networkidle")
-
-
-def fits(page, width: int) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 def test_a_resident_answers_the_survey_on_a_phone(browser, live_server, tree):
     # given an open quarter and the QR page of a compound
     h.period(tree)
     compound = tree.compounds[0]
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(
         viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN"
     )
@@ -147,7 +96,6 @@ def test_a_district_official_reads_the_quarter_on_a_desktop(browser, live_server
 
     services.quarter_build(actor=SYSTEM, period=objs["period"])
     score = FirmScore.objects.get(period=objs["period"], firm=tree.firm)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
     page = context.new_page()
     try:

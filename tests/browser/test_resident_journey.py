@@ -6,54 +6,23 @@ Without /usr/bin/chromium the tests are skipped, except when CAPILLARY_REQUIRE_B
 """
 
 import io
-import os
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache
 from PIL import Image
 
 from accounts.actors import SystemActor
+from tests.browser.conftest import PHONE, SCREENSHOTS, fits_the_phone
 from tests.workorders.test_photos import gps_exif, has_gps
 from workorders import services
 from workorders.models import Channel, State, WorkOrder
 
 SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "locale": "zh-CN"}
 DESCRIPTION = "3号楼2单元门口的路灯不亮了，晚上回家很黑"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing (apt-get install --no-install-recommends chromium)"
-        if os.environ.get("CAPILLARY_REQUIRE_BROWSER") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    # Playwright's sync API runs its own event loop; Django refuses ORM calls from a thread with a loop.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -61,7 +30,6 @@ def district(tree, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
     services.categories_seed(district=tree.district)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     yield tree
     cache.clear()
 
@@ -73,10 +41,6 @@ def phone_photo(tmp_path: Path) -> Path:
     Image.new("RGB", (1200, 900), (70, 110, 150)).save(buffer, format="JPEG", exif=gps_exif())
     path.write_bytes(buffer.getvalue())
     return path
-
-
-def fits_the_phone(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
 def test_a_resident_files_follows_and_rates_on_a_phone(browser, live_server, district, tmp_path):
@@ -173,6 +137,9 @@ def test_a_resident_files_follows_and_rates_on_a_phone(browser, live_server, dis
         order.refresh_from_db()
         assert order.state == State.RATED and order.satisfaction == "very_satisfied"
         assert order.rating_comment == "修得很快，谢谢"
+        # the tracking page shows the rating they gave, and offers no second one
+        assert page.locator("[data-rating]").inner_text() == "您的评价：很满意（修得很快，谢谢）"
+        assert page.get_by_role("button", name="提交评价").count() == 0
         page.screenshot(path=SCREENSHOTS / "resident-rated-phone.png", full_page=True)
     finally:
         context.close()

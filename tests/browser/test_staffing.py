@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from staffing.models import Visit
-from tests.browser.test_dashboard import CHROMIUM_ARGS, SCREENSHOTS, browser, sign_in  # noqa: F401 - the fixture
+from tests.browser.conftest import SCREENSHOTS, sign_in
 from tests.staffing import walk
 from tests.staffing.conftest import crew  # noqa: F401 - the fixture
 from workorders import services as wo
@@ -25,7 +25,7 @@ def grid_day(tree):
     return tree, lonely
 
 
-def test_a_grid_worker_logs_a_visit_one_handed_on_a_phone(browser, live_server, grid_day):  # noqa: F811
+def test_a_grid_worker_logs_a_visit_one_handed_on_a_phone(browser, live_server, grid_day):
     tree, lonely = grid_day
     OUT.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(
@@ -72,7 +72,7 @@ def test_a_grid_worker_logs_a_visit_one_handed_on_a_phone(browser, live_server, 
         context.close()
 
 
-def test_a_street_officer_reads_a_team_and_a_duty_month_on_a_desktop(browser, live_server, tree, crew):  # noqa: F811
+def test_a_street_officer_reads_a_team_and_a_duty_month_on_a_desktop(browser, live_server, tree, crew):  # noqa: F811 - the fixture
     from staffing.services import duty, teams
 
     OUT.mkdir(parents=True, exist_ok=True)

@@ -9,19 +9,18 @@ from django.core.cache import cache
 
 from accounts import sms
 from accounts.actors import SystemActor
-from tests.browser.test_resident_journey import PHONE, SCREENSHOTS, browser, fits_the_phone  # noqa: F401
+from tests.browser.conftest import PHONE, SCREENSHOTS, fits_the_phone
 from workorders import services
 from workorders.models import Channel
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_lost_tracking_code_is_found_again_by_phone(browser, live_server, tree, settings, tmp_path):  # noqa: F811
+def test_a_lost_tracking_code_is_found_again_by_phone(browser, live_server, tree, settings, tmp_path):
     # given a resident who filed an order with their phone and lost the code
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
     sms.outbox.clear()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     categories = services.categories_seed(district=tree.district)
     order = services.work_order_file(
         actor=SystemActor(name="public:resident_report", district_id=tree.district.pk),

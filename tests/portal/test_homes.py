@@ -61,6 +61,10 @@ def test_street_staff_land_on_their_cockpit_with_the_queues_figures(client, tree
     assert figures["open"] == 3
     queue = client.get(reverse("workorders:queue"), {"overdue": "true"})
     assert queue.context["page"].paginator.count == 1
+    # the figure's link lists what it counts (it listed only the new orders, not those sent back)
+    assert f'href="{reverse("workorders:queue")}?to_dispatch=true"' in response.content.decode()
+    queue = client.get(reverse("workorders:queue"), {"to_dispatch": "true"})
+    assert queue.context["page"].paginator.count == 2
     page = text_of(response)
     assert tree.streets[0].name in page and "近 12 个月三率" in page and "今日值班" in page
     assert "“2+4”空缺岗位" in page and "待审批的经费申请" in page

@@ -47,6 +47,22 @@ def rules(tree, **values) -> RatingSettings:
     return services.rating_settings_update(actor=SYSTEM, district=tree.district, **values)
 
 
+def satisfaction_only_rules(tree) -> RatingSettings:
+    """Scores from the owners' answers alone (one answer is enough): red at 90 or more and in the top 40%,
+    black below 60 or in the bottom 20%."""
+    return rules(
+        tree,
+        weight_satisfaction=100,
+        weight_panel=0,
+        weight_work_orders=0,
+        min_answers=1,
+        red_min_score=90,
+        red_top_percent=40,
+        black_below_score=60,
+        black_bottom_percent=20,
+    )
+
+
 def answers(period, compound, levels: list[str]):
     """Survey answers stored directly, one per household (building 1, rooms 101, 102, ...)."""
     for i, level in enumerate(levels):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from accounts.actors import SystemActor
 from ratings import services
 from ratings.models import Decision, FirmScore, PeriodStatus, Report, ServiceContract
+from reports.models import BuildStatus, ReportBuild
 from tests import samples
 from tests.ratings import helpers as h
 
@@ -176,10 +177,15 @@ def test_official_opens_scores_and_publishes_through_the_pages(client, tree, dja
     assert "只有已计算的季度才能发布" in page
     client.post(url, {"action": "start_scoring"})
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        client.post(url, {"action": "build"})  # enqueued on commit; Celery is eager in tests
+        response = client.post(url, {"action": "build"})  # enqueued on commit; Celery is eager in tests
     assert len(callbacks) == 1
+    # the report room built a version of the quarter's lists, and the official was sent to its progress page
+    build = ReportBuild.objects.get()
+    assert response.url == reverse("reports:build", args=[build.pk])
+    assert build.status == BuildStatus.DONE and build.report.key == "2026-Q2" and build.requested_by == tree.official
     period.refresh_from_db()
-    assert period.status == PeriodStatus.COMPUTED and period.reports.count() == 1
+    assert period.status == PeriodStatus.COMPUTED
+    assert "下载 PDF（第 1 版）" in client.get(url).content.decode()
     client.post(url, {"action": "publish"})
     period.refresh_from_db()
     assert period.status == PeriodStatus.PUBLISHED

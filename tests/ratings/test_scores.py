@@ -73,17 +73,7 @@ def _ten_firms(tree, p):
 def test_thresholds_red_needs_top_percent_and_score_black_by_score_or_bottom(tree):
     # given: five firms with clear totals, red ≥ 90 and top 40%, black < 60 or bottom 20%
     p = h.period(tree)
-    h.rules(
-        tree,
-        weight_satisfaction=100,
-        weight_panel=0,
-        weight_work_orders=0,
-        min_answers=1,
-        red_min_score=90,
-        red_top_percent=40,
-        black_below_score=60,
-        black_bottom_percent=20,
-    )
+    h.satisfaction_only_rules(tree)
     levels = {"一号": [h.VS], "二号": [h.S], "三号": [h.S], "四号": [h.N], "五号": [h.D]}  # 100, 80, 80, 60, 30
     firms = {}
     for i, (name, answers) in enumerate(levels.items()):

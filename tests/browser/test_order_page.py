@@ -1,16 +1,16 @@
 """The order page in headless Chromium: a community cadre adds a note and records a deliberation meeting through
-the page's forms and sees both. Skipped without /usr/bin/chromium (see tests/browser/test_dashboard.py)."""
+the page's forms and sees both. Skipped without /usr/bin/chromium (see tests/browser/conftest.py)."""
 
 import pytest
 
-from tests.browser.test_dashboard import SCREENSHOTS, browser, sign_in  # noqa: F401 - `browser` is a fixture
+from tests.browser.conftest import SCREENSHOTS, sign_in
 from tests.workorders.test_api import make_order
 from workorders.models import DeliberationMeeting, TimelineKind
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_cadre_notes_and_records_a_meeting_on_the_order_page(browser, live_server, tree):  # noqa: F811
+def test_a_cadre_notes_and_records_a_meeting_on_the_order_page(browser, live_server, tree):
     # given a parking order of the cadre's community
     order = make_order(tree, category="parking", title="东门晚上停车占用消防通道")
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
@@ -38,7 +38,6 @@ def test_a_cadre_notes_and_records_a_meeting_on_the_order_page(browser, live_ser
         meetings = page.locator("#meetings")
         assert meetings.get_by_text("东门停车位划设").is_visible()
         assert meetings.get_by_text("东侧划设 20 个车位，消防通道画禁停线").is_visible()
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "workorders-order-meeting.png"), full_page=True)
     finally:
         context.close()

@@ -1,19 +1,17 @@
 """A handler's "my orders" on a phone (390 × 844, headless Chromium): cards, no sideways scrolling, buttons
 big enough for a thumb, and one tap accepts the order. Skipped without /usr/bin/chromium (see
-tests/browser/test_dashboard.py), failed then in CI (CAPILLARY_REQUIRE_BROWSER=1)."""
+tests/browser/conftest.py), failed then in CI (CAPILLARY_REQUIRE_BROWSER=1)."""
 
 import pytest
 
-from tests.browser.test_dashboard import SCREENSHOTS, browser, sign_in  # noqa: F401 - `browser` is a fixture
+from tests.browser.conftest import PHONE, SCREENSHOTS, sign_in
 from tests.workorders.test_api import make_order
 from workorders.models import State, WorkOrder
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "locale": "zh-CN"}
 
-
-def test_my_orders_on_a_phone(browser, live_server, tree):  # noqa: F811 - the fixture imported above
+def test_my_orders_on_a_phone(browser, live_server, tree):
     # given two orders routed to the firm
     make_order(tree, title="3号楼楼道堆满纸箱")
     make_order(tree, title="5号楼单元门坏了")
@@ -31,7 +29,6 @@ def test_my_orders_on_a_phone(browser, live_server, tree):  # noqa: F811 - the f
         box = button.bounding_box()
         assert box is not None and box["height"] >= 44 and box["width"] >= 150
         assert cards.first.get_by_text("办结时限").is_visible()
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "workorders-mine-390.png"), full_page=True)
         # when they tap 受理 on the first card
         title = cards.first.locator("h2").inner_text()
