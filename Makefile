@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 UV := python -m uv
 
-.PHONY: demo test env system-deps messages lint bench bench-city bench-peer stop-db backup restore load
+.PHONY: demo test env system-deps messages lint bench bench-city bench-peer stop-db backup restore load screenshots
 
 env:
 	@python -m uv --version >/dev/null 2>&1 || python -m pip install -q uv
@@ -32,6 +32,11 @@ lint: env
 
 bench: env system-deps
 	$(UV) run python benchmarks/run.py $(BENCH_ARGS)
+
+# The README's tour: the demo in a throwaway database, each role's home photographed by headless Chromium into
+# docs/screenshots/ (scripts/screenshots.py; OUT=dir to write elsewhere).
+screenshots: env system-deps messages
+	$(UV) run python scripts/screenshots.py $(if $(OUT),--out $(OUT),)
 
 # Our QR filing beside django-helpdesk 2.6's public ticket form (its own venv under var/peer and database),
 # interleaved rounds, same server setup and client loop (benchmarks/peer.py). Not a test.

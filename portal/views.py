@@ -118,11 +118,12 @@ def compound_map(request: HttpRequest) -> HttpResponse:
     communities = Community.objects.visible_to(user).order_by("code")
     street_id = _int(request.GET.get("street"))
     community_id = _int(request.GET.get("community"))
+    street = community = None
     if street_id is not None:
-        access(user, streets, pk=street_id)  # another district's street: 404
+        street = access(user, streets, pk=street_id)  # another district's (or street's) street: 404
         communities = communities.filter(street_id=street_id)
     if community_id is not None:
-        access(user, Community.objects.all(), pk=community_id)
+        community = access(user, Community, pk=community_id)
     colour = request.GET.get("colour") if request.GET.get("colour") in selectors.MAP_COLOURINGS else "open"
     points = selectors.map_points(actor=user, now=timezone.now(), street_id=street_id, community_id=community_id)
     context = {
@@ -133,6 +134,7 @@ def compound_map(request: HttpRequest) -> HttpResponse:
         "communities": communities,
         "street_id": street_id,
         "community_id": community_id,
+        "place": community or street,
         "tile_url": getattr(settings, "CAPILLARY_MAP_TILE_URL", ""),
         "tile_attribution": getattr(settings, "CAPILLARY_MAP_TILE_ATTRIBUTION", ""),
     }

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from tests.browser.conftest import SCREENSHOTS, SIZES, sign_in
+from tests.browser.test_map import offsite, watch_requests
 from tests.workorders.test_api import make_order
 from workorders import services
 from workorders.models import Channel, State, WorkOrder
@@ -113,11 +114,13 @@ def test_the_reported_location_is_a_small_map(browser, live_server, tree, size):
     assert WorkOrder.objects.get(pk=order.pk).latitude is not None
     context = browser.new_context(**SIZES[size])
     page = context.new_page()
+    requests = watch_requests(page)
     try:
         sign_in(page, live_server, tree.street_staff.username)
         page.goto(f"{live_server.url}{reverse('workorders:detail', args=[order.pk])}#location")
         page.locator("#order-map[data-ready]").wait_for(state="attached")
         assert page.locator("#order-map .leaflet-interactive").count() >= 1
+        assert offsite(requests) == [], offsite(requests)  # our Leaflet, no tiles unless configured
         assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["viewport"]["width"]
         page.screenshot(path=str(SCREENSHOTS / f"handling-map-{size}.png"), full_page=size == "desktop")
     finally:
