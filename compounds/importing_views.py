@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.forms import CleanForm
 from accounts.permissions import Forbidden, require
 from accounts.policy import access, object_view
-from compounds.importing import ImportFileError, Kind, org_import_start
+from compounds.importing import ImportFileError, Kind, jobs, org_import_start
 from compounds.importing.jobs import job_progress
 from compounds.models import OrgImport
 
@@ -108,6 +108,7 @@ def org_import_view(request: HttpRequest) -> HttpResponse:
         "file_error": file_error,
         "kept": kept,
         "recent": recent,
+        "inline_rows": jobs.INLINE_ROWS,
     }
     return render(request, "compounds/import.html", context, status=400 if file_error or form.errors else 200)
 

@@ -38,7 +38,10 @@ def test_the_official_uploads_a_workbook_and_sees_the_counts(client, tmp_path):
     body = response.content.decode()
     assert response.status_code == 200
     assert "导入成功" in body
-    counts = '<td data-label="新增">3</td><td data-label="更新">0</td><td data-label="未变">0</td>'
+    counts = (
+        '<td data-label="新增" class="num">3</td><td data-label="更新" class="num">0</td>'
+        '<td data-label="未变" class="num">0</td>'
+    )
     assert '<th scope="row">小区</th>' + counts in body
     assert Compound.objects.filter(district=district).count() == 3
 
