@@ -30,7 +30,7 @@ class ImportForm(CleanForm):
         required=False,
         help_text="Excel 工作簿（.xlsx，工作表名为 街道、社区、小区、网格）或一个 .csv 文件",
     )
-    kept = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+    kept = forms.CharField(required=False, widget=forms.HiddenInput, max_length=40)
     kind = forms.ChoiceField(
         label="CSV 内容",
         choices=[("", "按表头自动识别"), *Kind.choices],
@@ -45,9 +45,11 @@ class ImportForm(CleanForm):
         return upload
 
 
-def kept_job(*, user, job_id: int | None) -> OrgImport | None:
-    """The job whose file `user` may import again: theirs, in their district, not saved yet; else None."""
-    if not job_id:
+def kept_job(*, user, job_id: int | str | None) -> OrgImport | None:
+    """The job whose file `user` may import again: theirs, in their district, not saved yet; else None (an id
+    that is no number, or someone else's, reads as no kept file: the page asks for a file)."""
+    job_id = str(job_id or "")
+    if not job_id.isdigit() or not 0 < int(job_id) < 2**31:
         return None
     job = OrgImport.objects.visible_to(user).filter(pk=job_id, uploaded_by=user).first()
     if job is None or not job.finished or job.result.get("saved") or job.result.get("imported_again_as"):

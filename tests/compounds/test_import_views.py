@@ -130,6 +130,15 @@ def test_a_kept_file_is_its_uploaders_only(client, tree, other_tree, tmp_path):
     assert "短编码街道" not in response.content.decode()
 
 
+def test_a_kept_id_that_is_no_job_asks_for_a_file(client, tree):
+    client.force_login(tree.official)
+    for kept in ("abc", "99999999999999", "-1", "0", "999999"):
+        response = client.post(URL, {"kept": kept})
+        assert response.status_code == 400 and "请选择要导入的文件" in response.content.decode(), kept
+    response = client.post(URL, {"kept": "9" * 3000})
+    assert response.status_code == 400 and "保留的文件已失效，请重新选择文件。" in response.content.decode()
+
+
 def test_the_result_lists_what_each_row_became_and_why(client, tree, tmp_path):
     # given a street that exists and is renamed, one that is new and one that is refused
     client.force_login(tree.official)
