@@ -27,6 +27,10 @@ class SystemActor:
 
     name: str
     district_id: int | None = None
+    # A task run for a person (an import they uploaded): who, so that the history and the logs name them too.
+    # Their permissions are not borrowed: the system acts in `district_id` with its own.
+    on_behalf_of: int | None = None
+    on_behalf_name: str = ""
     is_system: bool = field(default=True, init=False)
 
     # The attributes the policy and templates read from a User, answered for the system.
@@ -46,6 +50,8 @@ class SystemActor:
 
     @property
     def display_name(self) -> str:
+        if self.on_behalf_name:
+            return f"系统（{self.name}，代 {self.on_behalf_name}）"
         return f"系统（{self.name}）"
 
     def __str__(self) -> str:

@@ -1,25 +1,27 @@
 """The upload page for the spreadsheet importer (/import/): district officials import into their own
 district only; the target district is always the user's, never a parameter of the request.
 
-An uploaded file is kept for an hour after a check or an error (in the cache, keyed by a random id that the
-page carries in a hidden field and that only its uploader in their district can use): after a dry run or a
-mistake in the form, the official imports again without choosing the file again."""
-
-import io
-import uuid
+Every upload is kept as an OrgImport (compounds.importing.jobs, the flow the staffing import shares): a short
+file is imported in the request and its result shown at once; a long one runs in a Celery task and the browser
+goes to the job's page (/import/<id>/), which refreshes itself with the progress until the result is there.
+The result lists what each row became (新增/更新/未变/拒绝, and why). After a check or an error the job's file
+stays kept: its page offers to import it again without choosing the file again (only to its uploader)."""
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 
 from accounts.forms import CleanForm
 from accounts.permissions import Forbidden, require
-from compounds.importing import ImportFileError, Kind, org_import, read_file
+from accounts.policy import access, object_view
+from compounds.importing import ImportFileError, Kind, jobs, org_import_start
+from compounds.importing.jobs import job_progress
+from compounds.models import OrgImport
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-KEEP_SECONDS = 3600
+RECENT = 10
 
 
 class ImportForm(CleanForm):
@@ -28,7 +30,7 @@ class ImportForm(CleanForm):
         required=False,
         help_text="Excel 工作簿（.xlsx，工作表名为 街道、社区、小区、网格）或一个 .csv 文件",
     )
-    kept = forms.CharField(required=False, widget=forms.HiddenInput)
+    kept = forms.CharField(required=False, widget=forms.HiddenInput, max_length=40)
     kind = forms.ChoiceField(
         label="CSV 内容",
         choices=[("", "按表头自动识别"), *Kind.choices],
@@ -43,69 +45,92 @@ class ImportForm(CleanForm):
         return upload
 
 
-def _kept_key(kept_id: str) -> str:
-    return f"org-import:kept:{kept_id}"
-
-
-def keep_upload(*, user, name: str, data: bytes) -> str:
-    """Keep an uploaded file for KEEP_SECONDS; returns the id the page carries."""
-    kept_id = uuid.uuid4().hex
-    entry = {"district": user.district_id, "user": user.pk, "name": name, "data": data}
-    cache.set(_kept_key(kept_id), entry, timeout=KEEP_SECONDS)
-    return kept_id
-
-
-def kept_upload(*, user, kept_id: str) -> dict | None:
-    """The kept file of `kept_id` if this user in this district kept it, else None (expired, someone else's)."""
-    if not kept_id or len(kept_id) != 32 or not kept_id.isalnum():
+def kept_job(*, user, job_id: int | str | None) -> OrgImport | None:
+    """The job whose file `user` may import again: theirs, in their district, not saved yet; else None (an id
+    that is no number, or someone else's, reads as no kept file: the page asks for a file)."""
+    job_id = str(job_id or "")
+    if not job_id.isdigit() or not 0 < int(job_id) < 2**31:
         return None
-    entry = cache.get(_kept_key(kept_id))
-    if not entry or entry["district"] != user.district_id or entry["user"] != user.pk:
+    job = OrgImport.objects.visible_to(user).filter(pk=job_id, uploaded_by=user).first()
+    if job is None or not job.finished or job.result.get("saved") or job.result.get("imported_again_as"):
         return None
-    return entry
+    return job
 
 
-@login_required
-def org_import_view(request: HttpRequest) -> HttpResponse:
+def _require_importer(request: HttpRequest):
     user = request.user
     if user.district_id is None:
         raise Forbidden("只有区级人员可以导入组织数据。")
     require(user, "compounds.import", user.district)
+    return user
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def org_import_view(request: HttpRequest) -> HttpResponse:
+    user = _require_importer(request)
     district = user.district
-    report, file_error, kept = None, None, None
     form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is not None and upload.size <= MAX_UPLOAD_BYTES:
-            data = upload.read()
-            kept = {"id": keep_upload(user=user, name=upload.name, data=data), "name": upload.name, "data": data}
+    file_error = ""
+    kept = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        kept = kept_job(user=user, job_id=form.cleaned_data["kept"])
+        if upload is not None:
+            name, data = upload.name, upload.read()
+        elif kept is not None:
+            name, data = kept.file_name, kept.file.open("rb").read()
+            kept.file.close()
         else:
-            entry = kept_upload(user=user, kept_id=request.POST.get("kept", ""))
-            if entry is not None:
-                kept = {"id": request.POST["kept"], "name": entry["name"], "data": entry["data"]}
-        if form.is_valid():
-            if kept is None:
-                form.add_error("file", "请选择要导入的文件。")
+            form.add_error("file", "请选择要导入的文件。")
+        if not form.errors:
+            try:
+                job, report = org_import_start(
+                    actor=user,
+                    district=district,
+                    name=name,
+                    data=data,
+                    dry_run=form.cleaned_data["dry_run"],
+                    kind=form.cleaned_data["kind"] or None,
+                )
+            except ImportFileError as error:
+                file_error = str(error)
             else:
-                try:
-                    sheets = read_file(
-                        io.BytesIO(kept["data"]), name=kept["name"], kind=form.cleaned_data["kind"] or None
-                    )
-                except ImportFileError as error:
-                    file_error = str(error)
-                else:
-                    report = org_import(
-                        actor=user, district=district, sheets=sheets, dry_run=form.cleaned_data["dry_run"]
-                    )
-        if report is not None and report.ok and not report.dry_run:
-            cache.delete(_kept_key(kept["id"]))  # imported: nothing left to retry
-            kept = None
-    status = 400 if file_error or (report is not None and not report.ok) or form.errors else 200
+                if kept is not None and upload is None:  # the kept file moved on to the new job
+                    kept.result["imported_again_as"] = job.pk
+                    kept.save(update_fields=["result"])
+                if report is None:  # a long file: its page shows the task's progress
+                    return redirect("org-import-detail", pk=job.pk)
+                # A short file: its result at once (a 400 when a row is refused: nothing was saved).
+                return _detail(request, job, status=200 if report.ok else 400)
+    recent = OrgImport.objects.visible_to(user).select_related("uploaded_by")[:RECENT]
     context = {
         "form": form,
         "district": district,
-        "report": report,
         "file_error": file_error,
-        "kept": {"id": kept["id"], "name": kept["name"]} if kept else None,
+        "kept": kept,
+        "recent": recent,
+        "inline_rows": jobs.INLINE_ROWS,
     }
-    return render(request, "compounds/import.html", context, status=status)
+    return render(request, "compounds/import.html", context, status=400 if file_error or form.errors else 200)
+
+
+@object_view(OrgImport)
+@login_required
+def org_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _require_importer(request)
+    return _detail(request, access(user, OrgImport, pk=pk))
+
+
+def _detail(request: HttpRequest, job: OrgImport, *, status: int = 200) -> HttpResponse:
+    running = not job.finished
+    context = {
+        "job": job,
+        "district": job.district,
+        "progress": job_progress(job),
+        "running": running,
+        "refused": [row for row in job.rows if row["outcome"] == "refused"],
+        "kept": kept_job(user=request.user, job_id=job.pk),
+        "form": ImportForm(initial={"dry_run": False}),
+    }
+    return render(request, "compounds/import_detail.html", context, status=status)

@@ -80,9 +80,18 @@ def rebuild_coverage_reports_task(today: str | None = None) -> dict[int, int]:
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=10, max_retries=3)
 def run_import_task(import_id: int, district_id: int) -> str:
-    """A long spreadsheet import (staffing.importing), all or nothing, with progress."""
+    """A long spreadsheet import (staffing.importing), all or nothing, with progress; safe to run twice. It runs
+    as the system in the uploader's district, acting for the uploader (compounds.importing.jobs.job_run)."""
+    from compounds.importing import jobs
     from staffing.importing import service
+    from staffing.models import StaffingImport
 
-    actor = SystemActor(name="task:staffing.run_import_task", district_id=district_id)
-    with pghistory.context(task="task:staffing.run_import_task"):
-        return service.import_run(actor=actor, import_id=import_id)
+    return jobs.job_run(
+        model=StaffingImport,
+        job_id=import_id,
+        district_id=district_id,
+        task="task:staffing.run_import_task",
+        work=lambda actor, record, data, progress: service.import_run(
+            actor=actor, record=record, data=data, progress=progress
+        ),
+    )

@@ -46,7 +46,17 @@ from accounts.actors import SystemActor
 from accounts.models import ApiKey, PersonalDataReveal
 from accounts.policy import TenantQuerySet
 from accounts.roles import Integration, Role
-from compounds.models import Building, Community, Compound, Department, District, Grid, PropertyFirm, Street
+from compounds.models import (
+    Building,
+    Community,
+    Compound,
+    Department,
+    District,
+    Grid,
+    OrgImport,
+    PropertyFirm,
+    Street,
+)
 from tests import factories
 from tests.conftest import build_tree
 from tests.funding.walk import funding_object_makers
@@ -69,6 +79,7 @@ OBJECT_MAKERS: dict[type[models.Model], Callable] = {
     Grid: lambda t: t.grids[0],
     PropertyFirm: lambda t: t.firm,
     Department: lambda t: t.department,
+    OrgImport: lambda t: _org_import(t),
     PersonalDataReveal: lambda t: _reveal(t),
     ApiKey: lambda t: _api_key(t),
     **ratings_object_makers(),
@@ -83,6 +94,31 @@ def _api_key(t):
     from tests.factories import api_key_for
 
     return ApiKey.objects.get(prefix=api_key_for(t.official, name=f"{_marker(t)}的密钥")[:8])
+
+
+def _org_import(t):
+    from django.core.files.base import ContentFile
+
+    job = OrgImport.objects.filter(district=t.district).first()
+    if job is None:
+        job = OrgImport(district=t.district, file_name=f"{_marker(t)}街道.csv", status="done", total_rows=1)
+        job.result = {
+            "ok": True,
+            "rows": [
+                {
+                    "sheet": "街道",
+                    "row": 2,
+                    "code": "",
+                    "name": f"{_marker(t)}街道",
+                    "outcome": "created",
+                    "label": "新增",
+                    "message": "",
+                }
+            ],
+        }
+        job.file.save("walk.csv", ContentFile("街道编码,街道名称\n".encode()), save=False)
+        job.save()
+    return job
 
 
 def _reveal(t):

@@ -35,10 +35,16 @@ STALE_AFTER = timedelta(minutes=2)  # published this long ago and not done: publ
 KEEP_DONE = timedelta(days=7)
 
 
-def outbox_enqueue(*, task: Task, args: list[Any], district_id: int, order: WorkOrder | None = None) -> OutboxMessage:
+def outbox_enqueue(
+    *, task: Task, args: list[Any], district_id: int, order: WorkOrder | None = None, order_id: int | None = None
+) -> OutboxMessage:
     """Write the task's row in the current transaction and publish it once that commits."""
     message = OutboxMessage.objects.create(
-        task=task.name, args=args, district_id=district_id, order=order, request_id=requestid.current()
+        task=task.name,
+        args=args,
+        district_id=district_id,
+        order_id=order.pk if order is not None else order_id,
+        request_id=requestid.current(),
     )
     transaction.on_commit(partial(publish, message.pk, district_id=district_id))
     return message

@@ -593,18 +593,23 @@ def work_orders_reroute_unrouted(
     *, actor: Any, older_than: timedelta = timedelta(minutes=2), now: datetime | None = None
 ) -> int:
     """Enqueue routing again for orders saved but never routed (the broker may lose a message), of the
-    actor's district (a platform-wide SystemActor: of every district)."""
+    actor's district (a platform-wide SystemActor: of every district). Through the outbox, like every enqueue:
+    an order whose routing already waits there (not done) is left to the outbox sweep."""
+    from workorders.models import OutboxMessage
+    from workorders.outbox import outbox_enqueue
     from workorders.tasks import route_work_order_task
 
     now = _now(now)
-    ids = list(
+    waiting = OutboxMessage.objects.filter(task=route_work_order_task.name, done_at__isnull=True).values("order_id")
+    orders = list(
         restrict(WorkOrder.objects.unrouted(), require_actor(actor))
         .filter(created_at__lte=now - older_than)
-        .values_list("pk", flat=True)
+        .exclude(pk__in=waiting)
+        .values_list("pk", "district_id")
     )
-    for pk in ids:
-        route_work_order_task.delay_on_commit(pk)
-    return len(ids)
+    for pk, district_id in orders:
+        outbox_enqueue(task=route_work_order_task, args=[pk], district_id=district_id, order_id=pk)
+    return len(orders)
 
 
 # ---------------------------------------------------------------------------------------------------- handling

@@ -45,7 +45,10 @@ def route_work_order_task(order_id: int) -> None:
                         notify_handler(order, *args[1:])  # args[0] is this order's id
                 except Exception:
                     logger.exception("notifying the handler of order #%s failed: enqueued on its own", order_id)
-                    notify_handler_task.delay_on_commit(*args)
+                    # Through the outbox: the routing commits with it, and a broker down then loses nothing.
+                    outbox.outbox_enqueue(
+                        task=notify_handler_task, args=list(args), district_id=order.district_id, order=order
+                    )
     finally:
         services.PENDING_NOTIFICATIONS.reset(token)
 

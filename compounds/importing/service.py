@@ -6,6 +6,7 @@ that one bad row does not hide the next one's problems; at the end, any error (o
 whole import back and the district's data stays as it was.
 """
 
+import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,7 +20,8 @@ from accounts.models import User
 from accounts.permissions import has, require
 from accounts.text import strip_forbidden, text_problem
 from compounds import validators
-from compounds.importing.reading import COLUMNS, Kind, Sheet
+from compounds.importing import jobs
+from compounds.importing.reading import COLUMNS, ImportFileError, Kind, Sheet, read_file
 from compounds.models import (
     Building,
     Community,
@@ -27,6 +29,7 @@ from compounds.models import (
     District,
     Grid,
     ManagementMode,
+    OrgImport,
     PropertyFirm,
     Street,
     Tier,
@@ -35,7 +38,8 @@ from compounds.models import (
 from compounds.models.tree import StreetKind
 from compounds.services import community_set_tier
 
-CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+CREATED, UPDATED, UNCHANGED, REFUSED = "created", "updated", "unchanged", "refused"
+OUTCOME_LABELS = {CREATED: "新增", UPDATED: "更新", UNCHANGED: "未变", REFUSED: "拒绝"}
 
 # Counted beside the four kinds: firms named in the compound sheet, buildings numbered from 楼栋数.
 FIRMS, BUILDINGS = "firms", "buildings"
@@ -75,6 +79,18 @@ class RowError:
 
 
 @dataclass
+class RowOutcome:
+    """What one row became (or would have become, in a dry run or a file with errors), and why not."""
+
+    sheet: str
+    row: int
+    code: str
+    name: str
+    outcome: str
+    message: str = ""
+
+
+@dataclass
 class Counts:
     created: int = 0
     updated: int = 0
@@ -87,6 +103,7 @@ class ImportReport:
     dry_run: bool = False
     counts: dict[str, Counts] = field(default_factory=dict)
     errors: list[RowError] = field(default_factory=list)
+    rows: list[RowOutcome] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -104,35 +121,107 @@ class ImportReport:
         order = [Kind.STREETS, Kind.COMMUNITIES, Kind.COMPOUNDS, BUILDINGS, FIRMS, Kind.GRIDS]
         return [(COUNT_LABELS[k], self.counts[k]) for k in order if k in self.counts]
 
+    def as_json(self) -> dict[str, Any]:
+        """The outcome an OrgImport keeps (compounds.importing.jobs), in the words the result page shows."""
+        return {
+            "ok": self.ok,
+            "saved": self.saved,
+            "dry_run": self.dry_run,
+            "counts": {label: vars(c) for label, c in self.count_rows()},
+            "errors": [vars(e) for e in self.errors],
+            "rows": [{**vars(r), "label": OUTCOME_LABELS[r.outcome]} for r in self.rows],
+        }
+
 
 def can_import(actor: User | None, district: District) -> bool:
     """District officials import into their own district; platform administrators into any."""
     return has(actor, "compounds.import", district)
 
 
-def org_import(*, actor: User | None, district: District, sheets: list[Sheet], dry_run: bool = False) -> ImportReport:
+def org_import(
+    *,
+    actor: User | None,
+    district: District,
+    sheets: list[Sheet],
+    dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
     """Import `sheets` (parents first) into `district`. Saves everything or, on any error, nothing.
 
-    `actor` is a user allowed by can_import, or the import_org command's SystemActor; None raises MissingActor.
+    `actor` is a user allowed by can_import, or a SystemActor (the import_org command, the import task); None
+    raises MissingActor. `progress(done, total)` is told every 20 rows and at the end.
     """
     require(require_actor(actor), "compounds.import", district)
     report = ImportReport(district=district, dry_run=dry_run)
     with transaction.atomic():
         # One import per district at a time: a second one waits here and then sees the first one's rows.
         District.objects.select_for_update().get(pk=district.pk)
-        importer = _Importer(district=district, actor=actor, report=report)
+        importer = _Importer(district=district, actor=actor, report=report, progress=progress)
+        importer.total = sum(len(sheet.rows) for sheet in sheets)
         for sheet in sheets:
             importer.import_sheet(sheet)
+        if progress is not None:
+            progress(importer.total, importer.total)
         if report.errors or dry_run:
             transaction.set_rollback(True)
     return report
 
 
+def org_import_start(
+    *, actor: User, district: District, name: str, data: bytes, dry_run: bool = False, kind: str | None = None
+) -> tuple[OrgImport, ImportReport | None]:
+    """Keep an uploaded file as an OrgImport and read it: a short file is imported at once, as the uploader (the
+    report is returned with the job); a long one is handed to the Celery task (compounds.tasks.run_org_import_task)
+    after the commit, and the report is None. Raises ImportFileError for a file that cannot be read (nothing
+    kept)."""
+    require(require_actor(actor), "compounds.import", district)
+    sheets = read_file(io.BytesIO(data), name=name, kind=kind)
+    rows = sum(len(sheet.rows) for sheet in sheets)
+    job = jobs.job_create(
+        model=OrgImport,
+        actor=actor,
+        district=district,
+        name=name,
+        data=data,
+        dry_run=dry_run,
+        total_rows=rows,
+        result={"kind": kind or ""},
+    )
+    if rows > jobs.INLINE_ROWS:
+        from compounds.tasks import run_org_import_task
+
+        jobs.job_enqueue(task=run_org_import_task, job=job)
+        return job, None
+    report = org_import(actor=actor, district=district, sheets=sheets, dry_run=dry_run)
+    jobs.job_finish(job, report.as_json())
+    return job, report
+
+
+def org_import_run(*, actor: Any, job: OrgImport, data: bytes, progress: jobs.Progress) -> dict[str, Any]:
+    """The task's work on a kept file (compounds.importing.jobs.job_run): the outcome to keep."""
+    try:
+        sheets = read_file(io.BytesIO(data), name=job.file_name, kind=job.result.get("kind") or None)
+    except ImportFileError as error:
+        report = ImportReport(district=job.district, dry_run=job.dry_run, errors=[RowError("文件", 0, str(error))])
+        return report.as_json()
+    report = org_import(actor=actor, district=job.district, sheets=sheets, dry_run=job.dry_run, progress=progress)
+    return report.as_json()
+
+
 class _Importer:
-    def __init__(self, *, district: District, actor: User | None, report: ImportReport) -> None:
+    def __init__(
+        self,
+        *,
+        district: District,
+        actor: User | None,
+        report: ImportReport,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
         self.district = district
         self.actor = actor
         self.report = report
+        self.progress = progress
+        self.done = self.total = 0
         self.handlers: dict[str, Callable[[dict[str, str]], str]] = {
             Kind.STREETS: self.street_row,
             Kind.COMMUNITIES: self.community_row,
@@ -150,38 +239,60 @@ class _Importer:
     def import_sheet(self, sheet: Sheet) -> None:
         missing = sheet.missing_columns()
         if missing:
-            self.report.errors.append(RowError(sheet.title, 1, f"缺少必填列：{'、'.join(missing)}。"))
+            message = f"缺少必填列：{'、'.join(missing)}。"
+            self.report.errors.append(RowError(sheet.title, 1, message))
+            self.report.rows.append(RowOutcome(sheet.title, 1, "", "", REFUSED, message))
+            self._tick(len(sheet.rows))
             return
         counts = self.report.count(sheet.kind)
         code_header = next(c.header for c in COLUMNS[sheet.kind] if c.key == "code")
+        name_header = next(c.header for c in COLUMNS[sheet.kind] if c.key == "name")
         first_seen: dict[str, int] = {}
         for number, values in sheet.rows:
-            code = values.get(code_header, "")
-            if code and code in first_seen:
-                self.report.errors.append(
-                    RowError(sheet.title, number, f"{code_header}“{code}”与第 {first_seen[code]} 行重复。")
-                )
-                continue
-            first_seen[code] = number
-            refused = _refused_cell(values)
-            if refused:
-                self.report.errors.append(RowError(sheet.title, number, refused))
-                continue
-            self.pending, self.pending_known = {}, []
-            try:
-                with transaction.atomic():  # a savepoint: a bad row leaves nothing behind
-                    outcome = self.handlers[sheet.kind](values)
-            except ValidationError as error:
-                self.report.errors.extend(RowError(sheet.title, number, m) for m in _messages(error))
-                continue
-            except DatabaseError as error:
-                self.report.errors.append(RowError(sheet.title, number, f"写入数据库失败：{error}".strip()))
-                continue
-            setattr(counts, outcome, getattr(counts, outcome) + 1)
-            for kind, created in self.pending.items():
-                self.report.count(kind).created += created
-            for model, key, obj in self.pending_known:
-                self._known(model)[key] = obj
+            self._tick(1)
+            code, name = values.get(code_header, ""), values.get(name_header, "")
+            messages = self._row(sheet, number, values, code, code_header, first_seen, counts)
+            outcome = messages if isinstance(messages, str) else REFUSED
+            refused = [] if isinstance(messages, str) else messages
+            self.report.errors.extend(RowError(sheet.title, number, m) for m in refused)
+            self.report.rows.append(RowOutcome(sheet.title, number, code, name, outcome, " ".join(refused)))
+
+    def _tick(self, rows: int) -> None:
+        before, self.done = self.done, self.done + rows
+        if self.progress is not None and self.done // 20 > before // 20:
+            self.progress(self.done, self.total)
+
+    def _row(
+        self,
+        sheet: Sheet,
+        number: int,
+        values: dict[str, str],
+        code: str,
+        code_header: str,
+        first_seen: dict[str, int],
+        counts: Counts,
+    ) -> str | list[str]:
+        """Import one row: its outcome (created/updated/unchanged), or the messages that refuse it."""
+        if code and code in first_seen:
+            return [f"{code_header}“{code}”与第 {first_seen[code]} 行重复。"]
+        first_seen[code] = number
+        refused = _refused_cell(values)
+        if refused:
+            return [refused]
+        self.pending, self.pending_known = {}, []
+        try:
+            with transaction.atomic():  # a savepoint: a bad row leaves nothing behind
+                outcome = self.handlers[sheet.kind](values)
+        except ValidationError as error:
+            return _messages(error)
+        except DatabaseError as error:
+            return [f"写入数据库失败：{error}".strip()]
+        setattr(counts, outcome, getattr(counts, outcome) + 1)
+        for kind, created in self.pending.items():
+            self.report.count(kind).created += created
+        for model, key, obj in self.pending_known:
+            self._known(model)[key] = obj
+        return outcome
 
     # ----- rows -------------------------------------------------------------------------------------
 

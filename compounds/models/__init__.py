@@ -1,4 +1,5 @@
 from compounds.models.base import DistrictOwned
+from compounds.models.imports import ImportJob, ImportStatus, OrgImport
 from compounds.models.organisations import Department, DepartmentKind, PropertyFirm
 from compounds.models.tree import (
     Building,
@@ -21,7 +22,10 @@ __all__ = [
     "District",
     "DistrictOwned",
     "Grid",
+    "ImportJob",
+    "ImportStatus",
     "ManagementMode",
+    "OrgImport",
     "PropertyFirm",
     "Street",
     "Tier",

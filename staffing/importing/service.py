@@ -7,7 +7,8 @@ rolls the whole import back. People are matched by their phone in the district a
 the role the sheet implies). Importing the same file twice changes nothing.
 
 Long files run in a Celery task (staffing.tasks.run_import_task) that reports its progress through the
-cache; the StaffingImport row keeps the outcome.
+cache; the StaffingImport row keeps the outcome (the flow shared with the organisation import:
+compounds.importing.jobs).
 """
 
 from __future__ import annotations
@@ -18,13 +19,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.tenancy import tenant_context
+from compounds.importing import jobs
 from compounds.models import (
     Building,
     Community,
@@ -45,7 +45,6 @@ from staffing.models import (
     GridMember,
     GridSide,
     Household,
-    ImportStatus,
     Person,
     PersonRole,
     SeatKind,
@@ -60,7 +59,7 @@ from staffing.services.common import acting, normalise_phone
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 PEOPLE = "people"
-INLINE_ROWS = 200  # a file with more rows runs in a Celery task with progress
+INLINE_ROWS = jobs.INLINE_ROWS  # a file with more rows runs in a Celery task with progress
 COLUMN_OF_FIELD = {
     "person": "姓名",
     "name": "姓名",
@@ -117,10 +116,6 @@ class ImportReport:
         }
 
 
-def progress_key(import_id: int) -> str:
-    return f"staffing-import-progress:{import_id}"
-
-
 def import_sheets(
     *,
     actor: Any,
@@ -155,77 +150,47 @@ def import_sheets(
 
 def import_start(*, actor: Any, upload: Any, dry_run: bool = False, kind: str | None = None) -> StaffingImport:
     """Keep the uploaded file and read it; a short file is imported at once (as the actor), a long one is
-    handed to the Celery task. Raises ImportFileError for a file that cannot be read (nothing kept)."""
+    handed to the Celery task (through the task outbox, after the commit). Raises ImportFileError for a file
+    that cannot be read (nothing kept). The flow is the organisation import's (compounds.importing.jobs)."""
     district = District.objects.get(pk=actor.district_id)
     acting(actor, "staffing.import", district)
     data = upload.read()
     sheets = read_file(data, name=upload.name, kind=kind)
     rows = sum(len(s.rows) for s in sheets)
-    upload.seek(0)
-    record = StaffingImport(
+    record = jobs.job_create(
+        model=StaffingImport,
+        actor=actor,
         district=district,
-        file_name=upload.name[:200],
+        name=upload.name,
+        data=data,
         dry_run=dry_run,
         total_rows=rows,
-        uploaded_by=actor if getattr(actor, "pk", None) else None,
         result={"kind": kind or ""},
     )
-    record.file.save(
-        f"import-{timezone.now():%Y%m%d%H%M%S}.{'csv' if upload.name.lower().endswith('.csv') else 'xlsx'}",
-        upload,
-        save=False,
-    )
-    record.save()
     if rows <= INLINE_ROWS:
         report = import_sheets(actor=actor, district=district, sheets=sheets, dry_run=dry_run)
-        _finish(record, report)
+        jobs.job_finish(record, report.as_json())
     else:
         from staffing.tasks import run_import_task
 
-        run_import_task.delay_on_commit(record.pk, district.pk)
+        jobs.job_enqueue(task=run_import_task, job=record)
     return record
 
 
-def _finish(record: StaffingImport, report: ImportReport) -> None:
-    record.status = ImportStatus.DONE if report.ok else ImportStatus.FAILED
-    record.result = {**record.result, **report.as_json()}
-    record.finished_at = timezone.now()
-    record.save(update_fields=["status", "result", "finished_at"])
-
-
-def import_run(*, actor: Any, import_id: int) -> str:
-    """Run a kept import (the Celery task). Safe to run twice: a finished import is left alone."""
-    with tenant_context(actor):
-        record = StaffingImport.objects.visible_to(actor).filter(pk=import_id).first()
-        if record is None or record.status in (ImportStatus.DONE, ImportStatus.FAILED):
-            return record.status if record else "missing"
-        StaffingImport.objects.filter(pk=record.pk).update(status=ImportStatus.RUNNING)
-        data = record.file.read()
-        district = record.district
-    cache.set(progress_key(import_id), {"done": 0, "total": record.total_rows}, 3600)
+def import_run(*, actor: Any, record: StaffingImport, data: bytes, progress: jobs.Progress) -> dict[str, Any]:
+    """The task's work on a kept file (compounds.importing.jobs.job_run): the outcome to keep."""
     try:
         sheets = read_file(data, name=record.file.name, kind=record.result.get("kind") or None)
     except ImportFileError as error:
-        report = ImportReport(dry_run=record.dry_run, errors=[RowError("文件", 0, str(error))])
-    else:
-
-        def progress(done: int, total: int) -> None:
-            cache.set(progress_key(import_id), {"done": done, "total": total}, 3600)
-
-        with tenant_context(actor):
-            report = import_sheets(
-                actor=actor, district=district, sheets=sheets, dry_run=record.dry_run, progress=progress
-            )
-    with tenant_context(actor):
-        record.refresh_from_db()
-        _finish(record, report)
-    return record.status
+        return ImportReport(dry_run=record.dry_run, errors=[RowError("文件", 0, str(error))]).as_json()
+    report = import_sheets(
+        actor=actor, district=record.district, sheets=sheets, dry_run=record.dry_run, progress=progress
+    )
+    return report.as_json()
 
 
 def import_progress(record: StaffingImport) -> dict[str, int]:
-    if record.status in (ImportStatus.DONE, ImportStatus.FAILED):
-        return {"done": record.total_rows, "total": record.total_rows}
-    return cache.get(progress_key(record.pk)) or {"done": 0, "total": record.total_rows}
+    return jobs.job_progress(record)
 
 
 # ---------------------------------------------------------------------------------------------------- rows

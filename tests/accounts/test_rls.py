@@ -444,3 +444,38 @@ def test_the_public_doors_run_in_their_codes_district_never_on_the_platform_path
     assert set(scopes_set(queries.captured_queries)) == {"", str(other_tree.district.pk)}
     assert client.get(reverse("compound-public", args=["unknown-token"])).status_code == 404
     assert client.get(reverse("intake:track", args=["ZZZZZZZZ"])).status_code == 404
+
+
+def test_an_import_task_runs_in_its_uploaders_district_and_its_rows_are_seen_only_there(
+    tree, other_tree, as_app_role, django_capture_on_commit_callbacks
+):
+    from compounds.importing import jobs, org_import_start
+    from compounds.models import OrgImport, Street
+    from compounds.tasks import run_org_import_task
+
+    streets = "街道编码,街道名称\n610116010,新十街道\n610116011,新十一街道\n".encode()
+    as_app_role()
+    # given a long import kept by A's official (the task held back)
+    set_scope(str(tree.district.pk))
+    jobs_inline, jobs.INLINE_ROWS = jobs.INLINE_ROWS, 1
+    try:
+        with django_capture_on_commit_callbacks(execute=False):
+            job, report = org_import_start(actor=tree.official, district=tree.district, name="街道.csv", data=streets)
+    finally:
+        jobs.INLINE_ROWS = jobs_inline
+    assert report is None and job.status == "pending"
+    # a message naming the wrong district finds no job there (B's scope cannot see A's job) and changes nothing
+    assert run_org_import_task.delay(job.pk, other_tree.district.pk).get() == "missing"
+    # when the task runs for A
+    assert run_org_import_task.delay(job.pk, tree.district.pk).get() == "done"
+    # then A sees the job and its streets ...
+    set_scope(str(tree.district.pk))
+    assert OrgImport.objects.get(pk=job.pk).status == "done"
+    assert set(Street.objects.filter(code__in=["610116010", "610116011"]).values_list("district_id", flat=True)) == {
+        tree.district.pk
+    }
+    # ... and B sees neither (row-level security, under the policy)
+    set_scope(str(other_tree.district.pk))
+    assert not OrgImport.objects.exists()
+    assert not Street.objects.filter(code__in=["610116010", "610116011"]).exists()
+    assert count("compounds_orgimport") == 0 and count("compounds_orgimportevent") == 0

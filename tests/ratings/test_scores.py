@@ -221,12 +221,18 @@ def test_publish_needs_computed_results(tree):
         services.period_publish(actor=tree.official, period=p)
 
 
-def test_beat_builds_the_previous_quarter_unless_published(tree, other_tree):
+def test_beat_builds_the_previous_quarter_unless_published(tree, other_tree, django_capture_on_commit_callbacks):
+    from workorders.models import OutboxMessage
+
     q4 = h.period(tree, year=2025, quarter=4, status="scoring")
     published = h.period(other_tree, year=2025, quarter=4, status="published")
     h.period(tree, year=2026, quarter=1)
-    ids = build_due_quarters_task.delay("2026-01-01").get()
+    with django_capture_on_commit_callbacks(execute=True):
+        ids = build_due_quarters_task.delay("2026-01-01").get()
     assert ids == [q4.pk]
+    # each build is asked for through the outbox, in its period's district (and done: eager in tests)
+    message = OutboxMessage.objects.get(task=build_quarter_task.name)
+    assert message.args == [q4.pk] and message.district_id == tree.district.pk and message.done_at is not None
     q4.refresh_from_db()
     assert q4.status == PeriodStatus.COMPUTED
     assert not Report.objects.filter(period=published).exists()

@@ -152,15 +152,18 @@ def test_only_the_district_imports(tree):
 def test_a_long_file_runs_in_the_task_with_progress(tree, monkeypatch, django_capture_on_commit_callbacks):
     # given: the inline limit lowered so that this file counts as long
     monkeypatch.setattr(importing, "INLINE_ROWS", 3)
+    from compounds.importing import jobs
+    from workorders.models import OutboxMessage
+
     seen = []
-    real_progress = importing.cache.set
+    real_progress = jobs.cache.set
 
     def watch(key, value, timeout=None):
-        if key.startswith("staffing-import-progress:"):
+        if key.startswith("staffing.staffingimport-progress:"):
             seen.append(dict(value))
         return real_progress(key, value, timeout)
 
-    monkeypatch.setattr(importing.cache, "set", watch)
+    monkeypatch.setattr(jobs.cache, "set", watch)
     upload = SimpleUploadedFile("人员配备.xlsx", workbook(good_sheets(tree)))
     # when: the upload is kept and the task runs on commit (eager in tests)
     with django_capture_on_commit_callbacks(execute=True):
@@ -170,6 +173,12 @@ def test_a_long_file_runs_in_the_task_with_progress(tree, monkeypatch, django_ca
     assert record.status == ImportStatus.DONE, record.result
     assert record.total_rows == 12
     assert seen[0] == {"done": 0, "total": 12} and seen[-1] == {"done": 12, "total": 12}
-    assert import_progress(record) == {"done": 12, "total": 12}
+    assert import_progress(record) == {"done": 12, "total": 12, "percent": 100}
     assert record.result["counts"]["2+4团队"]["created"] == 7
     assert SeatTerm.objects.count() == 7
+    # enqueued through the task outbox (done once the task ran), and run as the system for the uploader
+    message = OutboxMessage.objects.get(task="staffing.tasks.run_import_task")
+    assert message.args == [record.pk, tree.district.pk] and message.done_at is not None
+    context = record.pgh_event_model.objects.filter(pgh_obj_id=record.pk).order_by("pgh_id").last().pgh_context
+    assert context.metadata["task"] == "task:staffing.run_import_task"
+    assert context.metadata["actor"].startswith("系统（task:staffing.run_import_task，代 ")

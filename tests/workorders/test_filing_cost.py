@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from workorders import notifications, tasks
-from workorders.models import Notification, TimelineKind, WorkOrder
+from workorders.models import Notification, OutboxMessage, TimelineKind, WorkOrder
 
 from .test_intake_resident import DESCRIPTION, post_report
 
@@ -53,7 +53,8 @@ def test_routing_flags_the_duplicate_and_notifies_in_the_same_task(
 ):
     compound, category = tree.compounds[0], categories["leak"]
     separate = []
-    monkeypatch.setattr(tasks.notify_handler_task, "delay_on_commit", lambda *args: separate.append(args))
+    # a separate notification task goes through the outbox: its publish is where it would leave the process
+    monkeypatch.setattr(tasks.notify_handler_task, "apply_async", lambda args, **_: separate.append(tuple(args)))
     with django_capture_on_commit_callbacks(execute=True):
         post_report(client, compound, category, ip="10.0.0.1")
     with django_capture_on_commit_callbacks(execute=True):
@@ -74,7 +75,8 @@ def test_a_failing_notification_leaves_the_routing_and_goes_to_its_own_task(
 ):
     compound, category = tree.compounds[0], categories["leak"]
     separate = []
-    monkeypatch.setattr(tasks.notify_handler_task, "delay_on_commit", lambda *args: separate.append(args))
+    # a separate notification task goes through the outbox: its publish is where it would leave the process
+    monkeypatch.setattr(tasks.notify_handler_task, "apply_async", lambda args, **_: separate.append(tuple(args)))
 
     def broken(**kwargs):
         raise RuntimeError("mail server down")
@@ -86,3 +88,5 @@ def test_a_failing_notification_leaves_the_routing_and_goes_to_its_own_task(
     assert order.routed_at is not None and order.handler_firm == compound.property_firm
     assert not Notification.objects.exists()
     assert [args[:2] for args in separate] == [(order.pk, "assigned")]
+    message = OutboxMessage.objects.get(task=tasks.notify_handler_task.name)
+    assert message.order == order and message.args[:2] == [order.pk, "assigned"]

@@ -8,7 +8,7 @@ from accounts.actors import SystemActor
 from compounds.models import ManagementMode, Tier
 from tests import factories
 from workorders import services
-from workorders.models import HandlerLevel, RoutingMode, RoutingRule, State, WorkOrder
+from workorders.models import HandlerLevel, OutboxMessage, RoutingMode, RoutingRule, State, WorkOrder
 from workorders.tasks import route_work_order_task
 
 from .conftest import MONDAY_9AM
@@ -144,14 +144,21 @@ def test_filing_enqueues_routing_on_commit(tree, categories, django_capture_on_c
 
 
 def test_sweep_re_enqueues_orders_never_routed(tree, file_order, django_capture_on_commit_callbacks):
-    # given an order saved but whose routing message was lost
+    # given an order saved but never routed, whose routing still waits in the outbox
     order = file_order(route=False)
     assert order.routed_at is None
+    waiting = OutboxMessage.objects.get(order=order, done_at__isnull=True)
+    later = MONDAY_9AM + timedelta(minutes=5)
+    # then the sweep leaves it to the outbox's own sweep (no second message)
+    assert services.work_orders_reroute_unrouted(actor=SYSTEM, now=later) == 0
+    # given its outbox row lost too (or an order from before the outbox)
+    waiting.delete()
     # when the sweep runs 5 minutes later
     with django_capture_on_commit_callbacks(execute=True):
-        count = services.work_orders_reroute_unrouted(actor=SYSTEM, now=MONDAY_9AM + timedelta(minutes=5))
-    # then it was routed
+        count = services.work_orders_reroute_unrouted(actor=SYSTEM, now=later)
+    # then it was routed, through a new outbox row (done)
     assert count == 1
+    assert OutboxMessage.objects.get(order=order).done_at is not None
     order.refresh_from_db()
     assert order.state == State.ASSIGNED
     # and the task itself is idempotent
