@@ -15,30 +15,40 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "locale": "zh-CN"}
 
 
+def grid_form_on_a_phone(context, live_server, tree):
+    """The grid worker signed in on the phone, on the report form (格格发现)."""
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/?next=/intake/grid/")
+    page.get_by_label("用户名").fill(tree.grid_worker.username)
+    page.get_by_label("密码").fill("pass-1234")
+    with page.expect_navigation():
+        page.get_by_role("button", name="登录").tap()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role("heading", name="格格发现").is_visible()
+    return page
+
+
+def report_with_a_photo(page, tree, description: str, photo) -> None:
+    """Fill the report form — the first compound, the first category, `description`, one photo — and submit."""
+    page.locator("#id_compound").select_option(label=tree.compounds[0].name)
+    page.locator("#id_category").select_option(index=1)
+    page.locator("#id_description").fill(description)
+    page.locator("input[name=photos]").set_input_files(
+        files=[{"name": photo.name, "mimeType": "image/jpeg", "buffer": photo.read()}]
+    )
+    page.get_by_role("button", name="提交发现").tap()
+
+
 def test_a_report_written_offline_is_sent_once_when_the_network_returns(browser, live_server, tree):  # noqa: F811
     services.categories_seed(district=tree.district)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(**PHONE)
-    page = context.new_page()
     try:
-        page.goto(f"{live_server.url}/accounts/login/?next=/intake/grid/")
-        page.get_by_label("用户名").fill(tree.grid_worker.username)
-        page.get_by_label("密码").fill("pass-1234")
-        with page.expect_navigation():
-            page.get_by_role("button", name="登录").tap()
-        page.wait_for_load_state("networkidle")
-        assert page.get_by_role("heading", name="格格发现").is_visible()
+        page = grid_form_on_a_phone(context, live_server, tree)
 
-        # when the network drops and they write and submit a report
+        # when the network drops and they write and submit a report with a photo
         context.set_offline(True)
-        page.locator("#id_compound").select_option(label=tree.compounds[0].name)
-        page.locator("#id_category").select_option(index=1)
-        page.locator("#id_description").fill("2号楼东侧井盖松动，夜间有行人绊倒的危险")
-        photo = small_jpeg("manhole.jpg")
-        page.locator("input[name=photos]").set_input_files(
-            files=[{"name": photo.name, "mimeType": "image/jpeg", "buffer": photo.read()}]
-        )
-        page.get_by_role("button", name="提交发现").tap()
+        report_with_a_photo(page, tree, "2号楼东侧井盖松动，夜间有行人绊倒的危险", small_jpeg("manhole.jpg"))
 
         # then it is kept on the phone, and nothing reached the server
         note = page.locator("[data-outbox-note]")
@@ -74,25 +84,12 @@ def test_a_report_whose_answer_was_lost_is_sent_again_and_still_makes_one_order_
     services.categories_seed(district=tree.district)
     # (no service worker here: the test stands between the page and the server, which a worker would hide)
     context = browser.new_context(**PHONE, service_workers="block")
-    page = context.new_page()
     try:
-        page.goto(f"{live_server.url}/accounts/login/?next=/intake/grid/")
-        page.get_by_label("用户名").fill(tree.grid_worker.username)
-        page.get_by_label("密码").fill("pass-1234")
-        with page.expect_navigation():
-            page.get_by_role("button", name="登录").tap()
-        page.wait_for_load_state("networkidle")
+        page = grid_form_on_a_phone(context, live_server, tree)
 
         # given a report with a photo written offline
         context.set_offline(True)
-        page.locator("#id_compound").select_option(label=tree.compounds[0].name)
-        page.locator("#id_category").select_option(index=1)
-        page.locator("#id_description").fill("3号楼门前路灯不亮")
-        photo = small_jpeg("lamp.jpg", color=(200, 180, 20))
-        page.locator("input[name=photos]").set_input_files(
-            files=[{"name": photo.name, "mimeType": "image/jpeg", "buffer": photo.read()}]
-        )
-        page.get_by_role("button", name="提交发现").tap()
+        report_with_a_photo(page, tree, "3号楼门前路灯不亮", small_jpeg("lamp.jpg", color=(200, 180, 20)))
         page.locator("html[data-outbox-count='1']").wait_for(state="attached", timeout=10000)
 
         # when the network returns but the server's answer is lost on the way back (it filed the order)
