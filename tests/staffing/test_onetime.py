@@ -220,3 +220,24 @@ def test_a_sinkdown_member_and_post_added_twice_are_one_each(client, tree):
     fields = {"form": "post", "community": tree.communities[1].pk, "start": "2026-03-02"}
     post_twice(client, url, fields, after='value="post"')
     assert SinkDownPost.objects.filter(team=team, community=tree.communities[1]).count() == 1
+
+
+def test_a_party_household_and_a_seat_posted_twice_are_one_each(client, tree):
+    from staffing.models import PartyHousehold, SeatTerm
+
+    grid = tree.grids[0]
+    homes = [walk.household(tree, address=f"9单元90{i}") for i in range(5)]
+    member = walk.person(tree, role="resident", is_party_member=True)
+    client.force_login(tree.official)
+
+    fields = {"form": "party", "person": member.pk, "since": "2026-03-02", "households": [h.pk for h in homes]}
+    url = reverse("staffing:grid", args=[grid.pk])
+    _, second = post_twice(client, url, fields, after='value="party"')
+    assert PartyHousehold.objects.filter(person=member).count() == 1
+    shows_replayed(client, second)
+
+    lawyer = walk.person(tree, role="legal_adviser", community=None)
+    compound = tree.compounds[0]
+    fields = {"form": "appoint", "seat": "legal_adviser", "person": lawyer.pk, "start": "2026-03-02"}
+    post_twice(client, reverse("staffing:team", args=[compound.pk]), fields, after='value="appoint"')
+    assert SeatTerm.objects.filter(team__compound=compound, person=lawyer).count() == 1
