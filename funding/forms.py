@@ -36,7 +36,7 @@ class YuanField(forms.CharField):
             raise ValidationError(error.message_dict["amount"]) from error
 
 
-class PolicyForm(CleanForm):
+class PolicyForm(OneTimeTokenForm):
     year = forms.IntegerField(label=_("年度"), **YEAR)
     tier_a_fen = YuanField(label=_("A类（元/年）"), allow_zero=True)
     tier_b_fen = YuanField(label=_("B类（元/年）"), allow_zero=True)
@@ -50,14 +50,14 @@ class PolicyForm(CleanForm):
         return self.cleaned_data.get("carry_cap_fen") or 0
 
 
-class OverrideForm(CleanForm):
+class OverrideForm(OneTimeTokenForm):
     community = forms.IntegerField(label=_("社区"), widget=forms.Select)
     year = forms.IntegerField(label=_("年度"), **YEAR)
     amount_fen = YuanField(label=_("核定金额（元/年）"), allow_zero=True)
     reason = forms.CharField(label=_("核定理由"), max_length=200)
 
 
-class TierChangeForm(CleanForm):
+class TierChangeForm(OneTimeTokenForm):
     community = forms.IntegerField(label=_("社区"), widget=forms.Select)
     tier = forms.ChoiceField(label=_("新分类"), choices=Tier.choices)
     year = forms.IntegerField(label=_("年度"), **YEAR)
@@ -83,12 +83,12 @@ class VoucherForm(CleanForm):
     voucher_no = forms.CharField(label=_("凭证号"), max_length=40)
 
 
-class AttachForm(CleanForm):
+class AttachForm(OneTimeTokenForm):
     kind = forms.ChoiceField(label=_("类型"), choices=DocumentKind.choices, initial=DocumentKind.RECEIPT)
     documents = DocumentsField(label=_("文件"), required=True)
 
 
-class SpecialForm(CleanForm):
+class SpecialForm(OneTimeTokenForm):
     community = forms.IntegerField(label=_("社区"), widget=forms.Select)
     name = forms.CharField(label=_("项目名称"), max_length=100)
     purpose = forms.CharField(label=_("用途说明"), max_length=300)
@@ -96,7 +96,7 @@ class SpecialForm(CleanForm):
     amount_fen = YuanField(label=_("拨付金额（元）"))
 
 
-class DonationForm(CleanForm):
+class DonationForm(OneTimeTokenForm):
     community = forms.IntegerField(label=_("社区"), widget=forms.Select)
     donor = forms.CharField(label=_("捐赠方"), max_length=100)
     purpose = forms.CharField(label=_("指定用途"), max_length=200, required=False)
@@ -108,7 +108,7 @@ class YearForm(CleanForm):
     year = forms.IntegerField(label=_("年度"), **YEAR)
 
 
-class PoolForm(CleanForm):
+class PoolForm(OneTimeTokenForm):
     year = forms.IntegerField(label=_("年度"), **YEAR)
     total_fen = YuanField(label=_("年度资金池（元）"))
     points_1 = forms.IntegerField(label=_("★ 分值"), min_value=1, max_value=1000)

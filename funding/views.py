@@ -82,7 +82,12 @@ def _attempt(request: HttpRequest, form: Any, call: Callable[[dict], Any], done:
 
 
 def _attempt_once(
-    request: HttpRequest, form: Any, call: Callable[[dict], Any], done: str, *, url: Callable[[Any], str]
+    request: HttpRequest,
+    form: Any,
+    call: Callable[[dict], Any],
+    done: str | Callable[[Any], str],
+    *,
+    url: Callable[[Any], str] | None = None,
 ) -> Any:
     """`_attempt` for a form that creates a record, once per its one-time token (accounts.onetime): the same form
     posted again creates nothing and lands on the record the first post made (`url`)."""
@@ -94,7 +99,7 @@ def _attempt_once(
             form,
             district_id=request.user.district_id,
             create=lambda: call({k: v for k, v in form.cleaned_data.items() if k != onetime.FIELD}),
-            url=url,
+            url=url or (lambda _: request.get_full_path()),
         )
     except ValidationError as error:
         errors_onto(form, error)
@@ -104,7 +109,7 @@ def _attempt_once(
     if outcome.replayed:
         messages.info(request, onetime.REPLAYED_MESSAGE)
         return redirect(outcome.url)
-    messages.success(request, done)
+    messages.success(request, done if not callable(done) else done(outcome.record))
     return redirect(request.get_full_path())
 
 
@@ -185,7 +190,7 @@ def policy_page(request: HttpRequest) -> HttpResponse:
                     **data,
                 )
 
-            response = _attempt(request, page_forms["policy"], set_policy, _("经费标准已保存。"))
+            response = _attempt_once(request, page_forms["policy"], set_policy, _("经费标准已保存。"))
         elif name == "apply":
             try:
                 done = policy.policy_apply(actor=actor, district=actor.district_id, year=year)
@@ -195,11 +200,11 @@ def policy_page(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("已向 %(n)s 个社区下达%(year)s年经费。") % {"n": done, "year": year})
             return redirect(request.get_full_path())
         elif name == "override":
-            response = _attempt(
+            response = _attempt_once(
                 request, page_forms["override"], lambda d: policy.override_set(actor=actor, **d), _("已单独核定。")
             )
         elif name == "tier":
-            response = _attempt(
+            response = _attempt_once(
                 request,
                 page_forms["tier"],
                 lambda d: policy.tier_change(actor=actor, **d),
@@ -391,7 +396,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for checked in d["documents"]:
                     disbursements.disbursement_attach(actor=actor, disbursement=target, upload=checked, kind=d["kind"])
 
-            response = _attempt(request, page_forms["attach"], attach, _("附件已上传。"))
+            response = _attempt_once(request, page_forms["attach"], attach, _("附件已上传。"))
         if response is not None:
             return response
         target.refresh_from_db()
@@ -443,15 +448,18 @@ def sources_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         response = None
         if name == "special":
-            response = _attempt(
+            response = _attempt_once(
                 request,
                 page_forms["special"],
                 lambda d: sources.special_project_create(actor=actor, **d),
                 _("专项经费已拨付。"),
             )
         elif name == "donation":
-            response = _attempt(
-                request, page_forms["donation"], lambda d: sources.donation_receive(actor=actor, **d), _("捐赠已入账。")
+            response = _attempt_once(
+                request,
+                page_forms["donation"],
+                lambda d: sources.donation_receive(actor=actor, **d),
+                _("捐赠已入账。"),
             )
         if response is not None:
             return response
@@ -531,7 +539,7 @@ def bonus_page(request: HttpRequest) -> HttpResponse:
                 d = dict(d)
                 return bonus.pool_set(actor=actor, district=actor.district_id, year=d.pop("year"), **d)
 
-            response = _attempt(request, page_forms["pool"], set_pool, _("资金池已保存。"))
+            response = _attempt_once(request, page_forms["pool"], set_pool, _("资金池已保存。"))
         elif name == "compute" and pool is not None:
 
             def compute(d: dict) -> Any:

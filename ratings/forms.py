@@ -32,7 +32,7 @@ class StepForm(CleanForm):
     )
 
 
-class IntroductionStartForm(CleanForm):
+class IntroductionStartForm(OneTimeTokenForm):
     compound = forms.ModelChoiceField(label=_("“三无”小区"), queryset=Compound.objects.none())
     firm = forms.ModelChoiceField(label=_("物业企业"), queryset=PropertyFirm.objects.none())
     fee_basis = forms.ChoiceField(label=_("收费方式"), choices=translated(FeeBasis.choices))
@@ -45,12 +45,12 @@ class IntroductionStartForm(CleanForm):
         self.fields["firm"].queryset = restrict(PropertyFirm.objects.all(), actor)
 
 
-class PeriodOpenForm(CleanForm):
+class PeriodOpenForm(OneTimeTokenForm):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     quarter = forms.TypedChoiceField(label=_("季度"), choices=list(enumerate(QUARTERS, start=1)), coerce=int)
 
 
-class PanelScoreForm(CleanForm):
+class PanelScoreForm(OneTimeTokenForm):
     firm = forms.ModelChoiceField(label=_("物业企业"), queryset=PropertyFirm.objects.none())
     party = forms.ChoiceField(label=_("评审方"), choices=translated(PanelParty.choices))
     score = forms.DecimalField(label=_("得分"), min_value=0, max_value=100, max_digits=5, decimal_places=2)
@@ -84,7 +84,7 @@ class SurveyForm(OneTimeTokenForm):
             )
 
 
-class ContractForm(CleanForm):
+class ContractForm(OneTimeTokenForm):
     """A new service contract; the fee is typed in yuan and stored in fen."""
 
     compound = forms.ModelChoiceField(label=_("小区"), queryset=Compound.objects.none())

@@ -4,6 +4,7 @@ one public page: it is reached by the compound's QR token and needs no account."
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accounts import onetime
@@ -61,6 +63,23 @@ def tenant_page(model: type | None) -> Callable:
 def _errors(request: HttpRequest, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
+
+
+def _create_once(
+    request: HttpRequest, form, *, district_id: int, create, url, done: str | Callable[[Any], str]
+) -> HttpResponse | None:
+    """Run `create` (a service call that makes one record) once per the form's one-time token (accounts.onetime):
+    a redirect to the record with `done` as the message, or — the same form posted again — to the first post's
+    record with a note that nothing was recorded twice. None when the token was used for other content (the error
+    is on the form). A service's ValidationError propagates."""
+    outcome = onetime.once(request, form, district_id=district_id, create=create, url=url)
+    if outcome is None:
+        return None
+    if outcome.replayed:
+        messages.info(request, onetime.REPLAYED_MESSAGE)
+    else:
+        messages.success(request, done(outcome.record) if callable(done) else done)
+    return redirect(outcome.url)
 
 
 def _is_official(user) -> bool:
@@ -130,22 +149,30 @@ def contract_list(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                contract = services.contract_create(
-                    actor=request.user,
-                    firm=data["firm"],
-                    compound=data["compound"],
-                    start=data["start"],
-                    end=data["end"],
-                    fee_basis=data["fee_basis"],
-                    fee_fen=form.fee_fen,
-                    signed_at=data["signed_at"],
-                    note=data["note"],
+                # Once per the form's one-time token: a double submit registers one contract.
+                done = _create_once(
+                    request,
+                    form,
+                    district_id=request.user.district_id,
+                    create=lambda: services.contract_create(
+                        actor=request.user,
+                        firm=data["firm"],
+                        compound=data["compound"],
+                        start=data["start"],
+                        end=data["end"],
+                        fee_basis=data["fee_basis"],
+                        fee_fen=form.fee_fen,
+                        signed_at=data["signed_at"],
+                        note=data["note"],
+                    ),
+                    url=lambda contract: reverse("ratings:contract-detail", args=[contract.pk]),
+                    done=lambda contract: f"已登记服务合同：{contract}。",
                 )
             except ValidationError as error:
                 _form_errors(form, error)
             else:
-                messages.success(request, f"已登记服务合同：{contract}。")
-                return redirect("ratings:contract-detail", pk=contract.pk)
+                if done is not None:
+                    return done
     contracts = (
         ServiceContract.objects.visible_to(request.user)
         .select_related("firm", "compound__community__street")
@@ -198,19 +225,27 @@ def introduction_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            introduction = services.introduction_start(
-                actor=request.user,
-                compound=data["compound"],
-                firm=data["firm"],
-                fee_basis=data["fee_basis"],
-                fee_fen=int(data["fee_yuan"] * 100),
-                contract_years=data["contract_years"],
+            # Once per the form's one-time token: a double submit starts one introduction.
+            done = _create_once(
+                request,
+                form,
+                district_id=request.user.district_id,
+                create=lambda: services.introduction_start(
+                    actor=request.user,
+                    compound=data["compound"],
+                    firm=data["firm"],
+                    fee_basis=data["fee_basis"],
+                    fee_fen=int(data["fee_yuan"] * 100),
+                    contract_years=data["contract_years"],
+                ),
+                url=lambda introduction: reverse("ratings:introduction-detail", args=[introduction.pk]),
+                done="已发起物业引入流程。",
             )
         except ValidationError as error:
             _errors(request, error)
         else:
-            messages.success(request, "已发起物业引入流程。")
-            return redirect("ratings:introduction-detail", pk=introduction.pk)
+            if done is not None:
+                return done
     introductions = (
         Introduction.objects.visible_to(request.user).select_related("compound", "firm").prefetch_related("steps")
     )
@@ -273,15 +308,24 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
 def period_list(request: HttpRequest) -> HttpResponse:
     form = PeriodOpenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != onetime.FIELD}
         try:
             if request.user.district is None:
                 raise ValidationError("平台管理员请在管理后台为指定区建立考评季度。")
-            period = services.period_open(actor=request.user, district=request.user.district, **form.cleaned_data)
+            # Once per the form's one-time token: a double submit opens one quarter (the second lands on it).
+            done = _create_once(
+                request,
+                form,
+                district_id=request.user.district_id,
+                create=lambda: services.period_open(actor=request.user, district=request.user.district, **data),
+                url=lambda period: reverse("ratings:period-detail", args=[period.pk]),
+                done=lambda period: f"已建立{period}考评，各小区满意度调查开始接受填写。",
+            )
         except ValidationError as error:
             _errors(request, error)
         else:
-            messages.success(request, f"已建立{period}考评，各小区满意度调查开始接受填写。")
-            return redirect("ratings:period-detail", pk=period.pk)
+            if done is not None:
+                return done
     periods = RatingPeriod.objects.visible_to(request.user).order_by("-year", "-quarter")
     return render(
         request,
@@ -369,13 +413,22 @@ def period_inputs(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         period = access(request.user, RatingPeriod, CHANGE, pk=pk) if _is_official(request.user) else period
         if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != onetime.FIELD}
             try:
-                services.panel_score_record(actor=request.user, period=period, **form.cleaned_data)
+                # Once per the form's one-time token: a double submit records the score once.
+                done = _create_once(
+                    request,
+                    form,
+                    district_id=period.district_id,
+                    create=lambda: services.panel_score_record(actor=request.user, period=period, **data),
+                    url=lambda score: reverse("ratings:period-inputs", args=[pk]),
+                    done="评审团评分已保存。",
+                )
             except ValidationError as error:
                 _errors(request, error)
             else:
-                messages.success(request, "评审团评分已保存。")
-                return redirect("ratings:period-inputs", pk=pk)
+                if done is not None:
+                    return done
     return render(
         request,
         "ratings/period_inputs.html",

@@ -121,7 +121,7 @@ class VolunteerServiceForm(OneTimeTokenForm):
 # ---------------------------------------------------------------------------------------------------- teams
 
 
-class SeatAppointForm(CleanForm):
+class SeatAppointForm(OneTimeTokenForm):
     seat = forms.ChoiceField(label="岗位", choices=SeatKind.choices)
     person = person_field(Person.objects.none())
     start = date_field("任职日期", initial=timezone.localdate)
@@ -151,7 +151,7 @@ class EndForm(CleanForm):
     reason = short_text("原因", 100, required=True)
 
 
-class SponsorshipForm(CleanForm):
+class SponsorshipForm(OneTimeTokenForm):
     compound = choice(Community.objects.none(), "小区")
     start = date_field("开始日期", initial=timezone.localdate)
 
@@ -165,7 +165,7 @@ class SponsorshipForm(CleanForm):
 # ---------------------------------------------------------------------------------------------------- grids
 
 
-class GridMemberForm(CleanForm):
+class GridMemberForm(OneTimeTokenForm):
     side = forms.ChoiceField(label="类别", choices=GridSide.choices)
     person = person_field(Person.objects.none())
     start = date_field("开始日期", initial=timezone.localdate)
@@ -184,7 +184,7 @@ class GridMemberForm(CleanForm):
         )
 
 
-class BuildingHeadForm(CleanForm):
+class BuildingHeadForm(OneTimeTokenForm):
     building = choice(Building.objects.none(), "楼栋")
     person = person_field(Person.objects.none())
     start = date_field("开始日期", initial=timezone.localdate)
@@ -197,7 +197,7 @@ class BuildingHeadForm(CleanForm):
         )
 
 
-class PartyHouseholdForm(CleanForm):
+class PartyHouseholdForm(OneTimeTokenForm):
     person = person_field(Person.objects.none(), label="党员")
     since = date_field("设立日期", initial=timezone.localdate)
     households = forms.ModelMultipleChoiceField(
@@ -278,7 +278,7 @@ class VisitForm(OneTimeTokenForm):
 # ---------------------------------------------------------------------------------------------------- stationed
 
 
-class StationedForm(CleanForm):
+class StationedForm(OneTimeTokenForm):
     person = person_field(Person.objects.none(), label="驻点干部")
     post = forms.ChoiceField(label="职务", choices=CadrePost.choices)
     start = date_field("开始日期", initial=timezone.localdate)
@@ -320,7 +320,7 @@ class SinkDownTeamForm(OneTimeTokenForm):
         self.fields["department"].queryset = Department.objects.visible_to(actor).order_by("name")
 
 
-class SinkDownMemberForm(CleanForm):
+class SinkDownMemberForm(OneTimeTokenForm):
     person = person_field(Person.objects.none(), label="队员")
     start = date_field("入队日期", initial=timezone.localdate)
     is_leader = forms.BooleanField(label="队长", required=False)
@@ -333,7 +333,7 @@ class SinkDownMemberForm(CleanForm):
         self.fields["person"].queryset = people.select_related("department").order_by("department__name", "name")
 
 
-class SinkDownPostForm(CleanForm):
+class SinkDownPostForm(OneTimeTokenForm):
     community = choice(Community.objects.none(), "下沉社区")
     start = date_field("下沉日期", initial=timezone.localdate)
 

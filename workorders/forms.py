@@ -279,8 +279,9 @@ class EmptyForm(CleanForm):
     pass
 
 
-class OrderNoteForm(CleanForm):
-    """添加备注 on the order page (workorders.services.work_order_note)."""
+class OrderNoteForm(OneTimeTokenForm):
+    """添加备注 on the order page (workorders.services.work_order_note); a one-time token, so that a double tap adds
+    one note."""
 
     note = forms.CharField(
         label="备注",

@@ -294,14 +294,27 @@ class OrderView(WorkOrderPage):
         form = OrderNoteForm(request.POST, prefix="note")
         if form.is_valid():
             try:
-                services.work_order_note(actor=request.user, order=order, note=form.cleaned_data["note"])
+                # Once per the form's one-time token: a double tap adds one note.
+                outcome = onetime.once(
+                    request,
+                    form,
+                    district_id=order.district_id,
+                    create=lambda: services.work_order_note(
+                        actor=request.user, order=order, note=form.cleaned_data["note"]
+                    ),
+                    url=lambda entry: reverse("workorders:detail", args=[order.pk]) + "#timeline",
+                )
             except ValidationError as error:
                 _errors_onto(form, error)
             except PermissionDenied as error:
                 form.add_error(None, str(error) or "您无权执行此操作。")
             else:
-                messages.success(request, f"已添加备注：{order.tracking_code}")
-                return redirect(reverse("workorders:detail", args=[order.pk]) + "#timeline")
+                if outcome is not None:
+                    if outcome.replayed:
+                        messages.info(request, onetime.REPLAYED_MESSAGE)
+                    else:
+                        messages.success(request, f"已添加备注：{order.tracking_code}")
+                    return redirect(outcome.url)
         return self.render_order(request, order, failed=("note", form), status=400)
 
     def post_meeting(self, request: HttpRequest, order: WorkOrder) -> HttpResponse:

@@ -3,8 +3,9 @@
 - `drop_format_suffix_endpoints` (preprocessing): the routers' `.json` suffix routes are the same operations
   again; the schema lists each operation once.
 - `document_errors` (postprocessing): every operation documents the error answers any endpoint can give —
-  400, 401, 403, 404, 409 and 429 (and 415 where it takes a body) — with the one error body (`Error`,
-  accounts.api.exceptions), unless it documents its own; `/auth/token/` asks for no credentials.
+  400, 401, 403, 404, 409 and 429 (and 415 where it takes a body, 422 where it takes an `Idempotency-Key`) — with
+  the one error body (`Error`, accounts.api.exceptions), unless it documents its own; `/auth/token/` asks for no
+  credentials.
 - `TypedFilterExtension`: a django-filter `BooleanFilter`/`DateFilter` with a `method` is typed by its class
   (boolean, date) rather than by the method's `value` annotation (`bool | None` read as a bare string).
 """
@@ -35,6 +36,7 @@ ERRORS = {
     "429": "请求过于频繁或登录失败次数过多，请稍后再试",
 }
 BODY_ERRORS = {"415": "不支持的请求内容类型"}
+KEYED_ERRORS = {"422": "幂等键（Idempotency-Key）已用于另一份内容不同的请求"}
 METHODS = ("get", "put", "post", "patch", "delete", "head", "options", "trace")
 PUBLIC_OPERATIONS = {("/api/v1/auth/token/", "post")}
 
@@ -55,6 +57,8 @@ def document_errors(result: dict, generator: Any, request: Any, public: bool) ->
             errors = dict(ERRORS)
             if "requestBody" in operation:
                 errors.update(BODY_ERRORS)
+            if any(parameter.get("name") == "Idempotency-Key" for parameter in operation.get("parameters", [])):
+                errors.update(KEYED_ERRORS)
             for code, description in errors.items():
                 documented = responses.get(code)
                 if documented is None:

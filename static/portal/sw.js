@@ -1,7 +1,7 @@
 // The grid worker's app (PWA) service worker, served at /sw.js (scope /). It keeps the pages a grid worker
 // needs on a weak network — home, the report form, their grid — and the static files, so the app opens with
 // no network; reports written offline are queued by pwa.js (IndexedDB) and sent when the network returns.
-const CACHE = "capillary-grid-v1";
+const CACHE = "capillary-grid-v2"; // a new name with each change of the shell: the new worker drops the old copies
 const SHELL = ["/", "/intake/grid/", "/staffing/my-grid/", "/static/css/capillary.css", "/static/portal/portal.css",
   "/static/js/capillary.js", "/static/portal/pwa.js", "/static/workorders/intake.css", "/static/workorders/intake.js",
   "/static/favicon.svg"];

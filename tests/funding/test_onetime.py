@@ -1,12 +1,14 @@
-"""A disbursement request posted twice (a double tap, a resend) is filed once (accounts.onetime); the second answer
-lands on the request the first one filed."""
+"""The funding forms that create a record, posted twice (a double tap, a resend), make one row (accounts.onetime): a
+disbursement request (the second answer lands on the request the first one filed), a special project, a donation, a
+community's tier change, the year's policy and the bonus pool."""
 
 import pytest
 from django.urls import reverse
 
-from funding.models import AccountKind, Disbursement
+from funding.models import AccountKind, BonusPool, Disbursement, Donation, FundPolicy, SpecialProject, TierProration
 from funding.services.ledger import community_account
-from tests.onetime import token_of
+from tests.funding.conftest import YEAR
+from tests.onetime import post_twice, shows_replayed, token_of
 
 pytestmark = pytest.mark.django_db
 
@@ -49,3 +51,37 @@ def test_a_refused_request_keeps_its_token_and_files_once_corrected(client, mone
 
     assert corrected.status_code == again.status_code == 302
     assert Disbursement.objects.count() == 1
+
+
+def test_a_special_project_and_a_donation_posted_twice_are_one_each(client, money):
+    client.force_login(money.official)
+    url = reverse("funding:sources")
+    community = money.communities[0].pk
+    fields = {"form": "special", "community": community, "name": "加装电梯", "purpose": "老旧小区", "year": YEAR}
+    _, second = post_twice(client, url, {**fields, "amount_fen": "5000"}, after='value="special"')
+    assert SpecialProject.objects.filter(name="加装电梯").count() == 1
+    shows_replayed(client, second)
+
+    fields = {"form": "donation", "community": community, "donor": "某企业", "purpose": "", "amount_fen": "800"}
+    post_twice(client, url, {**fields, "received_on": f"{YEAR}-03-01"}, after='value="donation"')
+    assert Donation.objects.filter(donor="某企业").count() == 1
+
+
+def test_a_tier_change_the_policy_and_the_bonus_pool_posted_twice_are_one_each(client, money):
+    client.force_login(money.official)
+    url = reverse("funding:policy")
+    fields = {"form": "tier", "community": money.communities[2].pk, "tier": "B", "year": YEAR, "from_month": 7}
+    _, second = post_twice(client, url, {**fields, "reason": "户数核减"}, after='value="tier"')
+    assert TierProration.objects.filter(community=money.communities[2]).count() == 1
+    shows_replayed(client, second)
+
+    money_fields = {"tier_a_fen": "150000", "tier_b_fen": "300000", "tier_c_fen": "150000", "tier_d_fen": "120000"}
+    fields = {"form": "policy", "year": YEAR + 1, **money_fields, "second_approval_fen": "50000", "carry_rule": "carry"}
+    post_twice(client, url, fields, after='value="policy"')
+    assert FundPolicy.objects.filter(year=YEAR + 1).count() == 1
+
+    fields = {"form": "pool", "year": YEAR, "total_fen": "4090000", "points_1": 8, "points_2": 11, "points_3": 14}
+    fields |= {"points_4": 17, "points_5": 20, "cap_yuan": 5220, "floor_yuan": 1000, "qualifying_score": "45"}
+    _, second = post_twice(client, reverse("funding:bonus"), fields, after='value="pool"')
+    assert BonusPool.objects.filter(year=YEAR).count() == 1
+    shows_replayed(client, second)

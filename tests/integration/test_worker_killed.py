@@ -75,27 +75,63 @@ def worker_log(tmp_path):
     return tmp_path / "worker.log"
 
 
-def test_killing_the_worker_mid_routing_and_mid_report_build_loses_nothing_and_doubles_nothing(worker_log):
-    tree = build_tree("610116", "长安区")
-    category = {c.code: c for c in services.categories_seed(district=tree.district)}["corridor-clutter"]
+@pytest.fixture
+def no_eager():
+    """Tasks go to the broker and a real worker, not run in the test's process."""
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
+    yield
+    celery_app.conf.task_always_eager = eager
+
+
+def three_orders_waiting_for_routing():
+    """Three orders filed while no worker runs: their routing tasks wait in the broker. Returns the tree."""
+    tree = build_tree("610116", "长安区")
+    category = {c.code: c for c in services.categories_seed(district=tree.district)}["corridor-clutter"]
+    for n in range(3):
+        services.work_order_file(
+            actor=SystemActor(name="tests"),
+            compound=tree.compounds[n],
+            category=category,
+            channel="resident_qr",
+            title=f"楼道堆物 {n}",
+            description=f"{n + 1}号楼楼道堆满纸箱",
+        )
+    return tree
+
+
+def every_order_routed_once() -> None:
+    assert WorkOrder.objects.filter(routed_at__isnull=False).count() == 3
+    for order in WorkOrder.objects.all():
+        assert order.state == State.ASSIGNED
+        assert order.timeline.filter(kind=TimelineKind.ROUTED).count() == 1, order
+
+
+def a_running_build(tree, timeout: float) -> ReportBuild:
+    """A report build asked for and running (the worker has taken it)."""
+    actor = SystemActor(name="test:kill", district_id=tree.district.pk)
+    build = report_services.report_request(actor=actor, kind=COVERAGE, key="2026-Q3")
+    running = ReportBuild.objects.filter(pk=build.pk, status=BuildStatus.RUNNING)
+    assert wait_for(running.exists, timeout=timeout, every=0.01)
+    return build
+
+
+def one_build_done_with_one_pdf(build: ReportBuild) -> None:
+    builds = ReportBuild.objects.filter(report=build.report)
+    assert builds.count() == 1
+    done = builds.get()
+    assert done.status == BuildStatus.DONE and done.file and done.file.read(5) == b"%PDF-"
+
+
+def test_killing_the_worker_mid_routing_and_mid_report_build_loses_nothing_and_doubles_nothing(worker_log, no_eager):
+    tree = three_orders_waiting_for_routing()
     node = f"killed-{os.getpid()}@%h"
     worker = None
     lock = None
     try:
-        # given three orders filed while no worker runs (their routing tasks wait in the broker) ...
-        for n in range(3):
-            services.work_order_file(
-                actor=SystemActor(name="tests"),
-                compound=tree.compounds[n],
-                category=category,
-                channel="resident_qr",
-                title=f"楼道堆物 {n}",
-                description=f"{n + 1}号楼楼道堆满纸箱",
-            )
+        # given three orders waiting for routing, and a worker that takes the first one and stops at its timeline
+        # entry, mid-routing
         lock = TableLock("workorders_timelineentry")
-        # ... and a worker that takes the first one and stops at its timeline entry, mid-routing
         worker = start_worker(node, worker_log)
         assert wait_for(lambda: waiting_on("workorders_timelineentry"), timeout=30), worker_log.read_text()[-2000:]
         # the order is locked and changed inside the worker's open transaction: nothing of it is visible yet
@@ -110,17 +146,11 @@ def test_killing_the_worker_mid_routing_and_mid_report_build_loses_nothing_and_d
         assert wait_for(lambda: WorkOrder.objects.filter(routed_at__isnull=False).count() == 3), worker_log.read_text()[
             -3000:
         ]
-        for order in WorkOrder.objects.all():
-            assert order.state == State.ASSIGNED
-            assert order.timeline.filter(kind=TimelineKind.ROUTED).count() == 1, order
+        every_order_routed_once()
         assert "WorkerLostError" in worker_log.read_text() or "SIGKILL" in worker_log.read_text()
 
         # given a report build that has collected its figures and rendered its PDF, and waits to record it
-        actor = SystemActor(name="test:kill", district_id=tree.district.pk)
-        build = report_services.report_request(actor=actor, kind=COVERAGE, key="2026-Q3")
-        assert wait_for(
-            lambda: ReportBuild.objects.filter(pk=build.pk, status=BuildStatus.RUNNING).exists(), timeout=30, every=0.01
-        )
+        build = a_running_build(tree, timeout=30)
         lock = TableLock("reports_reportbuild")
         # the next write of the build (its progress mark, or the finished file) now waits on our lock
         assert wait_for(lambda: waiting_on("reports_reportbuild"), timeout=30), worker_log.read_text()[-2000:]
@@ -134,17 +164,12 @@ def test_killing_the_worker_mid_routing_and_mid_report_build_loses_nothing_and_d
         assert wait_for(
             lambda: ReportBuild.objects.filter(pk=build.pk, status=BuildStatus.DONE).exists(), timeout=60
         ), worker_log.read_text()[-3000:]
-        builds = ReportBuild.objects.filter(report=build.report)
-        assert builds.count() == 1
-        done = builds.get()
-        assert done.file and done.file.read(5) == b"%PDF-"
         time.sleep(1)  # nothing else arrives late
-        assert ReportBuild.objects.filter(report=build.report).count() == 1
-        assert WorkOrder.objects.filter(routed_at__isnull=False).count() == 3
+        one_build_done_with_one_pdf(build)
+        every_order_routed_once()
     finally:
         if lock is not None:
             lock.release()
-        celery_app.conf.task_always_eager = eager
         if worker is not None:
             stop_worker(worker)
 
@@ -171,27 +196,17 @@ def start_successor(node: str, log: Path, killed_at: float):
 
 
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="the visibility timeout is the Redis broker's")
-def test_killing_the_whole_worker_mid_routing_and_mid_report_build_loses_nothing_and_doubles_nothing(worker_log):
-    tree = build_tree("610116", "长安区")
-    category = {c.code: c for c in services.categories_seed(district=tree.district)}["corridor-clutter"]
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
+def test_killing_the_whole_worker_mid_routing_and_mid_report_build_loses_nothing_and_doubles_nothing(
+    worker_log, no_eager
+):
+    tree = three_orders_waiting_for_routing()
     workers = []
     lock = None
     env = {"CAPILLARY_BROKER_VISIBILITY_TIMEOUT": str(SHORT_VISIBILITY)}
     try:
-        # given three orders filed while no worker runs (their routing tasks wait in the broker) ...
-        for n in range(3):
-            services.work_order_file(
-                actor=SystemActor(name="tests"),
-                compound=tree.compounds[n],
-                category=category,
-                channel="resident_qr",
-                title=f"楼道堆物 {n}",
-                description=f"{n + 1}号楼楼道堆满纸箱",
-            )
+        # given three orders waiting for routing, and a worker that takes the first one and stops at its timeline
+        # entry, mid-routing
         lock = TableLock("workorders_timelineentry")
-        # ... and a worker that takes the first one and stops at its timeline entry, mid-routing
         workers.append(start_worker(f"whole-a-{os.getpid()}@%h", worker_log, env=env))
         assert wait_for(lambda: waiting_on("workorders_timelineentry"), timeout=60), worker_log.read_text()[-2000:]
         assert WorkOrder.objects.filter(routed_at__isnull=False).count() == 0
@@ -206,16 +221,10 @@ def test_killing_the_whole_worker_mid_routing_and_mid_report_build_loses_nothing
         assert wait_for(lambda: WorkOrder.objects.filter(routed_at__isnull=False).count() == 3, timeout=90), (
             worker_log.read_text()[-3000:]
         )
-        for order in WorkOrder.objects.all():
-            assert order.state == State.ASSIGNED
-            assert order.timeline.filter(kind=TimelineKind.ROUTED).count() == 1, order
+        every_order_routed_once()
 
         # given a report build that has rendered its PDF and waits to record it
-        actor = SystemActor(name="test:kill", district_id=tree.district.pk)
-        build = report_services.report_request(actor=actor, kind=COVERAGE, key="2026-Q3")
-        assert wait_for(
-            lambda: ReportBuild.objects.filter(pk=build.pk, status=BuildStatus.RUNNING).exists(), timeout=60, every=0.01
-        )
+        build = a_running_build(tree, timeout=60)
         lock = TableLock("reports_reportbuild")
         assert wait_for(lambda: waiting_on("reports_reportbuild"), timeout=60), worker_log.read_text()[-2000:]
 
@@ -230,15 +239,10 @@ def test_killing_the_whole_worker_mid_routing_and_mid_report_build_loses_nothing
             lambda: ReportBuild.objects.filter(pk=build.pk, status=BuildStatus.DONE).exists(), timeout=120
         ), worker_log.read_text()[-3000:]
         time.sleep(SHORT_VISIBILITY + 2)  # nothing else arrives late (a restored duplicate would by now)
-        builds = ReportBuild.objects.filter(report=build.report)
-        assert builds.count() == 1
-        done = builds.get()
-        assert done.file and done.file.read(5) == b"%PDF-"
-        assert WorkOrder.objects.filter(routed_at__isnull=False).count() == 3
-        assert all(order.timeline.filter(kind=TimelineKind.ROUTED).count() == 1 for order in WorkOrder.objects.all())
+        one_build_done_with_one_pdf(build)
+        every_order_routed_once()
     finally:
         if lock is not None:
             lock.release()
-        celery_app.conf.task_always_eager = eager
         for worker in workers:
             stop_worker(worker)

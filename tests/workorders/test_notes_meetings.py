@@ -91,6 +91,21 @@ def test_the_handler_adds_a_note_on_the_order_page(client, tree):
     assert order.state == State.ASSIGNED
 
 
+def test_a_note_posted_twice_is_added_once(client, tree):
+    from tests.onetime import post_twice, shows_replayed
+
+    order = make_order(tree)
+    client.force_login(tree.firm_staff)
+    url = reverse("workorders:detail", args=[order.pk])
+
+    _, second = post_twice(
+        client, url, {"action": "note", "note-note": "已派维修工查看"}, after='name="action" value="note"'
+    )
+
+    assert order.timeline.filter(kind=TimelineKind.NOTE, note__contains="已派维修工查看").count() == 1
+    shows_replayed(client, second)
+
+
 def test_an_empty_note_on_the_page_is_a_chinese_error(client, tree):
     order = make_order(tree)
     client.force_login(tree.street_staff)
@@ -194,7 +209,7 @@ def test_a_meeting_posted_twice_is_recorded_once_and_the_second_answer_shows_the
     order = make_order(tree, category="parking")
     client.force_login(tree.cadre)
     url = reverse("workorders:detail", args=[order.pk])
-    body = meeting_data(**token_of(client.get(url)))
+    body = meeting_data(**token_of(client.get(url), after='name="action" value="meeting"'))
 
     # when the cadre taps "submit" twice
     first = client.post(url, body)

@@ -90,24 +90,44 @@ class RoutingRuleViewSet(TenantViewSet):
 # ---------------------------------------------------------------------------------------------------- orders
 
 
-def _transition(name: str, serializer_class: type[serializers.Serializer], summary: str) -> Any:
-    """An `@action` that validates with `serializer_class` and makes the move `name` (workorders.forms.ACTIONS)."""
+def _transition(
+    name: str,
+    serializer_class: type[serializers.Serializer],
+    summary: str,
+    *,
+    url_path: str | None = None,
+    idempotent: bool = False,
+) -> Any:
+    """An `@action` that validates with `serializer_class` and makes the move `name` (workorders.forms.ACTIONS).
+    `idempotent`: the move honours an `Idempotency-Key` header as filing does (workorders.api.idempotency) — the
+    same request sent again answers the first answer and moves nothing; the key is the account's, per order."""
     move = ACTIONS[name]
+    url_path = url_path or name
 
     def handler(self: WorkOrderViewSet, request: Request, *args: Any, **kwargs: Any) -> Response:
         order = self.get_object()  # 404 for another district's order, before reading the body
         incoming = serializer_class(data=request.data, context=self.get_serializer_context())
         incoming.is_valid(raise_exception=True)
         data = dict(incoming.validated_data)
-        order = call_service(move.run, a=request.user, o=order, d=data)
-        return self.order_response(order)
+
+        def run() -> tuple[WorkOrder, Response]:
+            moved = call_service(move.run, a=request.user, o=order, d=data)
+            return moved, self.order_response(moved)
+
+        if not idempotent:
+            return run()[1]
+        endpoint = f"api:work-orders:{order.pk}:{url_path}"
+        return file_once(request, endpoint=endpoint, district_id=order.district_id, file=run)
 
     handler.__name__ = name.replace("return", "return_")
     handler.__doc__ = summary
-    handler = action(detail=True, methods=["post"], url_path=name, url_name=name, serializer_class=serializer_class)(
-        handler
-    )
-    return extend_schema(request=serializer_class, responses={200: api.WorkOrderSerializer}, summary=summary)(handler)
+    handler = action(
+        detail=True, methods=["post"], url_path=url_path, url_name=url_path, serializer_class=serializer_class
+    )(handler)
+    parameters = [IDEMPOTENCY_PARAMETER] if idempotent else []
+    return extend_schema(
+        request=serializer_class, responses={200: api.WorkOrderSerializer}, summary=summary, parameters=parameters
+    )(handler)
 
 
 class WorkOrderViewSet(TenantViewSet):
@@ -221,6 +241,20 @@ class WorkOrderViewSet(TenantViewSet):
 
     assign = _transition("assign", api.AssignSerializer, "派单：派给物业、社区、街道或职能部门")
     claim = _transition("claim", api.EmptySerializer, "认领：从本单位的认领池中领取工单")
+    accept_start = _transition(
+        "accept_start",
+        api.NoteSerializer,
+        "受理并开始处理（一步完成；承办单位的人员，工单待受理且不在认领池中时）",
+        url_path="accept-and-start",
+        idempotent=True,
+    )
+    resolve_on_the_spot = _transition(
+        "resolve_on_the_spot",
+        api.ResolveSerializer,
+        "当场办结（须填写办理结果；网格员本人上报、区里允许当场办结的类别，尚未被受理时）",
+        url_path="resolve-on-the-spot",
+        idempotent=True,
+    )
     accept = _transition("accept", api.NoteSerializer, "受理")
     start = _transition("start", api.NoteSerializer, "开始处理")
     return_ = _transition("return", api.ReasonSerializer, "退回（须填写原因）")
