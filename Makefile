@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 UV := python -m uv
 
-.PHONY: demo test env system-deps messages lint bench bench-city bench-peer stop-db backup restore load screenshots
+.PHONY: demo test env system-deps messages lint bench bench-city bench-pages bench-peer stop-db backup restore load screenshots
 
 env:
 	@python -m uv --version >/dev/null 2>&1 || python -m pip install -q uv
@@ -48,6 +48,10 @@ bench-peer: env system-deps
 bench-city: env system-deps
 	$(UV) run python manage.py migrate -v 0
 	$(UV) run python benchmarks/city.py --orders $(or $(SIZE),100000) $(CITY_ARGS)
+
+# The pages and API calls issue 12 measures, timed on a city loaded by bench-city (benchmarks/pages.py).
+bench-pages: env
+	$(UV) run python benchmarks/pages.py --database $(or $(DATABASE),capillary_city_100000) $(PAGES_ARGS)
 
 # A bounded load run with locust (a few hundred users, 90 s; not in `make test`): figures in benchmarks/load-results.json.
 load: env system-deps

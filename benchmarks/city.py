@@ -556,6 +556,36 @@ def rebuild_indexes(connection, timer: Timer, index_file: Path) -> int:
     return len(statements)
 
 
+def recount_rollup(connection, timer: Timer) -> int:
+    """The KPI rollups and the state counters (workorders_kpicounter, _kpimonth, _statecounter) from the loaded
+    orders: the load ran with their triggers off, so they are recounted once here, as `rebuild_kpi_rollup` does."""
+    from workorders import rollup
+
+    t0 = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM workorders_kpicounter")
+        cursor.execute(
+            f"INSERT INTO workorders_kpicounter ({rollup.COLUMNS}, {rollup.COUNTS}) "
+            + rollup.RECOUNT_SELECT.format(where="")
+        )
+        rows = cursor.rowcount
+        cursor.execute("DELETE FROM workorders_kpimonth")
+        cursor.execute(
+            f"INSERT INTO workorders_kpimonth ({rollup.MONTH_COLUMNS}, {rollup.COUNTS}) "
+            + rollup.MONTHS_FROM_DAYS_SELECT.format(where="")
+        )
+        rows += cursor.rowcount
+        cursor.execute("DELETE FROM workorders_statecounter")
+        cursor.execute(
+            f"INSERT INTO workorders_statecounter ({rollup.STATE_KEY}, orders) "
+            + rollup.STATES_RECOUNT_SELECT.format(where="")
+        )
+        rows += cursor.rowcount
+    connection.commit()
+    timer.phase("KPI rollup and state counters (recount)", t0, rows)
+    return rows
+
+
 # ---------------------------------------------------------------------------------------------------- main
 
 
@@ -645,11 +675,13 @@ def main() -> int:
         connection.commit()
         rebuild_indexes(connection, timer, index_file)
         connection.commit()
+        recount_rollup(connection, timer)
         t0 = time.perf_counter()
         connection.autocommit = True
-        for table in (*BIG_TABLES, "compounds_compound", "accounts_user"):
+        counters = ("workorders_kpicounter", "workorders_kpimonth", "workorders_statecounter")
+        for table in (*BIG_TABLES, *counters, "compounds_compound", "accounts_user"):
             connection.execute(f"VACUUM (ANALYZE) {table}")
-        timer.phase("vacuum analyze", t0, len(BIG_TABLES) + 2)
+        timer.phase("vacuum analyze", t0, len(BIG_TABLES) + len(counters) + 2)
         sizes = {
             table: connection.execute(f"SELECT count(*), pg_total_relation_size('{table}') FROM {table}").fetchone()
             for table in BIG_TABLES

@@ -122,12 +122,57 @@ def peer_section(r: dict) -> str:
     return "\n".join(lines)
 
 
+def _pages_table(runs: list[dict]) -> list[str]:
+    base = runs[0]
+    head = " | ".join(f"{r['orders']:,} orders: ms (statements)" for r in runs)
+    ratio_head = " | ".join(f"×{r['orders'] // base['orders']}" for r in runs[1:])
+    header = f"| request | {head} |" + (f" {ratio_head} |" if ratio_head else "")
+    lines = [header, "|---|" + "---|" * (len(runs) * 2 - 1)]
+    for name in [f["request"] for f in base["figures"]]:
+        cells, medians = [], []
+        for r in runs:
+            figure = next((f for f in r["figures"] if f["request"] == name), None)
+            cells.append(f"{figure['median_ms']} ({figure['statements']})" if figure else "—")
+            medians.append(figure["median_ms"] if figure else None)
+        ratios = [f"{m / medians[0]:.2f}" if m and medians[0] else "—" for m in medians[1:]]
+        lines.append(f"| {name} | " + " | ".join(cells) + (" | " + " | ".join(ratios) if ratios else "") + " |")
+    return lines
+
+
+def pages_section(paths: list[Path]) -> str:
+    """The pages' figures of every city measured (`make bench-pages`), side by side, smallest first, with the
+    ratio of each size to the smallest; runs saved as pages-before-<orders>.json (the code before a change, for
+    comparison) in a table of their own."""
+    loaded = [(p.stem.startswith("pages-before-"), json.loads(p.read_text(encoding="utf-8"))) for p in paths]
+    lines = [
+        "### `make bench-pages` — the pages and API calls on a loaded city",
+        "",
+        "Median of the runs after a warm-up, in process (Django's test client, no network), as the application "
+        "role (row-level security on); the district with the most orders, its official, its busiest street's "
+        "staff. Ratios are of the medians, each size against the smallest.",
+    ]
+    for before, title in ((False, "This code"), (True, "Before (the code this branch started from)")):
+        runs = sorted((r for b, r in loaded if b == before), key=lambda r: r["orders"])
+        if not runs:
+            continue
+        lines += ["", f"**{title}**", ""]
+        lines += [
+            f"- {r['orders']:,} orders (`{r['command']}`, database {r['database']}, {r['runs']} runs): {r['when']}, "
+            f"{_machine(r['machine'])}."
+            for r in runs
+        ]
+        lines += ["", *_pages_table(runs)]
+    return "\n".join(lines)
+
+
 def regenerate() -> None:
     if (FIGURES / "results.json").exists():
         update("bench", bench_section(json.loads((FIGURES / "results.json").read_text(encoding="utf-8"))))
     for path in sorted(FIGURES.glob("city-*.json"), key=lambda p: int(p.stem.split("-")[1])):
         result = json.loads(path.read_text(encoding="utf-8"))
         update(f"city-{result['orders']}", city_section(result))
+    if list(FIGURES.glob("pages-*.json")):
+        update("pages", pages_section(sorted(FIGURES.glob("pages-*.json"))))
     if (FIGURES / "peer-results.json").exists():
         update("peer", peer_section(json.loads((FIGURES / "peer-results.json").read_text(encoding="utf-8"))))
 

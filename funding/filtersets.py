@@ -7,7 +7,7 @@ from typing import Any
 
 import django_filters
 
-from compounds.filtersets import StreetFilterMixin, TenantFilterSet, by_id
+from compounds.filtersets import ChoicesFilter, StreetFilterMixin, TenantFilterSet, by_id
 from compounds.models import Community
 from funding.models import (
     AccountKind,
@@ -63,7 +63,7 @@ class TierProrationFilterSet(StreetFilterMixin, TenantFilterSet):
 class FundAccountFilterSet(StreetFilterMixin, TenantFilterSet):
     search_fields = ("name",)
     community_id = by_id(Community, "community", "社区")
-    kind = django_filters.MultipleChoiceFilter(choices=AccountKind.choices, label="类型")
+    kind = ChoicesFilter(choices=AccountKind.choices, label="类型")
 
     class Meta:
         model = FundAccount
@@ -74,7 +74,7 @@ class LedgerEntryFilterSet(StreetFilterMixin, TenantFilterSet):
     search_fields = ("memo",)
     community_id = by_id(Community, "community", "社区")
     account_id = django_filters.NumberFilter(method="filter_account", label="账户")
-    kind = django_filters.MultipleChoiceFilter(choices=EntryKind.choices, label="类型")
+    kind = ChoicesFilter(choices=EntryKind.choices, label="类型")
     disbursement_id = by_id(Disbursement, "disbursement", "支出申请")
     posted_after = django_filters.IsoDateTimeFilter(field_name="posted_at", lookup_expr="gte", label="记账时间起")
     posted_before = django_filters.IsoDateTimeFilter(field_name="posted_at", lookup_expr="lt", label="记账时间止")
@@ -110,8 +110,8 @@ class DonationFilterSet(StreetFilterMixin, TenantFilterSet):
 class DisbursementFilterSet(StreetFilterMixin, TenantFilterSet):
     search_fields = ("purpose", "voucher_no", "community__name")
     community_id = by_id(Community, "community", "社区")
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label="状态")
-    category = django_filters.MultipleChoiceFilter(choices=Category.choices, label="类别")
+    status = ChoicesFilter(choices=Status.choices, label="状态")
+    category = ChoicesFilter(choices=Category.choices, label="类别")
     amount_min = django_filters.NumberFilter(field_name="amount_fen", lookup_expr="gte", label="金额下限（分）")
     amount_max = django_filters.NumberFilter(field_name="amount_fen", lookup_expr="lte", label="金额上限（分）")
 
@@ -156,7 +156,7 @@ class BonusPoolFilterSet(TenantFilterSet):
 
 class BonusQuarterFilterSet(TenantFilterSet):
     search_fields = ("year",)
-    status = django_filters.MultipleChoiceFilter(choices=PoolStatus.choices, label="状态")
+    status = ChoicesFilter(choices=PoolStatus.choices, label="状态")
 
     class Meta:
         model = BonusQuarter

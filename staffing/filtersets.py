@@ -10,7 +10,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from compounds.filtersets import StreetFilterMixin, TenantFilterSet, by_id
+from compounds.filtersets import ChoicesFilter, StreetFilterMixin, TenantFilterSet, by_id
 from compounds.models import Building, Community, Compound, Department, Grid, PropertyFirm
 from staffing.models import (
     BuildingHead,
@@ -66,7 +66,7 @@ class CurrentFilterMixin(django_filters.FilterSet):
 class PersonFilterSet(StreetFilterMixin, TenantFilterSet):
     search_fields = ("name", "organisation_name", "title")
     street_path = "street"
-    role = django_filters.MultipleChoiceFilter(choices=PersonRole.choices, label="身份")
+    role = ChoicesFilter(choices=PersonRole.choices, label="身份")
     community_id = by_id(Community, "community", "所属社区")
     department_id = by_id(Department, "department", "所属部门")
     property_firm_id = by_id(PropertyFirm, "property_firm", "所属物业企业")
@@ -105,7 +105,7 @@ class ServiceTeamFilterSet(StreetFilterMixin, TenantFilterSet):
 class SeatTermFilterSet(CurrentFilterMixin, StreetFilterMixin, TenantFilterSet):
     search_fields = ("person__name", "team__compound__name")
     street_path = "team__compound__community__street"
-    seat = django_filters.MultipleChoiceFilter(choices=SeatKind.choices, label="岗位")
+    seat = ChoicesFilter(choices=SeatKind.choices, label="岗位")
     compound_id = by_id(Compound, "team__compound", "小区")
     community_id = by_id(Community, "team__compound__community", "社区")
     person_id = by_id(Person, "person", "人员")
@@ -128,7 +128,7 @@ class SponsorshipFilterSet(CurrentFilterMixin, TenantFilterSet):
 class GridMemberFilterSet(CurrentFilterMixin, StreetFilterMixin, TenantFilterSet):
     search_fields = ("person__name", "grid__name", "grid__code")
     street_path = "grid__community__street"
-    side = django_filters.MultipleChoiceFilter(choices=GridSide.choices, label="类别")
+    side = ChoicesFilter(choices=GridSide.choices, label="类别")
     grid_id = by_id(Grid, "grid", "网格")
     community_id = by_id(Community, "grid__community", "社区")
     person_id = by_id(Person, "person", "人员")
@@ -165,7 +165,7 @@ class HouseholdFilterSet(StreetFilterMixin, TenantFilterSet):
     grid_id = by_id(Grid, "grid", "网格")
     compound_id = by_id(Compound, "compound", "小区")
     building_id = by_id(Building, "building", "楼栋")
-    need = django_filters.MultipleChoiceFilter(choices=VisitNeed.choices, method="filter_need", label="走访类别")
+    need = ChoicesFilter(choices=VisitNeed.choices, method="filter_need", label="走访类别")
     overdue_on = django_filters.DateFilter(method="filter_overdue", label="在某日已逾期未访")
     due_by = django_filters.DateFilter(field_name="next_visit_on", lookup_expr="lte", label="应访日期不晚于")
 
@@ -185,7 +185,7 @@ class VisitFilterSet(TenantFilterSet):
     household_id = by_id(Household, "household", "住户")
     grid_id = by_id(Grid, "household__grid", "网格")
     compound_id = by_id(Compound, "household__compound", "小区")
-    outcome = django_filters.MultipleChoiceFilter(choices=VisitOutcome.choices, label="走访情况")
+    outcome = ChoicesFilter(choices=VisitOutcome.choices, label="走访情况")
     visited_from = django_filters.DateFilter(field_name="visited_at", lookup_expr="date__gte", label="走访日期不早于")
     visited_to = django_filters.DateFilter(field_name="visited_at", lookup_expr="date__lte", label="走访日期不晚于")
     raised_order = django_filters.BooleanFilter(
@@ -211,7 +211,7 @@ class StationedCadreFilterSet(CurrentFilterMixin, StreetFilterMixin, TenantFilte
 class ReceptionDayFilterSet(TenantFilterSet):
     search_fields = ("place",)
     compound_id = by_id(Compound, "compound", "小区")
-    host = django_filters.MultipleChoiceFilter(choices=ReceptionHost.choices, label="接待类型")
+    host = ChoicesFilter(choices=ReceptionHost.choices, label="接待类型")
 
     class Meta:
         model = ReceptionDay
@@ -252,7 +252,7 @@ class SinkDownTaskFilterSet(StreetFilterMixin, TenantFilterSet):
     street_path = "community__street"
     team_id = by_id(SinkDownTeam, "team", "服务队")
     community_id = by_id(Community, "community", "社区")
-    task_type = django_filters.MultipleChoiceFilter(choices=SinkDownTaskType.choices, label="任务类型")
+    task_type = ChoicesFilter(choices=SinkDownTaskType.choices, label="任务类型")
     done_from = django_filters.DateFilter(field_name="done_on", lookup_expr="gte", label="日期不早于")
     done_to = django_filters.DateFilter(field_name="done_on", lookup_expr="lte", label="日期不晚于")
 
@@ -275,7 +275,7 @@ class DutyShiftFilterSet(TenantFilterSet):
     search_fields = ("person__name",)
     roster_id = by_id(DutyRoster, "roster", "值班表")
     person_id = by_id(Person, "person", "值班人员")
-    kind = django_filters.MultipleChoiceFilter(choices=ShiftKind.choices, label="类型")
+    kind = ChoicesFilter(choices=ShiftKind.choices, label="类型")
     day_from = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__gte", label="日期不早于")
     day_to = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__lte", label="日期不晚于")
 
@@ -287,7 +287,7 @@ class DutyShiftFilterSet(TenantFilterSet):
 class LeaveFilterSet(TenantFilterSet):
     search_fields = ("person__name",)
     person_id = by_id(Person, "person", "人员")
-    kind = django_filters.MultipleChoiceFilter(choices=LeaveKind.choices, label="类型")
+    kind = ChoicesFilter(choices=LeaveKind.choices, label="类型")
     day_from = django_filters.DateFilter(field_name="day", lookup_expr="gte", label="日期不早于")
     day_to = django_filters.DateFilter(field_name="day", lookup_expr="lte", label="日期不晚于")
 
@@ -301,7 +301,7 @@ class StarAssessmentFilterSet(StreetFilterMixin, TenantFilterSet):
     street_path = "street"
     community_id = by_id(Community, "community", "社区")
     person_id = by_id(Person, "person", "人员")
-    role = django_filters.MultipleChoiceFilter(choices=PersonRole.choices, label="身份")
+    role = ChoicesFilter(choices=PersonRole.choices, label="身份")
     approved = django_filters.BooleanFilter(
         field_name="approved_at", lookup_expr="isnull", exclude=True, label="已审定"
     )

@@ -29,6 +29,8 @@ EXEMPT_HISTORY = {
     "workorders.IdempotencyKey": "a filing's replay record (key, answer), written once in the filing's transaction",
     "workorders.OutboxMessage": "a task waiting to be published; the order's history and the task's context tell why",
     "workorders.KpiCounter": "counts derived from the orders by triggers; the orders' history tells what changed",
+    "workorders.StateCounter": "counts derived from the orders by a trigger; the orders' history tells what changed",
+    "workorders.KpiMonth": "counts derived from the orders by triggers; the orders' history tells what changed",
     "accounts.FormSubmission": "a page form's replay record (token, result), written once with the record it made",
 }
 
@@ -42,6 +44,8 @@ EXEMPT_WALK = {
     "workorders.IdempotencyKey": "no URL: replayed by the filing endpoints the walk already aims at",
     "workorders.OutboxMessage": "no URL: internal delivery of tasks",
     "workorders.KpiCounter": "no URL of its own: read by the KPI page and API and the homes, which the walk aims at",
+    "workorders.StateCounter": "no URL of its own: read by the homes and the queue, which the walk aims at",
+    "workorders.KpiMonth": "no URL of its own: read by the KPI page and API and the homes, which the walk aims at",
     "accounts.FormSubmission": "no URL: replayed by the page forms the walk already aims at",
 }
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from compounds.filtersets import (
+    ChoicesFilter,
     ScopedCodeFilter,
     ScopedIdFilter,
     StreetFilterMixin,
@@ -48,15 +49,6 @@ DONE_STATES = [State.CLOSED, State.MERGED, State.REJECTED, State.RESOLVED, State
 
 def beijing_midnight(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=BEIJING)
-
-
-class ChoicesFilter(django_filters.MultipleChoiceFilter):
-    """A filter on one of the row's own columns by several choices: `IN (…)` without django-filter's default
-    SELECT DISTINCT, which makes PostgreSQL sort or hash the whole row (no join here can repeat a row)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("distinct", False)
-        super().__init__(*args, **kwargs)
 
 
 def scoped_users(request: Any) -> QuerySet:
@@ -206,7 +198,7 @@ class RoutingRuleFilterSet(TenantFilterSet):
     tier = ChoicesFilter(choices=Tier.choices, label="社区分类")
     management_mode = ChoicesFilter(choices=ManagementMode.choices, label="管理模式")
     target_level = ChoicesFilter(choices=HandlerLevel.choices, label="首办层级")
-    mode = django_filters.MultipleChoiceFilter(choices=RoutingMode.choices, label="派单方式")
+    mode = ChoicesFilter(choices=RoutingMode.choices, label="派单方式")
 
     class Meta:
         model = RoutingRule

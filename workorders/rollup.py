@@ -145,6 +145,74 @@ DROP FUNCTION IF EXISTS workorders_kpi_bump(workorders_workorder, bigint, intege
 DROP FUNCTION IF EXISTS workorders_kpi_vector(workorders_workorder);
 """
 
+# The month rollup (workorders.models.rollup.KpiMonth): the bump adds each change to the month's row as well.
+# Installed after INSTALL_SQL (migration 0020 replaces its workorders_kpi_bump; reverting puts INSTALL_SQL's
+# back), so that INSTALL_SQL stays what migration 0013 installed.
+MONTH_COLUMNS = "district_id, day, street_id, community_id, compound_id, property_firm_id, department_id"
+
+MONTHS_INSTALL_SQL = f"""
+CREATE OR REPLACE FUNCTION workorders_kpi_bump(o workorders_workorder, dept bigint, v integer[])
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    IF v IS NULL OR v = ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0] THEN
+        RETURN;
+    END IF;
+    INSERT INTO workorders_kpicounter AS k ({COLUMNS}, {COUNTS})
+    VALUES (o.district_id, {DAY.format(o="o")}, o.street_id, o.community_id, o.compound_id, o.category_id,
+            o.property_firm_id, dept, v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9])
+    ON CONFLICT ON CONSTRAINT kpicounter_unit_day DO UPDATE SET {_SUMS};
+    INSERT INTO workorders_kpimonth AS k ({MONTH_COLUMNS}, {COUNTS})
+    VALUES (o.district_id, date_trunc('month', {DAY.format(o="o")})::date, o.street_id, o.community_id,
+            o.compound_id, o.property_firm_id, dept, v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9])
+    ON CONFLICT ON CONSTRAINT kpimonth_unit_month DO UPDATE SET {_SUMS};
+END
+$$;
+"""
+
+_COUNT_SUMS = ", ".join(f"sum({name})" for name in COUNTS.split(", "))
+MONTHS_FROM_DAYS_SELECT = f"""
+SELECT district_id, date_trunc('month', day)::date, street_id, community_id, compound_id, property_firm_id,
+       department_id, {_COUNT_SUMS}
+FROM workorders_kpicounter WHERE true {{where}}
+GROUP BY 1, 2, 3, 4, 5, 6, 7
+"""
+
+
+def rebuild_months(*, district_id: int | None = None) -> int:
+    """The month rollup from the day rollup (one district's rows, or all). Returns the rows written."""
+    where, params = ("AND district_id = %s", [district_id]) if district_id is not None else ("", [])
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("LOCK TABLE workorders_workorder, workorders_workorder_departments IN SHARE MODE")
+        cursor.execute("DELETE FROM workorders_kpimonth WHERE true " + where, params)
+        cursor.execute(
+            f"INSERT INTO workorders_kpimonth ({MONTH_COLUMNS}, {COUNTS}) "
+            + MONTHS_FROM_DAYS_SELECT.format(where=where),
+            params,
+        )
+        return cursor.rowcount
+
+
+def months_stored(*, district_id: int) -> dict[tuple, tuple]:
+    """The month rows the trigger kept for one district, keyed by unit and month (rows all zero left out)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {MONTH_COLUMNS}, {COUNTS} FROM workorders_kpimonth WHERE district_id = %s", [district_id]
+        )
+        return {tuple(row[:7]): tuple(row[7:]) for row in cursor.fetchall() if any(row[7:])}
+
+
+def months_recount(*, district_id: int) -> dict[tuple, tuple]:
+    """The month rows a recount from the orders gives for one district (rows all zero left out)."""
+    summed: dict[tuple, list] = {}
+    for key, counts in recount(district_id=district_id).items():
+        district, day, street, community, compound, _category, firm, department = key
+        month_key = (district, day.replace(day=1), street, community, compound, firm, department)
+        total = summed.setdefault(month_key, [0] * len(counts))
+        for i, n in enumerate(counts):
+            total[i] += n
+    return {key: tuple(value) for key, value in summed.items() if any(value)}
+
+
 # The recount: every counter row from the orders (and their departments), grouped as the triggers key them.
 _VECTOR_SUMS = ", ".join(f"sum(v[{i}])" for i in range(1, 10))
 RECOUNT_SELECT = f"""
@@ -163,9 +231,10 @@ GROUP BY {COLUMNS}
 """
 
 
-def rebuild(*, district_id: int | None = None) -> int:
-    """Recount the rollup from the orders (one district's rows, or all). Blocks writes to the orders while it runs
-    (SHARE locks: reads go on), so that no trigger adds to a row being recounted. Returns the rows written."""
+def rebuild(*, district_id: int | None = None, months: bool = True) -> int:
+    """Recount the rollup from the orders (one district's rows, or all), and the month rollup from it (`months`:
+    migration 0013 ran before the month rollup existed). Blocks writes to the orders while it runs (SHARE
+    locks: reads go on), so that no trigger adds to a row being recounted. Returns the rows written."""
     where, params = ("AND o.district_id = %s", [district_id]) if district_id is not None else ("", [])
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("LOCK TABLE workorders_workorder, workorders_workorder_departments IN SHARE MODE")
@@ -177,7 +246,8 @@ def rebuild(*, district_id: int | None = None) -> int:
             f"INSERT INTO workorders_kpicounter ({COLUMNS}, {COUNTS}) " + RECOUNT_SELECT.format(where=where),
             params * 2,
         )
-        return cursor.rowcount
+        rows = cursor.rowcount
+        return rows + (rebuild_months(district_id=district_id) if months else 0)
 
 
 def recount(*, district_id: int) -> dict[tuple, tuple]:
@@ -195,3 +265,89 @@ def stored(*, district_id: int) -> dict[tuple, tuple]:
             [district_id],
         )
         return {tuple(row[:8]): tuple(row[8:]) for row in cursor.fetchall() if any(row[8:])}
+
+
+# ------------------------------------------------------------------------------------------ the state counters
+
+# workorders.models.rollup.StateCounter: the orders in each state per compound and handling firm. One upsert on a
+# filing, two on a change of state or unit (out of the old row, into the new), none on any other save.
+STATE_KEY = "district_id, street_id, community_id, compound_id, handler_firm_id, state"
+
+STATES_INSTALL_SQL = f"""
+CREATE OR REPLACE FUNCTION workorders_state_bump(o workorders_workorder, n integer) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO workorders_statecounter AS k ({STATE_KEY}, orders)
+    VALUES (o.district_id, o.street_id, o.community_id, o.compound_id, o.handler_firm_id, o.state, n)
+    ON CONFLICT ON CONSTRAINT statecounter_unit_state DO UPDATE SET orders = k.orders + excluded.orders;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION workorders_workorder_states() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        PERFORM workorders_state_bump(OLD, -1);
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        PERFORM workorders_state_bump(NEW, 1);
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+DROP TRIGGER IF EXISTS workorders_workorder_states ON workorders_workorder;
+DROP TRIGGER IF EXISTS workorders_workorder_states_moved ON workorders_workorder;
+CREATE TRIGGER workorders_workorder_states AFTER INSERT OR DELETE ON workorders_workorder
+    FOR EACH ROW EXECUTE FUNCTION workorders_workorder_states();
+CREATE TRIGGER workorders_workorder_states_moved AFTER UPDATE ON workorders_workorder
+    FOR EACH ROW WHEN (
+        (OLD.state, OLD.district_id, OLD.street_id, OLD.community_id, OLD.compound_id, OLD.handler_firm_id)
+        IS DISTINCT FROM
+        (NEW.state, NEW.district_id, NEW.street_id, NEW.community_id, NEW.compound_id, NEW.handler_firm_id)
+    ) EXECUTE FUNCTION workorders_workorder_states();
+"""
+
+STATES_UNINSTALL_SQL = """
+DROP TRIGGER IF EXISTS workorders_workorder_states_moved ON workorders_workorder;
+DROP TRIGGER IF EXISTS workorders_workorder_states ON workorders_workorder;
+DROP FUNCTION IF EXISTS workorders_workorder_states();
+DROP FUNCTION IF EXISTS workorders_state_bump(workorders_workorder, integer);
+"""
+
+STATES_RECOUNT_SELECT = f"""
+SELECT {STATE_KEY}, count(*) FROM workorders_workorder o WHERE true {{where}} GROUP BY {STATE_KEY}
+"""
+
+
+def rebuild_states(*, district_id: int | None = None) -> int:
+    """Recount the state counters from the orders (one district's rows, or all), writes to the orders blocked
+    meanwhile as in `rebuild`. Returns the rows written."""
+    where, params = ("AND o.district_id = %s", [district_id]) if district_id is not None else ("", [])
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("LOCK TABLE workorders_workorder IN SHARE MODE")
+        if district_id is None:
+            cursor.execute("DELETE FROM workorders_statecounter")
+        else:
+            cursor.execute("DELETE FROM workorders_statecounter WHERE district_id = %s", [district_id])
+        cursor.execute(
+            f"INSERT INTO workorders_statecounter ({STATE_KEY}, orders) " + STATES_RECOUNT_SELECT.format(where=where),
+            params,
+        )
+        return cursor.rowcount
+
+
+def states_recount(*, district_id: int) -> dict[tuple, int]:
+    """The state counter rows a recount would write for one district, keyed by unit and state."""
+    with connection.cursor() as cursor:
+        cursor.execute(STATES_RECOUNT_SELECT.format(where="AND o.district_id = %s"), [district_id])
+        return {tuple(row[:6]): row[6] for row in cursor.fetchall()}
+
+
+def states_stored(*, district_id: int) -> dict[tuple, int]:
+    """The state counter rows the trigger kept for one district (rows back at 0 left out)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {STATE_KEY}, orders FROM workorders_statecounter WHERE district_id = %s AND orders <> 0",
+            [district_id],
+        )
+        return {tuple(row[:6]): row[6] for row in cursor.fetchall()}

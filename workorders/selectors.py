@@ -39,9 +39,11 @@ from workorders.models import (
     DeliberationMeeting,
     HandlerLevel,
     KpiCounter,
+    KpiMonth,
     Notification,
     Satisfaction,
     State,
+    StateCounter,
     TimelineEntry,
     TimelineKind,
     WorkOrder,
@@ -140,10 +142,25 @@ def _days(start: date | datetime, end: date | datetime) -> tuple[date, date] | N
 ROLLUP_UNITS = (("street", "street"), ("community", "community"), ("departments", "department"))
 
 
+def _spans(first: date, last: date) -> list[tuple[type, date, date]]:
+    """[first, last) as the month rollup's whole months and the day rollup's days at either edge."""
+    months_from = first if first.day == 1 else (first.replace(day=1) + timedelta(days=32)).replace(day=1)
+    months_to = last.replace(day=1)
+    if months_from >= months_to:
+        return [(KpiCounter, first, last)]
+    spans = [(KpiMonth, months_from, months_to)]
+    if first < months_from:
+        spans.insert(0, (KpiCounter, first, months_from))
+    if months_to < last:
+        spans.append((KpiCounter, months_to, last))
+    return spans
+
+
 def _rollup(
     *, district: District, start: date | datetime, end: date | datetime, actor: Any, queryset: QuerySet | None
-) -> tuple[QuerySet, bool] | None:
-    """The rollup's rows for these bounds and this reader, and whether they are department rows already (a
+) -> tuple[list[QuerySet], bool] | None:
+    """The rollup's rows for these bounds and this reader — the month rollup's for the whole months, the day
+    rollup's for the days at either edge (one queryset each) — and whether they are department rows already (a
     department's staff see that department's orders); None when only the orders can answer: bounds inside a
     day, an arbitrary queryset, or a reader who sees part of a unit (a grid worker, a property firm)."""
     if queryset is not None:
@@ -151,16 +168,34 @@ def _rollup(
     days = _days(start, end)
     if days is None:
         return None
-    rows = KpiCounter.objects.filter(district=district, day__gte=days[0], day__lt=days[1])
+    parts = [
+        model.objects.filter(district=district, day__gte=first, day__lt=last) for model, first, last in _spans(*days)
+    ]
     if actor is None:
-        return rows, False
+        return parts, False
     for path, column in ROLLUP_UNITS:
         units = whole_units(actor, WorkOrder, path)
         if units is None:
-            return rows, False
+            return parts, False
         if units:
-            return rows.filter(**{f"{column}__in": units}), column == "department"
+            return [rows.filter(**{f"{column}__in": units}) for rows in parts], column == "department"
     return None
+
+
+def _merged(parts: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Rows of several spans summed by unit (and month), in the order of the month, then the name."""
+    if len(parts) == 1:
+        return parts[0]
+    merged: dict[tuple, dict[str, Any]] = {}
+    for rows in parts:
+        for row in rows:
+            key = (row.get("month"), row["unit_id"])
+            if key not in merged:
+                merged[key] = dict(row)
+                continue
+            for name in COUNTS:
+                merged[key][name] += row[name]
+    return sorted(merged.values(), key=lambda row: (row.get("month") or date.min, row["unit_name"] or ""))
 
 
 def _summed(rows: QuerySet) -> QuerySet:
@@ -184,7 +219,8 @@ def work_order_kpis(
     queryset: QuerySet | None = None,
 ) -> list[dict[str, Any]]:
     """KPIs per unit (`group_by` one of compound, community, street, property_firm, department), optionally
-    per month too. One query. Each row: id, name, [month], the counts and the rates (module docstring).
+    per month too. One query (up to three from the rollups: the whole months from the month rollup, the days at
+    either edge from the day rollup). Each row: id, name, [month], the counts and the rates (module docstring).
 
     `actor`: count only the orders the actor may see (the whole district without). Read from the rollup
     (workorders.models.rollup) for whole days and readers who see whole units; otherwise counted from the
@@ -192,17 +228,20 @@ def work_order_kpis(
     key, name = GROUPS[group_by]
     rollup = _rollup(district=district, start=start, end=end, actor=actor, queryset=queryset)
     if rollup is not None:
-        rows, of_departments = rollup
+        parts, of_departments = rollup
         key = "department" if group_by == "department" else key
         name = "department__name" if group_by == "department" else name
-        rows = rows.filter(**{f"{key}__isnull": False})
-        if not of_departments and group_by != "department":
-            rows = rows.filter(department__isnull=True)
         fields = {"unit_id": F(key), "unit_name": F(name)}
         if by_month:
             fields["month"] = TruncMonth("day")
-        found = _summed(rows.values(**fields)).order_by(*(["month"] if by_month else []), "unit_name")
-        found = [_unsummed(dict(row)) for row in found]
+        found_parts = []
+        for rows in parts:
+            rows = rows.filter(**{f"{key}__isnull": False})
+            if not of_departments and group_by != "department":
+                rows = rows.filter(department__isnull=True)
+            summed = _summed(rows.values(**fields)).order_by(*(["month"] if by_month else []), "unit_name")
+            found_parts.append([_unsummed(dict(row)) for row in summed])
+        found = _merged(found_parts)
     else:
         if actor is not None and queryset is None:
             queryset = WorkOrder.objects.visible_to(actor)
@@ -230,14 +269,19 @@ def work_order_totals(
     actor: Any = None,
     queryset: QuerySet | None = None,
 ) -> dict[str, Any]:
-    """The same figures for the whole district (or what `actor` may see, or the restricted queryset). One query."""
+    """The same figures for the whole district (or what `actor` may see, or the restricted queryset). One query
+    (up to three from the rollups, as work_order_kpis)."""
     rollup = _rollup(district=district, start=start, end=end, actor=actor, queryset=queryset)
     if rollup is not None:
-        rows, of_departments = rollup
-        if not of_departments:
-            rows = rows.filter(department__isnull=True)
-        row = rows.aggregate(**{name: Sum(name) for name in COUNTS})
-        return _with_rates({name: row[name] or 0 for name in COUNTS})
+        parts, of_departments = rollup
+        totals = dict.fromkeys(COUNTS, 0)
+        for rows in parts:
+            if not of_departments:
+                rows = rows.filter(department__isnull=True)
+            row = rows.aggregate(**{name: Sum(name) for name in COUNTS})
+            for name in COUNTS:
+                totals[name] += row[name] or 0
+        return _with_rates(totals)
     if actor is not None and queryset is None:
         queryset = WorkOrder.objects.visible_to(actor)
     row = counted_orders(district=district, start=start, end=end, queryset=queryset).aggregate(**COUNTS)
@@ -486,9 +530,32 @@ class DeskFigures:
     by_state: dict[str, int]
 
 
+# Whose state counts the counters can answer, by the unit the actor sees whole (accounts.policy.whole_units).
+STATE_UNITS = (("street", "street"), ("community", "community"), ("handler_firm", "handler_firm"))
+
+
+def _state_counters(actor: User) -> QuerySet | None:
+    """The state counter rows of the orders the actor sees, or None when the actor sees part of a unit (a grid
+    worker's grids, a department's joint orders) and only the orders can answer."""
+    for path, column in STATE_UNITS:
+        units = whole_units(actor, WorkOrder, path)
+        if units is None:
+            return StateCounter.objects.visible_to(actor)
+        if units:
+            return StateCounter.objects.visible_to(actor).filter(**{f"{column}__in": units})
+    return None
+
+
 def state_counts(*, actor: User) -> dict[str, int]:
-    """{state: orders} over the orders the actor sees, in the state machine's order. One query."""
-    counts = dict(WorkOrder.objects.visible_to(actor).order_by().values_list("state").annotate(n=Count("pk")))
+    """{state: orders} over the orders the actor sees, in the state machine's order. One query: over the state
+    counters (workorders.models.rollup.StateCounter, a few rows per compound whatever the years of orders) for
+    readers of whole units, over the orders for the others (whose orders are few)."""
+    counters = _state_counters(actor)
+    if counters is None:
+        rows = WorkOrder.objects.visible_to(actor).order_by().values_list("state").annotate(n=Count("pk"))
+    else:
+        rows = counters.order_by().values_list("state").annotate(n=Sum("orders"))
+    counts = dict(rows)
     return {state.value: counts[state.value] for state in State if counts.get(state.value)}
 
 

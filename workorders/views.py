@@ -28,6 +28,7 @@ from django.views import View
 from accounts import onetime
 from accounts.exports import csv_response, xlsx_response
 from accounts.forms import errors_onto
+from accounts.paging import CappedPaginator
 from accounts.permissions import has, require
 from accounts.policy import CHANGE, VIEW, access, restrict
 from accounts.privacy import record_reveal
@@ -160,7 +161,7 @@ class QueueView(WorkOrderPage):
         user = request.user
         orders = WorkOrder.objects.visible_to(user).select_related(*ORDER_RELATED).order_by("-created_at", "-pk")
         order_filter = WorkOrderQueueFilterSet(queue_params(request), queryset=orders, request=request)
-        page = Paginator(order_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = CappedPaginator(order_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
         _mark_overdue(list(page.object_list))
         query = request.GET.copy()
         query.pop("page", None)

@@ -8,7 +8,7 @@ from django.db import connections
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-KPI_SQL = 'FROM "workorders_kpicounter"'  # the figures are read from the rollup (workorders.KpiCounter)
+KPI_SQL = 'FROM "workorders_kpimonth"'  # a month's figures are read from the month rollup (workorders.KpiMonth)
 
 
 def kpi_reads(client, url):

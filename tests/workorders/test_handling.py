@@ -46,6 +46,30 @@ def test_the_queue_opens_on_open_orders_and_shows_the_rest_when_asked(client, tr
     assert rows(text(client.get(url, {"state": "rejected"}))) == [rejected.tracking_code]
 
 
+def test_the_queue_counts_its_rows_up_to_a_cap_and_says_when_there_are_more(client, tree, monkeypatch):
+    # given a cap of 3 rows (10,000 on the site) and 4 open orders
+    monkeypatch.setattr("accounts.paging.CAP", 3)
+    monkeypatch.setattr("workorders.views.PAGE_SIZE", 2)
+    made = [make_order(tree) for _ in range(4)]
+    client.force_login(tree.street_staff)
+    url = reverse("workorders:queue")
+    # when the queue opens: it counts no further than the cap (a COUNT over a LIMIT) and shows "3+"
+    with CaptureQueriesContext(connection) as queries:
+        html = text(client.get(url))
+    counts = [
+        q["sql"] for q in queries if q["sql"].startswith("SELECT COUNT(*)") and "workorders_workorder" in q["sql"]
+    ]
+    assert counts and all("LIMIT 4" in sql for sql in counts), counts
+    assert '<span class="page-head__sub">3+ 张</span>' in html
+    assert "第 1 / 2+ 页" in html
+    # and under the cap the total is exact
+    for order in made[:2]:
+        services.work_order_reject(actor=tree.street_staff, order=order, reason="重复反映")
+    html = text(client.get(url))
+    assert '<span class="page-head__sub">2 张</span>' in html
+    assert "第 1 / 1 页" not in html  # one page: no pager
+
+
 def test_the_queue_sorts_by_a_column_on_the_server_with_a_stable_tie_breaker(client, tree):
     # given orders in two compounds, filed in an order that is not the compounds' order
     second = [make_order(tree, compound=tree.compounds[1]) for _ in range(2)]

@@ -14,12 +14,13 @@ from hypothesis import strategies as st
 
 from accounts.errors import Conflict
 from workorders import rollup, selectors, services
-from workorders.models import KpiCounter, WorkOrder
+from workorders.models import KpiCounter, KpiMonth, State, StateCounter, WorkOrder
 
 from .conftest import MONDAY_9AM, SYSTEM
 
 H = timedelta(hours=1)
 MARCH, APRIL = date(2026, 3, 1), date(2026, 4, 1)
+EDGE_FROM, EDGE_TO = date(2026, 2, 20), date(2026, 4, 12)  # 9 days of February, March, 11 days of April
 LEVELS = ["very_satisfied", "satisfied", "neutral", "too_slow", "bad_attitude", "poor_service"]
 CATEGORIES = ["corridor-clutter", "parking", "greenery", "leak"]
 REFUSED = (ValidationError, PermissionDenied, Conflict)
@@ -83,8 +84,14 @@ def apply(tree, categories, filed, action, which, n, extra=0):
 
 
 def figures(tree, **kwargs):
-    """Every figure the pages read, for March and for March–April by month."""
+    """Every figure the pages read, for March and for March–April by month; and over days that cut months (the
+    API's ranges: whole months from the month rollup, the edges from the day rollup)."""
     out = {"totals": selectors.work_order_totals(district=tree.district, start=MARCH, end=APRIL, **kwargs)}
+    out["edges-totals"] = selectors.work_order_totals(district=tree.district, start=EDGE_FROM, end=EDGE_TO, **kwargs)
+    for by_month in (False, True):
+        out[f"edges-{by_month}"] = selectors.work_order_kpis(
+            district=tree.district, group_by="street", start=EDGE_FROM, end=EDGE_TO, by_month=by_month, **kwargs
+        )
     for group in selectors.GROUPS:
         out[group] = selectors.work_order_kpis(district=tree.district, group_by=group, start=MARCH, end=APRIL, **kwargs)
         out[f"{group}-by-month"] = selectors.work_order_kpis(
@@ -110,7 +117,19 @@ def test_the_rollup_equals_a_recount_after_any_sequence_of_changes(tree, categor
         assert figures(tree) == figures(tree, queryset=everything)
         for actor in (tree.street_staff, tree.cadre, tree.department_staff):
             assert figures(tree, actor=actor) == figures(tree, queryset=WorkOrder.objects.visible_to(actor))
+        # and the state counters are those a recount writes; every reader's counts by state are the orders' own
+        assert rollup.states_stored(district_id=tree.district.pk) == rollup.states_recount(district_id=tree.district.pk)
+        for actor in (tree.official, tree.street_staff, tree.cadre, tree.firm_staff, tree.grid_worker):
+            assert selectors.state_counts(actor=actor) == states_counted(actor)
         transaction.set_rollback(True)
+
+
+def states_counted(actor) -> dict[str, int]:
+    """{state: orders} counted from the orders the actor sees, in the state machine's order."""
+    counts = {}
+    for state in WorkOrder.objects.visible_to(actor).values_list("state", flat=True):
+        counts[state] = counts.get(state, 0) + 1
+    return {state.value: counts[state.value] for state in State if state.value in counts}
 
 
 @pytest.fixture
@@ -136,6 +155,7 @@ def test_the_rebuild_command_recounts_from_scratch(tree, other_tree, some_orders
     # given: a rollup that lost its rows (orders loaded with the triggers off, say)
     expected = figures(tree, queryset=WorkOrder.objects.all())
     KpiCounter.objects.filter(district=tree.district).delete()
+    KpiMonth.objects.filter(district=tree.district).delete()
     assert figures(tree)["totals"]["orders"] == 0
     # when
     call_command("rebuild_kpi_rollup")
@@ -144,6 +164,44 @@ def test_the_rebuild_command_recounts_from_scratch(tree, other_tree, some_orders
     assert expected["totals"]["orders"] == 2  # the third was rejected
     assert rollup.stored(district_id=tree.district.pk) == rollup.recount(district_id=tree.district.pk)
     call_command("rebuild_kpi_rollup", "--check")
+
+
+def test_the_rebuild_command_recounts_the_state_counters(tree, other_tree, some_orders):
+    expected = states_counted(tree.official)
+    assert expected == {"accepted": 1, "rated": 1, "rejected": 1}
+    StateCounter.objects.filter(district=tree.district).delete()
+    assert selectors.state_counts(actor=tree.official) == {}
+    call_command("rebuild_kpi_rollup")
+    assert selectors.state_counts(actor=tree.official) == expected
+    StateCounter.objects.filter(district=tree.district, state="rated").update(orders=F("orders") + 1)
+    with pytest.raises(CommandError, match="不一致"):
+        call_command("rebuild_kpi_rollup", "--check", "--district", tree.district.code)
+
+
+def test_the_state_counts_of_whole_units_read_the_counters_not_the_orders(
+    tree, categories, some_orders, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for actor in (tree.official, tree.street_staff, tree.cadre, tree.firm_staff):
+        with CaptureQueriesContext(connection) as queries:
+            selectors.state_counts(actor=actor)
+        assert len(queries) == 1
+        assert '"workorders_workorder"' not in queries[0]["sql"], queries[0]["sql"]
+        assert '"workorders_statecounter"' in queries[0]["sql"]
+    # more orders: still one query, and the counts follow
+    many = []
+    for i in range(12):
+        apply(tree, categories, many, "file", i % 8, i % 4, i)
+    with django_assert_num_queries(1):
+        counts = selectors.state_counts(actor=tree.official)
+    assert counts == states_counted(tree.official)
+    assert sum(counts.values()) == 3 + 12
+    # a grid worker sees part of a compound's orders (their grids' buildings): counted from the orders
+    with CaptureQueriesContext(connection) as queries:
+        assert selectors.state_counts(actor=tree.grid_worker) == states_counted(tree.grid_worker)
+    assert '"workorders_workorder"' in queries[-1]["sql"]
 
 
 def test_the_check_names_a_rollup_that_drifted_and_a_district_rebuild_mends_it(tree, other_tree, some_orders):
@@ -181,3 +239,25 @@ def test_a_rollup_figure_set_is_one_query_whatever_the_number_of_orders(
         selectors.work_order_kpis(
             district=tree.district, group_by="department", start=MARCH, end=APRIL, actor=tree.department_staff
         )
+
+
+def test_whole_months_are_read_from_the_month_rollup_and_only_the_edges_by_day(tree, some_orders):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as whole:
+        selectors.work_order_kpis(
+            district=tree.district, group_by="street", start=MARCH, end=APRIL, actor=tree.official
+        )
+    assert len(whole) == 1 and '"workorders_kpimonth"' in whole[0]["sql"]
+    with CaptureQueriesContext(connection) as edges:
+        selectors.work_order_kpis(
+            district=tree.district, group_by="street", start=EDGE_FROM, end=EDGE_TO, actor=tree.official
+        )
+    tables = (
+        ['"workorders_kpimonth"' in q["sql"] for q in edges],
+        ['"workorders_kpicounter"' in q["sql"] for q in edges],
+    )
+    assert tables == ([False, True, False], [True, False, True])
+    # the days of February and of April by day, March whole: no day row of March is read
+    assert "2026-03-01" in edges[1]["sql"] and "2026-04-01" in edges[1]["sql"]

@@ -14,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from accounts.history import object_history
 from tests.factories import api_key_for
 from workorders import services
 from workorders.models import WorkOrder
@@ -157,3 +158,42 @@ def test_open311_requests_by_date_read_an_index(client, tree, seeded):
     assert response.status_code == 200, response.content
     assert response.json()
     assert_indexed(queries)
+
+
+def test_the_history_panel_and_the_retention_sweep_read_an_orders_events_by_its_index(tree, seeded):
+    # the seeded orders were saved with their history on: 12,000 snapshots in the event table
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE workorders_workorderevent")
+        cursor.execute("SELECT count(*) FROM workorders_workorderevent")
+        assert cursor.fetchone()[0] > ORDERS
+    order = WorkOrder.objects.filter(tracking_code__startswith="P").order_by("pk")[ORDERS // 2]
+    with CaptureQueriesContext(connection) as queries:
+        assert object_history(actor=tree.official, obj=order)
+    events = [q["sql"] for q in queries if '"workorders_workorderevent"' in q["sql"]]
+    assert events
+    with connection.cursor() as cursor:
+        for sql in [
+            *events,
+            # the retention sweep's masking of an order's snapshots (workorders_anonymise_order_events)
+            f"SELECT pgh_id FROM workorders_workorderevent e WHERE e.pgh_obj_id = ANY(ARRAY[{order.pk}]::bigint[])",
+        ]:
+            cursor.execute("EXPLAIN " + sql)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "Seq Scan on workorders_workorderevent" not in plan, f"{sql}\n{plan}"
+            assert "pgh_obj_id" in plan, plan
+
+
+@pytest.mark.django_db
+def test_every_history_table_is_indexed_by_its_object():
+    """The history panel of any object and the retention sweep look events up by pgh_obj_id."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.table_name FROM information_schema.columns c WHERE c.table_schema = current_schema() "
+            "AND c.column_name = 'pgh_obj_id' AND NOT EXISTS (SELECT 1 FROM pg_indexes i "
+            "WHERE i.schemaname = c.table_schema AND i.tablename = c.table_name "
+            "AND i.indexdef LIKE '%(pgh_obj_id%')"
+        )
+        unindexed = [row[0] for row in cursor.fetchall()]
+        cursor.execute("SELECT count(*) FROM information_schema.columns WHERE column_name = 'pgh_obj_id'")
+        assert cursor.fetchone()[0] > 40
+    assert not unindexed

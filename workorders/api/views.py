@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api.exceptions import conflict_response
+from accounts.api.pagination import KeysFirstPagination
 from accounts.api.serializers import drf_validation_errors
 from accounts.api.viewsets import TenantReadOnlyViewSet, TenantViewSet
 from accounts.errors import Conflict
@@ -138,6 +139,7 @@ class WorkOrderViewSet(TenantViewSet):
     queryset = WorkOrder.objects.select_related(*api.ORDER_RELATED)
     serializer_class = api.WorkOrderSerializer
     filterset_class = filtersets.WorkOrderFilterSet
+    pagination_class = KeysFirstPagination
     ordering_fields = ["created_at", "respond_by", "resolve_by", "updated_at", "state", "tracking_code"]
     ordering = ["-created_at", "-pk"]
     http_method_names = ["get", "post", "head", "options"]

@@ -12,7 +12,7 @@ from workorders import rollup
 
 
 def count_existing_orders(apps, schema_editor):
-    rollup.rebuild()
+    rollup.rebuild(months=False)
 
 
 class Migration(migrations.Migration):

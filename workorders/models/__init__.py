@@ -15,7 +15,7 @@ from workorders.models.orders import (
     TimelineKind,
     WorkOrder,
 )
-from workorders.models.rollup import KpiCounter
+from workorders.models.rollup import KpiCounter, KpiMonth, StateCounter
 from workorders.models.routing import RoutingMode, RoutingRule
 from workorders.models.settings import PrivacySettings
 
@@ -27,6 +27,7 @@ __all__ = [
     "HandlerLevel",
     "IdempotencyKey",
     "KpiCounter",
+    "KpiMonth",
     "Notification",
     "OutboxMessage",
     "Photo",
@@ -35,6 +36,7 @@ __all__ = [
     "RoutingRule",
     "Satisfaction",
     "State",
+    "StateCounter",
     "TimelineEntry",
     "TimelineKind",
     "UrgencyClass",

@@ -314,6 +314,13 @@ class WorkOrder(DistrictOwned):
                 condition=~Q(state__in=["merged", "rejected"]),
             ),
             models.Index(fields=["created_at"], name="wo_unrouted", condition=Q(routed_at__isnull=True)),
+            # The queue opens on the open orders (WorkOrderQuerySet.open, the filter's is_open): their count and
+            # their newest page read the open orders only, however many a district has closed.
+            models.Index(
+                fields=["district", "created_at"],
+                name="wo_open_district_created",
+                condition=~Q(state__in=["closed", "merged", "rejected", "resolved", "rated"]),
+            ),
             # A lost tracking code found again by the phone the resident gave (workorders.recovery).
             models.Index(fields=["reporter_phone"], name="wo_reporter_phone", condition=~Q(reporter_phone="")),
             # Partial indexes whose conditions contain every arm of the SLA sweep's and the "overdue" filter's

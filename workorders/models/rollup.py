@@ -97,3 +97,85 @@ class KpiCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.compound_id}/{self.category_id} {self.orders}"
+
+
+class KpiMonth(models.Model):
+    """工单月度统计汇总: the KPI rollup by month of filing, without the category — what KpiCounter's day × compound
+    × category rows add up to, kept by the same trigger in the same transaction. A city's orders are spread so
+    thin over days, compounds and categories that KpiCounter holds about one row per order; a month of a
+    compound holds dozens, so KPIs over whole months (the KPI page, the ranking, the homes' trends) read a
+    bounded number of rows whatever the number of orders. `day` is the month's first day."""
+
+    district = _unit("compounds.District", "区")
+    day = models.DateField("月份", help_text="该月1日（北京时间）")
+    street = _unit("compounds.Street", "街道")
+    community = _unit("compounds.Community", "社区")
+    compound = _unit("compounds.Compound", "小区")
+    property_firm = _unit("compounds.PropertyFirm", "责任物业", null=True)
+    department = _unit("compounds.Department", "部门", null=True)
+
+    orders = models.IntegerField("工单量", default=0)
+    responded_on_time = models.IntegerField("按时响应", default=0)
+    resolved = models.IntegerField("已解决", default=0)
+    resolved_on_time = models.IntegerField("按时办结", default=0)
+    rated = models.IntegerField("已评价", default=0)
+    satisfied = models.IntegerField("满意", default=0)
+    returned = models.IntegerField("曾退回", default=0)
+    ever_resolved = models.IntegerField("曾办结", default=0)
+    reopened = models.IntegerField("曾重办", default=0)
+
+    objects = TenantQuerySet.as_manager()
+
+    scope_view = KpiCounter.scope_view
+    scope_change: dict = {}
+
+    class Meta:
+        verbose_name = "工单月度统计汇总"
+        verbose_name_plural = "工单月度统计汇总"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "day", "street", "community", "compound", "property_firm", "department"],
+                nulls_distinct=False,
+                name="kpimonth_unit_month",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m} {self.compound_id} {self.orders}"
+
+
+class StateCounter(models.Model):
+    """工单状态计数: the orders now in each state, per compound (with its street and community) and handling
+    firm — the homes' and the queue's counts by state without counting the orders (a district's closed orders
+    grow with every year). Kept exact by a trigger on the orders (workorders.rollup.STATES_INSTALL_SQL), in the
+    same transaction as the change; `rebuild_kpi_rollup` recounts it. Never written by hand."""
+
+    district = _unit("compounds.District", "区")
+    street = _unit("compounds.Street", "街道")
+    community = _unit("compounds.Community", "社区")
+    compound = _unit("compounds.Compound", "小区")
+    handler_firm = _unit("compounds.PropertyFirm", "承办物业", null=True)
+    state = models.CharField("状态", max_length=20)
+    orders = models.IntegerField("工单量", default=0)
+
+    objects = TenantQuerySet.as_manager()
+
+    # The orders' own scope paths where a counter row holds whole units of them (a street, a community, a firm's
+    # handled orders): workorders.selectors.state_counts reads the counters for these readers and counts the
+    # orders for the rest (a grid worker's grids, a department's joint orders).
+    scope_view = {R.STREET_STAFF: "street", R.COMMUNITY_CADRE: "community", R.FIRM_STAFF: "handler_firm"}
+    scope_change: dict = {}
+
+    class Meta:
+        verbose_name = "工单状态计数"
+        verbose_name_plural = "工单状态计数"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "street", "community", "compound", "handler_firm", "state"],
+                nulls_distinct=False,
+                name="statecounter_unit_state",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.compound_id}/{self.handler_firm_id} {self.state} {self.orders}"
