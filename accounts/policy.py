@@ -154,14 +154,32 @@ def _model_at(model: type[models.Model], names: list[str]) -> type[models.Model]
 
 
 def access(actor: User, queryset_or_model: Any, action: str = VIEW, **lookup: Any) -> Any:
-    """The object matching `lookup` inside the actor's scope, or Http404 (missing and not-yours alike)."""
+    """The object matching `lookup` inside the actor's scope, or Http404 (missing and not-yours alike).
+
+    Asked for a change, an object the actor may see but not change is a refusal (Forbidden, 403), not a 404:
+    the actor knows it exists already, and the answer tells them why nothing happened."""
     queryset = (
         queryset_or_model._default_manager.all() if isinstance(queryset_or_model, type) else queryset_or_model.all()
     )
     try:
         return restrict(queryset, actor, action).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError) as error:
+        if action != VIEW and visible_elsewhere(queryset, actor, **lookup):
+            from accounts.permissions import Forbidden
+
+            raise Forbidden(NOT_CHANGEABLE) from error
         raise Http404("未找到该对象") from error
+
+
+NOT_CHANGEABLE = "您可以查看该对象，但无权修改它。"
+
+
+def visible_elsewhere(queryset: models.QuerySet, actor: Any, **lookup: Any) -> bool:
+    """Is the object matching `lookup` inside the actor's view scope (asked after a miss in the change scope)?"""
+    try:
+        return restrict(queryset, actor, VIEW).filter(**lookup).exists()
+    except (ValueError, TypeError):
+        return False
 
 
 def can(actor: User, obj: models.Model, action: str = CHANGE) -> bool:

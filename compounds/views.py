@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
+from django.views.decorators.http import require_safe
 
 from accounts.permissions import has
 from accounts.policy import access, object_view
@@ -96,6 +97,7 @@ def district_dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @object_view(Street)
+@require_safe  # a page to read: a write method is a 405, never the page again
 @login_required
 def street_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     """One street: its communities with their figures and a filtered, paginated list of its compounds."""
@@ -133,6 +135,7 @@ def street_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @object_view(Compound)
+@require_safe  # a page to read: a write method is a 405, never the page again
 @login_required
 def compound_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One compound: its facts, buildings, grids, firm, and its community's tier with history."""

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import onetime
 from accounts.network import client_address
@@ -118,6 +118,7 @@ def firm_list(request: HttpRequest) -> HttpResponse:
 
 
 @tenant_page(PropertyFirm)
+@require_safe  # a page to read: a write method is a 405, never the page again
 def firm_detail(request: HttpRequest, pk: int) -> HttpResponse:
     firm = access(request.user, PropertyFirm, pk=pk)
     scores = FirmScore.objects.visible_to(request.user).filter(firm=firm).select_related("period")
@@ -449,6 +450,7 @@ def _can_see_surveys(user) -> bool:
 
 
 @tenant_page(FirmScore)
+@require_safe  # a page to read: a write method is a 405, never the page again
 def score_detail(request: HttpRequest, pk: int) -> HttpResponse:
     score = access(request.user, FirmScore.objects.select_related("period", "firm"), pk=pk)
     context = selectors.score_breakdown(score)

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import ProtectedError, QuerySet
 from django.http import Http404
@@ -12,7 +13,8 @@ from rest_framework.response import Response
 
 from accounts.api.pagination import TenantPagination
 from accounts.api.permissions import TenantWritePermission
-from accounts.policy import CHANGE, VIEW, restrict
+from accounts.permissions import Forbidden
+from accounts.policy import CHANGE, NOT_CHANGEABLE, VIEW, restrict
 
 NOT_FOUND = "未找到该对象。"
 
@@ -24,16 +26,34 @@ class TenantQuerysetMixin:
     pagination_class = TenantPagination
     lookup_value_converter = "int"
 
+    scope_action: str | None = None  # set while asking whether a missed object is visible (get_object)
+
     def get_queryset(self) -> QuerySet:
         queryset = super().get_queryset()
-        action = VIEW if self.request.method in SAFE_METHODS else CHANGE
+        action = self.scope_action or (VIEW if self.request.method in SAFE_METHODS else CHANGE)
         return restrict(queryset, self.request.user, action)
 
     def get_object(self) -> Any:
         try:
             return super().get_object()
         except Http404 as error:  # Django's message names the model; say the same thing for every miss
+            if self.request.method not in SAFE_METHODS and self.visible_but_not_changeable():
+                raise Forbidden(NOT_CHANGEABLE) from error
             raise NotFound(NOT_FOUND) from error
+
+    def visible_but_not_changeable(self) -> bool:
+        """After a write missed its object in the change scope: is it in the view scope? Then the answer is a
+        refusal (403), as accounts.policy.access answers the pages; outside the view scope it stays a 404."""
+        value = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
+        if value is None:
+            return False
+        self.scope_action = VIEW
+        try:
+            return self.get_queryset().filter(**{self.lookup_field: value}).exists()
+        except (ValueError, TypeError, DjangoValidationError):
+            return False
+        finally:
+            self.scope_action = None
 
 
 class TenantReadOnlyViewSet(TenantQuerysetMixin, viewsets.ReadOnlyModelViewSet):

@@ -68,6 +68,22 @@ def test_access_gives_the_same_404_for_missing_and_other_district(tree, other_tr
     assert str(missing.value) == str(foreign.value)
 
 
+def test_a_change_of_a_visible_object_outside_the_change_scope_is_a_403_and_of_an_invisible_one_a_404(tree):
+    """Asked for a change, `access` refuses (403) what the actor may see but not change, and answers an object
+    outside the view scope exactly as a missing one (404)."""
+    from django.http import Http404
+
+    from accounts.permissions import Forbidden
+
+    compound = tree.communities[0].compounds.first()  # served by the tree's firm: its staff see it
+    with pytest.raises(Forbidden):
+        access(tree.firm_staff, Compound, CHANGE, pk=compound.pk)
+    other_street = tree.streets[1].communities.first().compounds.first()
+    with pytest.raises(Http404):
+        access(tree.street_staff, Compound, CHANGE, pk=other_street.pk)
+    assert access(tree.street_staff, Compound, CHANGE, pk=compound.pk) == compound
+
+
 def test_anonymous_and_inactive_users_see_nothing(tree):
     from django.contrib.auth.models import AnonymousUser
 

@@ -197,7 +197,7 @@ def test_street_staff_cannot_publish(client, tree):
     period = h.period(tree, status="computed")
     client.force_login(tree.street_staff)
     response = client.post(reverse("ratings:period-detail", args=[period.pk]), {"action": "publish"})
-    assert response.status_code == 404
+    assert response.status_code == 403  # they see the quarter, so the answer is a refusal, not "not found"
     period.refresh_from_db()
     assert period.status == PeriodStatus.COMPUTED
 
