@@ -123,6 +123,25 @@ def test_a_visit_without_a_category_for_its_order_keeps_what_was_typed(client, a
     assert not Visit.objects.filter(household=household).exists()
 
 
+def test_the_raise_an_order_switch_is_shown_only_to_roles_that_may_file_it(client, a):
+    """The visit files its order on the grid channel (格格发现): a grid worker and a cadre may, an official and street
+    staff may not (workorders.file) — they are not offered a switch that would answer 403 after the visit was typed,
+    and their visit is still logged."""
+    household = walk.household(a, address="9单元901")
+    url = reverse("staffing:visit", args=[household.pk])
+    for user, shown in ((a.grid_worker, True), (a.cadre, True), (a.official, False), (a.street_staff, False)):
+        client.force_login(user)
+        page = client.get(url).content.decode()
+        assert ('name="raise_order"' in page) is shown, user.role
+        assert ("问题类别" in page) is shown, user.role
+    # the official's visit (a switch forged into the post is ignored): logged, no order, no 403
+    client.force_login(a.official)
+    response = client.post(url, {"outcome": "well", "findings": "一切正常", "raise_order": "on"})
+    assert response.status_code == 302
+    visit = Visit.objects.get(household=household)
+    assert visit.visitor == a.official and visit.work_order is None
+
+
 def test_the_phone_is_masked_until_revealed_and_the_reveal_is_logged(client, a, caplog):
     person = walk.person(a, phone="13812341234")
     client.force_login(a.cadre)
