@@ -40,7 +40,7 @@ def empty_cache(settings, tmp_path):
 
 @pytest.fixture
 def categories(tree):
-    return {c.code: c for c in services.categories_seed(district=tree.district)}
+    return {c.code: c for c in services.categories_seed(actor=SYSTEM, district=tree.district)}
 
 
 @pytest.fixture

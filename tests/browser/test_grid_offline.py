@@ -5,6 +5,7 @@ var/screenshots/grid-offline-*.png."""
 import pytest
 
 from tests.browser.test_dashboard import SCREENSHOTS, browser  # noqa: F401  (the browser fixture)
+from tests.factories import SYSTEM
 from workorders import services
 from workorders.models import Channel, WorkOrder
 
@@ -14,7 +15,7 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 
 
 def test_a_report_written_offline_is_sent_once_when_the_network_returns(browser, live_server, tree):  # noqa: F811
-    services.categories_seed(district=tree.district)
+    services.categories_seed(actor=SYSTEM, district=tree.district)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(**PHONE)
     page = context.new_page()

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.actors import SystemActor
 from tests.browser.test_dashboard import SCREENSHOTS, browser, sign_in  # noqa: F401  (the browser fixture)
+from tests.factories import SYSTEM
 from workorders import services
 from workorders.models import Channel
 from workorders.selectors import desk_figures
@@ -23,7 +24,7 @@ SIZES = {
 
 @pytest.fixture
 def busy_tree(tree):
-    categories = {c.code: c for c in services.categories_seed(district=tree.district)}
+    categories = {c.code: c for c in services.categories_seed(actor=SYSTEM, district=tree.district)}
     now = timezone.now()
     for i in range(6):
         order = services.work_order_file(

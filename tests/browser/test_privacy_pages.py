@@ -18,7 +18,7 @@ SIZES = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "hei
 
 @pytest.fixture
 def order(tree):
-    categories = {c.code: c for c in services.categories_seed(district=tree.district)}
+    categories = {c.code: c for c in services.categories_seed(actor=SYSTEM, district=tree.district)}
     order = services.work_order_file(
         actor=SYSTEM,
         compound=tree.compounds[0],

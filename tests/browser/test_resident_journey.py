@@ -60,7 +60,7 @@ def browser():
 def district(tree, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
-    services.categories_seed(district=tree.district)
+    services.categories_seed(actor=SYSTEM, district=tree.district)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     yield tree
     cache.clear()

@@ -24,6 +24,7 @@ from reports import services as report_services
 from reports.models import BuildStatus, ReportBuild
 from staffing.report_kinds import COVERAGE
 from tests.conftest import build_tree
+from tests.factories import SYSTEM
 from workorders import services
 from workorders.models import State, TimelineKind, WorkOrder
 
@@ -77,7 +78,7 @@ def worker_log(tmp_path):
 
 def test_killing_the_worker_mid_routing_and_mid_report_build_loses_nothing_and_doubles_nothing(worker_log):
     tree = build_tree("610116", "长安区")
-    category = {c.code: c for c in services.categories_seed(district=tree.district)}["corridor-clutter"]
+    category = {c.code: c for c in services.categories_seed(actor=SYSTEM, district=tree.district)}["corridor-clutter"]
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
     node = f"killed-{os.getpid()}@%h"
@@ -173,7 +174,7 @@ def start_successor(node: str, log: Path, killed_at: float):
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="the visibility timeout is the Redis broker's")
 def test_killing_the_whole_worker_mid_routing_and_mid_report_build_loses_nothing_and_doubles_nothing(worker_log):
     tree = build_tree("610116", "长安区")
-    category = {c.code: c for c in services.categories_seed(district=tree.district)}["corridor-clutter"]
+    category = {c.code: c for c in services.categories_seed(actor=SYSTEM, district=tree.district)}["corridor-clutter"]
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
     workers = []

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from staffing.models import DutyShift, Household, SeatTerm, StarAssessment, Visit
+from tests.factories import SYSTEM
 from tests.staffing import walk
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +91,7 @@ def test_the_team_page_appoints_and_a_bad_appointment_is_a_chinese_error(client,
 def test_the_grid_worker_logs_a_visit_that_files_a_work_order(client, a):
     from workorders import services as wo
 
-    category = wo.categories_seed(district=a.district)[0]
+    category = wo.categories_seed(actor=SYSTEM, district=a.district)[0]
     household = walk.household(a, address="7单元701")
     client.force_login(a.grid_worker)
     due = client.get(reverse("staffing:visits-due")).content.decode()

@@ -51,7 +51,7 @@ def orders(tree, other_tree, categories):
             now=now,
         )
 
-    b_categories = {c.code: c for c in services.categories_seed(district=other_tree.district)}
+    b_categories = {c.code: c for c in services.categories_seed(actor=SYSTEM, district=other_tree.district)}
     fee = file(tree, categories["property-fee"], PERSONAL)
     lamp = file(tree, categories["street-lamp"], "5号楼东侧路灯坏了，找李四女士，3单元502")
     services.work_order_route(actor=SYSTEM, order_id=fee.pk)
