@@ -250,3 +250,18 @@ def test_odd_query_strings_never_break_a_page(client, a):
         # accounts.text's rule: a NUL or control character is refused with the Chinese 400 page; the rest is cleaned
         expected = 400 if "%00" in url or "%01" in url else 200
         assert response.status_code == expected, url
+
+
+def test_a_term_ended_on_a_date_past_the_calendar_is_refused_on_the_form(client, a):
+    """The page's side of the sweep's find (tests/test_bad_input.py): the form refuses 0001-01-01 in Chinese before
+    the service's date arithmetic sees it (accounts.text bounds every form's dates), and the term is unchanged."""
+    term = walk.seat_term(a, compound=a.compounds[1])
+    before = SeatTerm.objects.filter(pk=term.pk).values_list().get()
+    client.force_login(a.official)
+    url = reverse("staffing:team", args=[term.team.compound_id])
+    response = client.post(url, {"form": "end", "term": term.pk, "end": "0001-01-01", "reason": "换届离任"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    # (the shared end form, templates/staffing/_end_form.html, does not yet show the typed reason again)
+    assert "日期超出范围：应在 1900 年至 2199 年之间。" in body
+    assert SeatTerm.objects.filter(pk=term.pk).values_list().get() == before
