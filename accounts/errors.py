@@ -16,7 +16,7 @@ import sys
 from typing import Any
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import DatabaseError, DataError, InterfaceError, OperationalError, connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
@@ -33,6 +33,12 @@ MESSAGES = {
     503: "系统维护中：数据库暂时无法连接，请稍后再试。",
 }
 DATABASE_DOWN = (OperationalError, InterfaceError)
+# A value that passed every check and still cannot be stored or computed with: PostgreSQL's DataError (a number
+# out of its column's range, text longer than its column), Python's OverflowError (a date too far for a deadline).
+OUT_OF_RANGE = (DataError, OverflowError)
+OUT_OF_RANGE_MESSAGE = (
+    "提交的数值、日期或文字超出可处理的范围（过大、过远或过长），请检查后重新提交；已保存的内容未受影响。"
+)
 
 
 def json_error_response(request: HttpRequest, status: int, message: str) -> JsonResponse:
@@ -115,3 +121,32 @@ class ConflictMiddleware:
             context = {"layout": _layout(request), "message": exception.message}
             return render(request, "409.html", context, status=409)
         return None
+
+
+class OutOfRangeMiddleware:
+    """The last net under the forms' and serializers' own bounds (accounts.text): a value that reaches the database
+    or date arithmetic out of range is a 400 in the interface's shape, its transaction rolled back — never a 500.
+    When the error left the transaction unusable, the page is rendered without the request's context (as the
+    500 page is)."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, OUT_OF_RANGE):
+            return None
+        responder = _responder(request)
+        context = {"layout": _layout(request), "message": OUT_OF_RANGE_MESSAGE}
+        try:
+            if responder is not None:
+                response = responder(request, 400, OUT_OF_RANGE_MESSAGE)
+            else:
+                response = render(request, "400.html", context, status=400)
+        except DatabaseError:  # the error left the transaction unusable: the page without the request's context
+            response = HttpResponse(loader.get_template("400.html").render(context), status=400)
+        if connection.in_atomic_block:
+            transaction.set_rollback(True)  # whatever the request wrote before the error is undone
+        return response

@@ -204,7 +204,9 @@ class TenantMiddleware:
             response = self.get_response(request)
             if response.status_code >= 500:
                 transaction.set_rollback(True)
-            elif outer is not None:
+            elif outer is not None and not connections["default"].needs_rollback:
+                # (a request already marked for rollback, a 400 for a value the database refused, gets the outer
+                # scope back with the rollback of this block)
                 with connections["default"].cursor() as cursor:
                     _set_all(cursor, *outer, auth=False)
         return response

@@ -22,6 +22,7 @@ Where it is applied (each one covers a whole class of inputs, not one field at a
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -30,7 +31,16 @@ from urllib.parse import unquote_to_bytes
 from django.conf import settings
 from django.core import validators as django_validators
 from django.core.exceptions import ValidationError
-from django.forms import CharField, Field
+from django.forms import (
+    CharField,
+    DateField,
+    DateTimeField,
+    DecimalField,
+    Field,
+    FloatField,
+    IntegerField,
+    SplitDateTimeField,
+)
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.module_loading import import_string
@@ -134,8 +144,54 @@ def guard_field(field: Field) -> Field:
             field.max_length = TEXT_MAX
             field.validators.append(django_validators.MaxLengthValidator(TEXT_MAX))
             field.widget.attrs.update(field.widget_attrs(field.widget))
+    _bound(field)
     field.__class__ = _guarded_class(type(field))
     return field
+
+
+# What a form's numbers and dates may be at most, unless the field says less: a number a PostgreSQL integer
+# column holds, a date whose arithmetic (deadlines, quarters, a year ahead) cannot leave Python's calendar.
+NUMBER_MAX = 2**31 - 1
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+LATEST_DATE = datetime.date(2199, 12, 31)
+
+
+def number_message(limit: int, *, above: bool) -> str:
+    return f"数值超出范围：不能{'大于' if above else '小于'} {limit}。"
+
+
+def date_problem(value: Any) -> ValidationError | None:
+    """A date or time outside EARLIEST_DATE–LATEST_DATE (0001-01-01 and 9999-12-31 parse, but a deadline or a
+    quarter computed from them overflows), as a Chinese ValidationError."""
+    day = value.date() if isinstance(value, datetime.datetime) else value
+    if isinstance(day, datetime.date) and not EARLIEST_DATE <= day <= LATEST_DATE:
+        return ValidationError(
+            f"日期超出范围：应在 {EARLIEST_DATE.year} 年至 {LATEST_DATE.year} 年之间。", code="date_out_of_range"
+        )
+    return None
+
+
+def _date_in_range(value: Any) -> None:
+    problem = date_problem(value)
+    if problem is not None:
+        raise problem
+
+
+def _bound(field: Field) -> None:
+    """Numbers within a PostgreSQL integer (or the field's own bounds), dates within the range above."""
+    if isinstance(field, IntegerField) and not isinstance(field, DecimalField | FloatField):
+        if field.max_value is None:
+            field.max_value = NUMBER_MAX
+            field.validators.append(
+                django_validators.MaxValueValidator(NUMBER_MAX, message=number_message(NUMBER_MAX, above=True))
+            )
+        if field.min_value is None:
+            field.min_value = -NUMBER_MAX
+            field.validators.append(
+                django_validators.MinValueValidator(-NUMBER_MAX, message=number_message(-NUMBER_MAX, above=False))
+            )
+    if isinstance(field, DateField | DateTimeField | SplitDateTimeField):
+        field.validators.append(_date_in_range)
 
 
 _GUARDED: dict[type, type] = {}

@@ -303,6 +303,7 @@ def build_tree(cursor, rng: random.Random, scale: float, timer: Timer) -> dict:
 def seed_categories(district_ids: list[int]) -> dict[int, list[tuple]]:
     """The seeded categories of every district through the product's own service: per district
     [(category id, code, name, default level, respond h, resolve h)]."""
+    from accounts.actors import SystemActor
     from compounds.models import District
     from workorders.services import categories_seed
 
@@ -310,7 +311,9 @@ def seed_categories(district_ids: list[int]) -> dict[int, list[tuple]]:
     for district in District.objects.filter(pk__in=district_ids):
         catalogue[district.pk] = [
             (c.pk, c.code, c.name, c.default_handler_level, c.urgency.respond_hours, c.urgency.resolve_hours)
-            for c in categories_seed(district=district)
+            for c in categories_seed(
+                actor=SystemActor(name="benchmark:city", district_id=district.pk), district=district
+            )
         ]
     return catalogue
 

@@ -285,12 +285,15 @@ def setup_django(env: dict) -> None:
 def seed() -> tuple[list[tuple[str, int]], int]:
     """The demo district and its categories: (public_token, compound id) of every compound, and the
     category the residents choose (楼道堆物)."""
+    from accounts.actors import SystemActor
     from compounds.demo import demo_build
     from compounds.models import Compound
     from workorders.services import categories_seed
 
     summary_ = demo_build()
-    categories = {c.code: c for c in categories_seed(district=summary_.district)}
+    categories = {
+        c.code: c for c in categories_seed(actor=SystemActor(name="benchmark:seed"), district=summary_.district)
+    }
     compounds = list(
         Compound.objects.filter(district=summary_.district).order_by("code").values_list("public_token", "pk")
     )

@@ -221,7 +221,9 @@ def set_routing(*, district: District) -> str:
     from the start; 飞线充电 goes to the compound's stationed cadre."""
     if RoutingRule.objects.filter(district=district).exists():
         return ""
-    wo_services.categories_seed(district=district)  # idempotent; a rule must never lose its category to None
+    wo_services.categories_seed(
+        actor=DEMO_ACTOR, district=district
+    )  # idempotent; a rule must never lose its category to None
     departments = {d.kind: d for d in Department.objects.filter(district=district)}
     categories = {c.code: c for c in Category.objects.filter(district=district)}
     for code, kind in CATEGORY_DEPARTMENTS.items():

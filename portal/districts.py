@@ -68,7 +68,7 @@ def district_open(*, actor: Any, code: str, sheets: list | None = None) -> Opene
         district = District(code=code, name=area.district_name, city=area.city_name, province=area.province_name)
         district.full_clean()
         district.save()
-        categories_seed(district=district)
+        categories_seed(actor=actor, district=district)
         RatingSettings.objects.get_or_create(district=district)
         PrivacySettings.objects.get_or_create(district=district)
         opened = OpenedDistrict(

@@ -268,8 +268,13 @@ class VisitForm(OneTimeTokenForm):
         error_messages={"invalid_choice": "请选择有效的问题类别。"},
     )
 
-    def __init__(self, *args: Any, categories: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, categories: Any, may_raise_order: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not may_raise_order:
+            # Roles that may not file on the grid channel (officials, street staff) are not offered the switch
+            # that the service would refuse with a 403 after the visit was typed.
+            del self.fields["raise_order"], self.fields["category"]
+            return
         self.fields["category"].queryset = categories
         self.fields["category"].empty_label = "请选择（转工单时必选）"
         self.fields["category"].label_from_instance = lambda c: c.name

@@ -9,6 +9,7 @@ Codes are derived from the parent so that every prefix rule holds.
 import factory
 from factory.django import DjangoModelFactory
 
+from accounts.actors import SystemActor
 from accounts.models import User
 from accounts.roles import Role
 from compounds import validators
@@ -25,6 +26,8 @@ from compounds.models import (
     Street,
     Tier,
 )
+
+SYSTEM = SystemActor(name="tests")  # the system acting in tests: seeds, imports, tasks (accounts.actors)
 
 
 def credit_code(n: int) -> str:
@@ -159,7 +162,6 @@ def user_for(role: Role, scope=None, **extra) -> User:
 
 def api_key_for(user: User, *, days: int = 30, name: str = "测试密钥") -> str:
     """A live API key of `user` (what a client sends as `Authorization: Token <key>` or Open311's api_key)."""
-    from accounts.actors import SystemActor
     from accounts.apikeys import api_key_issue
 
-    return api_key_issue(actor=SystemActor(name="tests"), user=user, name=name, days=days)[1]
+    return api_key_issue(actor=SYSTEM, user=user, name=name, days=days)[1]

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from accounts.actors import SystemActor
-from tests.factories import api_key_for
+from tests.factories import SYSTEM, api_key_for
 from workorders import services
 from workorders.models import Notification, WorkOrder
 
@@ -24,7 +24,7 @@ def raw_client():
 
 @pytest.fixture
 def categories(tree):
-    return {c.code: c for c in services.categories_seed(district=tree.district)}
+    return {c.code: c for c in services.categories_seed(actor=SYSTEM, district=tree.district)}
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ SECRETS = ("建国", "85551234", "13812345678", "wjg@", "199001011234", "8806")
 
 @pytest.fixture
 def order(tree):
-    categories = {c.code: c for c in services.categories_seed(district=tree.district)}
+    categories = {c.code: c for c in services.categories_seed(actor=SYSTEM, district=tree.district)}
     order = services.work_order_file(
         actor=SYSTEM,
         compound=tree.compounds[0],

@@ -1189,7 +1189,7 @@ FORM_OVERRIDES: dict[tuple[str, str], Callable] = {
     ("funding:policy", "tier"): lambda t: {"tier": "B", "year": "2026"},
     ("workorders:queue", ""): _order_in("submitted", "orders"),
     ("workorders:detail", "merge"): _order_in("accepted", "merge-into", "tracking_code"),
-    ("staffing:visit", ""): lambda t: {"raise_order": None},  # an official may visit, not file 格格发现
+    ("staffing:visit", ""): lambda t: {"raise_order": None},  # the visit alone (the switch, for those shown it, files)
     ("staffing:department", "add"): lambda t: {"compound": t.compounds[-1].pk},
     ("staffing:team", "appoint"): lambda t: {"seat": "resident_representative"},
     ("staffing:grid", "party"): lambda t: _party_household_values(t),

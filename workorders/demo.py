@@ -181,7 +181,7 @@ def build_demo_work_orders(
     with transaction.atomic():
         if WorkOrder.objects.filter(district=district).exists():
             return DemoOrdersSummary(created=False)
-        services.categories_seed(district=district)
+        services.categories_seed(actor=SystemActor(name="demo:work_orders", district_id=district.pk), district=district)
         _Filer(district=district, rng=random.Random(seed), now=now).file_all(count)
     orders = WorkOrder.objects.filter(district=district)
     summary = DemoOrdersSummary(

@@ -39,6 +39,13 @@ register(
     is_district_official,
     message="只有本区的区级人员可以修改开放接口与个人信息保存设置。",
 )
+# The district's catalogue of categories and urgency classes, seeded when the district opens (the platform
+# administrator), by the demo and the commands (the system in the district) or by its own official.
+register(
+    "workorders.seed_catalogue",
+    is_district_authority,
+    message="只有平台管理员、系统任务或本区的区级人员可以初始化诉求类别与紧急程度。",
+)
 # Retention: anonymising a district's expired requests (the nightly task acts as the system in the district).
 register(
     "workorders.anonymise_expired",

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import pghistory
 from django.contrib.postgres.search import TrigramSimilarity
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
@@ -26,7 +27,7 @@ from django.db.models.functions import Concat
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.actors import SystemActor, require_actor
+from accounts.actors import SystemActor, is_system, require_actor
 from accounts.errors import Conflict
 from accounts.models import User
 from accounts.permissions import has, require
@@ -224,10 +225,29 @@ CATEGORY_SEED = [
 ]
 
 
+@contextlib.contextmanager
+def _seeding(actor: Any, district: District) -> Any:
+    """The seeds' check and audit context: a district authority (the platform administrator opening the district,
+    its official, or the system acting in it: a command, a task, the tests), named in the history of every row
+    the seed writes (a person by `user`, the system by `actor`, as the middleware and the tasks name them)."""
+    require(require_actor(actor), "workorders.seed_catalogue", district)
+    if is_system(actor):
+        who = {"actor": f"system:{actor.name}"}
+    else:
+        who = {"user": actor.pk, "actor": str(getattr(actor, "display_name", "") or actor)[:100]}
+    with pghistory.context(service="workorders.catalogue_seed", **who):
+        yield
+
+
 @transaction.atomic
-def urgency_classes_seed(*, district: District) -> dict[str, UrgencyClass]:
+def urgency_classes_seed(*, actor: Any, district: District) -> dict[str, UrgencyClass]:
     """The four usual SLA classes (idempotent; an edited class keeps its edits). Respond/resolve hours:
     紧急 1 h / 2 h wall clock; 水电气暖 2 h / 24 h, 一般 24 h / 7 working days, 复杂 24 h / 15 working days."""
+    with _seeding(actor, district):
+        return _urgency_classes(district)
+
+
+def _urgency_classes(district: District) -> dict[str, UrgencyClass]:
     classes = {}
     for code, name, respond, resolve, calendar_time, description in URGENCY_SEED:
         classes[code], _ = UrgencyClass.objects.get_or_create(
@@ -245,10 +265,15 @@ def urgency_classes_seed(*, district: District) -> dict[str, UrgencyClass]:
 
 
 @transaction.atomic
-def categories_seed(*, district: District) -> list[Category]:
+def categories_seed(*, actor: Any, district: District) -> list[Category]:
     """The field reports' categories for a district, with their first handler level and urgency class.
     Idempotent: existing categories (by code) are left as the district edited them."""
-    classes = urgency_classes_seed(district=district)
+    with _seeding(actor, district):
+        return _categories(district)
+
+
+def _categories(district: District) -> list[Category]:
+    classes = _urgency_classes(district)
     categories = []
     for position, (code, name, level, urgency) in enumerate(CATEGORY_SEED):
         category, _ = Category.objects.get_or_create(

@@ -8,6 +8,8 @@
 - Django's `ValidationError` raised by a service → 400 with `{field: [messages]}`;
 - `Http404` (a miss or another district's object: policy.access) → 404 "未找到该对象。";
 - a body too big, too many fields or otherwise unreadable → 400; a body that does not parse → 400 in Chinese;
+- a value PostgreSQL or date arithmetic cannot take (DataError, OverflowError: accounts.errors.OUT_OF_RANGE) →
+  400 `{"detail": …}`, the transaction rolled back;
 - anything else (a bug) → logged with its traceback, 500 `{"detail": "服务器内部错误…"}`, the transaction
   rolled back. Never Django's HTML page.
 - `accounts.errors.Conflict` (a clash with what is stored, both kept) → 409 with `detail`, `code` and the ids.
@@ -24,7 +26,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.http.request import UnreadablePostError
 from django.urls import Resolver404, resolve
@@ -35,7 +37,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 from accounts.api.serializers import drf_validation_errors
-from accounts.errors import Conflict
+from accounts.errors import OUT_OF_RANGE, OUT_OF_RANGE_MESSAGE, Conflict
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +77,10 @@ def api_exception_handler(exc: Exception, context: dict) -> Any:
         exc = exceptions.ParseError(BODY_TOO_BIG)
     elif isinstance(exc, SuspiciousOperation | UnreadablePostError):
         exc = exceptions.ParseError(UNREADABLE)
+    elif isinstance(exc, OUT_OF_RANGE):
+        # A value past every serializer's bounds that PostgreSQL or date arithmetic cannot take: the client's, a 400.
+        transaction.set_rollback(True)
+        exc = exceptions.ValidationError({"detail": OUT_OF_RANGE_MESSAGE}, code="out_of_range")
     elif isinstance(exc, exceptions.ParseError) and not CHINESE.search(str(exc.detail)):
         exc = exceptions.ParseError(PARSE_ERROR)  # DRF's own reads "JSON parse error - Expecting value: …"
     response = drf_exception_handler(exc, context)

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "accounts.network.HistoryMiddleware",
     # A service's Conflict (accounts.errors) is the 409 page, like the API's 409.
     "accounts.errors.ConflictMiddleware",
+    "accounts.errors.OutOfRangeMiddleware",
     # Last: turns a locked-out sign-in into the lockout page (accounts.views.lockout_response).
     "axes.middleware.AxesMiddleware",
 ]

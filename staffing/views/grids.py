@@ -23,6 +23,7 @@ from staffing.forms import BuildingHeadForm, EndForm, GridMemberForm, HouseholdF
 from staffing.models import BuildingHead, GridMember, Household, PartyHousehold, Visit
 from staffing.services import grids, visits
 from staffing.views.common import require_staff, submit, which
+from workorders.models import Channel
 from workorders.selectors import filing_categories
 
 
@@ -135,7 +136,8 @@ def visit_log(request: HttpRequest, pk: int) -> HttpResponse:
     household = access(request.user, Household.objects.select_related("compound", "building", "grid"), pk=pk)
     require(request.user, "staffing.log_visit", household)
     categories = filing_categories(district_id=household.district_id)
-    form = VisitForm(request.POST or None, categories=categories)
+    may_raise_order = has(request.user, "workorders.file", Channel.GRID)  # the channel visits.visit_log files on
+    form = VisitForm(request.POST or None, categories=categories, may_raise_order=may_raise_order)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -148,8 +150,8 @@ def visit_log(request: HttpRequest, pk: int) -> HttpResponse:
                     household=household,
                     outcome=data["outcome"],
                     findings=data["findings"],
-                    raise_order=data["raise_order"],
-                    category=data["category"],
+                    raise_order=data.get("raise_order", False),
+                    category=data.get("category"),
                 ),
                 url=lambda visit: reverse("staffing:visits-due"),
             )

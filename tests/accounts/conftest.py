@@ -10,7 +10,7 @@ SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actor
 @pytest.fixture
 def file_order_factory(tree):
     """File a resident's order in the tree's first compound (the district's catalogue seeded once)."""
-    categories = {c.code: c for c in services.categories_seed(district=tree.district)}
+    categories = {c.code: c for c in services.categories_seed(actor=SYSTEM, district=tree.district)}
 
     def _file(**fields):
         fields.setdefault("title", "楼道堆物")

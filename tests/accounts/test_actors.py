@@ -11,6 +11,7 @@ from compounds.services import communities_apply_due_tiers, community_set_tier
 from ratings import selectors as ratings_selectors
 from ratings import services as ratings
 from ratings.reports import monthly, quarterly
+from tests.factories import SYSTEM
 from workorders import notifications
 from workorders import services as wo
 from workorders.statemachine import timeline_append, work_order_transition
@@ -18,12 +19,14 @@ from workorders.statemachine import timeline_append, work_order_transition
 
 def calls(tree):
     period = ratings.period_open(actor=SystemActor(name="tests"), district=tree.district, year=2026, quarter=1)
-    category = wo.categories_seed(district=tree.district)[0]
+    category = wo.categories_seed(actor=SYSTEM, district=tree.district)[0]
     return {
         "work_order_file": lambda: wo.work_order_file(
             actor=None, compound=tree.compounds[0], category=category, channel="phone", title="t", description="d"
         ),
         "work_order_route": lambda: wo.work_order_route(actor=None, order_id=1),
+        "categories_seed": lambda: wo.categories_seed(actor=None, district=tree.district),
+        "urgency_classes_seed": lambda: wo.urgency_classes_seed(actor=None, district=tree.district),
         "sla_sweep": lambda: wo.sla_sweep(actor=None),
         "reroute": lambda: wo.work_orders_reroute_unrouted(actor=None),
         "notify": lambda: notifications.notify(actor=None, recipients=[], order=None, kind="x", message="m"),
@@ -66,6 +69,8 @@ def _order(tree, category):
 NAMES = [
     "work_order_file",
     "work_order_route",
+    "categories_seed",
+    "urgency_classes_seed",
     "sla_sweep",
     "reroute",
     "notify",
@@ -99,3 +104,25 @@ def test_the_system_names_itself_and_stays_in_its_district(tree, other_tree):
 
     assert set(Compound.objects.visible_to(actor)) == set(tree.compounds)
     assert SystemActor(name="beat").is_platform_admin  # a sweep across districts names none
+
+
+def test_the_catalogue_seed_names_who_seeded_it_and_no_one_else_may(tree, other_tree):
+    """The seeds take an actor like every service: the system acting for a command is named in each seeded row's
+    history, so is a person; another district's official is refused, and nothing is seeded."""
+    from django.core.exceptions import PermissionDenied
+
+    from accounts.history import object_history
+    from workorders.models import Category, UrgencyClass
+
+    with pytest.raises(PermissionDenied):
+        wo.categories_seed(actor=other_tree.official, district=tree.district)
+    assert not Category.objects.filter(district=tree.district).exists()
+
+    seeded = wo.categories_seed(
+        actor=SystemActor(name="command:open_district", district_id=tree.district.pk), district=tree.district
+    )
+    assert object_history(actor=tree.official, obj=seeded[0])[0].who == "system:command:open_district"
+    urgency = UrgencyClass.objects.filter(district=other_tree.district)
+    wo.urgency_classes_seed(actor=other_tree.official, district=other_tree.district)
+    who = object_history(actor=other_tree.official, obj=urgency.first())[0].who
+    assert who == (other_tree.official.full_name or other_tree.official.username)

@@ -8,6 +8,7 @@ from accounts.actors import SystemActor
 from accounts.history import object_history
 from accounts.tenancy import tenant_context
 from compounds.models import Compound
+from tests.factories import SYSTEM
 from workorders import services
 from workorders.models import WorkOrder
 
@@ -45,7 +46,7 @@ def test_no_history_for_someone_who_may_not_see_the_object(tree, other_tree):
 
 
 def test_personal_data_in_an_orders_history_is_masked(client, tree):
-    category = services.categories_seed(district=tree.district)[0]
+    category = services.categories_seed(actor=SYSTEM, district=tree.district)[0]
     order = services.work_order_file(
         actor=tree.official,
         compound=tree.compounds[0],

@@ -5,6 +5,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from accounts.network import client_address
+from tests.factories import SYSTEM
 
 rf = RequestFactory()
 
@@ -77,7 +78,7 @@ def test_the_reveal_log_records_the_real_client_address(client, settings, tree):
     from workorders.models import Channel
 
     settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
-    category = services.categories_seed(district=tree.district)[0]
+    category = services.categories_seed(actor=SYSTEM, district=tree.district)[0]
     order = services.work_order_file(
         actor=tree.official,
         compound=tree.compounds[0],

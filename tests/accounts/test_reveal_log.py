@@ -20,7 +20,7 @@ def reveals(tree, other_tree, file_order_factory):
     record_reveal(actor=tree.official, obj=tree.street_staff, fields=["username"], via="/people/")
     from workorders import services
 
-    category = services.categories_seed(district=other_tree.district)[0]
+    category = services.categories_seed(actor=SYSTEM, district=other_tree.district)[0]
     b = services.work_order_file(
         actor=SYSTEM,
         compound=other_tree.compounds[0],

@@ -15,6 +15,7 @@ from django.urls import reverse
 from accounts import rls, tenancy
 from accounts.actors import SystemActor
 from compounds.models import Compound
+from tests.factories import SYSTEM
 
 
 def policy_tables() -> dict[str, set[str]]:
@@ -410,7 +411,7 @@ def test_the_public_doors_run_in_their_codes_district_never_on_the_platform_path
     from workorders import services
     from workorders.models import Channel
 
-    category = services.categories_seed(district=tree.district)[0]
+    category = services.categories_seed(actor=SYSTEM, district=tree.district)[0]
     order = services.work_order_file(
         actor=SystemActor(name="tests"),
         compound=tree.compounds[0],

@@ -5,7 +5,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.actors import SystemActor
-from tests.factories import api_key_for
+from tests.factories import SYSTEM, api_key_for
 from workorders import services
 from workorders.models import Channel
 
@@ -71,7 +71,7 @@ def test_an_empty_optional_filter_is_no_filter(tree):
 
 
 def test_a_query_on_the_timeline_does_not_hide_its_order(tree):
-    category = services.categories_seed(district=tree.district)[0]
+    category = services.categories_seed(actor=SYSTEM, district=tree.district)[0]
     order = services.work_order_file(
         actor=SystemActor(name="tests"),
         compound=tree.compounds[0],

@@ -26,7 +26,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from accounts.actors import SystemActor
-from tests.factories import api_key_for
+from tests.factories import SYSTEM, api_key_for
 from workorders import services
 from workorders.models import Channel
 
@@ -55,7 +55,7 @@ def keep_connection() -> None:
 
 @pytest.fixture
 def tokens(tree):
-    categories = services.categories_seed(district=tree.district)
+    categories = services.categories_seed(actor=SYSTEM, district=tree.district)
     for i, category in enumerate(categories[:3]):
         order = services.work_order_file(
             actor=SystemActor(name="tests"),

@@ -4,6 +4,7 @@ page (reveal, filters) and the resident's QR form report no CSP violation, and t
 import pytest
 
 from tests.browser.conftest import sign_in
+from tests.factories import SYSTEM
 from workorders import services
 from workorders.models import Channel
 
@@ -30,7 +31,7 @@ def violations(page, console) -> list[str]:
 
 
 def test_queue_order_page_and_qr_form_run_without_csp_violations(browser, live_server, tree):
-    category = services.categories_seed(district=tree.district)[0]
+    category = services.categories_seed(actor=SYSTEM, district=tree.district)[0]
     order = services.work_order_file(
         actor=tree.official,
         compound=tree.compounds[0],

@@ -7,6 +7,7 @@ again: still one order, one photo. Screenshots in var/screenshots/grid-offline-*
 import pytest
 
 from tests.browser.conftest import PHONE, SCREENSHOTS, fits_the_phone
+from tests.factories import SYSTEM
 from tests.workorders.test_photos import small_jpeg
 from workorders import services
 from workorders.models import Category, Channel, Photo, State, WorkOrder
@@ -39,7 +40,7 @@ def report_with_a_photo(page, tree, description: str, photo, category: str = "це
 
 
 def test_a_report_written_offline_is_sent_once_when_the_network_returns(browser, live_server, tree):
-    services.categories_seed(district=tree.district)
+    services.categories_seed(actor=SYSTEM, district=tree.district)
     Category.objects.filter(district=tree.district, code="corridor-clutter").update(grid_resolves_on_the_spot=True)
     context = browser.new_context(**PHONE)
     try:
@@ -108,7 +109,7 @@ def test_a_report_whose_answer_was_lost_is_sent_again_and_still_makes_one_order_
     live_server,
     tree,
 ):
-    services.categories_seed(district=tree.district)
+    services.categories_seed(actor=SYSTEM, district=tree.district)
     # (no service worker here: the test stands between the page and the server, which a worker would hide)
     context = browser.new_context(**PHONE, service_workers="block")
     try:

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from tests.browser.conftest import SCREENSHOTS, SIZES, sign_in
 from tests.browser.test_map import offsite, watch_requests
+from tests.factories import SYSTEM
 from tests.workorders.test_api import make_order
 from workorders import services
 from workorders.models import Channel, State, WorkOrder
@@ -100,7 +101,7 @@ def test_the_handler_accepts_and_starts_with_one_tap_from_the_sticky_bar(browser
 
 @pytest.mark.parametrize("size", ["desktop", "phone"])
 def test_the_reported_location_is_a_small_map(browser, live_server, tree, size):
-    categories = {c.code: c for c in services.categories_seed(district=tree.district)}
+    categories = {c.code: c for c in services.categories_seed(actor=SYSTEM, district=tree.district)}
     order = services.work_order_file(
         actor=tree.grid_worker,
         compound=tree.compounds[0],

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.actors import SystemActor
 from tests.browser.conftest import SCREENSHOTS, SIZES, sign_in
+from tests.factories import SYSTEM
 from workorders import services
 from workorders.models import Channel
 from workorders.selectors import desk_figures
@@ -18,7 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def busy_tree(tree):
-    categories = {c.code: c for c in services.categories_seed(district=tree.district)}
+    categories = {c.code: c for c in services.categories_seed(actor=SYSTEM, district=tree.district)}
     now = timezone.now()
     for i in range(6):
         order = services.work_order_file(

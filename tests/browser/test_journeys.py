@@ -38,7 +38,7 @@ def street_day(tree, monkeypatch):
     """The street's morning: two orders just filed by phone, not routed yet (their routing task waits in the
     outbox, as when the broker is down), and one that the property firm sent back. 飞线充电 is answered by the
     district's 公安分局 (the category's department)."""
-    categories = {c.code: c for c in services.categories_seed(district=tree.district)}
+    categories = {c.code: c for c in services.categories_seed(actor=SYSTEM, district=tree.district)}
     wiring = categories["ebike-wire-charging"]
     wiring.department = tree.department
     wiring.save()

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.browser.conftest import SCREENSHOTS, SIZES, sign_in
+from tests.factories import SYSTEM
 from workorders import services
 from workorders.models import Channel
 
@@ -39,7 +40,7 @@ def mapped(tree):
         compound.latitude = Decimal("34.150") + Decimal(i) / 200
         compound.longitude = Decimal("108.900") + Decimal(i % 3) / 200
         compound.save()
-    categories = {c.code: c for c in services.categories_seed(district=tree.district)}
+    categories = {c.code: c for c in services.categories_seed(actor=SYSTEM, district=tree.district)}
     for compound in (tree.compounds[0], tree.compounds[0], tree.compounds[0], tree.compounds[1]):
         services.work_order_file(
             actor=tree.grid_worker, compound=compound, category=categories["corridor-clutter"], channel=Channel.GRID,

@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def order(tree):
-    categories = {c.code: c for c in services.categories_seed(district=tree.district)}
+    categories = {c.code: c for c in services.categories_seed(actor=SYSTEM, district=tree.district)}
     order = services.work_order_file(
         actor=SYSTEM,
         compound=tree.compounds[0],

@@ -29,7 +29,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def district(tree, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
-    services.categories_seed(district=tree.district)
+    services.categories_seed(actor=SYSTEM, district=tree.district)
     yield tree
     cache.clear()
 

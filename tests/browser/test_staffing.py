@@ -8,6 +8,7 @@ import pytest
 
 from staffing.models import Visit
 from tests.browser.conftest import SCREENSHOTS, sign_in
+from tests.factories import SYSTEM
 from tests.staffing import walk
 from tests.staffing.conftest import crew  # noqa: F401 - the fixture
 from workorders import services as wo
@@ -19,7 +20,7 @@ OUT = SCREENSHOTS / "staffing"
 @pytest.fixture
 def grid_day(tree):
     """Two overdue households of the grid worker's grid and the categories to file under."""
-    wo.categories_seed(district=tree.district)
+    wo.categories_seed(actor=SYSTEM, district=tree.district)
     lonely = walk.household(tree, address="2单元501")
     walk.household(tree, address="3单元301")
     return tree, lonely

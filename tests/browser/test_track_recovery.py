@@ -10,6 +10,7 @@ from django.core.cache import cache
 from accounts import sms
 from accounts.actors import SystemActor
 from tests.browser.conftest import PHONE, SCREENSHOTS, fits_the_phone
+from tests.factories import SYSTEM
 from workorders import services
 from workorders.models import Channel
 
@@ -21,7 +22,7 @@ def test_a_lost_tracking_code_is_found_again_by_phone(browser, live_server, tree
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
     sms.outbox.clear()
-    categories = services.categories_seed(district=tree.district)
+    categories = services.categories_seed(actor=SYSTEM, district=tree.district)
     order = services.work_order_file(
         actor=SystemActor(name="public:resident_report", district_id=tree.district.pk),
         compound=tree.compounds[0],

@@ -12,6 +12,7 @@ from psycopg import sql
 from accounts.actors import SystemActor
 from config import backup
 from tests.conftest import build_tree
+from tests.factories import SYSTEM
 from tests.workorders.test_photos import small_jpeg
 from workorders import services
 from workorders.intake.photos import photo_prepare, photos_attach
@@ -41,7 +42,7 @@ def test_a_backup_restored_into_an_empty_database_has_every_row_and_file(
     # given a district with orders, one with two photos in the media folder
     settings.MEDIA_ROOT = tmp_path / "media"
     tree = build_tree("610116", "长安区")
-    categories = {c.code: c for c in services.categories_seed(district=tree.district)}
+    categories = {c.code: c for c in services.categories_seed(actor=SYSTEM, district=tree.district)}
     orders = [
         services.work_order_file(
             actor=SystemActor(name="tests"),

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from config.celery import app as celery_app
 from tests.conftest import build_tree
+from tests.factories import SYSTEM
 from workorders import services
 from workorders.models import OutboxMessage, State, TimelineKind, WorkOrder
 from workorders.outbox import outbox_sweep
@@ -26,7 +27,7 @@ pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)
 def test_an_order_filed_while_the_broker_is_down_is_routed_once_when_it_is_back(own_redis, client, tmp_path):  # noqa: F811
     tree = build_tree("610116", "长安区")
     compound = tree.compounds[0]
-    category = {c.code: c for c in services.categories_seed(district=tree.district)}["corridor-clutter"]
+    category = {c.code: c for c in services.categories_seed(actor=SYSTEM, district=tree.district)}["corridor-clutter"]
     with celery_app_on(celery_app, own_redis.url):
         # given the broker is down
         own_redis.stop()
@@ -96,7 +97,7 @@ def test_notifications_and_report_builds_asked_for_while_the_broker_is_down_are_
     from workorders.tasks import notify_handler_task, route_work_order_task
 
     tree = build_tree("610116", "长安区")
-    category = {c.code: c for c in services.categories_seed(district=tree.district)}["corridor-clutter"]
+    category = {c.code: c for c in services.categories_seed(actor=SYSTEM, district=tree.district)}["corridor-clutter"]
     with celery_app_on(celery_app, own_redis.url):
         # given the broker is down
         own_redis.stop()

@@ -13,6 +13,7 @@ from django.urls import reverse
 from config.celery import app as celery_app
 from config.requestid import RequestIdFilter
 from tests.conftest import build_tree
+from tests.factories import SYSTEM
 from workorders import services
 from workorders.models import Notification, WorkOrder
 
@@ -35,7 +36,7 @@ def log_lines(path):
 def test_one_filings_request_id_is_in_the_web_and_task_logs(client, caplog, tmp_path):
     tree = build_tree("610116", "长安区")
     compound = tree.compounds[0]
-    category = {c.code: c for c in services.categories_seed(district=tree.district)}["corridor-clutter"]
+    category = {c.code: c for c in services.categories_seed(actor=SYSTEM, district=tree.district)}["corridor-clutter"]
     log = tmp_path / "worker.log"
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False

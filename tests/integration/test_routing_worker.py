@@ -10,6 +10,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from tests.conftest import build_tree
+from tests.factories import SYSTEM
 from workorders import services
 from workorders.models import Notification, State, WorkOrder
 
@@ -32,7 +33,7 @@ def test_an_order_filed_on_the_qr_page_is_routed_by_the_worker_and_reaches_its_h
     # given a compound managed by a property firm, the district's categories, and the firm's staff
     tree = build_tree("610116", "长安区")
     compound = tree.compounds[0]
-    categories = {c.code: c for c in services.categories_seed(district=tree.district)}
+    categories = {c.code: c for c in services.categories_seed(actor=SYSTEM, district=tree.district)}
     description = "3号楼2单元楼道堆满纸箱和旧家具，堵住了消防通道"
 
     # when a resident files through the public QR page (no account)

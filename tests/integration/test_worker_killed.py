@@ -24,6 +24,7 @@ from reports import services as report_services
 from reports.models import BuildStatus, ReportBuild
 from staffing.report_kinds import COVERAGE
 from tests.conftest import build_tree
+from tests.factories import SYSTEM
 from workorders import services
 from workorders.models import State, TimelineKind, WorkOrder
 
@@ -87,7 +88,7 @@ def no_eager():
 def three_orders_waiting_for_routing():
     """Three orders filed while no worker runs: their routing tasks wait in the broker. Returns the tree."""
     tree = build_tree("610116", "长安区")
-    category = {c.code: c for c in services.categories_seed(district=tree.district)}["corridor-clutter"]
+    category = {c.code: c for c in services.categories_seed(actor=SYSTEM, district=tree.district)}["corridor-clutter"]
     for n in range(3):
         services.work_order_file(
             actor=SystemActor(name="tests"),

@@ -15,8 +15,8 @@ SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actor
 
 @pytest.fixture
 def filed(tree, other_tree):
-    categories = {c.code: c for c in services.categories_seed(district=tree.district)}
-    b_categories = {c.code: c for c in services.categories_seed(district=other_tree.district)}
+    categories = {c.code: c for c in services.categories_seed(actor=SYSTEM, district=tree.district)}
+    b_categories = {c.code: c for c in services.categories_seed(actor=SYSTEM, district=other_tree.district)}
     orders = [
         services.work_order_file(
             actor=SYSTEM,

@@ -81,7 +81,7 @@ def test_the_street_breakdown_shows_only_streets_whose_answers_the_reader_sees(c
 
 @pytest.fixture
 def march_orders(tree):
-    categories = {c.code: c for c in wo.categories_seed(district=tree.district)}
+    categories = {c.code: c for c in wo.categories_seed(actor=SYSTEM, district=tree.district)}
     for compound in (tree.compounds[0], tree.compounds[4]):  # one in each street
         wo.work_order_file(
             actor=SYSTEM,

@@ -221,7 +221,7 @@ def test_monthly_ranking_built_from_real_work_orders(tree):
 
     # given: in March 2026, street 2 handles all 4 of its orders and residents are pleased; street 1 answers
     # only 2 of its 3 orders and one resident is unhappy
-    categories = {c.code: c for c in wo.categories_seed(district=tree.district)}
+    categories = {c.code: c for c in wo.categories_seed(actor=SYSTEM, district=tree.district)}
     start = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=BEIJING)
 
     def order(compound, n, *, handle=True, rating="very_satisfied"):

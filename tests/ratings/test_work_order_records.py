@@ -33,7 +33,7 @@ def captured(period):
 
 
 def test_records_of_many_firms_cost_what_one_costs(tree):
-    category = wo.categories_seed(district=tree.district)[0]
+    category = wo.categories_seed(actor=SYSTEM, district=tree.district)[0]
     period = h.period(tree)
     file_in(tree, tree.compounds[0], category)
     written, one_firm = captured(period)
@@ -56,7 +56,7 @@ def test_records_of_many_firms_cost_what_one_costs(tree):
 
 
 def test_a_rerun_updates_the_records_in_place(tree):
-    category = wo.categories_seed(district=tree.district)[0]
+    category = wo.categories_seed(actor=SYSTEM, district=tree.district)[0]
     period = h.period(tree)
     file_in(tree, tree.compounds[0], category)
     services.work_order_records_capture(actor=SYSTEM, period=period)

@@ -431,3 +431,17 @@ def test_bad_input_is_a_chinese_400_and_nothing_is_saved(api, tree, other_tree, 
     )
     assert bad_date.status_code == 400
     assert Person.objects.count() == people_before
+
+
+@pytest.mark.django_db
+def test_ending_a_term_on_a_date_past_the_calendar_is_a_400_and_the_term_is_unchanged(api, tree):
+    """Found by the bad-input sweep (tests/test_bad_input.py): 0001-01-01 passed the serializer and broke the
+    service's date arithmetic, a 500. A value the database or date arithmetic cannot take is the API's 400."""
+    term = walk.seat_term(tree)
+    before = SeatTerm.objects.filter(pk=term.pk).values_list().get()
+    response = api.post(
+        f"/api/v1/staffing/seat-terms/{term.pk}/end/", {"end": "0001-01-01", "reason": "换届"}, format="json"
+    )
+    assert response.status_code == 400, response.content
+    assert "超出可处理的范围" in response.json()["detail"]
+    assert SeatTerm.objects.filter(pk=term.pk).values_list().get() == before

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from staffing.models import Visit
+from tests.factories import SYSTEM
 from tests.onetime import post_twice, shows_replayed, token_of
 from tests.staffing import walk
 
@@ -16,7 +17,7 @@ def test_a_visit_posted_twice_is_logged_once_and_the_second_tap_shows_the_first(
     from workorders import services as wo
     from workorders.models import WorkOrder
 
-    category = wo.categories_seed(district=tree.district)[0]
+    category = wo.categories_seed(actor=SYSTEM, district=tree.district)[0]
     household = walk.household(tree, address="7单元701")
     client.force_login(tree.grid_worker)
     url = reverse("staffing:visit", args=[household.pk])

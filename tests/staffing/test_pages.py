@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from staffing.models import DutyShift, Household, SeatTerm, StarAssessment, Visit
+from tests.factories import SYSTEM
 from tests.staffing import walk
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +91,7 @@ def test_the_team_page_appoints_and_a_bad_appointment_is_a_chinese_error(client,
 def test_the_grid_worker_logs_a_visit_that_files_a_work_order(client, a):
     from workorders import services as wo
 
-    category = wo.categories_seed(district=a.district)[0]
+    category = wo.categories_seed(actor=SYSTEM, district=a.district)[0]
     household = walk.household(a, address="7单元701")
     client.force_login(a.grid_worker)
     due = client.get(reverse("staffing:visits-due")).content.decode()
@@ -121,6 +122,25 @@ def test_a_visit_without_a_category_for_its_order_keeps_what_was_typed(client, a
     body = response.content.decode()
     assert "转为工单时请选择问题类别" in body and "水管漏水" in body
     assert not Visit.objects.filter(household=household).exists()
+
+
+def test_the_raise_an_order_switch_is_shown_only_to_roles_that_may_file_it(client, a):
+    """The visit files its order on the grid channel (格格发现): a grid worker and a cadre may, an official and street
+    staff may not (workorders.file) — they are not offered a switch that would answer 403 after the visit was typed,
+    and their visit is still logged."""
+    household = walk.household(a, address="9单元901")
+    url = reverse("staffing:visit", args=[household.pk])
+    for user, shown in ((a.grid_worker, True), (a.cadre, True), (a.official, False), (a.street_staff, False)):
+        client.force_login(user)
+        page = client.get(url).content.decode()
+        assert ('name="raise_order"' in page) is shown, user.role
+        assert ("问题类别" in page) is shown, user.role
+    # the official's visit (a switch forged into the post is ignored): logged, no order, no 403
+    client.force_login(a.official)
+    response = client.post(url, {"outcome": "well", "findings": "一切正常", "raise_order": "on"})
+    assert response.status_code == 302
+    visit = Visit.objects.get(household=household)
+    assert visit.visitor == a.official and visit.work_order is None
 
 
 def test_the_phone_is_masked_until_revealed_and_the_reveal_is_logged(client, a, caplog):
@@ -230,3 +250,18 @@ def test_odd_query_strings_never_break_a_page(client, a):
         # accounts.text's rule: a NUL or control character is refused with the Chinese 400 page; the rest is cleaned
         expected = 400 if "%00" in url or "%01" in url else 200
         assert response.status_code == expected, url
+
+
+def test_a_term_ended_on_a_date_past_the_calendar_is_refused_on_the_form(client, a):
+    """The page's side of the sweep's find (tests/test_bad_input.py): the form refuses 0001-01-01 in Chinese before
+    the service's date arithmetic sees it (accounts.text bounds every form's dates), and the term is unchanged."""
+    term = walk.seat_term(a, compound=a.compounds[1])
+    before = SeatTerm.objects.filter(pk=term.pk).values_list().get()
+    client.force_login(a.official)
+    url = reverse("staffing:team", args=[term.team.compound_id])
+    response = client.post(url, {"form": "end", "term": term.pk, "end": "0001-01-01", "reason": "换届离任"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    # (the shared end form, templates/staffing/_end_form.html, does not yet show the typed reason again)
+    assert "日期超出范围：应在 1900 年至 2199 年之间。" in body
+    assert SeatTerm.objects.filter(pk=term.pk).values_list().get() == before

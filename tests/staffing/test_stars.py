@@ -13,6 +13,7 @@ from accounts.permissions import Forbidden
 from staffing import grading, selectors
 from staffing.models import StarAssessment
 from staffing.services import stars
+from tests.factories import SYSTEM
 from tests.staffing import factories as f
 from workorders import services as wo
 from workorders.worktime import BEIJING
@@ -61,7 +62,7 @@ def test_no_grade_until_the_assessor_scores():
 def cadre_with_cases(tree):
     """The tree's cadre (a login account) as a person; three community orders accepted, two resolved and rated
     (one 满意, one 一般); the grid worker files two 格格发现 orders; a resident's order in April is not counted."""
-    categories = {c.code: c for c in wo.categories_seed(district=tree.district)}
+    categories = {c.code: c for c in wo.categories_seed(actor=SYSTEM, district=tree.district)}
     person = f.cadre(tree.communities[0], account=tree.cadre, name="王社区")
     grid_person = f.grid_worker(tree.communities[0], account=tree.grid_worker, name="李网格")
     no_account = f.worker(tree.communities[0], name="赵无号")

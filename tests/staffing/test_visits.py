@@ -10,6 +10,7 @@ from django.http import Http404
 from accounts.actors import SystemActor
 from staffing.models import Household, Visit
 from staffing.services import visits
+from tests.factories import SYSTEM
 from workorders import services as wo
 from workorders.models import Notification, WorkOrder
 from workorders.worktime import BEIJING
@@ -68,7 +69,7 @@ def test_a_visit_that_met_the_household_restarts_the_clock_and_a_closed_door_doe
 
 
 def test_a_visit_raises_a_work_order_in_one_step(tree, homes):
-    category = wo.categories_seed(district=tree.district)[0]
+    category = wo.categories_seed(actor=SYSTEM, district=tree.district)[0]
     visit = visits.visit_log(
         actor=tree.grid_worker,
         household=homes[0],

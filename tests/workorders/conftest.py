@@ -16,7 +16,7 @@ MONDAY_9AM = datetime(2026, 3, 2, 9, 0, tzinfo=BEIJING)
 @pytest.fixture
 def categories(tree):
     """The seeded categories of the tree's district, by code."""
-    return {c.code: c for c in services.categories_seed(district=tree.district)}
+    return {c.code: c for c in services.categories_seed(actor=SYSTEM, district=tree.district)}
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ serial = count(1)
 
 
 def make_order(tree, *, route=True, **fields):
-    categories = {c.code: c for c in services.categories_seed(district=tree.district)}
+    categories = {c.code: c for c in services.categories_seed(actor=SYSTEM, district=tree.district)}
     fields.setdefault("title", f"楼道堆物 {next(serial)}")
     fields.setdefault("description", "2单元楼道堆满纸箱")
     order = services.work_order_file(
@@ -81,12 +81,12 @@ class TestCategoryAPI(APIViewTests):
     list_query_limit = 2
 
     def make_object(self, tree):
-        urgency = services.urgency_classes_seed(district=tree.district)["general"]
+        urgency = services.urgency_classes_seed(actor=SYSTEM, district=tree.district)["general"]
         n = next(serial)
         return Category.objects.create(district=tree.district, code=f"cat-{n}", name=f"类别{n}", urgency=urgency)
 
     def create_data(self, tree):
-        urgency = services.urgency_classes_seed(district=tree.district)["utility"]
+        urgency = services.urgency_classes_seed(actor=SYSTEM, district=tree.district)["utility"]
         return {"code": "heating", "name": "供暖", "urgency": urgency.pk, "default_handler_level": "department"}
 
 
@@ -120,7 +120,7 @@ class TestWorkOrderAPI(APIViewTests):
         return make_order(tree)
 
     def create_data(self, tree):
-        categories = {c.code: c for c in services.categories_seed(district=tree.district)}
+        categories = {c.code: c for c in services.categories_seed(actor=SYSTEM, district=tree.district)}
         return {
             "compound": tree.compounds[1].pk,
             "category": categories["noise"].pk,
@@ -325,7 +325,7 @@ def test_actions_on_another_districts_order_are_404(api, tree, other_tree):
 
 
 def test_claim_from_the_pool(api, tree):
-    services.categories_seed(district=tree.district)
+    services.categories_seed(actor=SYSTEM, district=tree.district)
     RoutingRule.objects.create(district=tree.district, priority=1, target_level="property_firm", mode="pool")
     order = make_order(tree)
     assert order.is_pooled and order.state == State.SUBMITTED
@@ -410,7 +410,7 @@ def test_mine_lists_the_handlers_open_orders(api, tree):
 
 
 def test_create_refuses_bad_input_in_chinese(api, tree, other_tree):
-    services.categories_seed(district=tree.district)
+    services.categories_seed(actor=SYSTEM, district=tree.district)
     category = Category.objects.get(district=tree.district, code="noise")
     api.force_authenticate(tree.street_staff)
     url = reverse("workorders-api:work-order-list")

@@ -5,6 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from tests.factories import SYSTEM
 from tests.workorders.test_api import make_order
 from workorders import filtersets, services
 from workorders.models import Category, DeliberationMeeting, RoutingRule, UrgencyClass, WorkOrder
@@ -81,7 +82,7 @@ def test_another_districts_compound_is_refused_like_a_missing_one(tree, other_tr
 
 
 def test_queue_choices_are_the_users_scope(tree, other_tree):
-    services.categories_seed(district=other_tree.district)
+    services.categories_seed(actor=SYSTEM, district=other_tree.district)
     user = tree.street_staff
     filterset = filtersets.WorkOrderQueueFilterSet(
         None, queryset=WorkOrder.objects.visible_to(user), request=SimpleNamespace(user=user)

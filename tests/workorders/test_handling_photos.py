@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from tests.factories import SYSTEM
 from tests.workorders.test_api import make_order
 from tests.workorders.test_photos import small_jpeg
 from workorders import services
@@ -210,7 +211,7 @@ def test_the_district_official_sets_the_categories_closed_on_the_spot(client, tr
     lamp.refresh_from_db()
     assert lamp.grid_resolves_on_the_spot
     # a category of another district is refused in Chinese, and nothing changes
-    foreign = services.categories_seed(district=other_tree.district)[0]
+    foreign = services.categories_seed(actor=SYSTEM, district=other_tree.district)[0]
     refused = client.post(url, {"retention_years": 3, "on_the_spot_categories": [foreign.pk]})
     assert refused.status_code == 400 and "所选诉求类别不存在或不属于本区" in text(refused)
     foreign.refresh_from_db()

@@ -172,7 +172,7 @@ def test_an_unknown_compound_or_category_is_a_clear_error_and_saves_nothing(api,
 
 
 def test_another_districts_compound_is_not_found_from_this_district(api, tree, other_tree):
-    services.categories_seed(district=other_tree.district)
+    services.categories_seed(actor=SYSTEM, district=other_tree.district)
 
     by_name = api.post(ORDERS_URL, payload(tree, compound=other_tree.compounds[0].name), format="json")
     by_code = api.post(ORDERS_URL, payload(tree, compound=other_tree.compounds[0].code), format="json")
@@ -186,7 +186,7 @@ def test_another_districts_compound_is_not_found_from_this_district(api, tree, o
 
 
 def test_a_platform_admin_names_the_district(tree, other_tree, categories):
-    services.categories_seed(district=other_tree.district)
+    services.categories_seed(actor=SYSTEM, district=other_tree.district)
     admin = factories.user_for(Role.PLATFORM_ADMIN, username="admin")
     client = APIClient()
     client.force_authenticate(admin)
@@ -200,7 +200,7 @@ def test_a_platform_admin_names_the_district(tree, other_tree, categories):
 
 
 def test_the_same_number_in_two_districts_is_two_orders(tree, other_tree, categories):
-    services.categories_seed(district=other_tree.district)
+    services.categories_seed(actor=SYSTEM, district=other_tree.district)
     row_a = HotlineRow(
         external_number="N1", category="噪音扰民", compound=tree.compounds[0].name, description="夜间施工"
     )
@@ -217,7 +217,7 @@ def test_the_same_number_in_two_districts_is_two_orders(tree, other_tree, catego
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_posts_of_one_number_file_one_order(tree):
     # given
-    services.categories_seed(district=tree.district)
+    services.categories_seed(actor=SYSTEM, district=tree.district)
     row = HotlineRow(external_number="RACE-1", category="楼道堆物", compound=tree.compounds[0].name, description="堆物")
     barrier = threading.Barrier(2)
     results, failures = [], []

@@ -185,7 +185,7 @@ def photos(tree, other_tree, file_order, categories):
     """One photo on an order of street 1 and one on an order of street 2 of district A, one in district B."""
     from workorders import services
 
-    b_category = services.categories_seed(district=other_tree.district)[0]
+    b_category = services.categories_seed(actor=SYSTEM, district=other_tree.district)[0]
     a1 = file_order(compound=tree.compounds[0])
     a2 = file_order(compound=tree.compounds[4])
     b = services.work_order_file(

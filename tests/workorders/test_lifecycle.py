@@ -139,7 +139,7 @@ def test_filing_someone_elses_compound_is_a_404_and_saves_nothing(tree, other_tr
 
 
 def test_bad_input_gets_chinese_errors_and_saves_nothing(tree, categories, other_tree):
-    other_category = services.categories_seed(district=other_tree.district)[0]
+    other_category = services.categories_seed(actor=SYSTEM, district=other_tree.district)[0]
     with pytest.raises(ValidationError) as refused:
         services.work_order_file(
             actor=SYSTEM,

@@ -46,7 +46,7 @@ REQUEST_FIELDS = [
 def both(tree, other_tree, categories, public_reads):
     """Both districts with their categories and one order each (district B's text carries the marker); district A
     reads publicly (see `public_reads`)."""
-    b_categories = {c.code: c for c in services.categories_seed(district=other_tree.district)}
+    b_categories = {c.code: c for c in services.categories_seed(actor=SYSTEM, district=other_tree.district)}
     now = timezone.now()
     a_order = services.work_order_file(
         actor=SYSTEM,

@@ -51,7 +51,7 @@ def orders(tree, other_tree, categories):
             now=now,
         )
 
-    b_categories = {c.code: c for c in services.categories_seed(district=other_tree.district)}
+    b_categories = {c.code: c for c in services.categories_seed(actor=SYSTEM, district=other_tree.district)}
     fee = file(tree, categories["property-fee"], PERSONAL)
     lamp = file(tree, categories["street-lamp"], "5号楼东侧路灯坏了，找李四女士，3单元502")
     services.work_order_route(actor=SYSTEM, order_id=fee.pk)
@@ -121,6 +121,31 @@ def test_the_districts_integration_key_reads_everything_masked(client, tree, ord
         assert secret not in response.content.decode() and secret not in description, secret
     assert "联系人：王**" in description and "029-****1234" in description and "w***@example.com" in description
     assert "138****5678" in description
+
+
+def test_the_key_is_looked_up_once_per_request(client, tree, orders):
+    """The public door finds the district by the key (or the jurisdiction) and hands its lookup on to the view: one
+    read of the key table per request, whether the key names the district or the jurisdiction does — and a key
+    the door found unknown is refused by the view without a second try."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    key = integration_key(tree.district)
+    cases = {
+        "the key names the district": {"api_key": key},
+        "the jurisdiction does": {"jurisdiction_id": tree.district.code, "api_key": key},
+        "an unknown key": {
+            "jurisdiction_id": tree.district.code,
+            "api_key": key[:-4] + ("abcd" if not key.endswith("abcd") else "dcba"),
+        },
+    }
+    for case, params in cases.items():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"{BASE}/requests/{orders['fee'].pk}.json", params)
+        assert response.status_code == (403 if "unknown" in case else 200), case
+        # reads only: pghistory prefixes a write (the key's last_used_at) with its own SELECT set_config(…)
+        reads = [q["sql"] for q in queries.captured_queries if 'FROM "accounts_apikey"' in q["sql"]]
+        assert len(reads) == 1, f"{case}: {len(reads)} reads of the key table"
 
 
 @pytest.mark.parametrize(

@@ -126,7 +126,7 @@ def test_the_change_carries_the_tasks_context(monkeypatch, tree, categories):
 
 
 def test_each_district_sets_its_own_period(monkeypatch, tree, other_tree, categories):
-    b_categories = {c.code: c for c in services.categories_seed(district=other_tree.district)}
+    b_categories = {c.code: c for c in services.categories_seed(actor=SYSTEM, district=other_tree.district)}
     PrivacySettings.objects.create(district=other_tree.district, retention_years=5)
     a = closed_order(tree, categories)
     b = closed_order(tree, b_categories, district_tree=other_tree)

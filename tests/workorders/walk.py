@@ -123,7 +123,7 @@ def workorder_objects(t) -> dict:
     from workorders.intake.photos import photo_prepare, photo_store
 
     m = _marker(t)
-    categories = services.categories_seed(district=t.district)
+    categories = services.categories_seed(actor=SYSTEM, district=t.district)
     t.orders = orders_in_every_state(t, categories[0])
     order = t.orders[State.ASSIGNED]
     # The resident's photo (reachable with the tracking code too) and one a member of staff added.
