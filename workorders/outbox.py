@@ -12,13 +12,16 @@ the outbox carries the row's id in the message header `outbox_id`; when it succe
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 from typing import Any
 
 from celery import Task, current_app
-from celery.signals import task_postrun
+from celery.signals import task_postrun, task_prerun
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -149,25 +152,46 @@ def _outbox_id(task: Task) -> int | None:
         return None
 
 
-DONE_HERE = "outbox_done_here"
+@dataclass
+class _Run:
+    """The outbox row of the task running in this context (read at task_prerun, where the request still carries
+    the message's headers: our tasks' __call__ pushes a request of bare arguments) and whether the task marked it."""
+
+    message_id: int | None
+    done: bool = False
 
 
-def outbox_done_here(task: Task) -> None:
-    """Mark the running task's outbox row done inside the task's own transaction (in its scope: the row is of
-    the task's district), so that its effect and the mark commit together; `task_postrun` then has nothing
-    left to do for it. A task run without an outbox row (a direct call) marks nothing."""
-    message_id = _outbox_id(task)
-    if message_id is None:
+_run: contextvars.ContextVar[_Run | None] = contextvars.ContextVar("capillary_outbox_run", default=None)
+_tokens: dict[str, contextvars.Token] = {}
+
+
+@task_prerun.connect(dispatch_uid="workorders.outbox.run")
+def _before_run(sender: Task | None = None, task_id: str | None = None, **_: Any) -> None:
+    if sender is not None and task_id is not None:
+        _tokens[task_id] = _run.set(_Run(_outbox_id(sender)))
+
+
+def outbox_done_here() -> None:
+    """Mark the running task's outbox row done inside the task's own transaction (in its scope: the row is of the
+    task's district), so that its effect and the mark commit together and `task_postrun` has nothing left to do
+    for it. A task run without an outbox row (a direct call, a re-routing sweep) marks nothing."""
+    run = _run.get()
+    if run is None or run.message_id is None or run.done:
         return
-    OutboxMessage.objects.filter(pk=message_id, done_at__isnull=True).update(done_at=timezone.now())
-    setattr(task.request, DONE_HERE, True)
+    OutboxMessage.objects.filter(pk=run.message_id, done_at__isnull=True).update(done_at=timezone.now())
+    run.done = True
 
 
 @task_postrun.connect(dispatch_uid="workorders.outbox.done")
-def _done_after_success(sender: Task | None = None, state: str | None = None, **_: Any) -> None:
-    if sender is None or state != "SUCCESS":
-        return
-    if getattr(sender.request, DONE_HERE, False):
+def _done_after_success(
+    sender: Task | None = None, task_id: str | None = None, state: str | None = None, **_: Any
+) -> None:
+    run = _run.get()
+    token = _tokens.pop(task_id, None) if task_id is not None else None
+    if token is not None:
+        with contextlib.suppress(ValueError):  # set in another context: nothing to put back here
+            _run.reset(token)
+    if sender is None or state != "SUCCESS" or (run is not None and run.done):
         return
     message_id = _outbox_id(sender)
     if message_id is not None:

@@ -25,8 +25,8 @@ NOTIFY_TEXT = {
 }
 
 
-@shared_task(acks_late=True, bind=True, **RETRY)
-def route_work_order_task(self, order_id: int, district_id: int | None = None) -> None:
+@shared_task(acks_late=True, **RETRY)
+def route_work_order_task(order_id: int, district_id: int | None = None) -> None:
     """Route a filed order (idempotent: a routed order is left alone) and tell its handler, in one task: the
     notification is written in the routing's transaction (a savepoint of its own); should it fail, it is
     enqueued as notify_handler_task (with its own retries) and the routing stands.
@@ -51,7 +51,7 @@ def route_work_order_task(self, order_id: int, district_id: int | None = None) -
                 except Exception:
                     logger.exception("notifying the handler of order #%s failed: enqueued on its own", order_id)
                     notify_handler_task.delay_on_commit(*args)
-            outbox.outbox_done_here(self)
+            outbox.outbox_done_here()
     finally:
         services.PENDING_NOTIFICATIONS.reset(token)
 
