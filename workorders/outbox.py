@@ -7,7 +7,11 @@ all) and publishes it after the commit. A broker that is down at that moment cos
 still answers, the row stays unpublished, and `outbox_sweep` (beat, every minute) publishes it again — and keeps
 publishing what was published but never acknowledged (a message the broker lost on a restart). A task run from
 the outbox carries the row's id in the message header `outbox_id`; when it succeeds the row is marked done
-(`task_postrun` below). The tasks are idempotent, so a message published twice has its effect once.
+(`task_postrun` below) — or, for the routing task, by the task itself in its own transaction (`outbox_done_here`).
+The tasks are idempotent, so a message published twice has its effect once.
+
+The request path stays lean (issue 12): the row is written already marked published, and the commit's callback
+only hands the message to the broker; it touches the row again only when the broker refuses it.
 """
 
 from __future__ import annotations
