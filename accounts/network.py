@@ -137,7 +137,8 @@ def rate_give_back(request: HttpRequest | None, *, limit: str, scope: str = "") 
         redis = _redis(key)
         if redis is not None:
             client, full_key = redis
-            client.decr(full_key)
+            if client.decr(full_key) < 0:  # the window ended meanwhile: no counter (and none left without expiry)
+                client.delete(full_key)
         else:
             caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")].decr(key)
     except Exception:  # the counter expired (nothing to give back) or the cache is unreachable
