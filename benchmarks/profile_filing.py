@@ -34,7 +34,8 @@ def main() -> int:
     from pyinstrument import Profiler
 
     from compounds.models import Compound
-    from workorders.models import Category, WorkOrder
+    from workorders.models import Category, OutboxMessage, WorkOrder
+    from workorders.outbox import HEADER
     from workorders.tasks import route_work_order_task
 
     compounds = list(Compound.objects.order_by("?").values_list("public_token", "district_id")[: args.orders])
@@ -55,12 +56,15 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     (out / "profile-filing.txt").write_text(profiler.output_text(unicode=True, show_all=False), encoding="utf-8")
     print(f"filing: {len(queries) / len(compounds):.1f} queries per order, {profiler.last_session.duration:.2f} s")
-    ids = list(WorkOrder.objects.filter(pk__gt=first).values_list("pk", flat=True))
+    # Each order routed as the worker runs it: the outbox row's arguments, its id in the message's header.
+    ids = list(
+        OutboxMessage.objects.filter(order_id__gt=first, task=route_work_order_task.name).values_list("pk", "args")
+    )
     profiler = Profiler()
     with CaptureQueriesContext(connection) as queries:
         profiler.start()
-        for pk in ids:
-            route_work_order_task.apply(args=[pk])
+        for message_id, task_args in ids:
+            route_work_order_task.apply(args=task_args, headers={HEADER: message_id})
         profiler.stop()
     (out / "profile-routing.txt").write_text(profiler.output_text(unicode=True, show_all=False), encoding="utf-8")
     print(f"routing: {len(queries) / max(len(ids), 1):.1f} queries per order, {profiler.last_session.duration:.2f} s")

@@ -472,7 +472,9 @@ def work_order_file_external(
     from workorders.tasks import route_work_order_task
 
     # A row in this transaction, a message after the commit: a broker that is down loses nothing (outbox_sweep).
-    outbox_enqueue(task=route_work_order_task, args=[order.pk], district_id=order.district_id, order=order)
+    outbox_enqueue(
+        task=route_work_order_task, args=[order.pk, order.district_id], district_id=order.district_id, order=order
+    )
     logger.info("work order filed: %s (#%s, %s)", order.tracking_code, order.pk, channel.value)
     return order, True
 

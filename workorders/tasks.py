@@ -26,11 +26,16 @@ NOTIFY_TEXT = {
 
 
 @shared_task(acks_late=True, **RETRY)
-def route_work_order_task(order_id: int) -> None:
+def route_work_order_task(order_id: int, district_id: int | None = None) -> None:
     """Route a filed order (idempotent: a routed order is left alone) and tell its handler, in one task: the
     notification is written in the routing's transaction (a savepoint of its own); should it fail, it is
-    enqueued as notify_handler_task (with its own retries) and the routing stands."""
-    district_id = WorkOrder.objects.filter(pk=order_id).values_list("district_id", flat=True).first()
+    enqueued as notify_handler_task (with its own retries) and the routing stands.
+
+    The filing passes its district (the task then runs inside it and does not look the order's up first), and
+    the task marks its outbox row done in the routing's own transaction (workorders.outbox.outbox_done_here):
+    routed and done commit together, and nothing is left for the row after the task."""
+    if district_id is None:
+        district_id = WorkOrder.objects.filter(pk=order_id).values_list("district_id", flat=True).first()
     if district_id is None:
         return
     actor = SystemActor(name="task:workorders.route_work_order_task", district_id=district_id)
@@ -49,6 +54,7 @@ def route_work_order_task(order_id: int) -> None:
                     outbox.outbox_enqueue(
                         task=notify_handler_task, args=list(args), district_id=order.district_id, order=order
                     )
+            outbox.outbox_done_here()
     finally:
         services.PENDING_NOTIFICATIONS.reset(token)
 

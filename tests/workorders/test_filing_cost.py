@@ -90,3 +90,67 @@ def test_a_failing_notification_leaves_the_routing_and_goes_to_its_own_task(
     assert [args[:2] for args in separate] == [(order.pk, "assigned")]
     message = OutboxMessage.objects.get(task=tasks.notify_handler_task.name)
     assert message.order == order and message.args[:2] == [order.pk, "assigned"]
+
+
+def test_after_the_commit_the_routing_message_is_sent_without_a_statement(
+    client, tree, categories, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    # given a real broker's mode (not eager), whose sends are recorded here
+    from config.celery import app as celery_app
+    from workorders.models import OutboxMessage
+    from workorders.outbox import HEADER
+
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
+    sent = []
+    monkeypatch.setattr(tasks.route_work_order_task, "apply_async", lambda **kw: sent.append(kw))
+    compound, category = tree.compounds[0], categories["leak"]
+    # when a resident files and the request's commit runs its callbacks
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert post_report(client, compound, category, ip="10.0.0.1").status_code == 302
+    with CaptureQueriesContext(connection) as queries:
+        for callback in callbacks:
+            callback()
+    # then the routing message went to the broker with the order, its district and its outbox row's id, and the
+    # callbacks read and wrote nothing (the row was written as published, in the filing's transaction)
+    order, message = WorkOrder.objects.get(), OutboxMessage.objects.get()
+    assert [(kw["args"], kw["headers"][HEADER]) for kw in sent] == [([order.pk, order.district_id], message.pk)]
+    assert len(queries) == 0, [q["sql"][:120] for q in queries.captured_queries]
+    assert message.published_at is not None and message.attempts == 1 and message.done_at is None
+
+
+def test_a_routing_message_the_broker_refuses_is_left_for_the_sweep(
+    client, tree, categories, monkeypatch, django_capture_on_commit_callbacks
+):
+    from config.celery import app as celery_app
+    from workorders.models import OutboxMessage
+
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
+
+    def down(**kwargs):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(tasks.route_work_order_task, "apply_async", down)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_report(client, tree.compounds[0], categories["leak"], ip="10.0.0.1")
+    # the resident still lands on the tracking page, and the row waits, unpublished, for the sweep
+    assert response.status_code == 302
+    message = OutboxMessage.objects.get()
+    assert message.published_at is None and message.done_at is None
+
+
+def test_the_routing_task_marks_its_outbox_row_done_in_its_own_transaction(
+    client, tree, categories, monkeypatch, django_capture_on_commit_callbacks
+):
+    from workorders import outbox
+    from workorders.models import OutboxMessage
+
+    after = []
+    monkeypatch.setattr(outbox, "outbox_mark_done", after.append)
+    # when an order is filed and routed (eagerly, through the outbox as the worker would run it)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_report(client, tree.compounds[0], categories["leak"], ip="10.0.0.1")
+    order, message = WorkOrder.objects.get(), OutboxMessage.objects.get()
+    # then the order is routed and its row done by the task itself, nothing left for after the task
+    assert order.routed_at is not None and message.done_at is not None
+    assert after == []
+    assert message.args == [order.pk, order.district_id]

@@ -34,7 +34,7 @@ from django.views.decorators.cache import never_cache
 
 from accounts.actors import SystemActor
 from accounts.errors import error_page
-from accounts.network import rate_limited, rate_window_seconds
+from accounts.network import rate_give_back, rate_limited, rate_take, rate_window_seconds
 from accounts.permissions import has
 from accounts.policy import access
 from compounds.models import Compound
@@ -102,14 +102,15 @@ def resident_report(request: HttpRequest, public_token: str) -> HttpResponse:
     if token and (earlier := idempotency.peek(scope=scope, key=token)) is not None:
         # The same form again (a double tap, a resend): the resident lands on the request they filed.
         return redirect(reverse("intake:track", args=[earlier.order.tracking_code]) + "?new=1")
-    if rate_limited(request, limit=QR_LIMIT, scope=scope, increment=False):
+    # The use is counted before the form (one round trip to the cache) and given back if the form is refused.
+    if rate_take(request, limit=QR_LIMIT, scope=scope):
         # What was typed comes back; the photos are not even decoded.
         form = forms.ResidentReportForm(request.POST, categories=categories)
         return _rate_limited(request, {**context, "form": form, "photos_lost": bool(request.FILES)})
     form = forms.ResidentReportForm(request.POST, request.FILES, categories=categories)
-    if form.is_valid():
-        if rate_limited(request, limit=QR_LIMIT, scope=scope):
-            return _rate_limited(request, {**context, "form": form, "photos_lost": bool(request.FILES)})
+    if not form.is_valid():
+        rate_give_back(request, limit=QR_LIMIT, scope=scope)
+    else:
         data = form.cleaned_data
         data["photos"] = with_pending(scope=scope, token=token, photos=data["photos"])
 
