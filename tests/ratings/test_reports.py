@@ -217,6 +217,9 @@ def test_an_old_report_link_answers_with_the_report_rooms_latest_version(
     pdf = client.get(response["Location"])
     assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF")
     assert "_v1.pdf" in pdf["Content-Disposition"]
+    # and the period page lists the room's version only, not the old file beside it
+    page = client.get(reverse("ratings:period-detail", args=[period.pk])).content.decode()
+    assert reverse("reports:latest-download", args=[room_report.pk]) in page and old_link not in page
 
 
 def test_download_page_lists_reports_and_downloads_through_the_policy(client, tree, other_tree):
