@@ -41,7 +41,7 @@ from ratings.models import (
     SurveyResponse,
 )
 from ratings.models.evaluation import SATISFACTION_POINTS
-from ratings.report_kinds import MONTHLY_STREETS
+from ratings.report_kinds import MONTHLY_STREETS, QUARTERLY_LISTS
 from ratings.services import period_open
 from reports import services as room
 from staffing.demo import load_staffing_demo
@@ -121,10 +121,11 @@ def publish_past_quarter(*, district: District, now: datetime, seed: int = SEED)
         for firm_id in sorted(firms)
         for party in PanelParty
     )
-    # Computed and its PDF rendered (the quarter's lists, ratings/reports/quarterly.py) before it is published:
-    # a published quarter is frozen, its report with it.
-    ratings_services.quarter_build(actor=official, period=period)
+    # Computed and published; its PDF (the quarter's lists) is built in the report room, the one place the
+    # quarter's reports live, from the published (frozen) results once this transaction commits.
+    ratings_services.period_compute(actor=official, period=period)
     ratings_services.period_publish(actor=official, period=period)
+    room.report_request(actor=official, kind=QUARTERLY_LISTS, key=f"{year}-Q{quarter}", district_id=period.district_id)
     lists = Counter(FirmScore.objects.filter(period=period).values_list("list_kind", flat=True))
     return (
         f"已发布 {year} 年第 {quarter} 季度物业考评：问卷 {len(answers)} 份，"

@@ -11,24 +11,26 @@ from ratings import services
 from ratings.models import RatingPeriod
 
 
-@shared_task(
-    bind=True,
-    acks_late=True,
-    autoretry_for=(OSError,),
-    retry_backoff=30,
-    max_retries=3,
-)
-def build_quarter_task(self, period_id: int, actor_id: int | None = None) -> int | None:
-    """Compute a quarter's scores, fix its lists and render its PDF. Safe to run twice: results and the
-    report are replaced. A published (frozen) period is left alone."""
-    period = RatingPeriod.objects.filter(pk=period_id).first()
+@shared_task(acks_late=True)
+def build_quarter_task(period_id: int, actor_id: int | None = None) -> int | None:
+    """Ask the report room for a new version of a quarter's lists (ratings.report_kinds.QUARTERLY_LISTS): the
+    room's worker computes the scores and renders the PDF, as the period page's button and the API do, so the
+    quarter's reports live in one place. Returns the room's build id (the build already in flight when one is);
+    a published (frozen) period is left alone."""
+    import pghistory
+
+    from accounts.tenancy import tenant_context
+
+    name = "task:ratings.build_quarter_task"
+    with tenant_context(SystemActor(name=name)):
+        period = RatingPeriod.objects.filter(pk=period_id).first()
     if period is None or period.is_frozen:
         return None
     # The person who asked for the build, or (the beat) the task itself in the period's district.
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
-    actor = actor or SystemActor(name="task:ratings.build_quarter_task", district_id=period.district_id)
-    report = services.quarter_build(actor=actor, period=period)
-    return report.pk
+    actor = actor or SystemActor(name=name, district_id=period.district_id)
+    with tenant_context(actor), pghistory.context(task=name, actor=getattr(actor, "display_name", str(actor))):
+        return services.quarter_build_enqueue(actor=actor, period=period).pk
 
 
 @shared_task

@@ -41,6 +41,7 @@ from ratings.models import (
     RatingPeriod,
     RatingSettings,
     Report,
+    ReportKind,
     SatisfactionLevel,
     SeriousIncident,
     ServiceContract,
@@ -505,9 +506,31 @@ def report_list(request: HttpRequest) -> HttpResponse:
     return render(request, "ratings/report_list.html", {"reports": reports})
 
 
+def _room_report(report: Report) -> Any:
+    """The report room's report (reports.Report) of an old ratings report: same district, kind and period."""
+    from ratings.report_kinds import MONTHLY_STREETS, QUARTERLY_LISTS
+    from reports.models import Report as RoomReport
+
+    if report.kind == ReportKind.QUARTERLY_LISTS and report.period_id:
+        kind, key = QUARTERLY_LISTS, f"{report.period.year}-Q{report.period.quarter}"
+    elif report.kind == ReportKind.MONTHLY_STREETS and report.month:
+        kind, key = MONTHLY_STREETS, report.month.strftime("%Y-%m")
+    else:
+        return None
+    return RoomReport.objects.filter(district_id=report.district_id, kind=kind, key=key).first()
+
+
 @tenant_page(Report)
-def report_download(request: HttpRequest, pk: int) -> FileResponse:
-    report = access(request.user, Report, pk=pk)
+def report_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The old link of a quarter's or month's PDF keeps answering: the report room holds the versions now, so
+    the link goes to the room's latest version of the same report (its stable link); a report built before
+    the room and never rebuilt there is served as it was."""
+    from reports.models import BuildStatus
+
+    report = access(request.user, Report.objects.select_related("period"), pk=pk)
+    room_report = _room_report(report)
+    if room_report is not None and room_report.builds.filter(status=BuildStatus.DONE).exists():
+        return redirect("reports:latest-download", pk=room_report.pk)
     return FileResponse(report.file.open("rb"), as_attachment=True, filename=f"{report.title}.pdf")
 
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.forms import errors_onto
@@ -70,15 +71,17 @@ def _build(request: HttpRequest, pk: int) -> ReportBuild:
 
 
 def _status(build: ReportBuild) -> dict:
+    """The build's state as the page and its poll show it, in the request's language (the poll's label must
+    say what the page said: 'Queued', not 排队中, on an English page)."""
     done = build.status == BuildStatus.DONE
     return {
         "id": build.pk,
         "report": build.report.title,
         "version": build.version,
         "status": build.status,
-        "status_label": build.get_status_display(),
+        "status_label": gettext(build.get_status_display()),
         "progress": build.progress,
-        "message": build.message,
+        "message": gettext(build.message) if build.message else "",
         "download_url": reverse("reports:build-download", args=[build.pk]) if done else None,
     }
 

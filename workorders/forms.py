@@ -464,15 +464,18 @@ ONE_STEP_RULES = {
     "accept_start": "workorders.accept_and_start",
     "resolve_on_the_spot": "workorders.resolve_on_the_spot",
 }
+# The rule each move's service requires: by who makes it, and the moves with a rule of their own.
+WHO_RULES = {"dispatcher": "workorders.dispatch", "handler": "workorders.handle"}
+MOVE_RULES = {"claim": "workorders.claim", "escalate": "workorders.escalate"}
 
 
 def allowed_actions(actor: Any, order: WorkOrder) -> list[Action]:
-    """The moves the order's state allows and the actor may make (the services check both again)."""
+    """The moves the order's state allows and the actor may make: the state machine's check and the rule each
+    move's service requires (accounts.permissions' registry, workorders.rules), so that no page offers a move
+    its service refuses."""
     from accounts.permissions import has
-    from workorders.services import work_order_may_dispatch, work_order_may_handle  # the services' own rules
     from workorders.statemachine import can_transition
 
-    dispatcher, handler = work_order_may_dispatch(actor, order), work_order_may_handle(actor, order)
     result = []
     for action in ACTIONS.values():
         if action.name in ONE_STEP_RULES:  # two moves in one step: the rule asks the state machine itself
@@ -481,14 +484,13 @@ def allowed_actions(actor: Any, order: WorkOrder) -> list[Action]:
             continue
         if not can_transition(order, action.to_state):
             continue
+        rule = MOVE_RULES.get(action.name) or WHO_RULES[action.who]
         if action.name == "claim":
-            allowed = order.is_pooled and handler
-        elif action.name == "accept":
-            allowed = not order.is_pooled and (handler or dispatcher) and bool(order.handler_level)
+            allowed = order.is_pooled
         elif action.who == "dispatcher":
-            allowed = dispatcher
-        else:
-            allowed = (handler or dispatcher) and bool(order.handler_level)
-        if allowed:
+            allowed = True
+        else:  # a handler's move: the order has a handler (a pooled order is claimed, not accepted)
+            allowed = bool(order.handler_level) and not (action.name == "accept" and order.is_pooled)
+        if allowed and has(actor, rule, order):
             result.append(action)
     return result

@@ -119,6 +119,12 @@ def route_for(order: WorkOrder) -> Route:
     return Route(L.COMMUNITY, compound.community, RoutingMode.DISPATCH, None)
 
 
+def can_escalate(order: WorkOrder) -> bool:
+    """上报 has somewhere to go: the order's handler is below the top of the ladder (the rule
+    "workorders.escalate" and work_order_escalate both ask this)."""
+    return next_rung(order) is not None
+
+
 def next_rung(order: WorkOrder) -> tuple[HandlerLevel, models.Model | None] | None:
     """The next level up from the order's current handler and its unit, or None at the top. At the street
     the next rung is the category's department, which may be None (then the street names the departments)."""

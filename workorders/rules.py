@@ -150,6 +150,32 @@ def handles_order(actor: Any, order: Any) -> bool:
     )
 
 
+# The rungs of the ladder a dispatcher acts for (accepting, returning, transferring or escalating on a unit's
+# behalf): a street's staff for the firms, the communities and the street itself, a community's cadres for the
+# firms and their community (and both for a named person, or an order not yet sent anywhere). An order
+# escalated above them — to the street, to a department — is its new handler's to move.
+DISPATCHER_RUNGS: dict[str, frozenset[str]] = {
+    Role.STREET_STAFF: frozenset({"", "property_firm", "community", "street", "user"}),
+    Role.COMMUNITY_CADRE: frozenset({"", "property_firm", "community", "user"}),
+}
+
+
+@predicate
+def acts_for_handler(actor: Any, order: Any) -> bool:
+    """The actor dispatches the order and its current handler is on a rung they answer for (DISPATCHER_RUNGS)."""
+    if not dispatches_order(actor, order):
+        return False
+    return order is None or (order.handler_level or "") in DISPATCHER_RUNGS.get(str(actor.role), frozenset())
+
+
+@predicate
+def below_the_top_rung(actor: Any, order: Any) -> bool:
+    """The order has a rung above its handler (a department's order is at the top: 上报 has nowhere to go)."""
+    from workorders.routing import can_escalate
+
+    return order is not None and can_escalate(order)
+
+
 @predicate
 def may_accept_and_start(actor: Any, order: Any) -> bool:
     """The order waits for acceptance by its unit (not in a claim pool) and may then be started."""
@@ -165,8 +191,14 @@ register(
 # Accept, start, resolve, return, transfer: the current handler, or whoever dispatches the order.
 register(
     "workorders.handle",
-    is_district_authority | (in_district & (handles_order | dispatches_order)),
+    is_district_authority | (in_district & (handles_order | acts_for_handler)),
     message="您不是该工单的当前承办单位，不能执行此操作。",
+)
+# 上报: whoever may handle the order, while there is a rung above its handler (what work_order_escalate runs).
+register(
+    "workorders.escalate",
+    (is_district_authority | (in_district & (handles_order | acts_for_handler))) & below_the_top_rung,
+    message="工单已在最高层级（职能部门），无法继续上报。",
 )
 # Claiming a pooled order, and what the order page offers a handler: the handler unit's own staff only.
 register(

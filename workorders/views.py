@@ -387,6 +387,9 @@ class OrderView(WorkOrderPage):
         context = {
             "order": order,
             "overdue": is_overdue(order, timezone.now()),
+            # the deadlines run only while the order is open: a resolved, closed, merged or rejected order shows
+            # when it was answered and finished, not times nobody is held to any more
+            "deadlines_run": order.state in UNRESOLVED,
             "timeline": timeline.order_by("at", "pk"),
             "photos": photos,
             "forms": forms,

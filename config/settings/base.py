@@ -245,6 +245,8 @@ SPECTACULAR_SETTINGS = {
         "DisbursementDocumentKindEnum": "funding.models.DocumentKind",
         "CarryRuleEnum": "funding.models.CarryRule",
         "TierEnum": "compounds.models.tree.Tier",
+        # the report room's build state (reports.ReportBuild.status), beside the periods' and the orders' "status"
+        "ReportBuildStatusEnum": "reports.models.BuildStatus",
     },
 }
 

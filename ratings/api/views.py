@@ -30,6 +30,7 @@ from ratings.models import (
     SurveyResponse,
     WorkOrderRecord,
 )
+from reports.api.serializers import QueuedBuildSerializer
 
 
 def call(service: Callable, **kwargs: Any) -> Any:
@@ -132,12 +133,15 @@ class RatingPeriodViewSet(TenantReadOnlyViewSet):
     def publish(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._transition(request, services.period_publish)
 
-    @extend_schema(request=None, responses={202: None})
+    @extend_schema(request=None, responses={202: QueuedBuildSerializer})
     @action(detail=True, methods=["post"])
     def build(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """Enqueue the quarter's build (scores, lists, PDF) on the reports queue."""
-        call(services.quarter_build_enqueue, actor=request.user, period=self.get_object())
-        return Response({"detail": "已提交生成任务。"}, status=status.HTTP_202_ACCEPTED)
+        """Ask the report room for the quarter's lists (scores, lists, PDF), built on the reports queue: 202 with
+        the build's id and its status URL (GET it to follow the progress; done, it carries the download URL)."""
+        build = call(services.quarter_build_enqueue, actor=request.user, period=self.get_object())
+        return Response(
+            QueuedBuildSerializer(build, context={"request": request}).data, status=status.HTTP_202_ACCEPTED
+        )
 
     @extend_schema(responses=FirmListsSerializer, filters=False)
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])

@@ -58,3 +58,20 @@ class BuildRequestSerializer(serializers.Serializer):
     kind = serializers.CharField(label="报告类型", max_length=60)
     key = serializers.CharField(label="期间", max_length=20, help_text="2026-Q3、2026-10、2026 或 2026-11-25")
     district_id = serializers.IntegerField(label="区", required=False, help_text="平台管理员指定区")
+
+
+class QueuedBuildSerializer(RoomBuildSerializer):
+    """A build just asked for (202 Accepted): the build as the room lists it, and where to follow it."""
+
+    status_url = serializers.SerializerMethodField(label="状态地址", help_text="GET 此地址查看进度，完成后含下载地址")
+    page_url = serializers.SerializerMethodField(label="页面地址", help_text="报告室中该版本的页面")
+
+    class Meta(RoomBuildSerializer.Meta):
+        fields = [*RoomBuildSerializer.Meta.fields, "status_url", "page_url"]
+        read_only_fields = fields
+
+    def get_status_url(self, build: ReportBuild) -> str:
+        return reverse("reports-api:report-build-detail", args=[build.pk], request=self.context.get("request"))
+
+    def get_page_url(self, build: ReportBuild) -> str:
+        return reverse("reports:build", args=[build.pk], request=self.context.get("request"))

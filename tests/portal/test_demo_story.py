@@ -16,7 +16,7 @@ from compounds.models import Compound, DepartmentKind, District
 from portal.demo import load_demo, publish_past_quarter, request_last_months_ranking
 from ratings.models import FirmScore, Introduction, PeriodStatus, RatingPeriod, ServiceContract
 from ratings.models import Report as RatingReport
-from ratings.report_kinds import MONTHLY_STREETS
+from ratings.report_kinds import MONTHLY_STREETS, QUARTERLY_LISTS
 from reports.models import Report
 from workorders.models import Category, DeliberationMeeting, RoutingRule, WorkOrder
 from workorders.worktime import BEIJING
@@ -64,15 +64,16 @@ def test_the_demo_tells_the_seeds_story_as_its_users_see_it(client, django_captu
 
     # the district official downloads last quarter's published lists: Chang'an's first list's shape
     client.force_login(official)
-    page = client.get(reverse("ratings:report-list")).content.decode()
-    report = RatingReport.objects.get(district=district, period__year=2026, period__quarter=3)
-    assert report.title in page
-    text = pdf_text(client.get(reverse("ratings:report-download", args=[report.pk])))
-    lists = Counter(FirmScore.objects.filter(period=report.period).values_list("list_kind", flat=True))
+    quarter = Report.objects.get(district=district, kind=QUARTERLY_LISTS, key="2026-Q3")
+    assert quarter.title in client.get(reverse("reports:room")).content.decode()
+    text = pdf_text(client.get(reverse("reports:latest-download", args=[quarter.pk])))
+    assert not RatingReport.objects.filter(district=district).exists()  # the report room is the one place
+    period = RatingPeriod.objects.get(district=district, year=2026, quarter=3)
+    lists = Counter(FirmScore.objects.filter(period=period).values_list("list_kind", flat=True))
     ranked = lists["red"] + lists["grey"] + lists["black"]
     assert (lists["red"], lists["black"]) == (10, 5) and ranked >= 100, lists  # most of the 129 firms
     assert "红榜" in text and "黑榜" in text and "灰榜" in text
-    red = FirmScore.objects.filter(period=report.period, list_kind="red").select_related("firm").first()
+    red = FirmScore.objects.filter(period=period, list_kind="red").select_related("firm").first()
     assert red.firm.name[:6] in text
 
     # an order climbed every rung, and the housing bureau's staff find it in 我的工单

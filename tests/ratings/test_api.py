@@ -44,7 +44,14 @@ def test_period_lifecycle_through_the_api(api, tree, django_capture_on_commit_ca
     # when: scoring, build (enqueued on commit), publish
     assert api.post(f"{API}/periods/{period.pk}/start-scoring/").json()["status"] == PeriodStatus.SCORING
     with django_capture_on_commit_callbacks(execute=True):
-        assert api.post(f"{API}/periods/{period.pk}/build/").status_code == 202
+        built = api.post(f"{API}/periods/{period.pk}/build/")
+    # the 202 names the report room's build and where to follow it; done, the status carries the download
+    assert built.status_code == 202, built.content
+    queued = built.json()
+    assert queued["id"] and queued["version"] == 1 and queued["page_url"].endswith(f"/reports/builds/{queued['id']}/")
+    followed = api.get(queued["status_url"])
+    assert followed.status_code == 200 and followed.json()["id"] == queued["id"]
+    assert followed.json()["status"] == "done" and followed.json()["download_url"]
     lists = api.get(f"{API}/periods/{period.pk}/lists/").json()
     published = api.post(f"{API}/periods/{period.pk}/publish/")
 
@@ -154,3 +161,10 @@ def test_list_filters_refuse_another_districts_period_firm_and_compound_like_mis
         assert other.status_code == missing.status_code == 400
         assert other.json() == missing.json() == {name: ["对象不存在：所选编号无效或不在您的管辖范围内。"]}
         assert str(other_pk) not in other.content.decode()
+
+
+def test_the_build_answer_is_documented_in_the_schema(api):
+    schema = api.get("/api/schema/?format=json").json()
+    answer = schema["paths"]["/api/v1/ratings/periods/{id}/build/"]["post"]["responses"]["202"]
+    name = answer["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    assert {"id", "status", "status_url", "page_url"} <= set(schema["components"]["schemas"][name]["properties"])

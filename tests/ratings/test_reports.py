@@ -28,6 +28,7 @@ from ratings.models import (
     WorkOrderRecord,
 )
 from ratings.reports import monthly
+from reports.models import Report as RoomReport
 from tests import factories
 from tests.ratings import helpers as h
 
@@ -194,6 +195,31 @@ def test_monthly_report_built_from_the_work_order_app_and_stored(tree):
     assert report.pk == again.pk and Report.objects.filter(kind=ReportKind.MONTHLY_STREETS).count() == 1
     text = pdf_text(again.file.read(), "monthly-empty")
     assert "街道排名" in text and tree.streets[0].name in text
+
+
+def test_an_old_report_link_answers_with_the_report_rooms_latest_version(
+    client, tree, django_capture_on_commit_callbacks
+):
+    # given: a quarter's PDF built in the old ratings storage, whose link people kept
+    period = h.period(tree, status="scoring")
+    old = services.quarter_build(actor=SYSTEM, period=period)
+    old_link = reverse("ratings:report-download", args=[old.pk])
+    client.force_login(tree.official)
+    assert client.get(old_link).status_code == 200  # not rebuilt in the room yet: served as it was
+    # when: the quarter is rebuilt from the period page, in the report room
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("ratings:period-detail", args=[period.pk]), {"action": "build"})
+    room_report = RoomReport.objects.get(district=tree.district, key=f"{period.year}-Q{period.quarter}")
+    # then: the old link goes to the room's stable link, which downloads the room's latest version
+    response = client.get(old_link)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("reports:latest-download", args=[room_report.pk])
+    pdf = client.get(response["Location"])
+    assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF")
+    assert "_v1.pdf" in pdf["Content-Disposition"]
+    # and the period page lists the room's version only, not the old file beside it
+    page = client.get(reverse("ratings:period-detail", args=[period.pk])).content.decode()
+    assert reverse("reports:latest-download", args=[room_report.pk]) in page and old_link not in page
 
 
 def test_download_page_lists_reports_and_downloads_through_the_policy(client, tree, other_tree):

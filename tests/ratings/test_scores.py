@@ -10,7 +10,9 @@ from django.core.exceptions import ValidationError
 from accounts.actors import SystemActor
 from ratings import selectors, services
 from ratings.models import FirmScore, ListKind, PeriodStatus, Report
+from ratings.report_kinds import QUARTERLY_LISTS
 from ratings.tasks import build_due_quarters_task, build_quarter_task
+from reports.models import BuildStatus, ReportBuild
 from tests.ratings import helpers as h
 
 SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
@@ -173,23 +175,38 @@ def test_serious_incident_caps_a_top_firm_to_black(tree):
     assert "重大事件" in score.reason
 
 
-def test_rebuild_is_idempotent_and_replaces_the_report(tree):
-    # given: ten firms and a built quarter
+def test_the_beats_build_goes_to_the_report_room_and_rebuilding_keeps_the_scores_and_versions(
+    tree, django_capture_on_commit_callbacks
+):
+    # given: ten firms in a quarter being scored
     p = h.period(tree, status="scoring")
     _ten_firms(tree, p)
-    build_quarter_task.delay(p.pk)
+    # when: beat's task builds it (the room's worker runs once the request commits)
+    with django_capture_on_commit_callbacks(execute=True):
+        build_id = build_quarter_task.delay(p.pk).get()
     first = [(s.firm_id, s.total, s.rank, s.list_kind) for s in FirmScore.objects.filter(period=p)]
     assert len(first) == 11  # the ten, and the tree's own firm (no answers: 样本不足)
-    report = Report.objects.get(period=p)
+    # then: the PDF is the report room's version 1, and nothing is written to the old ratings storage
+    build = ReportBuild.objects.select_related("report").get(pk=build_id)
+    assert (build.report.kind, build.report.key, build.version, build.status) == (
+        QUARTERLY_LISTS,
+        f"{p.year}-Q{p.quarter}",
+        1,
+        BuildStatus.DONE,
+    )
+    assert not Report.objects.filter(period=p).exists()
 
     # when: built again
-    build_quarter_task.delay(p.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        again_id = build_quarter_task.delay(p.pk).get()
 
-    # then: the same results, no duplicates, one report row with a fresh file
+    # then: the same results, no duplicates, and a second version beside the first
     again = [(s.firm_id, s.total, s.rank, s.list_kind) for s in FirmScore.objects.filter(period=p)]
     assert again == first
-    assert Report.objects.filter(period=p).count() == 1
-    assert Report.objects.get(period=p).built_at >= report.built_at
+    assert list(build.report.builds.order_by("version").values_list("pk", "version", "status")) == [
+        (build_id, 1, BuildStatus.DONE),
+        (again_id, 2, BuildStatus.DONE),
+    ]
     p.refresh_from_db()
     assert p.status == PeriodStatus.COMPUTED
 
@@ -235,6 +252,7 @@ def test_beat_builds_the_previous_quarter_unless_published(tree, other_tree, dja
     assert message.args == [q4.pk] and message.district_id == tree.district.pk and message.done_at is not None
     q4.refresh_from_db()
     assert q4.status == PeriodStatus.COMPUTED
+    assert ReportBuild.objects.get().report.key == "2025-Q4"  # in the report room, the published one left alone
     assert not Report.objects.filter(period=published).exists()
 
 

@@ -176,3 +176,26 @@ def test_the_api_lists_asks_for_and_downloads_reports(tree, other_tree, django_c
     system = SystemActor(name="test", district_id=other_tree.district.pk)
     foreign = services.report_request(actor=system, kind=KIND, key="2026-Q3")
     assert api.get(f"/api/v1/report-builds/{foreign.pk}/").status_code == 404
+
+
+def test_the_polled_status_speaks_the_pages_language(client, tree, settings):
+    # given a queued build, and the English catalogue compiled (.mo files are not kept in git)
+    from django.core.management import call_command
+
+    call_command("compilemessages", locale=["en"], ignore_patterns=[".venv", "var", "node_modules"], verbosity=0)
+    settings.LOCALE_PATHS = [*settings.LOCALE_PATHS]  # resets Django's translation caches
+    build = services.report_request(actor=tree.official, kind=KIND, key="2026-Q3")
+    client.force_login(tree.official)
+    status_url = reverse("reports:build-status", args=[build.pk])
+    assert client.get(status_url).json()["status_label"] == "排队中"
+    # when the official switches the page to English
+    page = client.post(
+        reverse("set_language"), {"language": "en", "next": reverse("reports:build", args=[build.pk])}, follow=True
+    ).content.decode()
+    # then the page and its poll both say "Queued" (the poll replaced the page's label with Chinese)
+    assert 'data-field="status_label">Queued<' in page
+    status = client.get(status_url).json()
+    assert status["status_label"] == "Queued", status
+    ReportBuild.objects.filter(pk=build.pk).update(status=BuildStatus.RUNNING, message="生成 PDF")
+    status = client.get(status_url).json()
+    assert (status["status_label"], status["message"]) == ("Building", "Rendering the PDF"), status

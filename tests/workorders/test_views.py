@@ -113,6 +113,22 @@ def test_order_page_shows_facts_due_times_timeline_and_the_reporter_masked(clien
     assert not PersonalDataReveal.objects.exists()  # nothing was revealed
 
 
+def test_a_rejected_orders_staff_page_shows_no_deadlines(client, tree):
+    # given an order the street rejects with a reason
+    order = make_order(tree)
+    client.force_login(tree.street_staff)
+    url = reverse("workorders:detail", args=[order.pk])
+    assert "办结时限" in text(client.get(url))  # while it is open its deadlines show
+    services.work_order_reject(actor=tree.street_staff, order=order, reason="重复反映，已在处理")
+    # when the street staff open it again
+    body = text(client.get(url))
+    # then it says when it was filed and rejected, and no time anyone is still held to
+    assert "不予受理" in body and "重复反映，已在处理" in body
+    assert "响应时限" not in body and "办结时限" not in body and "承诺办结时限" not in body
+    assert timezone.localtime(order.resolve_by).strftime("%Y-%m-%d %H:%M") not in body
+    assert "提交时间" in body
+
+
 def test_the_handler_reveals_the_reporter_and_the_reveal_is_logged(client, tree, caplog):
     order = make_order(tree, reporter_phone="13812341234", reporter_name="赵六")
     client.force_login(tree.firm_staff)
