@@ -1,10 +1,17 @@
 import pytest
 from django.db import connections
 from django.test import TransactionTestCase
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from accounts.roles import Role
 from tests import factories
 from tests.dbroles import AMBIENT, CREDENTIALS, _switch, as_owner
+
+# Property tests run on a shared 2-core machine in CI: the examples are checked, not how fast Hypothesis makes
+# them (its too_slow and deadline checks failed a pure computation under a load of 15).
+hypothesis_settings.register_profile("capillary", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("capillary")
 
 
 # The suite connects as the application role (config/settings/test.py): neither superuser, nor owner of the
