@@ -5,6 +5,10 @@ keyed by the compound's unguessable public token (residents have no account: the
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
+
 import pghistory
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -16,7 +20,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.policy import access
 from accounts.roles import Role
@@ -30,6 +34,7 @@ from portal.forms import OpenDistrictForm
 HANDLERS = (Role.FIRM_STAFF, Role.DEPARTMENT_STAFF, Role.COMMUNITY_CADRE)
 
 
+@require_safe
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Each role lands on its own work: handlers on 我的工单, street staff on their cockpit, district officials
@@ -74,6 +79,7 @@ def compound_public(request: HttpRequest, public_token: str) -> HttpResponse:
 MAX_ORG_FILE_BYTES = 10 * 1024 * 1024
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def open_district(request: HttpRequest) -> HttpResponse:
     """开通新区: the platform administrator opens a district in one action (portal.districts.district_open).
@@ -106,6 +112,7 @@ def open_district(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/open_district.html", {"form": form, "opened": opened}, status=status)
 
 
+@require_safe
 @login_required
 def compound_map(request: HttpRequest) -> HttpResponse:
     """地图: the compounds the user sees, as points coloured by open orders, overdue orders or the firm's
@@ -169,13 +176,35 @@ def pwa_manifest(request: HttpRequest) -> JsonResponse:
     return response
 
 
+_STATIC_PATH = re.compile(r'"/static/([^"]+)"')
+_CACHE_NAME = re.compile(r'const CACHE = "([^"]+)"')
+
+
+def _static_url(name: str) -> str:
+    try:
+        return static(name)
+    except ValueError:  # not in the manifest (collectstatic not run): the plain name, as the pages would fail too
+        return f"{settings.STATIC_URL}{name}"
+
+
+def _shell_urls(script: str) -> str:
+    """The worker's shell names its static files as the pages ask for them: with production's manifest storage
+    the hashed names (a plain /static/css/capillary.css is never requested there, so an offline app would open
+    without its style and scripts). The cache's name carries a digest of those URLs: a deployment that changes
+    a file renames the cache, and phones drop the old copies."""
+    script = _STATIC_PATH.sub(lambda match: json.dumps(_static_url(match.group(1))), script)
+    digest = hashlib.sha256(script.encode()).hexdigest()[:12]
+    return _CACHE_NAME.sub(lambda match: f'const CACHE = "{match.group(1)}-{digest}"', script, count=1)
+
+
 @require_safe
 def service_worker(request: HttpRequest) -> HttpResponse:
     """static/portal/sw.js served at /sw.js, so that its scope is the whole site (a worker's scope is its own
     folder otherwise). Never cached by the browser's HTTP cache: a new version reaches phones on next visit."""
     path = finders.find("portal/sw.js")
     with open(path, encoding="utf-8") as handle:
-        response = HttpResponse(handle.read(), content_type="application/javascript; charset=utf-8")
+        script = _shell_urls(handle.read())
+    response = HttpResponse(script, content_type="application/javascript; charset=utf-8")
     response["Cache-Control"] = "no-cache"
     response["Service-Worker-Allowed"] = "/"
     return response
