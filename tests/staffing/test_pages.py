@@ -262,6 +262,26 @@ def test_a_term_ended_on_a_date_past_the_calendar_is_refused_on_the_form(client,
     response = client.post(url, {"form": "end", "term": term.pk, "end": "0001-01-01", "reason": "换届离任"})
     assert response.status_code == 400
     body = response.content.decode()
-    # (the shared end form, templates/staffing/_end_form.html, does not yet show the typed reason again)
     assert "日期超出范围：应在 1900 年至 2199 年之间。" in body
     assert SeatTerm.objects.filter(pk=term.pk).values_list().get() == before
+    # and the refused form comes back open under its term, with what was typed (the shared end form)
+    assert 'value="换届离任"' in body and 'value="0001-01-01"' in body
+    assert body.count('<details class="end-term" open>') == 1
+
+
+def test_every_end_form_keeps_what_was_typed_after_a_refusal(client, a):
+    """The shared end form (templates/staffing/_end_form.html) on each page that ends a term: a refused end comes back
+    with the typed reason and date, under the term it was for — a grid member's, a stationed cadre's, a sink-down
+    member's."""
+    member, cadre, sunk = walk.grid_member(a), walk.stationed(a), walk.sinkdown_member(a)
+    client.force_login(a.official)
+    cases = [
+        (reverse("staffing:grid", args=[member.grid_id]), "end-member", member.pk),
+        (reverse("staffing:stationed", args=[cadre.compound_id]), "end", cadre.pk),
+        (reverse("staffing:sinkdown-team", args=[sunk.team_id]), "end-member", sunk.pk),
+    ]
+    for url, form, term in cases:
+        response = client.post(url, {"form": form, "term": term, "end": "2026-02-30", "reason": "调离本网格"})
+        body = response.content.decode()
+        assert response.status_code == 400, url
+        assert 'value="调离本网格"' in body and '<details class="end-term" open>' in body, url
