@@ -7,7 +7,7 @@ an attachment with `X-Content-Type-Options: nosniff`, so that no browser ever re
     document.file.save(checked.storage_name, checked.upload)
     document.name, document.content_type = checked.name, checked.kind.content_type
     ...
-    return attachment_response(document.file.open("rb"), filename=document.name, content_type=...)
+    return attachment_response(stored_file(document.file), filename=document.name, content_type=...)
 
 Accepted (DOCUMENT_KINDS): PDF, JPEG/PNG/GIF/WebP images, Office Open XML (docx, xlsx, pptx; not their
 macro-enabled variants), OpenDocument (odt, ods, odp) and the Office 97-2003 / WPS compound files (doc, xls,
@@ -32,7 +32,7 @@ from typing import Any, BinaryIO
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from PIL import Image, UnidentifiedImageError
 from rest_framework import serializers
 
@@ -193,6 +193,17 @@ def _legacy_office(data: bytes, name: str) -> Kind | None:
     if len(data) < 512 or data[28:30] != b"\xfe\xff" or data[30:32] not in (b"\x09\x00", b"\x0c\x00"):
         return None
     return LEGACY_OFFICE.get(PurePath(name).suffix.lower(), LEGACY_DEFAULT)
+
+
+def stored_file(field_file: Any) -> BinaryIO:
+    """A stored file opened for a download, or the 404 of a missing one: a row whose file is gone from storage (a
+    restore without media, a build rolled back after it wrote) is "not found", never a 500."""
+    if not field_file:
+        raise Http404("文件不存在")
+    try:
+        return field_file.open("rb")
+    except (FileNotFoundError, OSError) as error:
+        raise Http404("文件不存在") from error
 
 
 def attachment_response(handle: BinaryIO, *, filename: str, content_type: str = "") -> FileResponse:

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.apikeys import api_key_revoke
 from accounts.filtersets import PersonalDataRevealFilterSet
@@ -66,6 +66,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     template_name = "accounts/password_change.html"
     form_class = PasswordChangeForm
+    http_method_names = ["get", "head", "post"]  # not FormView's PUT (taken as a POST)
     success_url = reverse_lazy("api-keys")
 
     def form_valid(self, form):
@@ -74,6 +75,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
+@require_safe
 @login_required
 def api_keys(request: HttpRequest) -> HttpResponse:
     """我的 API 密钥: the signed-in user's keys (prefix, name, dates, state), newest first, each revocable."""
@@ -97,6 +99,7 @@ api_keys.tenancy_model = ApiKey
 api_key_revoke_view.tenancy_model = ApiKey
 
 
+@require_safe
 @login_required
 def reveal_log(request: HttpRequest) -> HttpResponse:
     """个人信息查看记录: every reveal of personal data in the official's district, newest first, filterable by

@@ -11,7 +11,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.forms import CleanForm
 from accounts.permissions import Forbidden, require
@@ -115,6 +115,7 @@ def org_import_view(request: HttpRequest) -> HttpResponse:
     return render(request, "compounds/import.html", context, status=400 if file_error or form.errors else 200)
 
 
+@require_safe
 @object_view(OrgImport)
 @login_required
 def org_import_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -82,6 +82,7 @@ class StreetCompoundFilter(CompoundFilterSet):
         return [form[name] for name in self.form_fields]
 
 
+@require_safe
 @login_required
 def district_dashboard(request: HttpRequest) -> HttpResponse:
     """The district summary: every street the user sees, with its figures."""

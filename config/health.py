@@ -20,6 +20,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.urls import path
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 CHECK_TIMEOUT = 1.0  # seconds, for the broker and for the workers' answer
 
@@ -55,6 +56,7 @@ def worker_nodes() -> list[str]:
     return sorted(node for reply in replies for node in reply)
 
 
+@require_safe
 @never_cache
 def healthz(request):
     database = database_state()

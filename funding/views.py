@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +25,7 @@ from accounts.forms import errors_onto
 from accounts.permissions import has, require
 from accounts.policy import access, object_view
 from accounts.roles import STAFF_ROLES, Role
-from accounts.uploads import attachment_response
+from accounts.uploads import attachment_response, stored_file
 from compounds.models import Community
 from funding import bonus as formula
 from funding import forms, selectors
@@ -422,11 +422,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def document_download(request: HttpRequest, pk: int) -> Any:
     require_funding(request)
     document = access(request.user, DisbursementDocument, pk=pk)
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404("文件不存在") from error
-    return attachment_response(handle, filename=document.name, content_type=document.content_type)
+    return attachment_response(stored_file(document.file), filename=document.name, content_type=document.content_type)
 
 
 @login_required
@@ -625,7 +621,7 @@ def bonus_payroll(request: HttpRequest, pk: int) -> Any:
     from accounts.exports import XLSX_TYPE
 
     return attachment_response(
-        row.payroll.open("rb"), filename=f"{row.year}年第{row.quarter}季度绩效奖励发放表.xlsx", content_type=XLSX_TYPE
+        stored_file(row.payroll), filename=f"{row.year}年第{row.quarter}季度绩效奖励发放表.xlsx", content_type=XLSX_TYPE
     )
 
 

@@ -20,7 +20,7 @@ from accounts import onetime
 from accounts.network import client_address
 from accounts.permissions import has
 from accounts.policy import CHANGE, access
-from accounts.uploads import attachment_response
+from accounts.uploads import attachment_response, stored_file
 from compounds.models import Building, Compound, PropertyFirm
 from ratings import selectors, services
 from ratings.forms import (
@@ -87,6 +87,7 @@ def _is_official(user) -> bool:
     return has(user, "ratings.manage")
 
 
+@require_safe
 @tenant_page(None)
 def index(request: HttpRequest) -> HttpResponse:
     periods = RatingPeriod.objects.visible_to(request.user).order_by("-year", "-quarter")[:8]
@@ -100,6 +101,7 @@ FIRMS_PER_PAGE = 30
 FOLD_AFTER = 15  # a list on the period page longer than this is folded until opened or searched
 
 
+@require_safe
 @tenant_page(PropertyFirm)
 def firm_list(request: HttpRequest) -> HttpResponse:
     """The firms, 30 a page, searchable by name or credit code, each with its latest quarter's result."""
@@ -296,10 +298,11 @@ def introduction_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 @tenant_page(StepDocument)
 def document_download(request: HttpRequest, pk: int) -> FileResponse:
     document = access(request.user, StepDocument, pk=pk)
-    return attachment_response(document.file.open("rb"), filename=document.name, content_type=document.content_type)
+    return attachment_response(stored_file(document.file), filename=document.name, content_type=document.content_type)
 
 
 # --- periods, inputs, scores ------------------------------------------------------------------------------
@@ -500,6 +503,7 @@ def rating_settings(request: HttpRequest) -> HttpResponse:
 # --- reports --------------------------------------------------------------------------------------------
 
 
+@require_safe
 @tenant_page(Report)
 def report_list(request: HttpRequest) -> HttpResponse:
     reports = Report.objects.visible_to(request.user).select_related("period").order_by("-built_at")
@@ -520,6 +524,7 @@ def _room_report(report: Report) -> Any:
     return RoomReport.objects.filter(district_id=report.district_id, kind=kind, key=key).first()
 
 
+@require_safe
 @tenant_page(Report)
 def report_download(request: HttpRequest, pk: int) -> HttpResponse:
     """The old link of a quarter's or month's PDF keeps answering: the report room holds the versions now, so
@@ -531,7 +536,7 @@ def report_download(request: HttpRequest, pk: int) -> HttpResponse:
     room_report = _room_report(report)
     if room_report is not None and room_report.builds.filter(status=BuildStatus.DONE).exists():
         return redirect("reports:latest-download", pk=room_report.pk)
-    return FileResponse(report.file.open("rb"), as_attachment=True, filename=f"{report.title}.pdf")
+    return FileResponse(stored_file(report.file), as_attachment=True, filename=f"{report.title}.pdf")
 
 
 # --- the public owner survey ------------------------------------------------------------------------------

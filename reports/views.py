@@ -11,11 +11,12 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from accounts.forms import errors_onto
 from accounts.permissions import require
 from accounts.policy import access, object_view
+from accounts.uploads import stored_file
 from reports import registry, selectors, services
 from reports.models import BuildStatus, Report, ReportBuild
 
@@ -42,6 +43,7 @@ def _room_context(request: HttpRequest, form: BuildRequestForm | None = None) ->
     }
 
 
+@require_safe
 @login_required
 @object_view(Report)
 def room(request: HttpRequest) -> HttpResponse:
@@ -107,7 +109,7 @@ def _attachment(build: ReportBuild) -> FileResponse:
         raise Http404("报告尚未生成")
     kind = registry.KINDS.get(build.report.kind)
     name = kind.download_name(build.report, build.version) if kind else f"{build.report.title}.pdf"
-    response = FileResponse(build.file.open("rb"), as_attachment=True, filename=name, content_type="application/pdf")
+    response = FileResponse(stored_file(build.file), as_attachment=True, filename=name, content_type="application/pdf")
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -44,6 +44,7 @@ from django.apps import apps
 from django.db import models, transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework import serializers as drf
+from rest_framework.views import APIView
 
 from accounts.actors import SystemActor
 from accounts.models import ApiKey, PersonalDataReveal
@@ -1512,3 +1513,48 @@ def test_district_users_cannot_enter_the_admin(client, walker):
         client.force_login(user)
         response = client.get(reverse("admin:index"))
         assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def _is_page(route: Route) -> bool:
+    """A page of the site (not the API: a viewset or a DRF view answers an unknown method itself)."""
+    cls = view_class(route.callback)
+    return not route.actions and not (cls is not None and issubclass(cls, APIView))
+
+
+def test_every_page_refuses_a_method_it_does_not_handle(client, walker):
+    """A page states the methods it takes (require_safe, require_http_methods, a class view's handlers): a PUT is a
+    405, never the page itself. A function view without the statement answered a POST, PUT or DELETE as a GET
+    (the role walk found four), so a write could never be told apart from a read; this finds the next one."""
+    a = walker.a
+    client.force_login(a.walkers["official"])
+    problems = []
+    for route in routes():
+        if not _is_page(route):
+            continue
+        obj = OBJECT_MAKERS[view_model(route.callback)](a) if route.object_kwargs else None
+        status = client.generic("PUT", url_for(route, obj)).status_code
+        if status != 405:
+            problems.append(f"PUT {url_for(route, obj)} ({route.name}) → {status}")
+    assert not problems, "pages that do not state their methods:\n" + "\n".join(problems)
+
+
+def test_a_download_whose_file_is_gone_is_not_found(client, walker, monkeypatch):
+    """Every stored file missing at once (a restore without its media, a build rolled back after it wrote): every
+    object page and download answers as for a missing object — a 404 in its interface's shape, never a 500."""
+    from django.core.files.storage import FileSystemStorage
+
+    def gone(self, name, mode="rb"):
+        raise FileNotFoundError(name)
+
+    monkeypatch.setattr(FileSystemStorage, "_open", gone)
+    a = walker.a
+    client.force_login(a.walkers["official"])
+    problems = []
+    for route in object_routes():
+        if "get" not in _methods(route):
+            continue
+        url = url_for(route, OBJECT_MAKERS[view_model(route.callback)](a))
+        status = client.get(url).status_code
+        if status >= 500:
+            problems.append(f"GET {url} ({route.name}) → {status}")
+    assert not problems, "with the stored files gone:\n" + "\n".join(problems)

@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 from accounts.api.parsers import FormParser, JSONParser, MultiPartParser
 from accounts.api.viewsets import TenantReadOnlyViewSet
 from accounts.permissions import MESSAGES, has
-from accounts.uploads import attachment_response
+from accounts.uploads import attachment_response, stored_file
 from funding import filtersets, selectors
 from funding.api import serializers as api
 from funding.models import (
@@ -305,7 +305,9 @@ class DisbursementDocumentViewSet(TenantReadOnlyViewSet):
     @action(detail=True, methods=["get"])
     def download(self, request: Request, *args: Any, **kwargs: Any) -> Any:
         document = self.get_object()
-        return attachment_response(document.file.open("rb"), filename=document.name, content_type=document.content_type)
+        return attachment_response(
+            stored_file(document.file), filename=document.name, content_type=document.content_type
+        )
 
 
 class YearEndViewSet(ServiceViewSet):
@@ -383,7 +385,7 @@ class BonusQuarterViewSet(ServiceViewSet):
         if not row.payroll:
             return Response({"detail": "发放表尚未生成：季度审定后由后台任务生成，请稍后刷新。"}, status=409)
         name = f"{row.year}年第{row.quarter}季度绩效奖励发放表.xlsx"
-        return attachment_response(row.payroll.open("rb"), filename=name, content_type=api_xlsx())
+        return attachment_response(stored_file(row.payroll), filename=name, content_type=api_xlsx())
 
 
 def api_xlsx() -> str:

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.permissions import has, require
 from accounts.policy import access, object_view
@@ -107,6 +107,7 @@ def roster_month(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "staffing/roster_month.html", context, status=status)
 
 
+@require_safe
 @object_view(DutyRoster)
 @login_required
 def roster_xlsx(request: HttpRequest, pk: int) -> HttpResponse:

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import onetime
 from accounts.forms import errors_onto
@@ -27,6 +27,7 @@ from workorders.models import Channel
 from workorders.selectors import filing_categories
 
 
+@require_safe
 @login_required
 def grid_list(request: HttpRequest) -> HttpResponse:
     require_staff(request)
@@ -105,6 +106,7 @@ def grid_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "staffing/grid_detail.html", context, status=status)
 
 
+@require_safe
 @login_required
 def my_grid(request: HttpRequest) -> HttpResponse:
     """网格员的网格: the grids in the user's scope (a grid worker's own), each with its pair and the visits
@@ -118,6 +120,7 @@ def my_grid(request: HttpRequest) -> HttpResponse:
     return render(request, "staffing/my_grid.html", context)
 
 
+@require_safe
 @login_required
 def visits_due(request: HttpRequest) -> HttpResponse:
     """应访住户: overdue first, then due within the week (phone-first)."""

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from accounts.permissions import has
 from staffing import selectors
@@ -13,6 +14,7 @@ from staffing.services.visits import overdue_households
 from staffing.views.common import require_staff
 
 
+@require_safe
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     require_staff(request)

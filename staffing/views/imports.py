@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.permissions import require
 from accounts.policy import access, object_view
@@ -38,6 +38,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     return render(request, "staffing/import.html", context, status=400 if file_error or form.errors else 200)
 
 
+@require_safe
 @object_view(StaffingImport)
 @login_required
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:

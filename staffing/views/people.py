@@ -9,7 +9,7 @@ from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.permissions import has, require
 from accounts.policy import access, object_view
@@ -23,6 +23,7 @@ from staffing.views.common import require_staff, submit
 PAGE_SIZE = 30
 
 
+@require_safe
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
     require_staff(request)

@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.permissions import has, require
 from accounts.policy import access, object_view
@@ -38,6 +38,7 @@ def _street_id(request: HttpRequest) -> int | None:
     return None
 
 
+@require_safe
 @login_required
 def coverage(request: HttpRequest) -> HttpResponse:
     require_staff(request)
@@ -58,6 +59,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
     return render(request, "staffing/coverage.html", context)
 
 
+@require_safe
 @login_required
 def coverage_xlsx(request: HttpRequest) -> HttpResponse:
     require_staff(request)

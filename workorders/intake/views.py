@@ -31,6 +31,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views import View
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.actors import SystemActor
 from accounts.errors import error_page
@@ -157,6 +158,7 @@ def _rate_limited(request: HttpRequest, context: dict) -> HttpResponse:
     return _public_headers(response)
 
 
+@require_safe
 @never_cache
 def track_lookup(request: HttpRequest) -> HttpResponse:
     """查询进度: type the tracking code."""
@@ -262,6 +264,7 @@ def _photo_response(photo: Photo, *, public: bool = False) -> FileResponse:
     return response
 
 
+@require_safe
 @login_required
 def photo(request: HttpRequest, pk: int) -> FileResponse:
     """A work-order photo for staff whose scope covers the order (another district's photo is a 404)."""
@@ -368,6 +371,7 @@ def _file_from_staff_form(request: HttpRequest, form, channel: str) -> WorkOrder
     return order
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def grid_report(request: HttpRequest) -> HttpResponse:
     """格格发现: a grid worker (or a stationed cadre) files what they found, among the compounds of their scope."""
@@ -389,6 +393,7 @@ def grid_report(request: HttpRequest) -> HttpResponse:
     return render(request, "workorders/intake/grid.html", context, status=status)
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def staff_entry(request: HttpRequest) -> HttpResponse:
     """电话来访、来访、上级下派: street staff and community cadres enter an order for a compound in their scope."""

@@ -1,5 +1,7 @@
 """The work order 工单, its append-only timeline, photos and SLA escalations."""
 
+import contextlib
+
 import pghistory
 import pgtrigger
 from django.core.validators import MaxLengthValidator
@@ -478,13 +480,27 @@ def photo_path(instance: "Photo", filename: str) -> str:
     return f"workorders/{instance.district_id}/{instance.order_id}/{filename}"
 
 
+class StoredImageField(models.ImageField):
+    """An ImageField whose row still loads when its file is gone from storage (a restore without the media): Django
+    reads a photo's dimensions from its file when a row without them is loaded, and a missing file made every page
+    and API answer listing that order a 500. The dimensions stay unknown; the photo's own download is a 404."""
+
+    def update_dimension_fields(self, instance, force=False, *args, **kwargs):
+        with contextlib.suppress(OSError):  # FileNotFoundError included
+            super().update_dimension_fields(instance, force, *args, **kwargs)
+
+    def deconstruct(self):  # the same column as Django's field: no migration
+        name, _, args, kwargs = super().deconstruct()
+        return name, "django.db.models.ImageField", args, kwargs
+
+
 @pghistory.track()
 class Photo(DistrictOwned):
     """现场照片, stored through Django's storage API. Checking, re-encoding and stripping location metadata
     happen in the upload service before the file reaches this model."""
 
     order = models.ForeignKey(WorkOrder, verbose_name="工单", on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField("照片", upload_to=photo_path, width_field="width", height_field="height")
+    image = StoredImageField("照片", upload_to=photo_path, width_field="width", height_field="height")
     width = models.PositiveIntegerField("宽", null=True, blank=True, editable=False)
     height = models.PositiveIntegerField("高", null=True, blank=True, editable=False)
     uploaded_by = models.ForeignKey(
