@@ -236,6 +236,8 @@ def test_download_page_lists_reports_and_downloads_through_the_policy(client, tr
     assert mine.title in page and "2026年第1季度" in page and theirs.title not in page
     assert mine.built_at.astimezone(datetime.timezone(datetime.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M") in page
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+    # and the page sends the official on to the report room, where reports are built now
+    assert f'href="{reverse("reports:room")}" data-report-room' in page
     assert client.get(reverse("ratings:report-download", args=[theirs.pk])).status_code == 404
 
 
