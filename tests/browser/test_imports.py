@@ -10,18 +10,18 @@ from playwright.sync_api import expect
 from compounds.importing import jobs
 from compounds.models import ImportStatus, OrgImport, Street
 from compounds.tasks import run_org_import_task
-from tests.browser.test_dashboard import CHROMIUM_ARGS, SCREENSHOTS, browser, sign_in  # noqa: F401 - the fixture
+from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 OUT = SCREENSHOTS / "imports"
 HEADERS = "街道编码,街道名称\n"
 
 
-def test_an_official_checks_a_file_and_reads_each_rows_outcome_on_a_desktop(browser, live_server, tree, tmp_path):  # noqa: F811
+def test_an_official_checks_a_file_and_reads_each_rows_outcome_on_a_desktop(browser, live_server, tree, tmp_path):
     OUT.mkdir(parents=True, exist_ok=True)
     path = tmp_path / "街道.csv"
     path.write_text(f"{HEADERS}{tree.streets[0].code},改名街道\n610116009,新街道\n61011600,短编码街道\n")
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    context = browser.new_context(**DESKTOP)
     page = context.new_page()
     try:
         sign_in(page, live_server, tree.official.username)
@@ -45,16 +45,14 @@ def test_an_official_checks_a_file_and_reads_each_rows_outcome_on_a_desktop(brow
     assert Street.objects.get(pk=tree.streets[0].pk).name == tree.streets[0].name
 
 
-def test_a_long_import_on_a_phone_shows_its_progress_then_the_rows(browser, live_server, tree, tmp_path, monkeypatch):  # noqa: F811
+def test_a_long_import_on_a_phone_shows_its_progress_then_the_rows(browser, live_server, tree, tmp_path, monkeypatch):
     OUT.mkdir(parents=True, exist_ok=True)
     monkeypatch.setattr(jobs, "INLINE_ROWS", 5)
     held = []  # the task, held back so that the page is seen queued and running
     monkeypatch.setattr(jobs, "job_enqueue", lambda *, task, job: held.append(job.pk))
     path = tmp_path / "街道.csv"
     path.write_text(HEADERS + "".join(f"6101160{n:02d},新{n}街道\n" for n in range(10, 22)))
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN"
-    )
+    context = browser.new_context(**PHONE)
     page = context.new_page()
     try:
         sign_in(page, live_server, tree.official.username)
