@@ -877,6 +877,7 @@ API_TARGETS: dict[str, Callable] = {
     "workorders-api:work-order-start": _state("accepted"),
     "workorders-api:work-order-reject": _state("submitted"),
     "workorders-api:work-order-claim": lambda t: _pooled_order(t),
+    "workorders-api:work-order-resolve-on-the-spot": lambda t: _grid_reported_order(t),
     "ratings-api:period-start-scoring": _new_period("open"),
     "funding-api:entry-correct": lambda t: _donation_entry(t),
     "funding-api:disbursement-pay": lambda t: _approved_disbursement(t, amount_fen=100_00),
@@ -940,6 +941,20 @@ def _pooled_order(t):
         is_pooled=True, handler_level="street", handler_street=t.streets[0]
     )
     return order
+
+
+def _grid_reported_order(t):
+    """An order the grid worker reported in their grid, of a category the district lets them close on the spot."""
+    from workorders import services
+    from workorders.models import Category
+
+    category = t.orders["assigned"].category
+    Category.objects.filter(pk=category.pk).update(grid_resolves_on_the_spot=True)
+    category.refresh_from_db()
+    return services.work_order_file(
+        actor=t.grid_worker, compound=t.compounds[0], category=category, channel="grid",
+        title="楼道堆物", description="1号楼楼道堆放纸箱",
+    )  # fmt: skip
 
 
 def _donation_entry(t):
