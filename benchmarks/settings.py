@@ -39,6 +39,7 @@ if os.environ.get("REDIS_URL"):
 else:
     _transport = embedded.celery_filesystem_transport(VAR_DIR / "bench" / f"celery-{_run}")  # noqa: F405
     CELERY_BROKER_URL = _transport["broker_url"]
+    CELERY_BROKER_TRANSPORT = _transport["broker_transport"]
     CELERY_BROKER_TRANSPORT_OPTIONS = _transport["broker_transport_options"]
     CELERY_RESULT_BACKEND = _transport["result_backend"]
 CELERY_TASK_ALWAYS_EAGER = False

@@ -34,6 +34,7 @@ else:
     }
     _transport = embedded.celery_filesystem_transport()
     CELERY_BROKER_URL = _transport["broker_url"]
+    CELERY_BROKER_TRANSPORT = _transport["broker_transport"]
     CELERY_BROKER_TRANSPORT_OPTIONS = _transport["broker_transport_options"]
     CELERY_RESULT_BACKEND = _transport["result_backend"]
 

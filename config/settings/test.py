@@ -58,6 +58,7 @@ else:
     _celery_folder = VAR_DIR / "celery-test" / _run  # noqa: F405
     _transport = embedded.celery_filesystem_transport(_celery_folder)
     CELERY_BROKER_URL = _transport["broker_url"]
+    CELERY_BROKER_TRANSPORT = _transport["broker_transport"]
     CELERY_BROKER_TRANSPORT_OPTIONS = _transport["broker_transport_options"]
     CELERY_RESULT_BACKEND = _transport["result_backend"]
     if _run == _own_run:  # the process that made the folder removes it

@@ -68,7 +68,13 @@ def celery_app_on(app, url: str):
     """Point the test process's Celery app (producer and control) at another broker, and back."""
     saved = {
         key: app.conf[key]
-        for key in ("broker_url", "result_backend", "broker_transport_options", "result_backend_transport_options")
+        for key in (
+            "broker_url",
+            "broker_transport",
+            "result_backend",
+            "broker_transport_options",
+            "result_backend_transport_options",
+        )
     }
     saved_eager = app.conf.task_always_eager
     prefix = f"capillary-test-{os.environ['CAPILLARY_TEST_RUN']}:"
@@ -82,6 +88,7 @@ def celery_app_on(app, url: str):
 
     app.conf.update(
         broker_url=url,
+        broker_transport=None,  # the embedded broker names its transport class (config/broker.py): the URL's here
         result_backend=url,
         # the namespace a worker started with REDIS_URL set gets from config/settings/test.py
         broker_transport_options={"global_keyprefix": prefix, "visibility_timeout": 3600},

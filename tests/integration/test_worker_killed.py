@@ -9,6 +9,7 @@ built once.
 collected its figures and rendered the PDF, and waits to record it), sees the task waiting in pg_stat_activity,
 kills the process, and lets go."""
 
+import contextlib
 import os
 import signal
 import time
@@ -36,8 +37,13 @@ pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)
 
 
 def pool_children(pid: int) -> list[int]:
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(p) for p in path.read_text().split()] if path.exists() else []
+    """The worker's pool processes: the children of each of its threads (on the Redis broker the main thread
+    starts them; on the filesystem broker a lost one is replaced by billiard's supervisor thread)."""
+    children = []
+    for path in Path(f"/proc/{pid}/task").glob("*/children"):
+        with contextlib.suppress(OSError):  # a thread that ended meanwhile
+            children += [int(p) for p in path.read_text().split()]
+    return sorted(children)
 
 
 def waiting_on(table: str) -> bool:
