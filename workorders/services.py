@@ -24,7 +24,7 @@ import pghistory
 from django.contrib.postgres.search import TrigramSimilarity
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models.functions import Concat, JSONObject
+from django.db.models.functions import JSONObject
 from django.http import Http404
 from django.utils import timezone
 
@@ -555,6 +555,19 @@ def possible_duplicate(*, order: WorkOrder, now: datetime | None = None) -> Work
     ).first()
 
 
+def _title_and_description(ref: Callable[[str], Any]) -> models.Func:
+    """title ' ' description, the text the duplicate search compares: concat_ws, which PostgreSQL reads as Concat
+    would, but which Django builds in a fraction of the time (Concat's coalesce of each part is copied expression by
+    expression, every time: it was the largest single cost of the routing task's Python)."""
+    return models.Func(
+        ref("title"),
+        ref("description"),
+        function="concat_ws",
+        template="%(function)s(' ', %(expressions)s)",
+        output_field=models.TextField(),
+    )
+
+
 def _duplicates(*, ref: Callable[[str], Any], text: Any, since: Any, until: Any) -> models.QuerySet:
     """possible_duplicate's candidates, best first; `ref(field)` gives the order's value of a field (getattr of a
     loaded order, or OuterRef in a subquery of the order's own query)."""
@@ -568,11 +581,7 @@ def _duplicates(*, ref: Callable[[str], Any], text: Any, since: Any, until: Any)
         )
         .exclude(pk=ref("pk"))
         .exclude(state__in=[S.MERGED, S.REJECTED])
-        .annotate(
-            similarity=TrigramSimilarity(
-                Concat("title", models.Value(" "), "description", output_field=models.TextField()), text
-            )
-        )
+        .annotate(similarity=TrigramSimilarity(_title_and_description(models.F), text))
         .filter(similarity__gte=DUPLICATE_SIMILARITY)
         .order_by("-similarity", "created_at")
     )
@@ -622,9 +631,7 @@ def _lock_for_routing(actor: Any, order_id: int) -> WorkOrder:
     created_at = models.OuterRef("created_at")
     duplicate = _duplicates(
         ref=models.OuterRef,
-        text=Concat(
-            models.OuterRef("title"), models.Value(" "), models.OuterRef("description"), output_field=models.TextField()
-        ),
+        text=_title_and_description(models.OuterRef),
         since=created_at - DUPLICATE_WINDOW,
         until=created_at,
     ).values(found=JSONObject(id="pk", tracking_code="tracking_code", title="title"))[:1]
