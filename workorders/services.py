@@ -622,7 +622,7 @@ def work_order_route(*, actor: Any, order_id: int, now: datetime | None = None) 
 
 def _lock_for_routing(actor: Any, order_id: int) -> WorkOrder:
     """The order as routing needs it, in one statement (issue 12: the worker's cost per order): the order in the
-    actor's change scope, locked, with its category (urgency, department) and compound (community, street, firm,
+    actor's change scope, locked, with its category (and department) and compound (community, street, firm,
     stationed cadre), and annotated with what routing reads besides — `duplicate_found` (possible_duplicate as
     of its filing: the id, tracking code and title of the best candidate, or None), `rules_version` and
     `category_lineage` (workorders.routing). Outside the scope: 404 (or 403 where the actor only sees it), as
@@ -639,7 +639,6 @@ def _lock_for_routing(actor: Any, order_id: int) -> WorkOrder:
         restrict(WorkOrder.objects.all(), actor, CHANGE)
         .select_for_update(of=("self",))
         .select_related(
-            "category__urgency",
             "category__department",
             "compound__community__street",
             "compound__property_firm",
