@@ -85,25 +85,45 @@ def notify(
     backends. Returns the rows written now (not the ones that existed). `actor` says who tells them (a task's
     SystemActor, or the person whose action it is); None is an error (accounts.actors.MissingActor)."""
     require_actor(actor)
-    written = []
+    rows = [
+        Notification(
+            district_id=order.district_id if order else recipient.district_id,
+            recipient=recipient,
+            order=order,
+            kind=kind,
+            message=message[:500],
+            dedupe_key=dedupe_key,
+        )
+        for recipient in recipients
+    ]
+    written = _insert_new(rows)
     subject = f"【末梢】{message[:40]}"
-    for recipient in recipients:
+    for row in written:
+        for backend in backends():
+            try:
+                backend.send(recipient=row.recipient, subject=subject, message=message, order=order)
+            except Exception:
+                logger.exception("notifier backend %s failed for user %s", type(backend).__name__, row.recipient_id)
+    return written
+
+
+def _insert_new(rows: list[Notification]) -> list[Notification]:
+    """The rows inserted, in one statement for all of them (issue 12: the routing task's statements do not grow
+    with the recipients). Should one of them exist already (same recipient and dedupe key: a task ran twice), the
+    rows go one by one, each in a savepoint, and the existing ones are skipped."""
+    if not rows:
+        return []
+    try:
+        with transaction.atomic():
+            return Notification.objects.bulk_create(rows)
+    except IntegrityError:
+        pass
+    written = []
+    for row in rows:
         try:
             with transaction.atomic():
-                row = Notification.objects.create(
-                    district_id=order.district_id if order else recipient.district_id,
-                    recipient=recipient,
-                    order=order,
-                    kind=kind,
-                    message=message[:500],
-                    dedupe_key=dedupe_key,
-                )
+                row.save(force_insert=True)
         except IntegrityError:
             continue  # already told (same dedupe key): a task ran twice
         written.append(row)
-        for backend in backends():
-            try:
-                backend.send(recipient=recipient, subject=subject, message=message, order=order)
-            except Exception:
-                logger.exception("notifier backend %s failed for user %s", type(backend).__name__, recipient.pk)
     return written

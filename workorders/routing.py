@@ -10,16 +10,26 @@ The stationed cadre (驻点"两委"干部, Compound.stationed_cadre) is a target
 order goes to that person as a named handler (handler level USER, so they see it in "my orders" and handle
 it); a compound without a stationed cadre (or whose cadre no longer serves its community, or is inactive)
 sends the order to its community instead.
+
+The worker routes every new order (issue 12: its cost per order counts), so the district's active rules are
+read once per process and district and kept with their version: a digest of the rules' rows (and of their
+target departments) that the routing's own locked read of the order computes in the same statement
+(`rules_version`). An edit by any path — the admin, the API, SQL — changes the digest, and the next routing
+reads the rules again; nothing is invalidated by hand. The category's lineage comes with that read too
+(`category_lineage_sql`).
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import models
+from django.db.models.expressions import RawSQL
 
 from accounts.roles import Role
-from compounds.models import Compound
+from compounds.models import Compound, Department
 from workorders.models import Category, HandlerLevel, RoutingMode, RoutingRule, WorkOrder
 
 L = HandlerLevel
@@ -82,15 +92,83 @@ def unit_for(level: HandlerLevel | str, compound: Compound, department=None) -> 
     return None
 
 
-def matching_rule(order: WorkOrder) -> RoutingRule | None:
-    compound = order.compound
-    rules = RoutingRule.objects.filter(district_id=order.district_id, is_active=True).filter(
-        models.Q(category__isnull=True) | models.Q(category_id__in=category_lineage(order.category)),
-        models.Q(tier="") | models.Q(tier=compound.community.tier),
-        models.Q(management_mode="") | models.Q(management_mode=compound.management_mode),
-        models.Q(three_no__isnull=True) | models.Q(three_no=compound.is_three_no),
+def _rules_digest_sql(district: str) -> str:
+    """SQL for the digest of the active rules of `district` (an SQL expression), each rule's row with its target
+    department's row, in id order: any change to what routing reads from them changes it."""
+    rule, department = RoutingRule._meta.db_table, Department._meta.db_table
+    return (
+        f"SELECT md5(coalesce(string_agg(r::text || coalesce(d::text, ''), ',' ORDER BY r.id), '')) "
+        f'FROM "{rule}" r LEFT JOIN "{department}" d ON d.id = r.target_department_id '
+        f"WHERE r.district_id = {district} AND r.is_active"
     )
-    return rules.select_related("target_department").order_by("priority").first()
+
+
+NO_RULES = hashlib.md5(b"").hexdigest()  # the digest of a district without active rules (PostgreSQL's md5(''))
+
+
+def rules_version() -> RawSQL:
+    """An annotation of a WorkOrder query: the version of its district's active rules (see the module docstring)."""
+    return RawSQL(f"({_rules_digest_sql(f'{WorkOrder._meta.db_table}.district_id')})", [])
+
+
+def category_lineage_sql() -> RawSQL:
+    """An annotation of a WorkOrder query: its category's id and its ancestors' ids (category_lineage, in SQL)."""
+    table = Category._meta.db_table
+    return RawSQL(
+        f'(WITH RECURSIVE up(id, parent_id) AS (SELECT c.id, c.parent_id FROM "{table}" c '
+        f"WHERE c.id = {WorkOrder._meta.db_table}.category_id "
+        f'UNION SELECT c.id, c.parent_id FROM "{table}" c JOIN up ON c.id = up.parent_id) '
+        "SELECT array_agg(id) FROM up)",
+        [],
+    )
+
+
+@dataclass(frozen=True)
+class _RuleBook:
+    version: str
+    rules: tuple[RoutingRule, ...]
+
+
+# district id → its active rules as last read in this process, with their version
+_rule_books: dict[int, _RuleBook] = {}
+
+
+def district_rules(district_id: int, version: str | None = None) -> tuple[RoutingRule, ...]:
+    """The district's active rules by ascending priority (with their target departments). With the `version` the
+    caller read (rules_version), the process's copy when it is of that version, else one statement that reads the
+    rules and their version together (so the copy kept is exactly the version it was read at)."""
+    book = _rule_books.get(district_id)
+    if book is not None and version is not None and book.version == version:
+        return book.rules
+    rules = tuple(
+        RoutingRule.objects.filter(district_id=district_id, is_active=True)
+        .select_related("target_department")
+        .annotate(rules_version=RawSQL(f"({_rules_digest_sql('%s')})", [district_id]))
+        .order_by("priority")
+    )
+    _rule_books[district_id] = _RuleBook(rules[0].rules_version if rules else NO_RULES, rules)
+    return rules
+
+
+def matching_rule(
+    order: WorkOrder, *, rules: Sequence[RoutingRule] | None = None, lineage: Sequence[int] | None = None
+) -> RoutingRule | None:
+    """The first of the district's active rules (by priority) whose conditions all hold for the order. The
+    routing task passes the rules and the lineage it read with the order; without them they are read here."""
+    compound = order.compound
+    if rules is None:
+        rules = district_rules(order.district_id)
+    categories = set(lineage if lineage is not None else category_lineage(order.category))
+    tier, mode, three_no = compound.community.tier, compound.management_mode, compound.is_three_no
+    for rule in rules:
+        if (
+            (rule.category_id is None or rule.category_id in categories)
+            and (not rule.tier or rule.tier == tier)
+            and (not rule.management_mode or rule.management_mode == mode)
+            and (rule.three_no is None or rule.three_no == three_no)
+        ):
+            return rule
+    return None
 
 
 def _route(level: HandlerLevel | str, unit: models.Model, mode: RoutingMode, rule: RoutingRule | None) -> Route:
@@ -100,10 +178,12 @@ def _route(level: HandlerLevel | str, unit: models.Model, mode: RoutingMode, rul
     return Route(level, unit, mode, rule)
 
 
-def route_for(order: WorkOrder) -> Route:
-    """Where a new order goes (see the module docstring)."""
+def route_for(
+    order: WorkOrder, *, rules: Sequence[RoutingRule] | None = None, lineage: Sequence[int] | None = None
+) -> Route:
+    """Where a new order goes (see the module docstring; `rules` and `lineage` as for matching_rule)."""
     compound = order.compound
-    rule = matching_rule(order)
+    rule = matching_rule(order, rules=rules, lineage=lineage)
     if rule is not None:
         unit = unit_for(rule.target_level, compound, rule.target_department)
         if unit is not None:
