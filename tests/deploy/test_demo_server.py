@@ -76,3 +76,25 @@ def test_gunicorn_serves_static_files_and_the_sites_own_404(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_banner_names_a_login_per_role_through_row_level_security():
+    """The banner is read by the demo's own process, as the application role: outside a scope row-level security
+    shows it no user, and it printed "(no users: the demo data was not loaded)" over a loaded demo."""
+    from accounts.roles import Role
+    from tests.factories import CommunityFactory, user_for
+    from config import embedded
+    from tests.integration.conftest import test_database_url
+
+    community = CommunityFactory()
+    official = user_for(Role.DISTRICT_OFFICIAL, community.district, username="banner-official")
+    cadre = user_for(Role.COMMUNITY_CADRE, community, username="banner-cadre")
+    app_role = embedded.app_database_url(test_database_url())  # as the demo connects (config/settings/local.py)
+    code = "import sys; sys.path[:0] = ['scripts', '.']; import run_demo; print(run_demo.demo_logins())"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.local", "DATABASE_URL": app_role}
+    printed = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    ).stdout
+    assert (Role.DISTRICT_OFFICIAL.label, official.username) in eval(printed)  # noqa: S307 (our own repr)
+    assert (Role.COMMUNITY_CADRE.label, cadre.username) in eval(printed)  # noqa: S307
