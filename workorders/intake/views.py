@@ -88,10 +88,11 @@ def _public_url(request: HttpRequest, path: str) -> str:
 def resident_report(request: HttpRequest, public_token: str) -> HttpResponse:
     """码上反馈: the page behind the compound's QR code. The order is saved in PostgreSQL first (routing is
     enqueued on commit), then its photos are stored, each on its own."""
-    # Everything the filing reads of the compound, in one query (the service uses these, it does not reload them).
-    compound = get_object_or_404(
-        Compound.objects.select_related("community__street", "district", "property_firm"), public_token=public_token
-    )
+    # Everything the page and the filing read of the compound, in one query (the service does not reload it; the
+    # firm and the street go onto the order by id). The middleware has already set the request's scope to the
+    # token's district (accounts.tenancy: the door's lookup and the scope in one statement): another district's
+    # or an unknown token finds nothing here, a 404.
+    compound = get_object_or_404(Compound.objects.select_related("community__street"), public_token=public_token)
     categories = forms.district_categories(compound.district_id)
     context = {"compound": compound, "max_photos": MAX_PHOTOS}
     if request.method != "POST":
@@ -126,6 +127,8 @@ def resident_report(request: HttpRequest, public_token: str) -> HttpResponse:
                     title=forms.title_from(data["description"]),
                     description=data["description"],
                     reporter_phone=data["reporter_phone"],
+                    # ResidentReportForm applied the model's text rules and normalised the phone number
+                    checked_by_form=True,
                 )
             except ValidationError as error:
                 _errors_to_form(form, error)
