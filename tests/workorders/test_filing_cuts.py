@@ -2,6 +2,8 @@
 lookup folded into the scope statement (set once), the model's full_clean left to the form that already applied
 the same rules, the service's savepoint gone without an order ever committing half-written."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -13,6 +15,7 @@ from workorders import services
 from workorders.models import Channel, OutboxMessage, TimelineEntry, WorkOrder
 
 from .test_intake_resident import DESCRIPTION, post_report, report_url
+from .test_photos import small_jpeg
 
 
 @pytest.fixture(autouse=True)
@@ -157,3 +160,59 @@ def test_an_error_after_the_first_write_never_commits_an_order_without_its_outbo
             assert connection.needs_rollback
     assert not WorkOrder.objects.exists() and not OutboxMessage.objects.exists()
     assert not TimelineEntry.objects.exists()
+
+
+# ---------------------------------------------------------------------------------------------------- kept photos
+
+
+def _hidden(body: str, name: str) -> str | None:
+    found = re.search(rf'<input type="hidden" name="{name}" value="([^"]*)"', body)
+    return found.group(1) if found else None
+
+
+def test_a_refused_qr_form_keeps_its_photo_and_the_corrected_post_files_it(client, tree, categories):
+    compound, category = tree.compounds[0], categories["leak"]
+    form_token = _hidden(client.get(report_url(compound)).content.decode(), "form_token")
+    # given a post refused for its phone number, with a photo
+    refused = client.post(
+        report_url(compound),
+        {
+            "category": category.pk,
+            "description": DESCRIPTION,
+            "reporter_phone": "12345",
+            "photos": small_jpeg(),
+            "form_token": form_token,
+        },
+        REMOTE_ADDR="10.0.0.1",
+    )
+    body = refused.content.decode()
+    # then the page says the photo is kept, and carries the flag that the corrected post sends back
+    assert refused.status_code == 400 and "已保留您选择的 1 张照片" in body
+    assert _hidden(body, "photos_kept") == "1" and _hidden(body, "form_token") == form_token
+    # when the resident corrects the number and posts the page as it is (no new file)
+    filed = client.post(
+        report_url(compound),
+        {
+            "category": category.pk,
+            "description": DESCRIPTION,
+            "reporter_phone": "13812345678",
+            "form_token": form_token,
+            "photos_kept": "1",
+        },
+        REMOTE_ADDR="10.0.0.1",
+    )
+    # then the order is filed with the kept photo
+    assert filed.status_code == 302
+    assert WorkOrder.objects.get().photos.count() == 1
+
+
+def test_a_first_qr_post_does_not_look_for_kept_photos(client, tree, categories, monkeypatch):
+    # a form that was never refused carries no flag: the cache is not asked for photos it cannot hold
+    from workorders.intake import views
+
+    asked = []
+    monkeypatch.setattr(views, "with_pending", lambda **kw: asked.append(kw) or kw["photos"])
+    monkeypatch.setattr(views, "pending_clear", lambda **kw: asked.append(kw))
+    body = {"form_token": "a" * 32, "photos": small_jpeg()}
+    assert post_report(client, tree.compounds[0], categories["leak"], **body).status_code == 302
+    assert asked == [] and WorkOrder.objects.get().photos.count() == 1

@@ -51,6 +51,9 @@ logger = logging.getLogger(__name__)
 
 # 码上反馈 rate limit: orders accepted per client address and compound (settings.RATE_LIMITS["qr-filing"]).
 QR_LIMIT = "qr-filing"
+# The hidden field a re-displayed QR form carries when it kept photos (workorders.intake.pending): only then does
+# the corrected post look them up, so that a first post costs no cache round trip for them (issue 12).
+KEPT_FIELD = "photos_kept"
 TRACK_LIMIT = "track-lookup"
 
 
@@ -114,7 +117,9 @@ def resident_report(request: HttpRequest, public_token: str) -> HttpResponse:
         rate_give_back(request, limit=QR_LIMIT, scope=scope)
     else:
         data = form.cleaned_data
-        data["photos"] = with_pending(scope=scope, token=token, photos=data["photos"])
+        kept = bool(request.POST.get(KEPT_FIELD))
+        if kept:
+            data["photos"] = with_pending(scope=scope, token=token, photos=data["photos"])
 
         def file() -> WorkOrder | None:
             try:
@@ -140,7 +145,8 @@ def resident_report(request: HttpRequest, public_token: str) -> HttpResponse:
             url = reverse("intake:track", args=[order.tracking_code]) + "?new=1"
             if stored < len(data["photos"]):
                 url += "&photos_failed=1"
-            pending_clear(scope=scope, token=token)
+            if kept:
+                pending_clear(scope=scope, token=token)
             return redirect(url)
     context.update(_keep_photos(request, form, scope=scope, token=token))
     response = render(request, "workorders/public/report.html", {**context, "form": form}, status=400)
@@ -297,7 +303,7 @@ def _file_once(request: HttpRequest, form, *, district_id: int, scope: str, file
     if not token:
         return file(), False
     endpoint = request.resolver_match.view_name if request.resolver_match else request.path
-    content = {k: v for k, v in request.POST.lists() if k not in ("csrfmiddlewaretoken", "form_token")}
+    content = {k: v for k, v in request.POST.lists() if k not in ("csrfmiddlewaretoken", "form_token", KEPT_FIELD)}
     digest = idempotency.fingerprint(endpoint, content, request.FILES)
     try:
         with transaction.atomic():
