@@ -154,14 +154,54 @@ def _door_value(request: Any, kwargs: dict, source: str) -> str:
     return str(kwargs.get(source, ""))
 
 
+def _door_argument(value: str) -> str | None:
+    """A code a door may look up (stripped), or None for one it never could find."""
+    value = (value or "").strip()
+    if not value or "\x00" in value or len(value) > 200:
+        return None
+    return value
+
+
 def door_lookup(function: str, value: str) -> int | None:
     """One door's SECURITY DEFINER lookup (accounts.rls.door_function): the district of `value`, or None."""
     from accounts.rls import door_district
 
-    value = (value or "").strip()
-    if not value or "\x00" in value or len(value) > 200:
+    value = _door_argument(value)
+    return None if value is None else door_district(function, value)
+
+
+def _door_at_entry(request: Any) -> tuple[str, str] | None:
+    """(lookup function, code) when the request is for a public door declared as (function, source) — the QR
+    pages, tracking —, read from the URL before the view is resolved; None for any other request."""
+    from django.conf import settings
+    from django.urls import Resolver404, get_resolver
+
+    doors = getattr(settings, "TENANCY_PUBLIC_DOORS", None)
+    if not doors:
         return None
-    return door_district(function, value)
+    try:
+        match = get_resolver(getattr(request, "urlconf", None)).resolve(request.path_info)
+    except Resolver404:
+        return None
+    spec = doors.get(match.view_name) or (doors.get(f"{match.namespace}:*") if match.namespace else None)
+    if spec is None or isinstance(spec, str):
+        return None
+    function, source = spec
+    return function, _door_value(request, match.kwargs, source)
+
+
+def _set_door_scope(cursor: Any, function: str, value: str) -> None:
+    """A signed-out request at a public door: the door's lookup and the request's whole scope in one statement —
+    the code's district, or nothing (no tenant rows) for a code it does not know."""
+    argument = _door_argument(value)
+    if argument is None:
+        _set_all(cursor, "", "off", auth=False)
+        return
+    cursor.execute(
+        f"SELECT set_config(%s, coalesce({function}(%s)::text, ''), true), "
+        "set_config(%s, 'off', true), set_config(%s, 'off', true)",
+        [DISTRICT_SETTING, argument, PLATFORM_SETTING, AUTH_SETTING],
+    )
 
 
 class TenantMiddleware:
@@ -176,7 +216,9 @@ class TenantMiddleware:
     - the public doors (settings.TENANCY_PUBLIC_DOORS: the QR pages, tracking, the survey, Open311) ask a
       narrow SECURITY DEFINER lookup for the district of their code (QR token, tracking code, jurisdiction or
       integration key) before the view runs, and the request then runs in that district, for anyone (staff
-      scan other districts' codes too); an unknown code finds no district and the view answers its 404.
+      scan other districts' codes too); an unknown code finds no district and the view answers its 404. For a
+      signed-out visitor at a door of a lookup function (the QR pages, tracking), the door is read from the URL
+      as the request enters and its lookup and the scope are one statement: the scope is set once.
     A response of 5xx rolls the transaction back; a view that raises a 4xx (404, 403) does not need to: its
     services' own atomic blocks have already undone their writes, and the error page may still read.
     """
@@ -197,10 +239,13 @@ class TenantMiddleware:
             with connections["default"].cursor() as cursor:
                 if self._may_carry_credentials(request):
                     _set_all(cursor, "", "off", auth=True)
-                    district, platform = scope_of(self._actor(request))
+                    _set_all(cursor, *scope_of(self._actor(request)), auth=False)
+                elif (door := _door_at_entry(request)) is not None:
+                    # Signed out at a QR or tracking page: the scope is set once, from the door (issue 12).
+                    _set_door_scope(cursor, *door)
+                    request._tenancy_door_done = True
                 else:
-                    district, platform = "", "off"
-                _set_all(cursor, district, platform, auth=False)
+                    _set_all(cursor, "", "off", auth=False)
             response = self.get_response(request)
             if response.status_code >= 500:
                 transaction.set_rollback(True)
@@ -230,7 +275,7 @@ class TenantMiddleware:
         if match is not None and match.url_name in names and not getattr(request.user, "is_authenticated", False):
             with connections["default"].cursor() as cursor:
                 _set_auth(cursor, True)
-        door = public_door(match)
+        door = None if getattr(request, "_tenancy_door_done", False) else public_door(match)
         if door is not None:
             district_id = door(request, view_kwargs)
             # The door's district, whoever asks (staff scan other districts' codes too); an unknown code leaves

@@ -311,6 +311,7 @@ def work_order_file(
     external_number: str = "",
     resolve_by: datetime | None = None,
     now: datetime | None = None,
+    checked_by_form: bool = False,
 ) -> WorkOrder:
     """File a new order (any channel). `actor` is the staff member or grid worker who enters it (they must see
     the compound), or None for a resident's QR report / an authenticated platform import that has already
@@ -323,6 +324,11 @@ def work_order_file(
 
     Idempotent on `external_number` (per district and channel): filing the same 12345 number again returns
     the existing order unchanged; use `work_order_file_external` to learn whether the order was created.
+    `checked_by_form`: the caller's form has already applied the model's rules to the free text it passes (the
+    QR page's ResidentReportForm: the text rule, the lengths, the phone number normalised): the order's
+    `full_clean` and the second phone normalisation are skipped. The service's own rules (category, compound,
+    actor, deadlines) and the database's constraints still apply.
+
     Atomic (work_order_file_external is). The check for a possible duplicate waits for the routing task."""
     order, _ = work_order_file_external(
         actor=actor,
@@ -340,11 +346,11 @@ def work_order_file(
         external_number=external_number,
         resolve_by=resolve_by,
         now=now,
+        checked_by_form=checked_by_form,
     )
     return order
 
 
-@transaction.atomic
 def work_order_file_external(
     *,
     actor: User | None,
@@ -362,11 +368,16 @@ def work_order_file_external(
     external_number: str = "",
     resolve_by: datetime | None = None,
     now: datetime | None = None,
+    checked_by_form: bool = False,
 ) -> tuple[WorkOrder, bool]:
     """`work_order_file` for callers that must tell a new order from one already filed under the same
     external number (the 12345 hotline answers 201 or 200): returns (order, created). `created` is False when
     the number was filed before, or when a concurrent call with the same number won the race; the existing
-    order is then returned unchanged. Arguments as for `work_order_file`."""
+    order is then returned unchanged. Arguments as for `work_order_file`.
+
+    Atomic without a savepoint of its own (issue 12: two statements less inside a request's transaction): every
+    check that can refuse the filing runs before the first write, and an error after it (a database error) marks
+    the caller's whole transaction for rollback, so an order never commits without its timeline and outbox rows."""
     now = _now(now)
     require_actor(actor)
     channel = Channel(channel)
@@ -379,10 +390,11 @@ def work_order_file_external(
         errors["title"] = "请填写标题。"
     if not (description or "").strip():
         errors["description"] = "请填写诉求内容。"
-    try:
-        reporter_phone = normalise_phone(reporter_phone, international=channel == Channel.OPEN311)
-    except ValidationError as error:
-        errors["reporter_phone"] = error.messages[0]
+    if not checked_by_form:
+        try:
+            reporter_phone = normalise_phone(reporter_phone, international=channel == Channel.OPEN311)
+        except ValidationError as error:
+            errors["reporter_phone"] = error.messages[0]
     if (latitude is None) != (longitude is None):
         errors["latitude"] = "经纬度须同时填写。"
     if external_number and channel not in EXTERNAL_NUMBER_CHANNELS:
@@ -411,9 +423,10 @@ def work_order_file_external(
     order = WorkOrder(
         district_id=compound.district_id,
         compound=compound,
+        # by id: the compound's community is loaded, its street and firm need not be (_filing_compound)
         community=compound.community,
-        street=compound.community.street,
-        property_firm=compound.property_firm if compound.has_property_service else None,
+        street_id=compound.community.street_id,
+        property_firm_id=compound.property_firm_id if compound.has_property_service else None,
         category=category,
         channel=channel,
         title=title.strip()[:100],
@@ -435,7 +448,8 @@ def work_order_file_external(
         committed_respond_by=respond_by,
         committed_resolve_by=resolve_by,
     )
-    # The related rows were loaded (and scope-checked) above: skip full_clean's one query per foreign key.
+    # The related rows were loaded (and scope-checked) above, or are the compound's own (by id): skip full_clean's
+    # one query per foreign key.
     loaded = [
         "district",
         "compound",
@@ -446,9 +460,20 @@ def work_order_file_external(
         "reported_by",
         "first_receiver",
     ]
-    order.full_clean(
-        exclude=["tracking_code", "external_clash_of", *loaded], validate_unique=False, validate_constraints=False
-    )
+    if not checked_by_form:
+        order.full_clean(
+            exclude=["tracking_code", "external_clash_of", *loaded], validate_unique=False, validate_constraints=False
+        )
+    # The first write: from here on, an error rolls back the caller's whole transaction (no savepoint of ours).
+    with transaction.atomic(savepoint=False):
+        return _file_write(order, actor=actor, note=note, clash_of=clash_of, now=now)
+
+
+def _file_write(
+    order: WorkOrder, *, actor: Any, note: str, clash_of: WorkOrder | None, now: datetime
+) -> tuple[WorkOrder, bool]:
+    """work_order_file_external's writes, once every check has passed: the order, its timeline, its outbox row."""
+    compound, channel, external_number = order.compound, Channel(order.channel), order.external_number
     try:
         # a savepoint only where a clash can happen (an external number filed twice at once)
         with transaction.atomic() if external_number else contextlib.nullcontext():
@@ -515,9 +540,9 @@ def _filing_compound(actor: Any, compound: Compound) -> Compound:
         access(actor, Compound, pk=compound.pk)
     elif not actor.is_platform_admin and compound.district_id != actor.district_id:
         raise Http404("未找到该小区。")
-    if _loaded(compound, "community") and _loaded(compound.community, "street") and _loaded(compound, "property_firm"):
+    if _loaded(compound, "community"):
         return compound  # the caller loaded it with what filing reads (the QR page does): no second query
-    return Compound.objects.select_related("community__street", "property_firm").get(pk=compound.pk)
+    return Compound.objects.select_related("community").get(pk=compound.pk)
 
 
 def _loaded(instance: models.Model, relation: str) -> bool:

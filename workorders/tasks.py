@@ -25,7 +25,7 @@ NOTIFY_TEXT = {
 }
 
 
-@shared_task(acks_late=True, **RETRY)
+@shared_task(acks_late=True, ignore_result=True, **RETRY)  # nobody reads its result: the worker stores none
 def route_work_order_task(order_id: int, district_id: int | None = None) -> None:
     """Route a filed order (idempotent: a routed order is left alone) and tell its handler, in one task: the
     notification is written in the routing's transaction (a savepoint of its own); should it fail, it is

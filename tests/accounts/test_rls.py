@@ -6,6 +6,8 @@ leaves that path for the rest of its transaction (`as_app_role`: nothing in scop
 sets its district): raw SQL, pages, API calls and Celery tasks all run as the site does.
 """
 
+import re
+
 import pytest
 from celery import shared_task
 from django.core.management import call_command
@@ -14,6 +16,7 @@ from django.urls import reverse
 
 from accounts import rls, tenancy
 from accounts.actors import SystemActor
+from accounts.rls import door_district
 from compounds.models import Compound
 from tests.factories import SYSTEM
 
@@ -402,6 +405,10 @@ def scopes_set(queries) -> list[str]:
             found.append("platform")
         elif "set_config('capillary.district', '" in sql and "set_config('capillary.auth'" in sql:
             found.append(sql.split("set_config('capillary.district', '", 1)[1].split("'", 1)[0])
+        elif door := re.search(r"set_config\('capillary\.district', coalesce\((\w+)\('([^']*)'\)::text, ''\)", sql):
+            # a signed-out visitor at a door: its lookup and the scope in one statement (accounts.tenancy)
+            district = door_district(door.group(1), door.group(2))
+            found.append("" if district is None else str(district))
     return found
 
 

@@ -27,8 +27,9 @@ def test_a_qr_filing_runs_a_fixed_number_of_queries(client, tree, categories):
     # when a resident files one order (the commit's callbacks, the broker's part, are not run here)
     with CaptureQueriesContext(connection) as queries:
         response = post_report(client, compound, category, ip="10.0.0.1")
-    # then it is filed with: the tenant scope, the compound with its community, street and firm, the categories
-    # with their urgency, the pghistory context, the order, its timeline row and its outbox row — no reloads
+    # then it is filed with: the tenant scope (the QR door's lookup in the same statement), the compound with its
+    # community and street, the categories with their urgency, the order, its timeline row and its outbox row (each
+    # with pghistory's context in front) — no reloads, no savepoint of the service's own
     assert response.status_code == 302
     # (less the two statements the tenancy middleware adds only inside a test's own transaction: reading the
     # outer scope and putting it back, accounts.tenancy.TenantMiddleware)
@@ -38,10 +39,14 @@ def test_a_qr_filing_runs_a_fixed_number_of_queries(client, tree, categories):
         if not q["sql"].startswith("SELECT coalesce(current_setting(")
         and "set_config('capillary.platform', 'on'" not in q["sql"]
     ]
-    # 20 before issue 12; 10 then, and 12 since the QR door asks its narrow lookup for the compound's district
-    # and sets that scope (accounts.rls door functions)
-    assert len(sql) == 12, "\n".join(s[:160] for s in sql)
+    # 20 before issue 12; 10 then, 12 once the QR door asked its narrow lookup for the compound's district in a
+    # statement of its own (accounts.rls door functions); 8 since the door's lookup and the scope are one statement
+    # set once as the request enters, and the filing runs in the request's transaction without a savepoint
+    assert len(sql) == 8, "\n".join(s[:160] for s in sql)
     assert sum("capillary_door_compound_token" in s for s in sql) == 1
+    assert sum("set_config('capillary.district'" in s for s in sql) == 1
+    # one savepoint: the request's transaction itself (a savepoint only inside the test's transaction)
+    assert sum(s.startswith("SAVEPOINT") or "; SAVEPOINT" in s for s in sql) == 1
     assert sum('FROM "compounds_compound"' in s for s in sql) == 1
     assert not any('FROM "workorders_urgencyclass"' in s or 'FROM "compounds_propertyfirm"' in s for s in sql)
     # and the duplicate check (a trigram search) is not on the request path

@@ -51,6 +51,9 @@ logger = logging.getLogger(__name__)
 
 # 码上反馈 rate limit: orders accepted per client address and compound (settings.RATE_LIMITS["qr-filing"]).
 QR_LIMIT = "qr-filing"
+# The hidden field a re-displayed QR form carries when it kept photos (workorders.intake.pending): only then does
+# the corrected post look them up, so that a first post costs no cache round trip for them (issue 12).
+KEPT_FIELD = "photos_kept"
 TRACK_LIMIT = "track-lookup"
 
 
@@ -88,10 +91,11 @@ def _public_url(request: HttpRequest, path: str) -> str:
 def resident_report(request: HttpRequest, public_token: str) -> HttpResponse:
     """码上反馈: the page behind the compound's QR code. The order is saved in PostgreSQL first (routing is
     enqueued on commit), then its photos are stored, each on its own."""
-    # Everything the filing reads of the compound, in one query (the service uses these, it does not reload them).
-    compound = get_object_or_404(
-        Compound.objects.select_related("community__street", "district", "property_firm"), public_token=public_token
-    )
+    # Everything the page and the filing read of the compound, in one query (the service does not reload it; the
+    # firm and the street go onto the order by id). The middleware has already set the request's scope to the
+    # token's district (accounts.tenancy: the door's lookup and the scope in one statement): another district's
+    # or an unknown token finds nothing here, a 404.
+    compound = get_object_or_404(Compound.objects.select_related("community__street"), public_token=public_token)
     categories = forms.district_categories(compound.district_id)
     context = {"compound": compound, "max_photos": MAX_PHOTOS}
     if request.method != "POST":
@@ -113,7 +117,9 @@ def resident_report(request: HttpRequest, public_token: str) -> HttpResponse:
         rate_give_back(request, limit=QR_LIMIT, scope=scope)
     else:
         data = form.cleaned_data
-        data["photos"] = with_pending(scope=scope, token=token, photos=data["photos"])
+        kept = bool(request.POST.get(KEPT_FIELD))
+        if kept:
+            data["photos"] = with_pending(scope=scope, token=token, photos=data["photos"])
 
         def file() -> WorkOrder | None:
             try:
@@ -126,6 +132,8 @@ def resident_report(request: HttpRequest, public_token: str) -> HttpResponse:
                     title=forms.title_from(data["description"]),
                     description=data["description"],
                     reporter_phone=data["reporter_phone"],
+                    # ResidentReportForm applied the model's text rules and normalised the phone number
+                    checked_by_form=True,
                 )
             except ValidationError as error:
                 _errors_to_form(form, error)
@@ -137,7 +145,8 @@ def resident_report(request: HttpRequest, public_token: str) -> HttpResponse:
             url = reverse("intake:track", args=[order.tracking_code]) + "?new=1"
             if stored < len(data["photos"]):
                 url += "&photos_failed=1"
-            pending_clear(scope=scope, token=token)
+            if kept:
+                pending_clear(scope=scope, token=token)
             return redirect(url)
     context.update(_keep_photos(request, form, scope=scope, token=token))
     response = render(request, "workorders/public/report.html", {**context, "form": form}, status=400)
@@ -294,7 +303,7 @@ def _file_once(request: HttpRequest, form, *, district_id: int, scope: str, file
     if not token:
         return file(), False
     endpoint = request.resolver_match.view_name if request.resolver_match else request.path
-    content = {k: v for k, v in request.POST.lists() if k not in ("csrfmiddlewaretoken", "form_token")}
+    content = {k: v for k, v in request.POST.lists() if k not in ("csrfmiddlewaretoken", "form_token", KEPT_FIELD)}
     digest = idempotency.fingerprint(endpoint, content, request.FILES)
     try:
         with transaction.atomic():
