@@ -1,6 +1,7 @@
 """`make demo` serves the product as a user meets it: gunicorn with the demo settings (config.settings.local),
 DEBUG off unless DJANGO_DEBUG=1 asks, static files through WhiteNoise, the site's own error page."""
 
+import ast
 import os
 import socket
 import subprocess
@@ -83,8 +84,8 @@ def test_the_demo_banner_names_a_login_per_role_through_row_level_security():
     """The banner is read by the demo's own process, as the application role: outside a scope row-level security
     shows it no user, and it printed "(no users: the demo data was not loaded)" over a loaded demo."""
     from accounts.roles import Role
-    from tests.factories import CommunityFactory, user_for
     from config import embedded
+    from tests.factories import CommunityFactory, user_for
     from tests.integration.conftest import test_database_url
 
     community = CommunityFactory()
@@ -96,5 +97,6 @@ def test_the_demo_banner_names_a_login_per_role_through_row_level_security():
     printed = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
     ).stdout
-    assert (Role.DISTRICT_OFFICIAL.label, official.username) in eval(printed)  # noqa: S307 (our own repr)
-    assert (Role.COMMUNITY_CADRE.label, cadre.username) in eval(printed)  # noqa: S307
+    logins = ast.literal_eval(printed)
+    assert (Role.DISTRICT_OFFICIAL.label, official.username) in logins
+    assert (Role.COMMUNITY_CADRE.label, cadre.username) in logins
