@@ -42,7 +42,8 @@ def ensure_venv() -> None:
         return
     bench.say("making var/peer/venv with django-helpdesk 2.6.x (uv)")
     PEER.mkdir(parents=True, exist_ok=True)
-    uv = [sys.executable, "-m", "uv"]
+    # the uv that runs us (`uv run` names itself in UV); the project's venv has no uv module of its own
+    uv = [os.environ["UV"]] if os.environ.get("UV") else [sys.executable, "-m", "uv"]
     interpreter = sys.executable  # the project's Python (3.13): no download
     subprocess.run([*uv, "venv", "-q", str(PEER / "venv"), "--python", interpreter], check=True)
     subprocess.run([*uv, "pip", "install", "-q", "--python", str(VENV_PYTHON), *REQUIREMENTS], check=True)
