@@ -153,9 +153,12 @@ def test_the_qr_form_keeps_its_photo_through_an_error_and_files_it_with_the_orde
     refused = client.post(url, {**fields, "description": "", "photos": small_jpeg()}, REMOTE_ADDR="10.0.0.1")
     assert refused.status_code == 400 and 'data-photos-kept="1"' in text(refused)
     assert not WorkOrder.objects.exists()
+    # (the form shown again says it kept them: the browser sends that back with the corrected form)
+    assert '<input type="hidden" name="photos_kept" value="1">' in text(refused)
 
     # and then the corrected form, without the photo
-    response = client.post(url, {**fields, "description": "3号楼门口路灯不亮"}, REMOTE_ADDR="10.0.0.1")
+    corrected = {**fields, "description": "3号楼门口路灯不亮", "photos_kept": "1"}
+    response = client.post(url, corrected, REMOTE_ADDR="10.0.0.1")
 
     # then one order is filed, with the photo
     assert response.status_code == 302
@@ -170,7 +173,7 @@ def test_kept_photos_stay_with_their_own_form(client, tree, other_tree, categori
     base = {"form_token": token, "category": categories["street-lamp"].pk, "reporter_phone": ""}
     client.post(url, {**base, "description": "", "photos": small_jpeg()}, REMOTE_ADDR="10.0.0.1")
     other_url = reverse("intake:report", args=[tree.compounds[1].public_token])
-    client.post(other_url, {**base, "description": "路灯不亮"}, REMOTE_ADDR="10.0.0.1")
+    client.post(other_url, {**base, "description": "路灯不亮", "photos_kept": "1"}, REMOTE_ADDR="10.0.0.1")
     assert WorkOrder.objects.get().photos.count() == 0
 
 
