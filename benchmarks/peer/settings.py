@@ -10,6 +10,7 @@ from pathlib import Path
 BASE = Path(__file__).resolve().parent
 VAR = Path(os.environ["PEER_VAR"])
 _db = urllib.parse.urlsplit(os.environ["PEER_DATABASE_URL"])
+_query = urllib.parse.parse_qs(_db.query)
 
 # a throwaway benchmark site: a fresh key per run unless the runner passes one (no key in git)
 SECRET_KEY = os.environ.get("PEER_SECRET_KEY") or secrets.token_urlsafe(50)
@@ -58,8 +59,9 @@ DATABASES = {
         "NAME": _db.path.lstrip("/"),
         "USER": urllib.parse.unquote(_db.username or ""),
         "PASSWORD": urllib.parse.unquote(_db.password or ""),
-        "HOST": _db.hostname or "",
-        "PORT": _db.port or "",
+        # the embedded server (no DATABASE_URL) is reached by its socket folder: ?host=<folder>&port=<port>
+        "HOST": _db.hostname or _query.get("host", [""])[0],
+        "PORT": _db.port or _query.get("port", [""])[0],
         "CONN_MAX_AGE": 60,
     }
 }
