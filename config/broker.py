@@ -1,7 +1,7 @@
 """The embedded broker: kombu's filesystem transport, fixed for a worker under load (issue 11).
 
 When no REDIS_URL is set (`make demo`, the tests, `make load` on a fresh checkout) the broker is a folder of
-message files (config/embedded.py). kombu's own filesystem transport (5.7) has three faults that show under load,
+message files (config/embedded.py). kombu's own filesystem transport (5.7) has four faults that show under load,
 each fixed here in a subclass that keeps its folders, file names and options:
 
 - Its consumer sleeps a whole `polling_interval` (1 s) whenever it may not take a message — also when the queues
@@ -12,6 +12,8 @@ each fixed here in a subclass that keeps its folders, file names and options:
 - A message file is created empty and written afterwards, and the consumer reads whatever file it finds: a
   message taken between the two reads empty (the worker fails to decode it and the message is gone). Here it is
   written under a name no queue matches and renamed into place, whole.
+- An exchange's table of bindings is created empty and written afterwards: a process declaring or publishing at
+  that moment reads an empty table. Here it is rewritten whole under a lock file and renamed into place.
 - The consumer takes a file by moving it to the system's temporary folder, a copy and a delete when that is on
   another filesystem: two workers can both take one message. Here it claims the file by renaming it inside the
   queue folder (atomic: one worker wins), reads it and deletes it.
@@ -37,6 +39,29 @@ WRITING = ".writing"  # a message file being written by a producer
 
 
 class Channel(filesystem.Channel):
+    def _queue_bind(self, exchange, routing_key, pattern, queue):
+        """Add a binding to the exchange's table under a lock file of its own, the table rewritten whole under a
+        temporary name and renamed into place: kombu's created the table file empty before locking it, so a
+        process declaring or publishing at that moment read an empty table (a JSON error in its publish)."""
+        path = self._exchange_file(exchange)
+        self.control_folder.mkdir(exist_ok=True)
+        binding = filesystem.exchange_queue_t(routing_key or "", pattern or "", queue or "")
+        try:
+            with open(f"{path}.lock", "a") as guard:
+                filesystem.lock(guard, filesystem.LOCK_EX)
+                try:
+                    table = self.get_table(exchange)
+                    if binding in table:
+                        return
+                    writing = f"{path}{WRITING}-{os.getpid()}"
+                    with open(writing, "wb") as handle:
+                        handle.write(dumps([binding, *table]).encode())
+                    os.replace(writing, path)
+                finally:
+                    filesystem.unlock(guard)
+        except OSError as exc:
+            raise filesystem.ChannelError(f"Cannot open {path}") from exc
+
     def _put(self, queue, payload, **kwargs):
         """Write the message whole under a temporary name, then rename it into the queue (atomic)."""
         name = f"{round(monotonic() * 1000)}_{uuid.uuid4()}.{queue}.msg"

@@ -99,12 +99,16 @@ def test_two_workers_and_four_producers_deliver_every_message_exactly_once(tmp_p
                 with lock:
                     received.append(body["n"])
 
+    with connect(tmp_path) as connection:  # the queue declared first, as each process does when it starts
+        ROUTING(connection.default_channel).declare()
     with ThreadPoolExecutor(max_workers=6) as pool:
         consumers = [pool.submit(consume) for _ in range(2)]
         producers = [pool.submit(produce, start) for start in range(4)]
-        for future in producers:
-            future.result()
-        done_producing.set()
+        try:
+            for future in producers:
+                future.result()
+        finally:
+            done_producing.set()  # a producer that failed fails the test; the consumers still stop
         for future in consumers:
             future.result()
 
