@@ -64,9 +64,11 @@ def conninfo(settings_dict: dict | None = None, *, url: str | None = None) -> st
     if url:
         return url
     s = settings_dict or connection.settings_dict
+    options = s.get("OPTIONS") or {}  # the embedded server's socket folder and port arrive as ?host=…&port=…
     return make_conninfo(
         dbname=s["NAME"], user=s.get("USER") or None, password=s.get("PASSWORD") or None,
-        host=s.get("HOST") or None, port=str(s.get("PORT") or "") or None,
+        host=s.get("HOST") or options.get("host") or None,
+        port=str(s.get("PORT") or options.get("port") or "") or None,
     )  # fmt: skip
 
 
