@@ -9,6 +9,18 @@ from workorders.worktime import BEIJING
 
 SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actors)
 
+
+@pytest.fixture
+def fresh_media_and_cache(settings, tmp_path):
+    """Uploads into this test's own folder, and the cache (rate limits, kept photos, one-time tokens) empty."""
+    from django.core.cache import cache
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()
+    yield
+    cache.clear()
+
+
 # A Monday that is an ordinary working day (2026-03-02), 09:00 Beijing time.
 MONDAY_9AM = datetime(2026, 3, 2, 9, 0, tzinfo=BEIJING)
 

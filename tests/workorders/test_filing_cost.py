@@ -2,7 +2,6 @@
 queries, leaves the duplicate check to the routing task, and that one task routes and notifies."""
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -11,13 +10,7 @@ from workorders.models import Notification, OutboxMessage, TimelineKind, WorkOrd
 
 from .test_intake_resident import DESCRIPTION, post_report
 
-
-@pytest.fixture(autouse=True)
-def fresh(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("fresh_media_and_cache")
 
 
 def test_a_qr_filing_runs_a_fixed_number_of_queries(client, tree, categories):

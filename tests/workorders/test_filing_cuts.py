@@ -5,7 +5,6 @@ the same rules, the service's savepoint gone without an order ever committing ha
 import re
 
 import pytest
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -17,13 +16,7 @@ from workorders.models import Channel, OutboxMessage, TimelineEntry, WorkOrder
 from .test_intake_resident import DESCRIPTION, post_report, report_url
 from .test_photos import small_jpeg
 
-
-@pytest.fixture(autouse=True)
-def fresh(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("fresh_media_and_cache")
 
 
 def _scope_statements(queries) -> list[str]:

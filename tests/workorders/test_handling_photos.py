@@ -4,7 +4,6 @@ error keeps its photos, so that the corrected form files them without choosing t
 location is a small map on the order page."""
 
 import pytest
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
@@ -14,15 +13,7 @@ from tests.workorders.test_photos import small_jpeg
 from workorders import services
 from workorders.models import Channel, State, TimelineEntry, WorkOrder
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_media_and_cache")]
 
 
 def text(response) -> str:

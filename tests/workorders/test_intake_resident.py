@@ -19,12 +19,7 @@ SYSTEM = SystemActor(name="tests")  # the system acting in tests (accounts.actor
 DESCRIPTION = "5号楼东侧路灯坏了一个星期，晚上很黑，老人出门不安全"
 
 
-@pytest.fixture(autouse=True)
-def fresh(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("fresh_media_and_cache")
 
 
 def report_url(compound):
@@ -216,8 +211,6 @@ def test_invalid_posts_do_not_use_up_the_limit(client, tree, categories):
 def test_when_the_cache_is_down_orders_are_still_accepted(client, tree, categories, monkeypatch):
     def broken(*args, **kwargs):
         raise ConnectionError("redis is down")
-
-    from django.core.cache import cache
 
     monkeypatch.setattr(cache, "incr", broken)
     monkeypatch.setattr(cache, "add", broken)
