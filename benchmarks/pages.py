@@ -64,6 +64,7 @@ def main() -> int:
     from accounts.actors import SystemActor
     from accounts.apikeys import api_key_issue
     from accounts.models import Integration, Role, User
+    from accounts.rls import create_app_role, grant_app_role
     from workorders.models import WorkOrder
 
     orders = WorkOrder.objects.count()
@@ -100,6 +101,10 @@ def main() -> int:
 
     as_official, as_street, as_api = page(official), page(street_staff), api(official_key)
 
+    # The application role and its rights: a city loaded on a machine where the role did not exist yet when its
+    # template was migrated has no grants for it (what `migrate` does after every run, accounts.rls).
+    create_app_role(connection, login=True)
+    grant_app_role(connection)
     connection.close()
     connection.settings_dict["USER"] = "capillary_app"
 
