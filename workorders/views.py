@@ -465,10 +465,45 @@ def _month(value: str | None) -> date:
     return date(today.year, today.month, 1)
 
 
+# The unit table's orders (?sort=): by name, or the busiest or the worst first — a rate's worst is its lowest,
+# except the send-back and re-handling rates, whose worst is their highest. Units without the figure go last.
+KPI_SORTS = {
+    "name": "按名称",
+    "orders": "工单量最多",
+    "response_rate": "响应率最低",
+    "resolution_rate": "解决率最低",
+    "satisfaction_rate": "满意率最低",
+    "send_back_rate": "回退率最高",
+}
+KPI_PER_PAGE = 50
+
+
+def kpi_sorted(rows: list[dict], sort: str) -> list[dict]:
+    """The KPI rows in the order `sort` names (KPI_SORTS), ties by name; `rows` come sorted by name."""
+    if sort == "orders":
+        return sorted(rows, key=lambda row: -row["orders"])
+    if sort in RATES:
+        worst_high = sort in ("send_back_rate", "rehandling_rate")
+        return sorted(
+            rows,
+            key=lambda row: (
+                row.get(sort) is None,
+                0 if row.get(sort) is None else (-row[sort] if worst_high else row[sort]),
+            ),
+        )
+    return rows
+
+
 class KpiView(WorkOrderPage):
     """工单考核: 三率 and the send-back and re-handling rates per street, community, property firm, department or
     compound for a month, counting only the orders the user may see; and the district's monthly street
-    ranking."""
+    ranking.
+
+    The unit table is sorted (?sort=, KPI_SORTS: by name, or the busiest or the worst first) and paged
+    (KPI_PER_PAGE): a district's compounds are over a thousand, and a table that lists them all grows with the
+    city (issue 12: the page by compound took 0.26 s at 100,000 orders and 0.69 s at 1,000,000, almost all of
+    it the template writing 1,300 rows). The figures of every unit are still read (one rollup query); only a
+    page of them is written."""
 
     template_name = "workorders/kpis.html"
 
@@ -477,26 +512,37 @@ class KpiView(WorkOrderPage):
         group_by = request.GET.get("group_by", "street")
         if group_by not in GROUP_LABELS:
             group_by = "street"
+        sort = request.GET.get("sort", "name")
+        if sort not in KPI_SORTS:
+            sort = "name"
         month, end = selectors.month_bounds(_month(request.GET.get("month")))
         context: dict[str, Any] = {
             "group_by": group_by,
             "groups": GROUP_LABELS.items(),
+            "sort": sort,
+            "sorts": KPI_SORTS.items(),
             "month": month,
             "month_value": f"{month:%Y-%m}",
             "rows": [],
+            "page": None,
             "ranking": [],
             "totals": None,
         }
         if user.district_id is not None:
             with replica_reads(user):  # many rows read, none written: the replica's work when there is one
                 self.figures(user, context, group_by, month, end)
+            rows = kpi_sorted(context.pop("all_rows"), sort)
+            page = Paginator(rows, KPI_PER_PAGE).get_page(request.GET.get("page"))
+            context["page"] = page
+            context["rows"] = [_with_percents(row) for row in page.object_list]
         return render(request, self.template_name, context)
 
     @staticmethod
     def figures(user: Any, context: dict[str, Any], group_by: str, month: date, end: date) -> None:
-        """The page's figures into `context` (the visible orders' KPIs, totals and the street ranking)."""
+        """The page's figures into `context` (the visible orders' KPIs of every unit as `all_rows`, totals and
+        the street ranking)."""
         rows = selectors.work_order_kpis(district=user.district, group_by=group_by, start=month, end=end, actor=user)
-        context["rows"] = [_with_percents(row) for row in rows]
+        context["all_rows"] = rows
         context["totals"] = _with_percents(
             selectors.work_order_totals(district=user.district, start=month, end=end, actor=user)
         )
