@@ -8,6 +8,7 @@ written only through workorders.services: WorkOrderCreateSerializer validates th
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -594,6 +595,11 @@ RATE = {"max_digits": 5, "decimal_places": 4, "allow_null": True, "coerce_to_str
 
 
 class KpiFiguresSerializer(serializers.Serializer):
+    """The figures of one unit (or the totals). Written in one pass over the row's dict (`to_representation`):
+    a year by compound is ~1,300 rows of 18 fields, and DRF's field-by-field path took half of that answer's
+    time (issue 12: 0.25 of 0.48 s in process on the 100 k city). The same JSON as DRF's own
+    (tests/workorders/test_kpi_api_fast.py compares them)."""
+
     orders = serializers.IntegerField(label="工单量")
     responded_on_time = serializers.IntegerField(label="按时响应")
     resolved = serializers.IntegerField(label="已办结")
@@ -609,6 +615,47 @@ class KpiFiguresSerializer(serializers.Serializer):
     satisfaction_rate = serializers.DecimalField(**RATE, label="满意率")
     send_back_rate = serializers.DecimalField(**RATE, label="回退率")
     rehandling_rate = serializers.DecimalField(**RATE, label="重办率")
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        if not isinstance(instance, dict):
+            return super().to_representation(instance)
+        written = {}
+        for name, write, allow_null in _writers(type(self), self.fields):
+            if name in instance:
+                value = instance[name]
+                written[name] = None if value is None else write(value)
+            elif allow_null:  # as DRF: a missing value of a field that may be null is written as null
+                written[name] = None
+        return written
+
+
+def _quantized(field: serializers.DecimalField):
+    step = Decimal(1).scaleb(-field.decimal_places)
+    return lambda value: (value if isinstance(value, Decimal) else Decimal(str(value))).quantize(
+        step, rounding=field.rounding
+    )
+
+
+_WRITERS: dict[type, list] = {}
+
+
+def _writers(cls: type, fields: Any) -> list:
+    """(name, how to write its value) for each field of a KPI serializer, worked out once per class: what DRF's
+    IntegerField, CharField, DecimalField (coerce_to_string off) and DateField (ISO) write for a value."""
+    if cls not in _WRITERS:
+        writers = []
+        for name, field in fields.items():
+            if isinstance(field, serializers.IntegerField):
+                write = int
+            elif isinstance(field, serializers.DecimalField):
+                write = _quantized(field)
+            elif isinstance(field, serializers.DateField):
+                write = datetime.date.isoformat
+            else:
+                write = str
+            writers.append((name, write, field.allow_null))
+        _WRITERS[cls] = writers
+    return _WRITERS[cls]
 
 
 class KpiRowSerializer(KpiFiguresSerializer):
