@@ -23,6 +23,13 @@ _SUMS = ", ".join(f"{name} = k.{name} + excluded.{name}" for name in COUNTS.spli
 # The KPIs' day is the Beijing calendar day of filing (workorders.worktime.BEIJING).
 DAY = "(({o}.created_at AT TIME ZONE 'Asia/Shanghai')::date)"
 
+# The bump's day row: the same in the day rollup's trigger (INSTALL_SQL) and the month rollup's (MONTHS_INSTALL_SQL).
+_DAY_BUMP = f"""    INSERT INTO workorders_kpicounter AS k ({COLUMNS}, {COUNTS})
+    VALUES (o.district_id, {DAY.format(o="o")}, o.street_id, o.community_id, o.compound_id, o.category_id,
+            o.property_firm_id, dept, v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9])
+    ON CONFLICT ON CONSTRAINT kpicounter_unit_day DO UPDATE SET {_SUMS};
+"""
+
 INSTALL_SQL = f"""
 CREATE OR REPLACE FUNCTION workorders_kpi_vector(o workorders_workorder) RETURNS integer[]
 LANGUAGE sql IMMUTABLE AS $$
@@ -45,11 +52,7 @@ BEGIN
     IF v IS NULL OR v = ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0] THEN
         RETURN;
     END IF;
-    INSERT INTO workorders_kpicounter AS k ({COLUMNS}, {COUNTS})
-    VALUES (o.district_id, {DAY.format(o="o")}, o.street_id, o.community_id, o.compound_id, o.category_id,
-            o.property_firm_id, dept, v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9])
-    ON CONFLICT ON CONSTRAINT kpicounter_unit_day DO UPDATE SET {_SUMS};
-END
+{_DAY_BUMP}END
 $$;
 
 CREATE OR REPLACE FUNCTION workorders_kpi_negate(v integer[]) RETURNS integer[]
@@ -157,11 +160,7 @@ BEGIN
     IF v IS NULL OR v = ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0] THEN
         RETURN;
     END IF;
-    INSERT INTO workorders_kpicounter AS k ({COLUMNS}, {COUNTS})
-    VALUES (o.district_id, {DAY.format(o="o")}, o.street_id, o.community_id, o.compound_id, o.category_id,
-            o.property_firm_id, dept, v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9])
-    ON CONFLICT ON CONSTRAINT kpicounter_unit_day DO UPDATE SET {_SUMS};
-    INSERT INTO workorders_kpimonth AS k ({MONTH_COLUMNS}, {COUNTS})
+{_DAY_BUMP}    INSERT INTO workorders_kpimonth AS k ({MONTH_COLUMNS}, {COUNTS})
     VALUES (o.district_id, date_trunc('month', {DAY.format(o="o")})::date, o.street_id, o.community_id,
             o.compound_id, o.property_firm_id, dept, v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9])
     ON CONFLICT ON CONSTRAINT kpimonth_unit_month DO UPDATE SET {_SUMS};
