@@ -124,9 +124,8 @@ def task_scope(actor: Any, using: str = "default") -> Iterator[None]:
         if connection.connection is not None and not connection.needs_rollback:
             # RESET: back to the connection's own default (nothing on the site; the test suite's harness sets
             # the platform path as its connections' default, tests/conftest.py).
-            with connection.cursor() as cursor:
-                cursor.execute(f"RESET {DISTRICT_SETTING}")
-                cursor.execute(f"RESET {PLATFORM_SETTING}")
+            with connection.cursor() as cursor:  # both in one round trip (no parameters: one simple query)
+                cursor.execute(f"RESET {DISTRICT_SETTING}; RESET {PLATFORM_SETTING}")
 
 
 def public_door(match: Any) -> Any:
