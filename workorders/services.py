@@ -23,7 +23,7 @@ from typing import Any
 import pghistory
 from django.contrib.postgres.search import TrigramSimilarity
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models.functions import JSONObject
 from django.http import Http404
 from django.utils import timezone
@@ -675,11 +675,27 @@ def _lock_for_routing(actor: Any, order_id: int) -> WorkOrder:
             category_lineage=category_lineage_sql(),
         )
     )
-    try:
-        return queryset.get(pk=order_id)
-    except WorkOrder.DoesNotExist:
-        access(actor, WorkOrder, CHANGE, pk=order_id)  # says why: 404, or 403 for an order only seen
-        raise  # in scope now, not a moment ago: the task's retry routes it
+    with _joins_as_written():
+        try:
+            return queryset.get(pk=order_id)
+        except WorkOrder.DoesNotExist:
+            pass
+    access(actor, WorkOrder, CHANGE, pk=order_id)  # says why: 404, or 403 for an order only seen
+    raise WorkOrder.DoesNotExist  # in scope now, not a moment ago: the task's retry routes it
+
+
+@contextlib.contextmanager
+def _joins_as_written():
+    """PostgreSQL joins the statement's tables in the order they are written (`join_collapse_limit` 1 for the
+    statement, then its default again). The routing's locked read joins nine tables, each with its row-level
+    security condition, starting from one order by its key: the written order is the only sensible one, and
+    searching the others was ~80 % of the statement's database time (planning 4.2 ms, execution 0.75 ms on the
+    100 k city; 1.9 ms planning as written)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL join_collapse_limit = 1")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL join_collapse_limit TO DEFAULT")
 
 
 def _flag_duplicate(order: WorkOrder, duplicate: dict | None) -> None:
