@@ -29,6 +29,7 @@ from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.policy import whole_units
@@ -156,6 +157,20 @@ def _spans(first: date, last: date) -> list[tuple[type, date, date]]:
     return spans
 
 
+def _to_month_end(district: District, last: date) -> date:
+    """`last` moved to the first of the next month when the range runs past today and nothing of the district was
+    filed from `last` to that month's end: the month so far is then the month rollup's row, the same figures as
+    its days (issue 12: "the last 365 days" summed this month's days from the day rollup — about one row per
+    order, 0.2 s at 5 M orders — where one month row per unit answers). An order dated in the future (an import,
+    a skewed clock) keeps the days."""
+    if last.day == 1 or last <= timezone.now().astimezone(BEIJING).date():
+        return last
+    following = (last.replace(day=1) + timedelta(days=32)).replace(day=1)
+    if KpiCounter.objects.filter(district=district, day__gte=last, day__lt=following).exists():
+        return last
+    return following
+
+
 def _rollup(
     *, district: District, start: date | datetime, end: date | datetime, actor: Any, queryset: QuerySet | None
 ) -> tuple[list[QuerySet], bool] | None:
@@ -168,9 +183,8 @@ def _rollup(
     days = _days(start, end)
     if days is None:
         return None
-    parts = [
-        model.objects.filter(district=district, day__gte=first, day__lt=last) for model, first, last in _spans(*days)
-    ]
+    spans = _spans(days[0], _to_month_end(district, days[1]))
+    parts = [model.objects.filter(district=district, day__gte=since, day__lt=until) for model, since, until in spans]
     if actor is None:
         return parts, False
     for path, column in ROLLUP_UNITS:

@@ -4,9 +4,13 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from accounts.actors import SystemActor
 from workorders import selectors, services
+from workorders.models import WorkOrder
 from workorders.worktime import BEIJING
 
 from .conftest import MONDAY_9AM
@@ -139,3 +143,42 @@ def test_kpis_of_a_restricted_queryset_count_only_what_the_actor_sees(tree, othe
         queryset=WorkOrder.objects.visible_to(other_tree.official),
     )
     assert nothing["orders"] == 0 and nothing["response_rate"] is None
+
+
+# ---------------------------------------------------------------------------------------------------- month so far
+
+
+def _totals_and_statements(tree, start, end):
+    with CaptureQueriesContext(connection) as queries:
+        from_rollup = selectors.work_order_totals(district=tree.district, start=start, end=end)
+    counted = selectors.work_order_totals(
+        district=tree.district, start=start, end=end, queryset=WorkOrder.objects.all()
+    )
+    return from_rollup, counted, [q["sql"] for q in queries.captured_queries]
+
+
+def test_a_range_that_runs_past_today_reads_this_month_from_the_month_rollup(tree, file_order):
+    # given two orders filed now
+    now = timezone.now()
+    file_order(now=now)
+    file_order(now=now, title="2号楼漏水", description="2号楼顶层漏水")
+    today = now.astimezone(BEIJING).date()
+    # when the figures are asked for the last 365 days, up to tomorrow (the KPI API's "a year")
+    start, end = today - timedelta(days=365), today + timedelta(days=1)
+    from_rollup, counted, statements = _totals_and_statements(tree, start, end)
+    # then they are the orders' own figures, and this month came from its month row, not summed from its days
+    assert from_rollup == counted and from_rollup["orders"] == 2
+    month_first = today.replace(day=1).isoformat()
+    assert not any("workorders_kpicounter" in sql and "SUM(" in sql and month_first in sql for sql in statements)
+
+
+def test_an_order_dated_after_the_range_keeps_the_range_to_its_days(tree, file_order):
+    # given, next month, an order on the 3rd and one dated the 20th (an import, a skewed clock)
+    today = timezone.now().astimezone(BEIJING).date()
+    first = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+    file_order(now=datetime(first.year, first.month, 3, 10, tzinfo=BEIJING))
+    file_order(now=datetime(first.year, first.month, 20, 10, tzinfo=BEIJING), title="后来的", description="二十号")
+    # when the figures are asked for the 1st to the 15th of that month
+    from_rollup, counted, _ = _totals_and_statements(tree, first, first + timedelta(days=14))
+    # then the order of the 20th is not counted
+    assert from_rollup == counted and from_rollup["orders"] == 1
