@@ -88,9 +88,12 @@ def record(row: IdempotencyKey, *, order: WorkOrder, status: int | None = None, 
     row.save(update_fields=["order", "response_status", "response_body"])
 
 
-def peek(*, scope: str, key: str) -> IdempotencyKey | None:
-    """The key's row if it was committed with an order (no lock): lets a page skip work for a replay."""
-    return IdempotencyKey.objects.select_related("order").filter(scope=scope, key=key, order__isnull=False).first()
+def peek(*, scope: str, key: str) -> str | None:
+    """The tracking code of the order committed under the key (no lock), or None: lets a page skip work for a
+    replay. Only the code (issue 12: the order's whole row, select_related, cost 3.7 ms of CPU on every tokened
+    QR filing, where the answer is nearly always None; this costs a third of it)."""
+    codes = IdempotencyKey.objects.filter(scope=scope, key=key, order__isnull=False)
+    return next(iter(codes.values_list("order__tracking_code", flat=True)[:1]), None)
 
 
 def claim_content(

@@ -106,7 +106,7 @@ def resident_report(request: HttpRequest, public_token: str) -> HttpResponse:
     token = (request.POST.get("form_token") or "").strip()
     if token and (earlier := idempotency.peek(scope=scope, key=token)) is not None:
         # The same form again (a double tap, a resend): the resident lands on the request they filed.
-        return redirect(reverse("intake:track", args=[earlier.order.tracking_code]) + "?new=1")
+        return redirect(reverse("intake:track", args=[earlier]) + "?new=1")
     # The use is counted before the form (one round trip to the cache) and given back if the form is refused.
     if rate_take(request, limit=QR_LIMIT, scope=scope):
         # What was typed comes back; the photos are not even decoded.
