@@ -4,7 +4,8 @@ the same server setup (gunicorn, --web-workers workers, PostgreSQL of DATABASE_U
 in --rounds interleaved rounds whose order alternates. Not a test: figures for benchmarks/RESULTS.md.
 
 - ours: benchmarks/run.py's throwaway database with the demo district, gunicorn and a Celery worker on every
-  queue; the rate "filed and routed" counts an order once the worker has routed it (and notified its handler).
+  queue; each post carries a fresh one-time form token as a phone's does (run.py's intake_request); the rate
+  "filed and routed" counts an order once the worker has routed it (and notified its handler).
 - the peer: django-helpdesk 2.6.x (PyPI) in its own venv, var/peer/venv (made here with uv on first use), its
   own throwaway database, one public queue, its public form /helpdesk/tickets/submit/ (it sends its mail, to
   files, in the request).

@@ -1,5 +1,7 @@
 """Profile the resident's QR filing in process (pyinstrument): N orders through Django's test client against
 a database that holds a city (`make bench-city`), then route them as the worker would, each part profiled.
+Each post carries a fresh one-time form token (a uuid4 hex, as the rendered page gives a phone), so the
+exactly-once bookkeeping is profiled with the filing; --no-token posts as an old page without one did.
 
     DATABASE_URL=…/capillary_city_100000 uv run python benchmarks/profile_filing.py --orders 200
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,6 +26,7 @@ os.environ.setdefault("CAPILLARY_BENCH_RUN", "profile")
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--orders", type=int, default=200)
+    parser.add_argument("--no-token", action="store_true", help="post without the page's one-time form token")
     args = parser.parse_args()
     import django
 
@@ -49,6 +53,8 @@ def main() -> int:
         profiler.start()
         for n, (token, district) in enumerate(compounds):
             body = {"category": categories[district], "description": f"{n}号：3号楼楼道堆满纸箱", "reporter_phone": ""}
+            if not args.no_token:
+                body["form_token"] = uuid.uuid4().hex
             response = client.post(f"/q/{token}/report/", body)
             assert response.status_code == 302, response.status_code
         profiler.stop()

@@ -11,8 +11,10 @@ What it does (everything local: traffic only to 127.0.0.1, every loop bounded by
    loopback address 127.0.0.(10+i)), in --rounds interleaved rounds whose order alternates (yardstick then
    intake, intake then yardstick, …) so that both see the same machine:
    - yardstick: POST /bench/insert/ (a view that only inserts one row),
-   - intake: POST the public QR page (码上反馈) of the compounds in turn, as residents do (at most 4 orders
-     per client and compound, under the page's own rate limit),
+   - intake: POST the public QR page (码上反馈) of the compounds in turn, as residents' phones do: each post
+     with a fresh one-time form token (a uuid4 hex, as the rendered page carries, accounts.onetime), so the
+     exactly-once bookkeeping of issue 11 is on the measured path (at most 4 orders per client and compound,
+     under the page's own rate limit),
    the worker running throughout. Before each phase the rate-limit counters are reset (the run's own cache
    namespace) and the previous phase's routing has drained. Every answer that is not a success is counted
    by status (0 = connection error) and reported. Per phase: requests per second, latencies, and the CPU time
@@ -43,6 +45,7 @@ import sys
 import threading
 import time
 import urllib.parse
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -307,6 +310,7 @@ def intake_request(compounds: list[tuple[str, int]], category_id: int, tag: str)
             "category": category_id,
             "description": f"{tag} {n}号：3号楼2单元楼道堆满纸箱和旧家具，堵住了消防通道，请尽快处理",
             "reporter_phone": f"138{n % 100000000:08d}",
+            "form_token": uuid.uuid4().hex,  # the page's one-time token: a phone posts with one
         }
         return client.request("POST", f"/q/{token}/report/", body)
 

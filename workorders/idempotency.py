@@ -10,10 +10,11 @@ Every filing endpoint takes a key — the `Idempotency-Key` header on the API, a
         order = work_order_file(...)
         record(row, order=order, status=201, body=...)
 
-`claim` inserts the key with ON CONFLICT DO NOTHING and then locks it (SELECT … FOR UPDATE). Two requests with
-one key at once: the second one's insert waits on the first one's uncommitted row; when the first commits, the
-second finds the row with its order and replays it; when the first rolls back (its input was refused), the
-second files. A key reused for a different request raises `KeyReused` (the API's 422).
+`claim` takes and locks the key in one statement (INSERT … ON CONFLICT (scope, key) DO UPDATE … RETURNING: the
+no-op update locks a row that is already there, as SELECT … FOR UPDATE would). Two requests with one key at
+once: the second one's insert waits on the first one's uncommitted row; when the first commits, the second
+locks the row with its order and replays it; when the first rolls back, or `release`s the key because its input
+was refused, the second files. A key reused for a different request raises `KeyReused` (the API's 422).
 
 Open311 has no key in its standard: `claim_content` deduplicates an integration account's identical POSTs within
 the window its district sets (`PrivacySettings.open311_dedupe_minutes`)."""
@@ -50,17 +51,33 @@ def valid_key(key: str) -> bool:
     return 0 < len(key) <= MAX_KEY_LENGTH and all(33 <= ord(ch) <= 126 for ch in key)
 
 
+# One statement (issue 12: it was an INSERT … ON CONFLICT DO NOTHING and a SELECT … FOR UPDATE). DO UPDATE, not
+# DO NOTHING: it locks the row it finds and, under READ COMMITTED, returns the row as last committed (with the
+# first request's order). The update sets a column to itself: the row's content is the first request's.
+_CLAIM_SQL = """
+INSERT INTO {table} AS k (district_id, scope, key, endpoint, fingerprint, created_at)
+VALUES (%s, %s, %s, %s, %s, %s)
+ON CONFLICT (scope, key) DO UPDATE SET endpoint = k.endpoint
+RETURNING k.id, k.district_id, k.scope, k.key, k.endpoint, k.fingerprint, k.order_id, k.response_status,
+          k.response_body, k.created_at
+"""
+
+
 def claim(*, district_id: int, scope: str, key: str, endpoint: str, fingerprint: str) -> IdempotencyKey:
     """Take (or find) the key and lock it for this transaction. `row.order_id` set: a replay. Raises KeyReused."""
     assert transaction.get_connection().in_atomic_block, "claim() belongs inside the filing's transaction"
-    IdempotencyKey.objects.bulk_create(
-        [IdempotencyKey(district_id=district_id, scope=scope, key=key, endpoint=endpoint, fingerprint=fingerprint)],
-        ignore_conflicts=True,
-    )
-    row = IdempotencyKey.objects.select_for_update().get(scope=scope, key=key)
+    sql = _CLAIM_SQL.format(table=IdempotencyKey._meta.db_table)
+    params = [district_id, scope, key, endpoint, fingerprint, timezone.now()]
+    (row,) = IdempotencyKey.objects.raw(sql, params)
     if row.fingerprint != fingerprint or row.endpoint != endpoint:
         raise KeyReused(row)
     return row
+
+
+def release(row: IdempotencyKey) -> None:
+    """The filing was refused after its key was claimed: free the key (a form corrected and posted again under the
+    same token files). For callers without a savepoint of their own; a key that carries an order is kept."""
+    IdempotencyKey.objects.filter(pk=row.pk, order__isnull=True).delete()
 
 
 def record(row: IdempotencyKey, *, order: WorkOrder, status: int | None = None, body: Any = None) -> None:
@@ -71,9 +88,12 @@ def record(row: IdempotencyKey, *, order: WorkOrder, status: int | None = None, 
     row.save(update_fields=["order", "response_status", "response_body"])
 
 
-def peek(*, scope: str, key: str) -> IdempotencyKey | None:
-    """The key's row if it was committed with an order (no lock): lets a page skip work for a replay."""
-    return IdempotencyKey.objects.select_related("order").filter(scope=scope, key=key, order__isnull=False).first()
+def peek(*, scope: str, key: str) -> str | None:
+    """The tracking code of the order committed under the key (no lock), or None: lets a page skip work for a
+    replay. Only the code (issue 12: the order's whole row, select_related, cost 3.7 ms of CPU on every tokened
+    QR filing, where the answer is nearly always None; this costs a third of it)."""
+    codes = IdempotencyKey.objects.filter(scope=scope, key=key, order__isnull=False)
+    return next(iter(codes.values_list("order__tracking_code", flat=True)[:1]), None)
 
 
 def claim_content(

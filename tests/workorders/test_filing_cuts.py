@@ -1,8 +1,10 @@
 """What the QR filing no longer does on its request path (issue 12) and what it must still refuse: the door's
 lookup folded into the scope statement (set once), the model's full_clean left to the form that already applied
-the same rules, the service's savepoint gone without an order ever committing half-written."""
+the same rules, the service's savepoint gone without an order ever committing half-written; the form token's
+bookkeeping (a phone posts with one) down to one claim and one record, without a savepoint."""
 
 import re
+import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -11,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.actors import SystemActor
 from workorders import services
-from workorders.models import Channel, OutboxMessage, TimelineEntry, WorkOrder
+from workorders.models import Channel, IdempotencyKey, OutboxMessage, TimelineEntry, WorkOrder
 
 from .test_intake_resident import DESCRIPTION, post_report, report_url
 from .test_photos import small_jpeg
@@ -209,3 +211,68 @@ def test_a_first_qr_post_does_not_look_for_kept_photos(client, tree, categories,
     body = {"form_token": "a" * 32, "photos": small_jpeg()}
     assert post_report(client, tree.compounds[0], categories["leak"], **body).status_code == 302
     assert asked == [] and WorkOrder.objects.get().photos.count() == 1
+
+
+# ---------------------------------------------------------------------------------------------------- the form token
+
+
+def _writes(queries) -> list[str]:
+    # pghistory's context rides in front of a write ("SELECT set_config(…); INSERT …"): look past it
+    return [q["sql"] for q in queries.captured_queries if re.search(r"(^|; )(INSERT|UPDATE|DELETE) ", q["sql"])]
+
+
+def test_a_qr_filing_with_its_form_token_costs_three_statements_more_and_its_replay_writes_nothing(
+    client, tree, categories
+):
+    compound, category = tree.compounds[0], categories["leak"]
+    # given a filing without a token (an old page still open), as the yardstick
+    with CaptureQueriesContext(connection) as plain:
+        assert post_report(client, compound, category, description="1号楼楼道灯不亮").status_code == 302
+    # when a phone posts the page as rendered, with its one-time token
+    token = uuid.uuid4().hex
+    with CaptureQueriesContext(connection) as tokened:
+        first = post_report(client, compound, category, form_token=token, ip="10.0.0.2")
+    # then it files, and its token cost the look before the form, one claim (insert and lock in one statement)
+    # and one record of the order: no savepoint, no separate lock
+    assert first.status_code == 302
+    order = WorkOrder.objects.get(description=DESCRIPTION)
+    key = IdempotencyKey.objects.get(key=token)
+    assert key.order_id == order.pk and key.scope == f"qr:{compound.pk}"
+    assert len(tokened) - len(plain) == 3
+    key_sql = [q["sql"] for q in tokened.captured_queries if "workorders_idempotencykey" in q["sql"]]
+    assert len(key_sql) == 3 and sum("ON CONFLICT" in sql for sql in key_sql) == 1
+    assert not any("FOR UPDATE" in q["sql"] for q in tokened.captured_queries)
+    # (the test's own transaction gives the request's scope a savepoint: the same in both)
+    savepoints = [sum("SAVEPOINT" in q["sql"] for q in run.captured_queries) for run in (plain, tokened)]
+    assert savepoints[0] == savepoints[1]
+    # when the same form arrives again (a double tap, a resend)
+    with CaptureQueriesContext(connection) as replay:
+        again = post_report(client, compound, category, form_token=token, ip="10.0.0.2")
+    # then the resident lands on the same tracking page, and nothing was written
+    assert again.status_code == 302 and again["Location"] == first["Location"]
+    assert _writes(replay) == [] and WorkOrder.objects.count() == 2
+
+
+def test_a_qr_filing_the_service_refuses_gives_its_token_back_and_the_next_post_files(
+    client, tree, categories, monkeypatch
+):
+    # given a filing the service refuses once, after the form accepted it (e.g. the category was retired meanwhile)
+    from workorders.intake import views
+
+    real, calls = services.work_order_file, []
+
+    def refuse_once(**kwargs):
+        calls.append(kwargs)
+        if len(calls) == 1:
+            raise ValidationError({"category": "所选诉求类别不存在或已停用。"})
+        return real(**kwargs)
+
+    monkeypatch.setattr(views.services, "work_order_file", refuse_once)
+    compound, category, token = tree.compounds[0], categories["leak"], uuid.uuid4().hex
+    refused = post_report(client, compound, category, form_token=token)
+    # then the page says why (it still reads the database after the refusal), and the token is free again
+    assert refused.status_code == 400 and "所选诉求类别不存在或已停用" in refused.content.decode()
+    assert not IdempotencyKey.objects.exists() and not WorkOrder.objects.exists()
+    # when the same form is posted again, it files once
+    assert post_report(client, compound, category, form_token=token).status_code == 302
+    assert IdempotencyKey.objects.get(key=token).order_id == WorkOrder.objects.get().pk
