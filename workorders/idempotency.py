@@ -88,11 +88,12 @@ def record(row: IdempotencyKey, *, order: WorkOrder, status: int | None = None, 
     row.save(update_fields=["order", "response_status", "response_body"])
 
 
-def peek(*, scope: str, key: str) -> str | None:
-    """The tracking code of the order committed under the key (no lock), or None: lets a page skip work for a
-    replay. Only the code (issue 12: the order's whole row, select_related, cost 3.7 ms of CPU on every tokened
-    QR filing, where the answer is nearly always None; this costs a third of it)."""
-    codes = IdempotencyKey.objects.filter(scope=scope, key=key, order__isnull=False)
+def peek(*, scope: str, key: str, fingerprint: str) -> str | None:
+    """The tracking code of the order committed under the key for this same content (no lock), or None: lets a
+    page skip work for a replay. The key with other content is no replay (the claim refuses it on the form). Only
+    the code (issue 12: the order's whole row, select_related, cost 3.7 ms of CPU on every tokened QR filing,
+    where the answer is nearly always None; this costs a third of it)."""
+    codes = IdempotencyKey.objects.filter(scope=scope, key=key, fingerprint=fingerprint, order__isnull=False)
     return next(iter(codes.values_list("order__tracking_code", flat=True)[:1]), None)
 
 

@@ -276,3 +276,23 @@ def test_a_qr_filing_the_service_refuses_gives_its_token_back_and_the_next_post_
     # when the same form is posted again, it files once
     assert post_report(client, compound, category, form_token=token).status_code == 302
     assert IdempotencyKey.objects.get(key=token).order_id == WorkOrder.objects.get().pk
+
+
+def test_a_qr_form_sent_back_edited_under_its_first_token_is_refused_not_swallowed(client, tree, categories):
+    # given a resident's filing with the page's token
+    compound, category, token = tree.compounds[0], categories["leak"], uuid.uuid4().hex
+    first = post_report(client, compound, category, form_token=token)
+    assert first.status_code == 302
+    code = WorkOrder.objects.get().tracking_code
+    # when they go back, change the description and send the same page again
+    edited = post_report(client, compound, category, form_token=token, description="另一件事：5号楼电梯停运")
+    # then they are told in Chinese that this page was already sent with other content (naming the first request),
+    # the new text is still on the form, and nothing was filed or lost in silence
+    body = edited.content.decode()
+    assert edited.status_code == 400 and "内容与上次不同" in body and code in body
+    assert "另一件事：5号楼电梯停运" in body and WorkOrder.objects.count() == 1
+    # and the form comes back with a fresh token, which files the new request
+    fresh = _hidden(body, "form_token")
+    assert fresh and fresh != token
+    again = post_report(client, compound, category, form_token=fresh, description="另一件事：5号楼电梯停运")
+    assert again.status_code == 302 and WorkOrder.objects.count() == 2

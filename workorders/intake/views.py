@@ -104,8 +104,9 @@ def resident_report(request: HttpRequest, public_token: str) -> HttpResponse:
 
     scope = f"qr:{compound.pk}"
     token = (request.POST.get("form_token") or "").strip()
-    if token and (earlier := idempotency.peek(scope=scope, key=token)) is not None:
-        # The same form again (a double tap, a resend): the resident lands on the request they filed.
+    if token and (earlier := idempotency.peek(scope=scope, key=token, fingerprint=_form_digest(request)[1])):
+        # The same form again (a double tap, a resend): the resident lands on the request they filed. The same
+        # token with other content (back, edited, sent again) goes on to the claim, which refuses it on the form.
         return redirect(reverse("intake:track", args=[earlier]) + "?new=1")
     # The use is counted before the form (one round trip to the cache) and given back if the form is refused.
     if rate_take(request, limit=QR_LIMIT, scope=scope):
@@ -291,6 +292,13 @@ def _staff_compounds(user):
     return Compound.objects.visible_to(user).select_related("community").order_by("community__code", "code")
 
 
+def _form_digest(request: HttpRequest) -> tuple[str, str]:
+    """(endpoint, fingerprint) of a posted filing form: what its one-time token is claimed with."""
+    endpoint = request.resolver_match.view_name if request.resolver_match else request.path
+    content = {k: v for k, v in request.POST.lists() if k not in ("csrfmiddlewaretoken", "form_token", KEPT_FIELD)}
+    return endpoint, idempotency.fingerprint(endpoint, content, request.FILES)
+
+
 def _file_once(request: HttpRequest, form, *, district_id: int, scope: str, file) -> tuple[WorkOrder | None, bool]:
     """Run `file()` (which files one order, or puts its errors on the form and returns None) once per form token:
     returns (order, replayed). A form posted again after it filed returns the order it filed; the same token with
@@ -303,9 +311,7 @@ def _file_once(request: HttpRequest, form, *, district_id: int, scope: str, file
     token = (form.cleaned_data.get("form_token") or "").strip()
     if not token:
         return file(), False
-    endpoint = request.resolver_match.view_name if request.resolver_match else request.path
-    content = {k: v for k, v in request.POST.lists() if k not in ("csrfmiddlewaretoken", "form_token", KEPT_FIELD)}
-    digest = idempotency.fingerprint(endpoint, content, request.FILES)
+    endpoint, digest = _form_digest(request)
     with transaction.atomic(savepoint=False):
         try:
             row = idempotency.claim(
