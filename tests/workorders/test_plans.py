@@ -197,3 +197,16 @@ def test_every_history_table_is_indexed_by_its_object():
         cursor.execute("SELECT count(*) FROM information_schema.columns WHERE column_name = 'pgh_obj_id'")
         assert cursor.fetchone()[0] > 40
     assert not unindexed
+
+
+@pytest.mark.parametrize(
+    ("role", "index"), [("street_staff", "wo_open_street_created"), ("cadre", "wo_open_comm_created")]
+)
+def test_a_units_queue_reads_its_open_orders_by_their_own_index(client, tree, seeded, role, index):
+    # given a street's (or a community's) staff member at the queue, which opens on their unit's open orders
+    client.force_login(getattr(tree, role))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/workorders/").status_code == 200
+    # then the page's keys come from the unit's open orders alone, not from every order it ever had
+    page = [plan for sql, plan in plans(queries) if "LIMIT" in sql and "ORDER BY" in sql]
+    assert page and index in page[0], page
