@@ -22,7 +22,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views import View
 
 from accounts import onetime
@@ -534,6 +534,7 @@ class KpiView(WorkOrderPage):
             rows = kpi_sorted(context.pop("all_rows"), sort)
             page = Paginator(rows, KPI_PER_PAGE).get_page(request.GET.get("page"))
             context["page"] = page
+            context["query"] = urlencode({"group_by": group_by, "month": context["month_value"], "sort": sort})
             context["rows"] = [_with_percents(row) for row in page.object_list]
         return render(request, self.template_name, context)
 
