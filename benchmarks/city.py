@@ -560,8 +560,9 @@ def rebuild_indexes(connection, timer: Timer, index_file: Path) -> int:
 
 
 def recount_rollup(connection, timer: Timer) -> int:
-    """The KPI rollups and the state counters (workorders_kpicounter, _kpimonth, _statecounter) from the loaded
-    orders: the load ran with their triggers off, so they are recounted once here, as `rebuild_kpi_rollup` does."""
+    """The KPI rollups and the state counters (workorders_kpicounter, _kpimonth, _kpicommunitymonth,
+    _statecounter) from the loaded orders: the load ran with their triggers off, so they are recounted once here,
+    as `rebuild_kpi_rollup` does."""
     from workorders import rollup
 
     t0 = time.perf_counter()
@@ -576,6 +577,12 @@ def recount_rollup(connection, timer: Timer) -> int:
         cursor.execute(
             f"INSERT INTO workorders_kpimonth ({rollup.MONTH_COLUMNS}, {rollup.COUNTS}) "
             + rollup.MONTHS_FROM_DAYS_SELECT.format(where="")
+        )
+        rows += cursor.rowcount
+        cursor.execute("DELETE FROM workorders_kpicommunitymonth")
+        cursor.execute(
+            f"INSERT INTO workorders_kpicommunitymonth ({rollup.COMMUNITY_MONTH_COLUMNS}, {rollup.COUNTS}) "
+            + rollup.COMMUNITY_MONTHS_FROM_MONTHS_SELECT.format(where="")
         )
         rows += cursor.rowcount
         cursor.execute("DELETE FROM workorders_statecounter")
@@ -681,7 +688,12 @@ def main() -> int:
         recount_rollup(connection, timer)
         t0 = time.perf_counter()
         connection.autocommit = True
-        counters = ("workorders_kpicounter", "workorders_kpimonth", "workorders_statecounter")
+        counters = (
+            "workorders_kpicounter",
+            "workorders_kpimonth",
+            "workorders_kpicommunitymonth",
+            "workorders_statecounter",
+        )
         for table in (*BIG_TABLES, *counters, "compounds_compound", "accounts_user"):
             connection.execute(f"VACUUM (ANALYZE) {table}")
         timer.phase("vacuum analyze", t0, len(BIG_TABLES) + len(counters) + 2)

@@ -31,6 +31,7 @@ EXEMPT_HISTORY = {
     "workorders.KpiCounter": "counts derived from the orders by triggers; the orders' history tells what changed",
     "workorders.StateCounter": "counts derived from the orders by a trigger; the orders' history tells what changed",
     "workorders.KpiMonth": "counts derived from the orders by triggers; the orders' history tells what changed",
+    "workorders.KpiCommunityMonth": "counts derived from the orders by triggers; the orders' history tells the changes",
     "accounts.FormSubmission": "a page form's replay record (token, result), written once with the record it made",
 }
 
@@ -46,6 +47,7 @@ EXEMPT_WALK = {
     "workorders.KpiCounter": "no URL of its own: read by the KPI page and API and the homes, which the walk aims at",
     "workorders.StateCounter": "no URL of its own: read by the homes and the queue, which the walk aims at",
     "workorders.KpiMonth": "no URL of its own: read by the KPI page and API and the homes, which the walk aims at",
+    "workorders.KpiCommunityMonth": "no URL of its own: read by the KPI page and API and the homes the walk aims at",
     "accounts.FormSubmission": "no URL: replayed by the page forms the walk already aims at",
 }
 

@@ -168,6 +168,29 @@ END
 $$;
 """
 
+# The community month rollup (workorders.models.rollup.KpiCommunityMonth): a third row per bump, the month's
+# community (and department). Migration 0022 installs it over MONTHS_INSTALL_SQL (which reverting puts back).
+COMMUNITY_MONTH_COLUMNS = "district_id, day, street_id, community_id, department_id"
+
+COMMUNITY_MONTHS_INSTALL_SQL = f"""
+CREATE OR REPLACE FUNCTION workorders_kpi_bump(o workorders_workorder, dept bigint, v integer[])
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    IF v IS NULL OR v = ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0] THEN
+        RETURN;
+    END IF;
+{_DAY_BUMP}    INSERT INTO workorders_kpimonth AS k ({MONTH_COLUMNS}, {COUNTS})
+    VALUES (o.district_id, date_trunc('month', {DAY.format(o="o")})::date, o.street_id, o.community_id,
+            o.compound_id, o.property_firm_id, dept, v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9])
+    ON CONFLICT ON CONSTRAINT kpimonth_unit_month DO UPDATE SET {_SUMS};
+    INSERT INTO workorders_kpicommunitymonth AS k ({COMMUNITY_MONTH_COLUMNS}, {COUNTS})
+    VALUES (o.district_id, date_trunc('month', {DAY.format(o="o")})::date, o.street_id, o.community_id,
+            dept, v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9])
+    ON CONFLICT ON CONSTRAINT kpicommunitymonth_unit_month DO UPDATE SET {_SUMS};
+END
+$$;
+"""
+
 _COUNT_SUMS = ", ".join(f"sum({name})" for name in COUNTS.split(", "))
 MONTHS_FROM_DAYS_SELECT = f"""
 SELECT district_id, date_trunc('month', day)::date, street_id, community_id, compound_id, property_firm_id,
@@ -189,6 +212,49 @@ def rebuild_months(*, district_id: int | None = None) -> int:
             params,
         )
         return cursor.rowcount
+
+
+COMMUNITY_MONTHS_FROM_MONTHS_SELECT = f"""
+SELECT {COMMUNITY_MONTH_COLUMNS}, {_COUNT_SUMS}
+FROM workorders_kpimonth WHERE true {{where}}
+GROUP BY 1, 2, 3, 4, 5
+"""
+
+
+def rebuild_community_months(*, district_id: int | None = None) -> int:
+    """The community month rollup from the month rollup (one district's rows, or all). Returns the rows written."""
+    where, params = ("AND district_id = %s", [district_id]) if district_id is not None else ("", [])
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("LOCK TABLE workorders_workorder, workorders_workorder_departments IN SHARE MODE")
+        cursor.execute("DELETE FROM workorders_kpicommunitymonth WHERE true " + where, params)
+        cursor.execute(
+            f"INSERT INTO workorders_kpicommunitymonth ({COMMUNITY_MONTH_COLUMNS}, {COUNTS}) "
+            + COMMUNITY_MONTHS_FROM_MONTHS_SELECT.format(where=where),
+            params,
+        )
+        return cursor.rowcount
+
+
+def community_months_stored(*, district_id: int) -> dict[tuple, tuple]:
+    """The community month rows the trigger kept for one district, keyed by unit and month (all-zero rows left
+    out)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {COMMUNITY_MONTH_COLUMNS}, {COUNTS} FROM workorders_kpicommunitymonth WHERE district_id = %s",
+            [district_id],
+        )
+        return {tuple(row[:5]): tuple(row[5:]) for row in cursor.fetchall() if any(row[5:])}
+
+
+def community_months_recount(*, district_id: int) -> dict[tuple, tuple]:
+    """The community month rows a recount from the orders gives for one district (all-zero rows left out)."""
+    summed: dict[tuple, list] = {}
+    for key, counts in months_recount(district_id=district_id).items():
+        district, month, street, community, _compound, _firm, department = key
+        total = summed.setdefault((district, month, street, community, department), [0] * len(counts))
+        for i, n in enumerate(counts):
+            total[i] += n
+    return {key: tuple(value) for key, value in summed.items() if any(value)}
 
 
 def months_stored(*, district_id: int) -> dict[tuple, tuple]:
@@ -231,8 +297,8 @@ GROUP BY {COLUMNS}
 
 
 def rebuild(*, district_id: int | None = None, months: bool = True) -> int:
-    """Recount the rollup from the orders (one district's rows, or all), and the month rollup from it (`months`:
-    migration 0013 ran before the month rollup existed). Blocks writes to the orders while it runs (SHARE
+    """Recount the rollup from the orders (one district's rows, or all), and the month rollups from it (`months`:
+    migration 0013 ran before the month rollups existed). Blocks writes to the orders while it runs (SHARE
     locks: reads go on), so that no trigger adds to a row being recounted. Returns the rows written."""
     where, params = ("AND o.district_id = %s", [district_id]) if district_id is not None else ("", [])
     with transaction.atomic(), connection.cursor() as cursor:
@@ -246,7 +312,9 @@ def rebuild(*, district_id: int | None = None, months: bool = True) -> int:
             params * 2,
         )
         rows = cursor.rowcount
-        return rows + (rebuild_months(district_id=district_id) if months else 0)
+        if not months:
+            return rows
+        return rows + rebuild_months(district_id=district_id) + rebuild_community_months(district_id=district_id)
 
 
 def recount(*, district_id: int) -> dict[tuple, tuple]:

@@ -39,6 +39,7 @@ from workorders.models import (
     Category,
     DeliberationMeeting,
     HandlerLevel,
+    KpiCommunityMonth,
     KpiCounter,
     KpiMonth,
     Notification,
@@ -143,13 +144,13 @@ def _days(start: date | datetime, end: date | datetime) -> tuple[date, date] | N
 ROLLUP_UNITS = (("street", "street"), ("community", "community"), ("departments", "department"))
 
 
-def _spans(first: date, last: date) -> list[tuple[type, date, date]]:
-    """[first, last) as the month rollup's whole months and the day rollup's days at either edge."""
+def _spans(first: date, last: date, months: type) -> list[tuple[type, date, date]]:
+    """[first, last) as whole months of the month rollup `months` and the day rollup's days at either edge."""
     months_from = first if first.day == 1 else (first.replace(day=1) + timedelta(days=32)).replace(day=1)
     months_to = last.replace(day=1)
     if months_from >= months_to:
         return [(KpiCounter, first, last)]
-    spans = [(KpiMonth, months_from, months_to)]
+    spans = [(months, months_from, months_to)]
     if first < months_from:
         spans.insert(0, (KpiCounter, first, months_from))
     if months_to < last:
@@ -172,9 +173,16 @@ def _to_month_end(district: District, last: date) -> date:
 
 
 def _rollup(
-    *, district: District, start: date | datetime, end: date | datetime, actor: Any, queryset: QuerySet | None
+    *,
+    district: District,
+    start: date | datetime,
+    end: date | datetime,
+    actor: Any,
+    queryset: QuerySet | None,
+    by_compound: bool = False,
 ) -> tuple[list[QuerySet], bool] | None:
-    """The rollup's rows for these bounds and this reader — the month rollup's for the whole months, the day
+    """The rollup's rows for these bounds and this reader — a month rollup's for the whole months (KpiMonth's
+    when the rows are wanted `by_compound` or firm, else KpiCommunityMonth's, several times fewer), the day
     rollup's for the days at either edge (one queryset each) — and whether they are department rows already (a
     department's staff see that department's orders); None when only the orders can answer: bounds inside a
     day, an arbitrary queryset, or a reader who sees part of a unit (a grid worker, a property firm)."""
@@ -183,7 +191,8 @@ def _rollup(
     days = _days(start, end)
     if days is None:
         return None
-    spans = _spans(days[0], _to_month_end(district, days[1]))
+    months = KpiMonth if by_compound else KpiCommunityMonth
+    spans = _spans(days[0], _to_month_end(district, days[1]), months)
     parts = [model.objects.filter(district=district, day__gte=since, day__lt=until) for model, since, until in spans]
     if actor is None:
         return parts, False
@@ -240,7 +249,14 @@ def work_order_kpis(
     (workorders.models.rollup) for whole days and readers who see whole units; otherwise counted from the
     orders, as is an explicit `queryset` (already restricted by the policy)."""
     key, name = GROUPS[group_by]
-    rollup = _rollup(district=district, start=start, end=end, actor=actor, queryset=queryset)
+    rollup = _rollup(
+        district=district,
+        start=start,
+        end=end,
+        actor=actor,
+        queryset=queryset,
+        by_compound=group_by in ("compound", "property_firm"),
+    )
     if rollup is not None:
         parts, of_departments = rollup
         key = "department" if group_by == "department" else key

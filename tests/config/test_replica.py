@@ -8,7 +8,8 @@ from django.db import connections
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-KPI_SQL = 'FROM "workorders_kpimonth"'  # a month's figures are read from the month rollup (workorders.KpiMonth)
+# a month's figures by street are read from the community month rollup (workorders.KpiCommunityMonth)
+KPI_SQL = 'FROM "workorders_kpicommunitymonth"'
 
 
 def kpi_reads(client, url):

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from accounts.errors import Conflict
 from workorders import rollup, selectors, services
-from workorders.models import KpiCounter, KpiMonth, State, StateCounter, WorkOrder
+from workorders.models import KpiCommunityMonth, KpiCounter, KpiMonth, State, StateCounter, WorkOrder
 
 from .conftest import MONDAY_9AM, SYSTEM
 
@@ -113,6 +113,11 @@ def test_the_rollup_equals_a_recount_after_any_sequence_of_changes(tree, categor
                 pass
         # then: the counter rows are those a recount writes, and every figure equals the orders' own count
         assert rollup.stored(district_id=tree.district.pk) == rollup.recount(district_id=tree.district.pk)
+        district = tree.district.pk
+        assert rollup.months_stored(district_id=district) == rollup.months_recount(district_id=district)
+        assert rollup.community_months_stored(district_id=district) == rollup.community_months_recount(
+            district_id=district
+        )
         everything = WorkOrder.objects.all()
         assert figures(tree) == figures(tree, queryset=everything)
         for actor in (tree.street_staff, tree.cadre, tree.department_staff):
@@ -156,6 +161,7 @@ def test_the_rebuild_command_recounts_from_scratch(tree, other_tree, some_orders
     expected = figures(tree, queryset=WorkOrder.objects.all())
     KpiCounter.objects.filter(district=tree.district).delete()
     KpiMonth.objects.filter(district=tree.district).delete()
+    KpiCommunityMonth.objects.filter(district=tree.district).delete()
     assert figures(tree)["totals"]["orders"] == 0
     # when
     call_command("rebuild_kpi_rollup")
@@ -241,23 +247,39 @@ def test_a_rollup_figure_set_is_one_query_whatever_the_number_of_orders(
         )
 
 
-def test_whole_months_are_read_from_the_month_rollup_and_only_the_edges_by_day(tree, some_orders):
+def test_whole_months_are_read_from_the_month_rollups_and_only_the_edges_by_day(tree, some_orders):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    # by street (and community, department, the totals): the community month rollup; by compound: the month rollup
+    for group_by, table in (("street", "kpicommunitymonth"), ("compound", "kpimonth")):
+        with CaptureQueriesContext(connection) as whole:
+            selectors.work_order_kpis(
+                district=tree.district, group_by=group_by, start=MARCH, end=APRIL, actor=tree.official
+            )
+        assert len(whole) == 1 and f'"workorders_{table}"' in whole[0]["sql"], whole[0]["sql"]
     with CaptureQueriesContext(connection) as whole:
-        selectors.work_order_kpis(
-            district=tree.district, group_by="street", start=MARCH, end=APRIL, actor=tree.official
-        )
-    assert len(whole) == 1 and '"workorders_kpimonth"' in whole[0]["sql"]
+        selectors.work_order_totals(district=tree.district, start=MARCH, end=APRIL, actor=tree.street_staff)
+    assert len(whole) == 1 and '"workorders_kpicommunitymonth"' in whole[0]["sql"]
     with CaptureQueriesContext(connection) as edges:
         selectors.work_order_kpis(
             district=tree.district, group_by="street", start=EDGE_FROM, end=EDGE_TO, actor=tree.official
         )
     tables = (
-        ['"workorders_kpimonth"' in q["sql"] for q in edges],
+        ['"workorders_kpicommunitymonth"' in q["sql"] for q in edges],
         ['"workorders_kpicounter"' in q["sql"] for q in edges],
     )
     assert tables == ([False, True, False], [True, False, True])
     # the days of February and of April by day, March whole: no day row of March is read
     assert "2026-03-01" in edges[1]["sql"] and "2026-04-01" in edges[1]["sql"]
+
+
+def test_the_check_names_a_community_month_that_drifted(tree, other_tree, some_orders):
+    KpiCommunityMonth.objects.filter(district=tree.district, department__isnull=True).update(orders=F("orders") + 1)
+    with pytest.raises(CommandError, match="不一致"):
+        call_command("rebuild_kpi_rollup", "--check", "--district", tree.district.code)
+    call_command("rebuild_kpi_rollup", "--district", tree.district.code)
+    call_command("rebuild_kpi_rollup", "--check", "--district", tree.district.code)
+    assert rollup.community_months_stored(district_id=tree.district.pk) == rollup.community_months_recount(
+        district_id=tree.district.pk
+    )

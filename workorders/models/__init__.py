@@ -15,7 +15,7 @@ from workorders.models.orders import (
     TimelineKind,
     WorkOrder,
 )
-from workorders.models.rollup import KpiCounter, KpiMonth, StateCounter
+from workorders.models.rollup import KpiCommunityMonth, KpiCounter, KpiMonth, StateCounter
 from workorders.models.routing import RoutingMode, RoutingRule
 from workorders.models.settings import PrivacySettings
 
@@ -26,6 +26,7 @@ __all__ = [
     "Escalation",
     "HandlerLevel",
     "IdempotencyKey",
+    "KpiCommunityMonth",
     "KpiCounter",
     "KpiMonth",
     "Notification",

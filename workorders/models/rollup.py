@@ -144,6 +144,49 @@ class KpiMonth(models.Model):
         return f"{self.day:%Y-%m} {self.compound_id} {self.orders}"
 
 
+class KpiCommunityMonth(models.Model):
+    """工单社区月度统计汇总: KpiMonth without the compound and the firm — a community's month (and each department's
+    share of it), kept by the same trigger in the same transaction. A month of a district's ~1,300 compounds is
+    ~1,300 KpiMonth rows once every compound has orders, and a city ten times busier fills more of them; a
+    month of its ~190 communities is ~190 rows from the first thousand orders on. The figures by street, by
+    community and by department, the totals and the ranking read these; by compound and by firm, KpiMonth."""
+
+    district = _unit("compounds.District", "区")
+    day = models.DateField("月份", help_text="该月1日（北京时间）")
+    street = _unit("compounds.Street", "街道")
+    community = _unit("compounds.Community", "社区")
+    department = _unit("compounds.Department", "部门", null=True)
+
+    orders = models.IntegerField("工单量", default=0)
+    responded_on_time = models.IntegerField("按时响应", default=0)
+    resolved = models.IntegerField("已解决", default=0)
+    resolved_on_time = models.IntegerField("按时办结", default=0)
+    rated = models.IntegerField("已评价", default=0)
+    satisfied = models.IntegerField("满意", default=0)
+    returned = models.IntegerField("曾退回", default=0)
+    ever_resolved = models.IntegerField("曾办结", default=0)
+    reopened = models.IntegerField("曾重办", default=0)
+
+    objects = TenantQuerySet.as_manager()
+
+    scope_view = KpiCounter.scope_view
+    scope_change: dict = {}
+
+    class Meta:
+        verbose_name = "工单社区月度统计汇总"
+        verbose_name_plural = "工单社区月度统计汇总"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "day", "street", "community", "department"],
+                nulls_distinct=False,
+                name="kpicommunitymonth_unit_month",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m} {self.community_id} {self.orders}"
+
+
 class StateCounter(models.Model):
     """工单状态计数: the orders now in each state, per compound (with its street and community) and handling
     firm — the homes' and the queue's counts by state without counting the orders (a district's closed orders

@@ -26,6 +26,9 @@ class Command(SystemCommand):
                 differing = {key for key in kept.keys() | counted.keys() if kept.get(key) != counted.get(key)}
                 kept, counted = rollup.months_stored(district_id=one.pk), rollup.months_recount(district_id=one.pk)
                 differing |= {key for key in kept.keys() | counted.keys() if kept.get(key) != counted.get(key)}
+                kept = rollup.community_months_stored(district_id=one.pk)
+                counted = rollup.community_months_recount(district_id=one.pk)
+                differing |= {key for key in kept.keys() | counted.keys() if kept.get(key) != counted.get(key)}
                 kept, counted = rollup.states_stored(district_id=one.pk), rollup.states_recount(district_id=one.pk)
                 differing |= {key for key in kept.keys() | counted.keys() if kept.get(key) != counted.get(key)}
                 wrong += len(differing)
