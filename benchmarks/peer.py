@@ -166,7 +166,8 @@ def main() -> int:
                 bench.wait_drained(timeout=max(30.0, args.seconds))
                 bench.reset_rate_limits(run)
                 leader = children.processes["web" if side == "ours" else "peer"].pid
-                cpu_before = bench.group_cpu(leader), bench.group_cpu(children.processes["worker"].pid)
+                worker = children.processes["worker"].pid
+                cpu_before = bench.group_cpu(leader), bench.group_cpu(worker), bench.server_cpu()
                 bench.say(f"round {r + 1}: {side}, {orders} filings, {args.clients} clients")
                 if side == "ours":
                     tag = f"BURST{r + 1}"
@@ -184,11 +185,12 @@ def main() -> int:
                         make_request=peer_request(queue_id), prepare=peer_prepare,
                     )  # fmt: skip
                 ok = result["requests_ok"] or 1
+                server = bench.server_cpu()
                 result["cpu_ms_per_filing"] = {
                     "web": round((bench.group_cpu(leader) - cpu_before[0]) * 1000 / ok, 2),
-                    "worker": round((bench.group_cpu(children.processes["worker"].pid) - cpu_before[1]) * 1000 / ok, 2)
-                    if side == "ours"
-                    else 0,
+                    "worker": round((bench.group_cpu(worker) - cpu_before[1]) * 1000 / ok, 2) if side == "ours" else 0,
+                    # the database server's (both databases are on it; the phases run one at a time)
+                    "database": round((server - cpu_before[2]) * 1000 / ok, 2) if server is not None else None,
                 }
                 this[side] = result
             this["ours_vs_peer"] = bench.ratio(this["ours"]["per_second"], this["peer"]["per_second"])

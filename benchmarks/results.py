@@ -50,7 +50,7 @@ def bench_section(r: dict) -> str:
             lat = m["latency_ms"]
             lines.append(
                 f"| {rd['round']} | {name} | {m['requests_ok']} | {m['per_second']} | {lat['median']} | {lat['p95']} "
-                f"| {c['web']} / {c['worker']} / {c['database']} |"
+                f"| {c['web']} / {c['worker']} / {c.get('database', '–')} |"
             )
         i = rd["intake"]
         b = i["routing"]["lag_ms"]
@@ -102,7 +102,7 @@ def peer_section(r: dict) -> str:
         "address, interleaved rounds with the order alternating; ours with its Celery worker running.",
         "",
         "| round | order | ours per second | ours filed and routed per second | django-helpdesk per second "
-        "| ours / peer | CPU ms ours web+worker / peer web |",
+        "| ours / peer | CPU ms ours web+worker+db / peer web+db |",
         "|---|---|---|---|---|---|---|",
     ]
     for rd in r["rounds"]:
@@ -110,7 +110,8 @@ def peer_section(r: dict) -> str:
         lines.append(
             f"| {rd['round']} | {' → '.join(rd['order'])} | {o['per_second']} | {o['filed_and_routed_per_second']} "
             f"| {p['per_second']} | {rd['ours_vs_peer']} | {o['cpu_ms_per_filing']['web']}+"
-            f"{o['cpu_ms_per_filing']['worker']} / {p['cpu_ms_per_filing']['web']} |"
+            f"{o['cpu_ms_per_filing']['worker']}+{o['cpu_ms_per_filing'].get('database', '–')} / "
+            f"{p['cpu_ms_per_filing']['web']}+{p['cpu_ms_per_filing'].get('database', '–')} |"
         )
     lines += [
         "",

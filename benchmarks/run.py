@@ -18,9 +18,9 @@ What it does (everything local: traffic only to 127.0.0.1, every loop bounded by
    the worker running throughout. Before each phase the rate-limit counters are reset (the run's own cache
    namespace) and the previous phase's routing has drained. Every answer that is not a success is counted
    by status (0 = connection error) and reported. Per phase: requests per second, latencies, and the CPU time
-   of the web server, the worker and the database backends per request. For intake also the time from
-   filing (created_at) to assignment by the worker (routed_at) and the rate "filed and routed": orders over
-   the time from the phase's start to the last assignment.
+   of the web server, the worker and the database server (every backend, and the server's own work) per
+   request. For intake also the time from filing (created_at) to assignment by the worker (routed_at) and the
+   rate "filed and routed": orders over the time from the phase's start to the last assignment.
    At the end, orders filed one at a time on an idle worker (the routing lag without queueing).
 4. Prints a table and writes var/bench/results.json; stops what it started and drops the database
    (--keep-db keeps it).
@@ -419,42 +419,55 @@ def group_cpu(leader: int) -> float:
     return total / CLK_TCK
 
 
-def backend_cpu(database: str) -> dict[int, float]:
-    """CPU seconds per PostgreSQL backend connected to the bench database (readable when the server runs on
-    this machine; none otherwise)."""
+def _stat(pid: int | str) -> list[str] | None:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
+def server_cpu() -> float | None:
+    """CPU seconds (user + system) of the whole PostgreSQL server: the postmaster, its live processes (backends,
+    autovacuum, WAL writer…) and the processes it has reaped (its children's times, which the kernel adds to the
+    postmaster when a backend exits) — so a connection that closed during a phase is counted too. Exact on a
+    server of the benchmark's own (the embedded one `make bench` starts); on a shared server it also counts the
+    others' work. None when the server is not on this machine."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [database])
-        pids = [row[0] for row in cursor.fetchall()]
-    seconds = {}
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        seconds[pid] = (int(fields[11]) + int(fields[12])) / CLK_TCK
-    return seconds
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    fields = _stat(backend)
+    if fields is None:
+        return None
+    postmaster = fields[1]  # ppid
+    own = _stat(postmaster)
+    if own is None:
+        return None
+    total = sum(int(x) for x in own[11:15])  # utime, stime, cutime, cstime
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit() and (child := _stat(entry.name)) is not None and child[1] == postmaster:
+            total += int(child[11]) + int(child[12])
+    return total / CLK_TCK
 
 
 class Cpu:
-    """CPU seconds of the web server, the worker and the database backends over one phase (the backends: those
-    connected at the phase's end, so a backend that closed during the phase is missed: a lower bound)."""
+    """CPU seconds of the web server, the worker and the database server over one phase (server_cpu: every
+    backend, those that closed during the phase included, and the server's own background work)."""
 
-    def __init__(self, children: Children, database: str) -> None:
-        self.children, self.database = children, database
+    def __init__(self, children: Children) -> None:
+        self.children = children
 
-    def sample(self) -> dict[str, float]:
+    def sample(self) -> dict[str, float | None]:
         return {
             "web": group_cpu(self.children.processes["web"].pid),
             "worker": group_cpu(self.children.processes["worker"].pid),
-            "database": backend_cpu(self.database),
+            "database": server_cpu(),
         }
 
     @staticmethod
     def per_request(before: dict, after: dict, requests: int) -> dict:
-        spent = {k: after[k] - before[k] for k in ("web", "worker")}
-        spent["database"] = sum(cpu - before["database"].get(pid, 0) for pid, cpu in after["database"].items())
+        spent = {k: after[k] - before[k] for k in ("web", "worker", "database") if after[k] is not None}
         return {k: round(v * 1000 / requests, 2) if requests else None for k, v in spent.items()}
 
 
@@ -512,7 +525,7 @@ def main() -> int:
         wait_http(port, "/healthz", START_TIMEOUT)
         wait_worker(START_TIMEOUT)
         say(f"server on http://{HOST}:{port}, worker ready")
-        cpu = Cpu(children, database)
+        cpu = Cpu(children)
 
         # warm every gunicorn worker (URLconf, connections) and the intake path (templates, forms, the broker)
         warm_up = [
@@ -658,7 +671,7 @@ def print_table(results: dict) -> None:
             c = m["cpu_ms_per_request"]
             rows.append(
                 (r["round"], name, m["requests_ok"], m["per_second"], *_lat(m["latency_ms"]),
-                 f"{c['web']}/{c['worker']}/{c['database']}")
+                 f"{c['web']}/{c['worker']}/{c.get('database', '-')}")
             )  # fmt: skip
         rows.append(
             (r["round"], "filing → assignment, burst", f"{b['routed']}/{b['orders']}",
