@@ -21,6 +21,8 @@ from .conftest import MONDAY_9AM, SYSTEM
 H = timedelta(hours=1)
 MARCH, APRIL = date(2026, 3, 1), date(2026, 4, 1)
 EDGE_FROM, EDGE_TO = date(2026, 2, 20), date(2026, 4, 12)  # 9 days of February, March, 11 days of April
+# 26 days of February, March, 24 days of April: each cut month read as its row less the days outside the range
+LONG_FROM, LONG_TO = date(2026, 2, 3), date(2026, 4, 25)
 LEVELS = ["very_satisfied", "satisfied", "neutral", "too_slow", "bad_attitude", "poor_service"]
 CATEGORIES = ["corridor-clutter", "parking", "greenery", "leak"]
 REFUSED = (ValidationError, PermissionDenied, Conflict)
@@ -88,10 +90,15 @@ def figures(tree, **kwargs):
     API's ranges: whole months from the month rollup, the edges from the day rollup)."""
     out = {"totals": selectors.work_order_totals(district=tree.district, start=MARCH, end=APRIL, **kwargs)}
     out["edges-totals"] = selectors.work_order_totals(district=tree.district, start=EDGE_FROM, end=EDGE_TO, **kwargs)
+    out["long-totals"] = selectors.work_order_totals(district=tree.district, start=LONG_FROM, end=LONG_TO, **kwargs)
     for by_month in (False, True):
         out[f"edges-{by_month}"] = selectors.work_order_kpis(
             district=tree.district, group_by="street", start=EDGE_FROM, end=EDGE_TO, by_month=by_month, **kwargs
         )
+        for group in ("street", "compound", "department"):
+            out[f"long-{group}-{by_month}"] = selectors.work_order_kpis(
+                district=tree.district, group_by=group, start=LONG_FROM, end=LONG_TO, by_month=by_month, **kwargs
+            )
     for group in selectors.GROUPS:
         out[group] = selectors.work_order_kpis(district=tree.district, group_by=group, start=MARCH, end=APRIL, **kwargs)
         out[f"{group}-by-month"] = selectors.work_order_kpis(

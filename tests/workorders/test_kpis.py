@@ -157,7 +157,7 @@ def _totals_and_statements(tree, start, end):
     return from_rollup, counted, [q["sql"] for q in queries.captured_queries]
 
 
-def test_a_range_that_runs_past_today_reads_this_month_from_the_month_rollup(tree, file_order):
+def test_a_range_that_runs_past_today_reads_this_month_as_its_month_row(tree, file_order):
     # given two orders filed now
     now = timezone.now()
     file_order(now=now)
@@ -166,7 +166,8 @@ def test_a_range_that_runs_past_today_reads_this_month_from_the_month_rollup(tre
     # when the figures are asked for the last 365 days, up to tomorrow (the KPI API's "a year")
     start, end = today - timedelta(days=365), today + timedelta(days=1)
     from_rollup, counted, statements = _totals_and_statements(tree, start, end)
-    # then they are the orders' own figures, and this month came from its month row, not summed from its days
+    # then they are the orders' own figures, and this month came from its month row (less the days after the
+    # range), not summed from its days
     assert from_rollup == counted and from_rollup["orders"] == 2
     month_first = today.replace(day=1).isoformat()
     assert not any("workorders_kpicounter" in sql and "SUM(" in sql and month_first in sql for sql in statements)
@@ -182,3 +183,33 @@ def test_an_order_dated_after_the_range_keeps_the_range_to_its_days(tree, file_o
     from_rollup, counted, _ = _totals_and_statements(tree, first, first + timedelta(days=14))
     # then the order of the 20th is not counted
     assert from_rollup == counted and from_rollup["orders"] == 1
+
+
+def test_a_month_mostly_inside_the_range_is_its_row_less_the_days_outside(tree, file_order):
+    # given, last month, orders on the 3rd and the 27th
+    month = (timezone.now().astimezone(BEIJING).date().replace(day=1) - timedelta(days=1)).replace(day=1)
+    file_order(now=datetime(month.year, month.month, 3, 10, tzinfo=BEIJING))
+    file_order(now=datetime(month.year, month.month, 27, 10, tzinfo=BEIJING), title="后来的", description="二十七号")
+    # when the figures are asked for the 1st to the 25th: 24 days inside, at most 7 outside
+    from_rollup, counted, statements = _totals_and_statements(tree, month, month.replace(day=25))
+    # then the order of the 27th is not counted: the month's row less its days from the 25th on
+    assert from_rollup == counted and from_rollup["orders"] == 1
+    assert len(statements) == 2
+    assert "workorders_kpicommunitymonth" in statements[0] and "workorders_kpicounter" in statements[1]
+    # and by street, its row less those days too, the street with no order left out when all fell outside
+    by_street = selectors.work_order_kpis(
+        district=tree.district, group_by="street", start=month, end=month.replace(day=25), by_month=True
+    )
+    assert [(row["month"], row["orders"]) for row in by_street] == [(month, 1)]
+    assert selectors.work_order_kpis(
+        district=tree.district, group_by="street", start=month.replace(day=26), end=month.replace(day=28)
+    ) == selectors.work_order_kpis(
+        district=tree.district,
+        group_by="street",
+        start=month.replace(day=26),
+        end=month.replace(day=28),
+        queryset=WorkOrder.objects.all(),
+    )
+    assert not selectors.work_order_kpis(
+        district=tree.district, group_by="street", start=month.replace(day=4), end=month.replace(day=26)
+    )
