@@ -199,6 +199,31 @@ def test_every_history_table_is_indexed_by_its_object():
     assert not unindexed
 
 
+@pytest.mark.django_db
+def test_a_history_table_indexes_its_object_and_context_only():
+    """Events are read by their object and nothing else: the copies of the tracked row's foreign keys carry no
+    index, each of which every save of the tracked row would write (PGHISTORY_FOREIGN_KEY_FIELD)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.tablename, i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() "
+            "AND i.tablename IN (SELECT table_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND column_name = 'pgh_obj_id')"
+        )
+        indexes = cursor.fetchall()
+    by_table: dict[str, list[str]] = {}
+    for table, _name, definition in indexes:
+        columns = definition.rsplit("(", 1)[1].rstrip(")")
+        by_table.setdefault(table, []).append(columns)
+    assert len(by_table) > 40
+    extra = {
+        table: columns
+        for table, columns in by_table.items()
+        if set(columns) - {"pgh_id", "pgh_obj_id", "pgh_context_id"}
+    }
+    assert not extra, extra
+    assert sorted(by_table["workorders_workorderevent"]) == ["pgh_context_id", "pgh_id", "pgh_obj_id"]
+
+
 @pytest.mark.parametrize(
     ("role", "index"), [("street_staff", "wo_open_street_created"), ("cadre", "wo_open_comm_created")]
 )
