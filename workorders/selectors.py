@@ -264,7 +264,8 @@ def work_order_kpis(
 ) -> list[dict[str, Any]]:
     """KPIs per unit (`group_by` one of compound, community, street, property_firm, department), optionally
     per month too. One query (up to three from the rollups: the whole months from a month rollup, the days at
-    either edge added from the day rollup, or taken from the month's row: _spans). Each row: id, name, [month], the counts and the rates (module docstring).
+    either edge added from the day rollup, or taken from the month's row: _spans). Each row: id, name, [month],
+    the counts and the rates (module docstring).
 
     `actor`: count only the orders the actor may see (the whole district without). Read from the rollup
     (workorders.models.rollup) for whole days and readers who see whole units; otherwise counted from the
