@@ -153,43 +153,45 @@ DROP FUNCTION IF EXISTS workorders_kpi_vector(workorders_workorder);
 # back), so that INSTALL_SQL stays what migration 0013 installed.
 MONTH_COLUMNS = "district_id, day, street_id, community_id, compound_id, property_firm_id, department_id"
 
-MONTHS_INSTALL_SQL = f"""
+# The month row of a bump: the same in the month rollup's trigger (MONTHS_INSTALL_SQL) and the community month
+# rollup's (COMMUNITY_MONTHS_INSTALL_SQL).
+MONTH = f"date_trunc('month', {DAY.format(o='o')})::date"
+_MONTH_BUMP = f"""    INSERT INTO workorders_kpimonth AS k ({MONTH_COLUMNS}, {COUNTS})
+    VALUES (o.district_id, {MONTH}, o.street_id, o.community_id,
+            o.compound_id, o.property_firm_id, dept, v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9])
+    ON CONFLICT ON CONSTRAINT kpimonth_unit_month DO UPDATE SET {_SUMS};
+"""
+
+
+def _bump_sql(rows: str) -> str:
+    """workorders_kpi_bump adding a non-zero vector `v` to each of `rows` (the upserts, in order)."""
+    return f"""
 CREATE OR REPLACE FUNCTION workorders_kpi_bump(o workorders_workorder, dept bigint, v integer[])
 RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     IF v IS NULL OR v = ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0] THEN
         RETURN;
     END IF;
-{_DAY_BUMP}    INSERT INTO workorders_kpimonth AS k ({MONTH_COLUMNS}, {COUNTS})
-    VALUES (o.district_id, date_trunc('month', {DAY.format(o="o")})::date, o.street_id, o.community_id,
-            o.compound_id, o.property_firm_id, dept, v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9])
-    ON CONFLICT ON CONSTRAINT kpimonth_unit_month DO UPDATE SET {_SUMS};
-END
+{rows}END
 $$;
 """
+
+
+MONTHS_INSTALL_SQL = _bump_sql(_DAY_BUMP + _MONTH_BUMP)
 
 # The community month rollup (workorders.models.rollup.KpiCommunityMonth): a third row per bump, the month's
 # community (and department). Migration 0022 installs it over MONTHS_INSTALL_SQL (which reverting puts back).
 COMMUNITY_MONTH_COLUMNS = "district_id, day, street_id, community_id, department_id"
 
-COMMUNITY_MONTHS_INSTALL_SQL = f"""
-CREATE OR REPLACE FUNCTION workorders_kpi_bump(o workorders_workorder, dept bigint, v integer[])
-RETURNS void LANGUAGE plpgsql AS $$
-BEGIN
-    IF v IS NULL OR v = ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0] THEN
-        RETURN;
-    END IF;
-{_DAY_BUMP}    INSERT INTO workorders_kpimonth AS k ({MONTH_COLUMNS}, {COUNTS})
-    VALUES (o.district_id, date_trunc('month', {DAY.format(o="o")})::date, o.street_id, o.community_id,
-            o.compound_id, o.property_firm_id, dept, v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9])
-    ON CONFLICT ON CONSTRAINT kpimonth_unit_month DO UPDATE SET {_SUMS};
-    INSERT INTO workorders_kpicommunitymonth AS k ({COMMUNITY_MONTH_COLUMNS}, {COUNTS})
-    VALUES (o.district_id, date_trunc('month', {DAY.format(o="o")})::date, o.street_id, o.community_id,
+COMMUNITY_MONTHS_INSTALL_SQL = _bump_sql(
+    _DAY_BUMP
+    + _MONTH_BUMP
+    + f"""    INSERT INTO workorders_kpicommunitymonth AS k ({COMMUNITY_MONTH_COLUMNS}, {COUNTS})
+    VALUES (o.district_id, {MONTH}, o.street_id, o.community_id,
             dept, v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9])
     ON CONFLICT ON CONSTRAINT kpicommunitymonth_unit_month DO UPDATE SET {_SUMS};
-END
-$$;
 """
+)
 
 _COUNT_SUMS = ", ".join(f"sum({name})" for name in COUNTS.split(", "))
 MONTHS_FROM_DAYS_SELECT = f"""

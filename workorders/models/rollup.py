@@ -45,18 +45,9 @@ def _unit(model: str, verbose_name: str, null: bool = False) -> models.ForeignKe
     )
 
 
-class KpiCounter(models.Model):
-    """工单统计汇总: one day × unit × category's counts (see the module docstring). Written only by the database's
-    triggers and by `rebuild_kpi_rollup`; never by hand."""
-
-    district = _unit("compounds.District", "区")
-    day = models.DateField("提交日期", help_text="北京时间")
-    category = _unit("workorders.Category", "诉求类别")
-    street = _unit("compounds.Street", "街道")
-    community = _unit("compounds.Community", "社区")
-    compound = _unit("compounds.Compound", "小区")
-    property_firm = _unit("compounds.PropertyFirm", "责任物业", null=True)
-    department = _unit("compounds.Department", "部门", null=True)
+class KpiCounts(models.Model):
+    """The nine counts of a KPI rollup row (COUNTER_FIELDS, in the trigger's order), shared by the day rollup and
+    the two month rollups; district-scoped like every tenant table, readable by whole units only."""
 
     orders = models.IntegerField("工单量", default=0)
     responded_on_time = models.IntegerField("按时响应", default=0)
@@ -74,6 +65,23 @@ class KpiCounter(models.Model):
     # property firms see a part of a unit's orders only, so they read no counter (their KPIs count their orders).
     scope_view = {R.STREET_STAFF: "street", R.COMMUNITY_CADRE: "community", R.DEPARTMENT_STAFF: "department"}
     scope_change: dict = {}
+
+    class Meta:
+        abstract = True
+
+
+class KpiCounter(KpiCounts):
+    """工单统计汇总: one day × unit × category's counts (see the module docstring). Written only by the database's
+    triggers and by `rebuild_kpi_rollup`; never by hand."""
+
+    district = _unit("compounds.District", "区")
+    day = models.DateField("提交日期", help_text="北京时间")
+    category = _unit("workorders.Category", "诉求类别")
+    street = _unit("compounds.Street", "街道")
+    community = _unit("compounds.Community", "社区")
+    compound = _unit("compounds.Compound", "小区")
+    property_firm = _unit("compounds.PropertyFirm", "责任物业", null=True)
+    department = _unit("compounds.Department", "部门", null=True)
 
     class Meta:
         verbose_name = "工单统计汇总"
@@ -99,7 +107,7 @@ class KpiCounter(models.Model):
         return f"{self.day} {self.compound_id}/{self.category_id} {self.orders}"
 
 
-class KpiMonth(models.Model):
+class KpiMonth(KpiCounts):
     """工单月度统计汇总: the KPI rollup by month of filing, without the category — what KpiCounter's day × compound
     × category rows add up to, kept by the same trigger in the same transaction. A city's orders are spread so
     thin over days, compounds and categories that KpiCounter holds about one row per order; a month of a
@@ -113,21 +121,6 @@ class KpiMonth(models.Model):
     compound = _unit("compounds.Compound", "小区")
     property_firm = _unit("compounds.PropertyFirm", "责任物业", null=True)
     department = _unit("compounds.Department", "部门", null=True)
-
-    orders = models.IntegerField("工单量", default=0)
-    responded_on_time = models.IntegerField("按时响应", default=0)
-    resolved = models.IntegerField("已解决", default=0)
-    resolved_on_time = models.IntegerField("按时办结", default=0)
-    rated = models.IntegerField("已评价", default=0)
-    satisfied = models.IntegerField("满意", default=0)
-    returned = models.IntegerField("曾退回", default=0)
-    ever_resolved = models.IntegerField("曾办结", default=0)
-    reopened = models.IntegerField("曾重办", default=0)
-
-    objects = TenantQuerySet.as_manager()
-
-    scope_view = KpiCounter.scope_view
-    scope_change: dict = {}
 
     class Meta:
         verbose_name = "工单月度统计汇总"
@@ -144,7 +137,7 @@ class KpiMonth(models.Model):
         return f"{self.day:%Y-%m} {self.compound_id} {self.orders}"
 
 
-class KpiCommunityMonth(models.Model):
+class KpiCommunityMonth(KpiCounts):
     """工单社区月度统计汇总: KpiMonth without the compound and the firm — a community's month (and each department's
     share of it), kept by the same trigger in the same transaction. A month of a district's ~1,300 compounds is
     ~1,300 KpiMonth rows once every compound has orders, and a city ten times busier fills more of them; a
@@ -156,21 +149,6 @@ class KpiCommunityMonth(models.Model):
     street = _unit("compounds.Street", "街道")
     community = _unit("compounds.Community", "社区")
     department = _unit("compounds.Department", "部门", null=True)
-
-    orders = models.IntegerField("工单量", default=0)
-    responded_on_time = models.IntegerField("按时响应", default=0)
-    resolved = models.IntegerField("已解决", default=0)
-    resolved_on_time = models.IntegerField("按时办结", default=0)
-    rated = models.IntegerField("已评价", default=0)
-    satisfied = models.IntegerField("满意", default=0)
-    returned = models.IntegerField("曾退回", default=0)
-    ever_resolved = models.IntegerField("曾办结", default=0)
-    reopened = models.IntegerField("曾重办", default=0)
-
-    objects = TenantQuerySet.as_manager()
-
-    scope_view = KpiCounter.scope_view
-    scope_change: dict = {}
 
     class Meta:
         verbose_name = "工单社区月度统计汇总"
