@@ -196,10 +196,11 @@ def load_demo(*, reset: bool = False, now: datetime | None = None) -> list[str]:
         lines.append(published)
     if period:
         lines.append(f"已开启评议：{period}")
-    lines += load_staffing_demo(district, today=now.astimezone(BEIJING).date()).lines()
+    today = now.astimezone(BEIJING).date()
+    lines += load_staffing_demo(district, today=today).lines()
     funding = _optional_loader("funding.demo", "load_funding_demo")
     if funding is not None:
-        lines += funding(district).lines()
+        lines += funding(district, today=today).lines()
     with transaction.atomic():
         lines.append(request_last_months_ranking(district=district, now=now))
     return lines

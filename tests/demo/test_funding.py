@@ -2,47 +2,29 @@
 (a quarter of 4.09 million yuan ≈ 1.02 million, highest 5,220, average near 2,957), and loading twice changes
 nothing."""
 
-from datetime import date
-
 import pytest
 
 from accounts.actors import SystemActor
-from compounds.demo import demo_build
 from compounds.models import Community
 from funding import selectors
 from funding.demo import load_funding_demo
 from funding.models import AccountKind, BonusQuarter, Disbursement, EntryKind, FundAccount, LedgerEntry, Status
-from staffing.demo import load_staffing_demo
-from workorders.demo import build_demo_work_orders
+
+from .conftest import TODAY
 
 pytestmark = pytest.mark.django_db
-TODAY = date(2026, 11, 25)
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        from django.db import transaction
-
-        with transaction.atomic():
-            district = demo_build().district
-            build_demo_work_orders(district=district)
-            load_staffing_demo(district, today=TODAY)
-            first = load_funding_demo(district, today=TODAY)
-            entries = LedgerEntry.objects.count()
-            second = load_funding_demo(district, today=TODAY)
-            yield district, first, second, entries
-            transaction.set_rollback(True)
 
 
 def test_loading_twice_changes_nothing(demo):
-    _district, first, second, entries = demo
-    assert first.created and not second.created
-    assert LedgerEntry.objects.count() == entries
+    entries = LedgerEntry.objects.filter(district=demo.district).count()
+    assert entries and "经费演示数据" in demo.output
+    again = load_funding_demo(demo.district, today=TODAY)
+    assert not again.created
+    assert LedgerEntry.objects.filter(district=demo.district).count() == entries
 
 
 def test_a_year_of_entries_for_every_community_at_its_tier(demo):
-    district, *_ = demo
+    district = demo.district
     for community in Community.objects.filter(district=district):
         kinds = set(LedgerEntry.objects.filter(community=community, year=2026).values_list("kind", flat=True))
         assert EntryKind.ALLOCATION in kinds, community
@@ -55,7 +37,7 @@ def test_a_year_of_entries_for_every_community_at_its_tier(demo):
 
 
 def test_requests_wait_for_the_streets_and_one_for_the_district(demo):
-    district, *_ = demo
+    district = demo.district
     waiting = Disbursement.objects.filter(district=district, status=Status.REQUESTED)
     assert waiting.values("street").distinct().count() == 8
     second = Disbursement.objects.get(district=district, status=Status.SECOND)
@@ -63,7 +45,7 @@ def test_requests_wait_for_the_streets_and_one_for_the_district(demo):
 
 
 def test_the_bonus_quarter_has_the_shape_of_changans_first_payout(demo):
-    district, *_ = demo
+    district = demo.district
     row = BonusQuarter.objects.get(district=district)
     summary = selectors.bonus_summary(actor=SystemActor(name="test", district_id=district.pk), bonus_quarter=row)
     assert row.pool_yuan == 1_022_500  # 4.09 million ÷ 4
@@ -78,7 +60,7 @@ def test_the_bonus_quarter_has_the_shape_of_changans_first_payout(demo):
 
 
 def test_the_execution_report_adds_up(demo):
-    district, *_ = demo
+    district = demo.district
     execution = selectors.fund_execution(actor=SystemActor(name="test", district_id=district.pk), year=2026)
     total = execution.total
     assert total.communities == 40

@@ -1,12 +1,9 @@
-"""The demo district (compounds/demo.py, manage.py load_demo): realistic, valid, deterministic, idempotent."""
+"""The demo district's tree (compounds/demo.py): realistic and valid, and a demo user for every role."""
 
-import io
-import time
 from collections import Counter
 
 import pytest
 from django.contrib.auth import authenticate
-from django.core.management import call_command
 from django.db.models import Count, F
 from django.test import RequestFactory
 
@@ -25,56 +22,14 @@ from compounds.models import (
     ManagementMode,
     PropertyFirm,
     Street,
-    TierChange,
 )
-from tests.dbroles import as_owner
 
 pytestmark = pytest.mark.django_db
 
 
-def load_demo(*args) -> str:
-    out = io.StringIO()
-    started = time.perf_counter()
-    call_command("load_demo", *args, stdout=out)
-    print(f"load_demo {' '.join(args)}: {time.perf_counter() - started:.2f} s")  # shown with pytest -s
-    return out.getvalue()
-
-
-def demo_snapshot() -> dict:
-    return {
-        "streets": list(Street.objects.order_by("code").values_list("code", "name")),
-        "communities": list(Community.objects.order_by("code").values_list("code", "name", "tier", "tier_since")),
-        "tiers": list(
-            TierChange.objects.order_by("community__code", "effective_year").values_list(
-                "community__code", "tier", "effective_year"
-            )
-        ),
-        "compounds": list(
-            Compound.objects.order_by("code").values_list(
-                "code",
-                "name",
-                "address",
-                "built_year",
-                "households",
-                "building_count",
-                "management_mode",
-                "property_firm__credit_code",
-                "has_owners_committee",
-                "has_maintenance_fund",
-            )
-        ),
-        "grids": list(Grid.objects.order_by("code").annotate(n=Count("buildings")).values_list("code", "name", "n")),
-        "firms": list(
-            PropertyFirm.objects.order_by("credit_code").values_list("credit_code", "name", "is_state_fallback")
-        ),
-        "users": list(User.objects.order_by("username").values_list("username", "full_name", "role")),
-    }
-
-
-def test_load_demo_builds_a_realistic_valid_district():
-    # when
-    output = load_demo()
-    # then: the real district with synthetic streets and communities below it
+def test_load_demo_builds_a_realistic_valid_district(demo):
+    output = demo.output
+    # the demo: the real district with synthetic streets and communities below it
     district = District.objects.get(code="610116")
     assert (district.province, district.city, district.name) == ("陕西省", "西安市", "长安区")
     assert "小区：400" in output and "district" in output
@@ -122,8 +77,7 @@ def test_load_demo_builds_a_realistic_valid_district():
         obj.full_clean()
 
 
-def test_every_role_has_a_demo_user_who_can_log_in():
-    load_demo()
+def test_every_role_has_a_demo_user_who_can_log_in(demo):
     for role in (Role.PLATFORM_ADMIN, *STAFF_ROLES):  # people; integration accounts are issued by an operator
         assert User.objects.filter(role=role).exists(), role
     for username in ["district", "street1", "cadre1", "grid1", "firm1", "dept1", "admin"]:
@@ -133,22 +87,3 @@ def test_every_role_has_a_demo_user_who_can_log_in():
     assert User.objects.get(username="admin").is_superuser
     assert User.objects.get(username="grid1").grids.count() == 1
     assert User.objects.get(username="street8").street.code == "610116008"
-
-
-# Committed data (transaction=True): the reset deletes with triggers off, which only the owner may do, on the
-# owner's own login (tests.dbroles.as_owner); the rest runs as the application role.
-@pytest.mark.django_db(transaction=True)
-def test_load_demo_is_idempotent_and_deterministic():
-    load_demo()
-    first = demo_snapshot()
-    compound_pks = set(Compound.objects.values_list("pk", flat=True))
-    # a second run leaves the district as it is
-    assert "已存在，未改动" in load_demo()
-    assert demo_snapshot() == first
-    assert set(Compound.objects.values_list("pk", flat=True)) == compound_pks
-    # --reset rebuilds it from scratch: the same codes, names and figures
-    with as_owner():
-        output = load_demo("--reset")
-    assert "已建成演示区" in output
-    assert not set(Compound.objects.values_list("pk", flat=True)) & compound_pks
-    assert demo_snapshot() == first

@@ -1,37 +1,19 @@
-"""The demo district's staffing tells the issue's story, and loading it twice changes nothing."""
-
-from datetime import date
+"""The demo district's staffing (staffing/demo.py) tells the issue's story, and loading it twice changes nothing."""
 
 import pytest
 
 from accounts.actors import SystemActor
-from compounds.demo import demo_build
 from staffing import selectors
 from staffing.demo import QINDU_RATIO, load_staffing_demo
 from staffing.models import DutyShift, Household, Leave, Person, ServiceTeam, StarAssessment
-from workorders.demo import build_demo_work_orders
+
+from .conftest import TODAY
 
 pytestmark = pytest.mark.django_db
-TODAY = date(2026, 11, 25)
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The whole demo district (400 compounds), its work orders and its staffing, built once for the module."""
-    with django_db_blocker.unblock():
-        from django.db import transaction
-
-        with transaction.atomic():
-            district = demo_build().district
-            build_demo_work_orders(district=district)
-            first = load_staffing_demo(district, today=TODAY)
-            second = load_staffing_demo(district, today=TODAY)
-            yield district, first, second
-            transaction.set_rollback(True)
 
 
 def test_every_compound_has_a_team_with_a_realistic_share_of_vacancies(demo):
-    district, *_ = demo
+    district = demo.district
     actor = SystemActor(name="test", district_id=district.pk)
     coverage = selectors.team_coverage(actor=actor, on=TODAY)
     assert coverage.district.teams == coverage.district.compounds == 400
@@ -45,14 +27,14 @@ def test_every_compound_has_a_team_with_a_realistic_share_of_vacancies(demo):
 
 
 def test_grids_are_paired_at_qindus_ratio(demo):
-    district, *_ = demo
+    district = demo.district
     figures = selectors.pairing_figures(actor=SystemActor(name="test", district_id=district.pk), today=TODAY)
     assert figures.unstaffed == 0
     assert abs(figures.workers_per_grid - QINDU_RATIO) < 0.05
 
 
 def test_households_some_overdue_and_the_weekends_ahead_are_staffed_with_compensatory_leave(demo):
-    district, *_ = demo
+    district = demo.district
     needing = Household.objects.filter(district=district).exclude(needs=[])
     overdue = needing.filter(next_visit_on__lt=TODAY).count()
     assert 0.15 < overdue / needing.count() < 0.6
@@ -63,7 +45,7 @@ def test_households_some_overdue_and_the_weekends_ahead_are_staffed_with_compens
 
 
 def test_a_past_quarter_of_staff_stars_is_approved(demo):
-    district, *_ = demo
+    district = demo.district
     grades = selectors.star_assessments(
         actor=SystemActor(name="test", district_id=district.pk), district_id=district.pk, year=2026, quarter=3
     )
@@ -72,8 +54,14 @@ def test_a_past_quarter_of_staff_stars_is_approved(demo):
 
 
 def test_loading_twice_changes_nothing(demo):
-    district, first, second = demo
-    assert first.created and not second.created
-    assert ServiceTeam.objects.filter(district=district).count() == 400
-    assert Person.objects.filter(district=district).count() == first.counts["人员"]
-    assert StarAssessment.objects.filter(district=district).count() == first.counts["星级评定（已审定）"]
+    district = demo.district
+    tables = (ServiceTeam, Person, StarAssessment, DutyShift, Household, Leave)
+    before = {model: model.objects.filter(district=district).count() for model in tables}
+    # the demo printed what it built
+    assert f"  人员：{before[Person]}" in demo.output
+    assert f"  星级评定（已审定）：{before[StarAssessment]}" in demo.output
+    assert before[ServiceTeam] == 400
+    # and a second run leaves the district as it is
+    again = load_staffing_demo(district, today=TODAY)
+    assert not again.created and again.lines() == [f"{district.name}已有人员配备数据，未改动。"]
+    assert {model: model.objects.filter(district=district).count() for model in tables} == before
