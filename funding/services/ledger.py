@@ -125,7 +125,9 @@ def entry_post(
             posted_by_name=actor_name(actor),
             **links,
         )
-        entry.full_clean(exclude=["reverses"] if links.get("reverses") is not None else None)
+        # The district and the street are the accounts' and the community's own (by id): not asked for again.
+        # The rows in hand are not either (DistrictOwned.clean_fields).
+        entry.full_clean(exclude=["district", "street", *(["reverses"] if links.get("reverses") is not None else [])])
         entry.save(force_insert=True)
     return entry
 

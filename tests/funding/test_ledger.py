@@ -4,6 +4,8 @@ below zero, entries are never edited or deleted (the database refuses), correcti
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -55,6 +57,36 @@ def test_amounts_are_positive_whole_fen(money, amount):
             memo="x",
         )
     assert "金额" in str(error.value)
+
+
+def test_posting_asks_for_no_row_it_already_holds(money):
+    # given the accounts in hand (loaded in scope) and the poster
+    service = community_account(money.communities[0], AccountKind.SERVICE)
+    committed = community_account(money.communities[0], AccountKind.COMMITTED)
+    with CaptureQueriesContext(connection) as queries:
+        entry = entry_post(
+            actor=system(money), kind=EntryKind.APPROVAL, from_account=service, to_account=committed,
+            amount_fen=100_00, memo="修缮",
+        )  # fmt: skip
+    # then the statements are the lock, the balance, the community's row, the three check constraints and the
+    # insert: no existence check for the accounts, the district or the street it was given (Django's full_clean
+    # asked for each, 7 queries)
+    statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert len(statements) == 7, "\n".join(statements)
+    assert not [sql for sql in statements if sql.startswith('SELECT 1 AS "a"')]
+    assert entry.community == money.communities[0] and balance(committed) == 100_00
+
+
+def test_a_key_set_by_id_alone_is_still_checked(money):
+    # a key that names no row is refused by full_clean, with Django's message, before any write
+    service = community_account(money.communities[0], AccountKind.SERVICE)
+    entry = LedgerEntry(
+        district=money.district, year=YEAR, kind=EntryKind.APPROVAL, from_account=service, to_account_id=-1,
+        amount_fen=1, memo="x", posted_at=timezone.now(), posted_by_name="测试",
+    )  # fmt: skip
+    with pytest.raises(ValidationError) as error:
+        entry.full_clean()
+    assert set(error.value.message_dict) == {"to_account"}
 
 
 def test_a_posted_entry_cannot_be_edited_or_deleted_even_in_sql(money):
