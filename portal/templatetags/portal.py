@@ -11,3 +11,11 @@ def pct(value) -> str:
     if value is None or value == "":
         return "—"
     return f"{(Decimal(value) * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+
+
+@register.filter
+def without_page(params) -> str:
+    """A request's query parameters without `page`, urlencoded: what a list's pager links keep (_pager.html)."""
+    params = params.copy()
+    params.pop("page", None)
+    return params.urlencode()
