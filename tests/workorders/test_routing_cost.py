@@ -89,6 +89,29 @@ def test_the_locked_read_is_planned_in_its_written_join_order_and_nothing_else_i
     assert ("locked read", "1") in seen and ("timeline", "8") in seen, seen
 
 
+def test_every_change_locks_the_order_in_its_written_join_order(tree, file_order):
+    # given a routed order in the firm's hands
+    order = file_order()
+    assert order.handler_level == L.PROPERTY_FIRM
+    seen = []
+
+    def watch(execute, sql, params, many, context):
+        if sql.startswith("SELECT") and "FOR UPDATE" in sql:
+            with context["connection"].cursor() as cursor:
+                cursor.execute("SHOW join_collapse_limit")
+                seen.append(cursor.fetchone()[0])
+        return execute(sql, params, many, context)
+
+    # when the firm's staff accept it
+    with connection.execute_wrapper(watch):
+        services.work_order_accept(actor=tree.firm_staff, order=order, now=MONDAY_9AM)
+    # then the lock with its six joins was planned as written, and the setting is its default again after
+    assert seen == ["1"]
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW join_collapse_limit")
+        assert cursor.fetchone()[0] == "8"
+
+
 def test_an_edited_rule_applies_to_the_next_order(tree, file_order):
     # given a rule that sends everything to the street, used by a routing (the process keeps the rules)
     street_rule = rule(tree, 10, target_level=L.STREET)
