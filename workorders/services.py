@@ -23,7 +23,7 @@ from typing import Any
 import pghistory
 from django.contrib.postgres.search import TrigramSimilarity
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, models, transaction
+from django.db import DatabaseError, IntegrityError, connection, models, transaction
 from django.db.models.functions import JSONObject
 from django.http import Http404
 from django.utils import timezone
@@ -695,7 +695,17 @@ def _joins_as_written():
     return, …) joins six: planning 2.8 ms, as written 1.3 ms (execution 0.5 ms)."""
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL join_collapse_limit = 1")
-    yield
+    try:
+        yield
+    except DatabaseError:
+        raise  # the transaction is aborted, and the setting with it
+    except BaseException:
+        _joins_as_planned()  # an order gone (DoesNotExist): the transaction goes on
+        raise
+    _joins_as_planned()
+
+
+def _joins_as_planned() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL join_collapse_limit TO DEFAULT")
 

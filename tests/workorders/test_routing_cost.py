@@ -13,7 +13,7 @@ from compounds.models import Tier
 from tests import factories
 from tests.conftest import build_tree
 from workorders import notifications, routing, services, tasks
-from workorders.models import HandlerLevel, Notification, RoutingMode, RoutingRule, State, TimelineKind
+from workorders.models import HandlerLevel, Notification, RoutingMode, RoutingRule, State, TimelineKind, WorkOrder
 
 from .conftest import MONDAY_9AM
 
@@ -107,9 +107,18 @@ def test_every_change_locks_the_order_in_its_written_join_order(tree, file_order
         services.work_order_accept(actor=tree.firm_staff, order=order, now=MONDAY_9AM)
     # then the lock with its six joins was planned as written, and the setting is its default again after
     assert seen == ["1"]
+    assert join_collapse_limit() == "8"
+    # and when the order was gone by the time of the lock (deleted after the scope check), the rest of the
+    # transaction is planned as usual
+    with pytest.raises(WorkOrder.DoesNotExist), services._joins_as_written():
+        WorkOrder.objects.select_for_update().get(pk=order.pk + 1000)
+    assert join_collapse_limit() == "8"
+
+
+def join_collapse_limit() -> str:
     with connection.cursor() as cursor:
         cursor.execute("SHOW join_collapse_limit")
-        assert cursor.fetchone()[0] == "8"
+        return cursor.fetchone()[0]
 
 
 def test_an_edited_rule_applies_to_the_next_order(tree, file_order):
