@@ -5,7 +5,7 @@ import io
 import time
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db.models import Count
 
 from accounts.models import User
@@ -26,10 +26,15 @@ from workorders.models import WorkOrder
 pytestmark = pytest.mark.django_db
 
 
+# One moment for every build of the test: the orders are filed at ages before it, so two builds a few minutes
+# apart near midnight would date a 12345 number differently.
+NOW = "2026-11-25T10:00:00+08:00"
+
+
 def load_demo(*args) -> str:
     out = io.StringIO()
     started = time.perf_counter()
-    call_command("load_demo", *args, stdout=out)
+    call_command("load_demo", *args, f"--now={NOW}", stdout=out)
     print(f"load_demo {' '.join(args)}: {time.perf_counter() - started:.2f} s")  # shown with pytest -s
     return out.getvalue()
 
@@ -94,3 +99,10 @@ def test_load_demo_is_idempotent_and_deterministic():
     assert not set(Compound.objects.values_list("pk", flat=True)) & compound_pks
     assert demo_snapshot() == first
     assert orders_snapshot() == orders and WorkOrder.objects.count() == len(orders)
+
+
+@pytest.mark.parametrize("value", ["2026-13-45T10:00+08:00", "2026-11-25T10:00", "明天"])
+def test_an_impossible_or_naive_moment_is_refused_in_chinese(value):
+    with pytest.raises(CommandError, match="--now"):
+        call_command("load_demo", f"--now={value}", stdout=io.StringIO())
+    assert not Compound.objects.exists()

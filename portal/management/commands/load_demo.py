@@ -5,6 +5,7 @@ may do: it connects as DATABASE_OWNER_URL when that is set (the embedded default
 DATABASE_URL to be the owner, and otherwise says so."""
 
 import os
+from datetime import datetime
 
 import pghistory
 from django.core.management.base import BaseCommand, CommandError
@@ -22,18 +23,35 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--reset", action="store_true", help="delete the demo district's data and build it again")
+        parser.add_argument(
+            "--now",
+            type=as_of,
+            default=None,
+            help="build the demo as of this moment (ISO 8601, e.g. 2026-11-25T10:00+08:00; default: now): the same "
+            "moment gives the same orders, dates and numbers",
+        )
 
-    def handle(self, *args, reset=False, **options):
+    def handle(self, *args, reset=False, now=None, **options):
         if reset and os.environ.get("DATABASE_OWNER_URL") and not connection.in_atomic_block:
             from accounts.management.commands.migrate import use_owner
 
             use_owner(os.environ["DATABASE_OWNER_URL"])
         try:
             with tenant_context(DEMO_ACTOR), pghistory.context(command="load_demo"):
-                lines = load_demo(reset=reset)
+                lines = load_demo(reset=reset, now=now)
         except DatabaseError as error:
             if reset and "session_replication_role" in str(error):
                 raise CommandError("重置演示区需要数据库所有者：请设置 DATABASE_OWNER_URL。") from error
             raise
         for line in lines:
             self.stdout.write(line)
+
+
+def as_of(value: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"--now 应为 ISO 8601 时刻（如 2026-11-25T10:00+08:00），收到：{value!r}") from None
+    if moment.tzinfo is None:
+        raise CommandError("--now 须带时区（如 +08:00）。")
+    return moment
