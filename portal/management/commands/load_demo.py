@@ -4,6 +4,7 @@
 may do: it connects as DATABASE_OWNER_URL when that is set (the embedded default sets it), else it needs
 DATABASE_URL to be the owner, and otherwise says so."""
 
+import argparse
 import os
 from datetime import datetime
 
@@ -51,7 +52,8 @@ def as_of(value: str) -> datetime:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise CommandError(f"--now 应为 ISO 8601 时刻（如 2026-11-25T10:00+08:00），收到：{value!r}") from None
+        message = f"应为 ISO 8601 时刻（如 2026-11-25T10:00+08:00），收到：{value!r}"
+        raise argparse.ArgumentTypeError(message) from None
     if moment.tzinfo is None:
-        raise CommandError("--now 须带时区（如 +08:00）。")
+        raise argparse.ArgumentTypeError("须带时区（如 +08:00）。")
     return moment
