@@ -34,8 +34,11 @@ if [ "$(id -u)" != 0 ]; then
   fi
 fi
 
+# Another apt (a second `make` target started at the same time on a new machine) holds dpkg's lock for
+# the minutes its install takes: wait for it rather than fail.
+lock=(-o DPkg::Lock::Timeout=900)
 echo "system-deps: installing ${missing[*]} (apt-get)"
-"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get "${lock[@]}" update -qq
 "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  apt-get "${lock[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "system-deps: done"
