@@ -34,6 +34,17 @@ TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
 class PersonChoiceField(forms.ModelChoiceField):
+    """A choice of people, each option naming where the person works (Person.organisation_label). Whatever queryset a
+    form gives it, the firm, department, community and street are read with the people: one query for the options,
+    not one or two per person (a street's roster offered ~40 people)."""
+
+    def _set_queryset(self, queryset: Any) -> None:
+        if queryset is not None:
+            queryset = queryset.select_related("property_firm", "department", "community__street", "street")
+        super()._set_queryset(queryset)
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
     def label_from_instance(self, obj: Person) -> str:
         organisation = obj.organisation_label
         return f"{obj.name}（{obj.get_role_display()}{'，' + organisation if organisation else ''}）"
