@@ -9,13 +9,18 @@ The status code follows the database alone: 200 when it answers, 503 when it doe
 without a broker (filings wait in the outbox, workorders.outbox) but not without its database, so a load
 balancer should only take the web out for the latter. A broker or workers that are down show as "unavailable"
 and make `status` "degraded". It reveals nothing about any tenant, so it needs no login. `?quick=1` checks the
-database only (for frequent probes). `python -m config.health` is the probe the web container's health check
-runs: it calls the endpoint on 127.0.0.1:8000 with a Host header the settings allow.
+database only (for frequent probes). The workers' answer is kept in the cache for WORKERS_TTL seconds: the
+endpoint needs no login, and each full check broadcasts a ping to every worker, so a flood of requests would
+otherwise reach the workers as a flood of pings (at most one per WORKERS_TTL now, whatever the traffic).
+`python -m config.health` is the probe the web container's health check runs: it calls the endpoint on
+127.0.0.1:8000 with a Host header the settings allow.
 """
 
+import contextlib
 import os
 import sys
 
+from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.urls import path
@@ -23,6 +28,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 CHECK_TIMEOUT = 1.0  # seconds, for the broker and for the workers' answer
+WORKERS_TTL = 5  # seconds for which the workers' answer is reused
+WORKERS_KEY = "healthz:worker-nodes"
 
 
 def database_state() -> str:
@@ -46,7 +53,21 @@ def broker_state() -> str:
 
 
 def worker_nodes() -> list[str]:
-    """The workers that answered a ping (their heartbeat) within CHECK_TIMEOUT; the first answer is enough."""
+    """The workers that answered a ping (their heartbeat) within CHECK_TIMEOUT; the first answer is enough. The
+    answer is reused for WORKERS_TTL seconds (from the cache that every web process shares), and read afresh when
+    the cache cannot be reached."""
+    try:
+        nodes = cache.get(WORKERS_KEY)
+    except Exception:
+        nodes = None
+    if nodes is None:
+        nodes = _ping_workers()
+        with contextlib.suppress(Exception):  # an unreachable cache: the next check pings again
+            cache.set(WORKERS_KEY, nodes, WORKERS_TTL)
+    return nodes
+
+
+def _ping_workers() -> list[str]:
     from config.celery import app
 
     try:
