@@ -36,7 +36,7 @@ TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 class PersonChoiceField(forms.ModelChoiceField):
     """A choice of people, each option naming where the person works (Person.organisation_label). Whatever queryset a
     form gives it, the firm, department, community and street are read with the people: one query for the options,
-    not one or two per person (a street's roster offered ~40 people)."""
+    not one or two per person."""
 
     def _set_queryset(self, queryset: Any) -> None:
         if queryset is not None:
