@@ -278,8 +278,14 @@ def tenant_models() -> list[type[models.Model]]:
     return [m for m in apps.get_models() if isinstance(m._default_manager.all(), TenantQuerySet)]
 
 
+def tenant_lookup(model: type[models.Model]) -> str:
+    """The field that names a row's district (accounts.policy.restrict filters by it): `district`, or `pk` for the
+    district itself."""
+    return getattr(model, "tenant_field", "district")
+
+
 def rows_of(model: type[models.Model], district: District) -> models.QuerySet:
-    return model._base_manager.filter(**{getattr(model, "tenant_field", "district"): district.pk})
+    return model._base_manager.filter(**{tenant_lookup(model): district.pk})
 
 
 def _integration_accounts(t) -> None:
@@ -346,7 +352,7 @@ def fingerprint(district: District) -> dict[str, str]:
     parts, params = [], []
     quote = connection.ops.quote_name
     for model in tenant_models():
-        field = getattr(model, "tenant_field", "district")  # as rows_of filters
+        field = tenant_lookup(model)  # as rows_of filters
         tenant = (model._meta.pk if field == "pk" else model._meta.get_field(field)).column
         table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
         parts.append(
@@ -371,7 +377,7 @@ def cross_references(a: District, b: District) -> list[str]:
             if not (field.is_relation and field.concrete and field.related_model in tenant_models()):
                 continue
             target = field.related_model
-            target_tenant = getattr(target, "tenant_field", "district")
+            target_tenant = tenant_lookup(target)
             lookup = f"{field.name}__{target_tenant}" if target_tenant != "pk" else field.name
             count = rows_of(model, a).filter(**{lookup: b.pk}).count()
             if count:
