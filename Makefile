@@ -3,6 +3,8 @@
 SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 UV := python -m uv
+# `make test` runs the suite in this many processes (pytest-xdist; tests/conftest.py keeps each file in one).
+TEST_PROCESSES ?= 2
 
 .PHONY: demo test env system-deps messages lint bench bench-city bench-pages bench-peer stop-db backup restore load screenshots
 
@@ -24,7 +26,7 @@ test: env system-deps messages
 	$(UV) run ruff check .
 	$(UV) run python manage.py makemigrations --check --dry-run
 	$(UV) run lint-imports
-	$(UV) run pytest
+	$(UV) run pytest -n $(TEST_PROCESSES)
 
 lint: env
 	$(UV) run ruff check .

@@ -187,22 +187,32 @@ def create_app_role(connection: Any, role: str | None = None, password: str | No
     role = role or app_role()
     quoted = connection.ops.quote_name(role)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
-        if cursor.fetchone() is None:
-            options = "LOGIN" if login or password else "NOLOGIN"
-            if password:
-                options += " PASSWORD '" + password.replace("'", "''") + "'"
-            cursor.execute(f"CREATE ROLE {quoted} {options} NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE")
-        elif login or password:
-            # The role exists (e.g. made NOLOGIN by an earlier test run): whoever connects as it needs LOGIN.
-            cursor.execute("SELECT rolcanlogin FROM pg_roles WHERE rolname = %s", [role])
-            if not cursor.fetchone()[0]:
-                cursor.execute(f"ALTER ROLE {quoted} LOGIN")
-        # Whoever runs the tests or the migrations may act as the role (SET ROLE) to check it.
-        cursor.execute("SELECT current_user")
-        (me,) = cursor.fetchone()
-        if me != role:
-            cursor.execute(f"GRANT {quoted} TO {connection.ops.quote_name(me)}")
+        # Roles are the server's, not a database's: two processes setting up databases side by side (the test
+        # suite's parallel workers, two deployments on one server) must not both find the role missing.
+        cursor.execute("SELECT pg_advisory_lock(hashtext('capillary.create_app_role'))")
+        try:
+            _create_app_role(cursor, connection, role, quoted, password, login)
+        finally:
+            cursor.execute("SELECT pg_advisory_unlock(hashtext('capillary.create_app_role'))")
+
+
+def _create_app_role(cursor, connection, role: str, quoted: str, password: str | None, login: bool) -> None:
+    cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
+    if cursor.fetchone() is None:
+        options = "LOGIN" if login or password else "NOLOGIN"
+        if password:
+            options += " PASSWORD '" + password.replace("'", "''") + "'"
+        cursor.execute(f"CREATE ROLE {quoted} {options} NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE")
+    elif login or password:
+        # The role exists (e.g. made NOLOGIN by an earlier test run): whoever connects as it needs LOGIN.
+        cursor.execute("SELECT rolcanlogin FROM pg_roles WHERE rolname = %s", [role])
+        if not cursor.fetchone()[0]:
+            cursor.execute(f"ALTER ROLE {quoted} LOGIN")
+    # Whoever runs the tests or the migrations may act as the role (SET ROLE) to check it.
+    cursor.execute("SELECT current_user")
+    (me,) = cursor.fetchone()
+    if me != role:
+        cursor.execute(f"GRANT {quoted} TO {connection.ops.quote_name(me)}")
 
 
 # Triggers the application role may still skip with pgtrigger.ignore: guards whose one sanctioned exception

@@ -14,6 +14,42 @@ hypothesis_settings.register_profile("capillary", deadline=None, suppress_health
 hypothesis_settings.load_profile("capillary")
 
 
+# `make test` runs the suite in two processes (pytest-xdist, `-n 2`), each with its own test database, media
+# folder and broker namespace (config/settings/test.py). A file's tests stay together in one process, so that
+# a module's fixture (a walk's world, the plans' 12,000 orders) is built once; so does each group below: the demo
+# package shares one committed build, and the modules that compile the message catalogues must not rewrite a
+# .mo file while the other process reads it.
+XDIST_GROUPS = {
+    "tests/demo/": "demo",
+    **dict.fromkeys(
+        (
+            "tests/browser/test_dashboard.py",
+            "tests/ratings/test_english.py",
+            "tests/reports/test_report_room.py",
+            "tests/compounds/test_views.py",
+            "tests/workorders/test_english.py",
+        ),
+        "messages",
+    ),
+}
+
+
+def xdist_scope(nodeid: str) -> str:
+    path = nodeid.split("::", 1)[0]
+    return next((group for prefix, group in XDIST_GROUPS.items() if path.startswith(prefix)), path)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByFileAndGroup(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return xdist_scope(nodeid)
+
+    return ByFileAndGroup(config, log)
+
+
 # The suite connects as the application role (config/settings/test.py): neither superuser, nor owner of the
 # tables, nor BYPASSRLS, so row-level security holds in every test as it does on the site. The test database
 # is created, migrated and dropped as the owner (the `owner` alias's credentials), and a transactional

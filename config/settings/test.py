@@ -37,7 +37,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 # The test runner swaps every mailer for the in-memory one (mail.outbox); declared here for clarity.
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 SMS_BACKEND = "accounts.sms.LocmemBackend"  # messages land in accounts.sms.outbox
-MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+# pytest-xdist's workers (gw0, gw1, …) each have their own test database (pytest-django names it), media folder
+# and broker namespace (below); a worker's Celery worker inherits its name through the environment.
+_xdist = os.environ.get("PYTEST_XDIST_WORKER", "")
+MEDIA_ROOT = VAR_DIR / "test-media" / _xdist if _xdist else VAR_DIR / "test-media"  # noqa: F405
 # Each test process counts rate limits in its own memory; the tests clear it between tests.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # A second alias on the same test database, as a read replica would be (config/dbrouter.py): off unless a test
@@ -49,8 +52,11 @@ LOGGING["root"]["level"] = os.environ.get("CAPILLARY_TEST_LOG_LEVEL", "WARNING")
 # Each test run has its own broker namespace, so that parallel runs on one machine (and a running
 # `make demo`) never take each other's tasks. A worker started by tests/integration inherits the
 # run's name through the environment and so joins the same namespace.
-_own_run = f"run-{os.getpid()}"
-_run = os.environ.setdefault("CAPILLARY_TEST_RUN", _own_run)
+_named_here = "CAPILLARY_TEST_RUN" not in os.environ
+_run = os.environ.setdefault("CAPILLARY_TEST_RUN", f"run-{os.getpid()}")
+if _xdist and not _run.endswith(f"-{_xdist}"):  # the controller's name, inherited: one namespace per worker
+    _run = os.environ["CAPILLARY_TEST_RUN"] = f"{_run}-{_xdist}"
+    _named_here = True
 if os.environ.get("REDIS_URL"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {**CELERY_BROKER_TRANSPORT_OPTIONS, "global_keyprefix": f"capillary-test-{_run}:"}  # noqa: F405
     CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"global_keyprefix": f"capillary-test-{_run}:"}
@@ -61,5 +67,5 @@ else:
     CELERY_BROKER_TRANSPORT = _transport["broker_transport"]
     CELERY_BROKER_TRANSPORT_OPTIONS = _transport["broker_transport_options"]
     CELERY_RESULT_BACKEND = _transport["result_backend"]
-    if _run == _own_run:  # the process that made the folder removes it
+    if _named_here:  # the process that named the run removes its folder
         atexit.register(shutil.rmtree, _celery_folder, ignore_errors=True)
