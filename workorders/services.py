@@ -36,6 +36,7 @@ from accounts.phones import normalise_phone
 from accounts.policy import CHANGE, access, restrict
 from accounts.roles import STAFF_ROLES, Role
 from compounds.models import Community, Compound, Department, District, PropertyFirm, Street
+from config.prepared import prepared
 from workorders import worktime
 from workorders.models import (
     Category,
@@ -676,7 +677,7 @@ def _lock_for_routing(actor: Any, order_id: int) -> WorkOrder:
             category_lineage=category_lineage_sql(),
         )
     )
-    with _joins_as_written():
+    with _joins_as_written(), prepared():
         try:
             return queryset.get(pk=order_id)
         except WorkOrder.DoesNotExist:
