@@ -54,6 +54,15 @@ def crosses_many(model: type, path: str) -> bool:
     return False
 
 
+def nothing_chosen(value: Any) -> bool:
+    """No value for a filter. A model choice field cleans an absent value to `queryset.none()`, which `not value`
+    would evaluate: compiling the scoped choices' query of every filter a list request did not use, on every
+    request (the order API's seventeen: ~8 ms of its ~30 ms of CPU on the 100 k city)."""
+    if isinstance(value, QuerySet):
+        return value.query.is_empty()
+    return not value
+
+
 class DistinctOnlyWhenMany:
     """django-filter's multiple-choice filters make every query they filter SELECT DISTINCT, which sorts or
     hashes whole rows of the table (workorders' lists at a million rows: seconds). A filter on the row's own
@@ -65,6 +74,8 @@ class DistinctOnlyWhenMany:
         super().__init__(*args, **kwargs)
 
     def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+        if nothing_chosen(value):
+            return qs
         if not self.distinct_given:
             self.distinct = crosses_many(qs.model, self.field_name)
         return super().filter(qs, value)
@@ -139,7 +150,7 @@ class StreetFilterMixin(DistrictFilterMixin):
     )
 
     def filter_street(self, queryset: QuerySet, name: str, value: list[Street]) -> QuerySet:
-        if not value:
+        if nothing_chosen(value):
             return queryset
         queryset = queryset.filter(**{f"{self.street_path}__in": value})
         return queryset.distinct() if crosses_many(queryset.model, self.street_path) else queryset

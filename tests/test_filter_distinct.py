@@ -87,3 +87,33 @@ def test_a_street_filter_through_to_one_relations_says_no_distinct():
     filterset = HouseholdFilterSet(data={}, queryset=HouseholdFilterSet._meta.model.objects.all())
     sql = str(filterset.filter_street(filterset.queryset, "street_id", [1]).query)
     assert "DISTINCT" not in sql
+
+
+@pytest.mark.django_db
+def test_a_list_compiles_no_query_for_the_id_filters_it_was_not_given(tree, monkeypatch):
+    """An id or code filter left out cleans to `queryset.none()`; django-filter's `if not value` evaluated it, so
+    every list request compiled the scoped choices' query of each filter it did not use (the order API has
+    seventeen: ~8 ms of its ~30 ms of CPU on the 100 k city)."""
+    from django.db.models.sql.compiler import SQLCompiler
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = tree.official
+    compiled: list[str] = []
+    original = SQLCompiler.as_sql
+
+    def spy(self, *args, **kwargs):
+        compiled.append(self.query.model.__name__)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", spy)
+    checked = 0
+    for filterset in filtersets():
+        if not any(isinstance(f, django_filters.ModelMultipleChoiceFilter) for f in filterset.base_filters.values()):
+            continue
+        model = filterset._meta.model
+        compiled.clear()
+        filterset(data={}, queryset=model._default_manager.all(), request=request).qs  # noqa: B018
+        assert compiled == [], f"{filterset.__name__} with no filter compiled queries of {compiled}"
+        checked += 1
+    assert checked >= 10
