@@ -142,7 +142,7 @@ def district_home(*, actor: User, now: datetime) -> dict[str, Any]:
     chart = charts.bar_chart(
         rows=[{"label": r.street.name, "value": r.score, "note": f"{r.figures.get('orders', 0)} 件"} for r in ranking]
     )
-    coverage = staffing_selectors.team_coverage(actor=actor, on=today)
+    coverage = staffing_selectors.coverage_counts(actor=actor, on=today)
     latest = list(
         ReportBuild.objects.filter(report__in=reports_for(actor), status=BuildStatus.DONE)
         .select_related("report")

@@ -13,7 +13,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from compounds.models import Community, Compound, District, Grid
@@ -268,6 +269,14 @@ def _compound_team(compound: Compound, team: ServiceTeam | None, terms: list[Sea
     return CompoundTeam(compound=compound, team=team, holders=holders, vacancies=vacancies, upcoming=upcoming)
 
 
+def _district_unit(actor: Any) -> UnitCoverage:
+    """The coverage row of the actor's district (named after it), or of every district."""
+    name = ""
+    if getattr(actor, "district_id", None):
+        name = District.objects.filter(pk=actor.district_id).values_list("name", flat=True).first() or ""
+    return UnitCoverage(unit_id=getattr(actor, "district_id", None), name=name or "全区")
+
+
 def team_coverage(*, actor: Any, on: date, street_id: int | None = None) -> Coverage:
     """ "2+4" coverage (配齐率) as the actor sees it on day `on`: per street and for the district, how many
     compounds have all six seats filled, which seats are vacant where, and since when. Shared by the page,
@@ -276,10 +285,7 @@ def team_coverage(*, actor: Any, on: date, street_id: int | None = None) -> Cove
     if street_id is not None:
         compounds = compounds.filter(community__street_id=street_id)
     teams = compound_teams(actor=actor, on=on, compounds=compounds)
-    district_name = ""
-    if getattr(actor, "district_id", None):
-        district_name = District.objects.filter(pk=actor.district_id).values_list("name", flat=True).first() or ""
-    total = UnitCoverage(unit_id=getattr(actor, "district_id", None), name=district_name or "全区")
+    total = _district_unit(actor)
     streets: dict[int, UnitCoverage] = {}
     codes: dict[int, str] = {}
     for team in teams:
@@ -289,6 +295,69 @@ def team_coverage(*, actor: Any, on: date, street_id: int | None = None) -> Cove
         total.add(team)
     ordered = sorted(streets.values(), key=lambda unit: codes[unit.unit_id])
     return Coverage(on=on, district=total, streets=ordered, teams=teams)
+
+
+@dataclass
+class CoverageCounts:
+    on: date
+    district: UnitCoverage
+    streets: list[UnitCoverage]
+
+
+def coverage_counts(*, actor: Any, on: date) -> CoverageCounts:
+    """The figures of team_coverage per street and for the district (compounds, teams, full teams, vacant seats
+    by seat), counted by PostgreSQL in one statement: the district home's table, which at a city district's
+    1,300 compounds spent ~190 ms building every compound's team in Python. No vacancy's date, so no
+    `longest_days` (None); the vacancies themselves are team_coverage's. Same rule: a seat is filled on `on` by
+    its current term, a property manager only while the compound keeps the firm the manager was appointed for.
+    """
+    current = SeatTerm.objects.filter(team__compound=OuterRef("pk"), start__lte=on).filter(
+        Q(end__isnull=True) | Q(end__gt=on)
+    )
+    filled = {
+        seat.value: Exists(
+            current.filter(seat=seat)
+            if seat != SeatKind.PROPERTY_MANAGER
+            else current.filter(seat=seat)
+            .annotate(firm=Coalesce("property_firm_id", Value(0)))
+            .filter(firm=Coalesce(OuterRef("property_firm_id"), Value(0)))
+        )
+        for seat in SEATS
+    }
+    compounds = Compound.objects.visible_to(actor).annotate(
+        has_team=Exists(ServiceTeam.objects.filter(compound=OuterRef("pk"))),
+        **{f"filled_{seat}": condition for seat, condition in filled.items()},
+    )
+    every_seat = Q(**{f"filled_{seat}": True for seat in filled})
+    rows = (
+        compounds.order_by()
+        .values("community__street_id", "community__street__name", "community__street__code")
+        .annotate(
+            compounds=Count("pk"),
+            teams=Count("pk", filter=Q(has_team=True)),
+            full=Count("pk", filter=every_seat),
+            **{f"vacant_{seat}": Count("pk", filter=Q(**{f"filled_{seat}": False})) for seat in filled},
+        )
+        .order_by("community__street__code")
+    )
+    total = _district_unit(actor)
+    streets = []
+    for row in rows:
+        street = UnitCoverage(
+            unit_id=row["community__street_id"],
+            name=row["community__street__name"],
+            compounds=row["compounds"],
+            teams=row["teams"],
+            full=row["full"],
+            by_seat={seat: row[f"vacant_{seat}"] for seat in filled},
+        )
+        street.vacant_seats = sum(street.by_seat.values())
+        streets.append(street)
+        for name in ("compounds", "teams", "full", "vacant_seats"):
+            setattr(total, name, getattr(total, name) + getattr(street, name))
+        for seat, n in street.by_seat.items():
+            total.by_seat[seat] += n
+    return CoverageCounts(on=on, district=total, streets=streets)
 
 
 # ---------------------------------------------------------------------------------------------------- public card

@@ -51,3 +51,41 @@ def test_coverage_follows_the_actors_scope(tree, other_tree, coverage_fixture):
     assert [s.name for s in coverage.streets] == [tree.streets[0].name]
     assert coverage.district.compounds == 4
     assert selectors.team_coverage(actor=other_tree.official, on=ON).district.full == 0
+
+
+def test_the_counts_in_sql_are_the_teams_counted_one_by_one(tree, other_tree, coverage_fixture):
+    """coverage_counts (the district home's table, one statement) against team_coverage (each compound's team
+    built in Python): the same figures for every actor and day, a replaced property firm included."""
+    from compounds.models import Compound
+    from tests.factories import PropertyFirmFactory
+
+    # given also compound 0 taken over by another firm after its manager was appointed
+    Compound.objects.filter(pk=tree.compounds[0].pk).update(
+        property_firm=PropertyFirmFactory(district=tree.district, name="新接管物业")
+    )
+
+    def figures(unit):
+        return (unit.unit_id, unit.name, unit.compounds, unit.teams, unit.full, unit.vacant_seats, unit.by_seat)
+
+    for actor in (tree.official, tree.street_staff, other_tree.official):
+        for on in (date(2025, 12, 31), date(2026, 1, 5), date(2026, 6, 1), ON, date(2027, 1, 1)):
+            counted = selectors.coverage_counts(actor=actor, on=on)
+            built = selectors.team_coverage(actor=actor, on=on)
+            assert figures(counted.district) == figures(built.district), (actor, on)
+            assert [figures(s) for s in counted.streets] == [figures(s) for s in built.streets], (actor, on)
+    # and the replaced firm's manager no longer fills the seat
+    counted = selectors.coverage_counts(actor=tree.official, on=ON)
+    assert counted.streets[0].full == 0 and counted.streets[0].by_seat["property_manager"] == 3
+
+
+def test_the_counts_take_the_same_statements_however_many_compounds(tree, coverage_fixture, django_assert_num_queries):
+    from tests.factories import CompoundFactory
+
+    with django_assert_num_queries(2):  # the district's name, the counts
+        selectors.coverage_counts(actor=tree.official, on=ON)
+    for n in range(20):
+        CompoundFactory(
+            community=tree.communities[n % 4], code=f"{tree.communities[n % 4].code}{100 + n}", property_firm=tree.firm
+        )
+    with django_assert_num_queries(2):
+        assert selectors.coverage_counts(actor=tree.official, on=ON).district.compounds == 28
