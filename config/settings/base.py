@@ -263,6 +263,11 @@ SPECTACULAR_SETTINGS = {
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Database connections in the worker live as they do in the web (CONN_MAX_AGE, health checks: config/celery.py
+# closes them as Django does around a request), not one per task. Celery's Django fixup otherwise closes every
+# connection before and after each task (unless this is set): a new backend per routed order, its catalogue
+# caches, row-level security policies and trigger functions loaded afresh, and no statement kept prepared.
+CELERY_DB_REUSE_MAX = 1_000_000
 # The worker logs through Django's LOGGING (the request id filter and format) rather than Celery's own setup.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # A worker killed mid-task (SIGKILL, OOM) leaves its message unacknowledged: a pool process lost is rejected
