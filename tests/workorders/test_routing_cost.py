@@ -242,8 +242,6 @@ def test_the_locked_read_is_prepared_once_per_connection_and_run_for_every_order
     # when the worker routes eight orders on it
     for order in orders:
         assert route(order).state == State.ASSIGNED
-    # then the nine-table read was parsed once and run eight times, from PostgreSQL's kept generic plan after the
-    # fifth (planning it was ~4× running it)
-    ((runs, generic),) = kept()
-    assert runs == 8
-    assert generic >= 1
+    # then the nine-table read was prepared once and run eight times, each from its one kept generic plan (planning
+    # it was ~6× running it; left to choose, PostgreSQL planned it afresh for every order of `make bench`)
+    assert kept() == [(8, 8)]
