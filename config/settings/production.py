@@ -1,5 +1,6 @@
 """Production: every secret and address from the environment; nothing embedded."""
 
+import copy
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -26,11 +27,14 @@ CELERY_RESULT_BACKEND = os.environ["REDIS_URL"]
 # CELERY_BROKER_TRANSPORT_OPTIONS (the visibility timeout) comes from base.py.
 
 # Logs as JSON lines (one object per line, with the request id) unless CAPILLARY_LOG_FORMAT=plain.
-LOGGING["handlers"]["console"]["formatter"] = (  # noqa: F405
+# (New dicts, not base's changed in place: a process that imports this module beside other settings, such as a
+# test that checks it, must not turn its own live settings into production's.)
+LOGGING = copy.deepcopy(LOGGING)  # noqa: F405
+LOGGING["handlers"]["console"]["formatter"] = (
     "plain" if os.environ.get("CAPILLARY_LOG_FORMAT", "json") == "plain" else "json"
 )
 
-STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}  # noqa: F405
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}  # noqa: F405
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)

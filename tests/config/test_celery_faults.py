@@ -11,6 +11,8 @@ CELERY_DEFAULT_BACKOFF_MAX = 600
 
 
 def our_tasks():
+    # Celery's Django fixup runs the model checks on import, which ask the database's version: these tests take
+    # the `db` fixture for it, or the first of them to run in a process (pytest-xdist) failed to connect.
     app.loader.import_default_modules()
     return {name: task for name, task in app.tasks.items() if name.startswith(OUR_APPS)}
 
@@ -27,7 +29,7 @@ def longest_countdown(task) -> int:
     return min(cap, factor * 2 ** (task.max_retries or 0))
 
 
-def test_tasks_are_acknowledged_late_and_rejected_when_their_worker_dies():
+def test_tasks_are_acknowledged_late_and_rejected_when_their_worker_dies(db):
     assert settings.CELERY_TASK_ACKS_LATE is True
     assert settings.CELERY_TASK_REJECT_ON_WORKER_LOST is True
     assert settings.CELERY_WORKER_PREFETCH_MULTIPLIER == 1
@@ -37,7 +39,7 @@ def test_tasks_are_acknowledged_late_and_rejected_when_their_worker_dies():
     assert early == [], f"tasks acknowledged before they run (lost with their worker): {early}"
 
 
-def test_the_visibility_timeout_outlasts_the_longest_countdown():
+def test_the_visibility_timeout_outlasts_the_longest_countdown(db):
     from config.settings import base  # the Redis broker's options (the embedded filesystem broker has no timeout)
 
     timeout = base.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
@@ -60,3 +62,25 @@ def test_production_keeps_the_timeout(module, monkeypatch):
     production = importlib.import_module(module)
     sys.modules.pop(module, None)
     assert production.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] >= 3600
+
+
+def test_importing_the_production_settings_leaves_the_live_ones_as_they_were(monkeypatch):
+    """A test that reads production's settings (above) imports that module in the test process: it must not
+    change the dicts it shares with base (STORAGES, LOGGING), which are the live settings' too. It did: every
+    later page of that process asked for the manifest of static files that `collectstatic` never wrote."""
+    import importlib
+    import sys
+
+    from django.conf import settings
+
+    storages, formatter = repr(settings.STORAGES), settings.LOGGING["handlers"]["console"]["formatter"]
+    for name in ("DATABASE_URL", "REDIS_URL", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"):
+        monkeypatch.setenv(name, "postgresql://x/y" if name == "DATABASE_URL" else "redis://x:6379/0")
+    monkeypatch.setenv("CAPILLARY_LOG_FORMAT", "json")
+    sys.modules.pop("config.settings.production", None)
+    production = importlib.import_module("config.settings.production")
+    sys.modules.pop("config.settings.production", None)
+    assert "Manifest" in production.STORAGES["staticfiles"]["BACKEND"]
+    assert production.LOGGING["handlers"]["console"]["formatter"] == "json"
+    assert repr(settings.STORAGES) == storages
+    assert settings.LOGGING["handlers"]["console"]["formatter"] == formatter
