@@ -109,6 +109,8 @@ def test_a_list_compiles_no_query_for_the_id_filters_it_was_not_given(tree, monk
     monkeypatch.setattr(SQLCompiler, "as_sql", spy)
     checked = 0
     for filterset in filtersets():
+        if not filterset.__module__.endswith(".filtersets"):
+            continue  # a page's own subclass (compounds.views), found once its module is imported, takes more
         if not any(isinstance(f, django_filters.ModelMultipleChoiceFilter) for f in filterset.base_filters.values()):
             continue
         model = filterset._meta.model
