@@ -93,4 +93,16 @@ def test_the_application_role_is_created_by_one_process_at_a_time():
         thread.join(30)
         with holder.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_unlock_all()")
+        # Roles outlive the test's transaction (the thread's connection committed it): dropped on a connection of
+        # its own, not in that transaction, which is rolled back.
+        drop = threading.Thread(target=_drop_role, args=(role,))
+        drop.start()
+        drop.join(30)
+
+
+def _drop_role(role: str) -> None:
+    try:
+        with connections["owner"].cursor() as cursor:
             cursor.execute(f'DROP ROLE IF EXISTS "{role}"')
+    finally:
+        connections.close_all()
