@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.forms import CleanForm
 from accounts.onetime import OneTimeTokenForm
-from compounds.models import Building, Community, Department, Grid, Street
+from compounds.models import Building, Community, Compound, Department, Grid, Street
 from staffing.importing.reading import Kind as ImportKind
 from staffing.models import (
     WEEKDAYS,
@@ -27,6 +27,7 @@ from staffing.models import (
     VisitNeed,
     VisitOutcome,
 )
+from staffing.selectors import reception_hosts
 
 NOT_IN_SCOPE = "所选对象不存在或不在您的管辖范围内。"
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # the value an <input type=date> reads
@@ -318,9 +319,9 @@ class ReceptionForm(OneTimeTokenForm):
     ends_at = forms.TimeField(label="结束时间", widget=TIME, error_messages={"invalid": "时间格式不对（如 11:30）。"})
     place = short_text("地点", 100, required=True)
 
-    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Any, compound: Compound, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.visible_to(actor).filter(is_active=True).order_by("name")
+        self.fields["person"].queryset = reception_hosts(actor=actor, compound=compound)
 
 
 # ---------------------------------------------------------------------------------------------------- sink-down

@@ -28,6 +28,7 @@ from staffing.models import (
     GridSide,
     Household,
     Leave,
+    Person,
     PersonRole,
     ReceptionDay,
     SeatKind,
@@ -402,6 +403,20 @@ class ServiceCard:
     receptions: tuple[CardReception, ...]
     duty: tuple[CardDuty, ...]
     on: date
+
+
+def reception_hosts(*, actor: Any, compound: Compound) -> QuerySet[Person]:
+    """Who may receive residents at a compound's reception day (书记、物业经理、驻点干部接待), as the actor sees
+    them: the active staff of its community (cadres, workers, grid workers), the officers of its street, and the
+    staff of its property firm. The form offers these (a district's every person was thousands of options), and
+    staffing.services.stationed.reception_day_add refuses anyone else."""
+    near = Q(
+        role__in=(PersonRole.COMMUNITY_CADRE, PersonRole.COMMUNITY_WORKER, PersonRole.GRID_WORKER),
+        community_id=compound.community_id,
+    ) | Q(role=PersonRole.STREET_OFFICER, street_id=compound.community.street_id)
+    if compound.property_firm_id is not None:
+        near |= Q(role=PersonRole.PROPERTY_STAFF, property_firm_id=compound.property_firm_id)
+    return Person.objects.visible_to(actor).filter(near, is_active=True).order_by("name")
 
 
 def compound_service_card(compound_id: int, *, now: datetime | None = None) -> ServiceCard | None:

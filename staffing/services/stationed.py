@@ -14,6 +14,7 @@ from django.utils import timezone
 from compounds.models import Compound
 from compounds.services import compound_set_stationed_cadre
 from staffing.models import CadrePost, Person, ReceptionDay, ReceptionHost, StationedCadre
+from staffing.selectors import reception_hosts
 from staffing.services.common import acting, actor_user, reach, save_clean, see
 
 
@@ -100,6 +101,9 @@ def stationed_cadres_sync(*, actor: Any, today: date | None = None) -> int:
     return changed
 
 
+NOT_A_HOST = "接待人须为本小区所在社区的工作人员、所在街道的街道干部或本小区物业企业的人员（在职）。"
+
+
 @transaction.atomic
 def reception_day_add(
     *,
@@ -117,12 +121,16 @@ def reception_day_add(
     acting(actor, "staffing.manage_stationed", compound)
     if host not in ReceptionHost.values:
         raise ValidationError({"host": "请选择接待类型。"})
+    if person is not None:
+        person = see(actor, Person, person)
+        if not reception_hosts(actor=actor, compound=compound).filter(pk=person.pk).exists():
+            raise ValidationError({"person": NOT_A_HOST}, code="not_a_host")
     return save_clean(
         ReceptionDay(
             district_id=compound.district_id,
             compound=compound,
             host=host,
-            person=see(actor, Person, person) if person is not None else None,
+            person=person,
             weekday=weekday,
             starts_at=starts_at,
             ends_at=ends_at,

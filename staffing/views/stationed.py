@@ -31,7 +31,7 @@ def compound_stationed(request: HttpRequest, pk: int) -> HttpResponse:
     forms = {
         "assign": StationedForm(actor=actor, community=compound.community, initial={"start": today}),
         "end": EndForm(initial={"end": today}),
-        "reception": ReceptionForm(actor=actor),
+        "reception": ReceptionForm(actor=actor, compound=compound),
     }
     if request.method == "POST":
         require(actor, "staffing.manage_stationed", compound)
@@ -41,7 +41,7 @@ def compound_stationed(request: HttpRequest, pk: int) -> HttpResponse:
             call = lambda d: stationed.stationed_cadre_assign(actor=actor, compound=compound, **d)  # noqa: E731
             done_text = "已登记驻点干部。"
         elif name == "reception":
-            forms["reception"] = form = ReceptionForm(request.POST, actor=actor)
+            forms["reception"] = form = ReceptionForm(request.POST, actor=actor, compound=compound)
             call = lambda d: stationed.reception_day_add(actor=actor, compound=compound, **d)  # noqa: E731
             done_text = "已添加接待日。"
         elif name == "remove-reception":

@@ -5,11 +5,12 @@ from datetime import date, time
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from accounts.actors import SystemActor
 from compounds.models import Compound
 from staffing import selectors
-from staffing.models import GridMember, PartyHousehold, StationedCadre
+from staffing.models import GridMember, PartyHousehold, ReceptionDay, StationedCadre
 from staffing.services import grids, sinkdown, stationed, visits
 from tests.staffing import factories as f
 
@@ -146,3 +147,39 @@ def test_sinkdown_tasks_are_counted_per_community_and_type(tree):
     assert totals["safety_inspection"] == 2 and totals["policy_outreach"] == 0
     with pytest.raises(ValidationError, match="队员须为区级部门的工作人员"):
         sinkdown.member_add(actor=tree.official, team=team, person=f.worker(tree.communities[0]), start=DAY)
+
+
+def test_a_reception_day_is_hosted_by_the_compounds_own_community_street_or_firm(tree, client):
+    compound = tree.compounds[0]  # community 0, street 1, the district's firm
+    secretary = f.cadre(tree.communities[0], name="接待书记")
+    officer = f.officer(tree.streets[0], name="接待街道干部")
+    manager = f.property_staff(tree.firm, name="接待物业经理")
+    elsewhere = [
+        f.cadre(tree.communities[1], name="邻社区书记"),  # the same street, another community
+        f.officer(tree.streets[1], name="邻街道干部"),
+        f.resident(tree.communities[0], name="本社区居民"),
+        f.police(tree.department, name="派出所民警"),
+    ]
+
+    def add(person):
+        return stationed.reception_day_add(
+            actor=tree.street_staff, compound=compound, host="secretary", weekday=2, starts_at=time(9),
+            ends_at=time(11, 30), place="党群服务中心", person=person,
+        )  # fmt: skip
+
+    # the compound's own people may host, through the service (and so the API)
+    for person in (secretary, officer, manager):
+        assert add(person).person == person
+    # anyone else is refused with a reason, and nothing is saved
+    for person in elsewhere:
+        with pytest.raises(ValidationError) as refused:
+            add(person)
+        assert "接待人须为本小区所在社区的工作人员" in str(refused.value.message_dict["person"])
+    assert ReceptionDay.objects.filter(compound=compound).count() == 3
+    # and the page's select offers the hosts only (it offered the district's every person)
+    client.force_login(tree.street_staff)
+    page = client.get(reverse("staffing:stationed", args=[compound.pk])).content.decode()
+    select = page[page.index('name="person"', page.index('value="reception"')) :]
+    select = select[: select.index("</select>")]
+    assert all(p.name in select for p in (secretary, officer, manager))
+    assert not any(p.name in select for p in elsewhere)
