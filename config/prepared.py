@@ -13,37 +13,53 @@ pghistory's context injection.
 
     with transaction.atomic(), prepared():
         order = queryset.get(pk=order_id)
+
+`set_local(**settings)` is the shared half: planner settings for a block (the routing's read also wants its
+joins as written, `join_collapse_limit` 1), set in one round trip and put back in one more.
 """
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.db import DatabaseError, connections
 from django.db.backends.postgresql.base import ServerBindingCursor
 
 
 @contextmanager
-def prepared(using: str = "default") -> Iterator[None]:
+def set_local(using: str = "default", **settings: Any) -> Iterator[None]:
+    """PostgreSQL settings for the block (SET LOCAL, one round trip), their defaults again after it (one more).
+    On a database error the transaction is aborted, and the settings with it; on any other exception (an order
+    gone: DoesNotExist) the transaction goes on, so they are put back. Names and values come from the code."""
     connection = connections[using]
     if not connection.in_atomic_block:
-        raise RuntimeError("prepared() needs a transaction (its plan setting is SET LOCAL)")
+        raise RuntimeError("set_local() needs a transaction (SET LOCAL lasts until its end)")
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
-    raw = connection.connection
-    factory, threshold = raw.cursor_factory, raw.prepare_threshold
-    raw.cursor_factory, raw.prepare_threshold = ServerBindingCursor, 0
+        cursor.execute("; ".join(f"SET LOCAL {name} = {value}" for name, value in settings.items()))
     try:
         yield
     except DatabaseError:
-        raw.cursor_factory, raw.prepare_threshold = factory, threshold
-        raise  # the transaction is aborted, and the setting with it
-    except BaseException:
-        _planned_as_usual(connection, raw, factory, threshold)  # e.g. DoesNotExist: the transaction goes on
         raise
-    _planned_as_usual(connection, raw, factory, threshold)
+    except BaseException:
+        _defaults(connection, settings)
+        raise
+    _defaults(connection, settings)
 
 
-def _planned_as_usual(connection, raw, factory, threshold) -> None:
-    raw.cursor_factory, raw.prepare_threshold = factory, threshold
+def _defaults(connection: Any, settings: dict) -> None:
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL plan_cache_mode TO DEFAULT")
+        cursor.execute("; ".join(f"SET LOCAL {name} TO DEFAULT" for name in settings))
+
+
+@contextmanager
+def prepared(using: str = "default", **settings: Any) -> Iterator[None]:
+    """The block's statements bound on the server, prepared once per connection and run from their generic plan;
+    `settings`: more planner settings for the block, set with it (set_local)."""
+    with set_local(using, plan_cache_mode="force_generic_plan", **settings):
+        raw = connections[using].connection
+        factory, threshold = raw.cursor_factory, raw.prepare_threshold
+        raw.cursor_factory, raw.prepare_threshold = ServerBindingCursor, 0
+        try:
+            yield
+        finally:  # before the settings' reset, which must not be a prepared statement (pghistory's context)
+            raw.cursor_factory, raw.prepare_threshold = factory, threshold

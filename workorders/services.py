@@ -23,7 +23,7 @@ from typing import Any
 import pghistory
 from django.contrib.postgres.search import TrigramSimilarity
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, IntegrityError, connection, models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models.functions import JSONObject
 from django.http import Http404
 from django.utils import timezone
@@ -36,7 +36,7 @@ from accounts.phones import normalise_phone
 from accounts.policy import CHANGE, access, restrict
 from accounts.roles import STAFF_ROLES, Role
 from compounds.models import Community, Compound, Department, District, PropertyFirm, Street
-from config.prepared import prepared
+from config.prepared import prepared, set_local
 from workorders import worktime
 from workorders.models import (
     Category,
@@ -677,7 +677,7 @@ def _lock_for_routing(actor: Any, order_id: int) -> WorkOrder:
             category_lineage=category_lineage_sql(),
         )
     )
-    with _joins_as_written(), prepared():
+    with prepared(join_collapse_limit=1):  # planned once per connection, its joins as written (below)
         try:
             return queryset.get(pk=order_id)
         except WorkOrder.DoesNotExist:
@@ -686,7 +686,6 @@ def _lock_for_routing(actor: Any, order_id: int) -> WorkOrder:
     raise WorkOrder.DoesNotExist  # in scope now, not a moment ago: the task's retry routes it
 
 
-@contextlib.contextmanager
 def _joins_as_written():
     """PostgreSQL joins the statement's tables in the order they are written (`join_collapse_limit` 1 for the
     statement, then its default again). The routing's locked read joins nine tables, each with its row-level
@@ -694,21 +693,7 @@ def _joins_as_written():
     searching the others was ~80 % of the statement's database time (planning 4.2 ms, execution 0.75 ms on the
     100 k city; 1.9 ms planning as written). The lock of every other change to an order (_lock: accept, resolve,
     return, …) joins six: planning 2.8 ms, as written 1.3 ms (execution 0.5 ms)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL join_collapse_limit = 1")
-    try:
-        yield
-    except DatabaseError:
-        raise  # the transaction is aborted, and the setting with it
-    except BaseException:
-        _joins_as_planned()  # an order gone (DoesNotExist): the transaction goes on
-        raise
-    _joins_as_planned()
-
-
-def _joins_as_planned() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL join_collapse_limit TO DEFAULT")
+    return set_local(join_collapse_limit=1)
 
 
 def _flag_duplicate(order: WorkOrder, duplicate: dict | None) -> None:
