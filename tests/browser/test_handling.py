@@ -157,6 +157,9 @@ def test_photos_before_and_after_on_the_order_and_tracking_pages(
         for stage in ("before", "after"):
             image = page.locator(f'[data-photo-stage="{stage}"] img')
             image.wait_for(state="visible")
+            # loading="lazy": the phone fetches an image once it is near the screen, so look at it and let it load
+            image.scroll_into_view_if_needed()
+            page.wait_for_function("(img) => img.complete", arg=image.element_handle())
             assert page.evaluate("(img) => img.naturalWidth", image.element_handle()) > 0
         page.locator('[data-photo-stage="before"]').scroll_into_view_if_needed()
         page.screenshot(path=str(SCREENSHOTS / "handling-resolution-photos-phone.png"))

@@ -107,6 +107,8 @@ def test_a_resident_files_follows_and_rates_on_a_phone(browser, live_server, dis
         assert page.evaluate("navigator.clipboard.readText()") == order.tracking_code
         # the photo is shown, stored without its GPS position
         assert page.locator(".thumbs img").count() == 1
+        page.locator(".thumbs img").scroll_into_view_if_needed()  # loading="lazy": fetched once near the screen
+        page.wait_for_function("(img) => img.complete", arg=page.locator(".thumbs img").element_handle())
         assert page.locator(".thumbs img").evaluate("img => img.naturalWidth") == 1200
         with order.photos.get().image.open("rb") as handle:
             assert not has_gps(handle.read())
