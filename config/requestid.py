@@ -12,11 +12,13 @@ it enqueues, and the tasks those enqueue, all log the same `request_id`.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import json
 import logging
 import re
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -36,6 +38,18 @@ def current() -> str:
 
 def new_id() -> str:
     return uuid.uuid4().hex
+
+
+@contextlib.contextmanager
+def bound(rid: str) -> Iterator[None]:
+    """The block logs as the request `rid` (a task that does the work of several requests, one after another:
+    workorders.tasks.route_batch); an empty or malformed id leaves the current one."""
+    token = request_id.set(rid) if rid and _VALID.match(rid) else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            request_id.reset(token)
 
 
 class RequestIdMiddleware:

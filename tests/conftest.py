@@ -165,9 +165,11 @@ def build_tree(code: str, name: str, marker: str = "") -> Tree:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate limits live in the cache: every test starts with none counted."""
-    from django.core.cache import cache
+    """Rate limits live in the cache: every test starts with none counted (and no router's wake in flight)."""
+    from django.conf import settings
+    from django.core.cache import cache, caches
 
     cache.clear()
+    caches[settings.CAPILLARY_WAKE_CACHE].clear()
     yield
     cache.clear()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from django.conf import settings
@@ -48,22 +49,41 @@ def backends() -> list[NotifierBackend]:
     return [import_string(path)() for path in getattr(settings, "NOTIFIER_BACKENDS", DEFAULT_BACKENDS)]
 
 
+HANDLER_USERS = {  # a handler level: the role that acts for its units (None: the unit is the user) and its column
+    HandlerLevel.PROPERTY_FIRM: (Role.FIRM_STAFF, "property_firm_id"),
+    HandlerLevel.COMMUNITY: (Role.COMMUNITY_CADRE, "community_id"),
+    HandlerLevel.STREET: (Role.STREET_STAFF, "street_id"),
+    HandlerLevel.DEPARTMENT: (Role.DEPARTMENT_STAFF, "department_id"),
+    HandlerLevel.USER: (None, "pk"),
+}
+
+
 def recipients_for_handler(*, district_id: int, level: str, unit_ids: Sequence[int]) -> list[User]:
     """The active users who act for the handler units `unit_ids` of `level` (several for joint departments)."""
-    users = User.objects.filter(is_active=True, district_id=district_id)
-    column = {
-        HandlerLevel.PROPERTY_FIRM: (Role.FIRM_STAFF, "property_firm_id__in"),
-        HandlerLevel.COMMUNITY: (Role.COMMUNITY_CADRE, "community_id__in"),
-        HandlerLevel.STREET: (Role.STREET_STAFF, "street_id__in"),
-        HandlerLevel.DEPARTMENT: (Role.DEPARTMENT_STAFF, "department_id__in"),
-        HandlerLevel.USER: (None, "pk__in"),
-    }.get(level)
-    if column is None or not unit_ids:
-        return []
-    role, lookup = column
-    if role is not None:
-        users = users.filter(role=role)
-    return list(users.filter(**{lookup: list(unit_ids)}).order_by("pk"))
+    return recipients_for_handlers(district_id=district_id, handlers=[(level, tuple(unit_ids))]).get(
+        (level, tuple(unit_ids)), []
+    )
+
+
+def recipients_for_handlers(
+    *, district_id: int, handlers: Iterable[tuple[str, tuple[int, ...]]]
+) -> dict[tuple[str, tuple[int, ...]], list[User]]:
+    """recipients_for_handler for several handlers `(level, unit_ids)` at once (the router's batch): one statement
+    per level, however many units. Each handler's users in the order of their ids."""
+    wanted: dict[str, set[tuple[int, ...]]] = {}
+    for level, unit_ids in handlers:
+        if level in HANDLER_USERS and unit_ids:
+            wanted.setdefault(level, set()).add(unit_ids)
+    found: dict[tuple[str, tuple[int, ...]], list[User]] = {}
+    for level, unit_sets in wanted.items():
+        role, column = HANDLER_USERS[HandlerLevel(level)]
+        users = User.objects.filter(is_active=True, district_id=district_id)
+        if role is not None:
+            users = users.filter(role=role)
+        everyone = list(users.filter(**{f"{column}__in": {pk for units in unit_sets for pk in units}}).order_by("pk"))
+        for units in unit_sets:
+            found[(level, units)] = [user for user in everyone if getattr(user, column) in units]
+    return found
 
 
 def district_officials(order: WorkOrder) -> list[User]:
@@ -84,24 +104,41 @@ def notify(
     """Write one inbox row per recipient (once per `dedupe_key` and recipient), then send through the
     backends. Returns the rows written now (not the ones that existed). `actor` says who tells them (a task's
     SystemActor, or the person whose action it is); None is an error (accounts.actors.MissingActor)."""
+    return notify_many(actor=actor, messages=[Message(list(recipients), order, kind, message, dedupe_key)])
+
+
+@dataclass(frozen=True)
+class Message:
+    recipients: list[User]
+    order: WorkOrder | None
+    kind: str
+    text: str
+    dedupe_key: str = ""
+
+
+def notify_many(*, actor: Any, messages: Sequence[Message]) -> list[Notification]:
+    """notify for several messages (the router's batch: each order's handler told), their rows inserted in one
+    statement."""
     require_actor(actor)
-    rows = [
-        Notification(
-            district_id=order.district_id if order else recipient.district_id,
-            recipient=recipient,
-            order=order,
-            kind=kind,
-            message=message[:500],
-            dedupe_key=dedupe_key,
-        )
-        for recipient in recipients
-    ]
+    rows, text_of = [], {}
+    for m in messages:
+        for recipient in m.recipients:
+            row = Notification(
+                district_id=m.order.district_id if m.order else recipient.district_id,
+                recipient=recipient,
+                order=m.order,
+                kind=m.kind,
+                message=m.text[:500],
+                dedupe_key=m.dedupe_key,
+            )
+            rows.append(row)
+            text_of[id(row)] = m.text  # the inbox keeps 500 characters, the backends send it whole
     written = _insert_new(rows)
-    subject = f"【末梢】{message[:40]}"
     for row in written:
+        text = text_of[id(row)]
         for backend in backends():
             try:
-                backend.send(recipient=row.recipient, subject=subject, message=message, order=order)
+                backend.send(recipient=row.recipient, subject=f"【末梢】{text[:40]}", message=text, order=row.order)
             except Exception:
                 logger.exception("notifier backend %s failed for user %s", type(backend).__name__, row.recipient_id)
     return written

@@ -12,6 +12,13 @@ The tasks are idempotent, so a message published twice has its effect once.
 
 The request path stays lean (issue 12): the row is written already marked published, and the commit's callback
 only hands the message to the broker; it touches the row again only when the broker refuses it.
+
+A filed order's routing is not a message of its own (issue 12: the worker spent 4–5 ms of CPU on each message).
+Its row is the queue: the commit's callback only wakes the router, `route_pending_task(district_id)`, unless a
+wake of that district is already on its way (a key in the cache that the web and the worker share,
+settings.CAPILLARY_WAKE_CACHE), and the router claims the district's waiting rows in batches
+(workorders.tasks.route_batch). The router deletes the key before its first claim, so a filing that commits
+after the claim sends a new wake. The sweep still publishes a row left behind as route_work_order_task of its own.
 """
 
 from __future__ import annotations
@@ -26,6 +33,8 @@ from typing import Any
 
 from celery import Task, current_app
 from celery.signals import task_postrun, task_prerun
+from django.conf import settings
+from django.core.cache import caches
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -40,6 +49,9 @@ logger = logging.getLogger(__name__)
 HEADER = "outbox_id"
 STALE_AFTER = timedelta(minutes=2)  # published this long ago and not done: publish again
 KEEP_DONE = timedelta(days=7)
+# Tasks whose rows are claimed in batches by a draining task, woken once for many rows (see above).
+DRAINED_BY = {"workorders.tasks.route_work_order_task": "workorders.tasks.route_pending_task"}
+WAKE_TTL = 60  # seconds: a wake whose message was lost is sent again by the first filing after this
 
 
 def outbox_enqueue(
@@ -63,9 +75,55 @@ def outbox_enqueue(
     )
     if eager:  # tests and one-process runs: the task runs in the callback, through the sweep's path
         transaction.on_commit(partial(publish, message.pk, district_id=district_id))
+    elif task.name in DRAINED_BY:
+        transaction.on_commit(partial(_wake_for, message))
     else:
         transaction.on_commit(partial(_send, message, task))
     return message
+
+
+def _wake_key(district_id: int, task_name: str) -> str:
+    return f"outbox:wake:{task_name}:{district_id}"
+
+
+def wake(district_id: int, *, task_name: str, delay: float | None = None) -> bool:
+    """Make sure a draining task for the district's `task_name` rows is on its way: send one unless a wake is
+    already in flight, to run `delay` seconds from now (settings.CAPILLARY_ROUTING_WAKE_DELAY unless given: the
+    rows of that moment go in one batch). False (and a warning) when the cache or the broker refuses."""
+    key = _wake_key(district_id, task_name)
+    cache = caches[settings.CAPILLARY_WAKE_CACHE]
+    delay = settings.CAPILLARY_ROUTING_WAKE_DELAY if delay is None else delay
+    try:
+        if not cache.add(key, 1, timeout=WAKE_TTL):
+            return True  # one is on its way, and it claims after this row committed
+        drain = current_app.tasks[DRAINED_BY[task_name]]
+        drain.apply_async(
+            args=[district_id],
+            countdown=delay or None,
+            ignore_result=True,
+            argsrepr=f"[{district_id}]",
+            kwargsrepr="{}",
+        )
+    except Exception as error:  # whatever the cache or broker raises, the page must still answer
+        with contextlib.suppress(Exception):
+            cache.delete(key)  # no wake is in flight after all: the next filing tries again
+        logger.warning("outbox: could not wake %s for district %s (%s)", DRAINED_BY[task_name], district_id, error)
+        return False
+    return True
+
+
+def wake_clear(district_id: int, *, task_name: str = "workorders.tasks.route_work_order_task") -> None:
+    """The draining task starts: a row committed from now on must send a new wake."""
+    caches[settings.CAPILLARY_WAKE_CACHE].delete(_wake_key(district_id, task_name))
+
+
+def _wake_for(message: OutboxMessage) -> bool:
+    """The commit's callback for a drained task's row: wake its drain; should that fail, the row is marked
+    unpublished, and the sweep publishes it as a task of its own."""
+    if wake(message.district_id, task_name=message.task):
+        return True
+    _unpublished(message)
+    return False
 
 
 def _send(message: OutboxMessage, task: Task) -> bool:
@@ -83,11 +141,15 @@ def _send(message: OutboxMessage, task: Task) -> bool:
             kwargsrepr="{}",
         )
     except Exception as error:  # whatever the broker raises, the page must still answer
-        with tenant_context(SystemActor(name="outbox.publish", district_id=message.district_id)):
-            OutboxMessage.objects.filter(pk=message.pk).update(published_at=None)
+        _unpublished(message)
         logger.warning("outbox: broker unreachable, %s #%s waits for the sweep (%s)", message.task, message.pk, error)
         return False
     return True
+
+
+def _unpublished(message: OutboxMessage) -> None:
+    with tenant_context(SystemActor(name="outbox.publish", district_id=message.district_id)):
+        OutboxMessage.objects.filter(pk=message.pk).update(published_at=None)
 
 
 def _headers(message: OutboxMessage) -> dict[str, Any]:

@@ -622,8 +622,33 @@ def work_order_route(*, actor: Any, order_id: int, now: datetime | None = None) 
     """Route a filed order by the district's rules (workorders.routing): dispatch it to its first handler,
     or put it in that unit's claim pool. Idempotent: an order already routed (or moved on by hand) is
     returned unchanged."""
-    now = _now(now)
-    order = _lock_for_routing(actor, order_id)
+    return _route_locked(actor, _lock_for_routing(actor, order_id), _now(now))
+
+
+def work_orders_route(
+    *,
+    actor: Any,
+    order_ids: Sequence[int],
+    each: Callable[[int], contextlib.AbstractContextManager] | None = None,
+) -> list[WorkOrder]:
+    """Route several filed orders of the actor's district as work_order_route routes one (the router's batch,
+    workorders.tasks.route_batch; issue 12): the orders are read and locked in one statement, in the order of
+    their ids, then routed one after another, each at its own moment; `each(order_id)`, when given, is a context
+    around each order's routing (the router logs each as its own filing's request). An order gone or out of the
+    actor's scope is left out. The caller holds the transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise transaction.TransactionManagementError("work_orders_route needs the caller's transaction")
+    with prepared(join_collapse_limit=1):  # as the one order's read: planned once per connection and batch size
+        orders = list(_routing_read(actor).filter(pk__in=order_ids).order_by("pk"))
+    routed = []
+    for order in orders:
+        with each(order.pk) if each is not None else contextlib.nullcontext():
+            routed.append(_route_locked(actor, order, timezone.now()))
+    return routed
+
+
+def _route_locked(actor: Any, order: WorkOrder, now: datetime) -> WorkOrder:
+    """Route an order read and locked by _routing_read (see work_order_route)."""
     if order.routed_at is not None or order.state != S.SUBMITTED:
         return order
     _flag_duplicate(order, order.duplicate_found)
@@ -648,12 +673,22 @@ def work_order_route(*, actor: Any, order_id: int, now: datetime | None = None) 
 
 
 def _lock_for_routing(actor: Any, order_id: int) -> WorkOrder:
-    """The order as routing needs it, in one statement (issue 12: the worker's cost per order): the order in the
-    actor's change scope, locked, with its category (and department) and compound (community, street, firm,
-    stationed cadre), and annotated with what routing reads besides — `duplicate_found` (possible_duplicate as
-    of its filing: the id, tracking code and title of the best candidate, or None), `rules_version` and
-    `category_lineage` (workorders.routing). Outside the scope: 404 (or 403 where the actor only sees it), as
-    _lock."""
+    """The order as routing needs it, in one statement (issue 12: the worker's cost per order): _routing_read.
+    Outside the scope: 404 (or 403 where the actor only sees it), as _lock."""
+    with prepared(join_collapse_limit=1):  # planned once per connection, its joins as written (below)
+        try:
+            return _routing_read(actor).get(pk=order_id)
+        except WorkOrder.DoesNotExist:
+            pass
+    access(actor, WorkOrder, CHANGE, pk=order_id)  # says why: 404, or 403 for an order only seen
+    raise WorkOrder.DoesNotExist  # in scope now, not a moment ago: the task's retry routes it
+
+
+def _routing_read(actor: Any) -> models.QuerySet[WorkOrder]:
+    """Orders in the actor's change scope, to be locked, with their category (and department) and compound
+    (community, street, firm, stationed cadre), and annotated with what routing reads besides — `duplicate_found`
+    (possible_duplicate as of its filing: the id, tracking code and title of the best candidate, or None),
+    `rules_version` and `category_lineage` (workorders.routing)."""
     require_actor(actor)
     created_at = models.OuterRef("created_at")
     duplicate = _duplicates(
@@ -662,7 +697,7 @@ def _lock_for_routing(actor: Any, order_id: int) -> WorkOrder:
         since=created_at - DUPLICATE_WINDOW,
         until=created_at,
     ).values(found=JSONObject(id="pk", tracking_code="tracking_code", title="title"))[:1]
-    queryset = (
+    return (
         restrict(WorkOrder.objects.all(), actor, CHANGE)
         .select_for_update(of=("self",))
         .select_related(
@@ -677,13 +712,6 @@ def _lock_for_routing(actor: Any, order_id: int) -> WorkOrder:
             category_lineage=category_lineage_sql(),
         )
     )
-    with prepared(join_collapse_limit=1):  # planned once per connection, its joins as written (below)
-        try:
-            return queryset.get(pk=order_id)
-        except WorkOrder.DoesNotExist:
-            pass
-    access(actor, WorkOrder, CHANGE, pk=order_id)  # says why: 404, or 403 for an order only seen
-    raise WorkOrder.DoesNotExist  # in scope now, not a moment ago: the task's retry routes it
 
 
 def _joins_as_written():

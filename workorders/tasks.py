@@ -1,15 +1,18 @@
 """Thin Celery tasks: ids in, a service call, safe to run twice."""
 
 import logging
+from datetime import datetime
 
 import pghistory
 from celery import shared_task
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.actors import SystemActor
 from compounds.models import District
+from config import requestid
 from workorders import notifications, outbox, retention, services
-from workorders.models import WorkOrder
+from workorders.models import OutboxMessage, WorkOrder
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +60,71 @@ def route_work_order_task(order_id: int, district_id: int | None = None) -> None
             outbox.outbox_done_here()
     finally:
         services.PENDING_NOTIFICATIONS.reset(token)
+
+
+ROUTE_PENDING_TASK = "workorders.tasks.route_pending_task"
+ROUTING_BATCH = 50  # orders routed in one transaction
+ROUTING_BATCHES_PER_RUN = 20  # then the run hands on to a new message, so that a steady stream never pins a child
+
+
+@shared_task(name=ROUTE_PENDING_TASK, acks_late=True, ignore_result=True, **RETRY)  # retried: the database down
+def route_pending_task(district_id: int) -> int:
+    """Route the district's filed orders waiting in the outbox, in batches (issue 12): one message wakes the
+    router for every filing that committed meanwhile (workorders.outbox.wake). Returns how many it routed."""
+    started = timezone.now()
+    outbox.wake_clear(district_id)  # before the first claim: any filing that commits from here on wakes it again
+    routed = 0
+    for _ in range(ROUTING_BATCHES_PER_RUN):
+        claimed, done = route_batch(district_id=district_id, limit=ROUTING_BATCH)
+        routed += done
+        if done < claimed:  # the batch failed: its orders went to tasks of their own
+            return routed
+        if claimed < ROUTING_BATCH:
+            # What is left was held by another session: a router beside this one, or the open transaction of a
+            # worker that died mid-batch (this message is then its own, handed out again). Wait for those rows:
+            # routed by the other, or free to route here. Rows filed after this run began have woken their own.
+            return routed + route_batch(district_id=district_id, limit=ROUTING_BATCH, waiting_for_older_than=started)[1]
+    outbox.wake(district_id, task_name=route_work_order_task.name, delay=0)  # more wait: a new message, at once
+    return routed
+
+
+def route_batch(*, district_id: int, limit: int, waiting_for_older_than: datetime | None = None) -> tuple[int, int]:
+    """Claim up to `limit` of the district's routing rows, oldest first, and route their orders in one
+    transaction that also marks the rows done. The claim skips rows another session holds (two routers share the
+    queue); with `waiting_for_older_than` it waits for the rows filed before that instead. Each order's handler
+    is told as route_work_order_task tells it, all of them at once (notify_handlers).
+
+    Should any order of the batch fail, the batch is rolled back and each of its rows goes to
+    route_work_order_task on its own (with its retries): one bad order delays its batch by a message, no more.
+    Returns (claimed, routed)."""
+    actor = SystemActor(name=f"task:{ROUTE_PENDING_TASK}", district_id=district_id)
+    waiting = OutboxMessage.objects.filter(task=route_work_order_task.name, district_id=district_id, done_at=None)
+    if waiting_for_older_than is None:
+        waiting = waiting.select_for_update(skip_locked=True)
+    else:
+        waiting = waiting.filter(created_at__lt=waiting_for_older_than).select_for_update()
+    with transaction.atomic():
+        rows = list(waiting.order_by("created_at").values_list("pk", "order_id", "request_id")[:limit])
+        if not rows:
+            return 0, 0
+        request_of = {order_id: request_id for _, order_id, request_id in rows}
+        pending: list[tuple] = []
+        token = services.PENDING_NOTIFICATIONS.set(pending)
+        try:
+            with transaction.atomic():
+                orders = services.work_orders_route(
+                    actor=actor, order_ids=list(request_of), each=lambda pk: requestid.bound(request_of[pk])
+                )
+                notify_handlers(actor, {order.pk: order for order in orders}, pending)
+                OutboxMessage.objects.filter(pk__in=[pk for pk, _, _ in rows]).update(done_at=timezone.now())
+            return len(rows), len(rows)
+        except Exception:
+            logger.exception("routing a batch of %s order(s) failed: each goes to its own task", len(rows))
+        finally:
+            services.PENDING_NOTIFICATIONS.reset(token)
+    for pk, _, _ in rows:
+        outbox.publish(pk, district_id=district_id)
+    return len(rows), 0
 
 
 @shared_task(acks_late=True)
@@ -116,17 +184,39 @@ def notify_handler(order: WorkOrder, kind: str, dedupe_key: str, level: str = ""
         recipients = notifications.recipients_for_handler(
             district_id=order.district_id, level=level, unit_ids=unit_ids or []
         )
-    text = NOTIFY_TEXT.get(kind, "工单动态：{title}（{code}）").format(
+    actor = SystemActor(name="task:workorders.notify_handler_task", district_id=order.district_id)
+    written = notifications.notify(
+        actor=actor, recipients=recipients, order=order, kind=kind, message=_text(order, kind), dedupe_key=dedupe_key
+    )
+    return len(written)
+
+
+def notify_handlers(actor: SystemActor, orders: dict[int, WorkOrder], pending: list[tuple]) -> int:
+    """notify_handler for the orders a routing batch has routed (`pending`: services.PENDING_NOTIFICATIONS of the
+    batch, `(order_id, kind, dedupe_key, level, unit_ids)`): the recipients of every handler read in one
+    statement per level, every row inserted in one (issue 12)."""
+    handlers = {(level, tuple(unit_ids or ())) for _, _, _, level, unit_ids in pending}
+    recipients = notifications.recipients_for_handlers(district_id=actor.district_id, handlers=handlers)
+    messages = [
+        notifications.Message(
+            recipients.get((level, tuple(unit_ids or ())), []),
+            orders[order_id],
+            kind,
+            _text(orders[order_id], kind),
+            key,
+        )
+        for order_id, kind, key, level, unit_ids in pending
+    ]
+    return len(notifications.notify_many(actor=actor, messages=messages))
+
+
+def _text(order: WorkOrder, kind: str) -> str:
+    return NOTIFY_TEXT.get(kind, "工单动态：{title}（{code}）").format(
         title=order.title,
         code=order.tracking_code,
         respond_by=_local(order.respond_by),
         resolve_by=_local(order.resolve_by),
     )
-    actor = SystemActor(name="task:workorders.notify_handler_task", district_id=order.district_id)
-    written = notifications.notify(
-        actor=actor, recipients=recipients, order=order, kind=kind, message=text, dedupe_key=dedupe_key
-    )
-    return len(written)
 
 
 def _local(moment) -> str:

@@ -279,10 +279,17 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(os.environ.get("CAPILLARY_BROKER_VISIBILITY_TIMEOUT", "3600")),
 }
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# The cache alias that the web processes and the workers share for the outbox's wake of the router
+# (workorders.outbox.wake): a key there says "a router is on its way". It must be one store for all of them.
+CAPILLARY_WAKE_CACHE = "default"
+# Seconds the router's wake waits in the broker before it runs (issue 12): the filings of that moment are routed
+# in one batch, one message for all of them. 0: at once (a message for nearly every filing on an idle worker).
+CAPILLARY_ROUTING_WAKE_DELAY = float(os.environ.get("CAPILLARY_ROUTING_WAKE_DELAY", "0.25"))
 CELERY_TASK_ROUTES = {
     # Filing → routing → the handler told: its own queue and worker (docs/scaling.md), never behind a sweep,
     # an import or a report.
     "workorders.tasks.route_work_order_task": {"queue": "routing"},
+    "workorders.tasks.route_pending_task": {"queue": "routing"},
     "workorders.tasks.notify_handler_task": {"queue": "routing"},
     "compounds.tasks.*": {"queue": "default"},
     "workorders.tasks.*": {"queue": "default"},

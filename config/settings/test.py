@@ -69,3 +69,10 @@ else:
     CELERY_RESULT_BACKEND = _transport["result_backend"]
     if _named_here:  # the process that named the run removes its folder
         atexit.register(shutil.rmtree, _celery_folder, ignore_errors=True)
+# The router's wake (workorders.outbox.wake) must be one store for the test process and the real workers that
+# tests/integration starts (the locmem cache above is per process): a folder of the run's own.
+_wake_folder = VAR_DIR / "test-cache" / _run  # noqa: F405
+CACHES["wake"] = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(_wake_folder)}
+CAPILLARY_WAKE_CACHE = "wake"
+if _named_here:
+    atexit.register(shutil.rmtree, _wake_folder, ignore_errors=True)

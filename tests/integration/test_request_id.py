@@ -60,16 +60,16 @@ def test_one_filings_request_id_is_in_the_web_and_task_logs(client, caplog, tmp_
         order = WorkOrder.objects.get()
         filed = [r for r in caplog.records if r.getMessage().startswith("work order filed: " + order.tracking_code)]
         assert [r.request_id for r in filed] == [rid]
-        # and so do the worker's lines: the routing task's, which also notified the handler
+        # and so do the worker's lines: the router's, which also notified the handler (a router routes the orders
+        # of many filings, one batch after another: each order's lines carry its own filing's request id)
         assert wait_for(lambda: Notification.objects.filter(order=order).exists())
 
         def task_lines():
             return [line for line in log_lines(log) if line.get("request_id") == rid]
 
-        # (the routing task sends the handler's notification itself since issue 12: one task, not two)
-        assert wait_for(
-            lambda: "workorders.tasks.route_work_order_task" in {line.get("task") for line in task_lines()}
-        ), log.read_text()[-3000:]
+        assert wait_for(lambda: "workorders.tasks.route_pending_task" in {line.get("task") for line in task_lines()}), (
+            log.read_text()[-3000:]
+        )
         routed = [line for line in task_lines() if line["message"].startswith("work order routed: ")]
         assert len(routed) == 1 and order.tracking_code in routed[0]["message"] and routed[0]["task_id"]
         # a request without the header gets an id of its own

@@ -27,7 +27,7 @@ from staffing.report_kinds import COVERAGE
 from tests.conftest import build_tree
 from tests.factories import SYSTEM
 from workorders import services
-from workorders.models import State, TimelineKind, WorkOrder
+from workorders.models import Notification, State, TimelineKind, WorkOrder
 
 from .conftest import start_worker, stop_worker
 from .conftest import test_database_url as worker_database_url
@@ -107,11 +107,43 @@ def three_orders_waiting_for_routing():
     return tree
 
 
-def every_order_routed_once() -> None:
-    assert WorkOrder.objects.filter(routed_at__isnull=False).count() == 3
+def every_order_routed_once(count: int = 3) -> None:
+    assert WorkOrder.objects.filter(routed_at__isnull=False).count() == count
     for order in WorkOrder.objects.all():
         assert order.state == State.ASSIGNED
         assert order.timeline.filter(kind=TimelineKind.ROUTED).count() == 1, order
+
+
+def messages_waiting(queue: str) -> int:
+    with celery_app.connection_for_read() as conn:
+        return conn.default_channel.queue_declare(queue=queue).message_count
+
+
+def test_orders_filed_while_no_worker_runs_wait_as_one_message_and_a_worker_routes_each_once(worker_log, no_eager):
+    # given thirty orders filed while no worker runs (issue 12: the outbox rows are the routing queue)
+    tree = build_tree("610116", "长安区")
+    category = {c.code: c for c in services.categories_seed(actor=SYSTEM, district=tree.district)}["corridor-clutter"]
+    for n in range(30):
+        services.work_order_file(
+            actor=SystemActor(name="tests"),
+            compound=tree.compounds[n % len(tree.compounds)],
+            category=category,
+            channel="resident_qr",
+            title=f"楼道堆物 {n}",
+            description=f"{n + 1}号楼楼道堆满纸箱",
+        )
+    # then the broker holds one message for them: the wake of the district's router
+    assert messages_waiting("routing") == 1
+    # when a worker starts, every order is routed once and its handler told
+    worker = start_worker(f"drain-{os.getpid()}@%h", worker_log)
+    try:
+        routed = WorkOrder.objects.filter(routed_at__isnull=False)
+        assert wait_for(lambda: routed.count() == 30), worker_log.read_text()[-3000:]
+        every_order_routed_once(30)
+        assert Notification.objects.filter(recipient=tree.firm_staff).count() == 30
+        assert messages_waiting("routing") == 0
+    finally:
+        stop_worker(worker)
 
 
 def a_running_build(tree, timeout: float) -> ReportBuild:

@@ -90,17 +90,16 @@ def test_a_failing_notification_leaves_the_routing_and_goes_to_its_own_task(
     assert message.order == order and message.args[:2] == [order.pk, "assigned"]
 
 
-def test_after_the_commit_the_routing_message_is_sent_without_a_statement(
+def test_after_the_commit_the_router_is_woken_without_a_statement(
     client, tree, categories, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
     # given a real broker's mode (not eager), whose sends are recorded here
     from config.celery import app as celery_app
     from workorders.models import OutboxMessage
-    from workorders.outbox import HEADER
 
     monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
     sent = []
-    monkeypatch.setattr(tasks.route_work_order_task, "apply_async", lambda **kw: sent.append(kw))
+    monkeypatch.setattr(tasks.route_pending_task, "apply_async", lambda **kw: sent.append(kw))
     compound, category = tree.compounds[0], categories["leak"]
     # when a resident files and the request's commit runs its callbacks
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -108,32 +107,37 @@ def test_after_the_commit_the_routing_message_is_sent_without_a_statement(
     with CaptureQueriesContext(connection) as queries:
         for callback in callbacks:
             callback()
-    # then the routing message went to the broker with the order, its district and its outbox row's id, and the
+    # then the district's router was woken (its outbox row is the routing queue: workorders.outbox), and the
     # callbacks read and wrote nothing (the row was written as published, in the filing's transaction)
-    order, message = WorkOrder.objects.get(), OutboxMessage.objects.get()
-    assert [(kw["args"], kw["headers"][HEADER]) for kw in sent] == [([order.pk, order.district_id], message.pk)]
+    message = OutboxMessage.objects.get()
+    assert [kw["args"] for kw in sent] == [[tree.district.pk]]
+    assert message.task == tasks.route_work_order_task.name and message.order == WorkOrder.objects.get()
     assert len(queries) == 0, [q["sql"][:120] for q in queries.captured_queries]
     assert message.published_at is not None and message.attempts == 1 and message.done_at is None
 
 
-def test_a_routing_message_the_broker_refuses_is_left_for_the_sweep(
+def test_a_routing_wake_the_broker_refuses_is_left_for_the_sweep_and_the_next_filing_tries_again(
     client, tree, categories, monkeypatch, django_capture_on_commit_callbacks
 ):
     from config.celery import app as celery_app
     from workorders.models import OutboxMessage
 
     monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
+    tries = []
 
     def down(**kwargs):
+        tries.append(kwargs)
         raise ConnectionError("broker down")
 
-    monkeypatch.setattr(tasks.route_work_order_task, "apply_async", down)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = post_report(client, tree.compounds[0], categories["leak"], ip="10.0.0.1")
-    # the resident still lands on the tracking page, and the row waits, unpublished, for the sweep
-    assert response.status_code == 302
-    message = OutboxMessage.objects.get()
-    assert message.published_at is None and message.done_at is None
+    monkeypatch.setattr(tasks.route_pending_task, "apply_async", down)
+    for n in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = post_report(client, tree.compounds[n], categories["leak"], ip=f"10.0.0.{n + 1}")
+        # the resident still lands on the tracking page, and the row waits, unpublished, for the sweep
+        assert response.status_code == 302
+    assert [(m.published_at, m.done_at) for m in OutboxMessage.objects.all()] == [(None, None)] * 2
+    # and no wake was left in flight: the second filing tried the broker again
+    assert len(tries) == 2
 
 
 def test_the_routing_task_marks_its_outbox_row_done_in_its_own_transaction(
