@@ -39,8 +39,7 @@ def main() -> int:
 
     from compounds.models import Compound
     from workorders.models import Category, OutboxMessage, WorkOrder
-    from workorders.outbox import HEADER
-    from workorders.tasks import route_work_order_task
+    from workorders.tasks import route_pending_task, route_work_order_task
 
     compounds = list(Compound.objects.order_by("?").values_list("public_token", "district_id")[: args.orders])
     categories = dict(Category.objects.filter(code="corridor-clutter").values_list("district_id", "pk"))
@@ -62,18 +61,17 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     (out / "profile-filing.txt").write_text(profiler.output_text(unicode=True, show_all=False), encoding="utf-8")
     print(f"filing: {len(queries) / len(compounds):.1f} queries per order, {profiler.last_session.duration:.2f} s")
-    # Each order routed as the worker runs it: the outbox row's arguments, its id in the message's header.
-    ids = list(
-        OutboxMessage.objects.filter(order_id__gt=first, task=route_work_order_task.name).values_list("pk", "args")
-    )
+    # The orders routed as the worker routes them: each district's router drains its waiting rows in batches.
+    waiting = OutboxMessage.objects.filter(order_id__gt=first, task=route_work_order_task.name, done_at=None)
+    count = waiting.count()
     profiler = Profiler()
     with CaptureQueriesContext(connection) as queries:
         profiler.start()
-        for message_id, task_args in ids:
-            route_work_order_task.apply(args=task_args, headers={HEADER: message_id})
+        for district_id in sorted(set(waiting.values_list("district_id", flat=True))):
+            route_pending_task.apply(args=[district_id])
         profiler.stop()
     (out / "profile-routing.txt").write_text(profiler.output_text(unicode=True, show_all=False), encoding="utf-8")
-    print(f"routing: {len(queries) / max(len(ids), 1):.1f} queries per order, {profiler.last_session.duration:.2f} s")
+    print(f"routing: {len(queries) / max(count, 1):.1f} queries per order, {profiler.last_session.duration:.2f} s")
     return 0
 
 

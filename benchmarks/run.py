@@ -326,10 +326,12 @@ def prepare_intake(compounds: list[tuple[str, int]]):
 
 def routing_lags(tag: str, *, timeout: float) -> dict:
     """created_at → routed_at of the orders whose description starts with `tag`, once all are routed (or
-    `timeout` has passed: the unrouted ones are counted)."""
+    `timeout` has passed: the unrouted ones are counted), and how many batches the router routed them in (a batch
+    marks its outbox rows done at one moment: workorders.tasks.route_batch)."""
     from django.db.models import Max
 
-    from workorders.models import WorkOrder
+    from workorders.models import OutboxMessage, WorkOrder
+    from workorders.tasks import route_work_order_task
 
     orders = WorkOrder.objects.filter(description__startswith=f"{tag} ")
     deadline = time.monotonic() + timeout
@@ -345,6 +347,12 @@ def routing_lags(tag: str, *, timeout: float) -> dict:
         "unrouted": orders.filter(routed_at__isnull=True).count(),
         "lag_ms": summary(lags),
         "drain_seconds_after_last_filed": round(drain, 2) if drain is not None else None,
+        "router_batches": OutboxMessage.objects.filter(
+            order__in=orders, task=route_work_order_task.name, done_at__isnull=False
+        )
+        .values("done_at")
+        .distinct()
+        .count(),
     }
 
 
@@ -675,7 +683,7 @@ def print_table(results: dict) -> None:
             )  # fmt: skip
         rows.append(
             (r["round"], "filing → assignment, burst", f"{b['routed']}/{b['orders']}",
-             i["filed_and_routed_per_second"], *_lat(b["lag_ms"]), "")
+             i["filed_and_routed_per_second"], *_lat(b["lag_ms"]), f"{b.get('router_batches', '-')} router batches")
         )  # fmt: skip
     s = results["filing_to_assignment_idle"]
     rows.append(("", "filing → assignment, idle worker", f"{s['routed']}/{s['orders']}", "", *_lat(s["lag_ms"]), ""))
