@@ -112,7 +112,7 @@ def wake(district_id: int, *, task_name: str, delay: float | None = None) -> boo
     return True
 
 
-def wake_clear(district_id: int, *, task_name: str = "workorders.tasks.route_work_order_task") -> None:
+def wake_clear(district_id: int, *, task_name: str) -> None:
     """The draining task starts: a row committed from now on must send a new wake."""
     caches[settings.CAPILLARY_WAKE_CACHE].delete(_wake_key(district_id, task_name))
 

@@ -72,7 +72,8 @@ def route_pending_task(district_id: int) -> int:
     """Route the district's filed orders waiting in the outbox, in batches (issue 12): one message wakes the
     router for every filing that committed meanwhile (workorders.outbox.wake). Returns how many it routed."""
     started = timezone.now()
-    outbox.wake_clear(district_id)  # before the first claim: any filing that commits from here on wakes it again
+    # Before the first claim: any filing that commits from here on wakes the router again.
+    outbox.wake_clear(district_id, task_name=route_work_order_task.name)
     routed = 0
     for _ in range(ROUTING_BATCHES_PER_RUN):
         claimed, done = route_batch(district_id=district_id, limit=ROUTING_BATCH)

@@ -217,7 +217,7 @@ def test_filings_wake_the_router_once_until_it_starts_and_again_after(
     woken = ("drain", [tree.district.pk], 0.25)
     assert broker_messages == [woken]
     # when the router starts (and deletes the wake before it claims), another filing wakes it again
-    outbox.wake_clear(tree.district.pk)
+    outbox.wake_clear(tree.district.pk, task_name=ROUTE)
     with django_capture_on_commit_callbacks(execute=True):
         file_order(route=False, title="4号楼楼道堆物")
     assert broker_messages == [woken] * 2
