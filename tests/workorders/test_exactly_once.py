@@ -221,6 +221,57 @@ def test_the_qr_page_posted_twice_files_one_request_and_lands_on_its_tracking_pa
     assert first["Location"] == again["Location"] == reverse("intake:track", args=[order.tracking_code]) + "?new=1"
 
 
+def test_the_qr_page_resent_when_its_limit_is_used_up_still_lands_on_its_request(client, tree, categories, media):
+    """The filing that used the client's last allowed use, sent again (a double tap): its tracking page, not a
+    429; and a resend does not use up a use of its own."""
+    url = reverse("intake:report", args=[tree.compounds[0].public_token])
+    data = {"category": categories["corridor-clutter"].pk, "description": DESCRIPTION}
+    for n in range(4):
+        assert (
+            client.post(url, {**data, "description": f"{DESCRIPTION}（{n}）"}, REMOTE_ADDR="10.0.5.5").status_code
+            == 302
+        )
+    last = {**data, "form_token": uuid.uuid4().hex}
+    first = client.post(url, last, REMOTE_ADDR="10.0.5.5")
+    again = [client.post(url, last, REMOTE_ADDR="10.0.5.5") for _ in range(2)]
+
+    assert WorkOrder.objects.count() == 5
+    assert [response.status_code for response in again] == [302, 302]
+    assert first["Location"] == again[0]["Location"] == again[1]["Location"]
+    assert client.post(url, {**data, "form_token": uuid.uuid4().hex}, REMOTE_ADDR="10.0.5.5").status_code == 429
+
+
+def test_the_qr_page_with_other_content_under_its_token_is_refused_and_renewed(client, tree, categories, media):
+    url = reverse("intake:report", args=[tree.compounds[0].public_token])
+    token = TOKEN_RE.search(client.get(url).content.decode()).group(1)
+    data = {"category": categories["corridor-clutter"].pk, "description": DESCRIPTION, "form_token": token}
+    assert client.post(url, data).status_code == 302
+
+    edited = client.post(url, {**data, "description": "另一件事：路灯不亮"})
+
+    body = edited.content.decode()
+    assert edited.status_code == 400
+    assert "这张表单已经提交过" in body and WorkOrder.objects.get().tracking_code in body
+    assert "路灯不亮" in body  # what was typed comes back
+    new_token = TOKEN_RE.search(body).group(1)
+    assert new_token != token
+    assert client.post(url, {**data, "description": "另一件事：路灯不亮", "form_token": new_token}).status_code == 302
+    assert WorkOrder.objects.count() == 2
+
+
+@pytest.mark.parametrize("token", ["x" * 65, "令牌", "a b", "z" * 2_000_000])
+def test_a_qr_form_with_a_token_the_page_never_gave_files_nothing_and_says_so(client, tree, categories, token):
+    url = reverse("intake:report", args=[tree.compounds[0].public_token])
+    data = {"category": categories["corridor-clutter"].pk, "description": DESCRIPTION, "form_token": token}
+
+    response = client.post(url, data)
+
+    body = response.content.decode()
+    assert response.status_code == 400 and "表单已失效，请刷新页面。" in body and DESCRIPTION in body
+    assert TOKEN_RE.search(body), "the form comes back with a fresh token"
+    assert not WorkOrder.objects.exists() and not IdempotencyKey.objects.exists()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_grid_submits_at_once_make_one_order(tree, categories, media):
     token = uuid.uuid4().hex
