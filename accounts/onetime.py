@@ -64,6 +64,14 @@ class OneTimeTokenForm(CleanForm):
         if not self.is_bound:
             self.fields[FIELD].initial = new_form_token()
 
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        if FIELD in self._errors:
+            # A token the page never gave (too long): said where the page shows errors (the field is hidden), and
+            # the re-displayed form carries a fresh one, so that it can be sent again as it is.
+            self.add_error(None, list(self._errors.pop(FIELD)))
+            self.renew_token()
+
     def renew_token(self) -> None:
         """After a refused reuse: the re-displayed form gets a fresh token (the next submit is a new record)."""
         self.data = self.data.copy()

@@ -89,10 +89,10 @@ def record(row: IdempotencyKey, *, order: WorkOrder, status: int | None = None, 
 
 
 def peek(*, scope: str, key: str, fingerprint: str) -> str | None:
-    """The tracking code of the order committed under the key for this same content (no lock), or None: lets a
-    page skip work for a replay. The key with other content is no replay (the claim refuses it on the form). Only
-    the code (issue 12: the order's whole row, select_related, cost 3.7 ms of CPU on every tokened QR filing,
-    where the answer is nearly always None; this costs a third of it)."""
+    """The tracking code of the order committed under the key for this same content (no lock), or None: for a page
+    that answers a replay without claiming (the QR page over its rate limit). The key with other content is no
+    replay. Only the code (issue 12: on every tokened QR filing this look-up cost a statement whose answer was
+    nearly always None; the claim finds a replay anyway, so the filing no longer peeks)."""
     codes = IdempotencyKey.objects.filter(scope=scope, key=key, fingerprint=fingerprint, order__isnull=False)
     return next(iter(codes.values_list("order__tracking_code", flat=True)[:1]), None)
 

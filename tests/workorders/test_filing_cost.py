@@ -1,14 +1,12 @@
 """What one filing costs (issue 12, benchmarks/RESULTS.md): the resident's QR filing runs a fixed number of
 queries, leaves the duplicate check to the routing task, and that one task routes and notifies."""
 
-import uuid
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from workorders import notifications, tasks
-from workorders.models import IdempotencyKey, Notification, OutboxMessage, TimelineKind, WorkOrder
+from workorders.models import Notification, OutboxMessage, TimelineKind, WorkOrder
 
 from .test_intake_resident import DESCRIPTION, post_report
 
@@ -46,25 +44,6 @@ def test_a_qr_filing_runs_a_fixed_number_of_queries(client, tree, categories):
     assert not any('FROM "workorders_urgencyclass"' in s or 'FROM "compounds_propertyfirm"' in s for s in sql)
     # and the duplicate check (a trigram search) is not on the request path
     assert not any("SIMILARITY" in s.upper() for s in sql)
-
-
-def test_a_qr_filing_with_its_form_token_adds_two_statements_the_claim_and_its_order(client, tree, categories):
-    """The page's one-time token costs the filing its claim (which also finds a resend) and the order written onto
-    it: no look-up of its own before (issue 12: three statements until the claim came first)."""
-    compound, category = tree.compounds[0], categories["leak"]
-    assert post_report(client, compound, category, ip="10.0.0.9").status_code == 302
-    with CaptureQueriesContext(connection) as queries:
-        response = post_report(client, compound, category, ip="10.0.0.1", form_token=uuid.uuid4().hex)
-    assert response.status_code == 302
-    sql = [
-        q["sql"]
-        for q in queries.captured_queries
-        if not q["sql"].startswith("SELECT coalesce(current_setting(")
-        and "set_config('capillary.platform', 'on'" not in q["sql"]
-    ]
-    assert len(sql) == 8 + 2, "\n".join(s[:160] for s in sql)
-    assert sum("workorders_idempotencykey" in s for s in sql) == 2
-    assert IdempotencyKey.objects.get().order == WorkOrder.objects.latest("pk")
 
 
 def test_routing_flags_the_duplicate_and_notifies_in_the_same_task(

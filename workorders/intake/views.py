@@ -33,7 +33,6 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts import onetime
 from accounts.actors import SystemActor
 from accounts.errors import error_page
 from accounts.network import rate_give_back, rate_limited, rate_take, rate_window_seconds
@@ -56,9 +55,6 @@ QR_LIMIT = "qr-filing"
 # the corrected post look them up, so that a first post costs no cache round trip for them (issue 12).
 KEPT_FIELD = "photos_kept"
 TRACK_LIMIT = "track-lookup"
-# The one-time token's field: its length, and what a form posted with a token the page did not give is told.
-FORM_TOKEN_LENGTH = onetime.OneTimeTokenForm.base_fields[onetime.FIELD].max_length
-STALE_FORM_MESSAGE = onetime.OneTimeTokenForm.base_fields[onetime.FIELD].error_messages["max_length"]
 
 
 # ---------------------------------------------------------------------------------------------------- helpers
@@ -108,99 +104,58 @@ def resident_report(request: HttpRequest, public_token: str) -> HttpResponse:
 
     scope = f"qr:{compound.pk}"
     token = (request.POST.get("form_token") or "").strip()
-    # The use is counted before the form (one round trip to the cache) and given back if it turns out not to count.
+    # The use is counted before the form (one round trip to the cache) and given back if the form is refused. The
+    # same form again (a double tap, a resend) is found by the claim of its token (_file_once), after the form: no
+    # look-up of its own (issue 12: one statement less a filing), and nothing written for a refused form.
     if rate_take(request, limit=QR_LIMIT, scope=scope):
         if token and (earlier := idempotency.peek(scope=scope, key=token, fingerprint=_form_digest(request)[1])):
-            # A resend of a form that filed (a double tap on the last allowed filing) is not refused.
+            # Over the limit, a resend of a form that filed (a double tap on the last allowed filing) still lands
+            # on its request.
             return redirect(reverse("intake:track", args=[earlier]) + "?new=1")
         # What was typed comes back; the photos are not even decoded.
         form = forms.ResidentReportForm(request.POST, categories=categories)
         return _rate_limited(request, {**context, "form": form, "photos_lost": bool(request.FILES)})
-    # The form's one-time token, taken (and locked) before the form is read: a resend of a form that filed
-    # answers with its order at once, without a look-up of its own (issue 12: one statement less a filing).
-    claimed = None
-    if token and not (len(token) <= FORM_TOKEN_LENGTH and idempotency.valid_key(token)):
-        # Not a token this page gives (a uuid's hex): nothing is claimed with it, nothing is filed.
-        rate_give_back(request, limit=QR_LIMIT, scope=scope)
-        form = forms.ResidentReportForm(request.POST, request.FILES, categories=categories)
-        form.is_valid()
-        form.add_error(None, STALE_FORM_MESSAGE)
-        form.renew_token()
-        return _report_refused(request, form, context, scope=scope, token="")
-    if token:
-        endpoint, digest = _form_digest(request)
-        try:
-            claimed = idempotency.claim(
-                district_id=compound.district_id, scope=scope, key=token, endpoint=endpoint, fingerprint=digest
-            )
-        except idempotency.KeyReused as error:
-            # The same token with other content (back, edited, sent again): refused on the form.
-            rate_give_back(request, limit=QR_LIMIT, scope=scope)
-            form = forms.ResidentReportForm(request.POST, request.FILES, categories=categories)
-            form.is_valid()
-            _refuse_reused_token(form, error.row)
-            return _report_refused(request, form, context, scope=scope, token=token)
-        if claimed.order_id is not None:
-            # The same form again (a double tap, a resend): the resident lands on the request they filed.
-            rate_give_back(request, limit=QR_LIMIT, scope=scope)
-            if request.POST.get(KEPT_FIELD):
-                pending_clear(scope=scope, token=token)
-            return redirect(reverse("intake:track", args=[claimed.order.tracking_code]) + "?new=1")
     form = forms.ResidentReportForm(request.POST, request.FILES, categories=categories)
     if not form.is_valid():
         rate_give_back(request, limit=QR_LIMIT, scope=scope)
-        if claimed is not None:
-            idempotency.release(claimed)
     else:
         data = form.cleaned_data
         kept = bool(request.POST.get(KEPT_FIELD))
         if kept:
             data["photos"] = with_pending(scope=scope, token=token, photos=data["photos"])
-        # In the request's transaction without a savepoint: the service refuses before it writes anything, so a
-        # refused filing only has its key to give back (as in _file_once).
-        try:
-            order = services.work_order_file(
-                # A resident has no account: the public page files as the system, named for the channel.
-                actor=SystemActor(name="public:resident_qr", district_id=compound.district_id),
-                compound=compound,
-                category=data["category"],
-                channel=Channel.RESIDENT_QR,
-                title=forms.title_from(data["description"]),
-                description=data["description"],
-                reporter_phone=data["reporter_phone"],
-                # ResidentReportForm applied the model's text rules and normalised the phone number
-                checked_by_form=True,
-            )
-        except ValidationError as error:
-            _errors_to_form(form, error)
-            order = None
+
+        def file() -> WorkOrder | None:
+            try:
+                return services.work_order_file(
+                    # A resident has no account: the public page files as the system, named for the channel.
+                    actor=SystemActor(name="public:resident_qr", district_id=compound.district_id),
+                    compound=compound,
+                    category=data["category"],
+                    channel=Channel.RESIDENT_QR,
+                    title=forms.title_from(data["description"]),
+                    description=data["description"],
+                    reporter_phone=data["reporter_phone"],
+                    # ResidentReportForm applied the model's text rules and normalised the phone number
+                    checked_by_form=True,
+                )
+            except ValidationError as error:
+                _errors_to_form(form, error)
+                return None
+
+        order, replayed = _file_once(request, form, district_id=compound.district_id, scope=scope, file=file)
+        if replayed:
+            rate_give_back(request, limit=QR_LIMIT, scope=scope)  # a resend files nothing: it does not count
         if order is not None:
-            if claimed is not None:
-                idempotency.record(claimed, order=order)
-            stored = photos_attach(order=order, prepared=data["photos"])
+            stored = len(data["photos"]) if replayed else photos_attach(order=order, prepared=data["photos"])
             url = reverse("intake:track", args=[order.tracking_code]) + "?new=1"
             if stored < len(data["photos"]):
                 url += "&photos_failed=1"
             if kept:
                 pending_clear(scope=scope, token=token)
             return redirect(url)
-        if claimed is not None:
-            idempotency.release(claimed)
-    return _report_refused(request, form, context, scope=scope, token=token)
-
-
-def _report_refused(request: HttpRequest, form, context: dict, *, scope: str, token: str) -> HttpResponse:
-    """The QR form again, with its errors (400), its accepted photos kept under its token."""
-    context = {**context, **_keep_photos(request, form, scope=scope, token=token)}
+    context.update(_keep_photos(request, form, scope=scope, token=token))
     response = render(request, "workorders/public/report.html", {**context, "form": form}, status=400)
     return _public_headers(response)
-
-
-def _refuse_reused_token(form, reused) -> None:
-    """The form's token already filed other content: say which order, and give the form a fresh token."""
-    code = reused.order.tracking_code if reused.order_id else "—"
-    form.add_error(None, idempotency.FORM_REUSED_MESSAGE.format(code=code))
-    form.renew_token()
 
 
 def _keep_photos(request: HttpRequest, form, *, scope: str, token: str, field: str = "photos") -> dict:
@@ -377,7 +332,9 @@ def _file_once(request: HttpRequest, form, *, district_id: int, scope: str, file
             else:
                 idempotency.record(row, order=order)
             return order, False
-    _refuse_reused_token(form, reused)
+    code = reused.order.tracking_code if reused.order_id else "—"
+    form.add_error(None, idempotency.FORM_REUSED_MESSAGE.format(code=code))
+    form.renew_token()
     return None, False
 
 
