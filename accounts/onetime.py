@@ -65,11 +65,11 @@ class OneTimeTokenForm(CleanForm):
             self.fields[FIELD].initial = new_form_token()
 
     def _post_clean(self) -> None:
-        super()._post_clean()
-        if FIELD in self._errors:
-            # A token the page never gave (too long): said where the page shows errors (the field is hidden), and
-            # the re-displayed form carries a fresh one, so that it can be sent again as it is.
-            self.add_error(None, list(self._errors.pop(FIELD)))
+        stale = FIELD in self._errors
+        super()._post_clean()  # the hidden token's error becomes the form's (accounts.text.CleanInputFormMixin)
+        if stale:
+            # A token the page never gave (too long): the re-displayed form carries a fresh one, so that it can be
+            # sent again as it is.
             self.renew_token()
 
     def renew_token(self) -> None:

@@ -130,6 +130,13 @@ class CleanInputFormMixin:
         for field in self.fields.values():
             guard_field(field)
 
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        # A hidden field's error would be shown nowhere (the templates show visible fields' errors and the form's):
+        # it becomes the form's own, so that a refused form always says why.
+        for name in [name for name in self._errors if name in self.fields and self.fields[name].widget.is_hidden]:
+            self.add_error(None, list(self._errors.pop(name)))
+
 
 def guard_field(field: Field) -> Field:
     """Make one form field apply the rule (idempotent). The field becomes an instance of a subclass of its own

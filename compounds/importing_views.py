@@ -30,7 +30,13 @@ class ImportForm(CleanForm):
         required=False,
         help_text="Excel 工作簿（.xlsx，工作表名为 街道、社区、小区、网格）或一个 .csv 文件",
     )
-    kept = forms.CharField(required=False, widget=forms.HiddenInput, max_length=40)
+    kept = forms.CharField(
+        required=False,
+        widget=forms.HiddenInput,
+        max_length=40,
+        # hidden: said as the form's error (accounts.text.CleanInputFormMixin)
+        error_messages={"max_length": "保留的文件已失效，请重新选择文件。"},
+    )
     kind = forms.ChoiceField(
         label="CSV 内容",
         choices=[("", "按表头自动识别"), *Kind.choices],

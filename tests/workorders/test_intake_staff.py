@@ -80,6 +80,27 @@ def test_a_grid_worker_files_with_photo_and_position(client, tree, categories):
     assert f"查询码 {order.tracking_code}" in body
 
 
+@pytest.mark.parametrize(
+    ("latitude", "longitude"), [("北纬34度", "108.936701"), ("91", "108.9"), ("34.1", "1e400"), ("34.158312", "")]
+)
+def test_a_position_the_phone_garbled_is_dropped_and_the_report_files(client, tree, categories, latitude, longitude):
+    client.force_login(tree.grid_worker)
+    response = grid_post(client, tree.compounds[1], categories["manhole-cover"], latitude=latitude, longitude=longitude)
+    assert response.status_code == 302
+    order = WorkOrder.objects.get()
+    assert (order.latitude, order.longitude, order.description) == (None, None, DESCRIPTION)
+
+
+def test_a_hidden_fields_error_is_said_on_the_form(client, tree, categories):
+    """The form's one-time token is hidden: a token the page never gave is refused where the page shows errors,
+    and the form comes back with a fresh one (accounts.text.CleanInputFormMixin, accounts.onetime)."""
+    client.force_login(tree.grid_worker)
+    response = grid_post(client, tree.compounds[1], categories["manhole-cover"], form_token="x" * 65)
+    body = response.content.decode()
+    assert response.status_code == 400 and "表单已失效，请刷新页面。" in body and DESCRIPTION in body
+    assert "x" * 65 not in body and WorkOrder.objects.count() == 0
+
+
 @pytest.mark.parametrize("which", ["same district, another grid", "another district"])
 def test_a_compound_outside_the_workers_grids_is_refused(client, tree, other_tree, categories, which):
     client.force_login(tree.grid_worker)

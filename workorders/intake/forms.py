@@ -168,8 +168,12 @@ class GridReportForm(OneTimeTokenForm):
 
     def clean(self):
         cleaned = super().clean()
-        if (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None):
-            # A half-filled position is dropped rather than blocking the report.
+        # The position is the phone's, in hidden fields the worker cannot correct: one that is half-filled or not a
+        # position (not a number, off the globe) is dropped rather than blocking the report.
+        unusable = [name for name in ("latitude", "longitude") if name in self._errors]
+        for name in unusable:
+            del self._errors[name]
+        if unusable or (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None):
             cleaned["latitude"] = cleaned["longitude"] = None
         return cleaned
 
