@@ -130,7 +130,26 @@ def test_a_huge_image_is_scaled_down_to_the_edge_cap():
     buffer = io.BytesIO()
     Image.new("RGB", (6000, 1500), (10, 10, 10)).save(buffer, format="JPEG")
     prepared = photos.photo_prepare(upload=SimpleUploadedFile("wide.jpg", buffer.getvalue(), "image/jpeg"))
-    assert (prepared.width, prepared.height) == (4000, 1000)
+    assert (prepared.width, prepared.height) == (2048, 512)
+
+
+def test_a_phone_photo_larger_than_kept_is_decoded_at_a_reduced_scale(monkeypatch):
+    """A 12-megapixel JPEG (4000×3000, what phones take) is decoded at 2000×1500 by libjpeg's scaling, a quarter
+    of its pixels, and kept as decoded (its CPU on the request path: ~280 -> ~60 ms here)."""
+    from PIL import ImageFile
+
+    decoded, load = [], ImageFile.ImageFile.load
+
+    def spy(image):
+        decoded.append(image.size)
+        return load(image)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", spy)
+    buffer = io.BytesIO()
+    Image.linear_gradient("L").resize((4000, 3000)).convert("RGB").save(buffer, format="JPEG")
+    prepared = photos.photo_prepare(upload=SimpleUploadedFile("phone.jpg", buffer.getvalue(), "image/jpeg"))
+    assert (prepared.width, prepared.height) == (2000, 1500)
+    assert (2000, 1500) in decoded and (4000, 3000) not in decoded
 
 
 def test_a_decompression_bomb_is_refused_before_decoding():

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import logging
+import math
 import uuid
 from dataclasses import dataclass
 
@@ -28,7 +29,10 @@ logger = logging.getLogger(__name__)
 
 MAX_PHOTOS = 3
 MAX_BYTES = 8 * 1024 * 1024  # 8 MB as uploaded
-MAX_EDGE = 4000  # stored photos are scaled down to at most 4000 px on their long edge
+MAX_EDGE = 2048  # stored photos are scaled down to at most 2048 px on their long edge
+# A larger JPEG is decoded at the smallest libjpeg scale (1/2, 1/4, 1/8) that keeps at least this long edge: a phone's
+# 4000×3000 or 4032×3024 decodes at half size, within MAX_EDGE, and needs no resampling after.
+DECODE_AT_LEAST = 1536
 MAX_PIXELS = 60_000_000  # larger than any phone camera: refused before decoding (decompression bombs)
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "BMP", "MPO"}  # MPO: the JPEG variant some phones write
 JPEG_QUALITY = 85
@@ -76,6 +80,7 @@ def photo_prepare(*, upload: UploadedFile) -> PreparedPhoto:
     try:
         with Image.open(source) as image:
             image.seek(0)  # the first frame of an animated GIF/WebP
+            _decode_no_larger_than_kept(image)
             image.load()
             if source.ran_out:
                 raise not_an_image  # truncated: the decoder wanted more bytes than the file has
@@ -86,8 +91,21 @@ def photo_prepare(*, upload: UploadedFile) -> PreparedPhoto:
     if max(clean.size) > MAX_EDGE:
         clean.thumbnail((MAX_EDGE, MAX_EDGE), Image.Resampling.LANCZOS)
     out = io.BytesIO()
-    clean.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)
+    # Without optimize=True (a second pass for the Huffman tables): 4× the encoding's CPU on the request path for
+    # files ~7 % smaller (a 2000×1500 photo here: 44 against 10 ms).
+    clean.save(out, format="JPEG", quality=JPEG_QUALITY)
     return PreparedPhoto(content=out.getvalue(), width=clean.width, height=clean.height)
+
+
+def _decode_no_larger_than_kept(image: Image.Image) -> None:
+    """A JPEG larger than what is kept decodes at a reduced scale (DECODE_AT_LEAST): a 12-megapixel phone photo
+    decodes a quarter of its pixels and is kept as decoded. Only the decode changes; the whole file is still read
+    (the truncation check holds). Other formats decode whole, and the thumbnail scales them."""
+    width, height = image.size
+    if image.format != "JPEG" or max(width, height) <= MAX_EDGE:
+        return
+    scale = DECODE_AT_LEAST / max(width, height)
+    image.draft("RGB", (math.ceil(width * scale), math.ceil(height * scale)))
 
 
 class _EndProbe(io.BytesIO):
