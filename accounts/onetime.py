@@ -56,7 +56,7 @@ class OneTimeTokenForm(CleanForm):
         required=False,
         max_length=64,
         widget=forms.HiddenInput,
-        error_messages={"max_length": "表单已失效，请刷新页面。"},
+        error_messages={"max_length": "表单已失效，已为您换成新的，请再提交一次。"},
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

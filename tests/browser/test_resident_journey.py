@@ -188,3 +188,33 @@ def test_a_grid_worker_reports_with_the_phones_position(browser, live_server, di
         page.screenshot(path=SCREENSHOTS / "grid-report-done-phone.png", full_page=True)
     finally:
         context.close()
+
+
+def test_a_form_whose_token_went_bad_says_so_and_sends_on_the_second_tap(browser, live_server, district):
+    """The one-time token is a hidden field: when it arrives garbled (a page mangled in transit), the resident is
+    told on the form, keeps what they typed, and the re-displayed form files as it is (accounts.text)."""
+    compound = district.compounds[0]
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/q/{compound.public_token}/report/")
+        page.locator(".tiles label", has_text="路灯照明").tap()
+        page.get_by_label("2. 问题描述").fill(DESCRIPTION)
+        page.locator("input[name=form_token]").evaluate("e => e.value = 'x'.repeat(65)")
+        with page.expect_navigation():
+            page.get_by_role("button", name="提交", exact=True).tap()
+        assert page.get_by_text("表单已失效，已为您换成新的，请再提交一次。").is_visible()
+        assert page.get_by_label("2. 问题描述").input_value() == DESCRIPTION
+        assert fits_the_phone(page)
+        page.screenshot(path=SCREENSHOTS / "resident-report-stale-token-phone.png", full_page=True)
+        assert WorkOrder.objects.count() == 0
+        # the category is chosen again only if the page lost it; the form's fresh token sends it
+        tile = page.locator(".tiles label", has_text="路灯照明")
+        if not tile.locator("input").is_checked():
+            tile.tap()
+        with page.expect_navigation():
+            page.get_by_role("button", name="提交", exact=True).tap()
+        order = WorkOrder.objects.get()
+        assert page.url == f"{live_server.url}/track/{order.tracking_code}/?new=1"
+    finally:
+        context.close()

@@ -261,7 +261,10 @@ def test_the_qr_page_with_other_content_under_its_token_is_refused_and_renewed(c
 
 @pytest.mark.parametrize(
     ("token", "message"),
-    [("x" * 65, "表单已失效，请刷新页面。"), ("z" * 2_000_000, "内容过长：不能超过 10000 字（当前 2000000 字）。")],
+    [
+        ("x" * 65, "表单已失效，已为您换成新的，请再提交一次。"),
+        ("z" * 2_000_000, "内容过长：不能超过 10000 字（当前 2000000 字）。"),
+    ],
 )
 def test_a_qr_form_with_a_token_the_page_never_gave_files_nothing_and_says_so(client, tree, categories, token, message):
     """The token's field is hidden: its error is said where the page shows the form's errors, and the form comes

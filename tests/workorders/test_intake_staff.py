@@ -97,7 +97,7 @@ def test_a_hidden_fields_error_is_said_on_the_form(client, tree, categories):
     client.force_login(tree.grid_worker)
     response = grid_post(client, tree.compounds[1], categories["manhole-cover"], form_token="x" * 65)
     body = response.content.decode()
-    assert response.status_code == 400 and "表单已失效，请刷新页面。" in body and DESCRIPTION in body
+    assert response.status_code == 400 and "表单已失效，已为您换成新的，请再提交一次。" in body and DESCRIPTION in body
     assert "x" * 65 not in body and WorkOrder.objects.count() == 0
 
 
