@@ -87,10 +87,14 @@ def test_a_png_with_exif_and_text_chunks_becomes_a_clean_jpeg():
     assert "3号楼".encode() not in prepared.content and b"GPS" not in prepared.content
 
 
-def test_the_orientation_tag_is_applied_to_the_pixels_before_it_is_dropped():
-    # a sideways photo (orientation 6: rotate 90° clockwise to view)
-    prepared = photos.photo_prepare(upload=jpeg_with_gps(size=(640, 480), orientation=6))
-    assert (prepared.width, prepared.height) == (480, 640)
+@pytest.mark.parametrize(("size", "upright"), [((640, 480), (480, 640)), ((4000, 3000), (1500, 2000))])
+def test_the_orientation_tag_is_applied_to_the_pixels_before_it_is_dropped(size, upright):
+    # a sideways photo (orientation 6: rotate 90° clockwise to view), small and as a phone takes it (decoded at
+    # half scale)
+    prepared = photos.photo_prepare(upload=jpeg_with_gps(size=size, orientation=6))
+    assert (prepared.width, prepared.height) == upright
+    with Image.open(io.BytesIO(prepared.content)) as image:
+        assert dict(image.getexif()) == {}
 
 
 def test_a_text_file_named_jpg_is_refused_in_chinese():
@@ -105,11 +109,13 @@ def test_a_pdf_declared_as_an_image_is_refused():
         photos.photo_prepare(upload=upload)
 
 
+@pytest.mark.parametrize("size", [(640, 480), (4000, 3000)])
 @pytest.mark.parametrize("pillow_pads_truncated_files", [False, True])
-def test_a_truncated_jpeg_is_refused(monkeypatch, pillow_pads_truncated_files):
-    # WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES when it is imported: refused either way
+def test_a_truncated_jpeg_is_refused(monkeypatch, pillow_pads_truncated_files, size):
+    # WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES when it is imported: refused either way, also
+    # when the photo decodes at a reduced scale
     monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", pillow_pads_truncated_files)
-    data = jpeg_with_gps().read()
+    data = jpeg_with_gps(size=size).read()
     with pytest.raises(ValidationError, match="不是可识别的图片"):
         photos.photo_prepare(upload=SimpleUploadedFile("cut.jpg", data[: len(data) // 3], "image/jpeg"))
 
