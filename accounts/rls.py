@@ -277,7 +277,7 @@ def harden_trigger_ignore(connection: Any, allowed: tuple[str, ...] = APP_MAY_IG
 
     Both functions every history row calls (this one and pghistory's `_pgh_attach_context`) are defined here
     without an EXCEPTION block: in a writing transaction each such block is a subtransaction, and the two cost
-    ~0.2 ms of the server's CPU per history row, five times the row's own insert (docs/scaling.md)."""
+    ~0.2 ms of the server's CPU per history row, about three times the row's own insert (docs/decisions.md)."""
     import pgtrigger
 
     pgids = sorted(trigger.get_pgid(model) for uri in allowed for model, trigger in pgtrigger.registered(uri))

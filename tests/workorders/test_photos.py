@@ -151,11 +151,14 @@ def test_a_phone_photo_larger_than_kept_is_decoded_at_a_reduced_scale(monkeypatc
         return load(image)
 
     monkeypatch.setattr(ImageFile.ImageFile, "load", spy)
-    buffer = io.BytesIO()
-    Image.linear_gradient("L").resize((4000, 3000)).convert("RGB").save(buffer, format="JPEG")
-    prepared = photos.photo_prepare(upload=SimpleUploadedFile("phone.jpg", buffer.getvalue(), "image/jpeg"))
-    assert (prepared.width, prepared.height) == (2000, 1500)
-    assert (2000, 1500) in decoded and (4000, 3000) not in decoded
+    photo = Image.linear_gradient("L").resize((4000, 3000)).convert("RGB")
+    for kind in ("JPEG", "MPO"):  # MPO: the JPEG some phones write (a second frame for depth or a preview)
+        decoded.clear()
+        buffer = io.BytesIO()
+        photo.save(buffer, format=kind, **({"save_all": True, "append_images": [photo]} if kind == "MPO" else {}))
+        prepared = photos.photo_prepare(upload=SimpleUploadedFile("phone.jpg", buffer.getvalue(), "image/jpeg"))
+        assert (prepared.width, prepared.height) == (2000, 1500), kind
+        assert (2000, 1500) in decoded and (4000, 3000) not in decoded, kind
 
 
 def test_a_decompression_bomb_is_refused_before_decoding():
