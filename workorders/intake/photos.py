@@ -99,9 +99,9 @@ def photo_prepare(*, upload: UploadedFile) -> PreparedPhoto:
 
 def _decode_no_larger_than_kept(image: Image.Image) -> None:
     """A JPEG (or MPO, the JPEG some phones write) larger than what is kept decodes at a reduced scale
-    (DECODE_AT_LEAST): a 12-megapixel phone photo
-    decodes a quarter of its pixels and is kept as decoded. Only the decode changes; the whole file is still read
-    (the truncation check holds). Other formats decode whole, and the thumbnail scales them."""
+    (DECODE_AT_LEAST): a 12-megapixel phone photo decodes a quarter of its pixels and is kept as decoded. Only the
+    decode changes; the whole file is still read (the truncation check holds). Other formats decode whole, and the
+    thumbnail scales them."""
     width, height = image.size
     if image.format not in ("JPEG", "MPO") or max(width, height) <= MAX_EDGE:
         return
