@@ -46,7 +46,7 @@ def main() -> int:
 
     from compounds.models import Compound
     from workorders.models import Category, OutboxMessage, WorkOrder
-    from workorders.tasks import route_pending_task, route_work_order_task
+    from workorders.tasks import route_work_order_task
 
     compounds = list(Compound.objects.order_by("?").values_list("public_token", "district_id")[: args.orders])
     categories = dict(Category.objects.filter(code="corridor-clutter").values_list("district_id", "pk"))
@@ -67,14 +67,11 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     (out / "profile-filing.txt").write_text(profiler.output_text(unicode=True, show_all=False), encoding="utf-8")
     print(f"filing: {len(queries) / len(compounds):.1f} queries per order, {profiler.last_session.duration:.2f} s")
-    # The orders routed as the worker routes them: each district's router drains its waiting rows in batches.
-    waiting = OutboxMessage.objects.filter(order_id__gt=first, task=route_work_order_task.name, done_at=None)
-    count = waiting.count()
+    count = OutboxMessage.objects.filter(order_id__gt=first, task=route_work_order_task.name, done_at=None).count()
     profiler = Profiler()
     with CaptureQueriesContext(connection) as queries:
         profiler.start()
-        for district_id in sorted(set(waiting.values_list("district_id", flat=True))):
-            route_pending_task.apply(args=[district_id])
+        route_waiting(first)
         profiler.stop()
     (out / "profile-routing.txt").write_text(profiler.output_text(unicode=True, show_all=False), encoding="utf-8")
     print(f"routing: {len(queries) / max(count, 1):.1f} queries per order, {profiler.last_session.duration:.2f} s")
@@ -89,6 +86,17 @@ def filing(n: int, category_id: int, *, tokened: bool) -> dict:
     return body
 
 
+def route_waiting(first: int) -> None:
+    """Route the orders filed after `first` as the worker does: each district's router drains its waiting rows in
+    batches."""
+    from workorders.models import OutboxMessage
+    from workorders.tasks import route_pending_task, route_work_order_task
+
+    waiting = OutboxMessage.objects.filter(order_id__gt=first, task=route_work_order_task.name, done_at=None)
+    for district_id in sorted(set(waiting.values_list("district_id", flat=True))):
+        route_pending_task.apply(args=[district_id])
+
+
 def backend_cpu(client, compounds, categories, *, tokened: bool, first: int) -> int:
     import collections
     import re
@@ -97,17 +105,14 @@ def backend_cpu(client, compounds, categories, *, tokened: bool, first: int) -> 
     from django.db import connection
     from django.db.backends.base.base import BaseDatabaseWrapper
 
-    from workorders.models import OutboxMessage
-    from workorders.tasks import route_pending_task, route_work_order_task
+    from benchmarks.run import process_cpu
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         (pid,) = cursor.fetchone()
-    tick_ms = 1000 / os.sysconf("SC_CLK_TCK")
 
-    def ticks() -> int:  # the backend's user + system time (/proc/<pid>/stat fields 14 and 15)
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return int(fields[11]) + int(fields[12])
+    def backend_ms() -> float:  # the backend's CPU so far
+        return process_cpu(pid) * 1000
 
     spent, runs = collections.Counter(), collections.Counter()
 
@@ -115,48 +120,45 @@ def backend_cpu(client, compounds, categories, *, tokened: bool, first: int) -> 
         return " ".join(re.sub(r"^SELECT set_config\('pghistory[^;]*;", "", sql.strip()).split())[:60]
 
     def measure(execute, sql, params, many, context):
-        before = ticks()
+        before = backend_ms()
         try:
             return execute(sql, params, many, context)
         finally:
-            spent[statement(sql)] += ticks() - before
+            spent[statement(sql)] += backend_ms() - before
             runs[statement(sql)] += 1
 
     commit = BaseDatabaseWrapper._commit
 
     def measured_commit(wrapper):
-        before = ticks()
+        before = backend_ms()
         try:
             return commit(wrapper)
         finally:
-            spent["COMMIT"] += ticks() - before
+            spent["COMMIT"] += backend_ms() - before
             runs["COMMIT"] += 1
 
-    def report(title: str, orders: int, started_ticks: int, started_cpu: float) -> None:
-        backend = (ticks() - started_ticks) * tick_ms / orders
+    def report(title: str, orders: int, started_ms: int, started_cpu: float) -> None:
+        backend = (backend_ms() - started_ms) / orders
         own = (time.process_time() - started_cpu) * 1000 / orders
         print(f"{title}: the backend {backend:.2f} ms of CPU an order, this process {own:.2f} ms ({orders} orders)")
         for sql, count in spent.most_common(12):
-            print(f"  {count * tick_ms / orders:6.2f} ms  ×{runs[sql] / orders:.2f}  {sql}")
+            print(f"  {count / orders:6.2f} ms  ×{runs[sql] / orders:.2f}  {sql}")
         spent.clear()
         runs.clear()
 
     BaseDatabaseWrapper._commit = measured_commit
     try:
         with connection.execute_wrapper(measure):
-            started_ticks, started_cpu = ticks(), time.process_time()
+            started_ms, started_cpu = backend_ms(), time.process_time()
             for n, (token, district) in enumerate(compounds):
                 assert (
                     client.post(f"/q/{token}/report/", filing(n, categories[district], tokened=tokened)).status_code
                     == 302
                 )
-            report("filing", len(compounds), started_ticks, started_cpu)
-            waiting = OutboxMessage.objects.filter(order_id__gt=first, task=route_work_order_task.name, done_at=None)
-            districts = sorted(set(waiting.values_list("district_id", flat=True)))
-            started_ticks, started_cpu = ticks(), time.process_time()
-            for district_id in districts:
-                route_pending_task.apply(args=[district_id])
-            report("routing", len(compounds), started_ticks, started_cpu)
+            report("filing", len(compounds), started_ms, started_cpu)
+            started_ms, started_cpu = backend_ms(), time.process_time()
+            route_waiting(first)
+            report("routing", len(compounds), started_ms, started_cpu)
     finally:
         BaseDatabaseWrapper._commit = commit
     return 0

@@ -434,6 +434,14 @@ def _stat(pid: int | str) -> list[str] | None:
         return None
 
 
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of one live process on this machine (a PostgreSQL backend, say)."""
+    fields = _stat(pid)
+    if fields is None:
+        raise ProcessLookupError(pid)
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
 def server_cpu() -> float | None:
     """CPU seconds (user + system) of the whole PostgreSQL server: the postmaster, its live processes (backends,
     autovacuum, WAL writer…) and the processes it has reaped (its children's times, which the kernel adds to the

@@ -360,7 +360,7 @@ def test_the_application_role_cannot_skip_history_with_pgtrigger_ignore(tree):
 
 def test_history_rows_carry_their_context_without_a_subtransaction_per_row(tree):
     """Every history row asks `_pgtrigger_should_ignore` and `_pgh_attach_context`; both are defined without an
-    EXCEPTION block (a subtransaction a row, ~0.2 ms of the server's CPU, five times the row's own insert), and
+    EXCEPTION block (a subtransaction a row, ~0.2 ms of the server's CPU, about three times the row's own insert), and
     still read the settings as pghistory and pgtrigger write them: set, never set (NULL) or reset ('')."""
     import pghistory
 
