@@ -18,7 +18,7 @@ _run = os.environ.get("CAPILLARY_BENCH_RUN", "manual")
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": f"capillary-bench-{_run}",
         }

@@ -14,7 +14,7 @@ from .test_intake_resident import QR_LIMIT, post_report
 
 @pytest.fixture
 def redis_cache(own_redis, settings):  # noqa: F811
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": own_redis.url}}
+    settings.CACHES = {"default": {"BACKEND": "config.cache.RedisCache", "LOCATION": own_redis.url}}  # the site's
     assert isinstance(caches["default"], RedisCache)  # the one-round-trip path, not django-ratelimit's fallback
     caches["default"].clear()
     yield caches["default"]
