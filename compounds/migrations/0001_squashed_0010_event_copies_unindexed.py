@@ -53,6 +53,31 @@ class Migration(migrations.Migration):
                         violation_error_message="区划代码应为 6 位数字。",
                     )
                 ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "compounds_districtevent" ("city", "code", "id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "province") VALUES (NEW."city", NEW."code", NEW."id", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."province"); RETURN NULL;',
+                            hash="a9495b94765d475ae04394f1814d35de4ba91a8b",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_4ef54",
+                            table="compounds_district",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "compounds_districtevent" ("city", "code", "id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "province") VALUES (NEW."city", NEW."code", NEW."id", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."province"); RETURN NULL;',
+                            hash="df1b0b879e9d3f11c22d036e469440f8d9a42c5b",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_b2fc6",
+                            table="compounds_district",
+                            when="AFTER",
+                        ),
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -92,6 +117,31 @@ class Migration(migrations.Migration):
                         name="department_name_unique_in_district",
                         violation_error_message="本区已有同名部门。",
                     )
+                ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "compounds_departmentevent" ("district_id", "id", "kind", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."district_id", NEW."id", NEW."kind", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id"); RETURN NULL;',
+                            hash="0c3078532803a40f1d7bed665f763f6c4009bfdd",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_1a147",
+                            table="compounds_department",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "compounds_departmentevent" ("district_id", "id", "kind", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."district_id", NEW."id", NEW."kind", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id"); RETURN NULL;',
+                            hash="ef2695e9f79f9a832b0c363bc1626795f3d06dee",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_a57b2",
+                            table="compounds_department",
+                            when="AFTER",
+                        ),
+                    ),
                 ],
             },
         ),
@@ -178,6 +228,31 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "组织数据导入",
                 "ordering": ["-created_at"],
                 "abstract": False,
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "compounds_orgimportevent" ("created_at", "district_id", "dry_run", "file", "file_name", "finished_at", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "total_rows", "uploaded_by_id") VALUES (NEW."created_at", NEW."district_id", NEW."dry_run", NEW."file", NEW."file_name", NEW."finished_at", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."status", NEW."total_rows", NEW."uploaded_by_id"); RETURN NULL;',
+                            hash="2b6ac374e1085ba2575df50dc5c17aec0e1343d6",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_4ac95",
+                            table="compounds_orgimport",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition='WHEN (OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."district_id" IS DISTINCT FROM (NEW."district_id") OR OLD."dry_run" IS DISTINCT FROM (NEW."dry_run") OR OLD."file" IS DISTINCT FROM (NEW."file") OR OLD."file_name" IS DISTINCT FROM (NEW."file_name") OR OLD."finished_at" IS DISTINCT FROM (NEW."finished_at") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."status" IS DISTINCT FROM (NEW."status") OR OLD."total_rows" IS DISTINCT FROM (NEW."total_rows") OR OLD."uploaded_by_id" IS DISTINCT FROM (NEW."uploaded_by_id"))',
+                            func='INSERT INTO "compounds_orgimportevent" ("created_at", "district_id", "dry_run", "file", "file_name", "finished_at", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "total_rows", "uploaded_by_id") VALUES (NEW."created_at", NEW."district_id", NEW."dry_run", NEW."file", NEW."file_name", NEW."finished_at", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."status", NEW."total_rows", NEW."uploaded_by_id"); RETURN NULL;',
+                            hash="1e0e87f4887dcbb483996c6c3a307393e11a89fd",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_506b9",
+                            table="compounds_orgimport",
+                            when="AFTER",
+                        ),
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -290,6 +365,31 @@ class Migration(migrations.Migration):
                         violation_error_message="本区已登记该统一社会信用代码的企业。",
                     )
                 ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "compounds_propertyfirmevent" ("contact_phone", "credit_code", "district_id", "id", "is_state_fallback", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."contact_phone", NEW."credit_code", NEW."district_id", NEW."id", NEW."is_state_fallback", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id"); RETURN NULL;',
+                            hash="fc7be5584a4702a4c9b1f5ade1b2cf1951a6eea9",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_be26b",
+                            table="compounds_propertyfirm",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "compounds_propertyfirmevent" ("contact_phone", "credit_code", "district_id", "id", "is_state_fallback", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."contact_phone", NEW."credit_code", NEW."district_id", NEW."id", NEW."is_state_fallback", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id"); RETURN NULL;',
+                            hash="fc8675606c4a7671eb5791d5862bcfd082690a9f",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_12d05",
+                            table="compounds_propertyfirm",
+                            when="AFTER",
+                        ),
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -384,6 +484,31 @@ class Migration(migrations.Migration):
                         violation_error_message="本区已有同名街道。",
                     ),
                 ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "compounds_streetevent" ("code", "district_id", "id", "kind", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."code", NEW."district_id", NEW."id", NEW."kind", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id"); RETURN NULL;',
+                            hash="2471aa6877f0c4215f7ce9d6b22c999d83831f34",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_a0663",
+                            table="compounds_street",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "compounds_streetevent" ("code", "district_id", "id", "kind", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."code", NEW."district_id", NEW."id", NEW."kind", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id"); RETURN NULL;',
+                            hash="5d87f10d856e8cacf1d0f3ae461e3b5949a6f880",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_0fb1a",
+                            table="compounds_street",
+                            when="AFTER",
+                        ),
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -434,6 +559,31 @@ class Migration(migrations.Migration):
                         name="community_code_12_digits",
                         violation_error_message="社区区划代码应为 12 位数字。",
                     )
+                ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "compounds_communityevent" ("code", "district_id", "id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "street_id", "tier", "tier_reason", "tier_since") VALUES (NEW."code", NEW."district_id", NEW."id", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."street_id", NEW."tier", NEW."tier_reason", NEW."tier_since"); RETURN NULL;',
+                            hash="255acb827dba8cbba9005ed54b992e829143cc1a",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_4c0f3",
+                            table="compounds_community",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "compounds_communityevent" ("code", "district_id", "id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "street_id", "tier", "tier_reason", "tier_since") VALUES (NEW."code", NEW."district_id", NEW."id", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."street_id", NEW."tier", NEW."tier_reason", NEW."tier_since"); RETURN NULL;',
+                            hash="898e3cf72583194aa36a8e55814454481f3b9705",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_fb309",
+                            table="compounds_community",
+                            when="AFTER",
+                        ),
+                    ),
                 ],
             },
         ),
@@ -548,6 +698,31 @@ class Migration(migrations.Migration):
                         name="tier_change_year_plausible",
                         violation_error_message="生效年份应在 2000 至 2100 之间。",
                     )
+                ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "compounds_tierchangeevent" ("community_id", "district_id", "effective_year", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "recorded_at", "recorded_by_id", "tier") VALUES (NEW."community_id", NEW."district_id", NEW."effective_year", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."reason", NEW."recorded_at", NEW."recorded_by_id", NEW."tier"); RETURN NULL;',
+                            hash="b18905b9b4303c3adc98ade7e8219d292ed13be7",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_df2b2",
+                            table="compounds_tierchange",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "compounds_tierchangeevent" ("community_id", "district_id", "effective_year", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "recorded_at", "recorded_by_id", "tier") VALUES (NEW."community_id", NEW."district_id", NEW."effective_year", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."reason", NEW."recorded_at", NEW."recorded_by_id", NEW."tier"); RETURN NULL;',
+                            hash="b45a5adca1c5b1ff66d6d5383976d337419ec92c",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_241b9",
+                            table="compounds_tierchange",
+                            when="AFTER",
+                        ),
+                    ),
                 ],
             },
         ),
@@ -789,6 +964,31 @@ class Migration(migrations.Migration):
                         violation_error_message="建成年份应在 1900 至 2100 之间。",
                     ),
                 ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "compounds_compoundevent" ("address", "building_count", "built_year", "code", "community_id", "district_id", "has_maintenance_fund", "has_owners_committee", "households", "id", "latitude", "longitude", "management_mode", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "property_firm_id", "public_token", "stationed_cadre_id") VALUES (NEW."address", NEW."building_count", NEW."built_year", NEW."code", NEW."community_id", NEW."district_id", NEW."has_maintenance_fund", NEW."has_owners_committee", NEW."households", NEW."id", NEW."latitude", NEW."longitude", NEW."management_mode", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."property_firm_id", NEW."public_token", NEW."stationed_cadre_id"); RETURN NULL;',
+                            hash="f761726ca7f6bf50e6493f34fffa01d55d8ef563",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_b101a",
+                            table="compounds_compound",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "compounds_compoundevent" ("address", "building_count", "built_year", "code", "community_id", "district_id", "has_maintenance_fund", "has_owners_committee", "households", "id", "latitude", "longitude", "management_mode", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "property_firm_id", "public_token", "stationed_cadre_id") VALUES (NEW."address", NEW."building_count", NEW."built_year", NEW."code", NEW."community_id", NEW."district_id", NEW."has_maintenance_fund", NEW."has_owners_committee", NEW."households", NEW."id", NEW."latitude", NEW."longitude", NEW."management_mode", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."property_firm_id", NEW."public_token", NEW."stationed_cadre_id"); RETURN NULL;',
+                            hash="6d798e21dcfc5e748f26d748a54379a9b6fbc0da",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_b42b1",
+                            table="compounds_compound",
+                            when="AFTER",
+                        ),
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -823,6 +1023,31 @@ class Migration(migrations.Migration):
                         name="building_name_unique_in_compound",
                         violation_error_message="该小区已有同名楼栋。",
                     )
+                ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "compounds_buildingevent" ("compound_id", "district_id", "households", "id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."compound_id", NEW."district_id", NEW."households", NEW."id", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id"); RETURN NULL;',
+                            hash="f1154b43f4f0ff8eb899266d92c50ca24d688ace",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_07a81",
+                            table="compounds_building",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "compounds_buildingevent" ("compound_id", "district_id", "households", "id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."compound_id", NEW."district_id", NEW."households", NEW."id", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id"); RETURN NULL;',
+                            hash="c98482ee459e1e99170a5851dc2d4d53c385032e",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_f997e",
+                            table="compounds_building",
+                            when="AFTER",
+                        ),
+                    ),
                 ],
             },
         ),
@@ -869,6 +1094,31 @@ class Migration(migrations.Migration):
                         name="grid_code_15_digits",
                         violation_error_message="网格编码应为 15 位数字（社区区划代码 + 3 位序号）。",
                     )
+                ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "compounds_gridevent" ("code", "community_id", "district_id", "id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."code", NEW."community_id", NEW."district_id", NEW."id", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id"); RETURN NULL;',
+                            hash="3db71397e4d3dfa181dbb32b97303deb0ad1c64d",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_dd74d",
+                            table="compounds_grid",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "compounds_gridevent" ("code", "community_id", "district_id", "id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."code", NEW."community_id", NEW."district_id", NEW."id", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id"); RETURN NULL;',
+                            hash="4ecae0862586ad64148cc94adb0049eff9a266fb",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_2fe28",
+                            table="compounds_grid",
+                            when="AFTER",
+                        ),
+                    ),
                 ],
             },
         ),
@@ -1261,296 +1511,6 @@ class Migration(migrations.Migration):
             options={
                 "abstract": False,
             },
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="district",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "compounds_districtevent" ("city", "code", "id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "province") VALUES (NEW."city", NEW."code", NEW."id", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."province"); RETURN NULL;',
-                    hash="a9495b94765d475ae04394f1814d35de4ba91a8b",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_4ef54",
-                    table="compounds_district",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="district",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "compounds_districtevent" ("city", "code", "id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "province") VALUES (NEW."city", NEW."code", NEW."id", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."province"); RETURN NULL;',
-                    hash="df1b0b879e9d3f11c22d036e469440f8d9a42c5b",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_b2fc6",
-                    table="compounds_district",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="department",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "compounds_departmentevent" ("district_id", "id", "kind", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."district_id", NEW."id", NEW."kind", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id"); RETURN NULL;',
-                    hash="0c3078532803a40f1d7bed665f763f6c4009bfdd",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_1a147",
-                    table="compounds_department",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="department",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "compounds_departmentevent" ("district_id", "id", "kind", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."district_id", NEW."id", NEW."kind", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id"); RETURN NULL;',
-                    hash="ef2695e9f79f9a832b0c363bc1626795f3d06dee",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_a57b2",
-                    table="compounds_department",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="building",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "compounds_buildingevent" ("compound_id", "district_id", "households", "id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."compound_id", NEW."district_id", NEW."households", NEW."id", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id"); RETURN NULL;',
-                    hash="f1154b43f4f0ff8eb899266d92c50ca24d688ace",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_07a81",
-                    table="compounds_building",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="building",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "compounds_buildingevent" ("compound_id", "district_id", "households", "id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."compound_id", NEW."district_id", NEW."households", NEW."id", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id"); RETURN NULL;',
-                    hash="c98482ee459e1e99170a5851dc2d4d53c385032e",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_f997e",
-                    table="compounds_building",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="grid",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "compounds_gridevent" ("code", "community_id", "district_id", "id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."code", NEW."community_id", NEW."district_id", NEW."id", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id"); RETURN NULL;',
-                    hash="3db71397e4d3dfa181dbb32b97303deb0ad1c64d",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_dd74d",
-                    table="compounds_grid",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="grid",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "compounds_gridevent" ("code", "community_id", "district_id", "id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."code", NEW."community_id", NEW."district_id", NEW."id", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id"); RETURN NULL;',
-                    hash="4ecae0862586ad64148cc94adb0049eff9a266fb",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_2fe28",
-                    table="compounds_grid",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="orgimport",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "compounds_orgimportevent" ("created_at", "district_id", "dry_run", "file", "file_name", "finished_at", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "total_rows", "uploaded_by_id") VALUES (NEW."created_at", NEW."district_id", NEW."dry_run", NEW."file", NEW."file_name", NEW."finished_at", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."status", NEW."total_rows", NEW."uploaded_by_id"); RETURN NULL;',
-                    hash="2b6ac374e1085ba2575df50dc5c17aec0e1343d6",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_4ac95",
-                    table="compounds_orgimport",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="orgimport",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition='WHEN (OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."district_id" IS DISTINCT FROM (NEW."district_id") OR OLD."dry_run" IS DISTINCT FROM (NEW."dry_run") OR OLD."file" IS DISTINCT FROM (NEW."file") OR OLD."file_name" IS DISTINCT FROM (NEW."file_name") OR OLD."finished_at" IS DISTINCT FROM (NEW."finished_at") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."status" IS DISTINCT FROM (NEW."status") OR OLD."total_rows" IS DISTINCT FROM (NEW."total_rows") OR OLD."uploaded_by_id" IS DISTINCT FROM (NEW."uploaded_by_id"))',
-                    func='INSERT INTO "compounds_orgimportevent" ("created_at", "district_id", "dry_run", "file", "file_name", "finished_at", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "total_rows", "uploaded_by_id") VALUES (NEW."created_at", NEW."district_id", NEW."dry_run", NEW."file", NEW."file_name", NEW."finished_at", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."status", NEW."total_rows", NEW."uploaded_by_id"); RETURN NULL;',
-                    hash="1e0e87f4887dcbb483996c6c3a307393e11a89fd",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_506b9",
-                    table="compounds_orgimport",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="propertyfirm",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "compounds_propertyfirmevent" ("contact_phone", "credit_code", "district_id", "id", "is_state_fallback", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."contact_phone", NEW."credit_code", NEW."district_id", NEW."id", NEW."is_state_fallback", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id"); RETURN NULL;',
-                    hash="fc7be5584a4702a4c9b1f5ade1b2cf1951a6eea9",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_be26b",
-                    table="compounds_propertyfirm",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="propertyfirm",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "compounds_propertyfirmevent" ("contact_phone", "credit_code", "district_id", "id", "is_state_fallback", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."contact_phone", NEW."credit_code", NEW."district_id", NEW."id", NEW."is_state_fallback", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id"); RETURN NULL;',
-                    hash="fc8675606c4a7671eb5791d5862bcfd082690a9f",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_12d05",
-                    table="compounds_propertyfirm",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="compound",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "compounds_compoundevent" ("address", "building_count", "built_year", "code", "community_id", "district_id", "has_maintenance_fund", "has_owners_committee", "households", "id", "latitude", "longitude", "management_mode", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "property_firm_id", "public_token", "stationed_cadre_id") VALUES (NEW."address", NEW."building_count", NEW."built_year", NEW."code", NEW."community_id", NEW."district_id", NEW."has_maintenance_fund", NEW."has_owners_committee", NEW."households", NEW."id", NEW."latitude", NEW."longitude", NEW."management_mode", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."property_firm_id", NEW."public_token", NEW."stationed_cadre_id"); RETURN NULL;',
-                    hash="f761726ca7f6bf50e6493f34fffa01d55d8ef563",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_b101a",
-                    table="compounds_compound",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="compound",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "compounds_compoundevent" ("address", "building_count", "built_year", "code", "community_id", "district_id", "has_maintenance_fund", "has_owners_committee", "households", "id", "latitude", "longitude", "management_mode", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "property_firm_id", "public_token", "stationed_cadre_id") VALUES (NEW."address", NEW."building_count", NEW."built_year", NEW."code", NEW."community_id", NEW."district_id", NEW."has_maintenance_fund", NEW."has_owners_committee", NEW."households", NEW."id", NEW."latitude", NEW."longitude", NEW."management_mode", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."property_firm_id", NEW."public_token", NEW."stationed_cadre_id"); RETURN NULL;',
-                    hash="6d798e21dcfc5e748f26d748a54379a9b6fbc0da",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_b42b1",
-                    table="compounds_compound",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="street",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "compounds_streetevent" ("code", "district_id", "id", "kind", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."code", NEW."district_id", NEW."id", NEW."kind", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id"); RETURN NULL;',
-                    hash="2471aa6877f0c4215f7ce9d6b22c999d83831f34",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_a0663",
-                    table="compounds_street",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="street",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "compounds_streetevent" ("code", "district_id", "id", "kind", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."code", NEW."district_id", NEW."id", NEW."kind", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id"); RETURN NULL;',
-                    hash="5d87f10d856e8cacf1d0f3ae461e3b5949a6f880",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_0fb1a",
-                    table="compounds_street",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="community",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "compounds_communityevent" ("code", "district_id", "id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "street_id", "tier", "tier_reason", "tier_since") VALUES (NEW."code", NEW."district_id", NEW."id", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."street_id", NEW."tier", NEW."tier_reason", NEW."tier_since"); RETURN NULL;',
-                    hash="255acb827dba8cbba9005ed54b992e829143cc1a",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_4c0f3",
-                    table="compounds_community",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="community",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "compounds_communityevent" ("code", "district_id", "id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "street_id", "tier", "tier_reason", "tier_since") VALUES (NEW."code", NEW."district_id", NEW."id", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."street_id", NEW."tier", NEW."tier_reason", NEW."tier_since"); RETURN NULL;',
-                    hash="898e3cf72583194aa36a8e55814454481f3b9705",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_fb309",
-                    table="compounds_community",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="tierchange",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "compounds_tierchangeevent" ("community_id", "district_id", "effective_year", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "recorded_at", "recorded_by_id", "tier") VALUES (NEW."community_id", NEW."district_id", NEW."effective_year", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."reason", NEW."recorded_at", NEW."recorded_by_id", NEW."tier"); RETURN NULL;',
-                    hash="b18905b9b4303c3adc98ade7e8219d292ed13be7",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_df2b2",
-                    table="compounds_tierchange",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="tierchange",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "compounds_tierchangeevent" ("community_id", "district_id", "effective_year", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "recorded_at", "recorded_by_id", "tier") VALUES (NEW."community_id", NEW."district_id", NEW."effective_year", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."reason", NEW."recorded_at", NEW."recorded_by_id", NEW."tier"); RETURN NULL;',
-                    hash="b45a5adca1c5b1ff66d6d5383976d337419ec92c",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_241b9",
-                    table="compounds_tierchange",
-                    when="AFTER",
-                ),
-            ),
         ),
         accounts.rls.EnableRLS(
             table="compounds_propertyfirm",

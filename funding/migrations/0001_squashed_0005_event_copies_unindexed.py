@@ -86,6 +86,31 @@ class Migration(migrations.Migration):
                         violation_error_message="个人保底不能高于个人上限，资金池必须大于 0。",
                     ),
                 ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "funding_bonuspoolevent" ("cap_yuan", "created_at", "district_id", "floor_yuan", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "points_1", "points_2", "points_3", "points_4", "points_5", "qualifying_score", "total_fen", "year") VALUES (NEW."cap_yuan", NEW."created_at", NEW."district_id", NEW."floor_yuan", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."points_1", NEW."points_2", NEW."points_3", NEW."points_4", NEW."points_5", NEW."qualifying_score", NEW."total_fen", NEW."year"); RETURN NULL;',
+                            hash="5834ec872fe97835b2f6935111aa8b5073fd2d90",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_e2fe7",
+                            table="funding_bonuspool",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "funding_bonuspoolevent" ("cap_yuan", "created_at", "district_id", "floor_yuan", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "points_1", "points_2", "points_3", "points_4", "points_5", "qualifying_score", "total_fen", "year") VALUES (NEW."cap_yuan", NEW."created_at", NEW."district_id", NEW."floor_yuan", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."points_1", NEW."points_2", NEW."points_3", NEW."points_4", NEW."points_5", NEW."qualifying_score", NEW."total_fen", NEW."year"); RETURN NULL;',
+                            hash="a067d0fd0ea1458dd413761b26f4681b0d6a2719",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_3ba5f",
+                            table="funding_bonuspool",
+                            when="AFTER",
+                        ),
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -216,6 +241,31 @@ class Migration(migrations.Migration):
                         condition=models.Q(("quarter__gte", 1), ("quarter__lte", 4)),
                         name="bonus_quarter_1_to_4",
                         violation_error_message="季度应为 1 至 4。",
+                    ),
+                ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "funding_bonusquarterevent" ("approved_at", "approved_by_id", "computed_at", "district_id", "id", "payroll", "payroll_built_at", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "pool_id", "pool_yuan", "quarter", "status", "year") VALUES (NEW."approved_at", NEW."approved_by_id", NEW."computed_at", NEW."district_id", NEW."id", NEW."payroll", NEW."payroll_built_at", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."pool_id", NEW."pool_yuan", NEW."quarter", NEW."status", NEW."year"); RETURN NULL;',
+                            hash="8fddbdd13e03b954bdc17e155deba5038476a463",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_88e0f",
+                            table="funding_bonusquarter",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "funding_bonusquarterevent" ("approved_at", "approved_by_id", "computed_at", "district_id", "id", "payroll", "payroll_built_at", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "pool_id", "pool_yuan", "quarter", "status", "year") VALUES (NEW."approved_at", NEW."approved_by_id", NEW."computed_at", NEW."district_id", NEW."id", NEW."payroll", NEW."payroll_built_at", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."pool_id", NEW."pool_yuan", NEW."quarter", NEW."status", NEW."year"); RETURN NULL;',
+                            hash="0fda14e1f11499dd596412db924390d9cfb61abe",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_299fc",
+                            table="funding_bonusquarter",
+                            when="AFTER",
+                        ),
                     ),
                 ],
             },
@@ -366,6 +416,31 @@ class Migration(migrations.Migration):
                         violation_error_message="金额必须大于 0。",
                     )
                 ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "funding_donationevent" ("amount_fen", "community_id", "created_by_id", "district_id", "donor", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "purpose", "received_on", "street_id") VALUES (NEW."amount_fen", NEW."community_id", NEW."created_by_id", NEW."district_id", NEW."donor", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."purpose", NEW."received_on", NEW."street_id"); RETURN NULL;',
+                            hash="9293771debe5b78109116d2c78734aa39282c086",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_d254e",
+                            table="funding_donation",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "funding_donationevent" ("amount_fen", "community_id", "created_by_id", "district_id", "donor", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "purpose", "received_on", "street_id") VALUES (NEW."amount_fen", NEW."community_id", NEW."created_by_id", NEW."district_id", NEW."donor", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."purpose", NEW."received_on", NEW."street_id"); RETURN NULL;',
+                            hash="e65482292d85df95daaaf6a03e0c697d842e7e14",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_101d0",
+                            table="funding_donation",
+                            when="AFTER",
+                        ),
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -510,6 +585,31 @@ class Migration(migrations.Migration):
                         name="fund_override_amount_not_negative",
                         violation_error_message="核定金额不能为负数，年度应在 2000 至 2100 之间。",
                     )
+                ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "funding_fundoverrideevent" ("amount_fen", "community_id", "district_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "recorded_at", "recorded_by_id", "year") VALUES (NEW."amount_fen", NEW."community_id", NEW."district_id", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."reason", NEW."recorded_at", NEW."recorded_by_id", NEW."year"); RETURN NULL;',
+                            hash="84fd9c08dede51b335a68611db85a56b389c3d8e",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_90970",
+                            table="funding_fundoverride",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "funding_fundoverrideevent" ("amount_fen", "community_id", "district_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "recorded_at", "recorded_by_id", "year") VALUES (NEW."amount_fen", NEW."community_id", NEW."district_id", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."reason", NEW."recorded_at", NEW."recorded_by_id", NEW."year"); RETURN NULL;',
+                            hash="bf5deba74354864e0a7f5da4f3c750fa64a40af0",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_3c12c",
+                            table="funding_fundoverride",
+                            when="AFTER",
+                        ),
+                    ),
                 ],
             },
         ),
@@ -692,6 +792,31 @@ class Migration(migrations.Migration):
                         violation_error_message="金额不能为负数。",
                     ),
                 ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "funding_fundpolicyevent" ("applied_at", "carry_cap_fen", "carry_rule", "district_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "second_approval_fen", "tier_a_fen", "tier_b_fen", "tier_c_fen", "tier_d_fen", "updated_at", "year") VALUES (NEW."applied_at", NEW."carry_cap_fen", NEW."carry_rule", NEW."district_id", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."second_approval_fen", NEW."tier_a_fen", NEW."tier_b_fen", NEW."tier_c_fen", NEW."tier_d_fen", NEW."updated_at", NEW."year"); RETURN NULL;',
+                            hash="042811c1a00ec65813fab5be20493ad834d73ce2",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_64354",
+                            table="funding_fundpolicy",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "funding_fundpolicyevent" ("applied_at", "carry_cap_fen", "carry_rule", "district_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "second_approval_fen", "tier_a_fen", "tier_b_fen", "tier_c_fen", "tier_d_fen", "updated_at", "year") VALUES (NEW."applied_at", NEW."carry_cap_fen", NEW."carry_rule", NEW."district_id", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."second_approval_fen", NEW."tier_a_fen", NEW."tier_b_fen", NEW."tier_c_fen", NEW."tier_d_fen", NEW."updated_at", NEW."year"); RETURN NULL;',
+                            hash="20c94cbfda9ffd710abe6369a84f80f0571e4e01",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_6eed0",
+                            table="funding_fundpolicy",
+                            when="AFTER",
+                        ),
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -860,6 +985,31 @@ class Migration(migrations.Migration):
                         violation_error_message="拨付金额必须大于 0。",
                     )
                 ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "funding_specialprojectevent" ("amount_fen", "community_id", "created_at", "created_by_id", "district_id", "id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "purpose", "street_id", "year") VALUES (NEW."amount_fen", NEW."community_id", NEW."created_at", NEW."created_by_id", NEW."district_id", NEW."id", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."purpose", NEW."street_id", NEW."year"); RETURN NULL;',
+                            hash="4c0d8f6327d94890e7dd7d36c91c54583cd9ddc6",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_39b8a",
+                            table="funding_specialproject",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "funding_specialprojectevent" ("amount_fen", "community_id", "created_at", "created_by_id", "district_id", "id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "purpose", "street_id", "year") VALUES (NEW."amount_fen", NEW."community_id", NEW."created_at", NEW."created_by_id", NEW."district_id", NEW."id", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."purpose", NEW."street_id", NEW."year"); RETURN NULL;',
+                            hash="6e4a4cbd99e00a0153f27d23e060bb9c9e400d49",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_11741",
+                            table="funding_specialproject",
+                            when="AFTER",
+                        ),
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -961,6 +1111,31 @@ class Migration(migrations.Migration):
                         ),
                         name="fund_account_project_has_project",
                         violation_error_message="专项账户必须对应一个专项。",
+                    ),
+                ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "funding_fundaccountevent" ("community_id", "district_id", "id", "kind", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "project_id", "street_id") VALUES (NEW."community_id", NEW."district_id", NEW."id", NEW."kind", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."project_id", NEW."street_id"); RETURN NULL;',
+                            hash="dc333f414dbcb0963e2ad5a04e752bb9c49aa9a6",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_b8c88",
+                            table="funding_fundaccount",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "funding_fundaccountevent" ("community_id", "district_id", "id", "kind", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "project_id", "street_id") VALUES (NEW."community_id", NEW."district_id", NEW."id", NEW."kind", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."project_id", NEW."street_id"); RETURN NULL;',
+                            hash="f63cbad91abe9efc20dab57adc2326450668ebd0",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_6f977",
+                            table="funding_fundaccount",
+                            when="AFTER",
+                        ),
                     ),
                 ],
             },
@@ -1137,6 +1312,31 @@ class Migration(migrations.Migration):
                         violation_error_message="支付必须填写凭证号。",
                     ),
                 ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "funding_disbursementevent" ("account_id", "amount_fen", "approved_at", "approved_by_id", "category", "community_id", "district_id", "id", "needs_second", "paid_at", "paid_by_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "purpose", "reject_reason", "rejected_at", "rejected_by_id", "requested_at", "requested_by_id", "second_at", "second_by_id", "status", "street_id", "voucher_no", "year") VALUES (NEW."account_id", NEW."amount_fen", NEW."approved_at", NEW."approved_by_id", NEW."category", NEW."community_id", NEW."district_id", NEW."id", NEW."needs_second", NEW."paid_at", NEW."paid_by_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."purpose", NEW."reject_reason", NEW."rejected_at", NEW."rejected_by_id", NEW."requested_at", NEW."requested_by_id", NEW."second_at", NEW."second_by_id", NEW."status", NEW."street_id", NEW."voucher_no", NEW."year"); RETURN NULL;',
+                            hash="d57a35d5ab3a318030dddc741b6943ec89c71173",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_f962e",
+                            table="funding_disbursement",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "funding_disbursementevent" ("account_id", "amount_fen", "approved_at", "approved_by_id", "category", "community_id", "district_id", "id", "needs_second", "paid_at", "paid_by_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "purpose", "reject_reason", "rejected_at", "rejected_by_id", "requested_at", "requested_by_id", "second_at", "second_by_id", "status", "street_id", "voucher_no", "year") VALUES (NEW."account_id", NEW."amount_fen", NEW."approved_at", NEW."approved_by_id", NEW."category", NEW."community_id", NEW."district_id", NEW."id", NEW."needs_second", NEW."paid_at", NEW."paid_by_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."purpose", NEW."reject_reason", NEW."rejected_at", NEW."rejected_by_id", NEW."requested_at", NEW."requested_by_id", NEW."second_at", NEW."second_by_id", NEW."status", NEW."street_id", NEW."voucher_no", NEW."year"); RETURN NULL;',
+                            hash="f108bb94c7834d526d2c5c5fce77cd9de206aa7a",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_04aee",
+                            table="funding_disbursement",
+                            when="AFTER",
+                        ),
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -1186,6 +1386,31 @@ class Migration(migrations.Migration):
                 "verbose_name": "支出附件",
                 "verbose_name_plural": "支出附件",
                 "ordering": ["uploaded_at", "pk"],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "funding_disbursementdocumentevent" ("content_type", "disbursement_id", "district_id", "file", "id", "kind", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "uploaded_at", "uploaded_by_id") VALUES (NEW."content_type", NEW."disbursement_id", NEW."district_id", NEW."file", NEW."id", NEW."kind", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."uploaded_at", NEW."uploaded_by_id"); RETURN NULL;',
+                            hash="6fda0ec542a5b11e0d9fec678c216707f2f1abe4",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_a1c81",
+                            table="funding_disbursementdocument",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "funding_disbursementdocumentevent" ("content_type", "disbursement_id", "district_id", "file", "id", "kind", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "uploaded_at", "uploaded_by_id") VALUES (NEW."content_type", NEW."disbursement_id", NEW."district_id", NEW."file", NEW."id", NEW."kind", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."uploaded_at", NEW."uploaded_by_id"); RETURN NULL;',
+                            hash="ff676007436af406bb3de2afcdca048e34d67bae",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_ba977",
+                            table="funding_disbursementdocument",
+                            when="AFTER",
+                        ),
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -1720,6 +1945,31 @@ class Migration(migrations.Migration):
                         violation_error_message="该社区本年度经费已下达。",
                     ),
                 ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "funding_ledgerentryevent" ("amount_fen", "community_id", "disbursement_id", "district_id", "donation_id", "from_account_id", "id", "kind", "memo", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "posted_at", "posted_by_id", "posted_by_name", "reverses_id", "street_id", "to_account_id", "year") VALUES (NEW."amount_fen", NEW."community_id", NEW."disbursement_id", NEW."district_id", NEW."donation_id", NEW."from_account_id", NEW."id", NEW."kind", NEW."memo", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."posted_at", NEW."posted_by_id", NEW."posted_by_name", NEW."reverses_id", NEW."street_id", NEW."to_account_id", NEW."year"); RETURN NULL;',
+                            hash="e0f01537ccd5da42dde58c18175c703342d2ca36",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_242e5",
+                            table="funding_ledgerentry",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "funding_ledgerentryevent" ("amount_fen", "community_id", "disbursement_id", "district_id", "donation_id", "from_account_id", "id", "kind", "memo", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "posted_at", "posted_by_id", "posted_by_name", "reverses_id", "street_id", "to_account_id", "year") VALUES (NEW."amount_fen", NEW."community_id", NEW."disbursement_id", NEW."district_id", NEW."donation_id", NEW."from_account_id", NEW."id", NEW."kind", NEW."memo", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."posted_at", NEW."posted_by_id", NEW."posted_by_name", NEW."reverses_id", NEW."street_id", NEW."to_account_id", NEW."year"); RETURN NULL;',
+                            hash="4a67b8b23f74bc774cb83ea6e099c694d8576f89",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_bfe3b",
+                            table="funding_ledgerentry",
+                            when="AFTER",
+                        ),
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -2060,6 +2310,31 @@ class Migration(migrations.Migration):
                         violation_error_message="起始月份应为 1 至 12。",
                     )
                 ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "funding_tierprorationevent" ("community_id", "delta_fen", "district_id", "from_month", "id", "new_annual_fen", "new_tier", "old_annual_fen", "old_tier", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "recorded_at", "year") VALUES (NEW."community_id", NEW."delta_fen", NEW."district_id", NEW."from_month", NEW."id", NEW."new_annual_fen", NEW."new_tier", NEW."old_annual_fen", NEW."old_tier", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."reason", NEW."recorded_at", NEW."year"); RETURN NULL;',
+                            hash="c1938663cbd42f50137f0c57df32653a41a83da3",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_c8f3c",
+                            table="funding_tierproration",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "funding_tierprorationevent" ("community_id", "delta_fen", "district_id", "from_month", "id", "new_annual_fen", "new_tier", "old_annual_fen", "old_tier", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "recorded_at", "year") VALUES (NEW."community_id", NEW."delta_fen", NEW."district_id", NEW."from_month", NEW."id", NEW."new_annual_fen", NEW."new_tier", NEW."old_annual_fen", NEW."old_tier", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."reason", NEW."recorded_at", NEW."year"); RETURN NULL;',
+                            hash="4651252638315a3c9e448ebdf8c18472db4a0f99",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_11def",
+                            table="funding_tierproration",
+                            when="AFTER",
+                        ),
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -2190,6 +2465,31 @@ class Migration(migrations.Migration):
                         violation_error_message="该年度已完成年末结转。",
                     )
                 ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "funding_yearendevent" ("cap_fen", "carried_fen", "district_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "returned_fen", "rule", "run_at", "run_by_name", "year") VALUES (NEW."cap_fen", NEW."carried_fen", NEW."district_id", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."returned_fen", NEW."rule", NEW."run_at", NEW."run_by_name", NEW."year"); RETURN NULL;',
+                            hash="819818c036cd6b9e43697dca8c0b9321501f6f93",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_b7782",
+                            table="funding_yearend",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "funding_yearendevent" ("cap_fen", "carried_fen", "district_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "returned_fen", "rule", "run_at", "run_by_name", "year") VALUES (NEW."cap_fen", NEW."carried_fen", NEW."district_id", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."returned_fen", NEW."rule", NEW."run_at", NEW."run_by_name", NEW."year"); RETURN NULL;',
+                            hash="82560a1d9c524cfc4a28951e1f3ef3df9cad4b48",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_3aa5a",
+                            table="funding_yearend",
+                            when="AFTER",
+                        ),
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -2244,6 +2544,31 @@ class Migration(migrations.Migration):
                         name="carry_over_once",
                         violation_error_message="该社区该年度已结转。",
                     )
+                ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "funding_carryoverevent" ("balance_fen", "carried_fen", "community_id", "district_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "returned_fen", "street_id", "year", "year_end_id") VALUES (NEW."balance_fen", NEW."carried_fen", NEW."community_id", NEW."district_id", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."returned_fen", NEW."street_id", NEW."year", NEW."year_end_id"); RETURN NULL;',
+                            hash="a6236adcfe28bae0bf092fa2e13ff2552a3012a9",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_a1d8a",
+                            table="funding_carryover",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "funding_carryoverevent" ("balance_fen", "carried_fen", "community_id", "district_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "returned_fen", "street_id", "year", "year_end_id") VALUES (NEW."balance_fen", NEW."carried_fen", NEW."community_id", NEW."district_id", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."returned_fen", NEW."street_id", NEW."year", NEW."year_end_id"); RETURN NULL;',
+                            hash="76cbabae6975e480a1286649e62bb2afaccecb32",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_609f8",
+                            table="funding_carryover",
+                            when="AFTER",
+                        ),
+                    ),
                 ],
             },
         ),
@@ -2459,6 +2784,31 @@ class Migration(migrations.Migration):
                         violation_error_message="该人员本季度已有奖励。",
                     )
                 ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "funding_bonusawardevent" ("amount_yuan", "bonus_quarter_id", "community_id", "district_id", "id", "person_id", "person_name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "points", "role", "score", "stars", "street_id") VALUES (NEW."amount_yuan", NEW."bonus_quarter_id", NEW."community_id", NEW."district_id", NEW."id", NEW."person_id", NEW."person_name", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."points", NEW."role", NEW."score", NEW."stars", NEW."street_id"); RETURN NULL;',
+                            hash="fa31b68bb533ad6f8d89d6d552363c9c495af887",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_4523b",
+                            table="funding_bonusaward",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "funding_bonusawardevent" ("amount_yuan", "bonus_quarter_id", "community_id", "district_id", "id", "person_id", "person_name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "points", "role", "score", "stars", "street_id") VALUES (NEW."amount_yuan", NEW."bonus_quarter_id", NEW."community_id", NEW."district_id", NEW."id", NEW."person_id", NEW."person_name", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."points", NEW."role", NEW."score", NEW."stars", NEW."street_id"); RETURN NULL;',
+                            hash="d38e5cbc5961ed78bed1f31a2d6dd3f4a10f1326",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_485fc",
+                            table="funding_bonusaward",
+                            when="AFTER",
+                        ),
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -2561,412 +2911,6 @@ class Migration(migrations.Migration):
             options={
                 "abstract": False,
             },
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="bonuspool",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "funding_bonuspoolevent" ("cap_yuan", "created_at", "district_id", "floor_yuan", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "points_1", "points_2", "points_3", "points_4", "points_5", "qualifying_score", "total_fen", "year") VALUES (NEW."cap_yuan", NEW."created_at", NEW."district_id", NEW."floor_yuan", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."points_1", NEW."points_2", NEW."points_3", NEW."points_4", NEW."points_5", NEW."qualifying_score", NEW."total_fen", NEW."year"); RETURN NULL;',
-                    hash="5834ec872fe97835b2f6935111aa8b5073fd2d90",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_e2fe7",
-                    table="funding_bonuspool",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="bonuspool",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "funding_bonuspoolevent" ("cap_yuan", "created_at", "district_id", "floor_yuan", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "points_1", "points_2", "points_3", "points_4", "points_5", "qualifying_score", "total_fen", "year") VALUES (NEW."cap_yuan", NEW."created_at", NEW."district_id", NEW."floor_yuan", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."points_1", NEW."points_2", NEW."points_3", NEW."points_4", NEW."points_5", NEW."qualifying_score", NEW."total_fen", NEW."year"); RETURN NULL;',
-                    hash="a067d0fd0ea1458dd413761b26f4681b0d6a2719",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_3ba5f",
-                    table="funding_bonuspool",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="bonusquarter",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "funding_bonusquarterevent" ("approved_at", "approved_by_id", "computed_at", "district_id", "id", "payroll", "payroll_built_at", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "pool_id", "pool_yuan", "quarter", "status", "year") VALUES (NEW."approved_at", NEW."approved_by_id", NEW."computed_at", NEW."district_id", NEW."id", NEW."payroll", NEW."payroll_built_at", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."pool_id", NEW."pool_yuan", NEW."quarter", NEW."status", NEW."year"); RETURN NULL;',
-                    hash="8fddbdd13e03b954bdc17e155deba5038476a463",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_88e0f",
-                    table="funding_bonusquarter",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="bonusquarter",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "funding_bonusquarterevent" ("approved_at", "approved_by_id", "computed_at", "district_id", "id", "payroll", "payroll_built_at", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "pool_id", "pool_yuan", "quarter", "status", "year") VALUES (NEW."approved_at", NEW."approved_by_id", NEW."computed_at", NEW."district_id", NEW."id", NEW."payroll", NEW."payroll_built_at", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."pool_id", NEW."pool_yuan", NEW."quarter", NEW."status", NEW."year"); RETURN NULL;',
-                    hash="0fda14e1f11499dd596412db924390d9cfb61abe",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_299fc",
-                    table="funding_bonusquarter",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="bonusaward",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "funding_bonusawardevent" ("amount_yuan", "bonus_quarter_id", "community_id", "district_id", "id", "person_id", "person_name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "points", "role", "score", "stars", "street_id") VALUES (NEW."amount_yuan", NEW."bonus_quarter_id", NEW."community_id", NEW."district_id", NEW."id", NEW."person_id", NEW."person_name", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."points", NEW."role", NEW."score", NEW."stars", NEW."street_id"); RETURN NULL;',
-                    hash="fa31b68bb533ad6f8d89d6d552363c9c495af887",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_4523b",
-                    table="funding_bonusaward",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="bonusaward",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "funding_bonusawardevent" ("amount_yuan", "bonus_quarter_id", "community_id", "district_id", "id", "person_id", "person_name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "points", "role", "score", "stars", "street_id") VALUES (NEW."amount_yuan", NEW."bonus_quarter_id", NEW."community_id", NEW."district_id", NEW."id", NEW."person_id", NEW."person_name", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."points", NEW."role", NEW."score", NEW."stars", NEW."street_id"); RETURN NULL;',
-                    hash="d38e5cbc5961ed78bed1f31a2d6dd3f4a10f1326",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_485fc",
-                    table="funding_bonusaward",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="disbursementdocument",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "funding_disbursementdocumentevent" ("content_type", "disbursement_id", "district_id", "file", "id", "kind", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "uploaded_at", "uploaded_by_id") VALUES (NEW."content_type", NEW."disbursement_id", NEW."district_id", NEW."file", NEW."id", NEW."kind", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."uploaded_at", NEW."uploaded_by_id"); RETURN NULL;',
-                    hash="6fda0ec542a5b11e0d9fec678c216707f2f1abe4",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_a1c81",
-                    table="funding_disbursementdocument",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="disbursementdocument",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "funding_disbursementdocumentevent" ("content_type", "disbursement_id", "district_id", "file", "id", "kind", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "uploaded_at", "uploaded_by_id") VALUES (NEW."content_type", NEW."disbursement_id", NEW."district_id", NEW."file", NEW."id", NEW."kind", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."uploaded_at", NEW."uploaded_by_id"); RETURN NULL;',
-                    hash="ff676007436af406bb3de2afcdca048e34d67bae",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_ba977",
-                    table="funding_disbursementdocument",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="donation",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "funding_donationevent" ("amount_fen", "community_id", "created_by_id", "district_id", "donor", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "purpose", "received_on", "street_id") VALUES (NEW."amount_fen", NEW."community_id", NEW."created_by_id", NEW."district_id", NEW."donor", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."purpose", NEW."received_on", NEW."street_id"); RETURN NULL;',
-                    hash="9293771debe5b78109116d2c78734aa39282c086",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_d254e",
-                    table="funding_donation",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="donation",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "funding_donationevent" ("amount_fen", "community_id", "created_by_id", "district_id", "donor", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "purpose", "received_on", "street_id") VALUES (NEW."amount_fen", NEW."community_id", NEW."created_by_id", NEW."district_id", NEW."donor", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."purpose", NEW."received_on", NEW."street_id"); RETURN NULL;',
-                    hash="e65482292d85df95daaaf6a03e0c697d842e7e14",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_101d0",
-                    table="funding_donation",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="disbursement",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "funding_disbursementevent" ("account_id", "amount_fen", "approved_at", "approved_by_id", "category", "community_id", "district_id", "id", "needs_second", "paid_at", "paid_by_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "purpose", "reject_reason", "rejected_at", "rejected_by_id", "requested_at", "requested_by_id", "second_at", "second_by_id", "status", "street_id", "voucher_no", "year") VALUES (NEW."account_id", NEW."amount_fen", NEW."approved_at", NEW."approved_by_id", NEW."category", NEW."community_id", NEW."district_id", NEW."id", NEW."needs_second", NEW."paid_at", NEW."paid_by_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."purpose", NEW."reject_reason", NEW."rejected_at", NEW."rejected_by_id", NEW."requested_at", NEW."requested_by_id", NEW."second_at", NEW."second_by_id", NEW."status", NEW."street_id", NEW."voucher_no", NEW."year"); RETURN NULL;',
-                    hash="d57a35d5ab3a318030dddc741b6943ec89c71173",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_f962e",
-                    table="funding_disbursement",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="disbursement",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "funding_disbursementevent" ("account_id", "amount_fen", "approved_at", "approved_by_id", "category", "community_id", "district_id", "id", "needs_second", "paid_at", "paid_by_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "purpose", "reject_reason", "rejected_at", "rejected_by_id", "requested_at", "requested_by_id", "second_at", "second_by_id", "status", "street_id", "voucher_no", "year") VALUES (NEW."account_id", NEW."amount_fen", NEW."approved_at", NEW."approved_by_id", NEW."category", NEW."community_id", NEW."district_id", NEW."id", NEW."needs_second", NEW."paid_at", NEW."paid_by_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."purpose", NEW."reject_reason", NEW."rejected_at", NEW."rejected_by_id", NEW."requested_at", NEW."requested_by_id", NEW."second_at", NEW."second_by_id", NEW."status", NEW."street_id", NEW."voucher_no", NEW."year"); RETURN NULL;',
-                    hash="f108bb94c7834d526d2c5c5fce77cd9de206aa7a",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_04aee",
-                    table="funding_disbursement",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="fundoverride",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "funding_fundoverrideevent" ("amount_fen", "community_id", "district_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "recorded_at", "recorded_by_id", "year") VALUES (NEW."amount_fen", NEW."community_id", NEW."district_id", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."reason", NEW."recorded_at", NEW."recorded_by_id", NEW."year"); RETURN NULL;',
-                    hash="84fd9c08dede51b335a68611db85a56b389c3d8e",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_90970",
-                    table="funding_fundoverride",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="fundoverride",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "funding_fundoverrideevent" ("amount_fen", "community_id", "district_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "recorded_at", "recorded_by_id", "year") VALUES (NEW."amount_fen", NEW."community_id", NEW."district_id", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."reason", NEW."recorded_at", NEW."recorded_by_id", NEW."year"); RETURN NULL;',
-                    hash="bf5deba74354864e0a7f5da4f3c750fa64a40af0",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_3c12c",
-                    table="funding_fundoverride",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="fundpolicy",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "funding_fundpolicyevent" ("applied_at", "carry_cap_fen", "carry_rule", "district_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "second_approval_fen", "tier_a_fen", "tier_b_fen", "tier_c_fen", "tier_d_fen", "updated_at", "year") VALUES (NEW."applied_at", NEW."carry_cap_fen", NEW."carry_rule", NEW."district_id", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."second_approval_fen", NEW."tier_a_fen", NEW."tier_b_fen", NEW."tier_c_fen", NEW."tier_d_fen", NEW."updated_at", NEW."year"); RETURN NULL;',
-                    hash="042811c1a00ec65813fab5be20493ad834d73ce2",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_64354",
-                    table="funding_fundpolicy",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="fundpolicy",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "funding_fundpolicyevent" ("applied_at", "carry_cap_fen", "carry_rule", "district_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "second_approval_fen", "tier_a_fen", "tier_b_fen", "tier_c_fen", "tier_d_fen", "updated_at", "year") VALUES (NEW."applied_at", NEW."carry_cap_fen", NEW."carry_rule", NEW."district_id", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."second_approval_fen", NEW."tier_a_fen", NEW."tier_b_fen", NEW."tier_c_fen", NEW."tier_d_fen", NEW."updated_at", NEW."year"); RETURN NULL;',
-                    hash="20c94cbfda9ffd710abe6369a84f80f0571e4e01",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_6eed0",
-                    table="funding_fundpolicy",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="ledgerentry",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "funding_ledgerentryevent" ("amount_fen", "community_id", "disbursement_id", "district_id", "donation_id", "from_account_id", "id", "kind", "memo", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "posted_at", "posted_by_id", "posted_by_name", "reverses_id", "street_id", "to_account_id", "year") VALUES (NEW."amount_fen", NEW."community_id", NEW."disbursement_id", NEW."district_id", NEW."donation_id", NEW."from_account_id", NEW."id", NEW."kind", NEW."memo", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."posted_at", NEW."posted_by_id", NEW."posted_by_name", NEW."reverses_id", NEW."street_id", NEW."to_account_id", NEW."year"); RETURN NULL;',
-                    hash="e0f01537ccd5da42dde58c18175c703342d2ca36",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_242e5",
-                    table="funding_ledgerentry",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="ledgerentry",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "funding_ledgerentryevent" ("amount_fen", "community_id", "disbursement_id", "district_id", "donation_id", "from_account_id", "id", "kind", "memo", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "posted_at", "posted_by_id", "posted_by_name", "reverses_id", "street_id", "to_account_id", "year") VALUES (NEW."amount_fen", NEW."community_id", NEW."disbursement_id", NEW."district_id", NEW."donation_id", NEW."from_account_id", NEW."id", NEW."kind", NEW."memo", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."posted_at", NEW."posted_by_id", NEW."posted_by_name", NEW."reverses_id", NEW."street_id", NEW."to_account_id", NEW."year"); RETURN NULL;',
-                    hash="4a67b8b23f74bc774cb83ea6e099c694d8576f89",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_bfe3b",
-                    table="funding_ledgerentry",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="specialproject",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "funding_specialprojectevent" ("amount_fen", "community_id", "created_at", "created_by_id", "district_id", "id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "purpose", "street_id", "year") VALUES (NEW."amount_fen", NEW."community_id", NEW."created_at", NEW."created_by_id", NEW."district_id", NEW."id", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."purpose", NEW."street_id", NEW."year"); RETURN NULL;',
-                    hash="4c0d8f6327d94890e7dd7d36c91c54583cd9ddc6",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_39b8a",
-                    table="funding_specialproject",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="specialproject",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "funding_specialprojectevent" ("amount_fen", "community_id", "created_at", "created_by_id", "district_id", "id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "purpose", "street_id", "year") VALUES (NEW."amount_fen", NEW."community_id", NEW."created_at", NEW."created_by_id", NEW."district_id", NEW."id", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."purpose", NEW."street_id", NEW."year"); RETURN NULL;',
-                    hash="6e4a4cbd99e00a0153f27d23e060bb9c9e400d49",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_11741",
-                    table="funding_specialproject",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="fundaccount",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "funding_fundaccountevent" ("community_id", "district_id", "id", "kind", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "project_id", "street_id") VALUES (NEW."community_id", NEW."district_id", NEW."id", NEW."kind", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."project_id", NEW."street_id"); RETURN NULL;',
-                    hash="dc333f414dbcb0963e2ad5a04e752bb9c49aa9a6",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_b8c88",
-                    table="funding_fundaccount",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="fundaccount",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "funding_fundaccountevent" ("community_id", "district_id", "id", "kind", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "project_id", "street_id") VALUES (NEW."community_id", NEW."district_id", NEW."id", NEW."kind", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."project_id", NEW."street_id"); RETURN NULL;',
-                    hash="f63cbad91abe9efc20dab57adc2326450668ebd0",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_6f977",
-                    table="funding_fundaccount",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="tierproration",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "funding_tierprorationevent" ("community_id", "delta_fen", "district_id", "from_month", "id", "new_annual_fen", "new_tier", "old_annual_fen", "old_tier", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "recorded_at", "year") VALUES (NEW."community_id", NEW."delta_fen", NEW."district_id", NEW."from_month", NEW."id", NEW."new_annual_fen", NEW."new_tier", NEW."old_annual_fen", NEW."old_tier", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."reason", NEW."recorded_at", NEW."year"); RETURN NULL;',
-                    hash="c1938663cbd42f50137f0c57df32653a41a83da3",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_c8f3c",
-                    table="funding_tierproration",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="tierproration",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "funding_tierprorationevent" ("community_id", "delta_fen", "district_id", "from_month", "id", "new_annual_fen", "new_tier", "old_annual_fen", "old_tier", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "recorded_at", "year") VALUES (NEW."community_id", NEW."delta_fen", NEW."district_id", NEW."from_month", NEW."id", NEW."new_annual_fen", NEW."new_tier", NEW."old_annual_fen", NEW."old_tier", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."reason", NEW."recorded_at", NEW."year"); RETURN NULL;',
-                    hash="4651252638315a3c9e448ebdf8c18472db4a0f99",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_11def",
-                    table="funding_tierproration",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="yearend",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "funding_yearendevent" ("cap_fen", "carried_fen", "district_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "returned_fen", "rule", "run_at", "run_by_name", "year") VALUES (NEW."cap_fen", NEW."carried_fen", NEW."district_id", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."returned_fen", NEW."rule", NEW."run_at", NEW."run_by_name", NEW."year"); RETURN NULL;',
-                    hash="819818c036cd6b9e43697dca8c0b9321501f6f93",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_b7782",
-                    table="funding_yearend",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="yearend",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "funding_yearendevent" ("cap_fen", "carried_fen", "district_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "returned_fen", "rule", "run_at", "run_by_name", "year") VALUES (NEW."cap_fen", NEW."carried_fen", NEW."district_id", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."returned_fen", NEW."rule", NEW."run_at", NEW."run_by_name", NEW."year"); RETURN NULL;',
-                    hash="82560a1d9c524cfc4a28951e1f3ef3df9cad4b48",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_3aa5a",
-                    table="funding_yearend",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="carryover",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "funding_carryoverevent" ("balance_fen", "carried_fen", "community_id", "district_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "returned_fen", "street_id", "year", "year_end_id") VALUES (NEW."balance_fen", NEW."carried_fen", NEW."community_id", NEW."district_id", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."returned_fen", NEW."street_id", NEW."year", NEW."year_end_id"); RETURN NULL;',
-                    hash="a6236adcfe28bae0bf092fa2e13ff2552a3012a9",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_a1d8a",
-                    table="funding_carryover",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="carryover",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "funding_carryoverevent" ("balance_fen", "carried_fen", "community_id", "district_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "returned_fen", "street_id", "year", "year_end_id") VALUES (NEW."balance_fen", NEW."carried_fen", NEW."community_id", NEW."district_id", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."returned_fen", NEW."street_id", NEW."year", NEW."year_end_id"); RETURN NULL;',
-                    hash="76cbabae6975e480a1286649e62bb2afaccecb32",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_609f8",
-                    table="funding_carryover",
-                    when="AFTER",
-                ),
-            ),
         ),
         migrations.RunSQL(
             sql="\nCREATE OR REPLACE FUNCTION funding_ledger_entry_immutable() RETURNS trigger\nLANGUAGE plpgsql AS $$\nBEGIN\n    RAISE EXCEPTION '已记账的分录不能修改或删除：如需更正，请登记一笔冲正分录。'\n        USING ERRCODE = 'restrict_violation';\nEND;\n$$;\nCREATE TRIGGER funding_ledger_entry_immutable\n    BEFORE UPDATE OR DELETE ON funding_ledgerentry\n    FOR EACH ROW EXECUTE FUNCTION funding_ledger_entry_immutable();\n",

@@ -109,6 +109,31 @@ class Migration(migrations.Migration):
                         violation_error_message="季度应为 1 至 4。",
                     ),
                 ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "ratings_ratingperiodevent" ("computed_at", "district_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "published_at", "published_by_id", "quarter", "status", "year") VALUES (NEW."computed_at", NEW."district_id", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."published_at", NEW."published_by_id", NEW."quarter", NEW."status", NEW."year"); RETURN NULL;',
+                            hash="e9e750cfcfcd3cac916aa33b9b3af2e480b83536",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_19f40",
+                            table="ratings_ratingperiod",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "ratings_ratingperiodevent" ("computed_at", "district_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "published_at", "published_by_id", "quarter", "status", "year") VALUES (NEW."computed_at", NEW."district_id", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."published_at", NEW."published_by_id", NEW."quarter", NEW."status", NEW."year"); RETURN NULL;',
+                            hash="98275ecc552ad683764497eab198dca721a8226f",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_42ebb",
+                            table="ratings_ratingperiod",
+                            when="AFTER",
+                        ),
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -209,6 +234,31 @@ class Migration(migrations.Migration):
                         violation_error_message="该企业本季度已有得分。",
                     )
                 ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "ratings_firmscoreevent" ("answers", "capped_by_incident", "complaints_per_100_households", "compounds", "district_id", "firm_id", "households", "id", "list_kind", "panel", "panel_parties", "period_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "published_firm_id", "rank", "reason", "satisfaction", "total", "weight_panel", "weight_satisfaction", "weight_work_orders", "work_orders") VALUES (NEW."answers", NEW."capped_by_incident", NEW."complaints_per_100_households", NEW."compounds", NEW."district_id", NEW."firm_id", NEW."households", NEW."id", NEW."list_kind", NEW."panel", NEW."panel_parties", NEW."period_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."published_firm_id", NEW."rank", NEW."reason", NEW."satisfaction", NEW."total", NEW."weight_panel", NEW."weight_satisfaction", NEW."weight_work_orders", NEW."work_orders"); RETURN NULL;',
+                            hash="127eecf722008c8075befc15c293df40739625db",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_20033",
+                            table="ratings_firmscore",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "ratings_firmscoreevent" ("answers", "capped_by_incident", "complaints_per_100_households", "compounds", "district_id", "firm_id", "households", "id", "list_kind", "panel", "panel_parties", "period_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "published_firm_id", "rank", "reason", "satisfaction", "total", "weight_panel", "weight_satisfaction", "weight_work_orders", "work_orders") VALUES (NEW."answers", NEW."capped_by_incident", NEW."complaints_per_100_households", NEW."compounds", NEW."district_id", NEW."firm_id", NEW."households", NEW."id", NEW."list_kind", NEW."panel", NEW."panel_parties", NEW."period_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."published_firm_id", NEW."rank", NEW."reason", NEW."satisfaction", NEW."total", NEW."weight_panel", NEW."weight_satisfaction", NEW."weight_work_orders", NEW."work_orders"); RETURN NULL;',
+                            hash="e3e1e37cefbba6ff8b22f099a8ba295ab76363a6",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_a7b1b",
+                            table="ratings_firmscore",
+                            when="AFTER",
+                        ),
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -293,6 +343,31 @@ class Migration(migrations.Migration):
                         condition=models.Q(("score__gte", 0), ("score__lte", 100)),
                         name="panel_score_0_to_100",
                         violation_error_message="评分应在 0 至 100 之间。",
+                    ),
+                ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "ratings_panelscoreevent" ("district_id", "firm_id", "id", "note", "party", "period_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "recorded_by_id", "score") VALUES (NEW."district_id", NEW."firm_id", NEW."id", NEW."note", NEW."party", NEW."period_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."recorded_at", NEW."recorded_by_id", NEW."score"); RETURN NULL;',
+                            hash="5ab8efd9a30664ae9de7ced743a16db42aee27a6",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_1a08d",
+                            table="ratings_panelscore",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "ratings_panelscoreevent" ("district_id", "firm_id", "id", "note", "party", "period_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "recorded_by_id", "score") VALUES (NEW."district_id", NEW."firm_id", NEW."id", NEW."note", NEW."party", NEW."period_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."recorded_at", NEW."recorded_by_id", NEW."score"); RETURN NULL;',
+                            hash="e73cbe4dba3264c4ff4f1016117deb56dbc8a791",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_dbcea",
+                            table="ratings_panelscore",
+                            when="AFTER",
+                        ),
                     ),
                 ],
             },
@@ -707,6 +782,31 @@ class Migration(migrations.Migration):
                         violation_error_message="黑榜分数线不能高于红榜最低分，名额百分比应在 0 至 100 之间。",
                     ),
                 ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "ratings_ratingsettingsevent" ("black_below_score", "black_bottom_percent", "complaint_penalty", "district_id", "id", "min_answers", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "red_min_score", "red_top_percent", "weight_panel", "weight_satisfaction", "weight_work_orders") VALUES (NEW."black_below_score", NEW."black_bottom_percent", NEW."complaint_penalty", NEW."district_id", NEW."id", NEW."min_answers", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."red_min_score", NEW."red_top_percent", NEW."weight_panel", NEW."weight_satisfaction", NEW."weight_work_orders"); RETURN NULL;',
+                            hash="23050746ee7e838534910623dc11b6784e578054",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_6fa46",
+                            table="ratings_ratingsettings",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "ratings_ratingsettingsevent" ("black_below_score", "black_bottom_percent", "complaint_penalty", "district_id", "id", "min_answers", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "red_min_score", "red_top_percent", "weight_panel", "weight_satisfaction", "weight_work_orders") VALUES (NEW."black_below_score", NEW."black_bottom_percent", NEW."complaint_penalty", NEW."district_id", NEW."id", NEW."min_answers", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."red_min_score", NEW."red_top_percent", NEW."weight_panel", NEW."weight_satisfaction", NEW."weight_work_orders"); RETURN NULL;',
+                            hash="d3d86cbc3d0ee9b3e976ea603621bfdc51a95a95",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_f804d",
+                            table="ratings_ratingsettings",
+                            when="AFTER",
+                        ),
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -860,6 +960,31 @@ class Migration(migrations.Migration):
                         violation_error_message="报告应对应一个考评季度或一个月份。",
                     ),
                 ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "ratings_reportevent" ("build_seconds", "built_at", "district_id", "file", "id", "kind", "month", "period_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "title") VALUES (NEW."build_seconds", NEW."built_at", NEW."district_id", NEW."file", NEW."id", NEW."kind", NEW."month", NEW."period_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."title"); RETURN NULL;',
+                            hash="51419acc9efb8439de7784e96d4a46f22631c62c",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_4f530",
+                            table="ratings_report",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "ratings_reportevent" ("build_seconds", "built_at", "district_id", "file", "id", "kind", "month", "period_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "title") VALUES (NEW."build_seconds", NEW."built_at", NEW."district_id", NEW."file", NEW."id", NEW."kind", NEW."month", NEW."period_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."title"); RETURN NULL;',
+                            hash="8f9ffe66206397930a07484c205e58e0cd389952",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_c7c68",
+                            table="ratings_report",
+                            when="AFTER",
+                        ),
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -988,6 +1113,31 @@ class Migration(migrations.Migration):
                 "verbose_name": "重大事件",
                 "verbose_name_plural": "重大事件",
                 "ordering": ["period", "firm", "date"],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "ratings_seriousincidentevent" ("date", "description", "district_id", "firm_id", "id", "period_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "recorded_by_id") VALUES (NEW."date", NEW."description", NEW."district_id", NEW."firm_id", NEW."id", NEW."period_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."recorded_at", NEW."recorded_by_id"); RETURN NULL;',
+                            hash="dbe46a34ddc2437037c65f3a6e9494f2d714d783",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_1e211",
+                            table="ratings_seriousincident",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "ratings_seriousincidentevent" ("date", "description", "district_id", "firm_id", "id", "period_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "recorded_by_id") VALUES (NEW."date", NEW."description", NEW."district_id", NEW."firm_id", NEW."id", NEW."period_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."recorded_at", NEW."recorded_by_id"); RETURN NULL;',
+                            hash="d7c739c179d9aa3a30ac5e83c4b9955179f55ee9",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_3fcc2",
+                            table="ratings_seriousincident",
+                            when="AFTER",
+                        ),
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -1152,6 +1302,31 @@ class Migration(migrations.Migration):
                         violation_error_message="该小区在这段时间内已有物业服务合同，合同期不能重叠。",
                     ),
                 ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "ratings_servicecontractevent" ("compound_id", "created_at", "district_id", "end", "fee_basis", "fee_fen", "firm_id", "id", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "signed_at", "start") VALUES (NEW."compound_id", NEW."created_at", NEW."district_id", NEW."end", NEW."fee_basis", NEW."fee_fen", NEW."firm_id", NEW."id", NEW."note", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."signed_at", NEW."start"); RETURN NULL;',
+                            hash="3b867e24cc37a87a69ee6dd4341826a22d710297",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_b3c04",
+                            table="ratings_servicecontract",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "ratings_servicecontractevent" ("compound_id", "created_at", "district_id", "end", "fee_basis", "fee_fen", "firm_id", "id", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "signed_at", "start") VALUES (NEW."compound_id", NEW."created_at", NEW."district_id", NEW."end", NEW."fee_basis", NEW."fee_fen", NEW."firm_id", NEW."id", NEW."note", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."signed_at", NEW."start"); RETURN NULL;',
+                            hash="964e5cd727cebb5c177c7a642e26447c3c57c9ba",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_16a86",
+                            table="ratings_servicecontract",
+                            when="AFTER",
+                        ),
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -1238,6 +1413,31 @@ class Migration(migrations.Migration):
                         violation_error_message="该小区已有进行中的物业引入流程。",
                     )
                 ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "ratings_introductionevent" ("compound_id", "contract_id", "contract_years", "district_id", "fee_basis", "fee_fen", "firm_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "started_at", "started_by_id", "status") VALUES (NEW."compound_id", NEW."contract_id", NEW."contract_years", NEW."district_id", NEW."fee_basis", NEW."fee_fen", NEW."firm_id", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."started_at", NEW."started_by_id", NEW."status"); RETURN NULL;',
+                            hash="d120e10c3096758b641ce8d93c01d2973bda008b",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_561d6",
+                            table="ratings_introduction",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "ratings_introductionevent" ("compound_id", "contract_id", "contract_years", "district_id", "fee_basis", "fee_fen", "firm_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "started_at", "started_by_id", "status") VALUES (NEW."compound_id", NEW."contract_id", NEW."contract_years", NEW."district_id", NEW."fee_basis", NEW."fee_fen", NEW."firm_id", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."started_at", NEW."started_by_id", NEW."status"); RETURN NULL;',
+                            hash="2272da3be1784cff2d99c1a9a0a28aba323b75d1",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_c8292",
+                            table="ratings_introduction",
+                            when="AFTER",
+                        ),
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -1305,6 +1505,31 @@ class Migration(migrations.Migration):
                         name="introduction_step_once",
                         violation_error_message="该步骤已经记录过。",
                     )
+                ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "ratings_introductionstepevent" ("date", "decision", "district_id", "id", "introduction_id", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "recorded_by_id", "responsible", "stage") VALUES (NEW."date", NEW."decision", NEW."district_id", NEW."id", NEW."introduction_id", NEW."note", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."recorded_at", NEW."recorded_by_id", NEW."responsible", NEW."stage"); RETURN NULL;',
+                            hash="ffd8f9fe8609c14875b856b921b6fff6fe9b3ad7",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_0c78d",
+                            table="ratings_introductionstep",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "ratings_introductionstepevent" ("date", "decision", "district_id", "id", "introduction_id", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "recorded_by_id", "responsible", "stage") VALUES (NEW."date", NEW."decision", NEW."district_id", NEW."id", NEW."introduction_id", NEW."note", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."recorded_at", NEW."recorded_by_id", NEW."responsible", NEW."stage"); RETURN NULL;',
+                            hash="d9c2a52b8800edd9d9e932884e24f39a65724c2d",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_b9fd5",
+                            table="ratings_introductionstep",
+                            when="AFTER",
+                        ),
+                    ),
                 ],
             },
         ),
@@ -1646,6 +1871,31 @@ class Migration(migrations.Migration):
                 "verbose_name": "步骤材料",
                 "verbose_name_plural": "步骤材料",
                 "ordering": ["step", "pk"],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "ratings_stepdocumentevent" ("content_type", "district_id", "file", "id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "size", "step_id", "uploaded_at") VALUES (NEW."content_type", NEW."district_id", NEW."file", NEW."id", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."size", NEW."step_id", NEW."uploaded_at"); RETURN NULL;',
+                            hash="097e347994b2bad92c3c904dc599843faf70d147",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_83347",
+                            table="ratings_stepdocument",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "ratings_stepdocumentevent" ("content_type", "district_id", "file", "id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "size", "step_id", "uploaded_at") VALUES (NEW."content_type", NEW."district_id", NEW."file", NEW."id", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."size", NEW."step_id", NEW."uploaded_at"); RETURN NULL;',
+                            hash="c60db5ed84119e7ef18265357f41901d7c002b24",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_04171",
+                            table="ratings_stepdocument",
+                            when="AFTER",
+                        ),
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -1784,6 +2034,31 @@ class Migration(migrations.Migration):
                         name="survey_one_answer_per_household",
                         violation_error_message="该住户本季度已经填写过问卷。",
                     )
+                ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "ratings_surveyresponseevent" ("answered_at", "client_hash", "comment", "compound_id", "district_id", "firm_id", "household_key", "id", "level", "period_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "points") VALUES (NEW."answered_at", NEW."client_hash", NEW."comment", NEW."compound_id", NEW."district_id", NEW."firm_id", NEW."household_key", NEW."id", NEW."level", NEW."period_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."points"); RETURN NULL;',
+                            hash="3dac64568516d008b494d30f1121cfc74ca32b18",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_a1518",
+                            table="ratings_surveyresponse",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "ratings_surveyresponseevent" ("answered_at", "client_hash", "comment", "compound_id", "district_id", "firm_id", "household_key", "id", "level", "period_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "points") VALUES (NEW."answered_at", NEW."client_hash", NEW."comment", NEW."compound_id", NEW."district_id", NEW."firm_id", NEW."household_key", NEW."id", NEW."level", NEW."period_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."points"); RETURN NULL;',
+                            hash="a71eb8836562cc34fe19bf864571dd60c4db7267",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_76f73",
+                            table="ratings_surveyresponse",
+                            when="AFTER",
+                        ),
+                    ),
                 ],
             },
         ),
@@ -1960,6 +2235,31 @@ class Migration(migrations.Migration):
                         violation_error_message="该企业本季度的工单记录已存在。",
                     )
                 ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "ratings_workorderrecordevent" ("captured_at", "complaints_per_100_households", "district_id", "firm_id", "id", "on_time_rate", "orders", "period_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "satisfaction_rate", "source") VALUES (NEW."captured_at", NEW."complaints_per_100_households", NEW."district_id", NEW."firm_id", NEW."id", NEW."on_time_rate", NEW."orders", NEW."period_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."satisfaction_rate", NEW."source"); RETURN NULL;',
+                            hash="cd9021bef028ca7a0472aa518bdef0db252adecf",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_4add4",
+                            table="ratings_workorderrecord",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "ratings_workorderrecordevent" ("captured_at", "complaints_per_100_households", "district_id", "firm_id", "id", "on_time_rate", "orders", "period_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "satisfaction_rate", "source") VALUES (NEW."captured_at", NEW."complaints_per_100_households", NEW."district_id", NEW."firm_id", NEW."id", NEW."on_time_rate", NEW."orders", NEW."period_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."satisfaction_rate", NEW."source"); RETURN NULL;',
+                            hash="2dfb93be3e15fd099f7d96469f060aa3f9132a40",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_a81c4",
+                            table="ratings_workorderrecord",
+                            when="AFTER",
+                        ),
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -2063,354 +2363,6 @@ class Migration(migrations.Migration):
             options={
                 "abstract": False,
             },
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="introductionstep",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "ratings_introductionstepevent" ("date", "decision", "district_id", "id", "introduction_id", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "recorded_by_id", "responsible", "stage") VALUES (NEW."date", NEW."decision", NEW."district_id", NEW."id", NEW."introduction_id", NEW."note", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."recorded_at", NEW."recorded_by_id", NEW."responsible", NEW."stage"); RETURN NULL;',
-                    hash="ffd8f9fe8609c14875b856b921b6fff6fe9b3ad7",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_0c78d",
-                    table="ratings_introductionstep",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="introductionstep",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "ratings_introductionstepevent" ("date", "decision", "district_id", "id", "introduction_id", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "recorded_by_id", "responsible", "stage") VALUES (NEW."date", NEW."decision", NEW."district_id", NEW."id", NEW."introduction_id", NEW."note", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."recorded_at", NEW."recorded_by_id", NEW."responsible", NEW."stage"); RETURN NULL;',
-                    hash="d9c2a52b8800edd9d9e932884e24f39a65724c2d",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_b9fd5",
-                    table="ratings_introductionstep",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="ratingperiod",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "ratings_ratingperiodevent" ("computed_at", "district_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "published_at", "published_by_id", "quarter", "status", "year") VALUES (NEW."computed_at", NEW."district_id", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."published_at", NEW."published_by_id", NEW."quarter", NEW."status", NEW."year"); RETURN NULL;',
-                    hash="e9e750cfcfcd3cac916aa33b9b3af2e480b83536",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_19f40",
-                    table="ratings_ratingperiod",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="ratingperiod",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "ratings_ratingperiodevent" ("computed_at", "district_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "published_at", "published_by_id", "quarter", "status", "year") VALUES (NEW."computed_at", NEW."district_id", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."published_at", NEW."published_by_id", NEW."quarter", NEW."status", NEW."year"); RETURN NULL;',
-                    hash="98275ecc552ad683764497eab198dca721a8226f",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_42ebb",
-                    table="ratings_ratingperiod",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="panelscore",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "ratings_panelscoreevent" ("district_id", "firm_id", "id", "note", "party", "period_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "recorded_by_id", "score") VALUES (NEW."district_id", NEW."firm_id", NEW."id", NEW."note", NEW."party", NEW."period_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."recorded_at", NEW."recorded_by_id", NEW."score"); RETURN NULL;',
-                    hash="5ab8efd9a30664ae9de7ced743a16db42aee27a6",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_1a08d",
-                    table="ratings_panelscore",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="panelscore",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "ratings_panelscoreevent" ("district_id", "firm_id", "id", "note", "party", "period_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "recorded_by_id", "score") VALUES (NEW."district_id", NEW."firm_id", NEW."id", NEW."note", NEW."party", NEW."period_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."recorded_at", NEW."recorded_by_id", NEW."score"); RETURN NULL;',
-                    hash="e73cbe4dba3264c4ff4f1016117deb56dbc8a791",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_dbcea",
-                    table="ratings_panelscore",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="firmscore",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "ratings_firmscoreevent" ("answers", "capped_by_incident", "complaints_per_100_households", "compounds", "district_id", "firm_id", "households", "id", "list_kind", "panel", "panel_parties", "period_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "published_firm_id", "rank", "reason", "satisfaction", "total", "weight_panel", "weight_satisfaction", "weight_work_orders", "work_orders") VALUES (NEW."answers", NEW."capped_by_incident", NEW."complaints_per_100_households", NEW."compounds", NEW."district_id", NEW."firm_id", NEW."households", NEW."id", NEW."list_kind", NEW."panel", NEW."panel_parties", NEW."period_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."published_firm_id", NEW."rank", NEW."reason", NEW."satisfaction", NEW."total", NEW."weight_panel", NEW."weight_satisfaction", NEW."weight_work_orders", NEW."work_orders"); RETURN NULL;',
-                    hash="127eecf722008c8075befc15c293df40739625db",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_20033",
-                    table="ratings_firmscore",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="firmscore",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "ratings_firmscoreevent" ("answers", "capped_by_incident", "complaints_per_100_households", "compounds", "district_id", "firm_id", "households", "id", "list_kind", "panel", "panel_parties", "period_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "published_firm_id", "rank", "reason", "satisfaction", "total", "weight_panel", "weight_satisfaction", "weight_work_orders", "work_orders") VALUES (NEW."answers", NEW."capped_by_incident", NEW."complaints_per_100_households", NEW."compounds", NEW."district_id", NEW."firm_id", NEW."households", NEW."id", NEW."list_kind", NEW."panel", NEW."panel_parties", NEW."period_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."published_firm_id", NEW."rank", NEW."reason", NEW."satisfaction", NEW."total", NEW."weight_panel", NEW."weight_satisfaction", NEW."weight_work_orders", NEW."work_orders"); RETURN NULL;',
-                    hash="e3e1e37cefbba6ff8b22f099a8ba295ab76363a6",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_a7b1b",
-                    table="ratings_firmscore",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="ratingsettings",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "ratings_ratingsettingsevent" ("black_below_score", "black_bottom_percent", "complaint_penalty", "district_id", "id", "min_answers", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "red_min_score", "red_top_percent", "weight_panel", "weight_satisfaction", "weight_work_orders") VALUES (NEW."black_below_score", NEW."black_bottom_percent", NEW."complaint_penalty", NEW."district_id", NEW."id", NEW."min_answers", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."red_min_score", NEW."red_top_percent", NEW."weight_panel", NEW."weight_satisfaction", NEW."weight_work_orders"); RETURN NULL;',
-                    hash="23050746ee7e838534910623dc11b6784e578054",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_6fa46",
-                    table="ratings_ratingsettings",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="ratingsettings",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "ratings_ratingsettingsevent" ("black_below_score", "black_bottom_percent", "complaint_penalty", "district_id", "id", "min_answers", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "red_min_score", "red_top_percent", "weight_panel", "weight_satisfaction", "weight_work_orders") VALUES (NEW."black_below_score", NEW."black_bottom_percent", NEW."complaint_penalty", NEW."district_id", NEW."id", NEW."min_answers", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."red_min_score", NEW."red_top_percent", NEW."weight_panel", NEW."weight_satisfaction", NEW."weight_work_orders"); RETURN NULL;',
-                    hash="d3d86cbc3d0ee9b3e976ea603621bfdc51a95a95",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_f804d",
-                    table="ratings_ratingsettings",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="report",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "ratings_reportevent" ("build_seconds", "built_at", "district_id", "file", "id", "kind", "month", "period_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "title") VALUES (NEW."build_seconds", NEW."built_at", NEW."district_id", NEW."file", NEW."id", NEW."kind", NEW."month", NEW."period_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."title"); RETURN NULL;',
-                    hash="51419acc9efb8439de7784e96d4a46f22631c62c",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_4f530",
-                    table="ratings_report",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="report",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "ratings_reportevent" ("build_seconds", "built_at", "district_id", "file", "id", "kind", "month", "period_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "title") VALUES (NEW."build_seconds", NEW."built_at", NEW."district_id", NEW."file", NEW."id", NEW."kind", NEW."month", NEW."period_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."title"); RETURN NULL;',
-                    hash="8f9ffe66206397930a07484c205e58e0cd389952",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_c7c68",
-                    table="ratings_report",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="seriousincident",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "ratings_seriousincidentevent" ("date", "description", "district_id", "firm_id", "id", "period_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "recorded_by_id") VALUES (NEW."date", NEW."description", NEW."district_id", NEW."firm_id", NEW."id", NEW."period_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."recorded_at", NEW."recorded_by_id"); RETURN NULL;',
-                    hash="dbe46a34ddc2437037c65f3a6e9494f2d714d783",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_1e211",
-                    table="ratings_seriousincident",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="seriousincident",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "ratings_seriousincidentevent" ("date", "description", "district_id", "firm_id", "id", "period_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "recorded_by_id") VALUES (NEW."date", NEW."description", NEW."district_id", NEW."firm_id", NEW."id", NEW."period_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."recorded_at", NEW."recorded_by_id"); RETURN NULL;',
-                    hash="d7c739c179d9aa3a30ac5e83c4b9955179f55ee9",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_3fcc2",
-                    table="ratings_seriousincident",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="servicecontract",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "ratings_servicecontractevent" ("compound_id", "created_at", "district_id", "end", "fee_basis", "fee_fen", "firm_id", "id", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "signed_at", "start") VALUES (NEW."compound_id", NEW."created_at", NEW."district_id", NEW."end", NEW."fee_basis", NEW."fee_fen", NEW."firm_id", NEW."id", NEW."note", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."signed_at", NEW."start"); RETURN NULL;',
-                    hash="3b867e24cc37a87a69ee6dd4341826a22d710297",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_b3c04",
-                    table="ratings_servicecontract",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="servicecontract",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "ratings_servicecontractevent" ("compound_id", "created_at", "district_id", "end", "fee_basis", "fee_fen", "firm_id", "id", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "signed_at", "start") VALUES (NEW."compound_id", NEW."created_at", NEW."district_id", NEW."end", NEW."fee_basis", NEW."fee_fen", NEW."firm_id", NEW."id", NEW."note", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."signed_at", NEW."start"); RETURN NULL;',
-                    hash="964e5cd727cebb5c177c7a642e26447c3c57c9ba",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_16a86",
-                    table="ratings_servicecontract",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="introduction",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "ratings_introductionevent" ("compound_id", "contract_id", "contract_years", "district_id", "fee_basis", "fee_fen", "firm_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "started_at", "started_by_id", "status") VALUES (NEW."compound_id", NEW."contract_id", NEW."contract_years", NEW."district_id", NEW."fee_basis", NEW."fee_fen", NEW."firm_id", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."started_at", NEW."started_by_id", NEW."status"); RETURN NULL;',
-                    hash="d120e10c3096758b641ce8d93c01d2973bda008b",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_561d6",
-                    table="ratings_introduction",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="introduction",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "ratings_introductionevent" ("compound_id", "contract_id", "contract_years", "district_id", "fee_basis", "fee_fen", "firm_id", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "started_at", "started_by_id", "status") VALUES (NEW."compound_id", NEW."contract_id", NEW."contract_years", NEW."district_id", NEW."fee_basis", NEW."fee_fen", NEW."firm_id", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."started_at", NEW."started_by_id", NEW."status"); RETURN NULL;',
-                    hash="2272da3be1784cff2d99c1a9a0a28aba323b75d1",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_c8292",
-                    table="ratings_introduction",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="stepdocument",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "ratings_stepdocumentevent" ("content_type", "district_id", "file", "id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "size", "step_id", "uploaded_at") VALUES (NEW."content_type", NEW."district_id", NEW."file", NEW."id", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."size", NEW."step_id", NEW."uploaded_at"); RETURN NULL;',
-                    hash="097e347994b2bad92c3c904dc599843faf70d147",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_83347",
-                    table="ratings_stepdocument",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="stepdocument",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "ratings_stepdocumentevent" ("content_type", "district_id", "file", "id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "size", "step_id", "uploaded_at") VALUES (NEW."content_type", NEW."district_id", NEW."file", NEW."id", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."size", NEW."step_id", NEW."uploaded_at"); RETURN NULL;',
-                    hash="c60db5ed84119e7ef18265357f41901d7c002b24",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_04171",
-                    table="ratings_stepdocument",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="surveyresponse",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "ratings_surveyresponseevent" ("answered_at", "client_hash", "comment", "compound_id", "district_id", "firm_id", "household_key", "id", "level", "period_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "points") VALUES (NEW."answered_at", NEW."client_hash", NEW."comment", NEW."compound_id", NEW."district_id", NEW."firm_id", NEW."household_key", NEW."id", NEW."level", NEW."period_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."points"); RETURN NULL;',
-                    hash="3dac64568516d008b494d30f1121cfc74ca32b18",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_a1518",
-                    table="ratings_surveyresponse",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="surveyresponse",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "ratings_surveyresponseevent" ("answered_at", "client_hash", "comment", "compound_id", "district_id", "firm_id", "household_key", "id", "level", "period_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "points") VALUES (NEW."answered_at", NEW."client_hash", NEW."comment", NEW."compound_id", NEW."district_id", NEW."firm_id", NEW."household_key", NEW."id", NEW."level", NEW."period_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."points"); RETURN NULL;',
-                    hash="a71eb8836562cc34fe19bf864571dd60c4db7267",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_76f73",
-                    table="ratings_surveyresponse",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="workorderrecord",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "ratings_workorderrecordevent" ("captured_at", "complaints_per_100_households", "district_id", "firm_id", "id", "on_time_rate", "orders", "period_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "satisfaction_rate", "source") VALUES (NEW."captured_at", NEW."complaints_per_100_households", NEW."district_id", NEW."firm_id", NEW."id", NEW."on_time_rate", NEW."orders", NEW."period_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."satisfaction_rate", NEW."source"); RETURN NULL;',
-                    hash="cd9021bef028ca7a0472aa518bdef0db252adecf",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_4add4",
-                    table="ratings_workorderrecord",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="workorderrecord",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "ratings_workorderrecordevent" ("captured_at", "complaints_per_100_households", "district_id", "firm_id", "id", "on_time_rate", "orders", "period_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "satisfaction_rate", "source") VALUES (NEW."captured_at", NEW."complaints_per_100_households", NEW."district_id", NEW."firm_id", NEW."id", NEW."on_time_rate", NEW."orders", NEW."period_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."satisfaction_rate", NEW."source"); RETURN NULL;',
-                    hash="2dfb93be3e15fd099f7d96469f060aa3f9132a40",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_a81c4",
-                    table="ratings_workorderrecord",
-                    when="AFTER",
-                ),
-            ),
         ),
         accounts.rls.EnableRLS(
             table="ratings_servicecontract",

@@ -57,6 +57,31 @@ class Migration(migrations.Migration):
                         violation_error_message="该期间的这份报告已存在。",
                     )
                 ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "reports_reportevent" ("created_at", "district_id", "id", "key", "kind", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "title") VALUES (NEW."created_at", NEW."district_id", NEW."id", NEW."key", NEW."kind", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."title"); RETURN NULL;',
+                            hash="f8c1c48f2b1b9279b572e18d256fdfbc7ec2d611",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_84ceb",
+                            table="reports_report",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "reports_reportevent" ("created_at", "district_id", "id", "key", "kind", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "title") VALUES (NEW."created_at", NEW."district_id", NEW."id", NEW."key", NEW."kind", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."title"); RETURN NULL;',
+                            hash="bb62ba7b0716b6e533ee053a9acba868b48ccd10",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_234a9",
+                            table="reports_report",
+                            when="AFTER",
+                        ),
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -135,6 +160,31 @@ class Migration(migrations.Migration):
                         fields=("report",),
                         name="report_one_build_in_flight",
                         violation_error_message="这份报告正在生成，请稍候。",
+                    ),
+                ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "reports_reportbuildevent" ("build_seconds", "district_id", "file", "finished_at", "id", "message", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "progress", "report_id", "requested_at", "requested_by_id", "requested_by_name", "started_at", "status", "version") VALUES (NEW."build_seconds", NEW."district_id", NEW."file", NEW."finished_at", NEW."id", NEW."message", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."progress", NEW."report_id", NEW."requested_at", NEW."requested_by_id", NEW."requested_by_name", NEW."started_at", NEW."status", NEW."version"); RETURN NULL;',
+                            hash="359e7789dd45fd94d5b6d72a935e81e611e54ae2",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_8e64f",
+                            table="reports_reportbuild",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "reports_reportbuildevent" ("build_seconds", "district_id", "file", "finished_at", "id", "message", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "progress", "report_id", "requested_at", "requested_by_id", "requested_by_name", "started_at", "status", "version") VALUES (NEW."build_seconds", NEW."district_id", NEW."file", NEW."finished_at", NEW."id", NEW."message", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."progress", NEW."report_id", NEW."requested_at", NEW."requested_by_id", NEW."requested_by_name", NEW."started_at", NEW."status", NEW."version"); RETURN NULL;',
+                            hash="57fe912cf06b70c2e26bebf51330ef2d63c7996b",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_d679a",
+                            table="reports_reportbuild",
+                            when="AFTER",
+                        ),
                     ),
                 ],
             },
@@ -283,64 +333,6 @@ class Migration(migrations.Migration):
             options={
                 "abstract": False,
             },
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="report",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "reports_reportevent" ("created_at", "district_id", "id", "key", "kind", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "title") VALUES (NEW."created_at", NEW."district_id", NEW."id", NEW."key", NEW."kind", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."title"); RETURN NULL;',
-                    hash="f8c1c48f2b1b9279b572e18d256fdfbc7ec2d611",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_84ceb",
-                    table="reports_report",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="report",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "reports_reportevent" ("created_at", "district_id", "id", "key", "kind", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "title") VALUES (NEW."created_at", NEW."district_id", NEW."id", NEW."key", NEW."kind", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."title"); RETURN NULL;',
-                    hash="bb62ba7b0716b6e533ee053a9acba868b48ccd10",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_234a9",
-                    table="reports_report",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="reportbuild",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "reports_reportbuildevent" ("build_seconds", "district_id", "file", "finished_at", "id", "message", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "progress", "report_id", "requested_at", "requested_by_id", "requested_by_name", "started_at", "status", "version") VALUES (NEW."build_seconds", NEW."district_id", NEW."file", NEW."finished_at", NEW."id", NEW."message", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."progress", NEW."report_id", NEW."requested_at", NEW."requested_by_id", NEW."requested_by_name", NEW."started_at", NEW."status", NEW."version"); RETURN NULL;',
-                    hash="359e7789dd45fd94d5b6d72a935e81e611e54ae2",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_8e64f",
-                    table="reports_reportbuild",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="reportbuild",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "reports_reportbuildevent" ("build_seconds", "district_id", "file", "finished_at", "id", "message", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "progress", "report_id", "requested_at", "requested_by_id", "requested_by_name", "started_at", "status", "version") VALUES (NEW."build_seconds", NEW."district_id", NEW."file", NEW."finished_at", NEW."id", NEW."message", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."progress", NEW."report_id", NEW."requested_at", NEW."requested_by_id", NEW."requested_by_name", NEW."started_at", NEW."status", NEW."version"); RETURN NULL;',
-                    hash="57fe912cf06b70c2e26bebf51330ef2d63c7996b",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_d679a",
-                    table="reports_reportbuild",
-                    when="AFTER",
-                ),
-            ),
         ),
         accounts.rls.EnableRLS(
             table="reports_report",

@@ -89,6 +89,31 @@ class Migration(migrations.Migration):
                         violation_error_message="服务结束时间应晚于开始时间。",
                     )
                 ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "staffing_dutyrosterevent" ("community_id", "day_ends", "day_starts", "district_id", "duty_phone", "id", "is_active", "name", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "street_id") VALUES (NEW."community_id", NEW."day_ends", NEW."day_starts", NEW."district_id", NEW."duty_phone", NEW."id", NEW."is_active", NEW."name", NEW."note", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."street_id"); RETURN NULL;',
+                            hash="ffe66001c3ae20ccbf4e1e805311eac68566dd49",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_56dcd",
+                            table="staffing_dutyroster",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "staffing_dutyrosterevent" ("community_id", "day_ends", "day_starts", "district_id", "duty_phone", "id", "is_active", "name", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "street_id") VALUES (NEW."community_id", NEW."day_ends", NEW."day_starts", NEW."district_id", NEW."duty_phone", NEW."id", NEW."is_active", NEW."name", NEW."note", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."street_id"); RETURN NULL;',
+                            hash="d11df365940e1719b221cfff1f1e521567bded63",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_fa59e",
+                            table="staffing_dutyroster",
+                            when="AFTER",
+                        ),
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -286,6 +311,31 @@ class Migration(migrations.Migration):
                         violation_error_message="请填写姓名。",
                     ),
                 ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "staffing_personevent" ("account_id", "community_id", "created_at", "department_id", "district_id", "id", "is_active", "is_party_member", "name", "note", "organisation_name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "property_firm_id", "role", "street_id", "title") VALUES (NEW."account_id", NEW."community_id", NEW."created_at", NEW."department_id", NEW."district_id", NEW."id", NEW."is_active", NEW."is_party_member", NEW."name", NEW."note", NEW."organisation_name", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."phone", NEW."property_firm_id", NEW."role", NEW."street_id", NEW."title"); RETURN NULL;',
+                            hash="38e5858bd622dc57a88f37efcd170841f4321698",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_c641e",
+                            table="staffing_person",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "staffing_personevent" ("account_id", "community_id", "created_at", "department_id", "district_id", "id", "is_active", "is_party_member", "name", "note", "organisation_name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "property_firm_id", "role", "street_id", "title") VALUES (NEW."account_id", NEW."community_id", NEW."created_at", NEW."department_id", NEW."district_id", NEW."id", NEW."is_active", NEW."is_party_member", NEW."name", NEW."note", NEW."organisation_name", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."phone", NEW."property_firm_id", NEW."role", NEW."street_id", NEW."title"); RETURN NULL;',
+                            hash="cb6bf7f3b684ef66419a0477083219f7c4435dee",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_a1e17",
+                            table="staffing_person",
+                            when="AFTER",
+                        ),
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -342,6 +392,31 @@ class Migration(migrations.Migration):
                         name="volunteer_hours_range",
                         violation_error_message="服务时长应大于 0 且不超过 24 小时。",
                     )
+                ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "staffing_volunteerserviceevent" ("activity", "community_id", "created_at", "district_id", "hours", "id", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "served_on") VALUES (NEW."activity", NEW."community_id", NEW."created_at", NEW."district_id", NEW."hours", NEW."id", NEW."person_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."recorded_by_id", NEW."served_on"); RETURN NULL;',
+                            hash="6fb42ea5bbbdcde822a903bb4e0f7fb011e43fa8",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_08095",
+                            table="staffing_volunteerservice",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "staffing_volunteerserviceevent" ("activity", "community_id", "created_at", "district_id", "hours", "id", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "served_on") VALUES (NEW."activity", NEW."community_id", NEW."created_at", NEW."district_id", NEW."hours", NEW."id", NEW."person_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."recorded_by_id", NEW."served_on"); RETURN NULL;',
+                            hash="0361f583c34b18efe55cd85fd370ba5f9f44e17c",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_b1437",
+                            table="staffing_volunteerservice",
+                            when="AFTER",
+                        ),
+                    ),
                 ],
             },
         ),
@@ -503,6 +578,31 @@ class Migration(migrations.Migration):
                         violation_error_message="该楼栋在这段时间内已有楼栋长：请先为前任登记结束日期。",
                     ),
                 ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "staffing_buildingheadevent" ("building_id", "created_at", "district_id", "end", "end_reason", "id", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "start") VALUES (NEW."building_id", NEW."created_at", NEW."district_id", NEW."end", NEW."end_reason", NEW."id", NEW."person_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."recorded_by_id", NEW."start"); RETURN NULL;',
+                            hash="768b52a5569480db4173327848a3b9b73db191f1",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_de8ec",
+                            table="staffing_buildinghead",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "staffing_buildingheadevent" ("building_id", "created_at", "district_id", "end", "end_reason", "id", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "start") VALUES (NEW."building_id", NEW."created_at", NEW."district_id", NEW."end", NEW."end_reason", NEW."id", NEW."person_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."recorded_by_id", NEW."start"); RETURN NULL;',
+                            hash="88fd2a82aa2bba23caee5fa93c10f1b7d1153396",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_3c122",
+                            table="staffing_buildinghead",
+                            when="AFTER",
+                        ),
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -581,6 +681,31 @@ class Migration(migrations.Migration):
                         ],
                         name="shift_person_not_twice_at_once",
                         violation_error_message="该人员在这段时间已有值班，不能同时值两个班。",
+                    ),
+                ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "staffing_dutyshiftevent" ("created_at", "district_id", "ends_at", "id", "kind", "note", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "roster_id", "starts_at") VALUES (NEW."created_at", NEW."district_id", NEW."ends_at", NEW."id", NEW."kind", NEW."note", NEW."person_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."recorded_by_id", NEW."roster_id", NEW."starts_at"); RETURN NULL;',
+                            hash="7c1f888f88ae6935191e3130aecf31b7468d8314",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_d0679",
+                            table="staffing_dutyshift",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "staffing_dutyshiftevent" ("created_at", "district_id", "ends_at", "id", "kind", "note", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "roster_id", "starts_at") VALUES (NEW."created_at", NEW."district_id", NEW."ends_at", NEW."id", NEW."kind", NEW."note", NEW."person_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."recorded_by_id", NEW."roster_id", NEW."starts_at"); RETURN NULL;',
+                            hash="23b735e14b348723edc93e6d3ae29c75aad899cb",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_c5b07",
+                            table="staffing_dutyshift",
+                            when="AFTER",
+                        ),
                     ),
                 ],
             },
@@ -667,6 +792,31 @@ class Migration(migrations.Migration):
                         violation_error_message="该网格在这段时间内已有同类网格员：请先为前任登记结束日期。",
                     ),
                 ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "staffing_gridmemberevent" ("created_at", "district_id", "end", "end_reason", "grid_id", "id", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "side", "start") VALUES (NEW."created_at", NEW."district_id", NEW."end", NEW."end_reason", NEW."grid_id", NEW."id", NEW."person_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."recorded_by_id", NEW."side", NEW."start"); RETURN NULL;',
+                            hash="b8e7d69033cb64615fafc54bf0d118643042293e",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_7eda1",
+                            table="staffing_gridmember",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "staffing_gridmemberevent" ("created_at", "district_id", "end", "end_reason", "grid_id", "id", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "side", "start") VALUES (NEW."created_at", NEW."district_id", NEW."end", NEW."end_reason", NEW."grid_id", NEW."id", NEW."person_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."recorded_by_id", NEW."side", NEW."start"); RETURN NULL;',
+                            hash="95e319a903e4a6d4ddfdd3562c6d8c34d383533c",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_d4fd1",
+                            table="staffing_gridmember",
+                            when="AFTER",
+                        ),
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -745,6 +895,31 @@ class Migration(migrations.Migration):
                         violation_error_message="调休须对应一次休息日值班。",
                     ),
                 ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "staffing_leaveevent" ("day", "district_id", "id", "kind", "note", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "shift_id") VALUES (NEW."day", NEW."district_id", NEW."id", NEW."kind", NEW."note", NEW."person_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."recorded_by_id", NEW."shift_id"); RETURN NULL;',
+                            hash="866c25afe2367738a897913c51d32abcf4e40583",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_83644",
+                            table="staffing_leave",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "staffing_leaveevent" ("day", "district_id", "id", "kind", "note", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "shift_id") VALUES (NEW."day", NEW."district_id", NEW."id", NEW."kind", NEW."note", NEW."person_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."recorded_by_id", NEW."shift_id"); RETURN NULL;',
+                            hash="9a13b467742dde1a1fb3a3785423c10493288a33",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_108f2",
+                            table="staffing_leave",
+                            when="AFTER",
+                        ),
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -794,6 +969,31 @@ class Migration(migrations.Migration):
                 "verbose_name": "党员中心户",
                 "verbose_name_plural": "党员中心户",
                 "ordering": ["grid", "person__name", "pk"],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "staffing_partyhouseholdevent" ("building_id", "district_id", "grid_id", "id", "is_active", "note", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "since") VALUES (NEW."building_id", NEW."district_id", NEW."grid_id", NEW."id", NEW."is_active", NEW."note", NEW."person_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."since"); RETURN NULL;',
+                            hash="2db3398035425160d410010aad29898c3ae22f0b",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_166e3",
+                            table="staffing_partyhousehold",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "staffing_partyhouseholdevent" ("building_id", "district_id", "grid_id", "id", "is_active", "note", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "since") VALUES (NEW."building_id", NEW."district_id", NEW."grid_id", NEW."id", NEW."is_active", NEW."note", NEW."person_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."since"); RETURN NULL;',
+                            hash="964af9883f2a2a96b8a20c245e079dea72176976",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_a4cbb",
+                            table="staffing_partyhousehold",
+                            when="AFTER",
+                        ),
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -925,6 +1125,31 @@ class Migration(migrations.Migration):
                         name="household_address_unique",
                         nulls_distinct=False,
                         violation_error_message="该小区该楼栋已登记此门牌的住户。",
+                    ),
+                ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "staffing_householdevent" ("address", "building_id", "compound_id", "district_id", "grid_id", "head_name", "id", "is_active", "last_visited_on", "needs", "note", "party_household_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "registered_on", "visit_interval_days") VALUES (NEW."address", NEW."building_id", NEW."compound_id", NEW."district_id", NEW."grid_id", NEW."head_name", NEW."id", NEW."is_active", NEW."last_visited_on", NEW."needs", NEW."note", NEW."party_household_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."phone", NEW."registered_on", NEW."visit_interval_days"); RETURN NULL;',
+                            hash="c9c3b1b5757b31f93b88db8bb9341c87bc03f52d",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_21f82",
+                            table="staffing_household",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "staffing_householdevent" ("address", "building_id", "compound_id", "district_id", "grid_id", "head_name", "id", "is_active", "last_visited_on", "needs", "note", "party_household_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "registered_on", "visit_interval_days") VALUES (NEW."address", NEW."building_id", NEW."compound_id", NEW."district_id", NEW."grid_id", NEW."head_name", NEW."id", NEW."is_active", NEW."last_visited_on", NEW."needs", NEW."note", NEW."party_household_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."phone", NEW."registered_on", NEW."visit_interval_days"); RETURN NULL;',
+                            hash="d086200bf34504e52e2957eb9d525708fbe2d274",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_49928",
+                            table="staffing_household",
+                            when="AFTER",
+                        ),
                     ),
                 ],
             },
@@ -1759,6 +1984,31 @@ class Migration(migrations.Migration):
                         violation_error_message="接待结束时间应晚于开始时间。",
                     )
                 ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "staffing_receptiondayevent" ("compound_id", "district_id", "ends_at", "host", "id", "is_active", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "place", "starts_at", "weekday") VALUES (NEW."compound_id", NEW."district_id", NEW."ends_at", NEW."host", NEW."id", NEW."is_active", NEW."person_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."place", NEW."starts_at", NEW."weekday"); RETURN NULL;',
+                            hash="9ca73eadf078589a635e762ee81531b55bd4b9c7",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_c13c7",
+                            table="staffing_receptionday",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "staffing_receptiondayevent" ("compound_id", "district_id", "ends_at", "host", "id", "is_active", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "place", "starts_at", "weekday") VALUES (NEW."compound_id", NEW."district_id", NEW."ends_at", NEW."host", NEW."id", NEW."is_active", NEW."person_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."place", NEW."starts_at", NEW."weekday"); RETURN NULL;',
+                            hash="7adbb743daf57ab13a76192f50d9d667a6d7d93f",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_6ffbe",
+                            table="staffing_receptionday",
+                            when="AFTER",
+                        ),
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -1887,6 +2137,31 @@ class Migration(migrations.Migration):
                 "verbose_name": "“2+4”服务团队",
                 "verbose_name_plural": "“2+4”服务团队",
                 "ordering": ["compound__code"],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "staffing_serviceteamevent" ("compound_id", "district_id", "formed_on", "id", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."compound_id", NEW."district_id", NEW."formed_on", NEW."id", NEW."note", _pgh_attach_context(), NOW(), \'insert\', NEW."id"); RETURN NULL;',
+                            hash="4aa96f1cb7010fb2f0a304b411c2f297f42ef487",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_a8b32",
+                            table="staffing_serviceteam",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "staffing_serviceteamevent" ("compound_id", "district_id", "formed_on", "id", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."compound_id", NEW."district_id", NEW."formed_on", NEW."id", NEW."note", _pgh_attach_context(), NOW(), \'update\', NEW."id"); RETURN NULL;',
+                            hash="648bc19ff7ae972b6d7f2508e3bbf8276acdcec9",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_a92cb",
+                            table="staffing_serviceteam",
+                            when="AFTER",
+                        ),
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -2000,6 +2275,31 @@ class Migration(migrations.Migration):
                         ],
                         name="seat_term_no_overlap",
                         violation_error_message="该岗位在这段时间内已有人任职，任期不能重叠：请先为前任登记离任日期。",
+                    ),
+                ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "staffing_seattermevent" ("created_at", "department_id", "district_id", "end", "end_reason", "id", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "property_firm_id", "recorded_by_id", "seat", "start", "team_id") VALUES (NEW."created_at", NEW."department_id", NEW."district_id", NEW."end", NEW."end_reason", NEW."id", NEW."person_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."property_firm_id", NEW."recorded_by_id", NEW."seat", NEW."start", NEW."team_id"); RETURN NULL;',
+                            hash="304623b95a93594a3e9d8fed5763003637411e2c",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_c1f8d",
+                            table="staffing_seatterm",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "staffing_seattermevent" ("created_at", "department_id", "district_id", "end", "end_reason", "id", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "property_firm_id", "recorded_by_id", "seat", "start", "team_id") VALUES (NEW."created_at", NEW."department_id", NEW."district_id", NEW."end", NEW."end_reason", NEW."id", NEW."person_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."property_firm_id", NEW."recorded_by_id", NEW."seat", NEW."start", NEW."team_id"); RETURN NULL;',
+                            hash="817b02eae87765d682a5d36f1c4e24a01e84e3b5",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_7bb0a",
+                            table="staffing_seatterm",
+                            when="AFTER",
+                        ),
                     ),
                 ],
             },
@@ -2231,6 +2531,31 @@ class Migration(migrations.Migration):
                         violation_error_message="本区已有同名下沉服务队。",
                     )
                 ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "staffing_sinkdownteamevent" ("department_id", "district_id", "formed_on", "id", "is_active", "name", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."department_id", NEW."district_id", NEW."formed_on", NEW."id", NEW."is_active", NEW."name", NEW."note", _pgh_attach_context(), NOW(), \'insert\', NEW."id"); RETURN NULL;',
+                            hash="771458358cb88bc0a5e1dd2ba2a652e33dc55f48",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_5e75e",
+                            table="staffing_sinkdownteam",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "staffing_sinkdownteamevent" ("department_id", "district_id", "formed_on", "id", "is_active", "name", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."department_id", NEW."district_id", NEW."formed_on", NEW."id", NEW."is_active", NEW."name", NEW."note", _pgh_attach_context(), NOW(), \'update\', NEW."id"); RETURN NULL;',
+                            hash="5a3397bf6da9fffbda9e1fb414cc38df9a0ffed9",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_b6c90",
+                            table="staffing_sinkdownteam",
+                            when="AFTER",
+                        ),
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -2306,6 +2631,31 @@ class Migration(migrations.Migration):
                         ],
                         name="sinkdown_member_once",
                         violation_error_message="该人员已在本服务队中。",
+                    ),
+                ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "staffing_sinkdownmemberevent" ("created_at", "district_id", "end", "end_reason", "id", "is_leader", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "start", "team_id") VALUES (NEW."created_at", NEW."district_id", NEW."end", NEW."end_reason", NEW."id", NEW."is_leader", NEW."person_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."recorded_by_id", NEW."start", NEW."team_id"); RETURN NULL;',
+                            hash="287d1b6d47ca68e36ef995d8691916c6036a0ddf",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_019d6",
+                            table="staffing_sinkdownmember",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "staffing_sinkdownmemberevent" ("created_at", "district_id", "end", "end_reason", "id", "is_leader", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "start", "team_id") VALUES (NEW."created_at", NEW."district_id", NEW."end", NEW."end_reason", NEW."id", NEW."is_leader", NEW."person_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."recorded_by_id", NEW."start", NEW."team_id"); RETURN NULL;',
+                            hash="27c3d79d4a880d0cd15adab76e1c7a0aa60d0c6f",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_c4c00",
+                            table="staffing_sinkdownmember",
+                            when="AFTER",
+                        ),
                     ),
                 ],
             },
@@ -2384,6 +2734,31 @@ class Migration(migrations.Migration):
                         violation_error_message="该服务队已下沉到这个社区。",
                     ),
                 ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "staffing_sinkdownpostevent" ("community_id", "created_at", "district_id", "end", "end_reason", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "start", "team_id") VALUES (NEW."community_id", NEW."created_at", NEW."district_id", NEW."end", NEW."end_reason", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."recorded_by_id", NEW."start", NEW."team_id"); RETURN NULL;',
+                            hash="39c20b51c20a333ad913f9a91857997310f8eda7",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_f385b",
+                            table="staffing_sinkdownpost",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "staffing_sinkdownpostevent" ("community_id", "created_at", "district_id", "end", "end_reason", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "start", "team_id") VALUES (NEW."community_id", NEW."created_at", NEW."district_id", NEW."end", NEW."end_reason", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."recorded_by_id", NEW."start", NEW."team_id"); RETURN NULL;',
+                            hash="9ac8108949f203c4c3709dcb532f4799fd830f3c",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_29e29",
+                            table="staffing_sinkdownpost",
+                            when="AFTER",
+                        ),
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -2459,6 +2834,31 @@ class Migration(migrations.Migration):
                         name="sinkdown_task_participants",
                         violation_error_message="参与队员数应在 1 至 500 之间。",
                     )
+                ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "staffing_sinkdowntaskevent" ("community_id", "created_at", "description", "district_id", "done_on", "id", "participants", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "residents_served", "task_type", "team_id", "title") VALUES (NEW."community_id", NEW."created_at", NEW."description", NEW."district_id", NEW."done_on", NEW."id", NEW."participants", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."recorded_by_id", NEW."residents_served", NEW."task_type", NEW."team_id", NEW."title"); RETURN NULL;',
+                            hash="1383fb6188c3c3d8b33ffa3d52a3f65d5431f77c",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_ea1ba",
+                            table="staffing_sinkdowntask",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "staffing_sinkdowntaskevent" ("community_id", "created_at", "description", "district_id", "done_on", "id", "participants", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "residents_served", "task_type", "team_id", "title") VALUES (NEW."community_id", NEW."created_at", NEW."description", NEW."district_id", NEW."done_on", NEW."id", NEW."participants", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."recorded_by_id", NEW."residents_served", NEW."task_type", NEW."team_id", NEW."title"); RETURN NULL;',
+                            hash="2be179d9978c12890c0cbc1ca472546fc854b54f",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_02d34",
+                            table="staffing_sinkdowntask",
+                            when="AFTER",
+                        ),
+                    ),
                 ],
             },
         ),
@@ -2878,6 +3278,31 @@ class Migration(migrations.Migration):
                         violation_error_message="该小区在这段时间内已有包抓部门：请先结束原包抓关系。",
                     ),
                 ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "staffing_sponsorshipevent" ("compound_id", "created_at", "department_id", "district_id", "end", "end_reason", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "start") VALUES (NEW."compound_id", NEW."created_at", NEW."department_id", NEW."district_id", NEW."end", NEW."end_reason", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."recorded_by_id", NEW."start"); RETURN NULL;',
+                            hash="92a8a31e28f04832175ecf03dab4865439d799da",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_a54cc",
+                            table="staffing_sponsorship",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "staffing_sponsorshipevent" ("compound_id", "created_at", "department_id", "district_id", "end", "end_reason", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "start") VALUES (NEW."compound_id", NEW."created_at", NEW."department_id", NEW."district_id", NEW."end", NEW."end_reason", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."recorded_by_id", NEW."start"); RETURN NULL;',
+                            hash="8b810ca4f546e0a4d26c9eae388ba4a76e28965b",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_c5630",
+                            table="staffing_sponsorship",
+                            when="AFTER",
+                        ),
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -3018,6 +3443,31 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "人员配备导入",
                 "ordering": ["-created_at"],
                 "abstract": False,
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "staffing_staffingimportevent" ("created_at", "district_id", "dry_run", "file", "file_name", "finished_at", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "total_rows", "uploaded_by_id") VALUES (NEW."created_at", NEW."district_id", NEW."dry_run", NEW."file", NEW."file_name", NEW."finished_at", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."status", NEW."total_rows", NEW."uploaded_by_id"); RETURN NULL;',
+                            hash="255399f43b35fec8df8be21120ee597d22f2b59c",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_b76f0",
+                            table="staffing_staffingimport",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition='WHEN (OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."district_id" IS DISTINCT FROM (NEW."district_id") OR OLD."dry_run" IS DISTINCT FROM (NEW."dry_run") OR OLD."file" IS DISTINCT FROM (NEW."file") OR OLD."file_name" IS DISTINCT FROM (NEW."file_name") OR OLD."finished_at" IS DISTINCT FROM (NEW."finished_at") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."status" IS DISTINCT FROM (NEW."status") OR OLD."total_rows" IS DISTINCT FROM (NEW."total_rows") OR OLD."uploaded_by_id" IS DISTINCT FROM (NEW."uploaded_by_id"))',
+                            func='INSERT INTO "staffing_staffingimportevent" ("created_at", "district_id", "dry_run", "file", "file_name", "finished_at", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "total_rows", "uploaded_by_id") VALUES (NEW."created_at", NEW."district_id", NEW."dry_run", NEW."file", NEW."file_name", NEW."finished_at", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."status", NEW."total_rows", NEW."uploaded_by_id"); RETURN NULL;',
+                            hash="e62abaf4a6c13c2cc00d7bc7216551a7419cdcf2",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_b3102",
+                            table="staffing_staffingimport",
+                            when="AFTER",
+                        ),
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -3263,6 +3713,31 @@ class Migration(migrations.Migration):
                         ),
                         name="star_approved_is_graded",
                         violation_error_message="尚未评分的评定不能审定。",
+                    ),
+                ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "staffing_starassessmentevent" ("approved_at", "approved_by_id", "assessed_by_id", "attitude", "cases_accepted", "cases_completed", "cases_rated", "cases_satisfied", "community_id", "district_id", "figures_at", "id", "note", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "proficiency", "quarter", "role", "score", "stars", "street_id", "updated_at", "year") VALUES (NEW."approved_at", NEW."approved_by_id", NEW."assessed_by_id", NEW."attitude", NEW."cases_accepted", NEW."cases_completed", NEW."cases_rated", NEW."cases_satisfied", NEW."community_id", NEW."district_id", NEW."figures_at", NEW."id", NEW."note", NEW."person_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."proficiency", NEW."quarter", NEW."role", NEW."score", NEW."stars", NEW."street_id", NEW."updated_at", NEW."year"); RETURN NULL;',
+                            hash="94a533b8c1b7b06eb7a2eb6fce6441b09f8d1d06",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_dbc08",
+                            table="staffing_starassessment",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "staffing_starassessmentevent" ("approved_at", "approved_by_id", "assessed_by_id", "attitude", "cases_accepted", "cases_completed", "cases_rated", "cases_satisfied", "community_id", "district_id", "figures_at", "id", "note", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "proficiency", "quarter", "role", "score", "stars", "street_id", "updated_at", "year") VALUES (NEW."approved_at", NEW."approved_by_id", NEW."assessed_by_id", NEW."attitude", NEW."cases_accepted", NEW."cases_completed", NEW."cases_rated", NEW."cases_satisfied", NEW."community_id", NEW."district_id", NEW."figures_at", NEW."id", NEW."note", NEW."person_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."proficiency", NEW."quarter", NEW."role", NEW."score", NEW."stars", NEW."street_id", NEW."updated_at", NEW."year"); RETURN NULL;',
+                            hash="5274652b56a1b991883c99751ffceb970239a9dc",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_18b95",
+                            table="staffing_starassessment",
+                            when="AFTER",
+                        ),
                     ),
                 ],
             },
@@ -3533,6 +4008,31 @@ class Migration(migrations.Migration):
                         violation_error_message="该小区在这段时间内已有驻点干部：请先结束前任的驻点。",
                     ),
                 ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "staffing_stationedcadreevent" ("compound_id", "created_at", "district_id", "end", "end_reason", "id", "office_hours", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "post", "recorded_by_id", "start") VALUES (NEW."compound_id", NEW."created_at", NEW."district_id", NEW."end", NEW."end_reason", NEW."id", NEW."office_hours", NEW."person_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."post", NEW."recorded_by_id", NEW."start"); RETURN NULL;',
+                            hash="e7bed07a03bbc4f8720ab4515c5a6d48c83f69b7",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_935d8",
+                            table="staffing_stationedcadre",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "staffing_stationedcadreevent" ("compound_id", "created_at", "district_id", "end", "end_reason", "id", "office_hours", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "post", "recorded_by_id", "start") VALUES (NEW."compound_id", NEW."created_at", NEW."district_id", NEW."end", NEW."end_reason", NEW."id", NEW."office_hours", NEW."person_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."post", NEW."recorded_by_id", NEW."start"); RETURN NULL;',
+                            hash="69eaad11fc13c3eb18f27e4a5f95cb56439a77ee",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_dc37d",
+                            table="staffing_stationedcadre",
+                            when="AFTER",
+                        ),
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -3714,6 +4214,31 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "走访记录",
                 "ordering": ["-visited_at", "-pk"],
                 "indexes": [models.Index(fields=["household", "visited_at"], name="visit_household_at")],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "staffing_visitevent" ("created_at", "district_id", "findings", "household_id", "id", "outcome", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "visited_at", "visitor_id", "visitor_person_id", "work_order_id") VALUES (NEW."created_at", NEW."district_id", NEW."findings", NEW."household_id", NEW."id", NEW."outcome", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."visited_at", NEW."visitor_id", NEW."visitor_person_id", NEW."work_order_id"); RETURN NULL;',
+                            hash="f5d65c612ad5592690aae5198d8beb2cd5e66b75",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_779f8",
+                            table="staffing_visit",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "staffing_visitevent" ("created_at", "district_id", "findings", "household_id", "id", "outcome", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "visited_at", "visitor_id", "visitor_person_id", "work_order_id") VALUES (NEW."created_at", NEW."district_id", NEW."findings", NEW."household_id", NEW."id", NEW."outcome", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."visited_at", NEW."visitor_id", NEW."visitor_person_id", NEW."work_order_id"); RETURN NULL;',
+                            hash="1aa1128d149245e2e5ac071e58ff3e860f433233",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_72813",
+                            table="staffing_visit",
+                            when="AFTER",
+                        ),
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -3823,615 +4348,6 @@ class Migration(migrations.Migration):
             options={
                 "abstract": False,
             },
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="dutyroster",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "staffing_dutyrosterevent" ("community_id", "day_ends", "day_starts", "district_id", "duty_phone", "id", "is_active", "name", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "street_id") VALUES (NEW."community_id", NEW."day_ends", NEW."day_starts", NEW."district_id", NEW."duty_phone", NEW."id", NEW."is_active", NEW."name", NEW."note", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."street_id"); RETURN NULL;',
-                    hash="ffe66001c3ae20ccbf4e1e805311eac68566dd49",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_56dcd",
-                    table="staffing_dutyroster",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="dutyroster",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "staffing_dutyrosterevent" ("community_id", "day_ends", "day_starts", "district_id", "duty_phone", "id", "is_active", "name", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "street_id") VALUES (NEW."community_id", NEW."day_ends", NEW."day_starts", NEW."district_id", NEW."duty_phone", NEW."id", NEW."is_active", NEW."name", NEW."note", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."street_id"); RETURN NULL;',
-                    hash="d11df365940e1719b221cfff1f1e521567bded63",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_fa59e",
-                    table="staffing_dutyroster",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="household",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "staffing_householdevent" ("address", "building_id", "compound_id", "district_id", "grid_id", "head_name", "id", "is_active", "last_visited_on", "needs", "note", "party_household_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "registered_on", "visit_interval_days") VALUES (NEW."address", NEW."building_id", NEW."compound_id", NEW."district_id", NEW."grid_id", NEW."head_name", NEW."id", NEW."is_active", NEW."last_visited_on", NEW."needs", NEW."note", NEW."party_household_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."phone", NEW."registered_on", NEW."visit_interval_days"); RETURN NULL;',
-                    hash="c9c3b1b5757b31f93b88db8bb9341c87bc03f52d",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_21f82",
-                    table="staffing_household",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="household",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "staffing_householdevent" ("address", "building_id", "compound_id", "district_id", "grid_id", "head_name", "id", "is_active", "last_visited_on", "needs", "note", "party_household_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "registered_on", "visit_interval_days") VALUES (NEW."address", NEW."building_id", NEW."compound_id", NEW."district_id", NEW."grid_id", NEW."head_name", NEW."id", NEW."is_active", NEW."last_visited_on", NEW."needs", NEW."note", NEW."party_household_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."phone", NEW."registered_on", NEW."visit_interval_days"); RETURN NULL;',
-                    hash="d086200bf34504e52e2957eb9d525708fbe2d274",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_49928",
-                    table="staffing_household",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="person",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "staffing_personevent" ("account_id", "community_id", "created_at", "department_id", "district_id", "id", "is_active", "is_party_member", "name", "note", "organisation_name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "property_firm_id", "role", "street_id", "title") VALUES (NEW."account_id", NEW."community_id", NEW."created_at", NEW."department_id", NEW."district_id", NEW."id", NEW."is_active", NEW."is_party_member", NEW."name", NEW."note", NEW."organisation_name", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."phone", NEW."property_firm_id", NEW."role", NEW."street_id", NEW."title"); RETURN NULL;',
-                    hash="38e5858bd622dc57a88f37efcd170841f4321698",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_c641e",
-                    table="staffing_person",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="person",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "staffing_personevent" ("account_id", "community_id", "created_at", "department_id", "district_id", "id", "is_active", "is_party_member", "name", "note", "organisation_name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone", "property_firm_id", "role", "street_id", "title") VALUES (NEW."account_id", NEW."community_id", NEW."created_at", NEW."department_id", NEW."district_id", NEW."id", NEW."is_active", NEW."is_party_member", NEW."name", NEW."note", NEW."organisation_name", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."phone", NEW."property_firm_id", NEW."role", NEW."street_id", NEW."title"); RETURN NULL;',
-                    hash="cb6bf7f3b684ef66419a0477083219f7c4435dee",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_a1e17",
-                    table="staffing_person",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="partyhousehold",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "staffing_partyhouseholdevent" ("building_id", "district_id", "grid_id", "id", "is_active", "note", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "since") VALUES (NEW."building_id", NEW."district_id", NEW."grid_id", NEW."id", NEW."is_active", NEW."note", NEW."person_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."since"); RETURN NULL;',
-                    hash="2db3398035425160d410010aad29898c3ae22f0b",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_166e3",
-                    table="staffing_partyhousehold",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="partyhousehold",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "staffing_partyhouseholdevent" ("building_id", "district_id", "grid_id", "id", "is_active", "note", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "since") VALUES (NEW."building_id", NEW."district_id", NEW."grid_id", NEW."id", NEW."is_active", NEW."note", NEW."person_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."since"); RETURN NULL;',
-                    hash="964af9883f2a2a96b8a20c245e079dea72176976",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_a4cbb",
-                    table="staffing_partyhousehold",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="leave",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "staffing_leaveevent" ("day", "district_id", "id", "kind", "note", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "shift_id") VALUES (NEW."day", NEW."district_id", NEW."id", NEW."kind", NEW."note", NEW."person_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."recorded_by_id", NEW."shift_id"); RETURN NULL;',
-                    hash="866c25afe2367738a897913c51d32abcf4e40583",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_83644",
-                    table="staffing_leave",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="leave",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "staffing_leaveevent" ("day", "district_id", "id", "kind", "note", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "shift_id") VALUES (NEW."day", NEW."district_id", NEW."id", NEW."kind", NEW."note", NEW."person_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."recorded_by_id", NEW."shift_id"); RETURN NULL;',
-                    hash="9a13b467742dde1a1fb3a3785423c10493288a33",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_108f2",
-                    table="staffing_leave",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="gridmember",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "staffing_gridmemberevent" ("created_at", "district_id", "end", "end_reason", "grid_id", "id", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "side", "start") VALUES (NEW."created_at", NEW."district_id", NEW."end", NEW."end_reason", NEW."grid_id", NEW."id", NEW."person_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."recorded_by_id", NEW."side", NEW."start"); RETURN NULL;',
-                    hash="b8e7d69033cb64615fafc54bf0d118643042293e",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_7eda1",
-                    table="staffing_gridmember",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="gridmember",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "staffing_gridmemberevent" ("created_at", "district_id", "end", "end_reason", "grid_id", "id", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "side", "start") VALUES (NEW."created_at", NEW."district_id", NEW."end", NEW."end_reason", NEW."grid_id", NEW."id", NEW."person_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."recorded_by_id", NEW."side", NEW."start"); RETURN NULL;',
-                    hash="95e319a903e4a6d4ddfdd3562c6d8c34d383533c",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_d4fd1",
-                    table="staffing_gridmember",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="dutyshift",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "staffing_dutyshiftevent" ("created_at", "district_id", "ends_at", "id", "kind", "note", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "roster_id", "starts_at") VALUES (NEW."created_at", NEW."district_id", NEW."ends_at", NEW."id", NEW."kind", NEW."note", NEW."person_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."recorded_by_id", NEW."roster_id", NEW."starts_at"); RETURN NULL;',
-                    hash="7c1f888f88ae6935191e3130aecf31b7468d8314",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_d0679",
-                    table="staffing_dutyshift",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="dutyshift",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "staffing_dutyshiftevent" ("created_at", "district_id", "ends_at", "id", "kind", "note", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "roster_id", "starts_at") VALUES (NEW."created_at", NEW."district_id", NEW."ends_at", NEW."id", NEW."kind", NEW."note", NEW."person_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."recorded_by_id", NEW."roster_id", NEW."starts_at"); RETURN NULL;',
-                    hash="23b735e14b348723edc93e6d3ae29c75aad899cb",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_c5b07",
-                    table="staffing_dutyshift",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="buildinghead",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "staffing_buildingheadevent" ("building_id", "created_at", "district_id", "end", "end_reason", "id", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "start") VALUES (NEW."building_id", NEW."created_at", NEW."district_id", NEW."end", NEW."end_reason", NEW."id", NEW."person_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."recorded_by_id", NEW."start"); RETURN NULL;',
-                    hash="768b52a5569480db4173327848a3b9b73db191f1",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_de8ec",
-                    table="staffing_buildinghead",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="buildinghead",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "staffing_buildingheadevent" ("building_id", "created_at", "district_id", "end", "end_reason", "id", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "start") VALUES (NEW."building_id", NEW."created_at", NEW."district_id", NEW."end", NEW."end_reason", NEW."id", NEW."person_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."recorded_by_id", NEW."start"); RETURN NULL;',
-                    hash="88fd2a82aa2bba23caee5fa93c10f1b7d1153396",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_3c122",
-                    table="staffing_buildinghead",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="receptionday",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "staffing_receptiondayevent" ("compound_id", "district_id", "ends_at", "host", "id", "is_active", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "place", "starts_at", "weekday") VALUES (NEW."compound_id", NEW."district_id", NEW."ends_at", NEW."host", NEW."id", NEW."is_active", NEW."person_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."place", NEW."starts_at", NEW."weekday"); RETURN NULL;',
-                    hash="9ca73eadf078589a635e762ee81531b55bd4b9c7",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_c13c7",
-                    table="staffing_receptionday",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="receptionday",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "staffing_receptiondayevent" ("compound_id", "district_id", "ends_at", "host", "id", "is_active", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "place", "starts_at", "weekday") VALUES (NEW."compound_id", NEW."district_id", NEW."ends_at", NEW."host", NEW."id", NEW."is_active", NEW."person_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."place", NEW."starts_at", NEW."weekday"); RETURN NULL;',
-                    hash="7adbb743daf57ab13a76192f50d9d667a6d7d93f",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_6ffbe",
-                    table="staffing_receptionday",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="serviceteam",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "staffing_serviceteamevent" ("compound_id", "district_id", "formed_on", "id", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."compound_id", NEW."district_id", NEW."formed_on", NEW."id", NEW."note", _pgh_attach_context(), NOW(), \'insert\', NEW."id"); RETURN NULL;',
-                    hash="4aa96f1cb7010fb2f0a304b411c2f297f42ef487",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_a8b32",
-                    table="staffing_serviceteam",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="serviceteam",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "staffing_serviceteamevent" ("compound_id", "district_id", "formed_on", "id", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."compound_id", NEW."district_id", NEW."formed_on", NEW."id", NEW."note", _pgh_attach_context(), NOW(), \'update\', NEW."id"); RETURN NULL;',
-                    hash="648bc19ff7ae972b6d7f2508e3bbf8276acdcec9",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_a92cb",
-                    table="staffing_serviceteam",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="seatterm",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "staffing_seattermevent" ("created_at", "department_id", "district_id", "end", "end_reason", "id", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "property_firm_id", "recorded_by_id", "seat", "start", "team_id") VALUES (NEW."created_at", NEW."department_id", NEW."district_id", NEW."end", NEW."end_reason", NEW."id", NEW."person_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."property_firm_id", NEW."recorded_by_id", NEW."seat", NEW."start", NEW."team_id"); RETURN NULL;',
-                    hash="304623b95a93594a3e9d8fed5763003637411e2c",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_c1f8d",
-                    table="staffing_seatterm",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="seatterm",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "staffing_seattermevent" ("created_at", "department_id", "district_id", "end", "end_reason", "id", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "property_firm_id", "recorded_by_id", "seat", "start", "team_id") VALUES (NEW."created_at", NEW."department_id", NEW."district_id", NEW."end", NEW."end_reason", NEW."id", NEW."person_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."property_firm_id", NEW."recorded_by_id", NEW."seat", NEW."start", NEW."team_id"); RETURN NULL;',
-                    hash="817b02eae87765d682a5d36f1c4e24a01e84e3b5",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_7bb0a",
-                    table="staffing_seatterm",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="sinkdownteam",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "staffing_sinkdownteamevent" ("department_id", "district_id", "formed_on", "id", "is_active", "name", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."department_id", NEW."district_id", NEW."formed_on", NEW."id", NEW."is_active", NEW."name", NEW."note", _pgh_attach_context(), NOW(), \'insert\', NEW."id"); RETURN NULL;',
-                    hash="771458358cb88bc0a5e1dd2ba2a652e33dc55f48",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_5e75e",
-                    table="staffing_sinkdownteam",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="sinkdownteam",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "staffing_sinkdownteamevent" ("department_id", "district_id", "formed_on", "id", "is_active", "name", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."department_id", NEW."district_id", NEW."formed_on", NEW."id", NEW."is_active", NEW."name", NEW."note", _pgh_attach_context(), NOW(), \'update\', NEW."id"); RETURN NULL;',
-                    hash="5a3397bf6da9fffbda9e1fb414cc38df9a0ffed9",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_b6c90",
-                    table="staffing_sinkdownteam",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="sinkdowntask",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "staffing_sinkdowntaskevent" ("community_id", "created_at", "description", "district_id", "done_on", "id", "participants", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "residents_served", "task_type", "team_id", "title") VALUES (NEW."community_id", NEW."created_at", NEW."description", NEW."district_id", NEW."done_on", NEW."id", NEW."participants", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."recorded_by_id", NEW."residents_served", NEW."task_type", NEW."team_id", NEW."title"); RETURN NULL;',
-                    hash="1383fb6188c3c3d8b33ffa3d52a3f65d5431f77c",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_ea1ba",
-                    table="staffing_sinkdowntask",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="sinkdowntask",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "staffing_sinkdowntaskevent" ("community_id", "created_at", "description", "district_id", "done_on", "id", "participants", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "residents_served", "task_type", "team_id", "title") VALUES (NEW."community_id", NEW."created_at", NEW."description", NEW."district_id", NEW."done_on", NEW."id", NEW."participants", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."recorded_by_id", NEW."residents_served", NEW."task_type", NEW."team_id", NEW."title"); RETURN NULL;',
-                    hash="2be179d9978c12890c0cbc1ca472546fc854b54f",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_02d34",
-                    table="staffing_sinkdowntask",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="sinkdownpost",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "staffing_sinkdownpostevent" ("community_id", "created_at", "district_id", "end", "end_reason", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "start", "team_id") VALUES (NEW."community_id", NEW."created_at", NEW."district_id", NEW."end", NEW."end_reason", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."recorded_by_id", NEW."start", NEW."team_id"); RETURN NULL;',
-                    hash="39c20b51c20a333ad913f9a91857997310f8eda7",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_f385b",
-                    table="staffing_sinkdownpost",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="sinkdownpost",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "staffing_sinkdownpostevent" ("community_id", "created_at", "district_id", "end", "end_reason", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "start", "team_id") VALUES (NEW."community_id", NEW."created_at", NEW."district_id", NEW."end", NEW."end_reason", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."recorded_by_id", NEW."start", NEW."team_id"); RETURN NULL;',
-                    hash="9ac8108949f203c4c3709dcb532f4799fd830f3c",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_29e29",
-                    table="staffing_sinkdownpost",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="sinkdownmember",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "staffing_sinkdownmemberevent" ("created_at", "district_id", "end", "end_reason", "id", "is_leader", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "start", "team_id") VALUES (NEW."created_at", NEW."district_id", NEW."end", NEW."end_reason", NEW."id", NEW."is_leader", NEW."person_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."recorded_by_id", NEW."start", NEW."team_id"); RETURN NULL;',
-                    hash="287d1b6d47ca68e36ef995d8691916c6036a0ddf",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_019d6",
-                    table="staffing_sinkdownmember",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="sinkdownmember",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "staffing_sinkdownmemberevent" ("created_at", "district_id", "end", "end_reason", "id", "is_leader", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "start", "team_id") VALUES (NEW."created_at", NEW."district_id", NEW."end", NEW."end_reason", NEW."id", NEW."is_leader", NEW."person_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."recorded_by_id", NEW."start", NEW."team_id"); RETURN NULL;',
-                    hash="27c3d79d4a880d0cd15adab76e1c7a0aa60d0c6f",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_c4c00",
-                    table="staffing_sinkdownmember",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="sponsorship",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "staffing_sponsorshipevent" ("compound_id", "created_at", "department_id", "district_id", "end", "end_reason", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "start") VALUES (NEW."compound_id", NEW."created_at", NEW."department_id", NEW."district_id", NEW."end", NEW."end_reason", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."recorded_by_id", NEW."start"); RETURN NULL;',
-                    hash="92a8a31e28f04832175ecf03dab4865439d799da",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_a54cc",
-                    table="staffing_sponsorship",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="sponsorship",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "staffing_sponsorshipevent" ("compound_id", "created_at", "department_id", "district_id", "end", "end_reason", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "start") VALUES (NEW."compound_id", NEW."created_at", NEW."department_id", NEW."district_id", NEW."end", NEW."end_reason", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."recorded_by_id", NEW."start"); RETURN NULL;',
-                    hash="8b810ca4f546e0a4d26c9eae388ba4a76e28965b",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_c5630",
-                    table="staffing_sponsorship",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="staffingimport",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "staffing_staffingimportevent" ("created_at", "district_id", "dry_run", "file", "file_name", "finished_at", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "total_rows", "uploaded_by_id") VALUES (NEW."created_at", NEW."district_id", NEW."dry_run", NEW."file", NEW."file_name", NEW."finished_at", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."status", NEW."total_rows", NEW."uploaded_by_id"); RETURN NULL;',
-                    hash="255399f43b35fec8df8be21120ee597d22f2b59c",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_b76f0",
-                    table="staffing_staffingimport",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="staffingimport",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition='WHEN (OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."district_id" IS DISTINCT FROM (NEW."district_id") OR OLD."dry_run" IS DISTINCT FROM (NEW."dry_run") OR OLD."file" IS DISTINCT FROM (NEW."file") OR OLD."file_name" IS DISTINCT FROM (NEW."file_name") OR OLD."finished_at" IS DISTINCT FROM (NEW."finished_at") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."status" IS DISTINCT FROM (NEW."status") OR OLD."total_rows" IS DISTINCT FROM (NEW."total_rows") OR OLD."uploaded_by_id" IS DISTINCT FROM (NEW."uploaded_by_id"))',
-                    func='INSERT INTO "staffing_staffingimportevent" ("created_at", "district_id", "dry_run", "file", "file_name", "finished_at", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "status", "total_rows", "uploaded_by_id") VALUES (NEW."created_at", NEW."district_id", NEW."dry_run", NEW."file", NEW."file_name", NEW."finished_at", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."status", NEW."total_rows", NEW."uploaded_by_id"); RETURN NULL;',
-                    hash="e62abaf4a6c13c2cc00d7bc7216551a7419cdcf2",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_b3102",
-                    table="staffing_staffingimport",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="starassessment",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "staffing_starassessmentevent" ("approved_at", "approved_by_id", "assessed_by_id", "attitude", "cases_accepted", "cases_completed", "cases_rated", "cases_satisfied", "community_id", "district_id", "figures_at", "id", "note", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "proficiency", "quarter", "role", "score", "stars", "street_id", "updated_at", "year") VALUES (NEW."approved_at", NEW."approved_by_id", NEW."assessed_by_id", NEW."attitude", NEW."cases_accepted", NEW."cases_completed", NEW."cases_rated", NEW."cases_satisfied", NEW."community_id", NEW."district_id", NEW."figures_at", NEW."id", NEW."note", NEW."person_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."proficiency", NEW."quarter", NEW."role", NEW."score", NEW."stars", NEW."street_id", NEW."updated_at", NEW."year"); RETURN NULL;',
-                    hash="94a533b8c1b7b06eb7a2eb6fce6441b09f8d1d06",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_dbc08",
-                    table="staffing_starassessment",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="starassessment",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "staffing_starassessmentevent" ("approved_at", "approved_by_id", "assessed_by_id", "attitude", "cases_accepted", "cases_completed", "cases_rated", "cases_satisfied", "community_id", "district_id", "figures_at", "id", "note", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "proficiency", "quarter", "role", "score", "stars", "street_id", "updated_at", "year") VALUES (NEW."approved_at", NEW."approved_by_id", NEW."assessed_by_id", NEW."attitude", NEW."cases_accepted", NEW."cases_completed", NEW."cases_rated", NEW."cases_satisfied", NEW."community_id", NEW."district_id", NEW."figures_at", NEW."id", NEW."note", NEW."person_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."proficiency", NEW."quarter", NEW."role", NEW."score", NEW."stars", NEW."street_id", NEW."updated_at", NEW."year"); RETURN NULL;',
-                    hash="5274652b56a1b991883c99751ffceb970239a9dc",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_18b95",
-                    table="staffing_starassessment",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="stationedcadre",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "staffing_stationedcadreevent" ("compound_id", "created_at", "district_id", "end", "end_reason", "id", "office_hours", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "post", "recorded_by_id", "start") VALUES (NEW."compound_id", NEW."created_at", NEW."district_id", NEW."end", NEW."end_reason", NEW."id", NEW."office_hours", NEW."person_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."post", NEW."recorded_by_id", NEW."start"); RETURN NULL;',
-                    hash="e7bed07a03bbc4f8720ab4515c5a6d48c83f69b7",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_935d8",
-                    table="staffing_stationedcadre",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="stationedcadre",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "staffing_stationedcadreevent" ("compound_id", "created_at", "district_id", "end", "end_reason", "id", "office_hours", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "post", "recorded_by_id", "start") VALUES (NEW."compound_id", NEW."created_at", NEW."district_id", NEW."end", NEW."end_reason", NEW."id", NEW."office_hours", NEW."person_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."post", NEW."recorded_by_id", NEW."start"); RETURN NULL;',
-                    hash="69eaad11fc13c3eb18f27e4a5f95cb56439a77ee",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_dc37d",
-                    table="staffing_stationedcadre",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="visit",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "staffing_visitevent" ("created_at", "district_id", "findings", "household_id", "id", "outcome", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "visited_at", "visitor_id", "visitor_person_id", "work_order_id") VALUES (NEW."created_at", NEW."district_id", NEW."findings", NEW."household_id", NEW."id", NEW."outcome", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."visited_at", NEW."visitor_id", NEW."visitor_person_id", NEW."work_order_id"); RETURN NULL;',
-                    hash="f5d65c612ad5592690aae5198d8beb2cd5e66b75",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_779f8",
-                    table="staffing_visit",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="visit",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "staffing_visitevent" ("created_at", "district_id", "findings", "household_id", "id", "outcome", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "visited_at", "visitor_id", "visitor_person_id", "work_order_id") VALUES (NEW."created_at", NEW."district_id", NEW."findings", NEW."household_id", NEW."id", NEW."outcome", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."visited_at", NEW."visitor_id", NEW."visitor_person_id", NEW."work_order_id"); RETURN NULL;',
-                    hash="1aa1128d149245e2e5ac071e58ff3e860f433233",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_72813",
-                    table="staffing_visit",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="volunteerservice",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "staffing_volunteerserviceevent" ("activity", "community_id", "created_at", "district_id", "hours", "id", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "served_on") VALUES (NEW."activity", NEW."community_id", NEW."created_at", NEW."district_id", NEW."hours", NEW."id", NEW."person_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."recorded_by_id", NEW."served_on"); RETURN NULL;',
-                    hash="6fb42ea5bbbdcde822a903bb4e0f7fb011e43fa8",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_08095",
-                    table="staffing_volunteerservice",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="volunteerservice",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "staffing_volunteerserviceevent" ("activity", "community_id", "created_at", "district_id", "hours", "id", "person_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "served_on") VALUES (NEW."activity", NEW."community_id", NEW."created_at", NEW."district_id", NEW."hours", NEW."id", NEW."person_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."recorded_by_id", NEW."served_on"); RETURN NULL;',
-                    hash="0361f583c34b18efe55cd85fd370ba5f9f44e17c",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_b1437",
-                    table="staffing_volunteerservice",
-                    when="AFTER",
-                ),
-            ),
         ),
         accounts.rls.EnableRLS(
             table="staffing_dutyroster",

@@ -107,6 +107,31 @@ class Migration(migrations.Migration):
                 "verbose_name": "议事会",
                 "verbose_name_plural": "议事会",
                 "ordering": ["-held_on"],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "workorders_deliberationmeetingevent" ("attendee_count", "attendees", "community_id", "compound_id", "created_at", "decision", "district_id", "follow_up", "follow_up_done", "held_on", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "topic") VALUES (NEW."attendee_count", NEW."attendees", NEW."community_id", NEW."compound_id", NEW."created_at", NEW."decision", NEW."district_id", NEW."follow_up", NEW."follow_up_done", NEW."held_on", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."recorded_by_id", NEW."topic"); RETURN NULL;',
+                            hash="a64e9a8911a156534095775ad0ba601369e544da",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_90265",
+                            table="workorders_deliberationmeeting",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "workorders_deliberationmeetingevent" ("attendee_count", "attendees", "community_id", "compound_id", "created_at", "decision", "district_id", "follow_up", "follow_up_done", "held_on", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "topic") VALUES (NEW."attendee_count", NEW."attendees", NEW."community_id", NEW."compound_id", NEW."created_at", NEW."decision", NEW."district_id", NEW."follow_up", NEW."follow_up_done", NEW."held_on", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."recorded_by_id", NEW."topic"); RETURN NULL;',
+                            hash="38b58de77cd57b7ab80b48f55f14cc4c7df16fb8",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_723f6",
+                            table="workorders_deliberationmeeting",
+                            when="AFTER",
+                        ),
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -465,6 +490,31 @@ class Migration(migrations.Migration):
                         violation_error_message="Open311 坐标匹配距离应在 0 至 5000 米之间。",
                     ),
                 ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "workorders_privacysettingsevent" ("district_id", "id", "open311_dedupe_minutes", "open311_match_distance_m", "open311_public_reads", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "retention_years", "updated_at", "updated_by_id") VALUES (NEW."district_id", NEW."id", NEW."open311_dedupe_minutes", NEW."open311_match_distance_m", NEW."open311_public_reads", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."retention_years", NEW."updated_at", NEW."updated_by_id"); RETURN NULL;',
+                            hash="e7c1af2f851c9d9b572caaa40e417837b6ecb503",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_5f812",
+                            table="workorders_privacysettings",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "workorders_privacysettingsevent" ("district_id", "id", "open311_dedupe_minutes", "open311_match_distance_m", "open311_public_reads", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "retention_years", "updated_at", "updated_by_id") VALUES (NEW."district_id", NEW."id", NEW."open311_dedupe_minutes", NEW."open311_match_distance_m", NEW."open311_public_reads", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."retention_years", NEW."updated_at", NEW."updated_by_id"); RETURN NULL;',
+                            hash="eeafe29c0a54836377315310acff05c98c007873",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_e976d",
+                            table="workorders_privacysettings",
+                            when="AFTER",
+                        ),
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -683,6 +733,31 @@ class Migration(migrations.Migration):
                         violation_error_message="响应时限应大于 0 且不超过办结时限。",
                     ),
                 ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "workorders_urgencyclassevent" ("calendar_time", "code", "description", "district_id", "id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "resolve_hours", "respond_hours") VALUES (NEW."calendar_time", NEW."code", NEW."description", NEW."district_id", NEW."id", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."resolve_hours", NEW."respond_hours"); RETURN NULL;',
+                            hash="175f6ea4c9b5433c46e998ef430562b885c374fb",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_1a894",
+                            table="workorders_urgencyclass",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "workorders_urgencyclassevent" ("calendar_time", "code", "description", "district_id", "id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "resolve_hours", "respond_hours") VALUES (NEW."calendar_time", NEW."code", NEW."description", NEW."district_id", NEW."id", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."resolve_hours", NEW."respond_hours"); RETURN NULL;',
+                            hash="9161201ed97c1b0eddac19ef1d3d490e83b458b1",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_e6fae",
+                            table="workorders_urgencyclass",
+                            when="AFTER",
+                        ),
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -778,6 +853,31 @@ class Migration(migrations.Migration):
                         condition=models.Q(("default_handler_level", "user"), _negated=True),
                         name="category_level_is_a_unit",
                         violation_error_message="默认首办层级应为物业企业、驻点干部、社区、街道或职能部门。",
+                    ),
+                ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "workorders_categoryevent" ("code", "default_handler_level", "department_id", "district_id", "grid_resolves_on_the_spot", "id", "is_active", "name", "open311_public", "parent_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "sort_order", "urgency_id") VALUES (NEW."code", NEW."default_handler_level", NEW."department_id", NEW."district_id", NEW."grid_resolves_on_the_spot", NEW."id", NEW."is_active", NEW."name", NEW."open311_public", NEW."parent_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."sort_order", NEW."urgency_id"); RETURN NULL;',
+                            hash="66d1d94ae4372276118dbfa62afd65b4bcdf40d5",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_8744b",
+                            table="workorders_category",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "workorders_categoryevent" ("code", "default_handler_level", "department_id", "district_id", "grid_resolves_on_the_spot", "id", "is_active", "name", "open311_public", "parent_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "sort_order", "urgency_id") VALUES (NEW."code", NEW."default_handler_level", NEW."department_id", NEW."district_id", NEW."grid_resolves_on_the_spot", NEW."id", NEW."is_active", NEW."name", NEW."open311_public", NEW."parent_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."sort_order", NEW."urgency_id"); RETURN NULL;',
+                            hash="7441302329d4a0d25ff810028e4298c4891ae540",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_c99e6",
+                            table="workorders_category",
+                            when="AFTER",
+                        ),
                     ),
                 ],
             },
@@ -1018,6 +1118,31 @@ class Migration(migrations.Migration):
                         condition=models.Q(("target_level", "user"), _negated=True),
                         name="routing_rule_level_is_a_unit",
                         violation_error_message="分派规则的首办层级应为物业企业、驻点干部、社区、街道或职能部门。",
+                    ),
+                ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "workorders_routingruleevent" ("category_id", "district_id", "id", "is_active", "management_mode", "mode", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "priority", "target_department_id", "target_level", "three_no", "tier") VALUES (NEW."category_id", NEW."district_id", NEW."id", NEW."is_active", NEW."management_mode", NEW."mode", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."priority", NEW."target_department_id", NEW."target_level", NEW."three_no", NEW."tier"); RETURN NULL;',
+                            hash="bf12c3148de9b5dc2bf8745e9ecb8229244e48ea",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_54aa1",
+                            table="workorders_routingrule",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "workorders_routingruleevent" ("category_id", "district_id", "id", "is_active", "management_mode", "mode", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "priority", "target_department_id", "target_level", "three_no", "tier") VALUES (NEW."category_id", NEW."district_id", NEW."id", NEW."is_active", NEW."management_mode", NEW."mode", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."priority", NEW."target_department_id", NEW."target_level", NEW."three_no", NEW."tier"); RETURN NULL;',
+                            hash="db926eee76095bc6085be5b29725d4d00bd97376",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_94566",
+                            table="workorders_routingrule",
+                            when="AFTER",
+                        ),
                     ),
                 ],
             },
@@ -1893,6 +2018,31 @@ class Migration(migrations.Migration):
                         violation_error_message="经纬度须同时填写且在有效范围内。",
                     ),
                 ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "workorders_workorderevent" ("anonymised_at", "category_id", "channel", "closed_at", "committed_resolve_by", "committed_respond_by", "community_id", "compound_id", "created_at", "description", "district_id", "duplicate_of_id", "escalated_count", "external_clash_of_id", "external_number", "first_receiver_id", "handler_community_id", "handler_department_id", "handler_firm_id", "handler_level", "handler_street_id", "handler_user_id", "id", "is_pooled", "latitude", "longitude", "media_url", "meeting_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "possible_duplicate_of_id", "property_firm_id", "rated_at", "rating_comment", "reject_reason", "reopened_count", "reported_by_id", "reporter_email", "reporter_name", "reporter_phone", "resolution", "resolve_by", "resolved_at", "respond_by", "responded_at", "returned_count", "routed_at", "satisfaction", "state", "street_id", "title", "tracking_code", "transferred_count", "updated_at") VALUES (NEW."anonymised_at", NEW."category_id", NEW."channel", NEW."closed_at", NEW."committed_resolve_by", NEW."committed_respond_by", NEW."community_id", NEW."compound_id", NEW."created_at", NEW."description", NEW."district_id", NEW."duplicate_of_id", NEW."escalated_count", NEW."external_clash_of_id", NEW."external_number", NEW."first_receiver_id", NEW."handler_community_id", NEW."handler_department_id", NEW."handler_firm_id", NEW."handler_level", NEW."handler_street_id", NEW."handler_user_id", NEW."id", NEW."is_pooled", NEW."latitude", NEW."longitude", NEW."media_url", NEW."meeting_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."possible_duplicate_of_id", NEW."property_firm_id", NEW."rated_at", NEW."rating_comment", NEW."reject_reason", NEW."reopened_count", NEW."reported_by_id", NEW."reporter_email", NEW."reporter_name", NEW."reporter_phone", NEW."resolution", NEW."resolve_by", NEW."resolved_at", NEW."respond_by", NEW."responded_at", NEW."returned_count", NEW."routed_at", NEW."satisfaction", NEW."state", NEW."street_id", NEW."title", NEW."tracking_code", NEW."transferred_count", NEW."updated_at"); RETURN NULL;',
+                            hash="be82d71243e7850619ee8e0988f8e62e8bfe31e3",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_2bad3",
+                            table="workorders_workorder",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "workorders_workorderevent" ("anonymised_at", "category_id", "channel", "closed_at", "committed_resolve_by", "committed_respond_by", "community_id", "compound_id", "created_at", "description", "district_id", "duplicate_of_id", "escalated_count", "external_clash_of_id", "external_number", "first_receiver_id", "handler_community_id", "handler_department_id", "handler_firm_id", "handler_level", "handler_street_id", "handler_user_id", "id", "is_pooled", "latitude", "longitude", "media_url", "meeting_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "possible_duplicate_of_id", "property_firm_id", "rated_at", "rating_comment", "reject_reason", "reopened_count", "reported_by_id", "reporter_email", "reporter_name", "reporter_phone", "resolution", "resolve_by", "resolved_at", "respond_by", "responded_at", "returned_count", "routed_at", "satisfaction", "state", "street_id", "title", "tracking_code", "transferred_count", "updated_at") VALUES (NEW."anonymised_at", NEW."category_id", NEW."channel", NEW."closed_at", NEW."committed_resolve_by", NEW."committed_respond_by", NEW."community_id", NEW."compound_id", NEW."created_at", NEW."description", NEW."district_id", NEW."duplicate_of_id", NEW."escalated_count", NEW."external_clash_of_id", NEW."external_number", NEW."first_receiver_id", NEW."handler_community_id", NEW."handler_department_id", NEW."handler_firm_id", NEW."handler_level", NEW."handler_street_id", NEW."handler_user_id", NEW."id", NEW."is_pooled", NEW."latitude", NEW."longitude", NEW."media_url", NEW."meeting_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."possible_duplicate_of_id", NEW."property_firm_id", NEW."rated_at", NEW."rating_comment", NEW."reject_reason", NEW."reopened_count", NEW."reported_by_id", NEW."reporter_email", NEW."reporter_name", NEW."reporter_phone", NEW."resolution", NEW."resolve_by", NEW."resolved_at", NEW."respond_by", NEW."responded_at", NEW."returned_count", NEW."routed_at", NEW."satisfaction", NEW."state", NEW."street_id", NEW."title", NEW."tracking_code", NEW."transferred_count", NEW."updated_at"); RETURN NULL;',
+                            hash="e89638e718519ef964ab20c56a9cdcbc34441afe",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_506a6",
+                            table="workorders_workorder",
+                            when="AFTER",
+                        ),
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -1973,6 +2123,31 @@ class Migration(migrations.Migration):
                         violation_error_message="该工单已因同一时限上报到该层级。",
                     )
                 ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "workorders_escalationevent" ("actor_id", "at", "deadline", "district_id", "from_level", "id", "order_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "to_level") VALUES (NEW."actor_id", NEW."at", NEW."deadline", NEW."district_id", NEW."from_level", NEW."id", NEW."order_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."reason", NEW."to_level"); RETURN NULL;',
+                            hash="25057afb590d2158b124bbddde3de5248c6f463f",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_1dfd0",
+                            table="workorders_escalation",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "workorders_escalationevent" ("actor_id", "at", "deadline", "district_id", "from_level", "id", "order_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "to_level") VALUES (NEW."actor_id", NEW."at", NEW."deadline", NEW."district_id", NEW."from_level", NEW."id", NEW."order_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."reason", NEW."to_level"); RETURN NULL;',
+                            hash="ac961d079728b8b746d6820db06e2fa34489c6fe",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_6d6f2",
+                            table="workorders_escalation",
+                            when="AFTER",
+                        ),
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -2033,6 +2208,31 @@ class Migration(migrations.Migration):
                 "verbose_name": "照片",
                 "verbose_name_plural": "照片",
                 "ordering": ["order", "created_at"],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="insert_insert",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func='INSERT INTO "workorders_photoevent" ("created_at", "district_id", "height", "id", "image", "is_resolution", "order_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "stage", "uploaded_by_id", "width") VALUES (NEW."created_at", NEW."district_id", NEW."height", NEW."id", NEW."image", NEW."is_resolution", NEW."order_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."stage", NEW."uploaded_by_id", NEW."width"); RETURN NULL;',
+                            hash="f4e44ef3555b463fc094534a975fc8ee39cb4925",
+                            operation="INSERT",
+                            pgid="pgtrigger_insert_insert_23aa6",
+                            table="workorders_photo",
+                            when="AFTER",
+                        ),
+                    ),
+                    pgtrigger.compiler.Trigger(
+                        name="update_update",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                            func='INSERT INTO "workorders_photoevent" ("created_at", "district_id", "height", "id", "image", "is_resolution", "order_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "stage", "uploaded_by_id", "width") VALUES (NEW."created_at", NEW."district_id", NEW."height", NEW."id", NEW."image", NEW."is_resolution", NEW."order_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."stage", NEW."uploaded_by_id", NEW."width"); RETURN NULL;',
+                            hash="7f609eed1c200c4e44d84ad7652155485ced8503",
+                            operation="UPDATE",
+                            pgid="pgtrigger_update_update_e5b90",
+                            table="workorders_photo",
+                            when="AFTER",
+                        ),
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -2141,6 +2341,19 @@ class Migration(migrations.Migration):
                 "indexes": [
                     models.Index(fields=["order", "at"], name="timeline_order_at"),
                     models.Index(fields=["district", "at"], name="timeline_district_at"),
+                ],
+                "triggers": [
+                    pgtrigger.compiler.Trigger(
+                        name="timeline_append_only",
+                        sql=pgtrigger.compiler.UpsertTriggerSql(
+                            func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;",
+                            hash="ea00ed15b98b81f1d2140fdf3ce0983a9b74be78",
+                            operation="UPDATE OR DELETE",
+                            pgid="pgtrigger_timeline_append_only_a4943",
+                            table="workorders_timelineentry",
+                            when="BEFORE",
+                        ),
+                    )
                 ],
             },
         ),
@@ -2928,252 +3141,6 @@ class Migration(migrations.Migration):
             options={
                 "abstract": False,
             },
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="deliberationmeeting",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "workorders_deliberationmeetingevent" ("attendee_count", "attendees", "community_id", "compound_id", "created_at", "decision", "district_id", "follow_up", "follow_up_done", "held_on", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "topic") VALUES (NEW."attendee_count", NEW."attendees", NEW."community_id", NEW."compound_id", NEW."created_at", NEW."decision", NEW."district_id", NEW."follow_up", NEW."follow_up_done", NEW."held_on", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."recorded_by_id", NEW."topic"); RETURN NULL;',
-                    hash="a64e9a8911a156534095775ad0ba601369e544da",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_90265",
-                    table="workorders_deliberationmeeting",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="deliberationmeeting",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "workorders_deliberationmeetingevent" ("attendee_count", "attendees", "community_id", "compound_id", "created_at", "decision", "district_id", "follow_up", "follow_up_done", "held_on", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "topic") VALUES (NEW."attendee_count", NEW."attendees", NEW."community_id", NEW."compound_id", NEW."created_at", NEW."decision", NEW."district_id", NEW."follow_up", NEW."follow_up_done", NEW."held_on", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."recorded_by_id", NEW."topic"); RETURN NULL;',
-                    hash="38b58de77cd57b7ab80b48f55f14cc4c7df16fb8",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_723f6",
-                    table="workorders_deliberationmeeting",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="privacysettings",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "workorders_privacysettingsevent" ("district_id", "id", "open311_dedupe_minutes", "open311_match_distance_m", "open311_public_reads", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "retention_years", "updated_at", "updated_by_id") VALUES (NEW."district_id", NEW."id", NEW."open311_dedupe_minutes", NEW."open311_match_distance_m", NEW."open311_public_reads", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."retention_years", NEW."updated_at", NEW."updated_by_id"); RETURN NULL;',
-                    hash="e7c1af2f851c9d9b572caaa40e417837b6ecb503",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_5f812",
-                    table="workorders_privacysettings",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="privacysettings",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "workorders_privacysettingsevent" ("district_id", "id", "open311_dedupe_minutes", "open311_match_distance_m", "open311_public_reads", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "retention_years", "updated_at", "updated_by_id") VALUES (NEW."district_id", NEW."id", NEW."open311_dedupe_minutes", NEW."open311_match_distance_m", NEW."open311_public_reads", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."retention_years", NEW."updated_at", NEW."updated_by_id"); RETURN NULL;',
-                    hash="eeafe29c0a54836377315310acff05c98c007873",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_e976d",
-                    table="workorders_privacysettings",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="routingrule",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "workorders_routingruleevent" ("category_id", "district_id", "id", "is_active", "management_mode", "mode", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "priority", "target_department_id", "target_level", "three_no", "tier") VALUES (NEW."category_id", NEW."district_id", NEW."id", NEW."is_active", NEW."management_mode", NEW."mode", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."priority", NEW."target_department_id", NEW."target_level", NEW."three_no", NEW."tier"); RETURN NULL;',
-                    hash="bf12c3148de9b5dc2bf8745e9ecb8229244e48ea",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_54aa1",
-                    table="workorders_routingrule",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="routingrule",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "workorders_routingruleevent" ("category_id", "district_id", "id", "is_active", "management_mode", "mode", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "priority", "target_department_id", "target_level", "three_no", "tier") VALUES (NEW."category_id", NEW."district_id", NEW."id", NEW."is_active", NEW."management_mode", NEW."mode", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."priority", NEW."target_department_id", NEW."target_level", NEW."three_no", NEW."tier"); RETURN NULL;',
-                    hash="db926eee76095bc6085be5b29725d4d00bd97376",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_94566",
-                    table="workorders_routingrule",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="urgencyclass",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "workorders_urgencyclassevent" ("calendar_time", "code", "description", "district_id", "id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "resolve_hours", "respond_hours") VALUES (NEW."calendar_time", NEW."code", NEW."description", NEW."district_id", NEW."id", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."resolve_hours", NEW."respond_hours"); RETURN NULL;',
-                    hash="175f6ea4c9b5433c46e998ef430562b885c374fb",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_1a894",
-                    table="workorders_urgencyclass",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="urgencyclass",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "workorders_urgencyclassevent" ("calendar_time", "code", "description", "district_id", "id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "resolve_hours", "respond_hours") VALUES (NEW."calendar_time", NEW."code", NEW."description", NEW."district_id", NEW."id", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."resolve_hours", NEW."respond_hours"); RETURN NULL;',
-                    hash="9161201ed97c1b0eddac19ef1d3d490e83b458b1",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_e6fae",
-                    table="workorders_urgencyclass",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="category",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "workorders_categoryevent" ("code", "default_handler_level", "department_id", "district_id", "grid_resolves_on_the_spot", "id", "is_active", "name", "open311_public", "parent_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "sort_order", "urgency_id") VALUES (NEW."code", NEW."default_handler_level", NEW."department_id", NEW."district_id", NEW."grid_resolves_on_the_spot", NEW."id", NEW."is_active", NEW."name", NEW."open311_public", NEW."parent_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."sort_order", NEW."urgency_id"); RETURN NULL;',
-                    hash="66d1d94ae4372276118dbfa62afd65b4bcdf40d5",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_8744b",
-                    table="workorders_category",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="category",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "workorders_categoryevent" ("code", "default_handler_level", "department_id", "district_id", "grid_resolves_on_the_spot", "id", "is_active", "name", "open311_public", "parent_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "sort_order", "urgency_id") VALUES (NEW."code", NEW."default_handler_level", NEW."department_id", NEW."district_id", NEW."grid_resolves_on_the_spot", NEW."id", NEW."is_active", NEW."name", NEW."open311_public", NEW."parent_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."sort_order", NEW."urgency_id"); RETURN NULL;',
-                    hash="7441302329d4a0d25ff810028e4298c4891ae540",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_c99e6",
-                    table="workorders_category",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="workorder",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "workorders_workorderevent" ("anonymised_at", "category_id", "channel", "closed_at", "committed_resolve_by", "committed_respond_by", "community_id", "compound_id", "created_at", "description", "district_id", "duplicate_of_id", "escalated_count", "external_clash_of_id", "external_number", "first_receiver_id", "handler_community_id", "handler_department_id", "handler_firm_id", "handler_level", "handler_street_id", "handler_user_id", "id", "is_pooled", "latitude", "longitude", "media_url", "meeting_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "possible_duplicate_of_id", "property_firm_id", "rated_at", "rating_comment", "reject_reason", "reopened_count", "reported_by_id", "reporter_email", "reporter_name", "reporter_phone", "resolution", "resolve_by", "resolved_at", "respond_by", "responded_at", "returned_count", "routed_at", "satisfaction", "state", "street_id", "title", "tracking_code", "transferred_count", "updated_at") VALUES (NEW."anonymised_at", NEW."category_id", NEW."channel", NEW."closed_at", NEW."committed_resolve_by", NEW."committed_respond_by", NEW."community_id", NEW."compound_id", NEW."created_at", NEW."description", NEW."district_id", NEW."duplicate_of_id", NEW."escalated_count", NEW."external_clash_of_id", NEW."external_number", NEW."first_receiver_id", NEW."handler_community_id", NEW."handler_department_id", NEW."handler_firm_id", NEW."handler_level", NEW."handler_street_id", NEW."handler_user_id", NEW."id", NEW."is_pooled", NEW."latitude", NEW."longitude", NEW."media_url", NEW."meeting_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."possible_duplicate_of_id", NEW."property_firm_id", NEW."rated_at", NEW."rating_comment", NEW."reject_reason", NEW."reopened_count", NEW."reported_by_id", NEW."reporter_email", NEW."reporter_name", NEW."reporter_phone", NEW."resolution", NEW."resolve_by", NEW."resolved_at", NEW."respond_by", NEW."responded_at", NEW."returned_count", NEW."routed_at", NEW."satisfaction", NEW."state", NEW."street_id", NEW."title", NEW."tracking_code", NEW."transferred_count", NEW."updated_at"); RETURN NULL;',
-                    hash="be82d71243e7850619ee8e0988f8e62e8bfe31e3",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_2bad3",
-                    table="workorders_workorder",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="workorder",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "workorders_workorderevent" ("anonymised_at", "category_id", "channel", "closed_at", "committed_resolve_by", "committed_respond_by", "community_id", "compound_id", "created_at", "description", "district_id", "duplicate_of_id", "escalated_count", "external_clash_of_id", "external_number", "first_receiver_id", "handler_community_id", "handler_department_id", "handler_firm_id", "handler_level", "handler_street_id", "handler_user_id", "id", "is_pooled", "latitude", "longitude", "media_url", "meeting_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "possible_duplicate_of_id", "property_firm_id", "rated_at", "rating_comment", "reject_reason", "reopened_count", "reported_by_id", "reporter_email", "reporter_name", "reporter_phone", "resolution", "resolve_by", "resolved_at", "respond_by", "responded_at", "returned_count", "routed_at", "satisfaction", "state", "street_id", "title", "tracking_code", "transferred_count", "updated_at") VALUES (NEW."anonymised_at", NEW."category_id", NEW."channel", NEW."closed_at", NEW."committed_resolve_by", NEW."committed_respond_by", NEW."community_id", NEW."compound_id", NEW."created_at", NEW."description", NEW."district_id", NEW."duplicate_of_id", NEW."escalated_count", NEW."external_clash_of_id", NEW."external_number", NEW."first_receiver_id", NEW."handler_community_id", NEW."handler_department_id", NEW."handler_firm_id", NEW."handler_level", NEW."handler_street_id", NEW."handler_user_id", NEW."id", NEW."is_pooled", NEW."latitude", NEW."longitude", NEW."media_url", NEW."meeting_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."possible_duplicate_of_id", NEW."property_firm_id", NEW."rated_at", NEW."rating_comment", NEW."reject_reason", NEW."reopened_count", NEW."reported_by_id", NEW."reporter_email", NEW."reporter_name", NEW."reporter_phone", NEW."resolution", NEW."resolve_by", NEW."resolved_at", NEW."respond_by", NEW."responded_at", NEW."returned_count", NEW."routed_at", NEW."satisfaction", NEW."state", NEW."street_id", NEW."title", NEW."tracking_code", NEW."transferred_count", NEW."updated_at"); RETURN NULL;',
-                    hash="e89638e718519ef964ab20c56a9cdcbc34441afe",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_506a6",
-                    table="workorders_workorder",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="timelineentry",
-            trigger=pgtrigger.compiler.Trigger(
-                name="timeline_append_only",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;",
-                    hash="ea00ed15b98b81f1d2140fdf3ce0983a9b74be78",
-                    operation="UPDATE OR DELETE",
-                    pgid="pgtrigger_timeline_append_only_a4943",
-                    table="workorders_timelineentry",
-                    when="BEFORE",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="photo",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "workorders_photoevent" ("created_at", "district_id", "height", "id", "image", "is_resolution", "order_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "stage", "uploaded_by_id", "width") VALUES (NEW."created_at", NEW."district_id", NEW."height", NEW."id", NEW."image", NEW."is_resolution", NEW."order_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."stage", NEW."uploaded_by_id", NEW."width"); RETURN NULL;',
-                    hash="f4e44ef3555b463fc094534a975fc8ee39cb4925",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_23aa6",
-                    table="workorders_photo",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="photo",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "workorders_photoevent" ("created_at", "district_id", "height", "id", "image", "is_resolution", "order_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "stage", "uploaded_by_id", "width") VALUES (NEW."created_at", NEW."district_id", NEW."height", NEW."id", NEW."image", NEW."is_resolution", NEW."order_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."stage", NEW."uploaded_by_id", NEW."width"); RETURN NULL;',
-                    hash="7f609eed1c200c4e44d84ad7652155485ced8503",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_e5b90",
-                    table="workorders_photo",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="escalation",
-            trigger=pgtrigger.compiler.Trigger(
-                name="insert_insert",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    func='INSERT INTO "workorders_escalationevent" ("actor_id", "at", "deadline", "district_id", "from_level", "id", "order_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "to_level") VALUES (NEW."actor_id", NEW."at", NEW."deadline", NEW."district_id", NEW."from_level", NEW."id", NEW."order_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."reason", NEW."to_level"); RETURN NULL;',
-                    hash="25057afb590d2158b124bbddde3de5248c6f463f",
-                    operation="INSERT",
-                    pgid="pgtrigger_insert_insert_1dfd0",
-                    table="workorders_escalation",
-                    when="AFTER",
-                ),
-            ),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name="escalation",
-            trigger=pgtrigger.compiler.Trigger(
-                name="update_update",
-                sql=pgtrigger.compiler.UpsertTriggerSql(
-                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
-                    func='INSERT INTO "workorders_escalationevent" ("actor_id", "at", "deadline", "district_id", "from_level", "id", "order_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reason", "to_level") VALUES (NEW."actor_id", NEW."at", NEW."deadline", NEW."district_id", NEW."from_level", NEW."id", NEW."order_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."reason", NEW."to_level"); RETURN NULL;',
-                    hash="ac961d079728b8b746d6820db06e2fa34489c6fe",
-                    operation="UPDATE",
-                    pgid="pgtrigger_update_update_6d6f2",
-                    table="workorders_escalation",
-                    when="AFTER",
-                ),
-            ),
         ),
         migrations.RunSQL(
             sql="\nCREATE OR REPLACE FUNCTION workorders_anonymise_order_events(order_ids bigint[]) RETURNS integer\nLANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$\nDECLARE\n    changed integer;\nBEGIN\n    UPDATE workorders_workorderevent AS e\n       SET reporter_name = '', reporter_phone = '', title = '', description = '',\n           resolution = '', rating_comment = '', reject_reason = ''\n      FROM workorders_workorder AS o\n     WHERE e.pgh_obj_id = o.id\n       AND o.id = ANY(order_ids)\n       AND o.anonymised_at IS NOT NULL\n       AND (coalesce(current_setting('capillary.platform', true), '') = 'on'\n            OR o.district_id::text = coalesce(current_setting('capillary.district', true), ''))\n       AND (e.reporter_name <> '' OR e.reporter_phone <> '' OR e.title <> '' OR e.description <> ''\n            OR e.resolution <> '' OR e.rating_comment <> '' OR e.reject_reason <> '');\n    GET DIAGNOSTICS changed = ROW_COUNT;\n    RETURN changed;\nEND\n$$;\n",
