@@ -41,6 +41,7 @@ from accounts.tenancy import tenant_context
 FIELD = "form_token"
 REPLAYED_MESSAGE = "这张表单已经提交过，没有重复登记；以下是第一次提交的结果。"
 REUSED_MESSAGE = "这张表单已经提交过，内容与上次不同；如需再登记一条，请重新打开本页填写。"
+STALE_MESSAGE = "表单已失效，已为您换成新的，请再提交一次。"
 IGNORED_FIELDS = ("csrfmiddlewaretoken", FIELD)
 
 
@@ -56,7 +57,7 @@ class OneTimeTokenForm(CleanForm):
         required=False,
         max_length=64,
         widget=forms.HiddenInput,
-        error_messages={"max_length": "表单已失效，已为您换成新的，请再提交一次。"},
+        error_messages={"max_length": STALE_MESSAGE},
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -66,6 +67,10 @@ class OneTimeTokenForm(CleanForm):
 
     def _post_clean(self) -> None:
         stale = FIELD in self._errors
+        if stale:
+            # Whatever was wrong with it (too long for the field or for any text, a NUL, a control character), the
+            # person never typed it: one message, which says what to do.
+            self._errors[FIELD] = self.error_class([STALE_MESSAGE])
         super()._post_clean()  # the hidden token's error becomes the form's (accounts.text.CleanInputFormMixin)
         if stale:
             # A token the page never gave (too long): the re-displayed form carries a fresh one, so that it can be
