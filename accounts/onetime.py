@@ -57,7 +57,8 @@ class OneTimeTokenForm(CleanForm):
         required=False,
         max_length=64,
         widget=forms.HiddenInput,
-        error_messages={"max_length": STALE_MESSAGE},
+        # too long, too long for any text, a NUL…: said as the form's error in these words (accounts.text)
+        error_messages={"hidden": STALE_MESSAGE},
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -67,14 +68,10 @@ class OneTimeTokenForm(CleanForm):
 
     def _post_clean(self) -> None:
         stale = FIELD in self._errors
-        if stale:
-            # Whatever was wrong with it (too long for the field or for any text, a NUL, a control character), the
-            # person never typed it: one message, which says what to do.
-            self._errors[FIELD] = self.error_class([STALE_MESSAGE])
         super()._post_clean()  # the hidden token's error becomes the form's (accounts.text.CleanInputFormMixin)
         if stale:
-            # A token the page never gave (too long): the re-displayed form carries a fresh one, so that it can be
-            # sent again as it is.
+            # A token the page never gave: the re-displayed form carries a fresh one, so that it can be sent again
+            # as it is.
             self.renew_token()
 
     def renew_token(self) -> None:

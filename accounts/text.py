@@ -133,9 +133,11 @@ class CleanInputFormMixin:
     def _post_clean(self) -> None:
         super()._post_clean()
         # A hidden field's error would be shown nowhere (the templates show visible fields' errors and the form's):
-        # it becomes the form's own, so that a refused form always says why.
+        # it becomes the form's own, so that a refused form always says why. The person never typed a hidden value,
+        # so a field may say it in its own words, whatever rule refused it (error_messages["hidden"]).
         for name in [name for name in self._errors if name in self.fields and self.fields[name].widget.is_hidden]:
-            self.add_error(None, list(self._errors.pop(name)))
+            errors, own = self._errors.pop(name), self.fields[name].error_messages.get("hidden")
+            self.add_error(None, [own] if own else list(errors))
 
 
 def guard_field(field: Field) -> Field:

@@ -34,8 +34,8 @@ class ImportForm(CleanForm):
         required=False,
         widget=forms.HiddenInput,
         max_length=40,
-        # hidden: said as the form's error (accounts.text.CleanInputFormMixin)
-        error_messages={"max_length": "保留的文件已失效，请重新选择文件。"},
+        # whatever refused it: said as the form's error in these words (accounts.text.CleanInputFormMixin)
+        error_messages={"hidden": "保留的文件已失效，请重新选择文件。"},
     )
     kind = forms.ChoiceField(
         label="CSV 内容",
