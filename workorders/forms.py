@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import CleanForm
-from accounts.onetime import OneTimeTokenForm, new_form_token
+from accounts.onetime import OneTimeTokenForm
 from compounds.models import Community, Compound, Department, PropertyFirm, Street
 from workorders.intake.forms import PhotosField
 from workorders.intake.photos import MAX_PHOTOS
@@ -227,7 +227,10 @@ class EscalateForm(CleanForm):
         )
 
 
-class ResolveForm(CleanForm):
+class ResolveForm(OneTimeTokenForm):
+    """Its one-time token ties photos kept after an error to this form (workorders.intake.pending); the resolution
+    itself is not filed once by it. A token the page never gave is said and renewed as on every token form."""
+
     resolution = forms.CharField(
         label="办理结果",
         max_length=4000,
@@ -236,13 +239,6 @@ class ResolveForm(CleanForm):
     )
     photos_before = PhotosField(label=f"处理前照片（选填，最多 {MAX_PHOTOS} 张）")
     photos_after = PhotosField(label=f"处理后照片（选填，最多 {MAX_PHOTOS} 张）")
-    # Ties photos kept after an error to this form (workorders.intake.pending); not a filing token.
-    form_token = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.fields["form_token"].initial = new_form_token()
 
 
 class MergeForm(CleanForm):

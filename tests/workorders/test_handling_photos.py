@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from accounts.onetime import STALE_MESSAGE
 from tests.factories import SYSTEM
 from tests.workorders.test_api import make_order
 from tests.workorders.test_photos import small_jpeg
@@ -130,6 +131,23 @@ def test_the_resolution_form_keeps_its_photos_through_an_error(client, tree):
     # then the photo is on the order
     assert response.status_code == 302
     assert list(order.photos.values_list("stage", flat=True)) == ["after"]
+
+
+@pytest.mark.parametrize("token", ["x" * 65, "x" * 2_000_000, "ab\x00cd"], ids=["65 chars", "2 MB", "NUL"])
+def test_the_resolution_form_with_a_token_the_page_never_gave_says_so_and_sends_on_the_second_try(client, tree, token):
+    order = make_order(tree)
+    services.work_order_accept(actor=tree.firm_staff, order=order)
+    client.force_login(tree.firm_staff)
+    url = reverse("workorders:detail", args=[order.pk])
+    refused = client.post(url, {"action": "resolve", "resolve-form_token": token, "resolve-resolution": "已清理"})
+    body = text(refused)
+    assert refused.status_code == 400 and STALE_MESSAGE in body and "内容过长" not in body and "已清理" in body
+    fresh = body.split('name="resolve-form_token" value="')[1].split('"')[0]
+    assert fresh != token and len(fresh) == 32
+    resent = client.post(url, {"action": "resolve", "resolve-form_token": fresh, "resolve-resolution": "已清理"})
+    assert resent.status_code == 302
+    order.refresh_from_db()
+    assert order.state == State.RESOLVED
 
 
 def test_the_qr_form_keeps_its_photo_through_an_error_and_files_it_with_the_order(client, tree, categories):
