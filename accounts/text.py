@@ -47,6 +47,9 @@ from django.utils.module_loading import import_string
 
 # Characters that XML 1.0 cannot carry (https://www.w3.org/TR/xml/#charsets), surrogates included.
 FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# What a hidden field that declares no error_messages["hidden"] of its own says when refused (a row id of the page,
+# tampered with or gone): nobody typed it, so the rule that refused it would only puzzle.
+HIDDEN_MESSAGE = "页面上的数据已失效，请刷新页面后重试。"
 TEXT_MAX = 4000  # free text (descriptions, resolutions, minutes) unless the field says less
 INPUT_MAX = 10_000  # any single value anywhere: query parameters, form fields, JSON strings, file cells
 
@@ -134,10 +137,10 @@ class CleanInputFormMixin:
         super()._post_clean()
         # A hidden field's error would be shown nowhere (the templates show visible fields' errors and the form's):
         # it becomes the form's own, so that a refused form always says why. The person never typed a hidden value,
-        # so a field may say it in its own words, whatever rule refused it (error_messages["hidden"]).
+        # so it is said in the field's own words (error_messages["hidden"]) or HIDDEN_MESSAGE, whatever rule refused it.
         for name in [name for name in self._errors if name in self.fields and self.fields[name].widget.is_hidden]:
-            errors, own = self._errors.pop(name), self.fields[name].error_messages.get("hidden")
-            self.add_error(None, [own] if own else list(errors))
+            del self._errors[name]
+            self.add_error(None, self.fields[name].error_messages.get("hidden", HIDDEN_MESSAGE))
 
 
 def guard_field(field: Field) -> Field:

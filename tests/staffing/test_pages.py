@@ -285,3 +285,32 @@ def test_every_end_form_keeps_what_was_typed_after_a_refusal(client, a):
         body = response.content.decode()
         assert response.status_code == 400, url
         assert 'value="调离本网格"' in body and '<details class="end-term" open>' in body, url
+
+
+@pytest.mark.parametrize("bad", ["abc", "x" * 2_000_000, "1\x00", "", "99999999999"])
+def test_a_tampered_row_id_says_the_page_is_stale_and_changes_nothing(client, a, bad):
+    """The row ids the end and grade forms carry hidden (which term, which assessment): nobody typed them, so
+    a tampered or missing one is said as a stale page (accounts.text.HIDDEN_MESSAGE), not in the words of the
+    rule that refused it ("输入整数", "内容过长", …), and nothing changes. (The typed reason cannot come back under
+    its term when the term is what is wrong: the page says to reload.)"""
+    from accounts.text import HIDDEN_MESSAGE
+
+    term = walk.seat_term(a, compound=a.compounds[1])
+    assessment = StarAssessment.objects.filter(district=a.district).first()
+    rows = (SeatTerm.objects.filter(pk=term.pk), StarAssessment.objects.filter(pk=assessment.pk))
+    before = [list(q.values_list()) for q in rows]
+    client.force_login(a.official)
+    cases = [
+        (reverse("staffing:team", args=[term.team.compound_id]),
+            {"form": "end", "term": bad, "end": "2026-03-01", "reason": "换届离任"}),
+        (reverse("staffing:stars") + "?year=2026&quarter=1",
+            {"form": "grade", "assessment": bad, "proficiency": "95", "attitude": "90", "note": "评语七号"}),
+    ]  # fmt: skip
+    for url, post in cases:
+        response = client.post(url, post)
+        body = response.content.decode()
+        assert response.status_code in (400, 404), url
+        if response.status_code == 400:  # an id that is a number but no row is the missing row's 404
+            assert HIDDEN_MESSAGE in body, url
+            assert "整数" not in body and "内容过长" not in body and "控制字符" not in body, url
+    assert [list(q.values_list()) for q in rows] == before
