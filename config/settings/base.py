@@ -59,6 +59,8 @@ PGHISTORY_CONTEXT_FIELD = pghistory.ContextForeignKey(db_index=True)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # gzip for what every later middleware produced, except types compressed already (config/compression.py).
+    "config.compression.CompressionMiddleware",
     # Content-Security-Policy on every response (SECURE_CSP below), with a fresh nonce per request.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # The request id of every log line, carried into the Celery tasks the request enqueues (config/requestid.py).
