@@ -3,6 +3,10 @@
 SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 UV := python -m uv
+# Python keeps the bytecode it compiles (in __pycache__, ignored by git), even where the machine's environment says
+# PYTHONDONTWRITEBYTECODE=1 (these machines do): else every Python process, each test process and every worker,
+# gunicorn and manage.py the tests start, compiled every module it imports again (~4 s of CPU each).
+unexport PYTHONDONTWRITEBYTECODE
 # `make test` runs the suite in this many processes (pytest-xdist; tests/conftest.py keeps each file in one).
 TEST_PROCESSES ?= 2
 
