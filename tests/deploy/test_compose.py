@@ -117,6 +117,8 @@ def test_the_image_is_python_313_slim_locked_with_fonts_for_chinese_pdfs():
     for package in ("fonts-noto-cjk", "libharfbuzz-subset0"):
         assert package in dockerfile
     assert "collectstatic --no-input" in dockerfile
+    # the application's bytecode compiled into the image, as the dependencies' are (UV_COMPILE_BYTECODE)
+    assert "UV_COMPILE_BYTECODE=1" in dockerfile and "python -m compileall -q accounts " in dockerfile
     assert "DJANGO_SETTINGS_MODULE=config.settings.production" in dockerfile
     assert "\nUSER capillary\n" in dockerfile
     ignored = (BASE_DIR / ".dockerignore").read_text().split()
