@@ -30,6 +30,21 @@ class CleanModelForm(CleanInputFormMixin, forms.ModelForm):
     """CleanForm for model forms."""
 
 
+class SearchSelect(forms.Select):
+    """A select with a search box above it that asks `search_url` as one types (static/js/picker.js fills the
+    select's results group): for choices among more than a page can list. Subclasses name the template that lays
+    out the box, the select and the status line (workorders' unit picker, staffing's person picker)."""
+
+    def __init__(self, *args: Any, search_url: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.search_url = search_url
+
+    def get_context(self, name: str, value: Any, attrs: dict | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["search_url"] = self.search_url
+        return context
+
+
 class LoginForm(CleanInputFormMixin, AuthenticationForm):
     """Django's sign-in form under the same rule."""
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("people/", people.person_list, name="people"),
     path("people/new/", people.person_new, name="person-new"),
+    path("people/search/", people.person_search, name="person-search"),
     path("people/<int:pk>/", people.person_detail, name="person"),
     path("volunteers/", people.volunteers, name="volunteers"),
     path("teams/", teams.coverage, name="coverage"),

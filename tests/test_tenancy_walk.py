@@ -1241,6 +1241,8 @@ FORM_OVERRIDES: dict[tuple[str, str], Callable] = {
     ("staffing:team", "appoint"): lambda t: {"seat": "resident_representative"},
     ("staffing:grid", "party"): lambda t: _party_household_values(t),
     ("staffing:sinkdown-team", "member"): lambda t: {"person": _department_person(t).pk},
+    # the person picker lists nobody (staffing.forms.PersonSearchSelect): the one a search would find
+    ("staffing:volunteers", ""): lambda t: {"person": _volunteer(t).pk},
     ("staffing:sinkdown-team", "post"): lambda t: {"community": t.communities[1].pk},
     ("ratings:introduction-list", ""): lambda t: {"compound": _three_no_compound(t).pk},
     # the year before the walk's (2026 is settled by the world's maker; 2025 has ended whenever the suite runs)
@@ -1291,6 +1293,13 @@ def _department_person(t):
     from tests.staffing.walk import dept_person
 
     return dept_person(t)
+
+
+def _volunteer(t):
+    """An active person of the first community (in every walking role's scope that is shown the form)."""
+    from tests.staffing.walk import person
+
+    return person(t, role="volunteer")
 
 
 def _three_no_compound(t) -> Compound:

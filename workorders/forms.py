@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import CleanForm
+from accounts.forms import CleanForm, SearchSelect
 from accounts.onetime import OneTimeTokenForm
 from compounds.models import Community, Compound, Department, PropertyFirm, Street
 from workorders.intake.forms import PhotosField
@@ -112,21 +112,12 @@ def stationed_cadre_lookup(actor: Any, pk: Any) -> models.Model:
     return cadre
 
 
-class UnitSearchSelect(forms.Select):
-    """The unit picker: a search box (static/workorders/unit-picker.js asks `workorders:unit-search` as one
+class UnitSearchSelect(SearchSelect):
+    """The unit picker: a search box (static/js/picker.js asks `workorders:unit-search` as one
     types and fills the select's results group) above a select holding only the suggested units — a select of
     all 140 units of a district cost most of the queue's and the order page's render."""
 
     template_name = "workorders/widgets/unit_picker.html"
-
-    def __init__(self, *args: Any, search_url: str = "", **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.search_url = search_url
-
-    def get_context(self, name: str, value: Any, attrs: dict | None) -> dict[str, Any]:
-        context = super().get_context(name, value, attrs)
-        context["widget"]["search_url"] = self.search_url
-        return context
 
 
 class UnitChoiceField(forms.ChoiceField):

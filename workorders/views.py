@@ -204,7 +204,7 @@ class QueueExportView(WorkOrderPage):
 
 
 class UnitSearchView(WorkOrderPage):
-    """承办单位搜索 for the unit picker (static/workorders/unit-picker.js): `?q=` searches the names of the firms,
+    """承办单位搜索 for the unit picker (static/js/picker.js): `?q=` searches the names of the firms,
     communities, streets and departments the user may view (20 at most); `?order=<id>` (an order the user may
     view, else 404) lists its suggested units first. JSON: {"results": [{"value", "label", "group"}]}."""
 

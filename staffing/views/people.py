@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
@@ -15,7 +15,7 @@ from accounts.permissions import has, require
 from accounts.policy import access, object_view
 from accounts.privacy import record_reveal
 from staffing import selectors
-from staffing.forms import PersonForm, VolunteerServiceForm
+from staffing.forms import PersonForm, VolunteerServiceForm, person_label
 from staffing.models import Person, PersonRole, VolunteerService
 from staffing.services import people
 from staffing.views.common import require_staff, submit
@@ -48,6 +48,28 @@ def person_list(request: HttpRequest) -> HttpResponse:
         "may_add": has(request.user, "staffing.manage_people"),
     }
     return render(request, "staffing/person_list.html", context)
+
+
+SEARCH_RESULTS = 20
+
+
+@require_safe
+@login_required
+def person_search(request: HttpRequest) -> JsonResponse:
+    """在册人员搜索 for the person picker (staffing.forms.PersonSearchSelect): `?q=` finds the active people of the
+    user's scope by name (20 at most, as the person picker's fields accept them). JSON: {"results": [{"value",
+    "label", "group"}]}."""
+    require_staff(request)
+    query = "".join(ch for ch in (request.GET.get("q") or "") if ch.isprintable()).strip()[:50]
+    if not query:
+        return JsonResponse({"results": []})
+    found = (
+        Person.objects.visible_to(request.user)
+        .filter(is_active=True, name__icontains=query)
+        .select_related("property_firm", "department", "community__street", "street")
+        .order_by("name", "pk")[:SEARCH_RESULTS]
+    )
+    return JsonResponse({"results": [{"value": p.pk, "label": person_label(p), "group": ""} for p in found]})
 
 
 @login_required

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from staffing.models import Visit
-from tests.browser.conftest import SCREENSHOTS, sign_in
+from tests.browser.conftest import PHONE, SCREENSHOTS, fits_the_phone, sign_in
 from tests.factories import SYSTEM
 from tests.staffing import walk
 from tests.staffing.conftest import crew  # noqa: F401 - the fixture
@@ -108,5 +108,47 @@ def test_a_street_officer_reads_a_team_and_a_duty_month_on_a_desktop(browser, li
         assert "2/25调休" in holiday.first.inner_text()
         assert page.locator("td.makeup").count() == 2  # 14 and 28 February are 调休 Saturdays
         page.screenshot(path=OUT / "roster-desktop.png", full_page=True)
+    finally:
+        context.close()
+
+
+def test_an_official_finds_a_volunteer_by_name_and_records_their_hours_on_a_phone(browser, live_server, tree):
+    """The person picker: the volunteers page lists none of the district's people; typing part of a name finds
+    them (staffing:person-search) into the select, and the service is recorded for the one chosen."""
+    from staffing.models import VolunteerService
+    from staffing.services import people
+
+    def volunteer(name: str):
+        return people.person_create(
+            actor=walk.system(tree), district_id=tree.district.pk, name=name, phone=walk._phone(), role="volunteer",
+            community=tree.communities[0],
+        )  # fmt: skip
+
+    wang = volunteer("王志愿")
+    for n in range(30):
+        volunteer(f"李{n:02d}")
+    OUT.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    try:
+        sign_in(page, live_server, tree.official.username)
+        page.goto(f"{live_server.url}/staffing/volunteers/")
+        select = page.locator("select[name=person]")
+        assert select.locator("option").count() == 1  # only 请选择: nobody listed
+        page.get_by_label("搜索人员").fill("志愿")
+        page.get_by_text("找到 1 位人员").wait_for()
+        assert select.input_value() == str(wang.pk)  # the first result is chosen
+        assert fits_the_phone(page)
+        page.screenshot(path=OUT / "volunteer-picker-phone.png", full_page=True)
+        page.get_by_label("服务社区").select_option(str(tree.communities[0].pk))
+        page.get_by_label("服务时长（小时）").fill("2")
+        page.get_by_label("服务内容").fill("陪老人就医")
+        with page.expect_navigation():
+            page.get_by_role("button", name="登记", exact=True).tap()
+        assert "已登记志愿服务" in page.locator(".messages").inner_text()
+        assert VolunteerService.objects.get(person=wang).activity == "陪老人就医"
+
+        page.get_by_label("搜索人员").fill("没有这个人")
+        page.get_by_text("没有找到姓名相符的人员。").wait_for()
     finally:
         context.close()

@@ -1,12 +1,16 @@
-// The unit picker (workorders/widgets/unit_picker.html): typing in the search box asks the server
-// (workorders:unit-search, scoped to the user) and fills the select's "搜索结果" group; the suggested units
-// stay above. Keyboard: type, then ArrowDown or Tab to the select; Enter in the box picks the first result.
+// The unit picker (workorders/widgets/unit_picker.html) and the person picker (staffing/widgets/person_picker.html):
+// typing in the search box asks the server (workorders:unit-search, staffing:person-search; scoped to the user)
+// and fills the select's "搜索结果" group; the suggested units stay above. A result's group, when it has one, is
+// shown after its label; data-noun and data-none say what is found (个单位 unless said). Keyboard: type, then ArrowDown or Tab
+// to the select; Enter in the box picks the first result.
 (function () {
   function setup(picker) {
     const box = picker.querySelector("[data-unit-search]");
     const select = picker.querySelector("select");
     const status = picker.querySelector("[data-unit-status]");
     if (!box || !select) return;
+    const noun = picker.dataset.noun || "个单位";
+    const none = picker.dataset.none || "没有找到名称相符的单位。";
     let timer = null;
     let asked = "";
 
@@ -44,7 +48,7 @@
       if (q !== asked) return; // a newer search is under way
       const kept = select.value;
       const options = data.results.map((unit) => {
-        const option = new Option(`${unit.label}（${unit.group}）`, unit.value);
+        const option = new Option(unit.group ? `${unit.label}（${unit.group}）` : unit.label, unit.value);
         option.dataset.result = "";
         return option;
       });
@@ -53,9 +57,9 @@
         if (!kept || !select.querySelector(`option[value="${CSS.escape(kept)}"]:not([data-result])`)) {
           select.value = options[0].value;
         }
-        status.textContent = `找到 ${options.length} 个单位${options.length >= 20 ? "（仅列出前 20 个，请输入更多字）" : ""}，已列在下拉框“搜索结果”中。`;
+        status.textContent = `找到 ${options.length} ${noun}${options.length >= 20 ? "（仅列出前 20 个，请输入更多字）" : ""}，已列在下拉框“搜索结果”中。`;
       } else {
-        status.textContent = "没有找到名称相符的单位。";
+        status.textContent = none;
       }
     }
 

@@ -1,0 +1,92 @@
+"""The person picker (staffing.forms.PersonSearchSelect) on the volunteers page, where every active person of the
+district may be chosen: the page lists none of them (a district has thousands: 3,011 options, 287 KB and 0.8 s in
+the demo before), the search (staffing:person-search) finds them by name within the user's scope, and the form
+takes whoever the search found."""
+
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from staffing.forms import person_label
+from staffing.models import VolunteerService
+from staffing.services import people
+from tests.staffing import walk
+
+pytestmark = pytest.mark.django_db
+
+
+def named(t, name: str, **extra):
+    return people.person_create(
+        actor=walk.system(t), district_id=t.district.pk, name=name, phone=walk._phone(), role="volunteer",
+        community=t.communities[0], **extra,
+    )  # fmt: skip
+
+
+def person_options(html: str) -> list[str]:
+    select = html.split('name="person"')[1].split("</select>")[0]
+    return [part.split(">", 1)[1].split("<", 1)[0] for part in select.split("<option")[1:]]
+
+
+def test_the_volunteers_page_lists_no_person_whatever_their_number(client, tree):
+    client.force_login(tree.official)
+    url = reverse("staffing:volunteers")
+    named(tree, "王志愿")
+    with CaptureQueriesContext(connection) as few:
+        page = client.get(url).content.decode()
+    assert person_options(page) == ["请选择"]
+    assert "data-unit-picker" in page and reverse("staffing:person-search") in page
+    for n in range(60):
+        named(tree, f"志愿者{n:02d}")
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url).content.decode()
+    assert person_options(page) == ["请选择"]
+    assert len(many) == len(few)
+
+
+def test_the_search_finds_active_people_of_ones_own_district_by_name(client, tree, other_tree):
+    wang = named(tree, "王志愿")
+    named(tree, "王离开", is_active=False)
+    named(other_tree, "王志愿")  # the same name in district B
+    for n in range(25):
+        named(tree, f"王{n:02d}")
+    client.force_login(tree.street_staff)
+    search = reverse("staffing:person-search")
+
+    found = json.loads(client.get(search, {"q": "志愿"}).content)["results"]
+    assert found == [{"value": wang.pk, "label": person_label(wang), "group": ""}]
+    assert person_label(wang).startswith("王志愿（志愿者，")
+    assert len(json.loads(client.get(search, {"q": "王"}).content)["results"]) == 20  # the first 20 by name
+    assert json.loads(client.get(search, {"q": "离开"}).content)["results"] == []  # inactive people are not chosen
+    assert json.loads(client.get(search, {"q": "  "}).content)["results"] == []
+    # a NUL or a control character is the site's 400; a long query is cut, not refused
+    assert client.get(search, {"q": "王\x00"}).status_code == 400
+    assert client.get(search, {"q": "王" * 5000}).status_code == 200
+
+
+def test_the_person_found_is_recorded_and_a_refused_form_keeps_them_chosen(client, tree):
+    wang = named(tree, "王志愿")
+    client.force_login(tree.official)
+    url = reverse("staffing:volunteers")
+    fields = {"person": wang.pk, "community": tree.communities[0].pk, "served_on": "2026-03-01", "activity": "助老"}
+
+    refused = client.post(url, {**fields, "hours": "0"})
+    assert refused.status_code == 400
+    assert person_options(refused.content.decode()) == ["请选择", person_label(wang)]
+    assert "selected" in refused.content.decode().split('name="person"')[1].split("</select>")[0]
+
+    done = client.post(url, {**fields, "hours": "2.5"})
+    assert done.status_code == 302
+    assert VolunteerService.objects.get(person=wang).hours == 2.5
+
+
+def test_a_person_of_another_district_cannot_be_recorded(client, tree, other_tree):
+    theirs = named(other_tree, "外区志愿")
+    client.force_login(tree.official)
+    fields = {"person": theirs.pk, "community": tree.communities[0].pk, "served_on": "2026-03-01", "hours": "2",
+              "activity": "助老"}  # fmt: skip
+    response = client.post(reverse("staffing:volunteers"), fields)
+    assert response.status_code == 400 and "所选对象不存在或不在您的管辖范围内" in response.content.decode()
+    assert not VolunteerService.objects.filter(person=theirs).exists()
