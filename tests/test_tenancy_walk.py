@@ -175,6 +175,9 @@ EXEMPT = {
 # Lists and figures that need parameters to answer (the positive control reads them with these).
 LIST_PARAMS: dict[str, dict] = {
     "staffing-api:sinkdown-counts": {"start": "2026-01-01", "end": "2027-01-01"},
+    # the pickers' searches, for words that both districts' names hold (B's carry "乙区")
+    "staffing:person-search": {"q": "人员"},
+    "workorders:unit-search": {"q": "社区"},
 }
 
 # Object URLs that no role of a district may read, with the reason (the positive control cannot reach them).

@@ -19,10 +19,9 @@ pytestmark = pytest.mark.django_db
 
 
 def named(t, name: str, **extra):
-    return people.person_create(
-        actor=walk.system(t), district_id=t.district.pk, name=name, phone=walk._phone(), role="volunteer",
-        community=t.communities[0], **extra,
-    )  # fmt: skip
+    values = {"role": "volunteer", "community": t.communities[0], **extra}
+    phone = walk._phone()
+    return people.person_create(actor=walk.system(t), district_id=t.district.pk, name=name, phone=phone, **values)
 
 
 def person_options(html: str) -> list[str]:
@@ -64,6 +63,12 @@ def test_the_search_finds_active_people_of_ones_own_district_by_name(client, tre
     # a NUL or a control character is the site's 400; a long query is cut, not refused
     assert client.get(search, {"q": "王\x00"}).status_code == 400
     assert client.get(search, {"q": "王" * 5000}).status_code == 200
+
+    # inside the district, the user's own view of people: a firm's staff see their firm's people only
+    client.force_login(tree.firm_staff)
+    assert json.loads(client.get(search, {"q": "志愿"}).content)["results"] == []
+    firm_person = named(tree, "王物业", community=None, role="property_staff", property_firm=tree.firm)
+    assert [r["value"] for r in json.loads(client.get(search, {"q": "王"}).content)["results"]] == [firm_person.pk]
 
 
 def test_the_person_found_is_recorded_and_a_refused_form_keeps_them_chosen(client, tree):

@@ -2,8 +2,10 @@
 first: an order in every state (with its timeline, escalations and a photo), notifications for every user,
 routing rules, a deliberation meeting and the privacy settings. In district B every text carries "乙区"."""
 
+import contextlib
 import datetime
 import io
+import json
 import shutil
 import subprocess
 import zipfile
@@ -40,6 +42,10 @@ def response_text(response) -> str:
             return " ".join(book.read(name).decode("utf-8") for name in book.namelist() if name.endswith(".xml"))
     if content_type.startswith("application/pdf") or content[:5] == b"%PDF-":
         return pdf_text(content)
+    if content_type.startswith("application/json"):
+        # Django's JsonResponse escapes every Chinese character (\u4e59…): decoded, so that "乙区" can be seen
+        with contextlib.suppress(ValueError):
+            return json.dumps(json.loads(content), ensure_ascii=False)
     return content.decode("utf-8", "replace")
 
 
