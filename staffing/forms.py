@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,6 +29,7 @@ from staffing.models import (
     VisitNeed,
     VisitOutcome,
 )
+from staffing.models.people import DEPARTMENT_ROLES
 from staffing.selectors import reception_hosts
 
 NOT_IN_SCOPE = "所选对象不存在或不在您的管辖范围内。"
@@ -77,6 +79,23 @@ class PersonSearchSelect(SearchSelect):
             return super().optgroups(name, value, attrs)
         finally:
             self.choices = every
+
+
+# The people a person picker chooses among, by name (the search's `?among=`): each kind's condition, on top of the
+# active people the user may view. The form's field has the same queryset, so whoever the search finds is accepted.
+PICKER_KINDS: dict[str, Q] = {
+    "": Q(),
+    "party": Q(is_party_member=True),
+    "department": Q(role__in=DEPARTMENT_ROLES),
+}
+
+
+def person_picker(field: PersonChoiceField, actor: Any, among: str = "") -> None:
+    """Make `field` a person picker over the active people of `among` (PICKER_KINDS) that `actor` may view."""
+    url = reverse("staffing:person-search") + (f"?among={among}" if among else "")
+    field.widget = PersonSearchSelect(search_url=url)
+    field.widget.is_required = field.required
+    field.queryset = Person.objects.visible_to(actor).filter(PICKER_KINDS[among], is_active=True).order_by("name")
 
 
 def person_field(queryset: Any, label: str = "人员", required: bool = True) -> PersonChoiceField:
@@ -154,11 +173,7 @@ class VolunteerServiceForm(OneTimeTokenForm):
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Every active person of the district may volunteer: searched, not listed (PersonSearchSelect).
-        person = self.fields["person"]
-        person.widget = PersonSearchSelect(search_url=reverse("staffing:person-search"))
-        person.widget.is_required = person.required
-        person.queryset = Person.objects.visible_to(actor).filter(is_active=True).order_by("name")
+        person_picker(self.fields["person"], actor)  # every active person may volunteer: searched, not listed
         self.fields["community"].queryset = Community.objects.visible_to(actor).order_by("code")
 
 
@@ -253,9 +268,7 @@ class PartyHouseholdForm(OneTimeTokenForm):
 
     def __init__(self, *args: Any, actor: Any, grid: Grid, households: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = (
-            Person.objects.visible_to(actor).filter(is_active=True, is_party_member=True).order_by("name")
-        )
+        person_picker(self.fields["person"], actor, among="party")  # the district's party members: searched
         self.fields["households"].queryset = households
         self.fields["households"].label_from_instance = lambda h: str(h)
 
@@ -376,10 +389,7 @@ class SinkDownMemberForm(OneTimeTokenForm):
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from staffing.models.people import DEPARTMENT_ROLES
-
-        people = Person.objects.visible_to(actor).filter(is_active=True, role__in=DEPARTMENT_ROLES)
-        self.fields["person"].queryset = people.select_related("department").order_by("department__name", "name")
+        person_picker(self.fields["person"], actor, among="department")  # every department's officers: searched
 
 
 class SinkDownPostForm(OneTimeTokenForm):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Sum
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
@@ -15,7 +15,7 @@ from accounts.permissions import has, require
 from accounts.policy import access, object_view
 from accounts.privacy import record_reveal
 from staffing import selectors
-from staffing.forms import PersonForm, VolunteerServiceForm, person_label
+from staffing.forms import PICKER_KINDS, PersonForm, VolunteerServiceForm, person_label
 from staffing.models import Person, PersonRole, VolunteerService
 from staffing.services import people
 from staffing.views.common import require_staff, submit
@@ -57,15 +57,18 @@ SEARCH_RESULTS = 20
 @login_required
 def person_search(request: HttpRequest) -> JsonResponse:
     """在册人员搜索 for the person picker (staffing.forms.PersonSearchSelect): `?q=` finds the active people of the
-    user's scope by name (20 at most, as the person picker's fields accept them). JSON: {"results": [{"value",
-    "label", "group"}]}."""
+    user's scope by name, `?among=` narrowing them as the picker's field does (staffing.forms.PICKER_KINDS: the
+    party members, the departments' officers), 20 at most. JSON: {"results": [{"value", "label", "group"}]}."""
     require_staff(request)
+    among = request.GET.get("among", "")
+    if among not in PICKER_KINDS:
+        raise Http404("没有这类人员。")
     query = "".join(ch for ch in (request.GET.get("q") or "") if ch.isprintable()).strip()[:50]
     if not query:
         return JsonResponse({"results": []})
     found = (
         Person.objects.visible_to(request.user)
-        .filter(is_active=True, name__icontains=query)
+        .filter(PICKER_KINDS[among], is_active=True, name__icontains=query)
         .select_related("property_firm", "department", "community__street", "street")
         .order_by("name", "pk")[:SEARCH_RESULTS]
     )

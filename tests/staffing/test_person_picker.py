@@ -24,8 +24,10 @@ def named(t, name: str, **extra):
     return people.person_create(actor=walk.system(t), district_id=t.district.pk, name=name, phone=phone, **values)
 
 
-def person_options(html: str) -> list[str]:
-    select = html.split('name="person"')[1].split("</select>")[0]
+def person_options(html: str, picker: str = "") -> list[str]:
+    """The options of the page's person select (the one after `picker`, a search URL, when the page has several)."""
+    after = html.split(picker, 1)[1] if picker else html
+    select = after.split('name="person"')[1].split("</select>")[0]
     return [part.split(">", 1)[1].split("<", 1)[0] for part in select.split("<option")[1:]]
 
 
@@ -95,3 +97,27 @@ def test_a_person_of_another_district_cannot_be_recorded(client, tree, other_tre
     response = client.post(reverse("staffing:volunteers"), fields)
     assert response.status_code == 400 and "所选对象不存在或不在您的管辖范围内" in response.content.decode()
     assert not VolunteerService.objects.filter(person=theirs).exists()
+
+
+def test_the_party_and_department_pickers_search_only_their_kind(client, tree):
+    """The grid page's party-household form chooses among the district's party members, the sink-down team's
+    member form among the departments' officers: both list nobody, and the search (`?among=`) finds only that kind,
+    as the field accepts only that kind."""
+    member = named(tree, "王党员", is_party_member=True)
+    named(tree, "王群众")
+    officer = named(tree, "王民警", community=None, role="police_officer", department=tree.department)
+    walk.household(tree)  # the grid page offers a party household once the grid has households
+    client.force_login(tree.official)
+    search = reverse("staffing:person-search")
+    party = client.get(reverse("staffing:grid", args=[tree.grids[0].pk])).content.decode()
+    assert person_options(party, picker=f"{search}?among=party") == ["请选择"]
+    team = client.get(reverse("staffing:sinkdown-team", args=[walk.sinkdown_member(tree).team_id])).content.decode()
+    assert person_options(team, picker=f"{search}?among=department") == ["请选择"]
+
+    def found(**params) -> list[int]:
+        return [row["value"] for row in json.loads(client.get(search, params).content)["results"]]
+
+    assert found(q="王", among="party") == [member.pk]
+    assert found(q="王", among="department") == [officer.pk]
+    assert sorted(found(q="王")) == sorted([member.pk, officer.pk, *found(q="王群众")])
+    assert client.get(search, {"q": "王", "among": "everyone"}).status_code == 404
