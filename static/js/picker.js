@@ -1,8 +1,8 @@
 // The unit picker (workorders/widgets/unit_picker.html) and the person picker (staffing/widgets/person_picker.html):
 // typing in the search box asks the server (workorders:unit-search, staffing:person-search; scoped to the user)
 // and fills the select's "搜索结果" group; the suggested units stay above. A result's group, when it has one, is
-// shown after its label; data-noun and data-none say what is found (个单位 unless said). Keyboard: type, then ArrowDown or Tab
-// to the select; Enter in the box picks the first result.
+// shown after its label; data-noun and data-none say what is found (个单位 unless said). Keyboard: type, then
+// ArrowDown or Tab to the select; Enter in the box picks the first result.
 (function () {
   function setup(picker) {
     const box = picker.querySelector("[data-unit-search]");
