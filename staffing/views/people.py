@@ -23,6 +23,11 @@ from staffing.views.common import require_staff, submit
 PAGE_SIZE = 30
 
 
+def name_query(request: HttpRequest) -> str:
+    """The `?q=` a list or the person picker searches names with: printable characters, 50 at most."""
+    return "".join(ch for ch in (request.GET.get("q") or "") if ch.isprintable()).strip()[:50]
+
+
 @require_safe
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
@@ -30,7 +35,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     people_ = Person.objects.visible_to(request.user).select_related(
         "street", "community__street", "department", "property_firm"
     )
-    query = "".join(ch for ch in (request.GET.get("q") or "") if ch.isprintable()).strip()[:50]
+    query = name_query(request)
     role = request.GET.get("role", "")
     if query:
         people_ = people_.filter(name__icontains=query)
@@ -63,7 +68,7 @@ def person_search(request: HttpRequest) -> JsonResponse:
     among = request.GET.get("among", "")
     if among not in PICKER_KINDS:
         raise Http404("没有这类人员。")
-    query = "".join(ch for ch in (request.GET.get("q") or "") if ch.isprintable()).strip()[:50]
+    query = name_query(request)
     if not query:
         return JsonResponse({"results": []})
     found = (

@@ -116,17 +116,10 @@ def test_an_official_finds_a_volunteer_by_name_and_records_their_hours_on_a_phon
     """The person picker: the volunteers page lists none of the district's people; typing part of a name finds
     them (staffing:person-search) into the select, and the service is recorded for the one chosen."""
     from staffing.models import VolunteerService
-    from staffing.services import people
 
-    def volunteer(name: str):
-        return people.person_create(
-            actor=walk.system(tree), district_id=tree.district.pk, name=name, phone=walk._phone(), role="volunteer",
-            community=tree.communities[0],
-        )  # fmt: skip
-
-    wang = volunteer("王志愿")
+    wang = walk.named_person(tree, "王志愿")
     for n in range(30):
-        volunteer(f"李{n:02d}")
+        walk.named_person(tree, f"李{n:02d}")
     OUT.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(**PHONE)
     page = context.new_page()

@@ -12,16 +12,9 @@ from django.urls import reverse
 
 from staffing.forms import person_label
 from staffing.models import VolunteerService
-from staffing.services import people
 from tests.staffing import walk
 
 pytestmark = pytest.mark.django_db
-
-
-def named(t, name: str, **extra):
-    values = {"role": "volunteer", "community": t.communities[0], **extra}
-    phone = walk._phone()
-    return people.person_create(actor=walk.system(t), district_id=t.district.pk, name=name, phone=phone, **values)
 
 
 def person_options(html: str, picker: str = "") -> list[str]:
@@ -34,13 +27,13 @@ def person_options(html: str, picker: str = "") -> list[str]:
 def test_the_volunteers_page_lists_no_person_whatever_their_number(client, tree):
     client.force_login(tree.official)
     url = reverse("staffing:volunteers")
-    named(tree, "王志愿")
+    walk.named_person(tree, "王志愿")
     with CaptureQueriesContext(connection) as few:
         page = client.get(url).content.decode()
     assert person_options(page) == ["请选择"]
     assert "data-unit-picker" in page and reverse("staffing:person-search") in page
     for n in range(60):
-        named(tree, f"志愿者{n:02d}")
+        walk.named_person(tree, f"志愿者{n:02d}")
     with CaptureQueriesContext(connection) as many:
         page = client.get(url).content.decode()
     assert person_options(page) == ["请选择"]
@@ -48,11 +41,11 @@ def test_the_volunteers_page_lists_no_person_whatever_their_number(client, tree)
 
 
 def test_the_search_finds_active_people_of_ones_own_district_by_name(client, tree, other_tree):
-    wang = named(tree, "王志愿")
-    named(tree, "王离开", is_active=False)
-    named(other_tree, "王志愿")  # the same name in district B
+    wang = walk.named_person(tree, "王志愿")
+    walk.named_person(tree, "王离开", is_active=False)
+    walk.named_person(other_tree, "王志愿")  # the same name in district B
     for n in range(25):
-        named(tree, f"王{n:02d}")
+        walk.named_person(tree, f"王{n:02d}")
     client.force_login(tree.street_staff)
     search = reverse("staffing:person-search")
 
@@ -69,12 +62,12 @@ def test_the_search_finds_active_people_of_ones_own_district_by_name(client, tre
     # inside the district, the user's own view of people: a firm's staff see their firm's people only
     client.force_login(tree.firm_staff)
     assert json.loads(client.get(search, {"q": "志愿"}).content)["results"] == []
-    firm_person = named(tree, "王物业", community=None, role="property_staff", property_firm=tree.firm)
+    firm_person = walk.named_person(tree, "王物业", community=None, role="property_staff", property_firm=tree.firm)
     assert [r["value"] for r in json.loads(client.get(search, {"q": "王"}).content)["results"]] == [firm_person.pk]
 
 
 def test_the_person_found_is_recorded_and_a_refused_form_keeps_them_chosen(client, tree):
-    wang = named(tree, "王志愿")
+    wang = walk.named_person(tree, "王志愿")
     client.force_login(tree.official)
     url = reverse("staffing:volunteers")
     fields = {"person": wang.pk, "community": tree.communities[0].pk, "served_on": "2026-03-01", "activity": "助老"}
@@ -90,7 +83,7 @@ def test_the_person_found_is_recorded_and_a_refused_form_keeps_them_chosen(clien
 
 
 def test_a_person_of_another_district_cannot_be_recorded(client, tree, other_tree):
-    theirs = named(other_tree, "外区志愿")
+    theirs = walk.named_person(other_tree, "外区志愿")
     client.force_login(tree.official)
     fields = {"person": theirs.pk, "community": tree.communities[0].pk, "served_on": "2026-03-01", "hours": "2",
               "activity": "助老"}  # fmt: skip
@@ -103,9 +96,9 @@ def test_the_party_and_department_pickers_search_only_their_kind(client, tree):
     """The grid page's party-household form chooses among the district's party members, the sink-down team's
     member form among the departments' officers: both list nobody, and the search (`?among=`) finds only that kind,
     as the field accepts only that kind."""
-    member = named(tree, "王党员", is_party_member=True)
-    named(tree, "王群众")
-    officer = named(tree, "王民警", community=None, role="police_officer", department=tree.department)
+    member = walk.named_person(tree, "王党员", is_party_member=True)
+    walk.named_person(tree, "王群众")
+    officer = walk.named_person(tree, "王民警", community=None, role="police_officer", department=tree.department)
     walk.household(tree)  # the grid page offers a party household once the grid has households
     client.force_login(tree.official)
     search = reverse("staffing:person-search")

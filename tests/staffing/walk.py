@@ -68,6 +68,12 @@ def person(t, *, phone: str | None = None, role: str = "community_worker", commu
     )
 
 
+def named_person(t, name: str, **extra) -> Person:
+    """A person called `name` (a volunteer of the first community unless `extra` says otherwise)."""
+    values = {"role": "volunteer", "community": t.communities[0], **extra}
+    return people.person_create(actor=system(t), district_id=t.district.pk, name=name, phone=_phone(), **values)
+
+
 def street_person(t, *, phone: str | None = None) -> Person:
     return person(t, phone=phone, role="street_officer", community=None, street=t.streets[0])
 
