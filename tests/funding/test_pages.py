@@ -2,6 +2,7 @@
 with nothing saved, the execution XLSX."""
 
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -119,3 +120,39 @@ def test_the_execution_xlsx(client, money):
     assert rows[0][:4] == ["街道", "社区", "分类", "下达（元）"]
     assert rows[-1][:2] == ["全区", "合计"] and float(rows[-1][3]) == 600_000.0
     assert len([r for r in rows if r[1] and "社区" in str(r[1]) and r[1] != "（街道合计）"]) >= 4
+
+
+def test_a_refused_correction_keeps_the_typed_reason_under_its_row(client, money):
+    # given a year's allocation cut by an amount of the community's own, and partly reserved by an approved request
+    from funding.models import EntryKind, LedgerEntry
+    from funding.services import disbursements, policy
+    from tests.funding.conftest import YEAR, system
+
+    community = money.communities[0]
+    policy.override_set(actor=system(money), community=community, year=YEAR, amount_fen=140_000_00, reason="核减")
+    request = disbursements.disbursement_request(
+        actor=money.cadre, community=community, purpose="修缮", category="repair", amount_fen=10_000_00
+    )
+    disbursements.disbursement_approve(actor=money.street_staff, disbursement=request)
+    entry = LedgerEntry.objects.get(kind=EntryKind.ALLOCATION, community=community)
+    # when the official reverses it on the account's page
+    client.force_login(money.official)
+    url = reverse("funding:account", args=[entry.to_account_id])
+    response = client.post(url, {"entry": entry.pk, "reason": "下达金额有误，按区财政局通知更正"})
+    # then the page refuses it in Chinese, and the row's form is open with the reason as typed and the reason why
+    assert response.status_code == 400
+    body = response.content.decode()
+    # each correctable row: its <details> (open or not), then its form with the entry's id
+    row_forms = (
+        r"<details( open)?><summary>[^<]*</summary><form[^>]*><input[^>]*>"
+        r'<input [^>]*name="entry" '
+        r'value="(\d+)"'
+    )
+    rows = {int(pk): opened for opened, pk in re.findall(row_forms, body)}
+    assert len(rows) == 2  # the allocation and the cut: both may be corrected
+    assert rows[entry.pk] == " open" and not any(opened for pk, opened in rows.items() if pk != entry.pk)
+    row = body.split(f'name="entry" value="{entry.pk}"', 1)[1].split("</details>", 1)[0]
+    assert 'value="下达金额有误，按区财政局通知更正"' in row
+    assert re.search(r'class="field-error">[^<]*余额不足', row)
+    # and nothing was posted
+    assert not LedgerEntry.objects.filter(kind=EntryKind.REVERSAL).exists()
