@@ -5,7 +5,7 @@ go to var/screenshots/funding/ for a human to look at."""
 import pytest
 
 from funding.models import Disbursement, DisbursementDocument, Status
-from tests.browser.conftest import SCREENSHOTS, sign_in
+from tests.browser.conftest import SCREENSHOTS, fits, sign_in
 from tests.funding.conftest import funded
 from tests.funding.walk import PDF
 
@@ -66,3 +66,35 @@ def test_a_cadre_files_on_a_phone_and_the_street_approves_and_pays(browser, live
         desk.close()
     request.refresh_from_db()
     assert request.status == Status.PAID and request.voucher_no == "记-2026-031"
+
+
+def test_a_districts_money_in_the_tens_of_millions_fits_each_figure_on_a_phone(browser, live_server, tree):
+    # given a district whose four communities have ¥3,000,000.00 each for the year
+    funded(tree, a=3_000_000_00)
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN")
+    page = phone.new_page()
+    try:
+        sign_in(page, live_server, tree.official.username)
+        for url in ("/funding/", "/funding/execution/?year=2026"):
+            page.goto(f"{live_server.url}{url}")
+            # then the page fits the phone, and every figure's number fits its card
+            assert "¥12,000,000.00" in page.content()
+            assert fits(page, 390), url
+            spilled = page.evaluate(
+                "[...document.querySelectorAll('.figure dd')].filter(dd => dd.scrollWidth > dd.clientWidth)"
+                ".map(dd => dd.textContent.trim())"
+            )
+            assert spilled == [], (url, spilled)
+        page.goto(f"{live_server.url}/funding/")
+        page.screenshot(path=OUT / "home-phone-millions.png", full_page=True)
+    finally:
+        phone.close()
+    # and without the script the long numbers wrap inside their cards: the page still fits
+    bare = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False, locale="zh-CN")
+    page = bare.new_page()
+    try:
+        sign_in(page, live_server, tree.official.username)
+        page.goto(f"{live_server.url}/funding/")
+        assert "¥12,000,000.00" in page.content() and fits(page, 390)
+    finally:
+        bare.close()
