@@ -98,3 +98,26 @@ def test_a_districts_money_in_the_tens_of_millions_fits_each_figure_on_a_phone(b
         assert "¥12,000,000.00" in page.content() and fits(page, 390)
     finally:
         bare.close()
+
+
+def test_the_bonus_quarters_chart_fits_a_phone(browser, live_server, tree):
+    # given a computed quarter of staff bonuses (its chart is the reports' bar chart, 640 px wide)
+    from funding.models import BonusQuarter
+    from tests.funding import walk
+
+    quarter = walk.funding_objects(tree)[BonusQuarter]
+    assert isinstance(quarter, BonusQuarter)
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, locale="zh-CN")
+    page = phone.new_page()
+    try:
+        sign_in(page, live_server, tree.official.username)
+        page.goto(f"{live_server.url}/funding/bonus/{quarter.pk}/")
+        # then the page does not scroll sideways: the chart keeps its size (labels readable) and scrolls in its panel
+        chart = page.locator("svg.bar-chart")
+        assert chart.is_visible() and chart.bounding_box()["width"] == 640
+        assert fits(page, 390)
+        panel = page.locator(".chart-scroll")
+        assert panel.evaluate("e => e.scrollWidth > e.clientWidth && getComputedStyle(e).overflowX === 'auto'")
+        page.screenshot(path=OUT / "bonus-phone.png", full_page=True)
+    finally:
+        phone.close()
