@@ -94,3 +94,19 @@ def test_a_work_order_breaking_its_checks_gets_djangos_errors_and_asks_once(file
     savepoints = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SAVEPOINT")]
     assert len(checks) == 1 and checks[0].count("COALESCE") == 5
     assert len(savepoints) == 1
+
+
+def test_rating_rules_whose_weights_must_add_up_get_djangos_errors(tree):
+    # a check written as an expression (F + F + F = 100) beside ordinary lookups and an F() comparison
+    from tests.ratings.helpers import rules
+
+    settings = rules(tree, weight_satisfaction=50, weight_panel=30, weight_work_orders=20)
+    assert same_as_django(settings) == {}
+    seen = set()
+    rng = random.Random(3)
+    for _ in range(40):
+        settings.weight_satisfaction, settings.weight_panel = rng.choice([50, 60, -10]), rng.choice([30, 40])
+        settings.black_below_score, settings.red_min_score = rng.choice([(60, 90), (95, 90)])
+        settings.red_top_percent = rng.choice([40, 140])
+        seen.update(same_as_django(settings).get("__all__", []))
+    assert len(seen) == 2, seen  # both of its checks were broken, alone and together
