@@ -10,7 +10,7 @@ unexport PYTHONDONTWRITEBYTECODE
 # `make test` runs the suite in this many processes (pytest-xdist; tests/conftest.py keeps each file in one).
 TEST_PROCESSES ?= 2
 
-.PHONY: demo test env system-deps messages lint bench bench-city bench-pages bench-peer stop-db backup restore load screenshots
+.PHONY: demo test env system-deps messages lint bench bench-city bench-pages bench-peer stop-db backup restore load screenshots crawl
 
 env:
 	@python -m uv --version >/dev/null 2>&1 || python -m pip install -q uv
@@ -43,6 +43,11 @@ bench: env system-deps
 # docs/screenshots/ (scripts/screenshots.py; OUT=dir to write elsewhere).
 screenshots: env system-deps messages
 	$(UV) run python scripts/screenshots.py $(if $(OUT),--out $(OUT),)
+
+# Every staff role's pages as Chromium reaches them by links, at 390 and 1440 px, on a throwaway demo: fails on an
+# answer that is not 200, a console error, a request off the machine or a page wider than the screen.
+crawl: env system-deps messages
+	$(UV) run python scripts/screenshots.py --crawl $(or $(PAGES),90)
 
 # Our QR filing beside django-helpdesk 2.6's public ticket form (its own venv under var/peer and database),
 # interleaved rounds, same server setup and client loop (benchmarks/peer.py). Not a test.

@@ -20,6 +20,7 @@ import argparse
 import contextlib
 import io
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -189,6 +190,8 @@ def demo_subjects() -> dict[str, str]:
         return {
             "street": first(Role.STREET_STAFF),
             "district": first(Role.DISTRICT_OFFICIAL),
+            "cadre": first(Role.COMMUNITY_CADRE),
+            "department": first(Role.DEPARTMENT_STAFF),
             "grid": first(Role.GRID_WORKER),
             "firm": firm_user,
             "qr": order.compound.public_token,
@@ -280,6 +283,96 @@ def shoot(site: str, subjects: dict[str, str], out: Path) -> list[Path]:
     return written
 
 
+# ---------------------------------------------------------------------------------------------------- the crawl
+
+# Links the crawl does not follow: signing out, files (a download is not a page), the API, the other language.
+NOT_PAGES = re.compile(r"logout|/latest/|/file|\.(pdf|csv|xlsx|png|jpg)|export|download|/media/|/api/|/i18n/|#")
+
+
+def crawl(site: str, subjects: dict[str, str], per_role: int) -> list[str]:
+    """Each staff role at 390 and 1440 px follows the links of every page it reaches, one page per path shape
+    (/workorders/146/ and /workorders/129/ are one), `per_role` pages at most. Returns what is wrong: an answer
+    that is not 200, a console or script error, a request that leaves the machine, a page wider than the screen
+    (with the widest elements that stick out), each with a screenshot in var/screenshots/crawl/."""
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    out = ROOT / "var" / "screenshots" / "crawl"
+    out.mkdir(parents=True, exist_ok=True)
+    roles = ["street", "district", "cadre", "grid", "firm", "department"]
+    wrong: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            for role, size in ((role, size) for role in roles for size in (PHONE, DESKTOP)):
+                width = size["viewport"]["width"]
+                context = browser.new_context(**size)
+                page = context.new_page()
+                errors = listen(page)
+                try:
+                    page.goto(f"{site}/accounts/login/")
+                    page.get_by_label("用户名").fill(subjects[role])
+                    page.get_by_label("密码").fill(PASSWORD)
+                    page.get_by_role("button", name="登录").click()
+                    page.wait_for_load_state("networkidle")
+                    queue, shapes = ["/"], set()
+                    while queue and len(shapes) < per_role:
+                        path = queue.pop(0)
+                        shape = re.sub(r"\d+", "N", path.split("?")[0])
+                        if shape in shapes:
+                            continue
+                        shapes.add(shape)
+                        errors.clear()
+                        try:
+                            answer = page.goto(f"{site}{path}")
+                            page.wait_for_load_state("networkidle")
+                        except PlaywrightError as error:  # a download, a page that never settles
+                            wrong.append(f"{role} {width} px {path}: did not load ({str(error).splitlines()[0]})")
+                            continue
+                        status = answer.status if answer is not None else "nothing"
+                        found = [*([] if status == 200 else [f"answered {status}"]), *errors]
+                        scroll = page.evaluate("document.documentElement.scrollWidth")
+                        if scroll > width:
+                            sticking = page.evaluate(STICKING_OUT)
+                            found.append(f"{scroll} px wide on a {width} px screen: {sticking}")
+                        if found:
+                            name = f"{role}-{width}-{shape.strip('/').replace('/', '_') or 'home'}"
+                            page.screenshot(path=out / f"{name}.png", full_page=True)
+                            wrong += [f"{role} {width} px {path}: {what}" for what in found]
+                        links = page.eval_on_selector_all("a[href^='/']", HREFS)
+                        queue += [link for link in links if not NOT_PAGES.search(link)]
+                    say(f"crawl: {role} at {width} px, {len(shapes)} pages")
+                finally:
+                    context.close()
+        finally:
+            browser.close()
+    return wrong
+
+
+def listen(page) -> list[str]:
+    """The page's console errors, script errors and requests off the machine, as they come (the caller clears it)."""
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "request",
+        lambda request: (
+            errors.append(f"off the machine: {request.url}")
+            if urllib.parse.urlsplit(request.url).hostname not in (HOST, None) and not request.url.startswith("data:")
+            else None
+        ),
+    )
+    return errors
+
+
+HREFS = "links => links.map(a => a.getAttribute('href'))"
+# The innermost elements whose right edge is past the screen's (what makes a page scroll sideways).
+STICKING_OUT = """[...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1
+          && ![...e.children].some(c => c.getBoundingClientRect().right > document.documentElement.clientWidth + 1))
+  .slice(0, 3).map(e => `<${e.tagName.toLowerCase()} class="${e.getAttribute('class') || ''}">`).join(', ')"""
+
+
 # ---------------------------------------------------------------------------------------------------- main
 
 
@@ -288,6 +381,14 @@ def main() -> int:
     parser.add_argument("--out", default="docs/screenshots", help="where the images go (default docs/screenshots)")
     parser.add_argument("--keep-db", action="store_true", help="keep the throwaway database")
     parser.add_argument("--database", help="photograph this database's demo, loaded by an earlier --keep-db run")
+    parser.add_argument(
+        "--crawl",
+        type=int,
+        metavar="PAGES",
+        help="instead of the tour: each staff role at 390 and 1440 px follows every link, PAGES page shapes at most,"
+        " and the run fails on a page that is not 200, logs an error, reaches off the machine or is wider than the"
+        " screen (make crawl)",
+    )
     args = parser.parse_args()
 
     owner = owner_url()
@@ -331,6 +432,12 @@ def main() -> int:
         from django.db import connections
 
         connections.close_all()
+        if args.crawl:
+            wrong = crawl(f"http://{HOST}:{port}", subjects, args.crawl)
+            for line in wrong:
+                say(line)
+            say(f"crawl: {len(wrong)} findings (screenshots in var/screenshots/crawl/)")
+            return 1 if wrong else 0
         written = shoot(f"http://{HOST}:{port}", subjects, ROOT / args.out)
         say(f"{len(written)} images in {args.out}/")
     finally:
