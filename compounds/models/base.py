@@ -17,8 +17,9 @@ def failed_checks(instance: models.Model, checks: list, exclude=None, using: str
     """The check constraints of `checks` (one model's) that `instance` breaks, asked in one query. Django's
     CheckConstraint.validate asks one at a time, each in a savepoint of its own (SAVEPOINT, SELECT, RELEASE): a
     work order's five checks were fifteen statements. The same expressions in one SELECT, one column each, with
-    the same rules: a check that names an excluded field is not asked, UNKNOWN passes (COALESCE … TRUE), and a
-    database error (logged) passes, as in Django."""
+    the same rules: a check that names an excluded field is not asked, UNKNOWN passes (COALESCE … TRUE). If the
+    one SELECT meets a database error, each check is asked on its own as Django asks it, so that the error passes
+    only the check that met it (logged), as in Django."""
     model = type(instance)
     if exclude:
         checks = [check for check in checks if not check._expression_refs_exclude(model, check.condition, exclude)]
@@ -34,9 +35,17 @@ def failed_checks(instance: models.Model, checks: list, exclude=None, using: str
         with transaction.atomic(using=using) if connection.in_atomic_block else nullcontext():
             row = query.get_compiler(using=using).execute_sql(SINGLE)
     except DatabaseError as error:
-        logger.warning("Got a database error checking %s's constraints: %s", model.__name__, error)
-        return set()
+        logger.warning("Got a database error checking %s's constraints together: %s", model.__name__, error)
+        return {check.name for check in checks if _breaks(check, model, instance, exclude, using)}
     return {check.name for check, passed in zip(checks, row, strict=True) if not passed}
+
+
+def _breaks(check: CheckConstraint, model: type, instance: models.Model, exclude, using: str) -> bool:
+    try:
+        check.validate(model, instance, exclude=exclude, using=using)
+    except ValidationError:
+        return True
+    return False
 
 
 class DistrictOwned(models.Model):

@@ -110,3 +110,12 @@ def test_rating_rules_whose_weights_must_add_up_get_djangos_errors(tree):
         settings.red_top_percent = rng.choice([40, 140])
         seen.update(same_as_django(settings).get("__all__", []))
     assert len(seen) == 2, seen  # both of its checks were broken, alone and together
+
+
+def test_a_database_error_in_one_check_passes_only_that_check_as_in_django(tree, caplog):
+    # a NUL byte cannot be sent to PostgreSQL: the code's check meets a database error (it passes, logged, as in
+    # Django), and the coordinates' check, asked in the same query, must still be asked and still fail
+    compound = tree.compounds[0]
+    compound.code, compound.latitude, compound.longitude = "6101\x00", Decimal("91"), Decimal("108.9")
+    assert same_as_django(compound) == {"__all__": ["坐标应同时填写纬度和经度，且在有效范围内。"]}
+    assert "database error" in caplog.text
