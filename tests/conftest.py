@@ -24,6 +24,7 @@ XDIST_GROUPS = {
     **dict.fromkeys(
         (
             "tests/browser/test_dashboard.py",
+            "tests/browser/test_order_page.py",
             "tests/ratings/test_english.py",
             "tests/reports/test_report_room.py",
             "tests/compounds/test_views.py",
