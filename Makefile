@@ -44,8 +44,8 @@ bench: env system-deps
 screenshots: env system-deps messages
 	$(UV) run python scripts/screenshots.py $(if $(OUT),--out $(OUT),)
 
-# Every staff role's pages as Chromium reaches them by links, at 390 and 1440 px, on a throwaway demo: fails on an
-# answer that is not 200, a console error, a request off the machine or a page wider than the screen.
+# Every staff role's pages as Chromium reaches them by links, at 390 and 1440 px and in English at 390, on a throwaway
+# demo: fails on an answer that is not 200, a console error, a request off the machine or a page wider than the screen.
 crawl: env system-deps messages
 	$(UV) run python scripts/screenshots.py --crawl $(or $(PAGES),90)
 

@@ -290,10 +290,11 @@ NOT_PAGES = re.compile(r"logout|/latest/|/file|\.(pdf|csv|xlsx|png|jpg)|export|d
 
 
 def crawl(site: str, subjects: dict[str, str], per_role: int) -> list[str]:
-    """Each staff role at 390 and 1440 px follows the links of every page it reaches, one page per path shape
-    (/workorders/146/ and /workorders/129/ are one), `per_role` pages at most. Returns what is wrong: an answer
-    that is not 200, a console or script error, a request that leaves the machine, a page wider than the screen
-    (with the widest elements that stick out), each with a screenshot in var/screenshots/crawl/."""
+    """Each staff role at 390 and 1440 px, and in English at 390 px, follows the links of every page it reaches,
+    one page per path shape (/workorders/146/ and /workorders/129/ are one), `per_role` pages at most. Returns
+    what is wrong: an answer that is not 200, a console or script error, a request that leaves the machine, a
+    page wider than the screen (with the innermost elements that stick out), each with a screenshot in
+    var/screenshots/crawl/."""
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
@@ -304,7 +305,9 @@ def crawl(site: str, subjects: dict[str, str], per_role: int) -> list[str]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         try:
-            for role, size in ((role, size) for role in roles for size in (PHONE, DESKTOP)):
+            # Chinese at both sizes; English on the phone, where its longer words are likeliest to widen a page
+            views = [(PHONE, "zh-hans"), (DESKTOP, "zh-hans"), (PHONE, "en")]
+            for role, (size, language) in ((role, view) for role in roles for view in views):
                 width = size["viewport"]["width"]
                 context = browser.new_context(**size)
                 page = context.new_page()
@@ -315,6 +318,7 @@ def crawl(site: str, subjects: dict[str, str], per_role: int) -> list[str]:
                     page.get_by_label("密码").fill(PASSWORD)
                     page.get_by_role("button", name="登录").click()
                     page.wait_for_load_state("networkidle")
+                    context.add_cookies([{"name": "django_language", "value": language, "url": site}])
                     queue, shapes = ["/"], set()
                     while queue and len(shapes) < per_role:
                         path = queue.pop(0)
@@ -327,7 +331,9 @@ def crawl(site: str, subjects: dict[str, str], per_role: int) -> list[str]:
                             answer = page.goto(f"{site}{path}")
                             page.wait_for_load_state("networkidle")
                         except PlaywrightError as error:  # a download, a page that never settles
-                            wrong.append(f"{role} {width} px {path}: did not load ({str(error).splitlines()[0]})")
+                            wrong.append(
+                                f"{role} {width} px {language} {path}: did not load ({str(error).splitlines()[0]})"
+                            )
                             continue
                         status = answer.status if answer is not None else "nothing"
                         found = [*([] if status == 200 else [f"answered {status}"]), *errors]
@@ -336,12 +342,12 @@ def crawl(site: str, subjects: dict[str, str], per_role: int) -> list[str]:
                             sticking = page.evaluate(STICKING_OUT)
                             found.append(f"{scroll} px wide on a {width} px screen: {sticking}")
                         if found:
-                            name = f"{role}-{width}-{shape.strip('/').replace('/', '_') or 'home'}"
+                            name = f"{role}-{width}-{language}-{shape.strip('/').replace('/', '_') or 'home'}"
                             page.screenshot(path=out / f"{name}.png", full_page=True)
-                            wrong += [f"{role} {width} px {path}: {what}" for what in found]
+                            wrong += [f"{role} {width} px {language} {path}: {what}" for what in found]
                         links = page.eval_on_selector_all("a[href^='/']", HREFS)
                         queue += [link for link in links if not NOT_PAGES.search(link)]
-                    say(f"crawl: {role} at {width} px, {len(shapes)} pages")
+                    say(f"crawl: {role} at {width} px in {language}, {len(shapes)} pages")
                 finally:
                     context.close()
         finally:
