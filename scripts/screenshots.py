@@ -226,6 +226,20 @@ def save_small(png: bytes, path: Path) -> Path:
     return target
 
 
+def sign_in(page, site: str, username: str) -> None:
+    """Through the login form, as a person types it."""
+    page.goto(f"{site}/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state("networkidle")
+
+
+def off_machine(url: str) -> bool:
+    """A request that would leave 127.0.0.1 (no page may need the internet)."""
+    return urllib.parse.urlsplit(url).hostname not in (HOST, None) and not url.startswith("data:")
+
+
 def shoot(site: str, subjects: dict[str, str], out: Path) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
@@ -247,22 +261,10 @@ def shoot(site: str, subjects: dict[str, str], out: Path) -> list[Path]:
             for name, size, username, path, ready in shots:
                 context = browser.new_context(**size)
                 page = context.new_page()
-                page.on(
-                    "request",
-                    lambda request: (
-                        offsite.append(request.url)
-                        if urllib.parse.urlsplit(request.url).hostname not in (HOST, None)
-                        and not request.url.startswith("data:")
-                        else None
-                    ),
-                )
+                page.on("request", lambda request: offsite.append(request.url) if off_machine(request.url) else None)
                 try:
                     if username:
-                        page.goto(f"{site}/accounts/login/")
-                        page.get_by_label("用户名").fill(username)
-                        page.get_by_label("密码").fill(PASSWORD)
-                        page.get_by_role("button", name="登录").click()
-                        page.wait_for_load_state("networkidle")
+                        sign_in(page, site, username)
                     if path != "/" or not username:
                         page.goto(f"{site}{path}")
                         page.wait_for_load_state("networkidle")
@@ -313,11 +315,7 @@ def crawl(site: str, subjects: dict[str, str], per_role: int) -> list[str]:
                 page = context.new_page()
                 errors = listen(page)
                 try:
-                    page.goto(f"{site}/accounts/login/")
-                    page.get_by_label("用户名").fill(subjects[role])
-                    page.get_by_label("密码").fill(PASSWORD)
-                    page.get_by_role("button", name="登录").click()
-                    page.wait_for_load_state("networkidle")
+                    sign_in(page, site, subjects[role])
                     context.add_cookies([{"name": "django_language", "value": language, "url": site}])
                     queue, shapes = ["/"], set()
                     while queue and len(shapes) < per_role:
@@ -362,11 +360,7 @@ def listen(page) -> list[str]:
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on(
         "request",
-        lambda request: (
-            errors.append(f"off the machine: {request.url}")
-            if urllib.parse.urlsplit(request.url).hostname not in (HOST, None) and not request.url.startswith("data:")
-            else None
-        ),
+        lambda request: errors.append(f"off the machine: {request.url}") if off_machine(request.url) else None,
     )
     return errors
 

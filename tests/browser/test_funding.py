@@ -5,7 +5,7 @@ go to var/screenshots/funding/ for a human to look at."""
 import pytest
 
 from funding.models import Disbursement, DisbursementDocument, Status
-from tests.browser.conftest import SCREENSHOTS, fits, sign_in
+from tests.browser.conftest import PHONE, SCREENSHOTS, fits_the_phone, sign_in
 from tests.funding.conftest import funded
 from tests.funding.walk import PDF
 
@@ -20,7 +20,7 @@ def test_a_cadre_files_on_a_phone_and_the_street_approves_and_pays(browser, live
     quote = tmp_path / "报价单.pdf"
     quote.write_bytes(PDF)
 
-    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN")
+    phone = browser.new_context(**PHONE)
     page = phone.new_page()
     try:
         sign_in(page, live_server, tree.cadre.username)
@@ -71,7 +71,7 @@ def test_a_cadre_files_on_a_phone_and_the_street_approves_and_pays(browser, live
 def test_a_districts_money_in_the_tens_of_millions_fits_each_figure_on_a_phone(browser, live_server, tree):
     # given a district whose four communities have ¥3,000,000.00 each for the year
     funded(tree, a=3_000_000_00)
-    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="zh-CN")
+    phone = browser.new_context(**PHONE)
     page = phone.new_page()
     try:
         sign_in(page, live_server, tree.official.username)
@@ -79,7 +79,7 @@ def test_a_districts_money_in_the_tens_of_millions_fits_each_figure_on_a_phone(b
             page.goto(f"{live_server.url}{url}")
             # then the page fits the phone, and every figure's number fits its card
             assert "¥12,000,000.00" in page.content()
-            assert fits(page, 390), url
+            assert fits_the_phone(page), url
             spilled = page.evaluate(
                 "[...document.querySelectorAll('.figure dd')].filter(dd => dd.scrollWidth > dd.clientWidth)"
                 ".map(dd => dd.textContent.trim())"
@@ -90,12 +90,12 @@ def test_a_districts_money_in_the_tens_of_millions_fits_each_figure_on_a_phone(b
     finally:
         phone.close()
     # and without the script the long numbers wrap inside their cards: the page still fits
-    bare = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False, locale="zh-CN")
+    bare = browser.new_context(**PHONE, java_script_enabled=False)
     page = bare.new_page()
     try:
         sign_in(page, live_server, tree.official.username)
         page.goto(f"{live_server.url}/funding/")
-        assert "¥12,000,000.00" in page.content() and fits(page, 390)
+        assert "¥12,000,000.00" in page.content() and fits_the_phone(page)
     finally:
         bare.close()
 
@@ -107,7 +107,7 @@ def test_the_bonus_quarters_chart_fits_a_phone(browser, live_server, tree):
 
     quarter = walk.funding_objects(tree)[BonusQuarter]
     assert isinstance(quarter, BonusQuarter)
-    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, locale="zh-CN")
+    phone = browser.new_context(**PHONE)
     page = phone.new_page()
     try:
         sign_in(page, live_server, tree.official.username)
@@ -115,7 +115,7 @@ def test_the_bonus_quarters_chart_fits_a_phone(browser, live_server, tree):
         # then the page does not scroll sideways: the chart keeps its size (labels readable) and scrolls in its panel
         chart = page.locator("svg.bar-chart")
         assert chart.is_visible() and chart.bounding_box()["width"] == 640
-        assert fits(page, 390)
+        assert fits_the_phone(page)
         panel = page.locator(".chart-scroll")
         assert panel.evaluate("e => e.scrollWidth > e.clientWidth && getComputedStyle(e).overflowX === 'auto'")
         page.screenshot(path=OUT / "bonus-phone.png", full_page=True)

@@ -3,7 +3,7 @@ the page's forms and sees both. Skipped without /usr/bin/chromium (see tests/bro
 
 import pytest
 
-from tests.browser.conftest import SCREENSHOTS, fits, sign_in
+from tests.browser.conftest import PHONE, SCREENSHOTS, fits_the_phone, sign_in
 from tests.workorders.test_api import make_order
 from workorders.models import DeliberationMeeting, TimelineKind
 
@@ -50,7 +50,7 @@ def test_the_order_page_in_english_fits_a_phone(browser, live_server, tree):
     # given an order, and a street officer who reads the site in English on a 390 px phone (English labels are
     # longer than the Chinese: "Returned / transferred / escalated / reopened" is wider than the screen's column)
     order = make_order(tree, title="东门晚上停车占用消防通道")
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, locale="en-GB")
+    context = browser.new_context(**{**PHONE, "locale": "en-GB"})
     page = context.new_page()
     try:
         sign_in(page, live_server, tree.street_staff.username)
@@ -58,7 +58,7 @@ def test_the_order_page_in_english_fits_a_phone(browser, live_server, tree):
         page.goto(f"{live_server.url}/workorders/{order.pk}/")
         # then the page is in English and nothing on it is wider than the screen
         assert page.get_by_text("Returned / transferred / escalated / reopened").is_visible()
-        assert fits(page, 390)
+        assert fits_the_phone(page)
         page.screenshot(path=SCREENSHOTS / "order-page-en-390.png", full_page=True)
     finally:
         context.close()
