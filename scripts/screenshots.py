@@ -291,9 +291,13 @@ def shoot(site: str, subjects: dict[str, str], out: Path) -> list[Path]:
 NOT_PAGES = re.compile(r"logout|/latest/|/file|\.(pdf|csv|xlsx|png|jpg)|export|download|/media/|/api/|/i18n/|#")
 
 
-def crawl(site: str, subjects: dict[str, str], per_role: int) -> list[str]:
+CRAWLERS = ["street", "district", "cadre", "grid", "firm", "department", "resident"]
+
+
+def crawl(site: str, subjects: dict[str, str], per_role: int, roles: list[str] = CRAWLERS) -> list[str]:
     """Each staff role at 390 and 1440 px, and in English at 390 px, follows the links of every page it reaches,
-    one page per path shape (/workorders/146/ and /workorders/129/ are one), `per_role` pages at most. Returns
+    one page per path shape (/workorders/146/ and /workorders/129/ are one), `per_role` pages at most; so does a
+    resident, signed out, from a compound's QR page and an order's tracking page. Returns
     what is wrong: an answer that is not 200, a console or script error, a request that leaves the machine, a
     page wider than the screen (with the innermost elements that stick out), each with a screenshot in
     var/screenshots/crawl/."""
@@ -302,7 +306,7 @@ def crawl(site: str, subjects: dict[str, str], per_role: int) -> list[str]:
 
     out = ROOT / "var" / "screenshots" / "crawl"
     out.mkdir(parents=True, exist_ok=True)
-    roles = ["street", "district", "cadre", "grid", "firm", "department"]
+    starts = {role: ["/"] for role in roles} | {"resident": [f"/q/{subjects['qr']}/", f"/track/{subjects['track']}/"]}
     wrong: list[str] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
@@ -315,9 +319,10 @@ def crawl(site: str, subjects: dict[str, str], per_role: int) -> list[str]:
                 page = context.new_page()
                 errors = listen(page)
                 try:
-                    sign_in(page, site, subjects[role])
+                    if role != "resident":
+                        sign_in(page, site, subjects[role])
                     context.add_cookies([{"name": "django_language", "value": language, "url": site}])
-                    queue, shapes = ["/"], set()
+                    queue, shapes = list(starts[role]), set()
                     while queue and len(shapes) < per_role:
                         path = queue.pop(0)
                         shape = re.sub(r"\d+", "N", path.split("?")[0])
@@ -389,6 +394,7 @@ def main() -> int:
         " and the run fails on a page that is not 200, logs an error, reaches off the machine or is wider than the"
         " screen (make crawl)",
     )
+    parser.add_argument("--roles", default=",".join(CRAWLERS), help=f"with --crawl: who crawls (default {CRAWLERS})")
     args = parser.parse_args()
 
     owner = owner_url()
@@ -433,7 +439,7 @@ def main() -> int:
 
         connections.close_all()
         if args.crawl:
-            wrong = crawl(f"http://{HOST}:{port}", subjects, args.crawl)
+            wrong = crawl(f"http://{HOST}:{port}", subjects, args.crawl, args.roles.split(","))
             for line in wrong:
                 say(line)
             say(f"crawl: {len(wrong)} findings (screenshots in var/screenshots/crawl/)")
