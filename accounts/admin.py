@@ -5,13 +5,14 @@ pick scopes only inside it."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.phones import PHONE_FIELDS, PhoneField
 
-admin.site.site_header = "末梢 · 小区治理平台 管理后台"
-admin.site.site_title = "末梢管理后台"
-admin.site.index_title = "配置与数据维护"
+admin.site.site_header = _("末梢 · 小区治理平台 管理后台")
+admin.site.site_title = _("末梢管理后台")
+admin.site.index_title = _("配置与数据维护")
 
 
 @admin.register(User)
@@ -36,22 +37,24 @@ class UserAdmin(DjangoUserAdmin):
 
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        ("个人信息", {"fields": ("full_name", "phone", "email")}),
+        (_("个人信息"), {"fields": ("full_name", "phone", "email")}),
         (
-            "角色与管辖范围",
+            _("角色与管辖范围"),
             {
                 "fields": ("role", "district", "street", "community", "grids", "property_firm", "department"),
-                "description": "按角色填写管辖范围：区级人员填区；街道工作人员填区和街道；社区干部填区和社区；"
-                "网格员填区和网格；物业企业人员填区和物业企业；职能部门人员填区和部门。",
+                "description": _(
+                    "按角色填写管辖范围：区级人员填区；街道工作人员填区和街道；社区干部填区和社区；"
+                    "网格员填区和网格；物业企业人员填区和物业企业；职能部门人员填区和部门。"
+                ),
             },
         ),
-        ("权限", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
-        ("重要日期", {"fields": ("last_login", "date_joined")}),
+        (_("权限"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (_("重要日期"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "password1", "password2")}),
         (
-            "角色与管辖范围",
+            _("角色与管辖范围"),
             {
                 "fields": (
                     "full_name",

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import get_random_string
+from django.utils.translation import gettext
 
 from accounts.actors import require_actor
 from accounts.models import ApiKey, User
@@ -48,14 +49,14 @@ def api_key_issue(*, actor: Any, user: User, name: str, days: int | None = None)
     require_actor(actor)
     name = (name or "").strip()
     if not name:
-        raise ValidationError({"name": "请为密钥填写一个名称，便于日后识别和撤销。"})
+        raise ValidationError({"name": gettext("请为密钥填写一个名称，便于日后识别和撤销。")})
     if len(name) > 100:
-        raise ValidationError({"name": "名称不能超过 100 个字符。"})
+        raise ValidationError({"name": gettext("名称不能超过 100 个字符。")})
     days = settings.API_KEY_LIFETIME_DAYS if days is None else days
     if days < 1 or days > 3650:
-        raise ValidationError({"days": "有效期应在 1 到 3650 天之间。"})
+        raise ValidationError({"days": gettext("有效期应在 1 到 3650 天之间。")})
     if not user.is_active:
-        raise ValidationError("该用户已停用，不能签发密钥。")
+        raise ValidationError(gettext("该用户已停用，不能签发密钥。"))
     while True:
         plain = get_random_string(KEY_LENGTH, KEY_CHARS)
         prefix = plain[: ApiKey.PREFIX_LENGTH]
@@ -104,7 +105,7 @@ def api_key_revoke(*, actor: Any, key: ApiKey) -> ApiKey:
     keys; operators revoke through the command (a SystemActor)."""
     require_actor(actor)
     if isinstance(actor, User) and actor.pk != key.user_id and not actor.is_platform_admin:
-        raise ValidationError("只能撤销自己的密钥。")
+        raise ValidationError(gettext("只能撤销自己的密钥。"))
     if key.revoked_at is None:
         key.revoked_at = timezone.now()
         ApiKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(revoked_at=key.revoked_at)

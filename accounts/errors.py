@@ -21,22 +21,24 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import Forbidden
 
 MESSAGES = {
-    400: "请求无法处理，请检查后重试。",
-    403: "您无权执行此操作。",
-    404: "未找到该对象。",
-    429: "请求过于频繁，请稍后再试。",
-    500: "服务器内部错误，请稍后再试。",
-    503: "系统维护中：数据库暂时无法连接，请稍后再试。",
+    400: _("请求无法处理，请检查后重试。"),
+    403: _("您无权执行此操作。"),
+    404: _("未找到该对象。"),
+    429: _("请求过于频繁，请稍后再试。"),
+    500: _("服务器内部错误，请稍后再试。"),
+    503: _("系统维护中：数据库暂时无法连接，请稍后再试。"),
 }
 DATABASE_DOWN = (OperationalError, InterfaceError)
 # A value that passed every check and still cannot be stored or computed with: PostgreSQL's DataError (a number
 # out of its column's range, text longer than its column), Python's OverflowError (a date too far for a deadline).
 OUT_OF_RANGE = (DataError, OverflowError)
-OUT_OF_RANGE_MESSAGE = (
+OUT_OF_RANGE_MESSAGE = _(
     "提交的数值、日期或文字超出可处理的范围（过大、过远或过长），请检查后重新提交；已保存的内容未受影响。"
 )
 
@@ -63,7 +65,7 @@ def _layout(request: HttpRequest) -> str:
 def error_page(request: HttpRequest, status: int, message: str = "") -> HttpResponse:
     responder = _responder(request)
     if responder is not None:
-        return responder(request, status, message or MESSAGES[status])
+        return responder(request, status, str(message or MESSAGES[status]))
     context = {"layout": _layout(request), "message": message}
     return render(request, f"{status}.html", context, status=status)
 
@@ -79,14 +81,14 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    return error_page(request, 403, "页面已过期或来源无法验证，请刷新页面后重新提交。")
+    return error_page(request, 403, gettext("页面已过期或来源无法验证，请刷新页面后重新提交。"))
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     status = 503 if isinstance(sys.exception(), DATABASE_DOWN) else 500
     responder = _responder(request)
     if responder is not None:
-        response = responder(request, status, MESSAGES[status])
+        response = responder(request, status, str(MESSAGES[status]))
     else:
         response = HttpResponse(loader.get_template(f"{status}.html").render(), status=status)
     if status == 503:
@@ -142,7 +144,7 @@ class OutOfRangeMiddleware:
         context = {"layout": _layout(request), "message": OUT_OF_RANGE_MESSAGE}
         try:
             if responder is not None:
-                response = responder(request, 400, OUT_OF_RANGE_MESSAGE)
+                response = responder(request, 400, str(OUT_OF_RANGE_MESSAGE))
             else:
                 response = render(request, "400.html", context, status=400)
         except DatabaseError:  # the error left the transaction unusable: the page without the request's context

@@ -10,13 +10,15 @@ from django import forms
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import QuerySet
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from accounts.models import PersonalDataReveal, User
 
-NOT_FOUND = {"invalid_choice": "对象不存在：所选编号无效或不在您的管辖范围内。"}
-DATE_INVALID = {"invalid": "日期格式应为 YYYY-MM-DD。"}
+NOT_FOUND = {"invalid_choice": _("对象不存在：所选编号无效或不在您的管辖范围内。")}
+DATE_INVALID = {"invalid": _("日期格式应为 YYYY-MM-DD。")}
 
 
 def district_people(request: Any) -> QuerySet:
@@ -39,7 +41,7 @@ def personal_field_choices() -> list[tuple[str, str]]:
     for model in apps.get_models():
         for name in getattr(model, "personal_fields", {}):
             try:
-                found.setdefault(name, str(model._meta.get_field(name).verbose_name))
+                found.setdefault(name, capfirst(str(model._meta.get_field(name).verbose_name)))
             except FieldDoesNotExist:
                 continue
     return sorted(found.items(), key=lambda item: item[1])
@@ -48,30 +50,32 @@ def personal_field_choices() -> list[tuple[str, str]]:
 def record_type_choices() -> list[tuple[str, str]]:
     """("app.model", its Chinese name) of every model that declares personal fields."""
     models = [m for m in apps.get_models() if getattr(m, "personal_fields", None)]
-    return sorted((m._meta.label_lower, str(m._meta.verbose_name)) for m in models)
+    return sorted((m._meta.label_lower, capfirst(str(m._meta.verbose_name))) for m in models)
 
 
 class PersonalDataRevealFilterSet(django_filters.FilterSet):
-    actor = PersonFilter(queryset=district_people, label="查看人", empty_label="全部人员", error_messages=NOT_FOUND)
+    actor = PersonFilter(
+        queryset=district_people, label=_("查看人"), empty_label=_("全部人员"), error_messages=NOT_FOUND
+    )
     field = django_filters.ChoiceFilter(
-        choices=personal_field_choices, method="by_field", label="字段", empty_label="全部字段"
+        choices=personal_field_choices, method="by_field", label=_("字段"), empty_label=_("全部字段")
     )
     record_type = django_filters.ChoiceFilter(
-        choices=record_type_choices, method="by_record_type", label="记录类型", empty_label="全部类型"
+        choices=record_type_choices, method="by_record_type", label=_("记录类型"), empty_label=_("全部类型")
     )
-    object_id = django_filters.CharFilter(field_name="object_id", label="记录编号")
-    q = django_filters.CharFilter(field_name="object_label", lookup_expr="icontains", label="查询码")
+    object_id = django_filters.CharFilter(field_name="object_id", label=_("记录编号"))
+    q = django_filters.CharFilter(field_name="object_label", lookup_expr="icontains", label=_("查询码"))
     date_from = django_filters.DateFilter(
         field_name="at",
         lookup_expr="date__gte",
-        label="起始日期",
+        label=_("起始日期"),
         error_messages=DATE_INVALID,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = django_filters.DateFilter(
         field_name="at",
         lookup_expr="date__lte",
-        label="截止日期",
+        label=_("截止日期"),
         error_messages=DATE_INVALID,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
@@ -85,7 +89,7 @@ class PersonalDataRevealFilterSet(django_filters.FilterSet):
         return queryset.filter(fields__contains=[value]) if value else queryset
 
     def by_record_type(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        app_label, _, model = value.strip().lower().partition(".")
+        app_label, _dot, model = value.strip().lower().partition(".")
         if not model:
             return queryset.none()
         return queryset.filter(content_type__app_label=app_label, content_type__model=model)

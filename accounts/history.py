@@ -14,10 +14,14 @@ from typing import Any
 import pghistory.models
 from django.apps import apps
 from django.db import models
+from django.utils.translation import gettext
 
 from accounts.policy import VIEW, restrict
 from accounts.privacy import ID_NUMBER, NAME, PHONE, TEXT, mask_value, personal_fields
 
+# Chinese keys, translated where the panel shows them ({% translate change.label context "history" %}: msgctxt
+# "history" in locale/en, apart from the buttons 新建 and 修改 elsewhere); the template tells a creation by `kind`
+# (pghistory's own label), never by the Chinese word.
 LABELS = {"insert": "新建", "update": "修改", "delete": "删除", "snapshot": "快照"}
 PGH_FIELDS = {"pgh_id", "pgh_created_at", "pgh_label", "pgh_obj", "pgh_context"}
 
@@ -27,6 +31,7 @@ class Change:
     when: Any
     label: str
     who: str
+    kind: str = ""  # pghistory's label: insert, update, delete, snapshot
     fields: list[tuple[str, Any, Any]] = field(default_factory=list)
 
 
@@ -53,7 +58,7 @@ def _kind(kinds: dict[str, str], name: str) -> str:
 
 def _shown(kind: str, value: Any) -> Any:
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return gettext("是") if value else gettext("否")
     if value is None or value == "":
         return "—"
     return mask_value(kind, value)
@@ -62,11 +67,11 @@ def _shown(kind: str, value: Any) -> Any:
 def _who(context: Any, users: dict[int, str]) -> str:
     metadata = getattr(context, "metadata", None) or {}
     if metadata.get("user"):
-        return users.get(int(metadata["user"]), "（其他用户）")
+        return users.get(int(metadata["user"]), gettext("（其他用户）"))
     for key in ("actor", "task", "command"):
         if metadata.get(key):
             return str(metadata[key])
-    return "系统"
+    return gettext("系统")
 
 
 def object_history(*, actor: Any, obj: models.Model, limit: int = 50) -> list[Change]:
@@ -97,7 +102,10 @@ def object_history(*, actor: Any, obj: models.Model, limit: int = 50) -> list[Ch
     previous = None
     for row in rows:
         change = Change(
-            when=row.pgh_created_at, label=LABELS.get(row.pgh_label, row.pgh_label), who=_who(row.pgh_context, users)
+            when=row.pgh_created_at,
+            label=LABELS.get(row.pgh_label, row.pgh_label),
+            who=_who(row.pgh_context, users),
+            kind=row.pgh_label,
         )
         # A creation says so; an update lists the fields that changed, each value masked as personal data.
         for tracked_field in tracked if previous is not None else ():

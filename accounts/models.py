@@ -2,12 +2,16 @@ from typing import Any
 
 import pghistory
 import pgtrigger
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from accounts.logredact import redact
 from accounts.network import current_client_address
@@ -29,27 +33,37 @@ class User(AbstractUser):
     scope_view: dict = {}
     scope_change: dict = {}
 
-    full_name = models.CharField("姓名", max_length=50, blank=True)
-    phone = models.CharField("手机号", max_length=20, blank=True)
-    role = models.CharField("角色", max_length=32, choices=Role.choices, default=Role.DISTRICT_OFFICIAL)
+    full_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    role = models.CharField(_("角色"), max_length=32, choices=Role.choices, default=Role.DISTRICT_OFFICIAL)
     district = models.ForeignKey(
-        "compounds.District", verbose_name="区", on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+        "compounds.District",
+        verbose_name=_("区"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
     )
     street = models.ForeignKey(
-        "compounds.Street", verbose_name="街道", on_delete=models.PROTECT, null=True, blank=True, related_name="staff"
+        "compounds.Street",
+        verbose_name=_("街道"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
     )
     community = models.ForeignKey(
         "compounds.Community",
-        verbose_name="社区",
+        verbose_name=_("社区"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="cadres",
     )
-    grids = models.ManyToManyField("compounds.Grid", verbose_name="网格", blank=True, related_name="workers")
+    grids = models.ManyToManyField("compounds.Grid", verbose_name=_("网格"), blank=True, related_name="workers")
     property_firm = models.ForeignKey(
         "compounds.PropertyFirm",
-        verbose_name="物业企业",
+        verbose_name=_("物业企业"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -57,20 +71,20 @@ class User(AbstractUser):
     )
     department = models.ForeignKey(
         "compounds.Department",
-        verbose_name="职能部门",
+        verbose_name=_("职能部门"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="staff",
     )
-    integration = models.CharField("接口用途", max_length=32, choices=Integration.choices, blank=True)
+    integration = models.CharField(_("接口用途"), max_length=32, choices=Integration.choices, blank=True)
 
     # What lists, exports and history show masked (accounts.privacy).
     personal_fields = {"full_name": NAME, "first_name": NAME, "last_name": NAME, "phone": PHONE, "email": EMAIL}
 
     class Meta:
-        verbose_name = "用户"
-        verbose_name_plural = "用户"
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
         constraints = [
             models.CheckConstraint(
                 name="user_scope_matches_role",
@@ -84,7 +98,9 @@ class User(AbstractUser):
                     | Q(role=Role.DEPARTMENT_STAFF, district__isnull=False, department__isnull=False)
                     | Q(role=Role.INTEGRATION, district__isnull=False, integration__in=Integration.values)
                 ),
-                violation_error_message="用户的管辖范围与角色不符：请为该角色选择对应的区、街道、社区、物业企业、部门或接口用途。",
+                violation_error_message=_(
+                    "用户的管辖范围与角色不符：请为该角色选择对应的区、街道、社区、物业企业、部门或接口用途。"
+                ),
             ),
         ]
 
@@ -110,24 +126,28 @@ class PersonalDataReveal(models.Model):
 
     district = models.ForeignKey(
         "compounds.District",
-        verbose_name="区",
+        verbose_name=_("区"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        help_text="被查看记录所属的区；平台级记录为空",
+        help_text=_("被查看记录所属的区；平台级记录为空"),
     )
-    at = models.DateTimeField("查看时间", default=timezone.now)
+    at = models.DateTimeField(_("查看时间"), default=timezone.now)
     actor = models.ForeignKey(
-        User, verbose_name="查看人", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        User, verbose_name=_("查看人"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    actor_label = models.CharField("查看人（记录时）", max_length=120)
-    content_type = models.ForeignKey(ContentType, verbose_name="记录类型", on_delete=models.PROTECT, related_name="+")
-    object_id = models.CharField("记录编号", max_length=64)
-    object_label = models.CharField("记录", max_length=120, help_text="如“工单 CDWYD64QUT8P”，不含个人信息")
-    fields = ArrayField(models.CharField(max_length=64), verbose_name="查看的字段")
-    via = models.CharField("访问地址", max_length=500, blank=True)
-    address = models.GenericIPAddressField("客户端地址", null=True, blank=True, help_text="经可信代理还原的真实地址")
+    actor_label = models.CharField(_("查看人（记录时）"), max_length=120)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("记录类型"), on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.CharField(_("记录编号"), max_length=64)
+    object_label = models.CharField(_("记录"), max_length=120, help_text=_("如“工单 CDWYD64QUT8P”，不含个人信息"))
+    fields = ArrayField(models.CharField(max_length=64), verbose_name=_("查看的字段"))
+    via = models.CharField(_("访问地址"), max_length=500, blank=True)
+    address = models.GenericIPAddressField(
+        _("客户端地址"), null=True, blank=True, help_text=_("经可信代理还原的真实地址")
+    )
 
     objects = TenantQuerySet.as_manager()
     # Nobody but the district's officials (and the platform) reads the log: every other role is missing here.
@@ -135,8 +155,8 @@ class PersonalDataReveal(models.Model):
     scope_change: dict = {}
 
     class Meta:
-        verbose_name = "个人信息查看记录"
-        verbose_name_plural = "个人信息查看记录"
+        verbose_name = _("个人信息查看记录")
+        verbose_name_plural = _("个人信息查看记录")
         ordering = ["-at", "-pk"]
         indexes = [
             models.Index(fields=["district", "at"], name="reveal_district_at"),
@@ -150,10 +170,13 @@ class PersonalDataReveal(models.Model):
     @classmethod
     def record(cls, *, actor: Any, obj: models.Model, fields: list[str], via: str = "") -> "PersonalDataReveal":
         person = actor if isinstance(actor, User) and actor.pk else None
-        if person is not None:
-            label = f"{person.display_name}（{person.get_role_display()}）"
-        else:
-            label = str(getattr(actor, "display_name", "") or "系统")
+        # The labels are stored: in the site's language (Chinese), whatever language the viewer reads in.
+        with translation.override(settings.LANGUAGE_CODE):
+            if person is not None:
+                label = f"{person.display_name}（{person.get_role_display()}）"
+            else:
+                label = str(getattr(actor, "display_name", "") or "系统")
+            object_label = reveal_label(obj)[:120]
         district_id = getattr(obj, "district_id", None) or getattr(actor, "district_id", None)
         return cls.objects.create(
             district_id=district_id,
@@ -161,7 +184,7 @@ class PersonalDataReveal(models.Model):
             actor_label=label[:120],
             content_type=ContentType.objects.get_for_model(obj),
             object_id=str(obj.pk),
-            object_label=reveal_label(obj)[:120],
+            object_label=object_label,
             fields=list(fields),
             via=redact(via or "")[:500],
             address=current_client_address() or None,
@@ -173,7 +196,7 @@ class PersonalDataReveal(models.Model):
         labels = []
         for name in self.fields:
             try:
-                labels.append(str(model._meta.get_field(name).verbose_name))
+                labels.append(capfirst(str(model._meta.get_field(name).verbose_name)))
             except Exception:
                 labels.append(name)
         return labels
@@ -193,18 +216,18 @@ class ApiKey(models.Model):
 
     PREFIX_LENGTH = 8
 
-    user = models.ForeignKey(User, verbose_name="所属用户", on_delete=models.CASCADE, related_name="api_keys")
-    name = models.CharField("名称", max_length=100, help_text="如“Open311 对接”“12345 推送”“数据分析脚本”")
-    prefix = models.CharField("前缀", max_length=PREFIX_LENGTH, unique=True)
-    key_hash = models.CharField("密钥摘要", max_length=64, unique=True, help_text="SHA-256，十六进制")
-    created_at = models.DateTimeField("创建时间", default=timezone.now)
-    expires_at = models.DateTimeField("到期时间")
-    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
-    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+    user = models.ForeignKey(User, verbose_name=_("所属用户"), on_delete=models.CASCADE, related_name="api_keys")
+    name = models.CharField(_("名称"), max_length=100, help_text=_("如“Open311 对接”“12345 推送”“数据分析脚本”"))
+    prefix = models.CharField(_("前缀"), max_length=PREFIX_LENGTH, unique=True)
+    key_hash = models.CharField(_("密钥摘要"), max_length=64, unique=True, help_text=_("SHA-256，十六进制"))
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    expires_at = models.DateTimeField(_("到期时间"))
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "API 密钥"
-        verbose_name_plural = "API 密钥"
+        verbose_name = _("API 密钥")
+        verbose_name_plural = _("API 密钥")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["user", "revoked_at"], name="apikey_user_revoked")]
 
@@ -217,11 +240,12 @@ class ApiKey(models.Model):
 
     @property
     def state_label(self) -> str:
+        """The key's state as a Chinese key: the page compares it and translates it where it shows it."""
         if self.revoked_at is not None:
-            return "已撤销"
+            return gettext_noop("已撤销")
         if self.expires_at <= timezone.now():
-            return "已过期"
-        return "有效"
+            return gettext_noop("已过期")
+        return gettext_noop("有效")
 
 
 class FormSubmission(models.Model):
@@ -231,17 +255,17 @@ class FormSubmission(models.Model):
     ("user:12" for a signed-in person, "public:<view>:<id>" on a public page); `fingerprint` is a digest of
     the form's content the first time."""
 
-    district = models.ForeignKey("compounds.District", verbose_name="区", on_delete=models.PROTECT, related_name="+")
-    scope = models.CharField("范围", max_length=100)
-    key = models.CharField("表单令牌", max_length=64)
-    endpoint = models.CharField("页面", max_length=100)
-    fingerprint = models.CharField("内容摘要", max_length=64)
+    district = models.ForeignKey("compounds.District", verbose_name=_("区"), on_delete=models.PROTECT, related_name="+")
+    scope = models.CharField(_("范围"), max_length=100)
+    key = models.CharField(_("表单令牌"), max_length=64)
+    endpoint = models.CharField(_("页面"), max_length=100)
+    fingerprint = models.CharField(_("内容摘要"), max_length=64)
     content_type = models.ForeignKey(
-        ContentType, verbose_name="记录类型", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        ContentType, verbose_name=_("记录类型"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    object_id = models.CharField("记录编号", max_length=64, blank=True)
-    result_url = models.CharField("结果页", max_length=500, blank=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    object_id = models.CharField(_("记录编号"), max_length=64, blank=True)
+    result_url = models.CharField(_("结果页"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = TenantQuerySet.as_manager()
     # Bookkeeping of the page forms: no page or API reads it.
@@ -249,11 +273,13 @@ class FormSubmission(models.Model):
     scope_change: dict = {}
 
     class Meta:
-        verbose_name = "一次性表单令牌"
-        verbose_name_plural = "一次性表单令牌"
+        verbose_name = _("一次性表单令牌")
+        verbose_name_plural = _("一次性表单令牌")
         constraints = [
             models.UniqueConstraint(
-                fields=["scope", "key"], name="form_submission_once_per_scope", violation_error_message="该表单已提交。"
+                fields=["scope", "key"],
+                name="form_submission_once_per_scope",
+                violation_error_message=_("该表单已提交。"),
             ),
         ]
         indexes = [models.Index(fields=["created_at"], name="form_submission_created")]

@@ -33,15 +33,16 @@ from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from accounts.actors import SystemActor
 from accounts.forms import CleanForm
 from accounts.tenancy import tenant_context
 
 FIELD = "form_token"
-REPLAYED_MESSAGE = "这张表单已经提交过，没有重复登记；以下是第一次提交的结果。"
-REUSED_MESSAGE = "这张表单已经提交过，内容与上次不同；如需再登记一条，请重新打开本页填写。"
-STALE_MESSAGE = "表单已失效，已为您换成新的，请再提交一次。"
+REPLAYED_MESSAGE = _("这张表单已经提交过，没有重复登记；以下是第一次提交的结果。")
+REUSED_MESSAGE = _("这张表单已经提交过，内容与上次不同；如需再登记一条，请重新打开本页填写。")
+STALE_MESSAGE = _("表单已失效，已为您换成新的，请再提交一次。")
 IGNORED_FIELDS = ("csrfmiddlewaretoken", FIELD)
 
 

@@ -26,6 +26,7 @@ from typing import Any
 
 import rules
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 
 from accounts.actors import is_system
 from accounts.roles import Role
@@ -36,7 +37,7 @@ predicate = rules.predicate
 # answers for it and a system actor is asked like anybody else.
 REGISTRY = rules.RuleSet()
 MESSAGES: dict[str, str] = {}
-DEFAULT_MESSAGE = "您无权执行此操作。"
+DEFAULT_MESSAGE = _("您无权执行此操作。")
 
 
 class Forbidden(PermissionDenied):

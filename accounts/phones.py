@@ -16,18 +16,23 @@ from __future__ import annotations
 import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 REGION = "CN"
 MAX_INPUT = 40
 MAX_STORED = 20
-EXAMPLES = "如 13812341234、029-81234567"
+EXAMPLES = _("如 13812341234、029-81234567")
 # Model fields that hold a phone number: the admin's forms put PhoneField on them.
 PHONE_FIELDS = frozenset({"phone", "contact_phone", "duty_phone", "reporter_phone"})
 
 
 def phone_error(text: str) -> str:
-    return f"“{(text or '')[:20]}”不是有效的手机号或带区号的固定电话（{EXAMPLES}）。"
+    return gettext("“%(text)s”不是有效的手机号或带区号的固定电话（%(examples)s）。") % {
+        "text": (text or "")[:20],
+        "examples": EXAMPLES,
+    }
 
 
 def parse_phone(text: str) -> phonenumbers.PhoneNumber | None:
@@ -90,7 +95,7 @@ def validate_phone(value: str) -> None:
 class PhoneField(forms.CharField):
     """A form field that answers the normalised number."""
 
-    default_error_messages = {"max_length": "电话号码过长。"}
+    default_error_messages = {"max_length": _("电话号码过长。")}
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", MAX_INPUT)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from accounts.actors import is_system
 from accounts.roles import SCOPE_FIELD, Role
@@ -171,7 +172,7 @@ def access(actor: User, queryset_or_model: Any, action: str = VIEW, **lookup: An
         raise Http404("未找到该对象") from error
 
 
-NOT_CHANGEABLE = "您可以查看该对象，但无权修改它。"
+NOT_CHANGEABLE = _("您可以查看该对象，但无权修改它。")
 
 
 def visible_elsewhere(queryset: models.QuerySet, actor: Any, **lookup: Any) -> bool:

@@ -1,25 +1,26 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
     """What a user does, and so which node of the tree (or which organisation) is their scope."""
 
-    PLATFORM_ADMIN = "platform_admin", "平台管理员"
-    DISTRICT_OFFICIAL = "district_official", "区级人员"
-    STREET_STAFF = "street_staff", "街道工作人员"
-    COMMUNITY_CADRE = "community_cadre", "社区干部"
-    GRID_WORKER = "grid_worker", "网格员"
-    FIRM_STAFF = "firm_staff", "物业企业人员"
-    DEPARTMENT_STAFF = "department_staff", "职能部门人员"
-    INTEGRATION = "integration", "接口账号"
+    PLATFORM_ADMIN = "platform_admin", _("平台管理员")
+    DISTRICT_OFFICIAL = "district_official", _("区级人员")
+    STREET_STAFF = "street_staff", _("街道工作人员")
+    COMMUNITY_CADRE = "community_cadre", _("社区干部")
+    GRID_WORKER = "grid_worker", _("网格员")
+    FIRM_STAFF = "firm_staff", _("物业企业人员")
+    DEPARTMENT_STAFF = "department_staff", _("职能部门人员")
+    INTEGRATION = "integration", _("接口账号")
 
 
 class Integration(models.TextChoices):
     """What an integration account (Role.INTEGRATION, an API key and no password) is for. Each kind owns
     its channel: only the 12345 push files hotline orders and owns their external numbers."""
 
-    OPEN311 = "open311", "Open311 GeoReport 接口"
-    HOTLINE_12345 = "hotline_12345", "12345 热线推送"
+    OPEN311 = "open311", _("Open311 GeoReport 接口")
+    HOTLINE_12345 = "hotline_12345", _("12345 热线推送")
 
 
 # The people of a district (every role but the platform's and the integrations').

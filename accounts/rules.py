@@ -1,5 +1,7 @@
 """Rules of the accounts app (accounts.permissions' registry)."""
 
+from django.utils.translation import gettext_lazy as _
+
 from accounts.permissions import has_role, is_platform_admin, register
 from accounts.roles import Role
 
@@ -7,5 +9,5 @@ from accounts.roles import Role
 register(
     "accounts.read_reveal_log",
     has_role(Role.DISTRICT_OFFICIAL) | is_platform_admin,
-    message="只有区级人员可以查看个人信息查看记录。",
+    message=_("只有区级人员可以查看个人信息查看记录。"),
 )

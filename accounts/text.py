@@ -44,12 +44,14 @@ from django.forms import (
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 # Characters that XML 1.0 cannot carry (https://www.w3.org/TR/xml/#charsets), surrogates included.
 FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # What a hidden field that declares no error_messages["hidden"] of its own says when refused (a row id of the page,
 # tampered with or gone): nobody typed it, so the rule that refused it would only puzzle.
-HIDDEN_MESSAGE = "页面上的数据已失效，请刷新页面后重试。"
+HIDDEN_MESSAGE = _("页面上的数据已失效，请刷新页面后重试。")
 TEXT_MAX = 4000  # free text (descriptions, resolutions, minutes) unless the field says less
 INPUT_MAX = 10_000  # any single value anywhere: query parameters, form fields, JSON strings, file cells
 
@@ -67,14 +69,19 @@ def describe(char: str) -> str:
     return f"U+{ord(char):04X}"
 
 
-def control_message(char: str) -> str:
+def control_problem(char: str) -> str:
+    """What is wrong, without the advice: "含有不允许的控制字符（U+0007）" (the URL message gives its own advice)."""
     if char == "\x00":
-        return "含有空字符（U+0000），请删除后重新提交。"
-    return f"含有不允许的控制字符（{describe(char)}），请删除后重新提交。"
+        return gettext("含有空字符（U+0000）")
+    return gettext("含有不允许的控制字符（%(char)s）") % {"char": describe(char)}
+
+
+def control_message(char: str) -> str:
+    return gettext("%(problem)s，请删除后重新提交。") % {"problem": control_problem(char)}
 
 
 def length_message(limit: int, length: int) -> str:
-    return f"内容过长：不能超过 {limit} 字（当前 {length} 字）。"
+    return gettext("内容过长：不能超过 %(limit)s 字（当前 %(length)s 字）。") % {"limit": limit, "length": length}
 
 
 def text_problem(value: Any, *, max_length: int | None = INPUT_MAX) -> ValidationError | None:
@@ -84,7 +91,7 @@ def text_problem(value: Any, *, max_length: int | None = INPUT_MAX) -> Validatio
         try:
             value = value.decode("utf-8")
         except UnicodeDecodeError:
-            return ValidationError("不是有效的 UTF-8 文本。", code="invalid_utf8")
+            return ValidationError(gettext("不是有效的 UTF-8 文本。"), code="invalid_utf8")
     if not isinstance(value, str):
         return None
     char = forbidden_character(value)
@@ -169,7 +176,9 @@ LATEST_DATE = datetime.date(2199, 12, 31)
 
 
 def number_message(limit: int, *, above: bool) -> str:
-    return f"数值超出范围：不能{'大于' if above else '小于'} {limit}。"
+    if above:
+        return gettext("数值超出范围：不能大于 %(limit)s。") % {"limit": limit}
+    return gettext("数值超出范围：不能小于 %(limit)s。") % {"limit": limit}
 
 
 def date_problem(value: Any) -> ValidationError | None:
@@ -178,7 +187,9 @@ def date_problem(value: Any) -> ValidationError | None:
     day = value.date() if isinstance(value, datetime.datetime) else value
     if isinstance(day, datetime.date) and not EARLIEST_DATE <= day <= LATEST_DATE:
         return ValidationError(
-            f"日期超出范围：应在 {EARLIEST_DATE.year} 年至 {LATEST_DATE.year} 年之间。", code="date_out_of_range"
+            gettext("日期超出范围：应在 %(first)s 年至 %(last)s 年之间。")
+            % {"first": EARLIEST_DATE.year, "last": LATEST_DATE.year},
+            code="date_out_of_range",
         )
     return None
 
@@ -230,7 +241,7 @@ def _guarded_class(cls: type) -> type:
 
 # ---------------------------------------------------------------------------------------------------- URLs
 
-PATH_MESSAGE = "网址中{problem}请检查链接是否完整、正确。"
+PATH_MESSAGE = _("网址中%(problem)s，请检查链接是否完整、正确。")
 
 
 class BadInputMiddleware:
@@ -263,17 +274,20 @@ def url_problem(request: HttpRequest) -> tuple[str | None, str] | None:
         try:
             unquote_to_bytes(path).decode("utf-8")
         except UnicodeDecodeError:
-            return None, "网址含有无效的字节（不是 UTF-8 编码），请检查链接是否完整、正确。"
+            return None, gettext("网址含有无效的字节（不是 UTF-8 编码），请检查链接是否完整、正确。")
     char = forbidden_character(path)
     if char is not None:
-        return None, PATH_MESSAGE.format(problem=control_message(char).replace("，请删除后重新提交。", "，"))
+        return None, PATH_MESSAGE % {"problem": control_problem(char)}
     for name, value in _query_pairs(request.META.get("QUERY_STRING", "")):
         if value is None:
-            return name, "查询参数不是有效的 UTF-8 编码。"
+            return name, gettext("查询参数不是有效的 UTF-8 编码。")
         for part in (name, value):
             problem = text_problem(part)
             if problem is not None:
-                return name, f"查询参数“{strip_forbidden(name)[:40]}”{problem.messages[0]}"
+                return name, gettext("查询参数“%(name)s”%(problem)s") % {
+                    "name": strip_forbidden(name)[:40],
+                    "problem": problem.messages[0],
+                }
     return None
 
 

@@ -33,6 +33,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, Http404
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 from rest_framework import serializers
 
@@ -54,26 +56,29 @@ class Kind:
     extension: str
 
 
-PDF = Kind("pdf", "PDF 文件", "application/pdf", ".pdf")
-JPEG = Kind("jpeg", "JPEG 图片", "image/jpeg", ".jpg")
-PNG = Kind("png", "PNG 图片", "image/png", ".png")
-GIF = Kind("gif", "GIF 图片", "image/gif", ".gif")
-WEBP = Kind("webp", "WebP 图片", "image/webp", ".webp")
-DOCX = Kind("docx", "Word 文档", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx")
-XLSX = Kind("xlsx", "Excel 工作簿", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx")
+PDF = Kind("pdf", _("PDF 文件"), "application/pdf", ".pdf")
+JPEG = Kind("jpeg", _("JPEG 图片"), "image/jpeg", ".jpg")
+PNG = Kind("png", _("PNG 图片"), "image/png", ".png")
+GIF = Kind("gif", _("GIF 图片"), "image/gif", ".gif")
+WEBP = Kind("webp", _("WebP 图片"), "image/webp", ".webp")
+DOCX = Kind("docx", _("Word 文档"), "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx")
+XLSX = Kind("xlsx", _("Excel 工作簿"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx")
 PPTX = Kind(
-    "pptx", "PowerPoint 演示文稿", "application/vnd.openxmlformats-officedocument.presentationml.presentation", ".pptx"
+    "pptx",
+    _("PowerPoint 演示文稿"),
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".pptx",
 )
-ODT = Kind("odt", "OpenDocument 文本", "application/vnd.oasis.opendocument.text", ".odt")
-ODS = Kind("ods", "OpenDocument 表格", "application/vnd.oasis.opendocument.spreadsheet", ".ods")
-ODP = Kind("odp", "OpenDocument 演示文稿", "application/vnd.oasis.opendocument.presentation", ".odp")
+ODT = Kind("odt", _("OpenDocument 文本"), "application/vnd.oasis.opendocument.text", ".odt")
+ODS = Kind("ods", _("OpenDocument 表格"), "application/vnd.oasis.opendocument.spreadsheet", ".ods")
+ODP = Kind("odp", _("OpenDocument 演示文稿"), "application/vnd.oasis.opendocument.presentation", ".odp")
 # Office 97-2003 and WPS compound files: the container is checked; which program wrote it is the name's word.
 LEGACY_OFFICE = {
-    ".doc": Kind("doc", "Word 97-2003 文档", "application/msword", ".doc"),
-    ".xls": Kind("xls", "Excel 97-2003 工作簿", "application/vnd.ms-excel", ".xls"),
-    ".ppt": Kind("ppt", "PowerPoint 97-2003 演示文稿", "application/vnd.ms-powerpoint", ".ppt"),
-    ".wps": Kind("wps", "WPS 文字文档", "application/vnd.ms-works", ".wps"),
-    ".et": Kind("et", "WPS 表格", "application/vnd.ms-excel", ".et"),
+    ".doc": Kind("doc", _("Word 97-2003 文档"), "application/msword", ".doc"),
+    ".xls": Kind("xls", _("Excel 97-2003 工作簿"), "application/vnd.ms-excel", ".xls"),
+    ".ppt": Kind("ppt", _("PowerPoint 97-2003 演示文稿"), "application/vnd.ms-powerpoint", ".ppt"),
+    ".wps": Kind("wps", _("WPS 文字文档"), "application/vnd.ms-works", ".wps"),
+    ".et": Kind("et", _("WPS 表格"), "application/vnd.ms-excel", ".et"),
 }
 LEGACY_DEFAULT = LEGACY_OFFICE[".doc"]
 
@@ -83,7 +88,7 @@ DOCUMENT_KINDS = (PDF, *IMAGE_KINDS, DOCX, XLSX, PPTX, ODT, ODS, ODP, *LEGACY_OF
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 OOXML_PARTS = {"word/": DOCX, "xl/": XLSX, "ppt/": PPTX}
 ODF_TYPES = {k.content_type: k for k in (ODT, ODS, ODP)}
-ACCEPTED_TEXT = "PDF、图片（JPG、PNG、GIF、WebP）或 Office/WPS 文档（Word、Excel、PowerPoint）"
+ACCEPTED_TEXT = _("PDF、图片（JPG、PNG、GIF、WebP）或 Office/WPS 文档（Word、Excel、PowerPoint）")
 
 
 @dataclass(frozen=True)
@@ -105,20 +110,22 @@ def check_upload(
     shown = display_name(getattr(upload, "name", "") or "")
     size = getattr(upload, "size", None)
     limit_mb = max_bytes // (1024 * 1024)
+    too_large = gettext("文件“%(name)s”超过 %(mb)s MB，请压缩或拆分后再上传。")
     if size is not None and size > max_bytes:
-        raise ValidationError(f"文件“{shown}”超过 {limit_mb} MB，请压缩或拆分后再上传。", code="upload_too_large")
+        raise ValidationError(too_large % {"name": shown, "mb": limit_mb}, code="upload_too_large")
     upload.seek(0)
     data = upload.read(max_bytes + 1)
     upload.seek(0)
     if len(data) > max_bytes:
-        raise ValidationError(f"文件“{shown}”超过 {limit_mb} MB，请压缩或拆分后再上传。", code="upload_too_large")
+        raise ValidationError(too_large % {"name": shown, "mb": limit_mb}, code="upload_too_large")
     if not data:
-        raise ValidationError(f"文件“{shown}”是空的。", code="upload_empty")
+        raise ValidationError(gettext("文件“%(name)s”是空的。") % {"name": shown}, code="upload_empty")
     kind = detect_kind(data, name=shown)
     if kind is None or kind not in kinds:
-        allowed = ACCEPTED_TEXT if kinds == DOCUMENT_KINDS else "、".join(k.label for k in kinds)
+        allowed = str(ACCEPTED_TEXT) if kinds == DOCUMENT_KINDS else gettext("、").join(str(k.label) for k in kinds)
         raise ValidationError(
-            f"文件“{shown}”不是可接受的文件类型（按文件内容识别，与文件名无关）：请上传 {allowed}。",
+            gettext("文件“%(name)s”不是可接受的文件类型（按文件内容识别，与文件名无关）：请上传 %(allowed)s。")
+            % {"name": shown, "allowed": allowed},
             code="upload_type",
         )
     name = str(PurePath(shown).with_suffix(kind.extension)) if PurePath(shown).stem else f"文件{kind.extension}"
@@ -244,7 +251,10 @@ class DocumentsField(forms.FileField):
         if self.required and not files:
             raise ValidationError(self.error_messages["required"], code="required")
         if len(files) > MAX_FILES:
-            raise ValidationError(f"一次最多上传 {MAX_FILES} 个文件。", code="upload_too_many")
+            raise ValidationError(
+                ngettext("一次最多上传 %(n)s 个文件。", "一次最多上传 %(n)s 个文件。", MAX_FILES) % {"n": MAX_FILES},
+                code="upload_too_many",
+            )
         checked, errors = [], []
         for upload in files:
             try:

@@ -10,6 +10,8 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.apikeys import api_key_revoke
@@ -18,8 +20,8 @@ from accounts.forms import LoginForm, PasswordChangeForm
 from accounts.models import ApiKey, PersonalDataReveal
 from accounts.permissions import require
 
-LOCKOUT_MESSAGE = "登录失败次数过多，该账号已在此网络地址暂时锁定，请 {minutes} 分钟后再试，或联系管理员。"
-RATELIMIT_MESSAGE = "请求过于频繁，请稍后再试。"
+LOCKOUT_MESSAGE = _("登录失败次数过多，该账号已在此网络地址暂时锁定，请 %(minutes)s 分钟后再试，或联系管理员。")
+RATELIMIT_MESSAGE = _("请求过于频繁，请稍后再试。")
 
 
 def _lockout_minutes() -> int:
@@ -34,7 +36,7 @@ def lockout_response(request: HttpRequest, original_response=None, credentials=N
     """django-axes' answer to a locked-out sign-in (AXES_LOCKOUT_CALLABLE): the Chinese lockout page, or under
     /api/ the API's error shape; 429 with Retry-After either way."""
     minutes = _lockout_minutes()
-    message = LOCKOUT_MESSAGE.format(minutes=minutes)
+    message = LOCKOUT_MESSAGE % {"minutes": minutes}
     if _wants_json(request):
         response = JsonResponse({"detail": message}, status=429, json_dumps_params={"ensure_ascii": False})
     else:
@@ -48,7 +50,7 @@ def ratelimited(request: HttpRequest, exception=None) -> HttpResponse:
     /open311/, else the Chinese page."""
     from accounts.errors import error_page
 
-    return error_page(request, 429, RATELIMIT_MESSAGE)
+    return error_page(request, 429, str(RATELIMIT_MESSAGE))
 
 
 class LoginView(auth_views.LoginView):
@@ -71,7 +73,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        messages.success(self.request, "密码已修改；您的 API 密钥已全部撤销，请重新申请。")
+        messages.success(self.request, gettext("密码已修改；您的 API 密钥已全部撤销，请重新申请。"))
         return response
 
 
@@ -91,7 +93,11 @@ def api_key_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
     if key is None:
         raise Http404("未找到该对象")
     api_key_revoke(actor=request.user, key=key)
-    messages.success(request, f"密钥“{key.name}”（{key.prefix}…）已撤销，使用它的程序将无法再访问接口。")
+    messages.success(
+        request,
+        gettext("密钥“%(name)s”（%(prefix)s…）已撤销，使用它的程序将无法再访问接口。")
+        % {"name": key.name, "prefix": key.prefix},
+    )
     return redirect("api-keys")
 
 

@@ -7,11 +7,12 @@ site refuses every user who is not a platform administrator, whatever their is_s
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CapillaryAdminSite(admin.AdminSite):
-    site_header = "末梢 · 平台配置"
-    site_title = "末梢平台配置"
+    site_header = _("末梢 · 平台配置")
+    site_title = _("末梢平台配置")
 
     def has_permission(self, request) -> bool:
         return super().has_permission(request) and request.user.is_platform_admin

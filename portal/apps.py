@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PortalConfig(AppConfig):
@@ -7,7 +8,7 @@ class PortalConfig(AppConfig):
     other apps through their selectors and services; no app imports it (import-linter, pyproject.toml)."""
 
     name = "portal"
-    verbose_name = "门户"
+    verbose_name = _("门户")
 
     def ready(self) -> None:
         # Django 6.1's empty choice of every select ("- Select an option -") has no Chinese in Django's own

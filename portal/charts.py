@@ -70,8 +70,8 @@ def line_chart(
 
 def bar_chart(*, rows: list[dict], width: int = 520, bar: int = 22, top: float = 100.0, unit: str = "") -> dict:
     """Geometry of a horizontal bar chart: `rows` are {"label", "value", "colour"?, "note"?}, drawn in the given
-    order (a ranking: first at the top). A None value draws no bar and says "无工单"."""
-    label_w, value_w, gap = 110, 120, 8  # room right of a full bar for "98.55 · 123 件"
+    order (a ranking: first at the top). A None value draws no bar and says "—"."""
+    label_w, value_w, gap = 110, 150, 8  # room right of a full bar for "98.55 · 123 件" or "98.55 · 1234 orders"
     plot_w = width - label_w - value_w
     height = len(rows) * (bar + gap) + gap
     bars = []

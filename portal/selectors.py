@@ -10,6 +10,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from django.utils import dateformat
+from django.utils.translation import gettext, npgettext
+from django.utils.translation import gettext_lazy as _
+
 from accounts.models import User
 from compounds.models import Compound, District
 from portal import charts
@@ -22,14 +26,14 @@ from workorders.models import State
 from workorders.worktime import BEIJING
 
 TREND_MONTHS = 12
-RATE_SERIES = (("response_rate", "响应率"), ("resolution_rate", "解决率"), ("satisfaction_rate", "满意率"))
+RATE_SERIES = (("response_rate", _("响应率")), ("resolution_rate", _("解决率")), ("satisfaction_rate", _("满意率")))
 LIST_COLOURS = {"red": "#b3261e", "grey": "#5f6368", "black": "#111111"}
 
 
 def months_back(month: date, count: int) -> list[date]:
     """The `count` months ending with `month` (first days), oldest first."""
     out, year, m = [], month.year, month.month
-    for _ in range(count):
+    for _month in range(count):
         out.append(date(year, m, 1))
         year, m = (year - 1, 12) if m == 1 else (year, m - 1)
     return out[::-1]
@@ -79,9 +83,11 @@ def rates_trend(*, actor: User, district: District, month: date) -> dict:
                 "satisfaction_rate": orders.rate(c["satisfied"], c["rated"]),
             }
         )
+    # The x axis in the reader's language: a date format of the catalogue ("n月" → 12月; in English "M" → Dec).
+    month_format = gettext("n月")
     chart = charts.line_chart(
-        labels=[f"{m.month}月" for m in months],
-        series=[{"name": name, "values": [rate_percent(r[key]) for r in table]} for key, name in RATE_SERIES],
+        labels=[dateformat.format(m, month_format) for m in months],
+        series=[{"name": str(name), "values": [rate_percent(r[key]) for r in table]} for key, name in RATE_SERIES],
     )
     return {"chart": chart, "rows": table}
 
@@ -139,9 +145,7 @@ def district_home(*, actor: User, now: datetime) -> dict[str, Any]:
     last_month = months_back(month, 2)[0]
     district = actor.district
     ranking = orders.street_ranking(district=district, month=last_month)
-    chart = charts.bar_chart(
-        rows=[{"label": r.street.name, "value": r.score, "note": f"{r.figures.get('orders', 0)} 件"} for r in ranking]
-    )
+    chart = charts.bar_chart(rows=[{"label": r.street.name, "value": r.score, "note": _orders(r)} for r in ranking])
     coverage = staffing_selectors.coverage_counts(actor=actor, on=today)
     latest = list(
         ReportBuild.objects.filter(report__in=reports_for(actor), status=BuildStatus.DONE)
@@ -157,6 +161,12 @@ def district_home(*, actor: User, now: datetime) -> dict[str, Any]:
         "latest_reports": latest,
         "funding": optional_panel("funding.selectors", "execution_by_tier_panel", actor=actor, now=now),
     }
+
+
+def _orders(row: Any) -> str:
+    """A ranked street's number of orders beside its bar: "12 件", in English "12 orders"."""
+    n = row.figures.get("orders", 0)
+    return npgettext("work orders", "%(n)s 件", "%(n)s 件", n) % {"n": n}
 
 
 def grid_home(*, actor: User, now: datetime) -> dict[str, Any]:
@@ -189,7 +199,7 @@ def compound_public(*, compound: Compound, now: datetime) -> dict[str, Any]:
     }
 
 
-MAP_COLOURINGS = {"open": "在办工单", "overdue": "超时工单", "list": "物业榜单"}
+MAP_COLOURINGS = {"open": _("在办工单"), "overdue": _("超时工单"), "list": _("物业榜单")}
 
 
 def map_points(*, actor: User, now: datetime, street_id: int | None = None, community_id: int | None = None) -> list:

@@ -18,7 +18,8 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -85,7 +86,7 @@ def open_district(request: HttpRequest) -> HttpResponse:
     """开通新区: the platform administrator opens a district in one action (portal.districts.district_open).
     Everyone else gets the 403 page."""
     if not request.user.is_platform_admin:
-        raise PermissionDenied("只有平台管理员可以开通新的区。")
+        raise PermissionDenied(gettext("只有平台管理员可以开通新的区。"))
     form = OpenDistrictForm(request.POST or None, request.FILES or None)
     opened = None
     status = 200
@@ -97,7 +98,7 @@ def open_district(request: HttpRequest) -> HttpResponse:
             try:
                 if upload is not None:
                     if upload.size > MAX_ORG_FILE_BYTES:
-                        raise ValidationError({"file": "文件不能超过 10 MB。"})
+                        raise ValidationError({"file": gettext("文件不能超过 10 MB。")})
                     sheets = read_file(upload, name=upload.name)
                 with tenant_context(request.user), pghistory.context(user=request.user.pk, page="open_district"):
                     opened = district_open(actor=request.user, code=form.cleaned_data["code"], sheets=sheets)
@@ -158,18 +159,20 @@ def _int(value: str | None) -> int | None:
 
 @require_safe
 def pwa_manifest(request: HttpRequest) -> JsonResponse:
-    """The grid worker's app, installable: its web manifest (Chinese name, the home page as its start)."""
+    """The grid worker's app, installable: its web manifest (named in the user's language, Chinese first; the
+    home page as its start)."""
+    language = translation.get_language()
     manifest = {
-        "name": "末梢 · 网格员",
-        "short_name": "末梢网格",
-        "lang": "zh-CN",
+        "name": gettext("末梢 · 网格员"),
+        "short_name": gettext("末梢网格"),
+        "lang": "zh-CN" if language == "zh-hans" else language,
         "start_url": "/",
         "scope": "/",
         "display": "standalone",
         "background_color": "#f3f5f8",
         "theme_color": "#12355b",
         "icons": [{"src": static("favicon.svg"), "sizes": "any", "type": "image/svg+xml", "purpose": "any"}],
-        "shortcuts": [{"name": "上报问题", "url": reverse("intake:grid")}],
+        "shortcuts": [{"name": gettext("上报问题"), "url": reverse("intake:grid")}],
     }
     response = JsonResponse(manifest, json_dumps_params={"ensure_ascii": False})
     response["Content-Type"] = "application/manifest+json"

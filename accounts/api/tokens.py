@@ -62,7 +62,7 @@ class TokenView(APIView):
         )
         if getattr(request._request, "axes_locked_out", False):
             minutes = _lockout_minutes()
-            raise Locked(detail=LOCKOUT_MESSAGE.format(minutes=minutes), wait=minutes * 60)
+            raise Locked(detail=LOCKOUT_MESSAGE % {"minutes": minutes}, wait=minutes * 60)
         if user is None or not user.is_active:
             raise exceptions.ValidationError({"non_field_errors": ["用户名或密码不正确。"]})
         key, plain = api_key_issue(
