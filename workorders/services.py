@@ -51,6 +51,7 @@ from workorders.models import (
     TimelineKind,
     UrgencyClass,
     WorkOrder,
+    stored_label,
 )
 from workorders.models.orders import HANDLER_COLUMNS, SATISFIED_LEVELS
 from workorders.routing import category_lineage_sql, district_rules, next_rung, route_for, rules_version
@@ -416,7 +417,7 @@ def work_order_file_external(
             clash_of = existing
     urgency = category.urgency
     respond_by, category_resolve_by = _deadlines(urgency, now)
-    note = f"{channel.label}"
+    note = stored_label(channel)
     if resolve_by is None:
         resolve_by = category_resolve_by
     else:
@@ -790,7 +791,7 @@ def work_order_assign(
         actor=actor,
         order=order,
         to_state=S.ASSIGNED,
-        note=note or f"派单至{level.label}“{unit}”",
+        note=note or f"派单至{stored_label(level)}“{unit}”",
         now=now,
         is_pooled=False,
         routed_at=order.routed_at or now,
@@ -889,7 +890,7 @@ def work_order_transfer(
         actor=actor,
         order=order,
         to_state=S.TRANSFERRED,
-        note=f"转办至{level.label}“{unit}”：{reason}",
+        note=f"转办至{stored_label(level)}“{unit}”：{reason}",
         now=now,
         is_pooled=False,
     )
@@ -946,7 +947,7 @@ def _escalate(
     respond_by, resolve_by = _deadlines(order.category.urgency, now)
     order.escalated_count += 1
     joint = "、".join(str(d) for d in departments[1:])
-    note = f"上报至{level.label}“{unit}”" + (f"，协同：{joint}" if joint else "") + f"：{reason}"
+    note = f"上报至{stored_label(level)}“{unit}”" + (f"，协同：{joint}" if joint else "") + f"：{reason}"
     work_order_transition(
         actor=actor,
         order=order,
@@ -1071,7 +1072,7 @@ def work_order_rate(
         actor=actor,
         order=order,
         to_state=S.RATED,
-        note=f"{satisfaction.label}" + (f"：{comment.strip()}" if comment.strip() else ""),
+        note=stored_label(satisfaction) + (f"：{comment.strip()}" if comment.strip() else ""),
         now=now,
         satisfaction=satisfaction,
         rating_comment=(comment or "").strip()[:500],
@@ -1265,7 +1266,7 @@ def sla_sweep(*, actor: Any, now: datetime | None = None, limit: int = 500) -> l
                     actor=actor,
                     order=order,
                     kind=TimelineKind.SLA_ESCALATION,
-                    note=f"{Escalation.Reason(reason).label}，已在最高层级，通报区级",
+                    note=f"{stored_label(Escalation.Reason(reason))}，已在最高层级，通报区级",
                     now=now,
                 )
                 _enqueue_notify(order, "overdue_top", f"overdue_top:{order.pk}:{deadline.isoformat()}")
@@ -1273,7 +1274,7 @@ def sla_sweep(*, actor: Any, now: datetime | None = None, limit: int = 500) -> l
             _escalate(
                 actor=actor,
                 order=order,
-                reason=Escalation.Reason(reason).label,
+                reason=stored_label(Escalation.Reason(reason)),
                 departments=(),
                 now=now,
                 deadline=deadline,

@@ -108,7 +108,7 @@ def allocation_plan(community: Community, policy: FundPolicy) -> list[tuple[str,
     amount in force on 1 January (its tier's, or its own when the first event is an override), then each tier
     change recorded before the allocation as an adjustment of its pro-rata difference, and an override recorded
     after a tier change as the adjustment to its amount."""
-    year, tier_label = policy.year, community.get_tier_display()[:2]
+    year, tier_label = policy.year, f"{community.tier}类"
     events = events_of(community, year)
     if not events:
         return [(EntryKind.ALLOCATION, policy.amount_for(community.tier), f"{year}年社区服务经费（{tier_label}标准）")]
