@@ -7,7 +7,7 @@ import pgtrigger
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.policy import ActorPath, TenantQuerySet
@@ -22,7 +22,7 @@ NOTE_MAX = TEXT_MAX + 1000
 
 
 class Channel(models.TextChoices):
-    GRID = "grid", _("格格发现")
+    GRID = "grid", pgettext_lazy("channel", "格格发现")  # the nav item 格格发现 is "Report an issue"
     RESIDENT_QR = "resident_qr", _("码上反馈")
     ASSIGNED_FROM_ABOVE = "assigned_from_above", _("上级下派")
     HOTLINE_12345 = "hotline_12345", _("平台转办")
