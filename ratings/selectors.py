@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.utils.translation import gettext, ngettext
 
 from accounts.actors import require_actor
 from accounts.policy import whole_units
@@ -244,9 +245,14 @@ def score_breakdown(score: FirmScore) -> dict:
     ]
     present = sum((w for _, v, w in inputs if v is not None and w > 0), Decimal(0))
     details = [
-        f"{score.answers} 份有效问卷的平均分（很满意 100、满意 80、一般 60、不满意 30、很不满意 0）",
-        f"{score.panel_parties} 个评审方的平均分",
-        "按时办结率 × 40% + 工单满意率 × 40% + 投诉得分 × 20%",
+        ngettext(
+            "%(n)s 份有效问卷的平均分（很满意 100、满意 80、一般 60、不满意 30、很不满意 0）",
+            "%(n)s 份有效问卷的平均分（很满意 100、满意 80、一般 60、不满意 30、很不满意 0）",
+            score.answers,
+        )
+        % {"n": score.answers},
+        ngettext("%(n)s 个评审方的平均分", "%(n)s 个评审方的平均分", score.panel_parties) % {"n": score.panel_parties},
+        gettext("按时办结率 × 40% + 工单满意率 × 40% + 投诉得分 × 20%"),
     ]
     lines = []
     for (name, value, weight), detail in zip(inputs, details, strict=True):
