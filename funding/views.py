@@ -57,7 +57,7 @@ ALL_STAFF = {str(r) for r in STAFF_ROLES}
 def require_funding(request: HttpRequest) -> None:
     require(request.user, "funding.view")
     if request.user.district_id is None:
-        raise PermissionDenied("经费页面只对区级人员、街道工作人员和社区干部开放。")
+        raise PermissionDenied(_("经费页面只对区级人员、街道工作人员和社区干部开放。"))
 
 
 def _year(request: HttpRequest) -> int:
@@ -312,7 +312,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
     ]
     if request.method == "POST":
         if not may_request:
-            raise PermissionDenied("只有本社区干部可以提出经费支出申请。")
+            raise PermissionDenied(_("只有本社区干部可以提出经费支出申请。"))
 
         def file(data: dict) -> Any:
             account = access(actor, FundAccount, pk=data["account"])
@@ -611,7 +611,7 @@ def bonus_payroll(request: HttpRequest, pk: int) -> Any:
     require_funding(request)
     row = access(request.user, BonusQuarter, pk=pk)
     if not has(request.user, "funding.approve_bonus", row):
-        raise PermissionDenied("只有区级人员可以下载绩效奖励发放表。")
+        raise PermissionDenied(_("只有区级人员可以下载绩效奖励发放表。"))
     if not row.payroll:  # the same answer as the API: the quarter exists, its file does not yet
         return HttpResponse(
             "发放表尚未生成：季度审定后由后台任务生成，请稍后刷新。",

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import onetime
@@ -316,7 +317,7 @@ def period_list(request: HttpRequest) -> HttpResponse:
         data = {k: v for k, v in form.cleaned_data.items() if k != onetime.FIELD}
         try:
             if request.user.district is None:
-                raise ValidationError("平台管理员请在管理后台为指定区建立考评季度。")
+                raise ValidationError(gettext("平台管理员请在管理后台为指定区建立考评季度。"))
             # Once per the form's one-time token: a double submit opens one quarter (the second lands on it).
             done = _create_once(
                 request,
@@ -371,7 +372,7 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 service(actor=request.user, period=period)
                 messages.success(request, done)
             else:
-                raise ValidationError("未知的操作。")
+                raise ValidationError(gettext("未知的操作。"))
         except ValidationError as error:
             _errors(request, error)
         return redirect("ratings:period-detail", pk=pk)

@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import CleanForm, SearchSelect
@@ -442,38 +442,38 @@ def _actions() -> dict[str, Action]:
         return {"level": level, "unit": unit}
 
     table = [
-        ("assign", "派单", State.ASSIGNED, "dispatcher", AssignForm,
+        ("assign", _("派单"), State.ASSIGNED, "dispatcher", AssignForm,
          lambda a, o, d: s.work_order_assign(actor=a, order=o, note=d.get("note", ""), **unit_kwargs(d))),
-        ("claim", "认领", State.ACCEPTED, "pool", EmptyForm, lambda a, o, d: s.work_order_claim(actor=a, order=o)),
-        ("accept_start", "受理并开始处理", State.IN_PROGRESS, "handler", NoteForm,
+        ("claim", _("认领"), State.ACCEPTED, "pool", EmptyForm, lambda a, o, d: s.work_order_claim(actor=a, order=o)),
+        ("accept_start", _("受理并开始处理"), State.IN_PROGRESS, "handler", NoteForm,
          lambda a, o, d: s.work_order_accept_and_start(actor=a, order=o, note=d.get("note", ""))),
-        ("accept", "受理", State.ACCEPTED, "handler", NoteForm,
+        ("accept", _("受理"), State.ACCEPTED, "handler", NoteForm,
          lambda a, o, d: s.work_order_accept(actor=a, order=o, note=d.get("note", ""))),
-        ("start", "开始处理", State.IN_PROGRESS, "handler", NoteForm,
+        ("start", _("开始处理"), State.IN_PROGRESS, "handler", NoteForm,
          lambda a, o, d: s.work_order_start(actor=a, order=o, note=d.get("note", ""))),
-        ("resolve", "办结", State.RESOLVED, "handler", ResolveForm,
+        ("resolve", _("办结"), State.RESOLVED, "handler", ResolveForm,
          lambda a, o, d: s.work_order_resolve(actor=a, order=o, resolution=d.get("resolution", ""),
                                               photos_before=d.get("photos_before") or (),
                                               photos_after=d.get("photos_after") or ())),
-        ("resolve_on_the_spot", "当场办结", State.RESOLVED, "reporter", ResolveForm,
+        ("resolve_on_the_spot", _("当场办结"), State.RESOLVED, "reporter", ResolveForm,
          lambda a, o, d: s.work_order_resolve_on_the_spot(actor=a, order=o, resolution=d.get("resolution", ""),
                                                           photos_before=d.get("photos_before") or (),
                                                           photos_after=d.get("photos_after") or ())),
-        ("return", "退回", State.RETURNED, "handler", ReasonForm,
+        ("return", _("退回"), State.RETURNED, "handler", ReasonForm,
          lambda a, o, d: s.work_order_return(actor=a, order=o, reason=d.get("reason", ""))),
-        ("transfer", "转办", State.TRANSFERRED, "handler", TransferForm,
+        ("transfer", _("转办"), State.TRANSFERRED, "handler", TransferForm,
          lambda a, o, d: s.work_order_transfer(actor=a, order=o, reason=d.get("reason", ""), **unit_kwargs(d))),
-        ("escalate", "上报", State.ESCALATED, "handler", EscalateForm,
+        ("escalate", _("上报"), State.ESCALATED, "handler", EscalateForm,
          lambda a, o, d: s.work_order_escalate(
              actor=a, order=o, reason=d.get("reason", ""), departments=list(d.get("departments") or []))),
-        ("merge", "合并", State.MERGED, "dispatcher", MergeForm,
+        ("merge", _("合并"), State.MERGED, "dispatcher", MergeForm,
          lambda a, o, d: s.work_order_merge(actor=a, order=o, into=d["into"], note=d.get("note", ""))),
-        ("reject", "不予受理", State.REJECTED, "dispatcher", ReasonForm,
+        ("reject", pgettext_lazy("action", "不予受理"), State.REJECTED, "dispatcher", ReasonForm,
          lambda a, o, d: s.work_order_reject(actor=a, order=o, reason=d.get("reason", ""))),
-        ("rate", "录入回访评价", State.RATED, "dispatcher", RateForm,
+        ("rate", _("录入回访评价"), State.RATED, "dispatcher", RateForm,
          lambda a, o, d: s.work_order_rate(
              actor=a, order=o, satisfaction=d["satisfaction"], comment=d.get("comment", ""))),
-        ("close", "归档", State.CLOSED, "dispatcher", NoteForm,
+        ("close", _("归档"), State.CLOSED, "dispatcher", NoteForm,
          lambda a, o, d: s.work_order_close(actor=a, order=o, note=d.get("note", ""))),
     ]  # fmt: skip
     return {name: Action(name, *rest) for name, *rest in table}
