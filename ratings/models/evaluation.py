@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.policy import WHOLE_DISTRICT, RowCondition
 from accounts.privacy import HOUSEHOLD, TEXT
@@ -135,7 +136,7 @@ class RatingPeriod(DistrictOwned):
 class SatisfactionLevel(models.TextChoices):
     VERY_SATISFIED = "very_satisfied", _("很满意")
     SATISFIED = "satisfied", _("满意")
-    NEUTRAL = "neutral", _("一般")
+    NEUTRAL = "neutral", pgettext_lazy("satisfaction", "一般")  # 一般 is also an urgency class
     DISSATISFIED = "dissatisfied", _("不满意")
     VERY_DISSATISFIED = "very_dissatisfied", _("很不满意")
 

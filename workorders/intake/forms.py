@@ -12,6 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import CleanForm
@@ -96,7 +97,9 @@ def _description_field(label: Any = None) -> forms.CharField:
 
 class CategoryChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Category) -> str:
-        return obj.name
+        # the seeded categories' names are in the catalogue (as on the resident's page and the order page); a
+        # district's own names pass through as typed
+        return gettext(obj.name) if obj.name else obj.name
 
 
 def _category_field(queryset: QuerySet[Category], widget: forms.Widget | None = None) -> CategoryChoiceField:

@@ -54,7 +54,7 @@ class Satisfaction(models.TextChoices):
 
     VERY_SATISFIED = "very_satisfied", _("很满意")
     SATISFIED = "satisfied", _("满意")
-    NEUTRAL = "neutral", _("一般")
+    NEUTRAL = "neutral", pgettext_lazy("satisfaction", "一般")  # 一般 is also an urgency class
     TOO_SLOW = "too_slow", _("时间长")
     BAD_ATTITUDE = "bad_attitude", _("态度差")
     POOR_SERVICE = "poor_service", _("业务差")
