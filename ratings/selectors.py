@@ -24,6 +24,15 @@ from ratings.models import (
     SurveyResponse,
     WorkOrderRecord,
 )
+from ratings.models.evaluation import (
+    REASON_BELOW_BLACK,
+    REASON_BOTTOM,
+    REASON_FEW,
+    REASON_FEW_INCIDENT,
+    REASON_GREY,
+    REASON_INCIDENT,
+    REASON_TOP,
+)
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -197,23 +206,23 @@ def assign_lists(rows: list[ScoreRow], rules: RatingSettings) -> None:
     for position, row in enumerate(ranked, start=1):
         row.rank = position
         if row.capped_by_incident:
-            row.list_kind, row.reason = ListKind.BLACK, "本季度发生重大事件，直接列入黑榜"
+            row.list_kind, row.reason = ListKind.BLACK, REASON_INCIDENT
         elif row.total < rules.black_below_score:
-            row.list_kind, row.reason = ListKind.BLACK, f"低于黑榜分数线 {black_below} 分"
+            row.list_kind, row.reason = ListKind.BLACK, REASON_BELOW_BLACK % {"score": black_below}
         elif position > count - black_places:
-            row.list_kind, row.reason = ListKind.BLACK, f"排名位于后 {black_pct}%（共 {count} 家）"
+            row.list_kind, row.reason = ListKind.BLACK, REASON_BOTTOM % {"percent": black_pct, "count": count}
         elif position <= red_places and row.total >= rules.red_min_score:
-            row.list_kind, row.reason = ListKind.RED, f"排名位于前 {red_pct}% 且不低于 {red_min} 分"
+            row.list_kind, row.reason = ListKind.RED, REASON_TOP % {"percent": red_pct, "score": red_min}
         else:
-            row.list_kind, row.reason = ListKind.GREY, "未达红榜条件，也未触及黑榜条件"
+            row.list_kind, row.reason = ListKind.GREY, REASON_GREY
     for row in rows:
         if row.rank is not None:
             continue
-        sample = f"有效问卷 {row.answers} 份，少于最低要求 {rules.min_answers} 份"
+        sample = {"answers": row.answers, "minimum": rules.min_answers}
         if row.capped_by_incident:
-            row.list_kind, row.reason = ListKind.BLACK, f"{sample}，不参与排名；本季度发生重大事件，直接列入黑榜"
+            row.list_kind, row.reason = ListKind.BLACK, REASON_FEW_INCIDENT % sample
         else:
-            row.list_kind, row.reason = ListKind.INSUFFICIENT, f"{sample}，不参与排名"
+            row.list_kind, row.reason = ListKind.INSUFFICIENT, REASON_FEW % sample
 
 
 @dataclass

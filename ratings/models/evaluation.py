@@ -1,6 +1,7 @@
 """The quarterly evaluation of property firms 物业企业季度考评: settings per district, periods, inputs
 (owner surveys, referee panel, work-order record, serious incidents) and the computed scores and lists."""
 
+import re
 from decimal import Decimal
 
 import pghistory
@@ -8,8 +9,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.lookups import Exact
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from accounts.policy import WHOLE_DISTRICT, RowCondition
 from accounts.privacy import HOUSEHOLD, TEXT
@@ -333,6 +334,37 @@ class ListKind(models.TextChoices):
     INSUFFICIENT = "insufficient", _("样本不足")
 
 
+# Why a firm is on its list (FirmScore.reason): stored in Chinese, as the quarterly PDF prints it, and shown on the
+# pages in the reader's language by FirmScore.reason_shown, which reads the numbers back out of the stored text.
+REASON_INCIDENT = gettext_noop("本季度发生重大事件，直接列入黑榜")
+REASON_BELOW_BLACK = gettext_noop("低于黑榜分数线 %(score)s 分")
+REASON_BOTTOM = gettext_noop("排名位于后 %(percent)s%%（共 %(count)s 家）")
+REASON_TOP = gettext_noop("排名位于前 %(percent)s%% 且不低于 %(score)s 分")
+REASON_GREY = gettext_noop("未达红榜条件，也未触及黑榜条件")
+REASON_FEW_INCIDENT = gettext_noop(
+    "有效问卷 %(answers)s 份，少于最低要求 %(minimum)s 份，不参与排名；本季度发生重大事件，直接列入黑榜"
+)
+REASON_FEW = gettext_noop("有效问卷 %(answers)s 份，少于最低要求 %(minimum)s 份，不参与排名")
+REASONS = (REASON_INCIDENT, REASON_BELOW_BLACK, REASON_BOTTOM, REASON_TOP, REASON_GREY, REASON_FEW_INCIDENT, REASON_FEW)
+
+
+def _reason_pattern(template: str) -> re.Pattern:
+    escaped = re.escape(template.replace("%%", "%"))
+    return re.compile("^" + re.sub(r"%\\\((\w+)\\\)s", r"(?P<\1>[^ ，；（）]+?)", escaped) + "$")
+
+
+REASON_PATTERNS = [(template, _reason_pattern(template)) for template in REASONS]
+
+
+def reason_shown(reason: str) -> str:
+    """A stored list reason in the active language (as stored when no pattern matches, e.g. an older wording)."""
+    for template, pattern in REASON_PATTERNS:
+        match = pattern.match(reason)
+        if match:
+            return gettext(template) % match.groupdict()
+    return reason
+
+
 @pghistory.track()
 class FirmScore(DistrictOwned):
     """The computed score of one firm for one quarter, with everything needed to explain it."""
@@ -397,3 +429,7 @@ class FirmScore(DistrictOwned):
 
     def __str__(self) -> str:
         return f"{self.period} {self.firm} {self.total}"
+
+    @property
+    def reason_shown(self) -> str:
+        return reason_shown(self.reason)

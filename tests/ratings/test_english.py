@@ -89,3 +89,24 @@ def test_the_period_search_and_the_score_details_in_english(client, tree, englis
     assert re.search(r"Average of \d+ panel part(y|ies)", breakdown)
     assert "On-time rate × 40% + work-order satisfaction rate × 40% + complaint score × 20%" in breakdown
     assert "有效问卷的平均分" not in breakdown and "评审方的平均分" not in breakdown
+
+
+def test_the_stored_list_reasons_read_in_english_and_stay_chinese_in_the_row(client, tree, english):
+    from ratings.models import FirmScore
+
+    objs = built_quarter(tree)
+    score = FirmScore.objects.get(pk=objs["score"].pk)
+    assert "分" in score.reason or "榜" in score.reason  # stored in Chinese, as the PDF prints it
+    client.force_login(tree.official)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("ratings:period-detail", args=[objs["period"].pk])).content.decode()
+    assert score.reason not in page
+    reasons = (
+        "Ranked in the top",
+        "Ranked in the bottom",
+        "Below the black list line",
+        "Neither on the red",
+        "valid answers, fewer than the",
+        "A serious incident this quarter",
+    )
+    assert any(text in page for text in reasons)
