@@ -62,4 +62,4 @@ def test_the_bonus_formula_and_the_execution_tables_in_english(client, tree, eng
     assert "最大余额法" not in quarter and "参与分配" not in quarter
 
     execution = client.get(reverse("funding:execution") + f"?year={YEAR}").content.decode()
-    assert "<th>Category</th>" in execution and "<th>分类</th>" not in execution
+    assert "<th>Tier</th>" in execution and "<th>分类</th>" not in execution
