@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, ngettext, pgettext
 
 
 @dataclass(frozen=True)
@@ -29,15 +30,25 @@ class Share:
 
 
 def rule_lines(*, points: dict[int, int], cap_yuan: int, floor_yuan: int, qualifying_score: object) -> list[str]:
-    marks = "，".join(f"{'★' * stars} {points[stars]} 分" for stars in sorted(points))
+    """The formula in words, in the page's language."""
+    marks = pgettext("list separator", "，").join(
+        ngettext("%(stars)s %(n)s 分", "%(stars)s %(n)s 分", points[stars]) % {"stars": "★" * stars, "n": points[stars]}
+        for stars in sorted(points)
+    )
     return [
-        f"参与分配：本季度星级评定已审定、综合得分不低于 {qualifying_score} 分的社区工作人员；低于合格线者不发放。",
-        f"按星级计分：{marks}。",
-        "季度资金按分值比例分配：个人金额 = 季度资金 × 本人分值 ÷ 全体分值之和。",
-        f"个人最高 {cap_yuan:,} 元、最低 {floor_yuan:,} 元：超出上限的按上限、低于保底的按保底，"
-        "其余资金在其他人之间按分值比例再次分配，直至无人越界。",
-        "金额取整到元：先取各人应得金额的整数部分，剩余的元按小数部分从大到小逐人加 1 元（最大余额法），"
-        "合计不超过季度资金；人人封顶时结余留在资金池。",
+        gettext("参与分配：本季度星级评定已审定、综合得分不低于 %(score)s 分的社区工作人员；低于合格线者不发放。")
+        % {"score": qualifying_score},
+        gettext("按星级计分：%(marks)s。") % {"marks": marks},
+        gettext("季度资金按分值比例分配：个人金额 = 季度资金 × 本人分值 ÷ 全体分值之和。"),
+        gettext(
+            "个人最高 %(cap)s 元、最低 %(floor)s 元：超出上限的按上限、低于保底的按保底，"
+            "其余资金在其他人之间按分值比例再次分配，直至无人越界。"
+        )
+        % {"cap": f"{cap_yuan:,}", "floor": f"{floor_yuan:,}"},
+        gettext(
+            "金额取整到元：先取各人应得金额的整数部分，剩余的元按小数部分从大到小逐人加 1 元（最大余额法），"
+            "合计不超过季度资金；人人封顶时结余留在资金池。"
+        ),
     ]
 
 
@@ -46,13 +57,14 @@ def allocate(*, pool_yuan: int, points: list[tuple[int, int]], cap_yuan: int, fl
     if not points:
         return []
     if floor_yuan > cap_yuan:
-        raise ValidationError("个人保底不能高于个人上限。")
+        raise ValidationError(gettext("个人保底不能高于个人上限。"))
     if floor_yuan * len(points) > pool_yuan:
         raise ValidationError(
-            f"季度资金 {pool_yuan:,} 元不足以保证 {len(points)} 人每人 {floor_yuan:,} 元的保底，请调低保底或增加资金。"
+            gettext("季度资金 %(pool)s 元不足以保证 %(n)s 人每人 %(floor)s 元的保底，请调低保底或增加资金。")
+            % {"pool": f"{pool_yuan:,}", "n": len(points), "floor": f"{floor_yuan:,}"}
         )
     if any(p <= 0 for _, p in points):
-        raise ValidationError("每个星级的分值必须大于 0。")
+        raise ValidationError(gettext("每个星级的分值必须大于 0。"))
     exact = _water_fill(Fraction(pool_yuan), [Fraction(p) for _, p in points], Fraction(cap_yuan), Fraction(floor_yuan))
     whole = [int(x) for x in exact]  # floor: every share is non-negative
     budget = min(pool_yuan, int(sum(exact)))  # sum(exact) is the pool, or less when every cap binds

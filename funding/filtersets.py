@@ -1,11 +1,13 @@
-"""Filters of the funding API, on the shared bases of compounds.filtersets (labels in Chinese). Related choices
-are limited to what the requesting user may view: another district's id answers like a missing one."""
+"""Filters of the funding API, on the shared bases of compounds.filtersets (labels in Chinese, marked for the
+English catalogue). Related choices are limited to what the requesting user may view: another district's id
+answers like a missing one."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 
 from compounds.filtersets import ChoicesFilter, StreetFilterMixin, TenantFilterSet, by_id
 from compounds.models import Community
@@ -43,7 +45,7 @@ class FundPolicyFilterSet(TenantFilterSet):
 class FundOverrideFilterSet(StreetFilterMixin, TenantFilterSet):
     search_fields = ("reason", "community__name")
     street_path = "community__street"
-    community_id = by_id(Community, "community", "社区")
+    community_id = by_id(Community, "community", _("社区"))
 
     class Meta:
         model = FundOverride
@@ -53,7 +55,7 @@ class FundOverrideFilterSet(StreetFilterMixin, TenantFilterSet):
 class TierProrationFilterSet(StreetFilterMixin, TenantFilterSet):
     search_fields = ("reason", "community__name")
     street_path = "community__street"
-    community_id = by_id(Community, "community", "社区")
+    community_id = by_id(Community, "community", _("社区"))
 
     class Meta:
         model = TierProration
@@ -62,8 +64,8 @@ class TierProrationFilterSet(StreetFilterMixin, TenantFilterSet):
 
 class FundAccountFilterSet(StreetFilterMixin, TenantFilterSet):
     search_fields = ("name",)
-    community_id = by_id(Community, "community", "社区")
-    kind = ChoicesFilter(choices=AccountKind.choices, label="类型")
+    community_id = by_id(Community, "community", _("社区"))
+    kind = ChoicesFilter(choices=AccountKind.choices, label=_("类型"))
 
     class Meta:
         model = FundAccount
@@ -72,12 +74,12 @@ class FundAccountFilterSet(StreetFilterMixin, TenantFilterSet):
 
 class LedgerEntryFilterSet(StreetFilterMixin, TenantFilterSet):
     search_fields = ("memo",)
-    community_id = by_id(Community, "community", "社区")
-    account_id = django_filters.NumberFilter(method="filter_account", label="账户")
-    kind = ChoicesFilter(choices=EntryKind.choices, label="类型")
-    disbursement_id = by_id(Disbursement, "disbursement", "支出申请")
-    posted_after = django_filters.IsoDateTimeFilter(field_name="posted_at", lookup_expr="gte", label="记账时间起")
-    posted_before = django_filters.IsoDateTimeFilter(field_name="posted_at", lookup_expr="lt", label="记账时间止")
+    community_id = by_id(Community, "community", _("社区"))
+    account_id = django_filters.NumberFilter(method="filter_account", label=_("账户"))
+    kind = ChoicesFilter(choices=EntryKind.choices, label=_("类型"))
+    disbursement_id = by_id(Disbursement, "disbursement", _("支出申请"))
+    posted_after = django_filters.IsoDateTimeFilter(field_name="posted_at", lookup_expr="gte", label=_("记账时间起"))
+    posted_before = django_filters.IsoDateTimeFilter(field_name="posted_at", lookup_expr="lt", label=_("记账时间止"))
 
     class Meta:
         model = LedgerEntry
@@ -91,7 +93,7 @@ class LedgerEntryFilterSet(StreetFilterMixin, TenantFilterSet):
 
 class SpecialProjectFilterSet(StreetFilterMixin, TenantFilterSet):
     search_fields = ("name", "purpose")
-    community_id = by_id(Community, "community", "社区")
+    community_id = by_id(Community, "community", _("社区"))
 
     class Meta:
         model = SpecialProject
@@ -100,7 +102,7 @@ class SpecialProjectFilterSet(StreetFilterMixin, TenantFilterSet):
 
 class DonationFilterSet(StreetFilterMixin, TenantFilterSet):
     search_fields = ("donor", "purpose")
-    community_id = by_id(Community, "community", "社区")
+    community_id = by_id(Community, "community", _("社区"))
 
     class Meta:
         model = Donation
@@ -109,11 +111,11 @@ class DonationFilterSet(StreetFilterMixin, TenantFilterSet):
 
 class DisbursementFilterSet(StreetFilterMixin, TenantFilterSet):
     search_fields = ("purpose", "voucher_no", "community__name")
-    community_id = by_id(Community, "community", "社区")
-    status = ChoicesFilter(choices=Status.choices, label="状态")
-    category = ChoicesFilter(choices=Category.choices, label="类别")
-    amount_min = django_filters.NumberFilter(field_name="amount_fen", lookup_expr="gte", label="金额下限（分）")
-    amount_max = django_filters.NumberFilter(field_name="amount_fen", lookup_expr="lte", label="金额上限（分）")
+    community_id = by_id(Community, "community", _("社区"))
+    status = ChoicesFilter(choices=Status.choices, label=_("状态"))
+    category = ChoicesFilter(choices=Category.choices, label=_("类别"))
+    amount_min = django_filters.NumberFilter(field_name="amount_fen", lookup_expr="gte", label=_("金额下限（分）"))
+    amount_max = django_filters.NumberFilter(field_name="amount_fen", lookup_expr="lte", label=_("金额上限（分）"))
 
     class Meta:
         model = Disbursement
@@ -122,7 +124,7 @@ class DisbursementFilterSet(StreetFilterMixin, TenantFilterSet):
 
 class DisbursementDocumentFilterSet(TenantFilterSet):
     search_fields = ("name",)
-    disbursement_id = by_id(Disbursement, "disbursement", "支出申请")
+    disbursement_id = by_id(Disbursement, "disbursement", _("支出申请"))
 
     class Meta:
         model = DisbursementDocument
@@ -139,7 +141,7 @@ class YearEndFilterSet(TenantFilterSet):
 
 class CarryOverFilterSet(StreetFilterMixin, TenantFilterSet):
     search_fields = ("community__name",)
-    community_id = by_id(Community, "community", "社区")
+    community_id = by_id(Community, "community", _("社区"))
 
     class Meta:
         model = CarryOver
@@ -156,7 +158,7 @@ class BonusPoolFilterSet(TenantFilterSet):
 
 class BonusQuarterFilterSet(TenantFilterSet):
     search_fields = ("year",)
-    status = ChoicesFilter(choices=PoolStatus.choices, label="状态")
+    status = ChoicesFilter(choices=PoolStatus.choices, label=_("状态"))
 
     class Meta:
         model = BonusQuarter
@@ -165,8 +167,8 @@ class BonusQuarterFilterSet(TenantFilterSet):
 
 class BonusAwardFilterSet(StreetFilterMixin, TenantFilterSet):
     search_fields = ("person_name",)
-    community_id = by_id(Community, "community", "社区")
-    bonus_quarter_id = by_id(BonusQuarter, "bonus_quarter", "季度")
+    community_id = by_id(Community, "community", _("社区"))
+    bonus_quarter_id = by_id(BonusQuarter, "bonus_quarter", _("季度"))
 
     class Meta:
         model = BonusAward

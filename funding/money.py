@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 PLAIN_AMOUNT = re.compile(r"[0-9]+(\.[0-9]*)?|\.[0-9]+")
 PLAIN_NEGATIVE = re.compile(r"-[0-9]+(\.[0-9]*)?")  # refused below with its own message
@@ -29,7 +30,7 @@ def yuan_to_fen(value: Any, *, field: str = "amount", allow_zero: bool = False) 
     """Yuan as typed (str, int or Decimal; never float) → fen. Refused: negative, more than two decimals
     (a fraction of a fen), not a number, absurdly large."""
     if isinstance(value, float):
-        raise ValidationError({field: "金额不能用浮点数表示，请以元为单位填写，最多两位小数。"})
+        raise ValidationError({field: gettext("金额不能用浮点数表示，请以元为单位填写，最多两位小数。")})
     text = unicodedata.normalize("NFKC", str(value if value is not None else "")).strip()
     text = text.replace(",", "").replace("，", "").removeprefix("¥").removesuffix("元").strip()
     if not PLAIN_AMOUNT.fullmatch(text):  # no exponent (1e3), no NaN or Infinity, no sign, no spaces inside
@@ -40,17 +41,17 @@ def yuan_to_fen(value: Any, *, field: str = "amount", allow_zero: bool = False) 
         shown = "".join(c for c in str(value)[:20] if c.isprintable())
         raise ValidationError({field: f"金额“{shown}”不是有效数字，请以元为单位填写，例如 1234.56。"}) from error
     if not amount.is_finite():
-        raise ValidationError({field: "金额不是有效数字。"})
+        raise ValidationError({field: gettext("金额不是有效数字。")})
     if amount < 0:
-        raise ValidationError({field: "金额不能为负数。"})
+        raise ValidationError({field: gettext("金额不能为负数。")})
     fen = amount * 100
     if fen != fen.to_integral_value():
-        raise ValidationError({field: "金额最多两位小数（精确到分）。"})
+        raise ValidationError({field: gettext("金额最多两位小数（精确到分）。")})
     fen_int = int(fen)
     if fen_int == 0 and not allow_zero:
-        raise ValidationError({field: "金额必须大于 0。"})
+        raise ValidationError({field: gettext("金额必须大于 0。")})
     if fen_int > MAX_FEN:
-        raise ValidationError({field: "金额过大，请核对。"})
+        raise ValidationError({field: gettext("金额过大，请核对。")})
     return fen_int
 
 
@@ -60,13 +61,13 @@ def check_fen(value: Any, *, field: str = "amount_fen", allow_zero: bool = False
         if isinstance(value, Decimal) and value == value.to_integral_value():
             value = int(value)
         else:
-            raise ValidationError({field: "金额应为整数分（例如 123456 表示 ¥1,234.56），不能有小数。"})
+            raise ValidationError({field: gettext("金额应为整数分（例如 123456 表示 ¥1,234.56），不能有小数。")})
     if value < 0:
-        raise ValidationError({field: "金额不能为负数。"})
+        raise ValidationError({field: gettext("金额不能为负数。")})
     if value == 0 and not allow_zero:
-        raise ValidationError({field: "金额必须大于 0。"})
+        raise ValidationError({field: gettext("金额必须大于 0。")})
     if value > MAX_FEN:
-        raise ValidationError({field: "金额过大，请核对。"})
+        raise ValidationError({field: gettext("金额过大，请核对。")})
     return value
 
 

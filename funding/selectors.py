@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from compounds.models import Community, Tier
 from compounds.workcalendar import BEIJING
@@ -174,7 +174,8 @@ class MonthlyFigure:
 
     @property
     def label(self) -> str:
-        return f"{self.month.year}年{self.month.month}月"
+        """The month in the page's language: 2026年11月, November 2026."""
+        return formats.date_format(self.month, "YEAR_MONTH_FORMAT")
 
 
 def monthly_figure(*, actor: Any, month: date) -> MonthlyFigure:

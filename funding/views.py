@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import onetime
@@ -57,7 +58,7 @@ ALL_STAFF = {str(r) for r in STAFF_ROLES}
 def require_funding(request: HttpRequest) -> None:
     require(request.user, "funding.view")
     if request.user.district_id is None:
-        raise PermissionDenied("经费页面只对区级人员、街道工作人员和社区干部开放。")
+        raise PermissionDenied(_("经费页面只对区级人员、街道工作人员和社区干部开放。"))
 
 
 def _year(request: HttpRequest) -> int:
@@ -115,7 +116,11 @@ def _attempt_once(
 
 def _communities(actor: Any) -> list[tuple[int, str]]:
     return [
-        (c.pk, f"{c.street.name} · {c.name}（{c.tier}类）")
+        (
+            c.pk,
+            _("%(street)s · %(community)s（%(tier)s类）")
+            % {"street": c.street.name, "community": c.name, "tier": c.tier},
+        )
         for c in Community.objects.visible_to(actor).select_related("street").order_by("street__code", "code")
     ]
 
@@ -308,11 +313,12 @@ def request_list(request: HttpRequest) -> HttpResponse:
     order = {kind: i for i, kind in enumerate(SPENDABLE_KINDS)}  # the service fund first
     spendable.sort(key=lambda a: (a.community.code, order[a.kind], a.pk))
     form.fields["account"].widget.choices = [
-        (a.pk, f"{a.name}（可用 {fen_text(balances.get(a.pk, 0))}）") for a in spendable
+        (a.pk, _("%(account)s（可用 %(balance)s）") % {"account": a.name, "balance": fen_text(balances.get(a.pk, 0))})
+        for a in spendable
     ]
     if request.method == "POST":
         if not may_request:
-            raise PermissionDenied("只有本社区干部可以提出经费支出申请。")
+            raise PermissionDenied(_("只有本社区干部可以提出经费支出申请。"))
 
         def file(data: dict) -> Any:
             account = access(actor, FundAccount, pk=data["account"])
@@ -582,7 +588,7 @@ def bonus_quarter(request: HttpRequest, pk: int) -> HttpResponse:
         [{"label": label, "value": count, "colour": "#2e6da4"} for label, count in summary.bins],
         width=640,
         height=240,
-        unit="人",
+        unit=pgettext("chart unit", "人"),
     )
     pool = row.pool
     context = {
@@ -611,10 +617,10 @@ def bonus_payroll(request: HttpRequest, pk: int) -> Any:
     require_funding(request)
     row = access(request.user, BonusQuarter, pk=pk)
     if not has(request.user, "funding.approve_bonus", row):
-        raise PermissionDenied("只有区级人员可以下载绩效奖励发放表。")
+        raise PermissionDenied(_("只有区级人员可以下载绩效奖励发放表。"))
     if not row.payroll:  # the same answer as the API: the quarter exists, its file does not yet
         return HttpResponse(
-            "发放表尚未生成：季度审定后由后台任务生成，请稍后刷新。",
+            _("发放表尚未生成：季度审定后由后台任务生成，请稍后刷新。"),
             status=409,
             content_type="text/plain; charset=utf-8",
         )

@@ -1,4 +1,5 @@
-"""Filters of the ratings API, on the shared bases of compounds.filtersets (labels in Chinese).
+"""Filters of the ratings API, on the shared bases of compounds.filtersets (labels in Chinese, marked for
+the English catalogue).
 
 Every related choice (`period`, `firm`, `compound`) is limited to what the requesting user may view, and a
 refused id gets one message that does not repeat it: an id of another district answers exactly like an id
@@ -7,6 +8,8 @@ The filter names are the model's field names (`?firm=3&period=7`).
 """
 
 from typing import Any
+
+from django.utils.translation import gettext_lazy as _
 
 from compounds.filtersets import NOT_VISIBLE, ScopedIdFilter, TenantFilterSet, scoped
 from compounds.models import Compound, PropertyFirm
@@ -32,15 +35,15 @@ class RatingsIdFilter(ScopedIdFilter):
 
 
 def period_filter() -> RatingsIdFilter:
-    return RatingsIdFilter(field_name="period", queryset=scoped(RatingPeriod), label="考评季度")
+    return RatingsIdFilter(field_name="period", queryset=scoped(RatingPeriod), label=_("考评季度"))
 
 
 def firm_filter() -> RatingsIdFilter:
-    return RatingsIdFilter(field_name="firm", queryset=scoped(PropertyFirm), label="物业企业")
+    return RatingsIdFilter(field_name="firm", queryset=scoped(PropertyFirm), label=_("物业企业"))
 
 
 def compound_filter() -> RatingsIdFilter:
-    return RatingsIdFilter(field_name="compound", queryset=scoped(Compound), label="小区")
+    return RatingsIdFilter(field_name="compound", queryset=scoped(Compound), label=_("小区"))
 
 
 class ServiceContractFilterSet(TenantFilterSet):

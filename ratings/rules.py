@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from accounts.permissions import (
     in_district,
     is_community_cadre,
@@ -71,20 +73,22 @@ def represents_party(actor: Any, row: Any) -> bool:
 register(
     "ratings.enter_panel_score",
     is_district_authority | ((is_street_staff | is_community_cadre) & in_district & represents_party),
-    message="只能为您所代表的评审方录入评分（街道工作人员：本街道服务的物业企业的“街道”评分；"
-    "社区干部：本社区服务的物业企业的“社区党组织”评分），其他评审方由区级人员录入。",
+    message=_(
+        "只能为您所代表的评审方录入评分（街道工作人员：本街道服务的物业企业的“街道”评分；"
+        "社区干部：本社区服务的物业企业的“社区党组织”评分），其他评审方由区级人员录入。"
+    ),
 )
 # The quarter's process, contracts, incidents and the district's rules: its officials (and the platform, the system).
-register("ratings.manage", is_district_authority, message="只有本区区级人员才能进行此操作。")
+register("ratings.manage", is_district_authority, message=_("只有本区区级人员才能进行此操作。"))
 # The quarter's inputs (panel, work-order records, incidents, survey progress) before publication.
 register(
     "ratings.read_inputs",
     is_district_authority | is_street_staff,
-    message="只有区级人员和街道工作人员可以查看考评输入。",
+    message=_("只有区级人员和街道工作人员可以查看考评输入。"),
 )
 # Scores before publication (firm staff read only their own firm's, once published: FirmScore's scope).
 register(
     "ratings.read_unpublished",
     is_district_authority | is_street_staff | is_community_cadre,
-    message="考评结果发布前不对外公开。",
+    message=_("考评结果发布前不对外公开。"),
 )

@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.utils.translation import gettext, ngettext
 
 from accounts.actors import require_actor
 from accounts.policy import whole_units
@@ -22,6 +23,15 @@ from ratings.models import (
     SeriousIncident,
     SurveyResponse,
     WorkOrderRecord,
+)
+from ratings.models.evaluation import (
+    REASON_BELOW_BLACK,
+    REASON_BOTTOM,
+    REASON_FEW,
+    REASON_FEW_INCIDENT,
+    REASON_GREY,
+    REASON_INCIDENT,
+    REASON_TOP,
 )
 
 CENT = Decimal("0.01")
@@ -196,23 +206,23 @@ def assign_lists(rows: list[ScoreRow], rules: RatingSettings) -> None:
     for position, row in enumerate(ranked, start=1):
         row.rank = position
         if row.capped_by_incident:
-            row.list_kind, row.reason = ListKind.BLACK, "本季度发生重大事件，直接列入黑榜"
+            row.list_kind, row.reason = ListKind.BLACK, REASON_INCIDENT
         elif row.total < rules.black_below_score:
-            row.list_kind, row.reason = ListKind.BLACK, f"低于黑榜分数线 {black_below} 分"
+            row.list_kind, row.reason = ListKind.BLACK, REASON_BELOW_BLACK % {"score": black_below}
         elif position > count - black_places:
-            row.list_kind, row.reason = ListKind.BLACK, f"排名位于后 {black_pct}%（共 {count} 家）"
+            row.list_kind, row.reason = ListKind.BLACK, REASON_BOTTOM % {"percent": black_pct, "count": count}
         elif position <= red_places and row.total >= rules.red_min_score:
-            row.list_kind, row.reason = ListKind.RED, f"排名位于前 {red_pct}% 且不低于 {red_min} 分"
+            row.list_kind, row.reason = ListKind.RED, REASON_TOP % {"percent": red_pct, "score": red_min}
         else:
-            row.list_kind, row.reason = ListKind.GREY, "未达红榜条件，也未触及黑榜条件"
+            row.list_kind, row.reason = ListKind.GREY, REASON_GREY
     for row in rows:
         if row.rank is not None:
             continue
-        sample = f"有效问卷 {row.answers} 份，少于最低要求 {rules.min_answers} 份"
+        sample = {"answers": row.answers, "minimum": rules.min_answers}
         if row.capped_by_incident:
-            row.list_kind, row.reason = ListKind.BLACK, f"{sample}，不参与排名；本季度发生重大事件，直接列入黑榜"
+            row.list_kind, row.reason = ListKind.BLACK, REASON_FEW_INCIDENT % sample
         else:
-            row.list_kind, row.reason = ListKind.INSUFFICIENT, f"{sample}，不参与排名"
+            row.list_kind, row.reason = ListKind.INSUFFICIENT, REASON_FEW % sample
 
 
 @dataclass
@@ -244,9 +254,14 @@ def score_breakdown(score: FirmScore) -> dict:
     ]
     present = sum((w for _, v, w in inputs if v is not None and w > 0), Decimal(0))
     details = [
-        f"{score.answers} 份有效问卷的平均分（很满意 100、满意 80、一般 60、不满意 30、很不满意 0）",
-        f"{score.panel_parties} 个评审方的平均分",
-        "按时办结率 × 40% + 工单满意率 × 40% + 投诉得分 × 20%",
+        ngettext(
+            "%(n)s 份有效问卷的平均分（很满意 100、满意 80、一般 60、不满意 30、很不满意 0）",
+            "%(n)s 份有效问卷的平均分（很满意 100、满意 80、一般 60、不满意 30、很不满意 0）",
+            score.answers,
+        )
+        % {"n": score.answers},
+        ngettext("%(n)s 个评审方的平均分", "%(n)s 个评审方的平均分", score.panel_parties) % {"n": score.panel_parties},
+        gettext("按时办结率 × 40% + 工单满意率 × 40% + 投诉得分 × 20%"),
     ]
     lines = []
     for (name, value, weight), detail in zip(inputs, details, strict=True):

@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.actors import SystemActor, require_actor
 from accounts.models import User
@@ -75,7 +76,7 @@ def _firm_in_district(actor: User | None, firm: PropertyFirm, district_id: int) 
     require_actor(actor)
     firm = access(actor, PropertyFirm, VIEW, pk=firm.pk)
     if firm.district_id != district_id:
-        raise ValidationError({"firm": "所选物业企业不属于本区。"})
+        raise ValidationError({"firm": gettext("所选物业企业不属于本区。")})
     return firm
 
 
@@ -85,7 +86,7 @@ def _firm_in_district(actor: User | None, firm: PropertyFirm, district_id: int) 
 def _refuse_end_before_start(start: datetime.date, end: datetime.date | None) -> None:
     # Checked before full_clean: the overlap constraint's own check cannot build a range that ends first.
     if end is not None and end <= start:
-        raise ValidationError({"end": f"合同结束日期应晚于开始日期（{start}）。"})
+        raise ValidationError({"end": gettext("合同结束日期应晚于开始日期（%(start)s）。") % {"start": start}})
 
 
 @transaction.atomic
@@ -123,7 +124,7 @@ def contract_create(
         with transaction.atomic():
             contract.save()
     except IntegrityError as error:  # a concurrent contract slipped in between the check and the insert
-        raise ValidationError("该小区在这段时间内已有物业服务合同，合同期不能重叠。") from error
+        raise ValidationError(gettext("该小区在这段时间内已有物业服务合同，合同期不能重叠。")) from error
     _compound_follow_contract(actor, contract)
     return contract
 
@@ -147,7 +148,7 @@ def contract_end(*, actor: User | None, contract: ServiceContract, end: datetime
     contract = access(actor, ServiceContract.objects.select_for_update(), VIEW, pk=contract.pk)
     _require_district_official(actor, contract.district_id)
     if contract.end is not None and contract.end <= end:
-        raise ValidationError({"end": f"该合同已于 {contract.end} 结束。"})
+        raise ValidationError({"end": gettext("该合同已于 %(end)s 结束。") % {"end": contract.end}})
     _refuse_end_before_start(contract.start, end)
     contract.end = end
     contract.full_clean()
@@ -174,11 +175,18 @@ def introduction_start(
     compound = access(actor, Compound.objects.select_for_update(), CHANGE, pk=compound.pk)
     firm = _firm_in_district(actor, firm, compound.district_id)
     if not compound.is_three_no:
-        raise ValidationError({"compound": f"“{compound}”不是“三无”小区，六步法只用于为“三无”小区引入物业。"})
+        raise ValidationError(
+            {
+                "compound": gettext("“%(compound)s”不是“三无”小区，六步法只用于为“三无”小区引入物业。")
+                % {"compound": compound}
+            }
+        )
     if Introduction.objects.filter(compound=compound, status=IntroductionStatus.IN_PROGRESS).exists():
-        raise ValidationError({"compound": f"“{compound}”已有进行中的物业引入流程。"})
+        raise ValidationError(
+            {"compound": gettext("“%(compound)s”已有进行中的物业引入流程。") % {"compound": compound}}
+        )
     if not 1 <= contract_years <= 10:
-        raise ValidationError({"contract_years": "合同年限应在 1 至 10 年之间。"})
+        raise ValidationError({"contract_years": gettext("合同年限应在 1 至 10 年之间。")})
     introduction = Introduction(
         district_id=compound.district_id,
         compound=compound,
@@ -211,24 +219,31 @@ def introduction_record_step(
     require_actor(actor)
     introduction = access(actor, queryset, CHANGE, pk=introduction.pk)
     if introduction.status != IntroductionStatus.IN_PROGRESS:
-        raise ValidationError(f"该引入流程{introduction.get_status_display()}，不能再记录步骤。")
+        raise ValidationError(
+            gettext("该引入流程%(status)s，不能再记录步骤。") % {"status": introduction.get_status_display()}
+        )
     expected = introduction.next_stage
     try:
         stage = IntroductionStage(int(stage))
     except (TypeError, ValueError) as error:
-        raise ValidationError({"stage": "步骤应为 1 至 6。"}) from error
+        raise ValidationError({"stage": gettext("步骤应为 1 至 6。")}) from error
     if stage != expected:
         raise ValidationError(
             {"stage": f"不能跳过或重复步骤：下一步应为第 {expected.value} 步“{expected.label}”，不是“{stage.label}”。"}
         )
     if decision not in Decision.values:
-        raise ValidationError({"decision": "请选择结论：通过或不通过。"})
+        raise ValidationError({"decision": gettext("请选择结论：通过或不通过。")})
     if not (responsible or "").strip():
-        raise ValidationError({"responsible": "请填写责任人。"})
+        raise ValidationError({"responsible": gettext("请填写责任人。")})
     checked = _checked_documents(documents)
     previous = introduction.steps.order_by("-stage").first()
     if previous is not None and date < previous.date:
-        raise ValidationError({"date": f"日期不能早于上一步“{previous.get_stage_display()}”的日期 {previous.date}。"})
+        raise ValidationError(
+            {
+                "date": gettext("日期不能早于上一步“%(stage)s”的日期 %(date)s。")
+                % {"stage": previous.get_stage_display(), "date": previous.date}
+            }
+        )
     step = IntroductionStep(
         district_id=introduction.district_id,
         introduction=introduction,
@@ -263,7 +278,7 @@ def _checked_documents(documents: Iterable[UploadedFile | CheckedUpload]) -> lis
     refuses the step, with each file's own message."""
     documents = list(documents or ())
     if len(documents) > MAX_FILES:
-        raise ValidationError({"documents": f"一次最多上传 {MAX_FILES} 个文件。"})
+        raise ValidationError({"documents": gettext("一次最多上传 %(n)s 个文件。") % {"n": MAX_FILES}})
     checked, errors = [], []
     for document in documents:
         if isinstance(document, CheckedUpload):
@@ -349,7 +364,9 @@ def period_start_scoring(*, actor: User | None, period: RatingPeriod) -> RatingP
     _require_district_official(actor, period.district_id)
     _refuse_if_frozen(period)
     if period.status != PeriodStatus.OPEN:
-        raise ValidationError(f"只有征集中的季度才能进入评分，当前状态为“{period.get_status_display()}”。")
+        raise ValidationError(
+            gettext("只有征集中的季度才能进入评分，当前状态为“%(status)s”。") % {"status": period.get_status_display()}
+        )
     period.status = PeriodStatus.SCORING
     period.save(update_fields=["status"])
     return period
@@ -362,7 +379,7 @@ def period_publish(*, actor: User | None, period: RatingPeriod) -> RatingPeriod:
     _require_district_official(actor, period.district_id)
     _refuse_if_frozen(period)
     if period.status != PeriodStatus.COMPUTED:
-        raise ValidationError("只有已计算的季度才能发布，请先生成本季度考评结果。")
+        raise ValidationError(gettext("只有已计算的季度才能发布，请先生成本季度考评结果。"))
     period.status = PeriodStatus.PUBLISHED
     period.published_at = timezone.now()
     period.published_by = _person(actor)
@@ -393,7 +410,7 @@ def panel_score_record(
     _refuse_if_frozen(period)
     firm = _firm_in_district(actor, firm, period.district_id)
     if party not in PanelParty.values:
-        raise ValidationError({"party": "请选择评审方。"})
+        raise ValidationError({"party": gettext("请选择评审方。")})
     row = PanelScore.objects.filter(period=period, firm=firm, party=party).first() or PanelScore(
         district_id=period.district_id, period=period, firm=firm, party=party
     )
@@ -414,7 +431,7 @@ def incident_record(
     _refuse_if_frozen(period)
     firm = _firm_in_district(actor, firm, period.district_id)
     if not (description or "").strip():
-        raise ValidationError({"description": "请填写事件说明。"})
+        raise ValidationError({"description": gettext("请填写事件说明。")})
     incident = SeriousIncident(
         district_id=period.district_id, period=period, firm=firm, date=date, description=description.strip()
     )
@@ -620,7 +637,7 @@ def survey_answer(
     client = survey_client_hash(client_id)
     household = household_key(building, room)
     if rate_limited(None, limit="survey-household", key=household, scope=f"survey:{token}"):
-        raise ValidationError("提交过于频繁，请稍后再试。")
+        raise ValidationError(gettext("提交过于频繁，请稍后再试。"))
     return _survey_answer_save(token=token, building=building, room=room, level=level, comment=comment, client=client)
 
 
@@ -629,28 +646,33 @@ def _survey_answer_save(*, token: str, building: str, room: str, level: str, com
     # The compound row is locked so that two answers at once cannot both pass the households cap.
     compound = Compound.objects.select_for_update().filter(public_token=token).first()
     if compound is None:
-        raise ValidationError("二维码无效，请扫描小区张贴的最新二维码。")
+        raise ValidationError(gettext("二维码无效，请扫描小区张贴的最新二维码。"))
     period = RatingPeriod.objects.filter(district_id=compound.district_id, status=PeriodStatus.OPEN).first()
     if period is None:
-        raise ValidationError("本季度物业满意度调查尚未开始或已经结束，感谢您的关注。")
+        raise ValidationError(gettext("本季度物业满意度调查尚未开始或已经结束，感谢您的关注。"))
     if compound.property_firm_id is None:
-        raise ValidationError("本小区目前没有物业企业，无需评价。")
+        raise ValidationError(gettext("本小区目前没有物业企业，无需评价。"))
     if level not in SatisfactionLevel.values:
-        raise ValidationError({"level": "请选择您对物业服务的满意程度。"})
+        raise ValidationError({"level": gettext("请选择您对物业服务的满意程度。")})
     building = "".join((building or "").split())
     room = "".join((room or "").split())
     if not building or not room:
-        raise ValidationError({"room": "请填写楼栋和房号，每户每季度只能填写一次。"})
+        raise ValidationError({"room": gettext("请填写楼栋和房号，每户每季度只能填写一次。")})
     if len(room) > 20 or len(building) > 30:
-        raise ValidationError({"room": "楼栋或房号过长，请核对。"})
+        raise ValidationError({"room": gettext("楼栋或房号过长，请核对。")})
     names = set(Building.objects.filter(compound=compound).values_list("name", flat=True))
     if names and building not in names:
-        raise ValidationError({"building": "楼栋不在本小区的楼栋名单中，请从列表中选择。"})
+        raise ValidationError({"building": gettext("楼栋不在本小区的楼栋名单中，请从列表中选择。")})
     key = household_key(building, room)
     if SurveyResponse.objects.filter(period=period, compound=compound, household_key=key).exists():
-        raise ValidationError({"room": f"{building} {room} 本季度已经填写过问卷，每户每季度只能填写一次。"})
+        raise ValidationError(
+            {
+                "room": gettext("%(building)s %(room)s 本季度已经填写过问卷，每户每季度只能填写一次。")
+                % {"building": building, "room": room}
+            }
+        )
     if SurveyResponse.objects.filter(period=period, compound=compound).count() >= compound.households:
-        raise ValidationError("本小区本季度的问卷数已达到住户总数，不再接收新的问卷。")
+        raise ValidationError(gettext("本小区本季度的问卷数已达到住户总数，不再接收新的问卷。"))
     answer = SurveyResponse(
         district_id=compound.district_id,
         period=period,

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import onetime
@@ -170,7 +171,10 @@ def contract_list(request: HttpRequest) -> HttpResponse:
                         note=data["note"],
                     ),
                     url=lambda contract: reverse("ratings:contract-detail", args=[contract.pk]),
-                    done=lambda contract: f"已登记服务合同：{contract}。",
+                    done=lambda contract: (
+                        gettext("已登记服务合同：%(compound)s · %(firm)s。")
+                        % {"compound": contract.compound, "firm": contract.firm}
+                    ),
                 )
             except ValidationError as error:
                 _form_errors(form, error)
@@ -201,7 +205,7 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as error:
                 _form_errors(form, error)
             else:
-                messages.success(request, f"合同已于 {contract.end} 结束，保留在历史中。")
+                messages.success(request, gettext("合同已于 %(end)s 结束，保留在历史中。") % {"end": contract.end})
                 return redirect("ratings:contract-detail", pk=pk)
         may_end = True
     history = (
@@ -243,7 +247,7 @@ def introduction_list(request: HttpRequest) -> HttpResponse:
                     contract_years=data["contract_years"],
                 ),
                 url=lambda introduction: reverse("ratings:introduction-detail", args=[introduction.pk]),
-                done="已发起物业引入流程。",
+                done=gettext("已发起物业引入流程。"),
             )
         except ValidationError as error:
             _errors(request, error)
@@ -279,7 +283,7 @@ def introduction_detail(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as error:
                 _errors(request, error)
             else:
-                messages.success(request, "已记录该步骤。")
+                messages.success(request, gettext("已记录该步骤。"))
                 return redirect("ratings:introduction-detail", pk=pk)
     steps = introduction.steps.prefetch_related("documents").order_by("stage")
     if request.method == "GET" and introduction.next_stage is not None:
@@ -316,7 +320,7 @@ def period_list(request: HttpRequest) -> HttpResponse:
         data = {k: v for k, v in form.cleaned_data.items() if k != onetime.FIELD}
         try:
             if request.user.district is None:
-                raise ValidationError("平台管理员请在管理后台为指定区建立考评季度。")
+                raise ValidationError(gettext("平台管理员请在管理后台为指定区建立考评季度。"))
             # Once per the form's one-time token: a double submit opens one quarter (the second lands on it).
             done = _create_once(
                 request,
@@ -324,7 +328,10 @@ def period_list(request: HttpRequest) -> HttpResponse:
                 district_id=request.user.district_id,
                 create=lambda: services.period_open(actor=request.user, district=request.user.district, **data),
                 url=lambda period: reverse("ratings:period-detail", args=[period.pk]),
-                done=lambda period: f"已建立{period}考评，各小区满意度调查开始接受填写。",
+                done=lambda period: (
+                    gettext("已建立%(year)s年第%(quarter)s季度考评，各小区满意度调查开始接受填写。")
+                    % {"year": period.year, "quarter": period.quarter}
+                ),
             )
         except ValidationError as error:
             _errors(request, error)
@@ -340,8 +347,8 @@ def period_list(request: HttpRequest) -> HttpResponse:
 
 
 PERIOD_ACTIONS = {
-    "start_scoring": (services.period_start_scoring, "问卷征集已结束，进入评分阶段。"),
-    "publish": (services.period_publish, "考评结果已发布，本季度数据已冻结。"),
+    "start_scoring": (services.period_start_scoring, gettext_lazy("问卷征集已结束，进入评分阶段。")),
+    "publish": (services.period_publish, gettext_lazy("考评结果已发布，本季度数据已冻结。")),
 }
 
 
@@ -364,14 +371,14 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if action == "build":
                 build = services.quarter_build_enqueue(actor=request.user, period=period)
-                messages.success(request, "已提交生成任务：计算得分、确定榜单并生成 PDF 报告。")
+                messages.success(request, gettext("已提交生成任务：计算得分、确定榜单并生成 PDF 报告。"))
                 return redirect("reports:build", pk=build.pk)  # the build's page follows its progress
             elif action in PERIOD_ACTIONS:
                 service, done = PERIOD_ACTIONS[action]
                 service(actor=request.user, period=period)
-                messages.success(request, done)
+                messages.success(request, str(done))
             else:
-                raise ValidationError("未知的操作。")
+                raise ValidationError(gettext("未知的操作。"))
         except ValidationError as error:
             _errors(request, error)
         return redirect("ratings:period-detail", pk=pk)
@@ -427,7 +434,7 @@ def period_inputs(request: HttpRequest, pk: int) -> HttpResponse:
                     district_id=period.district_id,
                     create=lambda: services.panel_score_record(actor=request.user, period=period, **data),
                     url=lambda score: reverse("ratings:period-inputs", args=[pk]),
-                    done="评审团评分已保存。",
+                    done=gettext("评审团评分已保存。"),
                 )
             except ValidationError as error:
                 _errors(request, error)
@@ -489,7 +496,7 @@ def rating_settings(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 _form_errors(form, error)
             else:
-                messages.success(request, "考评规则已保存，下次计算时生效（已发布的季度不受影响）。")
+                messages.success(request, gettext("考评规则已保存，下次计算时生效（已发布的季度不受影响）。"))
                 return redirect("ratings:settings")
     status = 400 if request.method == "POST" else 200
     return render(

@@ -8,10 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import translation
 
 from accounts.privacy import mask_phone, mask_text
-from workorders.models import WorkOrder
+from workorders.models import Channel, Satisfaction, State, WorkOrder
 
 MAX_ROWS = 10_000
 HEADER = [
@@ -35,6 +37,12 @@ HEADER = [
 
 
 def export_rows(orders: QuerySet[WorkOrder]) -> Iterator[list[Any]]:
+    # The file is in Chinese, like its header, whatever the page's language: the labels are marked for
+    # translation, so they are read in the language of record.
+    with translation.override(settings.LANGUAGE_CODE):
+        state, channel, satisfaction = (
+            {v: str(label) for v, label in c.choices} for c in (State, Channel, Satisfaction)
+        )
     for order in orders[:MAX_ROWS]:
         handler = order.handler
         yield [
@@ -42,8 +50,8 @@ def export_rows(orders: QuerySet[WorkOrder]) -> Iterator[list[Any]]:
             mask_text(order.title),
             mask_text(order.description),
             order.category.name,
-            order.get_state_display(),
-            order.get_channel_display(),
+            state.get(order.state, order.state),
+            channel.get(order.channel, order.channel),
             order.street.name,
             order.community.name,
             order.compound.name,
@@ -52,6 +60,6 @@ def export_rows(orders: QuerySet[WorkOrder]) -> Iterator[list[Any]]:
             order.created_at,
             order.resolve_by,
             order.resolved_at,
-            order.get_satisfaction_display(),
+            satisfaction.get(order.satisfaction, ""),
             mask_text(order.resolution),
         ]

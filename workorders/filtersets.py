@@ -15,6 +15,8 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -70,55 +72,63 @@ class WorkOrderFilterSet(StreetFilterMixin, TenantFilterSet):
     search_fields = ("title", "description", "tracking_code", "external_number")
     street_path = "street"
 
-    state = ChoicesFilter(choices=State.choices, label="状态")
-    channel = ChoicesFilter(choices=Channel.choices, label="来源渠道")
-    handler_level = ChoicesFilter(choices=HandlerLevel.choices, label="承办层级")
-    satisfaction = ChoicesFilter(choices=Satisfaction.choices, label="满意度")
-    category_id = ScopedIdFilter(field_name="category", queryset=scoped(Category), label="诉求类别")
+    state = ChoicesFilter(choices=State.choices, label=_("状态"))
+    channel = ChoicesFilter(choices=Channel.choices, label=_("来源渠道"))
+    handler_level = ChoicesFilter(choices=HandlerLevel.choices, label=_("承办层级"))
+    satisfaction = ChoicesFilter(choices=Satisfaction.choices, label=_("满意度"))
+    category_id = ScopedIdFilter(field_name="category", queryset=scoped(Category), label=_("诉求类别"))
     category = ScopedCodeFilter(
-        field_name="category__code", queryset=scoped(Category), to_field_name="code", label="诉求类别（编码）"
+        field_name="category__code", queryset=scoped(Category), to_field_name="code", label=_("诉求类别（编码）")
     )
     community_id, community = community_filters()
-    compound_id = ScopedIdFilter(field_name="compound", queryset=scoped(Compound), label="小区")
+    compound_id = ScopedIdFilter(field_name="compound", queryset=scoped(Compound), label=_("小区"))
     compound = ScopedCodeFilter(
-        field_name="compound__code", queryset=scoped(Compound), to_field_name="code", label="小区（编码）"
+        field_name="compound__code", queryset=scoped(Compound), to_field_name="code", label=_("小区（编码）")
     )
-    property_firm_id = ScopedIdFilter(field_name="property_firm", queryset=scoped(PropertyFirm), label="责任物业")
-    handler_firm_id = ScopedIdFilter(field_name="handler_firm", queryset=scoped(PropertyFirm), label="承办物业")
-    handler_community_id = ScopedIdFilter(field_name="handler_community", queryset=scoped(Community), label="承办社区")
-    handler_street_id = ScopedIdFilter(field_name="handler_street", queryset=scoped(Street), label="承办街道")
+    property_firm_id = ScopedIdFilter(field_name="property_firm", queryset=scoped(PropertyFirm), label=_("责任物业"))
+    handler_firm_id = ScopedIdFilter(field_name="handler_firm", queryset=scoped(PropertyFirm), label=_("承办物业"))
+    handler_community_id = ScopedIdFilter(
+        field_name="handler_community", queryset=scoped(Community), label=_("承办社区")
+    )
+    handler_street_id = ScopedIdFilter(field_name="handler_street", queryset=scoped(Street), label=_("承办街道"))
     handler_department_id = ScopedIdFilter(
-        field_name="handler_department", queryset=scoped(Department), label="承办部门"
+        field_name="handler_department", queryset=scoped(Department), label=_("承办部门")
     )
-    handler_user_id = ScopedIdFilter(field_name="handler_user", queryset=scoped_users, label="承办人")
+    handler_user_id = ScopedIdFilter(field_name="handler_user", queryset=scoped_users, label=_("承办人"))
     department_id = ScopedIdFilter(
-        field_name="departments", queryset=scoped(Department), distinct=True, label="参与部门"
+        field_name="departments", queryset=scoped(Department), distinct=True, label=_("参与部门")
     )
-    reported_by_id = ScopedIdFilter(field_name="reported_by", queryset=scoped_users, label="登记人")
-    first_receiver_id = ScopedIdFilter(field_name="first_receiver", queryset=scoped_users, label="首接负责人")
-    meeting_id = ScopedIdFilter(field_name="meeting", queryset=scoped(DeliberationMeeting), label="议事会")
-    duplicate_of_id = ScopedIdFilter(field_name="duplicate_of", queryset=scoped(WorkOrder), label="合并至")
+    reported_by_id = ScopedIdFilter(field_name="reported_by", queryset=scoped_users, label=_("登记人"))
+    first_receiver_id = ScopedIdFilter(field_name="first_receiver", queryset=scoped_users, label=_("首接负责人"))
+    meeting_id = ScopedIdFilter(field_name="meeting", queryset=scoped(DeliberationMeeting), label=_("议事会"))
+    duplicate_of_id = ScopedIdFilter(field_name="duplicate_of", queryset=scoped(WorkOrder), label=_("合并至"))
     external_clash_of_id = ScopedIdFilter(
-        field_name="external_clash_of", queryset=scoped(WorkOrder), label="外部工单号冲突"
+        field_name="external_clash_of", queryset=scoped(WorkOrder), label=_("外部工单号冲突")
     )
     possible_duplicate_of_id = ScopedIdFilter(
-        field_name="possible_duplicate_of", queryset=scoped(WorkOrder), label="疑似重复"
+        field_name="possible_duplicate_of", queryset=scoped(WorkOrder), label=_("疑似重复")
     )
     is_duplicate_suspect = django_filters.BooleanFilter(
-        field_name="possible_duplicate_of", lookup_expr="isnull", exclude=True, label="疑似重复"
+        field_name="possible_duplicate_of", lookup_expr="isnull", exclude=True, label=_("疑似重复")
     )
-    is_pooled = django_filters.BooleanFilter(label="待认领")
-    is_open = django_filters.BooleanFilter(method="filter_open", label="未办结")
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label="已超时")
-    to_dispatch = django_filters.BooleanFilter(method="filter_to_dispatch", label="待派单")
-    created_after = django_filters.DateFilter(field_name="created_at", method="filter_day_from", label="提交日期起")
-    created_before = django_filters.DateFilter(field_name="created_at", method="filter_day_to", label="提交日期止")
-    due_after = django_filters.DateFilter(field_name="resolve_by", method="filter_day_from", label="办结时限起")
-    due_before = django_filters.DateFilter(field_name="resolve_by", method="filter_day_to", label="办结时限止")
-    respond_due_after = django_filters.DateFilter(field_name="respond_by", method="filter_day_from", label="响应时限起")
-    respond_due_before = django_filters.DateFilter(field_name="respond_by", method="filter_day_to", label="响应时限止")
-    resolved_after = django_filters.DateFilter(field_name="resolved_at", method="filter_day_from", label="办结日期起")
-    resolved_before = django_filters.DateFilter(field_name="resolved_at", method="filter_day_to", label="办结日期止")
+    is_pooled = django_filters.BooleanFilter(label=_("待认领"))
+    is_open = django_filters.BooleanFilter(method="filter_open", label=_("未办结"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("已超时"))
+    to_dispatch = django_filters.BooleanFilter(method="filter_to_dispatch", label=_("待派单"))
+    created_after = django_filters.DateFilter(field_name="created_at", method="filter_day_from", label=_("提交日期起"))
+    created_before = django_filters.DateFilter(field_name="created_at", method="filter_day_to", label=_("提交日期止"))
+    due_after = django_filters.DateFilter(field_name="resolve_by", method="filter_day_from", label=_("办结时限起"))
+    due_before = django_filters.DateFilter(field_name="resolve_by", method="filter_day_to", label=_("办结时限止"))
+    respond_due_after = django_filters.DateFilter(
+        field_name="respond_by", method="filter_day_from", label=_("响应时限起")
+    )
+    respond_due_before = django_filters.DateFilter(
+        field_name="respond_by", method="filter_day_to", label=_("响应时限止")
+    )
+    resolved_after = django_filters.DateFilter(
+        field_name="resolved_at", method="filter_day_from", label=_("办结日期起")
+    )
+    resolved_before = django_filters.DateFilter(field_name="resolved_at", method="filter_day_to", label=_("办结日期止"))
 
     class Meta:
         model = WorkOrder
@@ -175,10 +185,10 @@ class UrgencyClassFilterSet(TenantFilterSet):
 class CategoryFilterSet(TenantFilterSet):
     search_fields = ("name", "code")
 
-    parent_id = ScopedIdFilter(field_name="parent", queryset=scoped(Category), label="上级类别")
-    urgency_id = ScopedIdFilter(field_name="urgency", queryset=scoped(UrgencyClass), label="紧急程度")
-    department_id = ScopedIdFilter(field_name="department", queryset=scoped(Department), label="主管部门")
-    default_handler_level = ChoicesFilter(choices=HandlerLevel.choices, label="默认首办层级")
+    parent_id = ScopedIdFilter(field_name="parent", queryset=scoped(Category), label=_("上级类别"))
+    urgency_id = ScopedIdFilter(field_name="urgency", queryset=scoped(UrgencyClass), label=_("紧急程度"))
+    department_id = ScopedIdFilter(field_name="department", queryset=scoped(Department), label=_("主管部门"))
+    default_handler_level = ChoicesFilter(choices=HandlerLevel.choices, label=_("默认首办层级"))
 
     class Meta:
         model = Category
@@ -193,12 +203,14 @@ class CategoryFilterSet(TenantFilterSet):
 
 
 class RoutingRuleFilterSet(TenantFilterSet):
-    category_id = ScopedIdFilter(field_name="category", queryset=scoped(Category), label="诉求类别")
-    target_department_id = ScopedIdFilter(field_name="target_department", queryset=scoped(Department), label="职能部门")
-    tier = ChoicesFilter(choices=Tier.choices, label="社区分类")
-    management_mode = ChoicesFilter(choices=ManagementMode.choices, label="管理模式")
-    target_level = ChoicesFilter(choices=HandlerLevel.choices, label="首办层级")
-    mode = ChoicesFilter(choices=RoutingMode.choices, label="派单方式")
+    category_id = ScopedIdFilter(field_name="category", queryset=scoped(Category), label=_("诉求类别"))
+    target_department_id = ScopedIdFilter(
+        field_name="target_department", queryset=scoped(Department), label=_("职能部门")
+    )
+    tier = ChoicesFilter(choices=Tier.choices, label=_("社区分类"))
+    management_mode = ChoicesFilter(choices=ManagementMode.choices, label=_("管理模式"))
+    target_level = ChoicesFilter(choices=HandlerLevel.choices, label=_("首办层级"))
+    mode = ChoicesFilter(choices=RoutingMode.choices, label=_("派单方式"))
 
     class Meta:
         model = RoutingRule
@@ -209,10 +221,10 @@ class DeliberationMeetingFilterSet(StreetFilterMixin, TenantFilterSet):
     search_fields = ("topic", "decision", "follow_up")
     street_path = "community__street"
     community_id, community = community_filters()
-    compound_id = ScopedIdFilter(field_name="compound", queryset=scoped(Compound), label="小区")
-    recorded_by_id = ScopedIdFilter(field_name="recorded_by", queryset=scoped_users, label="记录人")
-    held_after = django_filters.DateFilter(field_name="held_on", lookup_expr="gte", label="召开日期起")
-    held_before = django_filters.DateFilter(field_name="held_on", lookup_expr="lte", label="召开日期止")
+    compound_id = ScopedIdFilter(field_name="compound", queryset=scoped(Compound), label=_("小区"))
+    recorded_by_id = ScopedIdFilter(field_name="recorded_by", queryset=scoped_users, label=_("记录人"))
+    held_after = django_filters.DateFilter(field_name="held_on", lookup_expr="gte", label=_("召开日期起"))
+    held_before = django_filters.DateFilter(field_name="held_on", lookup_expr="lte", label=_("召开日期止"))
 
     class Meta:
         model = DeliberationMeeting
@@ -244,12 +256,20 @@ QUEUE_ORDERING = (
 
 
 QUEUE_ORDERING_LABELS = {
-    "created_at": "提交时间",
-    "resolve_by": "办结时限",
-    "state": "状态",
-    "category__name": "类别",
-    "compound__name": "小区",
+    "created_at": _("提交时间"),
+    "resolve_by": _("办结时限"),
+    "state": _("状态"),
+    "category__name": _("类别"),
+    "compound__name": _("小区"),
 }
+
+
+def _descending(label: Any) -> str:
+    return gettext("%(label)s（倒序）") % {"label": label}
+
+
+# Built when the page renders, in its language: the filter's choices are made once, at import.
+descending = lazy(_descending, str)
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):
@@ -257,7 +277,14 @@ class StableOrderingFilter(django_filters.OrderingFilter):
     accounts.api.ordering.StableOrderingFilter, a DRF backend). Its select is the phone's way to sort (the
     table's sortable headers are hidden there)."""
 
-    descending_fmt = "%s（倒序）"
+    def build_choices(self, fields: dict[str, str], labels: dict[str, Any]) -> list[tuple[str, Any]]:
+        """django-filter's choices with labels translated when rendered (its own `descending_fmt % label` is
+        formatted at import, in Chinese)."""
+        choices = []
+        for field, param in fields.items():
+            label = labels.get(field, param)
+            choices += [(param, label), (f"-{param}", descending(label))]
+        return choices
 
     def filter(self, qs: QuerySet, value: Any) -> QuerySet:
         if not value:
@@ -286,31 +313,31 @@ class WorkOrderQueueFilterSet(WorkOrderFilterSet):
     )
 
     # Option labels are looked up in the active language (workorders/locale): the page may be in English.
-    state = django_filters.ChoiceFilter(choices=translated(State.choices), label="状态", empty_label=_("全部状态"))
+    state = django_filters.ChoiceFilter(choices=translated(State.choices), label=_("状态"), empty_label=_("全部状态"))
     # Open orders by default (the view fills in "true" when neither is_open nor a state is asked); "all" is
     # no filter (NullBooleanField reads anything but true/false as None).
     is_open = django_filters.BooleanFilter(
         method="filter_open",
-        label="办理进度",
+        label=_("办理进度"),
         widget=forms.Select(choices=[("true", _("未办结")), ("false", _("已办结或终止")), ("all", _("全部"))]),
     )
     channel = django_filters.ChoiceFilter(
-        choices=translated(Channel.choices), label="来源渠道", empty_label=_("全部渠道")
+        choices=translated(Channel.choices), label=_("来源渠道"), empty_label=_("全部渠道")
     )
     category_id = django_filters.ModelChoiceFilter(
-        field_name="category", queryset=scoped(Category), label="诉求类别", empty_label=_("全部类别")
+        field_name="category", queryset=scoped(Category), label=_("诉求类别"), empty_label=_("全部类别")
     )
     community_id = django_filters.ModelChoiceFilter(
-        field_name="community", queryset=scoped(Community), label="社区", empty_label=_("全部社区")
+        field_name="community", queryset=scoped(Community), label=_("社区"), empty_label=_("全部社区")
     )
-    compound_name = django_filters.CharFilter(field_name="compound__name", lookup_expr="icontains", label="小区")
+    compound_name = django_filters.CharFilter(field_name="compound__name", lookup_expr="icontains", label=_("小区"))
     overdue = django_filters.BooleanFilter(
         method="filter_overdue",
-        label="超时",
+        label=_("超时"),
         widget=forms.Select(choices=[("", _("不限")), ("true", _("仅超时工单")), ("false", _("未超时工单"))]),
     )
     ordering = StableOrderingFilter(
-        fields=QUEUE_ORDERING, field_labels=QUEUE_ORDERING_LABELS, label="排序", empty_label=_("默认（最新提交）")
+        fields=QUEUE_ORDERING, field_labels=QUEUE_ORDERING_LABELS, label=_("排序"), empty_label=_("默认（最新提交）")
     )
 
     def visible_fields(self) -> list:
@@ -318,7 +345,7 @@ class WorkOrderQueueFilterSet(WorkOrderFilterSet):
         for name in self.form_fields:
             if name not in ("q", "compound_name"):
                 form.fields[name].widget.attrs["data-autosubmit"] = ""
-        form.fields["q"].widget.attrs.update({"placeholder": "标题、内容、查询码或外部工单号", "type": "search"})
-        form.fields["q"].label = "搜索"
-        form.fields["compound_name"].widget.attrs.update({"placeholder": "小区名称", "type": "search"})
+        form.fields["q"].widget.attrs.update({"placeholder": _("标题、内容、查询码或外部工单号"), "type": "search"})
+        form.fields["q"].label = _("搜索")
+        form.fields["compound_name"].widget.attrs.update({"placeholder": _("小区名称"), "type": "search"})
         return [form[name] for name in self.form_fields]

@@ -1,6 +1,7 @@
 """Forms of the staff pages (the queue's bulk assignment and the order page's actions), and the lookup of a
 handler unit shared with the API. Every choice is the actor's view scope (accounts.policy): a posted id from
-another district is refused like an id that does not exist. Messages are Chinese."""
+another district is refused like an id that does not exist. Messages are Chinese, marked for the English
+catalogue."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import CleanForm, SearchSelect
 from accounts.onetime import OneTimeTokenForm
 from compounds.models import Community, Compound, Department, PropertyFirm, Street
-from workorders.intake.forms import PhotosField
+from workorders.intake.forms import PhotosField, filled
 from workorders.intake.photos import MAX_PHOTOS
 from workorders.models import Category, HandlerLevel, Satisfaction, WorkOrder
 from workorders.models.settings import OPEN311_DEDUPE_MINUTES, OPEN311_MATCH_DISTANCE, RETENTION_YEARS
@@ -29,7 +31,7 @@ UNIT_MODELS: dict[HandlerLevel, type[models.Model]] = {
     L.DEPARTMENT: Department,
 }
 UNIT_LEVELS = list(UNIT_MODELS)
-UNIT_MISSING = "承办单位不存在或不在您的管辖范围内。"
+UNIT_MISSING = _("承办单位不存在或不在您的管辖范围内。")
 
 
 def unit_lookup(actor: Any, level: HandlerLevel | str, pk: Any) -> models.Model:
@@ -37,7 +39,7 @@ def unit_lookup(actor: Any, level: HandlerLevel | str, pk: Any) -> models.Model:
     try:
         model = UNIT_MODELS[HandlerLevel(level)]
     except (KeyError, ValueError) as error:
-        raise ValidationError({"level": "承办层级无效。"}) from error
+        raise ValidationError({"level": _("承办层级无效。")}) from error
     unit = model.objects.visible_to(actor).filter(pk=pk).first() if str(pk).isdigit() else None
     if unit is None:
         raise ValidationError({"unit": UNIT_MISSING})
@@ -47,7 +49,7 @@ def unit_lookup(actor: Any, level: HandlerLevel | str, pk: Any) -> models.Model:
 UNIT_SEARCH_LIMIT = 20
 
 
-def _unit_option(level: HandlerLevel, unit: models.Model, note: str = "") -> dict[str, str]:
+def _unit_option(level: HandlerLevel, unit: models.Model, note: Any = "") -> dict[str, str]:
     label = f"{unit}（{note}）" if note else str(unit)
     return {"value": f"{level.value}:{unit.pk}", "label": label, "group": str(_(level.label))}
 
@@ -63,16 +65,18 @@ def unit_suggestions(actor: Any, order: WorkOrder | None = None) -> list[dict[st
         compound = order.compound
         firm = compound.property_firm if compound.has_property_service else None
         candidates = [
-            (L.PROPERTY_FIRM, firm, "本小区物业"),
-            (L.COMMUNITY, compound.community, "本社区"),
-            (L.STREET, order.street, "本街道"),
+            (L.PROPERTY_FIRM, firm, _("本小区物业")),
+            (L.COMMUNITY, compound.community, _("本社区")),
+            (L.STREET, order.street, _("本街道")),
         ]
         for level, unit, note in candidates:
             if unit is not None and UNIT_MODELS[level].objects.visible_to(actor).filter(pk=unit.pk).exists():
                 options.append(_unit_option(level, unit, note))
         cadre = stationed_cadre(compound)
         if cadre is not None:
-            options.insert(2, _unit_option(L.USER, cadre, f"驻点干部 · {compound.community}"))
+            options.insert(
+                2, _unit_option(L.USER, cadre, gettext("驻点干部 · %(community)s") % {"community": compound.community})
+            )
         return options
     for level in (L.STREET, L.DEPARTMENT):
         for unit in UNIT_MODELS[level].objects.visible_to(actor).order_by("name")[:UNIT_SEARCH_LIMIT]:
@@ -128,8 +132,8 @@ class UnitChoiceField(forms.ChoiceField):
         from django.urls import reverse
 
         self.actor = actor
-        kwargs.setdefault("label", "承办单位")
-        kwargs.setdefault("error_messages", {"required": "请选择承办单位。", "invalid_choice": UNIT_MISSING})
+        kwargs.setdefault("label", _("承办单位"))
+        kwargs.setdefault("error_messages", {"required": _("请选择承办单位。"), "invalid_choice": UNIT_MISSING})
         url = reverse("workorders:unit-search")
         kwargs.setdefault("widget", UnitSearchSelect(search_url=url))
         suggested = [(option["value"], option["label"]) for option in unit_suggestions(actor, order)]
@@ -157,13 +161,16 @@ class UnitChoiceField(forms.ChoiceField):
         return HandlerLevel(level), unit
 
 
-def _text(label: str, *, required: bool = False, rows: int = 2, message: str = "") -> forms.CharField:
+def _text(label: Any, *, required: bool = False, rows: int = 2) -> forms.CharField:
     return forms.CharField(
         label=label,
         required=required,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={"required": message or f"请填写{label}。", "max_length": f"{label}不能超过 500 字。"},
+        error_messages={
+            "required": filled(_("请填写%(field)s。"), field=label),
+            "max_length": filled(_("%(field)s不能超过 %(limit)s 字。"), field=label, limit=500),
+        },
     )
 
 
@@ -171,7 +178,7 @@ class AssignForm(CleanForm):
     def __init__(self, *args: Any, actor: Any, order: WorkOrder | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"] = UnitChoiceField(actor=actor, order=order)
-        self.fields["note"] = _text("派单说明")
+        self.fields["note"] = _text(_("派单说明"))
 
 
 class BulkAssignForm(AssignForm):
@@ -181,40 +188,40 @@ class BulkAssignForm(AssignForm):
         super().__init__(*args, actor=actor, **kwargs)
         self.fields["orders"] = forms.ModelMultipleChoiceField(
             queryset=WorkOrder.objects.visible_to(actor, "change"),
-            label="工单",
+            label=_("工单"),
             error_messages={
-                "required": "请先勾选要派单的工单。",
-                "invalid_choice": "所选工单不存在或不在您的管辖范围内。",
-                "invalid_pk_value": "工单编号无效。",
+                "required": _("请先勾选要派单的工单。"),
+                "invalid_choice": _("所选工单不存在或不在您的管辖范围内。"),
+                "invalid_pk_value": _("工单编号无效。"),
             },
         )
 
 
 class NoteForm(CleanForm):
-    note = _text("说明")
+    note = _text(_("说明"))
 
 
 class ReasonForm(CleanForm):
-    reason = _text("原因", required=True, rows=3)
+    reason = _text(_("原因"), required=True, rows=3)
 
 
 class TransferForm(CleanForm):
     def __init__(self, *args: Any, actor: Any, order: WorkOrder | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"] = UnitChoiceField(actor=actor, order=order, label="转办至")
-        self.fields["reason"] = _text("转办原因", required=True, rows=3)
+        self.fields["unit"] = UnitChoiceField(actor=actor, order=order, label=_("转办至"))
+        self.fields["reason"] = _text(_("转办原因"), required=True, rows=3)
 
 
 class EscalateForm(CleanForm):
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reason"] = _text("上报原因", required=True, rows=3)
+        self.fields["reason"] = _text(_("上报原因"), required=True, rows=3)
         self.fields["departments"] = forms.ModelMultipleChoiceField(
             queryset=Department.objects.visible_to(actor).order_by("name"),
             required=False,
-            label="呼叫职能部门（从街道上报时，首个为主办）",
+            label=_("呼叫职能部门（从街道上报时，首个为主办）"),
             widget=forms.CheckboxSelectMultiple,
-            error_messages={"invalid_choice": "所选部门不存在或不在您的管辖范围内。"},
+            error_messages={"invalid_choice": _("所选部门不存在或不在您的管辖范围内。")},
         )
 
 
@@ -223,23 +230,23 @@ class ResolveForm(OneTimeTokenForm):
     itself is not filed once by it. A token the page never gave is said and renewed as on every token form."""
 
     resolution = forms.CharField(
-        label="办理结果",
+        label=_("办理结果"),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "请填写办理结果。", "max_length": "办理结果不能超过 4000 字。"},
+        error_messages={"required": _("请填写办理结果。"), "max_length": _("办理结果不能超过 4000 字。")},
     )
-    photos_before = PhotosField(label=f"处理前照片（选填，最多 {MAX_PHOTOS} 张）")
-    photos_after = PhotosField(label=f"处理后照片（选填，最多 {MAX_PHOTOS} 张）")
+    photos_before = PhotosField(label=filled(_("处理前照片（选填，最多 %(n)s 张）"), n=MAX_PHOTOS))
+    photos_after = PhotosField(label=filled(_("处理后照片（选填，最多 %(n)s 张）"), n=MAX_PHOTOS))
 
 
 class MergeForm(CleanForm):
     into = forms.CharField(
-        label="主工单查询码",
+        label=_("主工单查询码"),
         max_length=16,
-        error_messages={"required": "请填写主工单的查询码。"},
+        error_messages={"required": _("请填写主工单的查询码。")},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
-    note = _text("说明")
+    note = _text(_("说明"))
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -249,17 +256,17 @@ class MergeForm(CleanForm):
         code = self.cleaned_data["into"].strip().upper()
         order = WorkOrder.objects.visible_to(self.actor).filter(tracking_code=code).first()
         if order is None:
-            raise ValidationError("查询码为“%(code)s”的工单不存在或不在您的管辖范围内。", params={"code": code})
+            raise ValidationError(_("查询码为“%(code)s”的工单不存在或不在您的管辖范围内。"), params={"code": code})
         return order
 
 
 class RateForm(CleanForm):
     satisfaction = forms.ChoiceField(
-        label="满意度（电话回访）",
-        choices=[("", "请选择"), *Satisfaction.choices],
-        error_messages={"required": "请选择满意度。", "invalid_choice": "请选择满意度。"},
+        label=_("满意度（电话回访）"),
+        choices=[("", _("请选择")), *Satisfaction.choices],
+        error_messages={"required": _("请选择满意度。"), "invalid_choice": _("请选择满意度。")},
     )
-    comment = _text("评价意见")
+    comment = _text(_("评价意见"))
 
 
 class EmptyForm(CleanForm):
@@ -271,10 +278,10 @@ class OrderNoteForm(OneTimeTokenForm):
     one note."""
 
     note = forms.CharField(
-        label="备注",
+        label=_("备注"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "请填写备注内容。", "max_length": "备注不能超过 2000 字。"},
+        error_messages={"required": _("请填写备注内容。"), "max_length": _("备注不能超过 2000 字。")},
     )
 
 
@@ -283,87 +290,113 @@ class MeetingForm(OneTimeTokenForm):
     double tap records one meeting."""
 
     topic = forms.CharField(
-        label="议题",
+        label=_("议题"),
         max_length=200,
-        error_messages={"required": "请填写议题。", "max_length": "议题不能超过 200 字。"},
+        error_messages={"required": _("请填写议题。"), "max_length": _("议题不能超过 200 字。")},
     )
     held_on = forms.DateField(
-        label="召开日期",
+        label=_("召开日期"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"required": "请填写召开日期。", "invalid": "召开日期格式不正确，应如 2026-11-23。"},
+        error_messages={"required": _("请填写召开日期。"), "invalid": _("召开日期格式不正确，应如 2026-11-23。")},
     )
     attendees = forms.CharField(
-        label="参会人员（每行一人：姓名（身份））",
+        label=_("参会人员（每行一人：姓名（身份））"),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "请填写参会人员。", "max_length": "参会人员不能超过 4000 字。"},
+        error_messages={"required": _("请填写参会人员。"), "max_length": _("参会人员不能超过 4000 字。")},
     )
     decision = forms.CharField(
-        label="议定事项",
+        label=_("议定事项"),
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": "议定事项不能超过 4000 字。"},
+        error_messages={"max_length": _("议定事项不能超过 4000 字。")},
     )
     follow_up = forms.CharField(
-        label="后续落实",
+        label=_("后续落实"),
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"max_length": "后续落实不能超过 4000 字。"},
+        error_messages={"max_length": _("后续落实不能超过 4000 字。")},
     )
 
 
 class PrivacySettingsForm(CleanForm):
     """隐私与开放设置 of the official's district (workorders.privacy.privacy_settings_update)."""
 
-    open311_public_reads = forms.BooleanField(label="开放 Open311 公开查询", required=False)
+    open311_public_reads = forms.BooleanField(label=_("开放 Open311 公开查询"), required=False)
     public_categories = forms.ModelMultipleChoiceField(
-        label="公开的诉求类别",
+        label=_("公开的诉求类别"),
         queryset=Category.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "所选诉求类别不存在或不属于本区。", "invalid_pk_value": "诉求类别编号无效。"},
+        error_messages={
+            "invalid_choice": _("所选诉求类别不存在或不属于本区。"),
+            "invalid_pk_value": _("诉求类别编号无效。"),
+        },
     )
     on_the_spot_categories = forms.ModelMultipleChoiceField(
-        label="网格员可当场办结的类别",
+        label=_("网格员可当场办结的类别"),
         queryset=Category.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "所选诉求类别不存在或不属于本区。", "invalid_pk_value": "诉求类别编号无效。"},
+        error_messages={
+            "invalid_choice": _("所选诉求类别不存在或不属于本区。"),
+            "invalid_pk_value": _("诉求类别编号无效。"),
+        },
     )
     open311_match_distance_m = forms.IntegerField(
-        label="Open311 坐标匹配距离（米）",
+        label=_("Open311 坐标匹配距离（米）"),
         required=False,
         min_value=OPEN311_MATCH_DISTANCE[0],
         max_value=OPEN311_MATCH_DISTANCE[1],
         error_messages={
-            "invalid": "Open311 坐标匹配距离应为整数（米）。",
-            "min_value": f"Open311 坐标匹配距离应为 {OPEN311_MATCH_DISTANCE[0]} 至 {OPEN311_MATCH_DISTANCE[1]} 米。",
-            "max_value": f"Open311 坐标匹配距离应为 {OPEN311_MATCH_DISTANCE[0]} 至 {OPEN311_MATCH_DISTANCE[1]} 米。",
+            "invalid": _("Open311 坐标匹配距离应为整数（米）。"),
+            "min_value": filled(
+                _("Open311 坐标匹配距离应为 %(low)s 至 %(high)s 米。"),
+                low=OPEN311_MATCH_DISTANCE[0],
+                high=OPEN311_MATCH_DISTANCE[1],
+            ),
+            "max_value": filled(
+                _("Open311 坐标匹配距离应为 %(low)s 至 %(high)s 米。"),
+                low=OPEN311_MATCH_DISTANCE[0],
+                high=OPEN311_MATCH_DISTANCE[1],
+            ),
         },
     )
     retention_years = forms.IntegerField(
-        label="个人信息保存年限（年）",
+        label=_("个人信息保存年限（年）"),
         min_value=RETENTION_YEARS[0],
         max_value=RETENTION_YEARS[1],
         error_messages={
-            "required": "请填写个人信息保存年限。",
-            "invalid": "个人信息保存年限应为整数（年）。",
-            "min_value": f"个人信息保存年限应为 {RETENTION_YEARS[0]} 至 {RETENTION_YEARS[1]} 年。",
-            "max_value": f"个人信息保存年限应为 {RETENTION_YEARS[0]} 至 {RETENTION_YEARS[1]} 年。",
+            "required": _("请填写个人信息保存年限。"),
+            "invalid": _("个人信息保存年限应为整数（年）。"),
+            "min_value": filled(
+                _("个人信息保存年限应为 %(low)s 至 %(high)s 年。"), low=RETENTION_YEARS[0], high=RETENTION_YEARS[1]
+            ),
+            "max_value": filled(
+                _("个人信息保存年限应为 %(low)s 至 %(high)s 年。"), low=RETENTION_YEARS[0], high=RETENTION_YEARS[1]
+            ),
         },
     )
 
     open311_dedupe_minutes = forms.IntegerField(
-        label="Open311 重复提交合并时限（分钟）",
+        label=_("Open311 重复提交合并时限（分钟）"),
         required=False,
         min_value=OPEN311_DEDUPE_MINUTES[0],
         max_value=OPEN311_DEDUPE_MINUTES[1],
         error_messages={
-            "invalid": "合并时限应为整数（分钟）。",
-            "min_value": f"合并时限应为 {OPEN311_DEDUPE_MINUTES[0]} 至 {OPEN311_DEDUPE_MINUTES[1]} 分钟。",
-            "max_value": f"合并时限应为 {OPEN311_DEDUPE_MINUTES[0]} 至 {OPEN311_DEDUPE_MINUTES[1]} 分钟。",
+            "invalid": _("合并时限应为整数（分钟）。"),
+            "min_value": filled(
+                _("合并时限应为 %(low)s 至 %(high)s 分钟。"),
+                low=OPEN311_DEDUPE_MINUTES[0],
+                high=OPEN311_DEDUPE_MINUTES[1],
+            ),
+            "max_value": filled(
+                _("合并时限应为 %(low)s 至 %(high)s 分钟。"),
+                low=OPEN311_DEDUPE_MINUTES[0],
+                high=OPEN311_DEDUPE_MINUTES[1],
+            ),
         },
     )
 
@@ -409,38 +442,38 @@ def _actions() -> dict[str, Action]:
         return {"level": level, "unit": unit}
 
     table = [
-        ("assign", "派单", State.ASSIGNED, "dispatcher", AssignForm,
+        ("assign", _("派单"), State.ASSIGNED, "dispatcher", AssignForm,
          lambda a, o, d: s.work_order_assign(actor=a, order=o, note=d.get("note", ""), **unit_kwargs(d))),
-        ("claim", "认领", State.ACCEPTED, "pool", EmptyForm, lambda a, o, d: s.work_order_claim(actor=a, order=o)),
-        ("accept_start", "受理并开始处理", State.IN_PROGRESS, "handler", NoteForm,
+        ("claim", _("认领"), State.ACCEPTED, "pool", EmptyForm, lambda a, o, d: s.work_order_claim(actor=a, order=o)),
+        ("accept_start", _("受理并开始处理"), State.IN_PROGRESS, "handler", NoteForm,
          lambda a, o, d: s.work_order_accept_and_start(actor=a, order=o, note=d.get("note", ""))),
-        ("accept", "受理", State.ACCEPTED, "handler", NoteForm,
+        ("accept", _("受理"), State.ACCEPTED, "handler", NoteForm,
          lambda a, o, d: s.work_order_accept(actor=a, order=o, note=d.get("note", ""))),
-        ("start", "开始处理", State.IN_PROGRESS, "handler", NoteForm,
+        ("start", _("开始处理"), State.IN_PROGRESS, "handler", NoteForm,
          lambda a, o, d: s.work_order_start(actor=a, order=o, note=d.get("note", ""))),
-        ("resolve", "办结", State.RESOLVED, "handler", ResolveForm,
+        ("resolve", _("办结"), State.RESOLVED, "handler", ResolveForm,
          lambda a, o, d: s.work_order_resolve(actor=a, order=o, resolution=d.get("resolution", ""),
                                               photos_before=d.get("photos_before") or (),
                                               photos_after=d.get("photos_after") or ())),
-        ("resolve_on_the_spot", "当场办结", State.RESOLVED, "reporter", ResolveForm,
+        ("resolve_on_the_spot", _("当场办结"), State.RESOLVED, "reporter", ResolveForm,
          lambda a, o, d: s.work_order_resolve_on_the_spot(actor=a, order=o, resolution=d.get("resolution", ""),
                                                           photos_before=d.get("photos_before") or (),
                                                           photos_after=d.get("photos_after") or ())),
-        ("return", "退回", State.RETURNED, "handler", ReasonForm,
+        ("return", _("退回"), State.RETURNED, "handler", ReasonForm,
          lambda a, o, d: s.work_order_return(actor=a, order=o, reason=d.get("reason", ""))),
-        ("transfer", "转办", State.TRANSFERRED, "handler", TransferForm,
+        ("transfer", _("转办"), State.TRANSFERRED, "handler", TransferForm,
          lambda a, o, d: s.work_order_transfer(actor=a, order=o, reason=d.get("reason", ""), **unit_kwargs(d))),
-        ("escalate", "上报", State.ESCALATED, "handler", EscalateForm,
+        ("escalate", _("上报"), State.ESCALATED, "handler", EscalateForm,
          lambda a, o, d: s.work_order_escalate(
              actor=a, order=o, reason=d.get("reason", ""), departments=list(d.get("departments") or []))),
-        ("merge", "合并", State.MERGED, "dispatcher", MergeForm,
+        ("merge", _("合并"), State.MERGED, "dispatcher", MergeForm,
          lambda a, o, d: s.work_order_merge(actor=a, order=o, into=d["into"], note=d.get("note", ""))),
-        ("reject", "不予受理", State.REJECTED, "dispatcher", ReasonForm,
+        ("reject", pgettext_lazy("action", "不予受理"), State.REJECTED, "dispatcher", ReasonForm,
          lambda a, o, d: s.work_order_reject(actor=a, order=o, reason=d.get("reason", ""))),
-        ("rate", "录入回访评价", State.RATED, "dispatcher", RateForm,
+        ("rate", _("录入回访评价"), State.RATED, "dispatcher", RateForm,
          lambda a, o, d: s.work_order_rate(
              actor=a, order=o, satisfaction=d["satisfaction"], comment=d.get("comment", ""))),
-        ("close", "归档", State.CLOSED, "dispatcher", NoteForm,
+        ("close", _("归档"), State.CLOSED, "dispatcher", NoteForm,
          lambda a, o, d: s.work_order_close(actor=a, order=o, note=d.get("note", ""))),
     ]  # fmt: skip
     return {name: Action(name, *rest) for name, *rest in table}

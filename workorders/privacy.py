@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.permissions import require
 from compounds.models import District
@@ -60,20 +61,33 @@ def privacy_settings_update(
     if retention_years is not None:
         first, last = RETENTION_YEARS
         if not isinstance(retention_years, int) or not first <= retention_years <= last:
-            raise ValidationError({"retention_years": f"个人信息保存年限应为 {first} 至 {last} 之间的整数（年）。"})
+            raise ValidationError(
+                {
+                    "retention_years": _("个人信息保存年限应为 %(first)s 至 %(last)s 之间的整数（年）。")
+                    % {"first": first, "last": last}
+                }
+            )
         settings.retention_years = retention_years
     if open311_match_distance_m is not None:
         first, last = OPEN311_MATCH_DISTANCE
         if not isinstance(open311_match_distance_m, int) or not first <= open311_match_distance_m <= last:
             raise ValidationError(
-                {"open311_match_distance_m": f"Open311 坐标匹配距离应为 {first} 至 {last} 之间的整数（米）。"}
+                {
+                    "open311_match_distance_m": _("Open311 坐标匹配距离应为 %(first)s 至 %(last)s 之间的整数（米）。")
+                    % {"first": first, "last": last}
+                }
             )
         settings.open311_match_distance_m = open311_match_distance_m
     if open311_dedupe_minutes is not None:
         first, last = OPEN311_DEDUPE_MINUTES
         if not isinstance(open311_dedupe_minutes, int) or not first <= open311_dedupe_minutes <= last:
             raise ValidationError(
-                {"open311_dedupe_minutes": f"Open311 重复提交合并时限应为 {first} 至 {last} 之间的整数（分钟）。"}
+                {
+                    "open311_dedupe_minutes": _(
+                        "Open311 重复提交合并时限应为 %(first)s 至 %(last)s 之间的整数（分钟）。"
+                    )
+                    % {"first": first, "last": last}
+                }
             )
         settings.open311_dedupe_minutes = open311_dedupe_minutes
     settings.updated_by = actor if getattr(actor, "pk", None) else None
@@ -83,14 +97,14 @@ def privacy_settings_update(
         chosen = {category.pk for category in public_categories}
         categories = Category.objects.filter(district=district)
         if not chosen <= set(categories.values_list("pk", flat=True)):
-            raise ValidationError({"public_categories": "所选诉求类别不存在或不属于本区。"})
+            raise ValidationError({"public_categories": _("所选诉求类别不存在或不属于本区。")})
         categories.filter(pk__in=chosen, open311_public=False).update(open311_public=True)
         categories.exclude(pk__in=chosen).filter(open311_public=True).update(open311_public=False)
     if on_the_spot_categories is not None:
         chosen = {category.pk for category in on_the_spot_categories}
         categories = Category.objects.filter(district=district)
         if not chosen <= set(categories.values_list("pk", flat=True)):
-            raise ValidationError({"on_the_spot_categories": "所选诉求类别不存在或不属于本区。"})
+            raise ValidationError({"on_the_spot_categories": _("所选诉求类别不存在或不属于本区。")})
         categories.filter(pk__in=chosen, grid_resolves_on_the_spot=False).update(grid_resolves_on_the_spot=True)
         categories.exclude(pk__in=chosen).filter(grid_resolves_on_the_spot=True).update(grid_resolves_on_the_spot=False)
     return settings

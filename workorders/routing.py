@@ -30,7 +30,7 @@ from django.db.models.expressions import RawSQL
 
 from accounts.roles import Role
 from compounds.models import Compound, Department
-from workorders.models import Category, HandlerLevel, RoutingMode, RoutingRule, WorkOrder
+from workorders.models import Category, HandlerLevel, RoutingMode, RoutingRule, WorkOrder, stored_label
 
 L = HandlerLevel
 
@@ -56,7 +56,7 @@ class Route:
     def description(self) -> str:
         how = "进入认领池" if self.mode == RoutingMode.POOL else "派单"
         by = f"（规则：{self.rule}）" if self.rule else "（默认）"
-        return f"{how}至{(self.target or self.level).label}“{self.unit}”{by}"
+        return f"{how}至{stored_label(self.target or self.level)}“{self.unit}”{by}"
 
 
 def category_lineage(category: Category) -> list[int]:

@@ -3,6 +3,8 @@ revealing a reporter's contact details, and setting the district's Open311 read 
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from accounts.actors import is_system
 from accounts.permissions import (
     has_role,
@@ -31,26 +33,26 @@ def may_change_order(actor: Any, order: Any) -> bool:
 register(
     "workorders.reveal_reporter",
     is_district_authority | may_change_order,
-    message="您无权查看该工单反映人的联系方式。",
+    message=_("您无权查看该工单反映人的联系方式。"),
 )
 # The district's Open311 read policy (which categories are public) and its retention period.
 register(
     "workorders.configure_privacy",
     is_district_official,
-    message="只有本区的区级人员可以修改开放接口与个人信息保存设置。",
+    message=_("只有本区的区级人员可以修改开放接口与个人信息保存设置。"),
 )
 # The district's catalogue of categories and urgency classes, seeded when the district opens (the platform
 # administrator), by the demo and the commands (the system in the district) or by its own official.
 register(
     "workorders.seed_catalogue",
     is_district_authority,
-    message="只有平台管理员、系统任务或本区的区级人员可以初始化诉求类别与紧急程度。",
+    message=_("只有平台管理员、系统任务或本区的区级人员可以初始化诉求类别与紧急程度。"),
 )
 # Retention: anonymising a district's expired requests (the nightly task acts as the system in the district).
 register(
     "workorders.anonymise_expired",
     is_district_authority,
-    message="只有系统任务或本区的区级人员可以匿名化过期诉求。",
+    message=_("只有系统任务或本区的区级人员可以匿名化过期诉求。"),
 )
 
 
@@ -108,12 +110,12 @@ def files_hotline(actor: Any) -> bool:
 register(
     "workorders.import_hotline",
     is_district_official | is_system_actor | is_platform_admin | files_hotline,
-    message="只有区级人员、本区 12345 接口账号或平台管理员可以导入 12345 平台转办工单。",
+    message=_("只有区级人员、本区 12345 接口账号或平台管理员可以导入 12345 平台转办工单。"),
 )
 register(
     "workorders.file",
     files_on_channel,
-    message="您不能通过该来源渠道登记工单（平台转办、开放接口的工单只能由对应的接口账号提交）。",
+    message=_("您不能通过该来源渠道登记工单（平台转办、开放接口的工单只能由对应的接口账号提交）。"),
 )
 
 
@@ -186,25 +188,25 @@ def may_accept_and_start(actor: Any, order: Any) -> bool:
 register(
     "workorders.dispatch",
     is_district_authority | (in_district & dispatches_order),
-    message="只有区、街道或社区的工作人员可以执行此操作。",
+    message=_("只有区、街道或社区的工作人员可以执行此操作。"),
 )
 # Accept, start, resolve, return, transfer: the current handler, or whoever dispatches the order.
 register(
     "workorders.handle",
     is_district_authority | (in_district & (handles_order | acts_for_handler)),
-    message="您不是该工单的当前承办单位，不能执行此操作。",
+    message=_("您不是该工单的当前承办单位，不能执行此操作。"),
 )
 # 上报: whoever may handle the order, while there is a rung above its handler (what work_order_escalate runs).
 register(
     "workorders.escalate",
     (is_district_authority | (in_district & (handles_order | acts_for_handler))) & below_the_top_rung,
-    message="工单已在最高层级（职能部门），无法继续上报。",
+    message=_("工单已在最高层级（职能部门），无法继续上报。"),
 )
 # Claiming a pooled order, and what the order page offers a handler: the handler unit's own staff only.
 register(
     "workorders.claim",
     in_district & handles_order,
-    message="该工单不在您单位的认领池中。",
+    message=_("该工单不在您单位的认领池中。"),
 )
 # 受理并开始处理 in one step: the handler unit's own staff (who go and do the work), where the state machine
 # allows accepting and starting in a row (workorders.statemachine.COMPOUND_MOVES). Dispatchers accept on a
@@ -212,7 +214,7 @@ register(
 register(
     "workorders.accept_and_start",
     in_district & handles_order & may_accept_and_start,
-    message="只有该工单当前承办单位的人员可以受理并开始处理。",
+    message=_("只有该工单当前承办单位的人员可以受理并开始处理。"),
 )
 
 
@@ -237,17 +239,17 @@ def reported_it_in_a_category_closed_on_the_spot(actor: Any, order: Any) -> bool
 register(
     "workorders.resolve_on_the_spot",
     in_district & is_grid_worker & reported_it_in_a_category_closed_on_the_spot,
-    message="该类别的诉求不允许网格员当场办结，或该工单已由其他单位受理。",
+    message=_("该类别的诉求不允许网格员当场办结，或该工单已由其他单位受理。"),
 )
 # Deliberation meetings (议事会) are the district's, streets' and communities' (of their own area: the scope).
 register(
     "workorders.record_meeting",
     is_district_authority | (in_district & (has_role(Role.STREET_STAFF) | has_role(Role.COMMUNITY_CADRE))),
-    message="只有区、街道或社区的工作人员可以记录议事会。",
+    message=_("只有区、街道或社区的工作人员可以记录议事会。"),
 )
 # The monthly figures (三率) pages: the district's officials and the streets' staff.
 register(
     "workorders.read_kpis",
     is_district_authority | has_role(Role.STREET_STAFF),
-    message="只有区级人员和街道工作人员可以查看考核指标。",
+    message=_("只有区级人员和街道工作人员可以查看考核指标。"),
 )

@@ -27,6 +27,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models.functions import JSONObject
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext
 
 from accounts.actors import SystemActor, is_system, require_actor
 from accounts.errors import Conflict
@@ -51,6 +52,7 @@ from workorders.models import (
     TimelineKind,
     UrgencyClass,
     WorkOrder,
+    stored_label,
 )
 from workorders.models.orders import HANDLER_COLUMNS, SATISFIED_LEVELS
 from workorders.routing import category_lineage_sql, district_rules, next_rung, route_for, rules_version
@@ -130,18 +132,22 @@ def _require_handler(actor: Any, order: WorkOrder) -> None:
 def _require_reason(reason: str, what: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": f"{what}须填写原因。"}, code="reason_required")
+        raise ValidationError(
+            {"reason": gettext("%(what)s须填写原因。") % {"what": pgettext("action", what)}}, code="reason_required"
+        )
     return reason
 
 
 def _check_unit(order: WorkOrder, level: HandlerLevel | str, unit: models.Model) -> HandlerLevel:
     level = HandlerLevel(level)
     if not isinstance(unit, UNIT_TYPES[level]):
-        raise ValidationError({"unit": f"承办单位应为{level.label}。"}, code="unit_mismatch")
+        raise ValidationError(
+            {"unit": gettext("承办单位应为%(level)s。") % {"level": level.label}}, code="unit_mismatch"
+        )
     if getattr(unit, "district_id", None) != order.district_id:
-        raise ValidationError({"unit": "所选承办单位不属于本区。"}, code="unit_other_district")
+        raise ValidationError({"unit": gettext("所选承办单位不属于本区。")}, code="unit_other_district")
     if level == L.USER and unit.role in (Role.PLATFORM_ADMIN,):
-        raise ValidationError({"unit": "不能指派给平台管理员。"}, code="unit_mismatch")
+        raise ValidationError({"unit": gettext("不能指派给平台管理员。")}, code="unit_mismatch")
     return level
 
 
@@ -387,22 +393,22 @@ def work_order_file_external(
     compound = _filing_compound(actor, compound)
     errors = {}
     if category.district_id != compound.district_id or not category.is_active:
-        errors["category"] = "所选诉求类别不存在或已停用。"
+        errors["category"] = gettext("所选诉求类别不存在或已停用。")
     if not (title or "").strip():
-        errors["title"] = "请填写标题。"
+        errors["title"] = gettext("请填写标题。")
     if not (description or "").strip():
-        errors["description"] = "请填写诉求内容。"
+        errors["description"] = gettext("请填写诉求内容。")
     if not checked_by_form:
         try:
             reporter_phone = normalise_phone(reporter_phone, international=channel == Channel.OPEN311)
         except ValidationError as error:
             errors["reporter_phone"] = error.messages[0]
     if (latitude is None) != (longitude is None):
-        errors["latitude"] = "经纬度须同时填写。"
+        errors["latitude"] = gettext("经纬度须同时填写。")
     if external_number and channel not in EXTERNAL_NUMBER_CHANNELS:
-        errors["external_number"] = "只有平台转办或上级下派的工单才有外部工单号。"
+        errors["external_number"] = gettext("只有平台转办或上级下派的工单才有外部工单号。")
     if resolve_by is not None and (timezone.is_naive(resolve_by) or resolve_by <= now):
-        errors["resolve_by"] = "办结时限应晚于提交时间。"
+        errors["resolve_by"] = gettext("办结时限应晚于提交时间。")
     if errors:
         raise ValidationError(errors)
     external_number = (external_number or "").strip()
@@ -416,7 +422,7 @@ def work_order_file_external(
             clash_of = existing
     urgency = category.urgency
     respond_by, category_resolve_by = _deadlines(urgency, now)
-    note = f"{channel.label}"
+    note = stored_label(channel)
     if resolve_by is None:
         resolve_by = category_resolve_by
     else:
@@ -790,7 +796,7 @@ def work_order_assign(
         actor=actor,
         order=order,
         to_state=S.ASSIGNED,
-        note=note or f"派单至{level.label}“{unit}”",
+        note=note or f"派单至{stored_label(level)}“{unit}”",
         now=now,
         is_pooled=False,
         routed_at=order.routed_at or now,
@@ -806,7 +812,7 @@ def work_order_claim(*, actor: User, order: WorkOrder, now: datetime | None = No
     now = _now(now)
     order = _lock(actor, order)
     if not order.is_pooled:
-        raise ValidationError("该工单不在认领池中。", code="not_pooled")
+        raise ValidationError(gettext("该工单不在认领池中。"), code="not_pooled")
     require(actor, "workorders.claim", order)
     if order.first_receiver_id is None and _is_person(actor):
         order.first_receiver = actor
@@ -889,7 +895,7 @@ def work_order_transfer(
         actor=actor,
         order=order,
         to_state=S.TRANSFERRED,
-        note=f"转办至{level.label}“{unit}”：{reason}",
+        note=f"转办至{stored_label(level)}“{unit}”：{reason}",
         now=now,
         is_pooled=False,
     )
@@ -930,23 +936,25 @@ def _escalate(
 ) -> WorkOrder:
     rung = next_rung(order)
     if rung is None:
-        raise ValidationError("工单已在最高层级（职能部门），无法继续上报。", code="top_of_ladder")
+        raise ValidationError(gettext("工单已在最高层级（职能部门），无法继续上报。"), code="top_of_ladder")
     level, unit = rung
     departments = list(departments)
     if departments:
         if level != L.DEPARTMENT:
-            raise ValidationError({"departments": "只有从街道上报时才能呼叫职能部门。"}, code="departments_not_here")
+            raise ValidationError(
+                {"departments": gettext("只有从街道上报时才能呼叫职能部门。")}, code="departments_not_here"
+            )
         for department in departments:
             _check_unit(order, L.DEPARTMENT, department)
         unit = departments[0]
     if unit is None:
-        raise ValidationError({"departments": "请选择要呼叫的职能部门。"}, code="department_required")
+        raise ValidationError({"departments": gettext("请选择要呼叫的职能部门。")}, code="department_required")
     from_level = order.handler_level
     _set_handler(order, level, unit)
     respond_by, resolve_by = _deadlines(order.category.urgency, now)
     order.escalated_count += 1
     joint = "、".join(str(d) for d in departments[1:])
-    note = f"上报至{level.label}“{unit}”" + (f"，协同：{joint}" if joint else "") + f"：{reason}"
+    note = f"上报至{stored_label(level)}“{unit}”" + (f"，协同：{joint}" if joint else "") + f"：{reason}"
     work_order_transition(
         actor=actor,
         order=order,
@@ -988,7 +996,7 @@ def work_order_resolve(
     now = _now(now)
     resolution = (resolution or "").strip()
     if not resolution:
-        raise ValidationError({"resolution": "请填写办理结果。"}, code="resolution_required")
+        raise ValidationError({"resolution": gettext("请填写办理结果。")}, code="resolution_required")
     order = _lock(actor, order)
     _require_handler(actor, order)
     order = work_order_transition(
@@ -1022,7 +1030,7 @@ def work_order_resolve_on_the_spot(
     now = _now(now)
     resolution = (resolution or "").strip()
     if not resolution:
-        raise ValidationError({"resolution": "请填写办理结果。"}, code="resolution_required")
+        raise ValidationError({"resolution": gettext("请填写办理结果。")}, code="resolution_required")
     order = _lock(actor, order)
     require(require_actor(actor), "workorders.resolve_on_the_spot", order)
     _set_handler(order, L.USER, actor)
@@ -1056,12 +1064,12 @@ def work_order_rate(
     try:
         satisfaction = Satisfaction(satisfaction)
     except ValueError as error:
-        raise ValidationError({"satisfaction": "请选择满意度。"}, code="satisfaction_invalid") from error
+        raise ValidationError({"satisfaction": gettext("请选择满意度。")}, code="satisfaction_invalid") from error
     require_actor(actor)
     if not _is_person(actor):
         # A resident (the public tracking page acts as the system, named) proves it with the tracking code.
         if not tracking_code or not secrets.compare_digest(str(tracking_code), order.tracking_code):
-            raise PermissionDenied("查询码不正确。")
+            raise PermissionDenied(gettext("查询码不正确。"))
         order = WorkOrder.objects.select_for_update(of=("self",)).select_related("category__urgency").get(pk=order.pk)
     else:
         order = _lock(actor, order)
@@ -1071,7 +1079,7 @@ def work_order_rate(
         actor=actor,
         order=order,
         to_state=S.RATED,
-        note=f"{satisfaction.label}" + (f"：{comment.strip()}" if comment.strip() else ""),
+        note=stored_label(satisfaction) + (f"：{comment.strip()}" if comment.strip() else ""),
         now=now,
         satisfaction=satisfaction,
         rating_comment=(comment or "").strip()[:500],
@@ -1130,9 +1138,9 @@ def work_order_merge(
     while main.duplicate_of_id is not None:
         main = _lock(actor, main.duplicate_of_id)
     if main.pk == order.pk:
-        raise ValidationError({"into": "工单不能合并到自身。"}, code="merge_self")
+        raise ValidationError({"into": gettext("工单不能合并到自身。")}, code="merge_self")
     if main.state in (S.REJECTED,) or main.district_id != order.district_id:
-        raise ValidationError({"into": "主工单已不予受理，不能合并到该工单。"}, code="merge_target_invalid")
+        raise ValidationError({"into": gettext("主工单已不予受理，不能合并到该工单。")}, code="merge_target_invalid")
     work_order_transition(
         actor=actor,
         order=order,
@@ -1188,14 +1196,16 @@ def work_order_note_once(
     try:
         kind = TimelineKind(kind)
     except ValueError as error:
-        raise ValidationError({"kind": "备注类型无效。"}, code="note_kind_invalid") from error
+        raise ValidationError({"kind": gettext("备注类型无效。")}, code="note_kind_invalid") from error
     if kind not in NOTE_KINDS:
-        raise ValidationError({"kind": "备注只能是“备注”或“议事会”，状态变更请使用相应的办理操作。"}, code="note_kind")
+        raise ValidationError(
+            {"kind": gettext("备注只能是“备注”或“议事会”，状态变更请使用相应的办理操作。")}, code="note_kind"
+        )
     note = (note or "").strip()
     if not note:
-        raise ValidationError({"note": "请填写备注内容。"}, code="note_required")
+        raise ValidationError({"note": gettext("请填写备注内容。")}, code="note_required")
     if len(note) > NOTE_MAX:
-        raise ValidationError({"note": f"备注不能超过 {NOTE_MAX} 字。"}, code="note_too_long")
+        raise ValidationError({"note": gettext("备注不能超过 %(n)s 字。") % {"n": NOTE_MAX}}, code="note_too_long")
     order = _lock(actor, order)
     if key:
         existing = TimelineEntry.objects.filter(order=order, kind=kind, note__endswith=key).first()
@@ -1265,7 +1275,7 @@ def sla_sweep(*, actor: Any, now: datetime | None = None, limit: int = 500) -> l
                     actor=actor,
                     order=order,
                     kind=TimelineKind.SLA_ESCALATION,
-                    note=f"{Escalation.Reason(reason).label}，已在最高层级，通报区级",
+                    note=f"{stored_label(Escalation.Reason(reason))}，已在最高层级，通报区级",
                     now=now,
                 )
                 _enqueue_notify(order, "overdue_top", f"overdue_top:{order.pk}:{deadline.isoformat()}")
@@ -1273,7 +1283,7 @@ def sla_sweep(*, actor: Any, now: datetime | None = None, limit: int = 500) -> l
             _escalate(
                 actor=actor,
                 order=order,
-                reason=Escalation.Reason(reason).label,
+                reason=stored_label(Escalation.Reason(reason)),
                 departments=(),
                 now=now,
                 deadline=deadline,
@@ -1303,9 +1313,9 @@ def deliberation_meeting_record(
     community = access(actor, Community, pk=community.pk)
     require(actor, "workorders.record_meeting", community)
     if compound is not None and compound.community_id != community.pk:
-        raise ValidationError({"compound": "所选小区不属于该社区。"})
+        raise ValidationError({"compound": gettext("所选小区不属于该社区。")})
     if not (topic or "").strip():
-        raise ValidationError({"topic": "请填写议题。"})
+        raise ValidationError({"topic": gettext("请填写议题。")})
     lines = [line for line in (attendees or "").splitlines() if line.strip()]
     meeting = DeliberationMeeting.objects.create(
         district_id=community.district_id,

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.actors import is_system, require_actor
 from workorders.models import HandlerLevel, State, TimelineEntry, TimelineKind
@@ -125,7 +126,7 @@ def work_order_transition(
     to_state = State(to_state)
     if to_state not in TRANSITIONS[from_state]:
         raise TransitionNotAllowed(
-            f"工单当前状态为“{from_state.label}”，不能变为“{to_state.label}”。",
+            gettext("工单当前状态为“%(from)s”，不能变为“%(to)s”。") % {"from": from_state.label, "to": to_state.label},
             code="transition_not_allowed",
         )
     for field, value in changes.items():

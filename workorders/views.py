@@ -23,6 +23,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 
 from accounts import onetime
@@ -150,11 +152,18 @@ class QueueView(WorkOrderPage):
                         )
                     except (ValidationError, PermissionDenied) as error:
                         text = "；".join(_service_errors(error)) if isinstance(error, ValidationError) else str(error)
-                        raise ValidationError(f"工单 {order.tracking_code}：{text}（本次未派出任何工单）") from error
+                        raise ValidationError(
+                            _("工单 %(code)s：%(error)s（本次未派出任何工单）")
+                            % {"code": order.tracking_code, "error": text}
+                        ) from error
         except ValidationError as error:
             form.add_error(None, error)
             return self.render_queue(request, form=form, status=400)
-        messages.success(request, f"已将 {len(orders)} 张工单派至“{unit}”。")
+        messages.success(
+            request,
+            ngettext("已将 %(n)s 张工单派至“%(unit)s”。", "已将 %(n)s 张工单派至“%(unit)s”。", len(orders))
+            % {"n": len(orders), "unit": unit},
+        )
         return redirect(request.get_full_path())
 
     def render_queue(self, request: HttpRequest, form: BulkAssignForm | None = None, status: int = 200) -> HttpResponse:
@@ -194,7 +203,7 @@ class QueueExportView(WorkOrderPage):
         )
         order_filter = WorkOrderQueueFilterSet(queue_params(request), queryset=orders, request=request)
         if order_filter.is_bound and not order_filter.is_valid():
-            messages.error(request, "筛选条件有误，请重新选择后再导出。")
+            messages.error(request, _("筛选条件有误，请重新选择后再导出。"))
             return redirect(reverse("workorders:queue"))
         rows = exports.export_rows(order_filter.qs)
         name = f"工单导出-{timezone.localtime():%Y%m%d-%H%M}"
@@ -246,7 +255,7 @@ class OrderView(WorkOrderPage):
             return self.post_meeting(request, order)
         move = ACTIONS.get(name)
         if move is None:
-            messages.error(request, "未知的操作。")
+            messages.error(request, _("未知的操作。"))
             return self.render_order(request, order, status=400)
         form = move.form_for(request.user, request.POST, order=order, files=request.FILES)
         token = request.POST.get(f"{name}-form_token", "")
@@ -267,11 +276,13 @@ class OrderView(WorkOrderPage):
                 else:
                     form.add_error(None, error)
             except PermissionDenied as error:
-                form.add_error(None, str(error) or "您无权执行此操作。")
+                form.add_error(None, str(error) or _("您无权执行此操作。"))
             else:
                 for field in PHOTO_FIELDS:
                     pending_clear(scope=f"{scope}:{field}", token=token)
-                messages.success(request, f"已{move.label}：{order.tracking_code}")
+                messages.success(
+                    request, _("已%(action)s：%(code)s") % {"action": _(move.label), "code": order.tracking_code}
+                )
                 target = request.POST.get("next", "")
                 if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
                     # back to the same place: the sticky next-action bar (the page no longer jumps to the top)
@@ -308,13 +319,13 @@ class OrderView(WorkOrderPage):
             except ValidationError as error:
                 _errors_onto(form, error)
             except PermissionDenied as error:
-                form.add_error(None, str(error) or "您无权执行此操作。")
+                form.add_error(None, str(error) or _("您无权执行此操作。"))
             else:
                 if outcome is not None:
                     if outcome.replayed:
-                        messages.info(request, onetime.REPLAYED_MESSAGE)
+                        messages.info(request, _(onetime.REPLAYED_MESSAGE))
                     else:
-                        messages.success(request, f"已添加备注：{order.tracking_code}")
+                        messages.success(request, _("已添加备注：%(code)s") % {"code": order.tracking_code})
                     return redirect(outcome.url)
         return self.render_order(request, order, failed=("note", form), status=400)
 
@@ -322,7 +333,7 @@ class OrderView(WorkOrderPage):
         """记录议事会 linked to this order (dispatchers only: the service checks the role and scope again)."""
         form = MeetingForm(request.POST, prefix="meeting")
         if not services.work_order_may_dispatch(request.user, order):
-            messages.error(request, "只有区、街道或社区的工作人员可以记录议事会。")
+            messages.error(request, _("只有区、街道或社区的工作人员可以记录议事会。"))
             return self.render_order(request, order, status=403)
         if form.is_valid():
             data = form.cleaned_data
@@ -347,14 +358,18 @@ class OrderView(WorkOrderPage):
             except ValidationError as error:
                 _errors_onto(form, error)
             except PermissionDenied as error:
-                form.add_error(None, str(error) or "您无权执行此操作。")
+                form.add_error(None, str(error) or _("您无权执行此操作。"))
             else:
                 if outcome is not None:
                     topic = outcome.record.topic if outcome.record is not None else ""
                     if outcome.replayed:
-                        messages.info(request, f"{onetime.REPLAYED_MESSAGE}议事会：{topic}")
+                        messages.info(
+                            request,
+                            _("%(replayed)s议事会：%(topic)s")
+                            % {"replayed": _(onetime.REPLAYED_MESSAGE), "topic": topic},
+                        )
                     else:
-                        messages.success(request, f"已记录议事会：{topic}")
+                        messages.success(request, _("已记录议事会：%(topic)s") % {"topic": topic})
                     return redirect(outcome.url)
         return self.render_order(request, order, failed=("meeting", form), status=400)
 
@@ -589,7 +604,7 @@ class PrivacySettingsPage(LoginRequiredMixin, View):
             except ValidationError as error:
                 errors_onto(form, error)
             else:
-                messages.success(request, "已保存隐私与开放设置。")
+                messages.success(request, _("已保存隐私与开放设置。"))
                 return redirect("workorders:privacy-settings")
         return self.render_page(request, settings, form, status=400)
 
@@ -620,5 +635,8 @@ class InboxView(LoginRequiredMixin, View):
         else:
             ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()]
         marked = services.notification_mark_read(actor=request.user, notification_ids=ids) if ids else 0
-        messages.success(request, f"已将 {marked} 条消息标为已读。")
+        messages.success(
+            request,
+            ngettext("已将 %(n)s 条消息标为已读。", "已将 %(n)s 条消息标为已读。", marked) % {"n": marked},
+        )
         return redirect("workorders:inbox")

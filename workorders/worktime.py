@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
+from django.utils.translation import gettext, ngettext
+
 from compounds.workcalendar import BEIJING, is_working_day, known_until
 
 __all__ = [
@@ -87,9 +89,12 @@ def time_left(deadline: datetime | None, now: datetime, *, calendar_time: bool =
     span = -left if late else left
     hours = span.total_seconds() / 3600
     if hours < 1:
-        amount = f"{max(1, round(hours * 60))} 分钟"
+        n = max(1, round(hours * 60))
+        amount = ngettext("%(n)s 分钟", "%(n)s 分钟", n) % {"n": n}
     elif hours < 48:
-        amount = f"{int(hours)} 小时"
+        n = int(hours)
+        amount = ngettext("%(n)s 小时", "%(n)s 小时", n) % {"n": n}
     else:
-        amount = f"{int(hours // 24)} 天"
-    return f"超时 {amount}" if late else f"剩 {amount}"
+        n = int(hours // 24)
+        amount = ngettext("%(n)s 天", "%(n)s 天", n) % {"n": n}
+    return (gettext("超时 %(amount)s") if late else gettext("剩 %(amount)s")) % {"amount": amount}

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from compounds.models import District
 from funding import bonus
@@ -34,10 +35,10 @@ def pool_set(*, actor: Any, district: District | int, year: int, total_fen: Any,
         district_id=district_id, year=year, total_fen=1
     )
     if pool.pk and pool.quarters.filter(status=PoolStatus.APPROVED).exists() and check_fen(total_fen) != pool.total_fen:
-        raise ValidationError({"total_fen": "已有季度审定发放，不能再修改年度资金池。"})
+        raise ValidationError({"total_fen": gettext("已有季度审定发放，不能再修改年度资金池。")})
     pool.total_fen = check_fen(total_fen, field="total_fen")
     if pool.total_fen % 100:
-        raise ValidationError({"total_fen": "资金池应为整元。"})
+        raise ValidationError({"total_fen": gettext("资金池应为整元。")})
     for name, value in formula.items():
         setattr(pool, name, value)
     pool.full_clean()
@@ -52,19 +53,22 @@ def quarter_compute(*, actor: Any, pool: BonusPool | int, quarter: int, now: dat
     pool = reach(actor, BonusPool, pool, action="view", lock=True)
     acting(actor, "funding.manage_bonus", pool)
     if not 1 <= int(quarter) <= 4:
-        raise ValidationError({"quarter": "季度应为 1 至 4。"})
+        raise ValidationError({"quarter": gettext("季度应为 1 至 4。")})
     row, _ = BonusQuarter.objects.select_for_update().get_or_create(
         pool=pool, quarter=quarter, defaults={"district_id": pool.district_id, "year": pool.year}
     )
     if row.status == PoolStatus.APPROVED:
-        raise ValidationError("该季度已审定，不能重新计算。")
+        raise ValidationError(gettext("该季度已审定，不能重新计算。"))
     grades = [
         g
         for g in star_assessments(actor=actor, district_id=pool.district_id, year=pool.year, quarter=quarter)
         if g.approved and g.score >= Decimal(pool.qualifying_score)
     ]
     if not grades:
-        raise ValidationError(f"{pool.year}年第{quarter}季度没有已审定且达到合格线的星级评定，无法计算。")
+        raise ValidationError(
+            gettext("%(year)s年第%(quarter)s季度没有已审定且达到合格线的星级评定，无法计算。")
+            % {"year": pool.year, "quarter": quarter}
+        )
     points = pool.points()
     pool_yuan = pool.quarter_fen(quarter) // 100
     shares = bonus.allocate(
@@ -103,7 +107,7 @@ def quarter_approve(*, actor: Any, bonus_quarter: BonusQuarter | int, now: datet
     row = reach(actor, BonusQuarter, bonus_quarter, action="view", lock=True)
     acting(actor, "funding.approve_bonus", row)
     if row.status != PoolStatus.COMPUTED:
-        raise ValidationError("只有已计算、尚未审定的季度可以审定。")
+        raise ValidationError(gettext("只有已计算、尚未审定的季度可以审定。"))
     row.status = PoolStatus.APPROVED
     row.approved_at, row.approved_by = now or timezone.now(), actor_user(actor)
     row.save()
@@ -145,7 +149,7 @@ def payroll_build(*, actor: Any, bonus_quarter: BonusQuarter | int, now: datetim
         row = reach(actor, BonusQuarter, bonus_quarter, action="view", lock=True)
         acting(actor, "funding.approve_bonus", row)
         if row.status != PoolStatus.APPROVED:
-            raise ValidationError("季度尚未审定，不能生成发放表。")
+            raise ValidationError(gettext("季度尚未审定，不能生成发放表。"))
         workbook = Workbook()
         sheet = workbook.active
         sheet.title = f"{row.year}年第{row.quarter}季度"

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.uploads import CheckedUpload, check_upload
 from compounds.models import Community
@@ -44,7 +45,9 @@ def threshold_fen(district_id: int, year: int) -> int:
 
 def _check_state(disbursement: Disbursement, step: str) -> None:
     if disbursement.status not in TRANSITIONS[step]:
-        raise ValidationError(f"该申请当前状态为“{disbursement.get_status_display()}”，不能执行此操作。")
+        raise ValidationError(
+            gettext("该申请当前状态为“%(status)s”，不能执行此操作。") % {"status": disbursement.get_status_display()}
+        )
 
 
 @transaction.atomic
@@ -69,7 +72,7 @@ def disbursement_request(
     else:
         account = reach(actor, FundAccount, account, action="view")
     if account.community_id != community.pk or account.kind not in SPENDABLE_KINDS:
-        raise ValidationError({"account": "只能从本社区的服务经费、专项经费或基金会账户支出。"})
+        raise ValidationError({"account": gettext("只能从本社区的服务经费、专项经费或基金会账户支出。")})
     available = balance(account)
     if amount > available:
         raise ValidationError(
@@ -100,7 +103,7 @@ def disbursement_request(
 def _store(actor: Any, disbursement: Disbursement, checked: CheckedUpload, kind: str) -> DisbursementDocument:
     checked = check_upload(checked.upload)  # again, whatever path it came by
     if kind not in DocumentKind.values:
-        raise ValidationError({"kind": "附件类型应为报价单、发票/收据或其他材料。"})
+        raise ValidationError({"kind": gettext("附件类型应为报价单、发票/收据或其他材料。")})
     document = DisbursementDocument(
         district_id=disbursement.district_id,
         disbursement=disbursement,
@@ -178,7 +181,7 @@ def disbursement_reject(
     )
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "驳回必须填写理由。"})
+        raise ValidationError({"reason": gettext("驳回必须填写理由。")})
     now = now or timezone.now()
     if disbursement.status == Status.SECOND:
         entry_post(
@@ -210,11 +213,11 @@ def disbursement_pay(
     _check_state(disbursement, "pay")
     voucher_no = (voucher_no or "").strip()
     if not voucher_no:
-        raise ValidationError({"voucher_no": "请填写支付凭证号。"})
+        raise ValidationError({"voucher_no": gettext("请填写支付凭证号。")})
     if len(voucher_no) > 40:
-        raise ValidationError({"voucher_no": "凭证号不能超过 40 个字符。"})
+        raise ValidationError({"voucher_no": gettext("凭证号不能超过 40 个字符。")})
     if Disbursement.objects.filter(district_id=disbursement.district_id, voucher_no=voucher_no).exists():
-        raise ValidationError({"voucher_no": f"凭证号“{voucher_no}”已用于另一笔支付。"})
+        raise ValidationError({"voucher_no": gettext("凭证号“%(no)s”已用于另一笔支付。") % {"no": voucher_no}})
     now = now or timezone.now()
     entry_post(
         actor=actor,

@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from compounds.models import Community, District
 from funding.models import AccountKind, EntryKind, FundAccount, LedgerEntry
@@ -94,9 +95,9 @@ def entry_post(
     community-side account that would go below zero."""
     amount = check_fen(amount_fen)
     if from_account.pk == to_account.pk:
-        raise ValidationError("付出账户和收入账户不能相同。")
+        raise ValidationError(gettext("付出账户和收入账户不能相同。"))
     if from_account.district_id != to_account.district_id:
-        raise ValidationError("不能在两个区的账户之间记账。")
+        raise ValidationError(gettext("不能在两个区的账户之间记账。"))
     now = now or timezone.now()
     with transaction.atomic():
         locked = FundAccount.objects.select_for_update().get(pk=from_account.pk)
@@ -140,11 +141,11 @@ def entry_reverse(*, actor: Any, entry: LedgerEntry | int, reason: str, now: dat
     acting(actor, "funding.correct", entry)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "请填写更正理由。"})
+        raise ValidationError({"reason": gettext("请填写更正理由。")})
     if entry.kind not in REVERSIBLE:
-        raise ValidationError("支出申请的分录不能直接冲正：请在申请上驳回或撤回。")
+        raise ValidationError(gettext("支出申请的分录不能直接冲正：请在申请上驳回或撤回。"))
     if LedgerEntry.objects.filter(reverses=entry).exists():
-        raise ValidationError("该分录已冲正过，不能重复冲正。")
+        raise ValidationError(gettext("该分录已冲正过，不能重复冲正。"))
     return entry_post(
         actor=actor,
         kind=EntryKind.REVERSAL,

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from compounds.models import Community, District, Tier
 from funding.models import AccountKind, EntryKind, FundOverride, FundPolicy, LedgerEntry, TierProration
@@ -49,7 +50,7 @@ def policy_set(
     if getattr(actor, "district_id", None) not in (None, district_id) and not getattr(
         actor, "is_platform_admin", False
     ):
-        raise ValidationError("不能为其他区设置经费标准。")
+        raise ValidationError(gettext("不能为其他区设置经费标准。"))
     unknown = set(amounts) - set(POLICY_FIELDS)
     if unknown:
         raise TypeError(f"unknown policy fields {sorted(unknown)}")
@@ -108,7 +109,7 @@ def allocation_plan(community: Community, policy: FundPolicy) -> list[tuple[str,
     amount in force on 1 January (its tier's, or its own when the first event is an override), then each tier
     change recorded before the allocation as an adjustment of its pro-rata difference, and an override recorded
     after a tier change as the adjustment to its amount."""
-    year, tier_label = policy.year, community.get_tier_display()[:2]
+    year, tier_label = policy.year, f"{community.tier}类"
     events = events_of(community, year)
     if not events:
         return [(EntryKind.ALLOCATION, policy.amount_for(community.tier), f"{year}年社区服务经费（{tier_label}标准）")]
@@ -152,7 +153,7 @@ def policy_apply(*, actor: Any, district: District | int, year: int, now: dateti
     district_id = getattr(district, "pk", district)
     policy = FundPolicy.objects.select_for_update().filter(district_id=district_id, year=year).first()
     if policy is None:
-        raise ValidationError(f"{year}年尚未设置经费标准，请先设置各类社区的年度经费。")
+        raise ValidationError(gettext("%(year)s年尚未设置经费标准，请先设置各类社区的年度经费。") % {"year": year})
     accounts_open(district=district_id)
     budget = district_account(district_id, AccountKind.BUDGET)
     done = 0
@@ -215,7 +216,7 @@ def override_set(
     amount = check_fen(amount_fen, allow_zero=True)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "请填写单独核定的理由。"})
+        raise ValidationError({"reason": gettext("请填写单独核定的理由。")})
     override = FundOverride(
         district_id=community.district_id,
         community=community,
@@ -257,17 +258,19 @@ def tier_change(
     community = reach(actor, Community, community, action="view", lock=True)
     acting(actor, "funding.override", community)
     if tier not in Tier.values:
-        raise ValidationError({"tier": "社区分类应为 A、B、C、D 之一。"})
+        raise ValidationError({"tier": gettext("社区分类应为 A、B、C、D 之一。")})
     if not isinstance(from_month, int) or not 1 <= from_month <= 12:
-        raise ValidationError({"from_month": "起始月份应为 1 至 12。"})
+        raise ValidationError({"from_month": gettext("起始月份应为 1 至 12。")})
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "请填写调整理由。"})
+        raise ValidationError({"reason": gettext("请填写调整理由。")})
     if tier == community.tier:
-        raise ValidationError({"tier": f"该社区已是{community.get_tier_display()}。"})
+        raise ValidationError({"tier": gettext("该社区已是%(tier)s。") % {"tier": community.get_tier_display()}})
     policy = policy_for(community.district_id, year)
     if policy is None:
-        raise ValidationError(f"{year}年尚未设置经费标准：请先设置各类社区的年度经费，再调整分类。")
+        raise ValidationError(
+            gettext("%(year)s年尚未设置经费标准：请先设置各类社区的年度经费，再调整分类。") % {"year": year}
+        )
     old_annual, new_annual = rate_in_force(community, policy), policy.amount_for(tier)
     months = 13 - from_month
     delta = (

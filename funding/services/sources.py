@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from compounds.models import Community
 from funding.models import AccountKind, Donation, EntryKind, FundAccount, SpecialProject
@@ -85,7 +86,7 @@ def donation_receive(
     amount = check_fen(amount_fen)
     donor = (donor or "").strip()
     if not donor:
-        raise ValidationError({"donor": "请填写捐赠方。"})
+        raise ValidationError({"donor": gettext("请填写捐赠方。")})
     received_on = received_on or timezone.localdate(now)
     donation = Donation(
         district_id=community.district_id,

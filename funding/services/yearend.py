@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from compounds.models import Community, District
 from funding.models import AccountKind, CarryOver, CarryRule, EntryKind, FundPolicy, YearEnd
@@ -38,7 +39,7 @@ def year_end_run(
             return existing, False
         now = now or timezone.now()
         if year >= timezone.localdate(now).year:
-            raise ValidationError({"year": f"{year}年尚未结束，不能执行年末结转。"})
+            raise ValidationError({"year": gettext("%(year)s年尚未结束，不能执行年末结转。") % {"year": year}})
         policy = FundPolicy.objects.filter(district_id=district_id, year=year).first()
         rule = policy.carry_rule if policy else CarryRule.CARRY
         cap = policy.carry_cap_fen if policy else 0

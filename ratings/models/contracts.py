@@ -5,6 +5,7 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeBoundary, RangeOperators
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from accounts.policy import WHOLE_DISTRICT
 from accounts.roles import Role
@@ -19,8 +20,8 @@ class DateRange(models.Func):
 
 
 class FeeBasis(models.TextChoices):
-    PER_HOUSEHOLD = "per_household", "按户每月"
-    PER_SQUARE_METRE = "per_sqm", "按建筑面积每平方米每月"
+    PER_HOUSEHOLD = "per_household", _("按户每月")
+    PER_SQUARE_METRE = "per_sqm", _("按建筑面积每平方米每月")
 
 
 @pghistory.track()
@@ -29,18 +30,18 @@ class ServiceContract(DistrictOwned):
     stay; two contracts of one compound never overlap in time (an exclusion constraint)."""
 
     firm = models.ForeignKey(
-        "compounds.PropertyFirm", verbose_name="物业企业", on_delete=models.PROTECT, related_name="contracts"
+        "compounds.PropertyFirm", verbose_name=_("物业企业"), on_delete=models.PROTECT, related_name="contracts"
     )
     compound = models.ForeignKey(
-        "compounds.Compound", verbose_name="小区", on_delete=models.PROTECT, related_name="service_contracts"
+        "compounds.Compound", verbose_name=_("小区"), on_delete=models.PROTECT, related_name="service_contracts"
     )
-    start = models.DateField("开始日期")
-    end = models.DateField("结束日期", null=True, blank=True, help_text="不含当日；为空表示仍在履行")
-    fee_basis = models.CharField("收费方式", max_length=20, choices=FeeBasis.choices, default=FeeBasis.PER_HOUSEHOLD)
-    fee_fen = models.PositiveIntegerField("收费标准（分/月）", help_text="每户每月或每平方米每月，单位：分")
-    signed_at = models.DateField("签订日期", null=True, blank=True)
-    note = models.CharField("备注", max_length=200, blank=True)
-    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    start = models.DateField(_("开始日期"))
+    end = models.DateField(_("结束日期"), null=True, blank=True, help_text=_("不含当日；为空表示仍在履行"))
+    fee_basis = models.CharField(_("收费方式"), max_length=20, choices=FeeBasis.choices, default=FeeBasis.PER_HOUSEHOLD)
+    fee_fen = models.PositiveIntegerField(_("收费标准（分/月）"), help_text=_("每户每月或每平方米每月，单位：分"))
+    signed_at = models.DateField(_("签订日期"), null=True, blank=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     scope_view = {
         R.STREET_STAFF: "compound__community__street",
@@ -51,14 +52,14 @@ class ServiceContract(DistrictOwned):
     scope_change = {}
 
     class Meta:
-        verbose_name = "物业服务合同"
-        verbose_name_plural = "物业服务合同"
+        verbose_name = _("物业服务合同")
+        verbose_name_plural = _("物业服务合同")
         ordering = ["compound", "-start"]
         constraints = [
             models.CheckConstraint(
                 name="contract_end_after_start",
                 condition=Q(end__isnull=True) | Q(end__gt=models.F("start")),
-                violation_error_message="合同结束日期应晚于开始日期。",
+                violation_error_message=_("合同结束日期应晚于开始日期。"),
             ),
             ExclusionConstraint(
                 name="contract_no_overlap_per_compound",
@@ -66,7 +67,7 @@ class ServiceContract(DistrictOwned):
                     (DateRange("start", "end", RangeBoundary()), RangeOperators.OVERLAPS),
                     ("compound", RangeOperators.EQUAL),
                 ],
-                violation_error_message="该小区在这段时间内已有物业服务合同，合同期不能重叠。",
+                violation_error_message=_("该小区在这段时间内已有物业服务合同，合同期不能重叠。"),
             ),
         ]
 

@@ -11,15 +11,24 @@ import time
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from compounds.models import District
 from ratings import services
 from ratings.models import Report, ReportKind
-from reports.rendering import bar_chart, render_pdf
+from reports.rendering import bar_chart
+from reports.rendering import render_pdf as render_pdf_in_any_language
 
 UNAVAILABLE = "工单模块尚未提供街道三率排名（workorders.selectors.street_ranking），暂不能生成月度排名。"
+
+
+def render_pdf(template: str, context: dict[str, Any]) -> bytes:
+    """The PDF is an official document in Chinese, whatever the language of the page that asked for it: the models'
+    labels it prints (a period's state, a panel party) are marked for translation."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_pdf_in_any_language(template, context)
 
 
 def _percent(value: Any) -> Decimal | None:

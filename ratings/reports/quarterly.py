@@ -4,11 +4,13 @@ import time
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
 from ratings import selectors, services
 from ratings.models import RatingPeriod, Report, ReportKind
-from reports.rendering import bar_chart, render_pdf
+from reports.rendering import bar_chart
+from reports.rendering import render_pdf as render_pdf_in_any_language
 
 BANDS = [
     ("60 分以下", None, Decimal(60), "#333333"),
@@ -17,6 +19,13 @@ BANDS = [
     ("80–90 分", Decimal(80), Decimal(90), "#bfbfbf"),
     ("90 分及以上", Decimal(90), None, "#c0392b"),
 ]
+
+
+def render_pdf(template: str, context: dict[str, Any]) -> bytes:
+    """The PDF is an official document in Chinese, whatever the language of the page that asked for it: the models'
+    labels it prints (a period's state, a panel party) are marked for translation."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_pdf_in_any_language(template, context)
 
 
 def context(period: RatingPeriod, *, actor: Any) -> dict:

@@ -46,3 +46,20 @@ def test_the_policy_page_and_the_requests_switch_to_english(client, money, engli
         follow=True,
     ).content.decode()
     assert "The community&#x27;s own amount is recorded." in done or "The community's own amount is recorded." in done
+
+
+def test_the_bonus_formula_and_the_execution_tables_in_english(client, tree, english):  # noqa: F811
+    from funding.models import BonusQuarter
+    from tests.funding import walk
+
+    made = walk.funding_objects(tree)
+    client.force_login(tree.official)
+    client.cookies["django_language"] = "en"
+
+    quarter = client.get(reverse("funding:bonus-quarter", args=[made[BonusQuarter].pk])).content.decode()
+    assert "Who takes part: community staff whose star grade for the quarter is approved" in quarter
+    assert "largest remainder method" in quarter and "Points by stars: ★ " in quarter
+    assert "最大余额法" not in quarter and "参与分配" not in quarter
+
+    execution = client.get(reverse("funding:execution") + f"?year={YEAR}").content.decode()
+    assert "<th>Tier</th>" in execution and "<th>分类</th>" not in execution

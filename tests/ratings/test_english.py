@@ -1,6 +1,8 @@
 """The ratings pages in English (ratings/locale/en): staff pages and the public survey switch language with
 the header's switch; the PDF reports stay in Chinese (official documents)."""
 
+import re
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -67,3 +69,44 @@ def test_the_public_survey_switches_to_english(client, tree, english):
     for text in ("Building", "Room", "Very satisfied", "Very dissatisfied", "Submit", "Q1 2026"):
         assert text in page, text
     assert "很满意" not in page
+
+
+def test_the_period_search_and_the_score_details_in_english(client, tree, english):
+    objs = built_quarter(tree)
+    client.force_login(tree.official)
+    client.cookies["django_language"] = "en"
+    url = reverse("ratings:period-detail", args=[objs["period"].pk])
+
+    page = client.get(url).content.decode()
+    assert "Find a firm" in page and ("Property firm&#x27;s name" in page or "Property firm's name" in page)
+    assert "查找企业" not in page and "物业企业名称" not in page
+    searched = client.get(url, {"q": "不存在的企业"}).content.decode()
+    assert "Only the firms whose name contains “不存在的企业” are listed." in searched
+
+    # the score's breakdown: each input's detail, with the number of answers and parties in English
+    breakdown = client.get(reverse("ratings:score-detail", args=[objs["score"].pk])).content.decode()
+    assert re.search(r"Average of \d+ valid answers? \(very satisfied 100", breakdown)
+    assert re.search(r"Average of \d+ panel part(y|ies)", breakdown)
+    assert "On-time rate × 40% + work-order satisfaction rate × 40% + complaint score × 20%" in breakdown
+    assert "有效问卷的平均分" not in breakdown and "评审方的平均分" not in breakdown
+
+
+def test_the_stored_list_reasons_read_in_english_and_stay_chinese_in_the_row(client, tree, english):
+    from ratings.models import FirmScore
+
+    objs = built_quarter(tree)
+    score = FirmScore.objects.get(pk=objs["score"].pk)
+    assert "分" in score.reason or "榜" in score.reason  # stored in Chinese, as the PDF prints it
+    client.force_login(tree.official)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("ratings:period-detail", args=[objs["period"].pk])).content.decode()
+    assert score.reason not in page
+    reasons = (
+        "Ranked in the top",
+        "Ranked in the bottom",
+        "Below the black list line",
+        "Neither on the red",
+        "valid answers, fewer than the",
+        "A serious incident this quarter",
+    )
+    assert any(text in page for text in reasons)

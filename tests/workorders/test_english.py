@@ -79,3 +79,62 @@ def test_the_residents_qr_and_tracking_pages_switch_to_english(client, tree, cat
     order = make_order(tree)
     track = visible_text(client.get(reverse("intake:track", args=[order.tracking_code])))
     assert "Tracking code" in track and "Assigned" in track and "查询码" not in track
+
+
+def test_the_queue_sort_the_time_left_and_the_history_panel_in_english(client, tree, english):
+    # given an order that changed once after filing, seen by the street desk in English
+    order = make_order(tree, title="4号楼路灯不亮")
+    client.force_login(tree.street_staff)
+    client.cookies["django_language"] = "en"
+    queue = client.get(reverse("workorders:queue")).content.decode()
+
+    # then the sort select speaks English, from its default to each column's descending form
+    for text in ("Default (newest first)", "Filed at", "Filed at (descending)", "Resolve by (descending)"):
+        assert text in queue, text
+    assert "Title, text, tracking code or external number" in queue  # the search box's placeholder
+    for chinese in ("最新提交", "倒序", "提交时间", "小区名称"):
+        assert chinese not in queue, chinese
+    # the time left is said the English way (剩 3 天 → 3 days left)
+    assert re.search(r"\d+ (minute|hour|day)s? (left|overdue)", visible_text(client.get(reverse("workorders:queue"))))
+
+    # and the order page's change history names the fields in English (accounts/_history.html)
+    page = visible_text(client.get(reverse("workorders:detail", args=[order.pk])))
+    assert "Updated at" in page and "更新时间" not in page and "承办层级" not in page
+    # the timeline keeps the notes as they were written (stored rows stay Chinese)
+    assert "码上反馈" in page
+
+
+def test_a_message_after_an_action_and_the_form_errors_in_english(client, tree, english):
+    order = make_order(tree)
+    client.force_login(tree.street_staff)
+    client.cookies["django_language"] = "en"
+    url = reverse("workorders:detail", args=[order.pk])
+
+    # a refused form: the error is English
+    refused = visible_text(client.post(url, {"action": "reject", "reject-reason": ""}))
+    assert "Please fill in: Reason." in refused and "请填写" not in refused
+
+    # a done action: the message names the action and the order in English
+    done = visible_text(client.post(url, {"action": "reject", "reject-reason": "不属于本平台受理范围"}, follow=True))
+    assert f"Done — Reject: {order.tracking_code}" in done
+    assert "不属于本平台受理范围" in done  # what people typed stays as typed
+
+
+def test_the_residents_phone_lookup_and_a_rejected_request_in_english(client, tree, english):
+    client.cookies["django_language"] = "en"
+    lookup = visible_text(client.get(reverse("intake:track-lookup")))
+    assert "Lost your tracking code? Find it with your phone number" in lookup
+    page = visible_text(client.get(reverse("intake:track-phone")))
+    for text in ("Find your tracking codes by phone number", "Phone number", "Send me a code"):
+        assert text in page, text
+    assert "手机号" not in page and "验证码" not in page
+    refused = visible_text(client.post(reverse("intake:track-phone"), {"phone": ""}, REMOTE_ADDR="10.0.0.7"))
+    assert "Please enter the phone number you gave with your request." in refused
+
+    # a request the street would not accept: the resident reads why, in English around the typed reason
+    order = make_order(tree)
+    services.work_order_reject(actor=tree.street_staff, order=order, reason="不属于本平台受理范围")
+    track = visible_text(client.get(reverse("intake:track", args=[order.tracking_code])))
+    assert "Why it was not accepted" in track and "This request is closed." in track
+    assert "Rejected" in track and "不予受理的原因" not in track
+    assert "不属于本平台受理范围" in track

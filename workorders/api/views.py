@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -55,7 +56,7 @@ def call_service(function: Any, **kwargs: Any) -> Any:
     except DjangoValidationError as error:
         raise serializers.ValidationError(drf_validation_errors(error)) from error
     except DjangoPermissionDenied as error:
-        raise PermissionDenied(str(error) or "您无权执行此操作。") from error
+        raise PermissionDenied(str(error) or gettext("您无权执行此操作。")) from error
 
 
 # ---------------------------------------------------------------------------------------------------- catalogue
@@ -303,7 +304,7 @@ class NotificationViewSet(TenantReadOnlyViewSet):
         if incoming.validated_data["all"]:
             ids = list(selectors.inbox(actor=request.user, unread_only=True).values_list("pk", flat=True))
         if not ids:
-            raise serializers.ValidationError({"ids": ["请指定要标为已读的消息，或使用 all。"]})
+            raise serializers.ValidationError({"ids": [gettext("请指定要标为已读的消息，或使用 all。")]})
         marked = services.notification_mark_read(actor=request.user, notification_ids=ids)
         return Response({"marked": marked})
 
@@ -376,7 +377,7 @@ def this_month() -> date:
 def actor_district(request: Request) -> Any:
     district = getattr(request.user, "district", None)
     if district is None:
-        raise serializers.ValidationError({"detail": ["平台管理员请在区级账号下查看统计。"]})
+        raise serializers.ValidationError({"detail": [gettext("平台管理员请在区级账号下查看统计。")]})
     return district
 
 

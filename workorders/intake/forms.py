@@ -6,10 +6,14 @@ refused like any invalid choice (nothing is filed)."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import CleanForm
 from accounts.onetime import OneTimeTokenForm, new_form_token  # noqa: F401 (the token field lives in accounts)
@@ -29,6 +33,12 @@ def title_from(description: str) -> str:
     return first if len(first) <= TITLE_LENGTH else first[: TITLE_LENGTH - 1] + "…"
 
 
+def filled(message: Any, **params: Any) -> Any:
+    """A message marked for translation with its numbers filled in when it is shown (a form's label or error
+    message is made once, at import, but read in the language of each page)."""
+    return lazy(lambda: str(message) % params, str)()
+
+
 class MultiplePhotoInput(forms.ClearableFileInput):
     allow_multiple_selected = True
     template_name = "django/forms/widgets/file.html"  # a plain file input, no "clear" checkbox
@@ -40,15 +50,19 @@ class PhotosField(forms.FileField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
-        kwargs.setdefault("label", f"照片（选填，最多 {MAX_PHOTOS} 张）")
+        kwargs.setdefault("label", filled(_("照片（选填，最多 %(n)s 张）"), n=MAX_PHOTOS))
         kwargs.setdefault("widget", MultiplePhotoInput(attrs={"accept": "image/*", "multiple": True}))
-        kwargs.setdefault("error_messages", {"empty": "上传的文件是空的。", "invalid": "上传的文件无法读取。"})
+        kwargs.setdefault("error_messages", {"empty": _("上传的文件是空的。"), "invalid": _("上传的文件无法读取。")})
         super().__init__(**kwargs)
 
     def clean(self, data, initial=None) -> list[PreparedPhoto]:
         files = [f for f in (data if isinstance(data, (list, tuple)) else [data]) if f]
         if len(files) > MAX_PHOTOS:
-            raise ValidationError(f"最多上传 {MAX_PHOTOS} 张照片，您选择了 {len(files)} 张。", code="photo_too_many")
+            raise ValidationError(
+                _("最多上传 %(max)s 张照片，您选择了 %(n)s 张。"),
+                code="photo_too_many",
+                params={"max": MAX_PHOTOS, "n": len(files)},
+            )
         prepared, errors = [], []
         for upload in files:
             try:
@@ -61,7 +75,7 @@ class PhotosField(forms.FileField):
         return prepared
 
 
-def _phone_field(label: str) -> forms.CharField:
+def _phone_field(label: Any) -> forms.CharField:
     return PhoneField(label=label)
 
 
@@ -69,39 +83,44 @@ def _clean_phone(value: str) -> str:
     return normalise_phone(value)
 
 
-def _description_field(label: str = "问题描述") -> forms.CharField:
+def _description_field(label: Any = None) -> forms.CharField:
     return forms.CharField(
-        label=label,
+        label=label or _("问题描述"),
         max_length=DESCRIPTION_MAX,
-        widget=forms.Textarea(attrs={"rows": 5, "placeholder": "请写明具体位置（几号楼几单元）和情况"}),
+        widget=forms.Textarea(attrs={"rows": 5, "placeholder": _("请写明具体位置（几号楼几单元）和情况")}),
         error_messages={
-            "required": "请描述您遇到的问题。",
-            "max_length": f"问题描述不能超过 {DESCRIPTION_MAX} 字（当前 %(show_value)d 字）。",
+            "required": _("请描述您遇到的问题。"),
+            "max_length": _("问题描述不能超过 %(limit_value)d 字（当前 %(show_value)d 字）。"),
         },
     )
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Category) -> str:
-        return obj.name
+        # the seeded categories' names are in the catalogue (as on the resident's page and the order page); a
+        # district's own names pass through as typed
+        return gettext(obj.name) if obj.name else obj.name
 
 
 def _category_field(queryset: QuerySet[Category], widget: forms.Widget | None = None) -> CategoryChoiceField:
     return CategoryChoiceField(
-        label="问题类别",
+        label=_("问题类别"),
         queryset=queryset,
         widget=widget or forms.Select,
-        empty_label=None if widget is not None else "请选择问题类别",
-        error_messages={"required": "请选择问题类别。", "invalid_choice": "所选问题类别不存在或已停用，请重新选择。"},
+        empty_label=None if widget is not None else _("请选择问题类别"),
+        error_messages={
+            "required": _("请选择问题类别。"),
+            "invalid_choice": _("所选问题类别不存在或已停用，请重新选择。"),
+        },
     )
 
 
 def _compound_field(queryset: QuerySet[Compound]) -> forms.ModelChoiceField:
     return forms.ModelChoiceField(
-        label="小区",
+        label=_("小区"),
         queryset=queryset,
-        empty_label="请选择小区",
-        error_messages={"required": "请选择小区。", "invalid_choice": "所选小区不在您的工作范围内，请重新选择。"},
+        empty_label=_("请选择小区"),
+        error_messages={"required": _("请选择小区。"), "invalid_choice": _("所选小区不在您的工作范围内，请重新选择。")},
     )
 
 
@@ -120,7 +139,7 @@ class ResidentReportForm(OneTimeTokenForm):
 
     category = forms.Field()  # replaced in __init__ with the district's categories
     description = _description_field()
-    reporter_phone = _phone_field("联系电话（选填，方便工作人员回访）")
+    reporter_phone = _phone_field(_("联系电话（选填，方便工作人员回访）"))
     photos = PhotosField()
 
     def __init__(self, *args, categories: QuerySet[Category], **kwargs):
@@ -134,7 +153,7 @@ class ResidentReportForm(OneTimeTokenForm):
     def clean_description(self) -> str:
         description = self.cleaned_data["description"].strip()
         if not description:
-            raise ValidationError("请描述您遇到的问题。", code="required")
+            raise ValidationError(_("请描述您遇到的问题。"), code="required")
         return description
 
 
@@ -143,7 +162,7 @@ class GridReportForm(OneTimeTokenForm):
 
     compound = forms.Field()
     category = forms.Field()
-    description = _description_field("发现的问题")
+    description = _description_field(_("发现的问题"))
     photos = PhotosField()
     latitude = forms.DecimalField(
         required=False, max_digits=9, decimal_places=6, min_value=-90, max_value=90, widget=forms.HiddenInput
@@ -189,20 +208,20 @@ class StaffEntryForm(OneTimeTokenForm):
     """Street staff and community cadres enter phone calls, walk-ins and orders assigned from above."""
 
     channel = forms.ChoiceField(
-        label="来源渠道",
+        label=_("来源渠道"),
         choices=STAFF_CHANNELS,
         widget=forms.RadioSelect,
-        error_messages={"required": "请选择来源渠道。", "invalid_choice": "请选择电话来访、来访或上级下派。"},
+        error_messages={"required": _("请选择来源渠道。"), "invalid_choice": _("请选择电话来访、来访或上级下派。")},
     )
     compound = forms.Field()
     category = forms.Field()
-    description = _description_field("诉求内容")
-    reporter_phone = _phone_field("来电/来访人电话（选填）")
+    description = _description_field(_("诉求内容"))
+    reporter_phone = _phone_field(_("来电/来访人电话（选填）"))
     external_number = forms.CharField(
-        label="上级交办编号（选填，仅上级下派）",
+        label=_("上级交办编号（选填，仅上级下派）"),
         required=False,
         max_length=64,
-        error_messages={"max_length": "交办编号不能超过 64 个字符。"},
+        error_messages={"max_length": _("交办编号不能超过 64 个字符。")},
     )
     photos = PhotosField()
 
@@ -231,7 +250,7 @@ class StaffEntryForm(OneTimeTokenForm):
         cleaned = super().clean()
         number = (cleaned.get("external_number") or "").strip()
         if number and cleaned.get("channel") != Channel.ASSIGNED_FROM_ABOVE:
-            self.add_error("external_number", "只有上级下派的工单才填写交办编号。")
+            self.add_error("external_number", _("只有上级下派的工单才填写交办编号。"))
         cleaned["external_number"] = number
         return cleaned
 
@@ -240,26 +259,26 @@ class RatingForm(CleanForm):
     """The resident's six-level rating of a resolved order."""
 
     satisfaction = forms.ChoiceField(
-        label="您对办理结果是否满意？",
+        label=_("您对办理结果是否满意？"),
         choices=Satisfaction.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "请选择一项评价。", "invalid_choice": "请选择一项评价。"},
+        error_messages={"required": _("请选择一项评价。"), "invalid_choice": _("请选择一项评价。")},
     )
     comment = forms.CharField(
-        label="意见建议（选填）",
+        label=_("意见建议（选填）"),
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": "意见建议不能超过 500 字（当前 %(show_value)d 字）。"},
+        error_messages={"max_length": _("意见建议不能超过 500 字（当前 %(show_value)d 字）。")},
     )
 
 
 class TrackLookupForm(CleanForm):
     code = forms.CharField(
-        label="查询码",
+        label=_("查询码"),
         max_length=16,
         widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false"}),
-        error_messages={"required": "请输入查询码。"},
+        error_messages={"required": _("请输入查询码。")},
     )
 
     def clean_code(self) -> str:

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.translation import gettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from accounts.models import User
@@ -52,16 +53,21 @@ def photo_prepare(*, upload: UploadedFile) -> PreparedPhoto:
     not an image, is too large, or cannot be decoded."""
     if upload.size is not None and upload.size > MAX_BYTES:
         raise ValidationError(
-            f"照片“{upload.name}”超过 {MAX_BYTES // (1024 * 1024)} MB，请压缩后再上传。", code="photo_too_large"
+            gettext("照片“%(name)s”超过 %(mb)s MB，请压缩后再上传。")
+            % {"name": upload.name, "mb": MAX_BYTES // (1024 * 1024)},
+            code="photo_too_large",
         )
     upload.seek(0)
     data = upload.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise ValidationError(
-            f"照片“{upload.name}”超过 {MAX_BYTES // (1024 * 1024)} MB，请压缩后再上传。", code="photo_too_large"
+            gettext("照片“%(name)s”超过 %(mb)s MB，请压缩后再上传。")
+            % {"name": upload.name, "mb": MAX_BYTES // (1024 * 1024)},
+            code="photo_too_large",
         )
     not_an_image = ValidationError(
-        f"文件“{upload.name}”不是可识别的图片，请上传 JPG、PNG 等格式的照片。", code="photo_not_image"
+        gettext("文件“%(name)s”不是可识别的图片，请上传 JPG、PNG 等格式的照片。") % {"name": upload.name},
+        code="photo_not_image",
     )
     try:
         with Image.open(io.BytesIO(data)) as probe:
@@ -74,7 +80,9 @@ def photo_prepare(*, upload: UploadedFile) -> PreparedPhoto:
         raise not_an_image
     if width * height > MAX_PIXELS:
         raise ValidationError(
-            f"照片“{upload.name}”尺寸过大（{width}×{height}），请缩小后再上传。", code="photo_too_large"
+            gettext("照片“%(name)s”尺寸过大（%(width)s×%(height)s），请缩小后再上传。")
+            % {"name": upload.name, "width": width, "height": height},
+            code="photo_too_large",
         )
     source = _EndProbe(data)
     try:
@@ -144,7 +152,7 @@ def photo_store(
     name is random: nothing from the uploader's file name reaches the storage. `stage` "before"/"after" makes
     it a resolution photo (处理前 / 处理后), counted apart from the report's own."""
     if order.photos.filter(is_resolution=bool(stage), stage=stage).count() >= MAX_PHOTOS:
-        raise ValidationError(f"每张工单最多上传 {MAX_PHOTOS} 张照片。", code="photo_too_many")
+        raise ValidationError(gettext("每张工单最多上传 %(n)s 张照片。") % {"n": MAX_PHOTOS}, code="photo_too_many")
     photo = Photo(
         district_id=order.district_id, order=order, uploaded_by=uploaded_by, is_resolution=bool(stage), stage=stage
     )

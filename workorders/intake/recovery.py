@@ -12,6 +12,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -28,21 +29,21 @@ PHONE_LIMIT, ADDRESS_LIMIT, VERIFY_LIMIT = "track-recovery-phone", "track-recove
 
 
 class PhoneForm(CleanForm):
-    phone = PhoneField(label="手机号", required=True, error_messages={"required": "请输入提交诉求时留的手机号。"})
+    phone = PhoneField(label=_("手机号"), required=True, error_messages={"required": _("请输入提交诉求时留的手机号。")})
 
 
 class CodeForm(PhoneForm):
     code = forms.CharField(
-        label="短信验证码",
+        label=_("短信验证码"),
         max_length=12,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
-        error_messages={"required": "请输入短信中的 6 位验证码。"},
+        error_messages={"required": _("请输入短信中的 6 位验证码。")},
     )
 
     def clean_code(self) -> str:
         code = re.sub(r"\s", "", self.cleaned_data["code"])
         if not re.fullmatch(r"\d{6}", code):
-            raise forms.ValidationError("验证码是 6 位数字。")
+            raise forms.ValidationError(_("验证码是 6 位数字。"))
         return code
 
 
@@ -80,21 +81,21 @@ def track_by_phone(request: HttpRequest) -> HttpResponse:
         else:
             phone = form.cleaned_data["phone"]
             if rate_limited(request, limit=ADDRESS_LIMIT):
-                return _limited(request, ADDRESS_LIMIT, "获取验证码过于频繁，请一小时后再试。")
+                return _limited(request, ADDRESS_LIMIT, _("获取验证码过于频繁，请一小时后再试。"))
             if rate_limited(request, limit=PHONE_LIMIT, key=_phone_key(phone)):
-                return _limited(request, PHONE_LIMIT, "该号码获取验证码过于频繁，请一小时后再试。")
+                return _limited(request, PHONE_LIMIT, _("该号码获取验证码过于频繁，请一小时后再试。"))
             tracking_recovery_send(actor=ACTOR, phone=phone)
             context.update(sent_to=mask_phone(phone), code_form=CodeForm(initial={"phone": phone}))
     else:
         form = CodeForm(request.POST)
         if rate_limited(request, limit=VERIFY_LIMIT):
-            return _limited(request, VERIFY_LIMIT, "尝试次数过多，请一小时后再试。")
+            return _limited(request, VERIFY_LIMIT, _("尝试次数过多，请一小时后再试。"))
         orders = None
         if form.is_valid():
             phone = form.cleaned_data["phone"]
             orders = tracking_recovery_verify(actor=ACTOR, phone=phone, code=form.cleaned_data["code"])
             if orders is None:
-                form.add_error("code", "验证码不正确或已过期，请核对短信或重新获取。")
+                form.add_error("code", _("验证码不正确或已过期，请核对短信或重新获取。"))
         if orders is None:
             context.update(code_form=form, sent_to=mask_phone(request.POST.get("phone", "")))
             status = 400

@@ -29,6 +29,8 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
@@ -183,14 +185,14 @@ def track_lookup(request: HttpRequest) -> HttpResponse:
         code = form.cleaned_data["code"]
         if WorkOrder.objects.filter(tracking_code=code).exists():
             return redirect("intake:track", tracking_code=code)
-        form.add_error("code", "没有找到该查询码对应的诉求，请核对后重新输入。")
+        form.add_error("code", _("没有找到该查询码对应的诉求，请核对后重新输入。"))
     return _public_headers(render(request, "workorders/public/track_lookup.html", {"form": form}))
 
 
 def _track_limited(request: HttpRequest) -> HttpResponse:
     """Tracking codes are looked up per client address (settings.RATE_LIMITS["track-lookup"]): guessing codes
     by the thousand is slowed to a crawl, a resident checking twice never notices."""
-    response = error_page(request, 429, "查询过于频繁，请稍等一分钟再试。")
+    response = error_page(request, 429, _("查询过于频繁，请稍等一分钟再试。"))
     response["Retry-After"] = str(rate_window_seconds(TRACK_LIMIT))
     return _public_headers(response)
 
@@ -235,7 +237,7 @@ def track(request: HttpRequest, tracking_code: str) -> HttpResponse:
                 rating_form.add_error(None, str(error))
             except ValidationError as error:
                 # e.g. the order was rated meanwhile, or is no longer resolved
-                message = "; ".join(error.messages) if error.messages else "当前状态不能评价。"
+                message = "; ".join(error.messages) if error.messages else _("当前状态不能评价。")
                 rating_form.add_error(None, message)
             else:
                 return redirect(reverse("intake:track", args=[order.tracking_code]) + "?rated=1")
@@ -354,7 +356,11 @@ def _file_staff_form_once(request: HttpRequest, form, channel: str, *, back: str
     # Kept beside the first filing of its number (committed): the 409 page names both.
     services.raise_if_clash(order)
     if replayed:
-        messages.info(request, f"这张表单已提交过，未重复登记：{order.title}（查询码 {order.tracking_code}）")
+        messages.info(
+            request,
+            _("这张表单已提交过，未重复登记：%(title)s（查询码 %(code)s）")
+            % {"title": order.title, "code": order.tracking_code},
+        )
         return redirect("workorders:detail", pk=order.pk)
     return redirect(back)
 
@@ -379,15 +385,16 @@ def _file_from_staff_form(request: HttpRequest, form, channel: str) -> WorkOrder
         _errors_to_form(form, error)
         return None
     except Http404:
-        form.add_error("compound", "所选小区不在您的工作范围内，请重新选择。")
+        form.add_error("compound", _("所选小区不在您的工作范围内，请重新选择。"))
         return None
     token, scope = request.POST.get("form_token", ""), f"user:{request.user.pk}"
     data["photos"] = with_pending(scope=scope, token=token, photos=data["photos"])
     stored = photos_attach(order=order, prepared=data["photos"], uploaded_by=request.user)
     pending_clear(scope=scope, token=token)
-    text = f"已登记：{order.title}（查询码 {order.tracking_code}）"
+    text = _("已登记：%(title)s（查询码 %(code)s）") % {"title": order.title, "code": order.tracking_code}
     if stored < len(data["photos"]):
-        text += f"；有 {len(data['photos']) - stored} 张照片保存失败"
+        failed = len(data["photos"]) - stored
+        text += ngettext("；有 %(n)s 张照片保存失败", "；有 %(n)s 张照片保存失败", failed) % {"n": failed}
     messages.success(request, text)
     return order
 
@@ -398,7 +405,7 @@ def grid_report(request: HttpRequest) -> HttpResponse:
     """格格发现: a grid worker (or a stationed cadre) files what they found, among the compounds of their scope."""
     user = request.user
     if not has(user, "workorders.file", Channel.GRID):
-        return _forbidden(request, "格格发现仅供网格员和驻点社区干部使用。")
+        return _forbidden(request, _("格格发现仅供网格员和驻点社区干部使用。"))
     compounds = _staff_compounds(user)
     categories = forms.district_categories(user.district_id)
     form = forms.GridReportForm(request.POST or None, request.FILES or None, compounds=compounds, categories=categories)
@@ -421,7 +428,7 @@ def staff_entry(request: HttpRequest) -> HttpResponse:
     user = request.user
     channels = [(value, label) for value, label in forms.STAFF_CHANNELS if has(user, "workorders.file", value)]
     if not channels:
-        return _forbidden(request, "此页面供街道工作人员和社区干部登记来电、来访和上级交办事项。")
+        return _forbidden(request, _("此页面供街道工作人员和社区干部登记来电、来访和上级交办事项。"))
     compounds = _staff_compounds(user)
     categories = forms.district_categories(user.district_id)
     form = forms.StaffEntryForm(

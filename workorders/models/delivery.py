@@ -10,6 +10,7 @@
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from compounds.models import DistrictOwned
 
@@ -19,29 +20,34 @@ class IdempotencyKey(DistrictOwned):
     API key's account, "open311:12" for an Open311 integration account, "qr:<compound>" for a resident on a
     QR page with a one-time form token); `fingerprint` is a digest of the request that first used it."""
 
-    scope = models.CharField("范围", max_length=100)
-    key = models.CharField("幂等键", max_length=200)
-    endpoint = models.CharField("入口", max_length=100)
-    fingerprint = models.CharField("请求摘要", max_length=64)
+    scope = models.CharField(_("范围"), max_length=100)
+    key = models.CharField(_("幂等键"), max_length=200)
+    endpoint = models.CharField(_("入口"), max_length=100)
+    fingerprint = models.CharField(_("请求摘要"), max_length=64)
     order = models.ForeignKey(
-        "workorders.WorkOrder", verbose_name="工单", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "workorders.WorkOrder",
+        verbose_name=_("工单"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    response_status = models.PositiveSmallIntegerField("应答状态", null=True, blank=True)
-    response_body = models.JSONField("应答内容", null=True, blank=True, encoder=DjangoJSONEncoder)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    response_status = models.PositiveSmallIntegerField(_("应答状态"), null=True, blank=True)
+    response_body = models.JSONField(_("应答内容"), null=True, blank=True, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     # Bookkeeping of the filing endpoints: no page or API reads it.
     scope_view: dict = {}
     scope_change: dict = {}
 
     class Meta:
-        verbose_name = "幂等键"
-        verbose_name_plural = "幂等键"
+        verbose_name = _("幂等键")
+        verbose_name_plural = _("幂等键")
         constraints = [
             models.UniqueConstraint(
                 fields=["scope", "key"],
                 name="idempotency_key_once_per_scope",
-                violation_error_message="该幂等键已使用。",
+                violation_error_message=_("该幂等键已使用。"),
             ),
         ]
         indexes = [models.Index(fields=["created_at"], name="idempotency_key_created")]
@@ -53,23 +59,28 @@ class IdempotencyKey(DistrictOwned):
 class OutboxMessage(DistrictOwned):
     """A Celery task to publish once the transaction that wrote it commits (`workorders.outbox`)."""
 
-    task = models.CharField("任务", max_length=200)
-    args = models.JSONField("参数", default=list)
+    task = models.CharField(_("任务"), max_length=200)
+    args = models.JSONField(_("参数"), default=list)
     order = models.ForeignKey(
-        "workorders.WorkOrder", verbose_name="工单", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "workorders.WorkOrder",
+        verbose_name=_("工单"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    published_at = models.DateTimeField("最近发布时间", null=True, blank=True)
-    attempts = models.PositiveIntegerField("发布次数", default=0)
-    done_at = models.DateTimeField("完成时间", null=True, blank=True)
-    request_id = models.CharField("请求编号", max_length=64, blank=True, default="")
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    published_at = models.DateTimeField(_("最近发布时间"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("发布次数"), default=0)
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    request_id = models.CharField(_("请求编号"), max_length=64, blank=True, default="")
 
     scope_view: dict = {}
     scope_change: dict = {}
 
     class Meta:
-        verbose_name = "任务发件箱"
-        verbose_name_plural = "任务发件箱"
+        verbose_name = _("任务发件箱")
+        verbose_name_plural = _("任务发件箱")
         indexes = [
             models.Index(fields=["created_at"], name="outbox_pending", condition=Q(done_at__isnull=True)),
         ]

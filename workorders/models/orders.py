@@ -7,6 +7,8 @@ import pgtrigger
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.policy import ActorPath, TenantQuerySet
 from accounts.privacy import EMAIL, NAME, PHONE, TEXT, mask_name, mask_phone
@@ -20,42 +22,42 @@ NOTE_MAX = TEXT_MAX + 1000
 
 
 class Channel(models.TextChoices):
-    GRID = "grid", "格格发现"
-    RESIDENT_QR = "resident_qr", "码上反馈"
-    ASSIGNED_FROM_ABOVE = "assigned_from_above", "上级下派"
-    HOTLINE_12345 = "hotline_12345", "平台转办"
-    PHONE = "phone", "电话来访"
-    WALK_IN = "walk_in", "来访"
-    OPEN311 = "open311", "开放接口（Open311）"
+    GRID = "grid", pgettext_lazy("channel", "格格发现")  # the nav item 格格发现 is "Report an issue"
+    RESIDENT_QR = "resident_qr", _("码上反馈")
+    ASSIGNED_FROM_ABOVE = "assigned_from_above", _("上级下派")
+    HOTLINE_12345 = "hotline_12345", _("平台转办")
+    PHONE = "phone", _("电话来访")
+    WALK_IN = "walk_in", _("来访")
+    OPEN311 = "open311", _("开放接口（Open311）")
 
 
 class State(models.TextChoices):
     """See workorders.statemachine.TRANSITIONS for the moves between them."""
 
-    SUBMITTED = "submitted", "已提交"
-    ASSIGNED = "assigned", "已派单"
-    ACCEPTED = "accepted", "已受理"
-    IN_PROGRESS = "in_progress", "处理中"
-    RESOLVED = "resolved", "已办结"
-    RATED = "rated", "已评价"
-    CLOSED = "closed", "已归档"
-    RETURNED = "returned", "已退回"
-    TRANSFERRED = "transferred", "已转办"
-    ESCALATED = "escalated", "已上报"
-    MERGED = "merged", "已合并"
-    REJECTED = "rejected", "不予受理"
-    REOPENED = "reopened", "已重办"
+    SUBMITTED = "submitted", _("已提交")
+    ASSIGNED = "assigned", _("已派单")
+    ACCEPTED = "accepted", _("已受理")
+    IN_PROGRESS = "in_progress", _("处理中")
+    RESOLVED = "resolved", _("已办结")
+    RATED = "rated", _("已评价")
+    CLOSED = "closed", _("已归档")
+    RETURNED = "returned", _("已退回")
+    TRANSFERRED = "transferred", _("已转办")
+    ESCALATED = "escalated", _("已上报")
+    MERGED = "merged", _("已合并")
+    REJECTED = "rejected", _("不予受理")
+    REOPENED = "reopened", _("已重办")
 
 
 class Satisfaction(models.TextChoices):
     """六级满意度: the first two count as satisfied."""
 
-    VERY_SATISFIED = "very_satisfied", "很满意"
-    SATISFIED = "satisfied", "满意"
-    NEUTRAL = "neutral", "一般"
-    TOO_SLOW = "too_slow", "时间长"
-    BAD_ATTITUDE = "bad_attitude", "态度差"
-    POOR_SERVICE = "poor_service", "业务差"
+    VERY_SATISFIED = "very_satisfied", _("很满意")
+    SATISFIED = "satisfied", _("满意")
+    NEUTRAL = "neutral", pgettext_lazy("satisfaction", "一般")  # 一般 is also an urgency class
+    TOO_SLOW = "too_slow", _("时间长")
+    BAD_ATTITUDE = "bad_attitude", _("态度差")
+    POOR_SERVICE = "poor_service", _("业务差")
 
 
 SATISFIED_LEVELS = (Satisfaction.VERY_SATISFIED, Satisfaction.SATISFIED)
@@ -97,19 +99,19 @@ class WorkOrder(DistrictOwned):
     Foreign keys that lead one of Meta.indexes carry no single-column index of their own (db_index=False):
     the composite serves the same lookups (migration 0013 says which covers which)."""
 
-    district = models.ForeignKey("compounds.District", verbose_name="区", on_delete=models.PROTECT, db_index=False)
+    district = models.ForeignKey("compounds.District", verbose_name=_("区"), on_delete=models.PROTECT, db_index=False)
     compound = models.ForeignKey(
-        "compounds.Compound", verbose_name="小区", on_delete=models.PROTECT, related_name="work_orders"
+        "compounds.Compound", verbose_name=_("小区"), on_delete=models.PROTECT, related_name="work_orders"
     )
     community = models.ForeignKey(
-        "compounds.Community", verbose_name="社区", on_delete=models.PROTECT, related_name="+", db_index=False
+        "compounds.Community", verbose_name=_("社区"), on_delete=models.PROTECT, related_name="+", db_index=False
     )
     street = models.ForeignKey(
-        "compounds.Street", verbose_name="街道", on_delete=models.PROTECT, related_name="+", db_index=False
+        "compounds.Street", verbose_name=_("街道"), on_delete=models.PROTECT, related_name="+", db_index=False
     )
     property_firm = models.ForeignKey(
         "compounds.PropertyFirm",
-        verbose_name="责任物业",
+        verbose_name=_("责任物业"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -117,50 +119,50 @@ class WorkOrder(DistrictOwned):
         db_index=False,
     )
     category = models.ForeignKey(
-        "workorders.Category", verbose_name="诉求类别", on_delete=models.PROTECT, related_name="work_orders"
+        "workorders.Category", verbose_name=_("诉求类别"), on_delete=models.PROTECT, related_name="work_orders"
     )
-    channel = models.CharField("来源渠道", max_length=30, choices=Channel.choices)
-    title = models.CharField("标题", max_length=100, validators=[validate_text])
+    channel = models.CharField(_("来源渠道"), max_length=30, choices=Channel.choices)
+    title = models.CharField(_("标题"), max_length=100, validators=[validate_text])
     description = models.TextField(
-        "诉求内容", max_length=TEXT_MAX, validators=[validate_text, MaxLengthValidator(TEXT_MAX)]
+        _("诉求内容"), max_length=TEXT_MAX, validators=[validate_text, MaxLengthValidator(TEXT_MAX)]
     )
-    reporter_name = models.CharField("反映人", max_length=50, blank=True, validators=[validate_text])
-    reporter_phone = models.CharField("联系电话", max_length=20, blank=True, validators=[validate_text])
-    reporter_email = models.EmailField("电子邮箱", max_length=254, blank=True, help_text="Open311 提交时附带")
+    reporter_name = models.CharField(_("反映人"), max_length=50, blank=True, validators=[validate_text])
+    reporter_phone = models.CharField(_("联系电话"), max_length=20, blank=True, validators=[validate_text])
+    reporter_email = models.EmailField(_("电子邮箱"), max_length=254, blank=True, help_text=_("Open311 提交时附带"))
     reported_by = models.ForeignKey(
         "accounts.User",
-        verbose_name="登记人",
+        verbose_name=_("登记人"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="reported_work_orders",
-        help_text="格格发现、电话、来访等由工作人员登记；居民扫码为空",
+        help_text=_("格格发现、电话、来访等由工作人员登记；居民扫码为空"),
     )
-    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
-    external_number = models.CharField("外部工单号", max_length=64, blank=True, help_text="如 12345 热线工单号")
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    external_number = models.CharField(_("外部工单号"), max_length=64, blank=True, help_text=_("如 12345 热线工单号"))
     media_url = models.URLField(
-        "图片链接",
+        _("图片链接"),
         max_length=1000,
         blank=True,
-        help_text="Open311 提交时附带的图片地址：原样保存并在 Open311 中返回，平台不会去抓取",
+        help_text=_("Open311 提交时附带的图片地址：原样保存并在 Open311 中返回，平台不会去抓取"),
     )
     external_clash_of = models.ForeignKey(
         "self",
-        verbose_name="外部工单号冲突",
+        verbose_name=_("外部工单号冲突"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="external_clashes",
-        help_text="同一外部工单号下内容不同的另一次提交：两张工单都保留，由工作人员核对",
+        help_text=_("同一外部工单号下内容不同的另一次提交：两张工单都保留，由工作人员核对"),
     )
-    tracking_code = models.CharField("查询码", max_length=16, unique=True, editable=False)
+    tracking_code = models.CharField(_("查询码"), max_length=16, unique=True, editable=False)
 
-    state = models.CharField("状态", max_length=20, choices=State.choices, default=State.SUBMITTED)
-    handler_level = models.CharField("承办层级", max_length=20, choices=HandlerLevel.choices, blank=True)
+    state = models.CharField(_("状态"), max_length=20, choices=State.choices, default=State.SUBMITTED)
+    handler_level = models.CharField(_("承办层级"), max_length=20, choices=HandlerLevel.choices, blank=True)
     handler_firm = models.ForeignKey(
         "compounds.PropertyFirm",
-        verbose_name="承办物业",
+        verbose_name=_("承办物业"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -169,7 +171,7 @@ class WorkOrder(DistrictOwned):
     )
     handler_community = models.ForeignKey(
         "compounds.Community",
-        verbose_name="承办社区",
+        verbose_name=_("承办社区"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -178,7 +180,7 @@ class WorkOrder(DistrictOwned):
     )
     handler_street = models.ForeignKey(
         "compounds.Street",
-        verbose_name="承办街道",
+        verbose_name=_("承办街道"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -187,7 +189,7 @@ class WorkOrder(DistrictOwned):
     )
     handler_department = models.ForeignKey(
         "compounds.Department",
-        verbose_name="承办部门",
+        verbose_name=_("承办部门"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -196,7 +198,7 @@ class WorkOrder(DistrictOwned):
     )
     handler_user = models.ForeignKey(
         "accounts.User",
-        verbose_name="承办人",
+        verbose_name=_("承办人"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -205,65 +207,69 @@ class WorkOrder(DistrictOwned):
     )
     departments = models.ManyToManyField(
         "compounds.Department",
-        verbose_name="参与部门",
+        verbose_name=_("参与部门"),
         blank=True,
         related_name="joint_work_orders",
-        help_text="承办或协同整治过此工单的全部部门",
+        help_text=_("承办或协同整治过此工单的全部部门"),
     )
     first_receiver = models.ForeignKey(
         "accounts.User",
-        verbose_name="首接负责人",
+        verbose_name=_("首接负责人"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="first_received_work_orders",
     )
-    is_pooled = models.BooleanField("待认领", default=False)
+    is_pooled = models.BooleanField(_("待认领"), default=False)
 
-    respond_by = models.DateTimeField("响应时限", null=True, blank=True)
-    resolve_by = models.DateTimeField("办结时限", null=True, blank=True)
-    committed_respond_by = models.DateTimeField("承诺响应时限", null=True, blank=True, help_text="首次分派时的时限")
-    committed_resolve_by = models.DateTimeField("承诺办结时限", null=True, blank=True, help_text="首次分派时的时限")
+    respond_by = models.DateTimeField(_("响应时限"), null=True, blank=True)
+    resolve_by = models.DateTimeField(_("办结时限"), null=True, blank=True)
+    committed_respond_by = models.DateTimeField(
+        _("承诺响应时限"), null=True, blank=True, help_text=_("首次分派时的时限")
+    )
+    committed_resolve_by = models.DateTimeField(
+        _("承诺办结时限"), null=True, blank=True, help_text=_("首次分派时的时限")
+    )
 
     possible_duplicate_of = models.ForeignKey(
-        "self", verbose_name="疑似重复", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "self", verbose_name=_("疑似重复"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     duplicate_of = models.ForeignKey(
-        "self", verbose_name="合并至", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_orders"
+        "self", verbose_name=_("合并至"), on_delete=models.PROTECT, null=True, blank=True, related_name="merged_orders"
     )
     meeting = models.ForeignKey(
         "workorders.DeliberationMeeting",
-        verbose_name="议事会",
+        verbose_name=_("议事会"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="work_orders",
     )
 
-    satisfaction = models.CharField("满意度", max_length=20, choices=Satisfaction.choices, blank=True)
-    rating_comment = models.CharField("评价意见", max_length=500, blank=True, validators=[validate_text])
+    satisfaction = models.CharField(_("满意度"), max_length=20, choices=Satisfaction.choices, blank=True)
+    rating_comment = models.CharField(_("评价意见"), max_length=500, blank=True, validators=[validate_text])
     resolution = models.TextField(
-        "办理结果", max_length=TEXT_MAX, blank=True, validators=[validate_text, MaxLengthValidator(TEXT_MAX)]
+        _("办理结果"), max_length=TEXT_MAX, blank=True, validators=[validate_text, MaxLengthValidator(TEXT_MAX)]
     )
-    reject_reason = models.CharField("不予受理原因", max_length=500, blank=True, validators=[validate_text])
+    reject_reason = models.CharField(_("不予受理原因"), max_length=500, blank=True, validators=[validate_text])
 
-    created_at = models.DateTimeField("提交时间", db_index=False)
-    routed_at = models.DateTimeField("分派时间", null=True, blank=True)
-    responded_at = models.DateTimeField("响应时间", null=True, blank=True, help_text="首次受理或认领")
-    resolved_at = models.DateTimeField("办结时间", null=True, blank=True)
-    rated_at = models.DateTimeField("评价时间", null=True, blank=True)
-    closed_at = models.DateTimeField("归档时间", null=True, blank=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    created_at = models.DateTimeField(_("提交时间"), db_index=False)
+    routed_at = models.DateTimeField(_("分派时间"), null=True, blank=True)
+    responded_at = models.DateTimeField(_("响应时间"), null=True, blank=True, help_text=_("首次受理或认领"))
+    resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("归档时间"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     anonymised_at = models.DateTimeField(
-        "个人信息匿名化时间",
+        _("个人信息匿名化时间"),
         null=True,
         blank=True,
-        help_text="超过本区个人信息保存年限后由系统匿名化（workorders.retention）",
+        help_text=_("超过本区个人信息保存年限后由系统匿名化（workorders.retention）"),
     )
-    returned_count = models.PositiveIntegerField("退回次数", default=0)
-    transferred_count = models.PositiveIntegerField("转办次数", default=0)
-    escalated_count = models.PositiveIntegerField("上报次数", default=0)
-    reopened_count = models.PositiveIntegerField("重办次数", default=0)
+    returned_count = models.PositiveIntegerField(_("退回次数"), default=0)
+    transferred_count = models.PositiveIntegerField(_("转办次数"), default=0)
+    escalated_count = models.PositiveIntegerField(_("上报次数"), default=0)
+    reopened_count = models.PositiveIntegerField(_("重办次数"), default=0)
 
     objects = WorkOrderQuerySet.as_manager()
     # What lists, exports, Open311 and history show masked (accounts.privacy).
@@ -295,8 +301,8 @@ class WorkOrder(DistrictOwned):
     }
 
     class Meta:
-        verbose_name = "工单"
-        verbose_name_plural = "工单"
+        verbose_name = _("工单")
+        verbose_name_plural = _("工单")
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["district", "state", "created_at"], name="wo_district_state_created"),
@@ -366,27 +372,27 @@ class WorkOrder(DistrictOwned):
                 fields=["district", "channel", "external_number"],
                 condition=~Q(external_number="") & Q(external_clash_of__isnull=True),
                 name="wo_external_number_unique",
-                violation_error_message="该渠道已有相同外部工单号的工单。",
+                violation_error_message=_("该渠道已有相同外部工单号的工单。"),
             ),
             models.CheckConstraint(
                 name="wo_one_handler",
                 condition=_handler_check(),
-                violation_error_message="承办单位与承办层级不符：须且只能填写与层级对应的一个承办单位。",
+                violation_error_message=_("承办单位与承办层级不符：须且只能填写与层级对应的一个承办单位。"),
             ),
             models.CheckConstraint(
                 name="wo_merged_has_main",
                 condition=Q(state="merged", duplicate_of__isnull=False) | (~Q(state="merged") & Q(duplicate_of=None)),
-                violation_error_message="合并的工单须指明主工单。",
+                violation_error_message=_("合并的工单须指明主工单。"),
             ),
             models.CheckConstraint(
                 name="wo_not_own_duplicate",
                 condition=~Q(duplicate_of=models.F("pk")),
-                violation_error_message="工单不能合并到自身。",
+                violation_error_message=_("工单不能合并到自身。"),
             ),
             models.CheckConstraint(
                 name="wo_rated_has_satisfaction",
                 condition=Q(rated_at__isnull=True) | ~Q(satisfaction=""),
-                violation_error_message="已评价的工单须有满意度。",
+                violation_error_message=_("已评价的工单须有满意度。"),
             ),
             models.CheckConstraint(
                 name="wo_location_pair",
@@ -397,7 +403,7 @@ class WorkOrder(DistrictOwned):
                     latitude__range=(-90, 90),
                     longitude__range=(-180, 180),
                 ),
-                violation_error_message="经纬度须同时填写且在有效范围内。",
+                violation_error_message=_("经纬度须同时填写且在有效范围内。"),
             ),
         ]
 
@@ -430,13 +436,13 @@ class WorkOrder(DistrictOwned):
 
 
 class TimelineKind(models.TextChoices):
-    FILED = "filed", "提交"
-    TRANSITION = "transition", "状态变更"
-    ROUTED = "routed", "自动分派"
-    SLA_ESCALATION = "sla_escalation", "超时上报"
-    DUPLICATE_FLAGGED = "duplicate_flagged", "疑似重复"
-    NOTE = "note", "备注"
-    MEETING = "meeting", "议事会"
+    FILED = "filed", _("提交")
+    TRANSITION = "transition", _("状态变更")
+    ROUTED = "routed", _("自动分派")
+    SLA_ESCALATION = "sla_escalation", _("超时上报")
+    DUPLICATE_FLAGGED = "duplicate_flagged", _("疑似重复")
+    NOTE = "note", _("备注")
+    MEETING = "meeting", _("议事会")
 
 
 @pgtrigger.register(
@@ -447,18 +453,18 @@ class TimelineEntry(DistrictOwned):
 
     # (district, at) serves the district's update feeds by time (Open311 servicerequestupdates) and every
     # district lookup: no single-column district index beside it.
-    district = models.ForeignKey("compounds.District", verbose_name="区", on_delete=models.PROTECT, db_index=False)
-    order = models.ForeignKey(WorkOrder, verbose_name="工单", on_delete=models.PROTECT, related_name="timeline")
-    at = models.DateTimeField("时间")
+    district = models.ForeignKey("compounds.District", verbose_name=_("区"), on_delete=models.PROTECT, db_index=False)
+    order = models.ForeignKey(WorkOrder, verbose_name=_("工单"), on_delete=models.PROTECT, related_name="timeline")
+    at = models.DateTimeField(_("时间"))
     actor = models.ForeignKey(
-        "accounts.User", verbose_name="操作人", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "accounts.User", verbose_name=_("操作人"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    kind = models.CharField("类型", max_length=30, choices=TimelineKind.choices)
-    from_state = models.CharField("原状态", max_length=20, choices=State.choices, blank=True)
-    to_state = models.CharField("新状态", max_length=20, choices=State.choices, blank=True)
+    kind = models.CharField(_("类型"), max_length=30, choices=TimelineKind.choices)
+    from_state = models.CharField(_("原状态"), max_length=20, choices=State.choices, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=20, choices=State.choices, blank=True)
     # the longest input (a resolution, TEXT_MAX) and the service's own words around it
-    note = models.TextField("说明", max_length=NOTE_MAX, blank=True)
-    handler_label = models.CharField("承办单位", max_length=120, blank=True)
+    note = models.TextField(_("说明"), max_length=NOTE_MAX, blank=True)
+    handler_label = models.CharField(_("承办单位"), max_length=120, blank=True)
 
     personal_fields = {"note": TEXT}
 
@@ -472,8 +478,8 @@ class TimelineEntry(DistrictOwned):
     scope_change = {}
 
     class Meta:
-        verbose_name = "流转记录"
-        verbose_name_plural = "流转记录"
+        verbose_name = _("流转记录")
+        verbose_name_plural = _("流转记录")
         ordering = ["order", "at", "pk"]
         indexes = [
             models.Index(fields=["order", "at"], name="timeline_order_at"),
@@ -485,7 +491,7 @@ class TimelineEntry(DistrictOwned):
 
     @property
     def actor_label(self) -> str:
-        return self.actor.display_name if self.actor_id else "系统"
+        return self.actor.display_name if self.actor_id else gettext("系统")
 
 
 def photo_path(instance: "Photo", filename: str) -> str:
@@ -511,26 +517,26 @@ class Photo(DistrictOwned):
     """现场照片, stored through Django's storage API. Checking, re-encoding and stripping location metadata
     happen in the upload service before the file reaches this model."""
 
-    order = models.ForeignKey(WorkOrder, verbose_name="工单", on_delete=models.CASCADE, related_name="photos")
-    image = StoredImageField("照片", upload_to=photo_path, width_field="width", height_field="height")
-    width = models.PositiveIntegerField("宽", null=True, blank=True, editable=False)
-    height = models.PositiveIntegerField("高", null=True, blank=True, editable=False)
+    order = models.ForeignKey(WorkOrder, verbose_name=_("工单"), on_delete=models.CASCADE, related_name="photos")
+    image = StoredImageField(_("照片"), upload_to=photo_path, width_field="width", height_field="height")
+    width = models.PositiveIntegerField(_("宽"), null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(_("高"), null=True, blank=True, editable=False)
     uploaded_by = models.ForeignKey(
-        "accounts.User", verbose_name="上传人", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "accounts.User", verbose_name=_("上传人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    is_resolution = models.BooleanField("办结照片", default=False)
+    is_resolution = models.BooleanField(_("办结照片"), default=False)
     # Resolution photos: before and after the work (处理前 / 处理后); "" for the photos of the report itself.
     stage = models.CharField(
-        "照片阶段", max_length=10, blank=True, choices=[("before", "处理前"), ("after", "处理后")], default=""
+        _("照片阶段"), max_length=10, blank=True, choices=[("before", _("处理前")), ("after", _("处理后"))], default=""
     )
-    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     scope_view = TimelineEntry.scope_view
     scope_change = TimelineEntry.scope_view
 
     class Meta:
-        verbose_name = "照片"
-        verbose_name_plural = "照片"
+        verbose_name = _("照片")
+        verbose_name_plural = _("照片")
         ordering = ["order", "created_at"]
 
     def __str__(self) -> str:
@@ -543,32 +549,32 @@ class Escalation(DistrictOwned):
     so that running the sweep twice, or two sweeps at once, escalates an order once per breach."""
 
     class Reason(models.TextChoices):
-        RESPOND_OVERDUE = "respond_overdue", "超时未响应"
-        RESOLVE_OVERDUE = "resolve_overdue", "超时未办结"
-        MANUAL = "manual", "人工上报"
+        RESPOND_OVERDUE = "respond_overdue", _("超时未响应")
+        RESOLVE_OVERDUE = "resolve_overdue", _("超时未办结")
+        MANUAL = "manual", _("人工上报")
 
-    order = models.ForeignKey(WorkOrder, verbose_name="工单", on_delete=models.PROTECT, related_name="escalations")
-    from_level = models.CharField("原层级", max_length=20, choices=HandlerLevel.choices, blank=True)
-    to_level = models.CharField("上报层级", max_length=20, help_text="district 表示已到顶层、通报区级")
-    reason = models.CharField("原因", max_length=20, choices=Reason.choices)
-    deadline = models.DateTimeField("被超过的时限", null=True, blank=True)
-    at = models.DateTimeField("时间")
+    order = models.ForeignKey(WorkOrder, verbose_name=_("工单"), on_delete=models.PROTECT, related_name="escalations")
+    from_level = models.CharField(_("原层级"), max_length=20, choices=HandlerLevel.choices, blank=True)
+    to_level = models.CharField(_("上报层级"), max_length=20, help_text=_("district 表示已到顶层、通报区级"))
+    reason = models.CharField(_("原因"), max_length=20, choices=Reason.choices)
+    deadline = models.DateTimeField(_("被超过的时限"), null=True, blank=True)
+    at = models.DateTimeField(_("时间"))
     actor = models.ForeignKey(
-        "accounts.User", verbose_name="操作人", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "accounts.User", verbose_name=_("操作人"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
     scope_view = TimelineEntry.scope_view
     scope_change = {}
 
     class Meta:
-        verbose_name = "上报记录"
-        verbose_name_plural = "上报记录"
+        verbose_name = _("上报记录")
+        verbose_name_plural = _("上报记录")
         ordering = ["order", "at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["order", "to_level", "deadline"],
                 name="escalation_once_per_breach",
-                violation_error_message="该工单已因同一时限上报到该层级。",
+                violation_error_message=_("该工单已因同一时限上报到该层级。"),
             ),
         ]
 

@@ -12,6 +12,7 @@ skip them); `manage.py rebuild_kpi_rollup` recounts everything from the orders.
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from accounts.policy import TenantQuerySet
 from accounts.roles import Role as R
@@ -49,15 +50,15 @@ class KpiCounts(models.Model):
     """The nine counts of a KPI rollup row (COUNTER_FIELDS, in the trigger's order), shared by the day rollup and
     the two month rollups; district-scoped like every tenant table, readable by whole units only."""
 
-    orders = models.IntegerField("工单量", default=0)
-    responded_on_time = models.IntegerField("按时响应", default=0)
-    resolved = models.IntegerField("已解决", default=0)
-    resolved_on_time = models.IntegerField("按时办结", default=0)
-    rated = models.IntegerField("已评价", default=0)
-    satisfied = models.IntegerField("满意", default=0)
-    returned = models.IntegerField("曾退回", default=0)
-    ever_resolved = models.IntegerField("曾办结", default=0)
-    reopened = models.IntegerField("曾重办", default=0)
+    orders = models.IntegerField(_("工单量"), default=0)
+    responded_on_time = models.IntegerField(_("按时响应"), default=0)
+    resolved = models.IntegerField(_("已解决"), default=0)
+    resolved_on_time = models.IntegerField(_("按时办结"), default=0)
+    rated = models.IntegerField(_("已评价"), default=0)
+    satisfied = models.IntegerField(_("满意"), default=0)
+    returned = models.IntegerField(_("曾退回"), default=0)
+    ever_resolved = models.IntegerField(_("曾办结"), default=0)
+    reopened = models.IntegerField(_("曾重办"), default=0)
 
     objects = TenantQuerySet.as_manager()
 
@@ -74,18 +75,18 @@ class KpiCounter(KpiCounts):
     """工单统计汇总: one day × unit × category's counts (see the module docstring). Written only by the database's
     triggers and by `rebuild_kpi_rollup`; never by hand."""
 
-    district = _unit("compounds.District", "区")
-    day = models.DateField("提交日期", help_text="北京时间")
-    category = _unit("workorders.Category", "诉求类别")
-    street = _unit("compounds.Street", "街道")
-    community = _unit("compounds.Community", "社区")
-    compound = _unit("compounds.Compound", "小区")
-    property_firm = _unit("compounds.PropertyFirm", "责任物业", null=True)
-    department = _unit("compounds.Department", "部门", null=True)
+    district = _unit("compounds.District", _("区"))
+    day = models.DateField(_("提交日期"), help_text=_("北京时间"))
+    category = _unit("workorders.Category", _("诉求类别"))
+    street = _unit("compounds.Street", _("街道"))
+    community = _unit("compounds.Community", _("社区"))
+    compound = _unit("compounds.Compound", _("小区"))
+    property_firm = _unit("compounds.PropertyFirm", _("责任物业"), null=True)
+    department = _unit("compounds.Department", _("部门"), null=True)
 
     class Meta:
-        verbose_name = "工单统计汇总"
-        verbose_name_plural = "工单统计汇总"
+        verbose_name = _("工单统计汇总")
+        verbose_name_plural = _("工单统计汇总")
         constraints = [
             models.UniqueConstraint(
                 fields=[
@@ -114,17 +115,17 @@ class KpiMonth(KpiCounts):
     compound holds dozens, so KPIs over whole months (the KPI page, the ranking, the homes' trends) read a
     bounded number of rows whatever the number of orders. `day` is the month's first day."""
 
-    district = _unit("compounds.District", "区")
-    day = models.DateField("月份", help_text="该月1日（北京时间）")
-    street = _unit("compounds.Street", "街道")
-    community = _unit("compounds.Community", "社区")
-    compound = _unit("compounds.Compound", "小区")
-    property_firm = _unit("compounds.PropertyFirm", "责任物业", null=True)
-    department = _unit("compounds.Department", "部门", null=True)
+    district = _unit("compounds.District", _("区"))
+    day = models.DateField(_("月份"), help_text=_("该月1日（北京时间）"))
+    street = _unit("compounds.Street", _("街道"))
+    community = _unit("compounds.Community", _("社区"))
+    compound = _unit("compounds.Compound", _("小区"))
+    property_firm = _unit("compounds.PropertyFirm", _("责任物业"), null=True)
+    department = _unit("compounds.Department", _("部门"), null=True)
 
     class Meta:
-        verbose_name = "工单月度统计汇总"
-        verbose_name_plural = "工单月度统计汇总"
+        verbose_name = _("工单月度统计汇总")
+        verbose_name_plural = _("工单月度统计汇总")
         constraints = [
             models.UniqueConstraint(
                 fields=["district", "day", "street", "community", "compound", "property_firm", "department"],
@@ -144,15 +145,15 @@ class KpiCommunityMonth(KpiCounts):
     month of its ~190 communities is ~190 rows from the first thousand orders on. The figures by street, by
     community and by department, the totals and the ranking read these; by compound and by firm, KpiMonth."""
 
-    district = _unit("compounds.District", "区")
-    day = models.DateField("月份", help_text="该月1日（北京时间）")
-    street = _unit("compounds.Street", "街道")
-    community = _unit("compounds.Community", "社区")
-    department = _unit("compounds.Department", "部门", null=True)
+    district = _unit("compounds.District", _("区"))
+    day = models.DateField(_("月份"), help_text=_("该月1日（北京时间）"))
+    street = _unit("compounds.Street", _("街道"))
+    community = _unit("compounds.Community", _("社区"))
+    department = _unit("compounds.Department", _("部门"), null=True)
 
     class Meta:
-        verbose_name = "工单社区月度统计汇总"
-        verbose_name_plural = "工单社区月度统计汇总"
+        verbose_name = _("工单社区月度统计汇总")
+        verbose_name_plural = _("工单社区月度统计汇总")
         constraints = [
             models.UniqueConstraint(
                 fields=["district", "day", "street", "community", "department"],
@@ -171,13 +172,13 @@ class StateCounter(models.Model):
     grow with every year). Kept exact by a trigger on the orders (workorders.rollup.STATES_INSTALL_SQL), in the
     same transaction as the change; `rebuild_kpi_rollup` recounts it. Never written by hand."""
 
-    district = _unit("compounds.District", "区")
-    street = _unit("compounds.Street", "街道")
-    community = _unit("compounds.Community", "社区")
-    compound = _unit("compounds.Compound", "小区")
-    handler_firm = _unit("compounds.PropertyFirm", "承办物业", null=True)
-    state = models.CharField("状态", max_length=20)
-    orders = models.IntegerField("工单量", default=0)
+    district = _unit("compounds.District", _("区"))
+    street = _unit("compounds.Street", _("街道"))
+    community = _unit("compounds.Community", _("社区"))
+    compound = _unit("compounds.Compound", _("小区"))
+    handler_firm = _unit("compounds.PropertyFirm", _("承办物业"), null=True)
+    state = models.CharField(_("状态"), max_length=20)
+    orders = models.IntegerField(_("工单量"), default=0)
 
     objects = TenantQuerySet.as_manager()
 
@@ -188,8 +189,8 @@ class StateCounter(models.Model):
     scope_change: dict = {}
 
     class Meta:
-        verbose_name = "工单状态计数"
-        verbose_name_plural = "工单状态计数"
+        verbose_name = _("工单状态计数")
+        verbose_name_plural = _("工单状态计数")
         constraints = [
             models.UniqueConstraint(
                 fields=["district", "street", "community", "compound", "handler_firm", "state"],

@@ -3,6 +3,7 @@
 import pghistory
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from accounts.policy import WHOLE_DISTRICT
 from accounts.roles import STAFF_ROLES
@@ -11,8 +12,8 @@ from workorders.models.catalogue import HandlerLevel
 
 
 class RoutingMode(models.TextChoices):
-    DISPATCH = "dispatch", "派单"
-    POOL = "pool", "认领"
+    DISPATCH = "dispatch", _("派单")
+    POOL = "pool", _("认领")
 
 
 @pghistory.track()
@@ -21,55 +22,55 @@ class RoutingRule(DistrictOwned):
     conditions all hold wins. An empty condition matches anything. If no rule matches, the category's
     default level applies, and failing that the community (workorders.routing)."""
 
-    priority = models.PositiveIntegerField("优先级", help_text="数字小者优先")
-    name = models.CharField("规则名称", max_length=100, blank=True)
+    priority = models.PositiveIntegerField(_("优先级"), help_text=_("数字小者优先"))
+    name = models.CharField(_("规则名称"), max_length=100, blank=True)
     category = models.ForeignKey(
         "workorders.Category",
-        verbose_name="诉求类别",
+        verbose_name=_("诉求类别"),
         on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="routing_rules",
-        help_text="空表示任意类别（含其下级类别）",
+        help_text=_("空表示任意类别（含其下级类别）"),
     )
-    tier = models.CharField("社区分类", max_length=1, choices=Tier.choices, blank=True)
-    management_mode = models.CharField("管理模式", max_length=20, choices=ManagementMode.choices, blank=True)
-    three_no = models.BooleanField("三无小区", null=True, blank=True, help_text="空表示不限")
-    target_level = models.CharField("首办层级", max_length=20, choices=HandlerLevel.choices)
+    tier = models.CharField(_("社区分类"), max_length=1, choices=Tier.choices, blank=True)
+    management_mode = models.CharField(_("管理模式"), max_length=20, choices=ManagementMode.choices, blank=True)
+    three_no = models.BooleanField(_("三无小区"), null=True, blank=True, help_text=_("空表示不限"))
+    target_level = models.CharField(_("首办层级"), max_length=20, choices=HandlerLevel.choices)
     target_department = models.ForeignKey(
         "compounds.Department",
-        verbose_name="职能部门",
+        verbose_name=_("职能部门"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
     )
-    mode = models.CharField("派单方式", max_length=10, choices=RoutingMode.choices, default=RoutingMode.DISPATCH)
-    is_active = models.BooleanField("启用", default=True)
+    mode = models.CharField(_("派单方式"), max_length=10, choices=RoutingMode.choices, default=RoutingMode.DISPATCH)
+    is_active = models.BooleanField(_("启用"), default=True)
 
     scope_view = {role: WHOLE_DISTRICT for role in STAFF_ROLES}
     scope_change = {}
 
     class Meta:
-        verbose_name = "分派规则"
-        verbose_name_plural = "分派规则"
+        verbose_name = _("分派规则")
+        verbose_name_plural = _("分派规则")
         ordering = ["district", "priority"]
         constraints = [
             models.UniqueConstraint(
                 fields=["district", "priority"],
                 name="routing_rule_priority_unique_in_district",
-                violation_error_message="本区已有相同优先级的分派规则。",
+                violation_error_message=_("本区已有相同优先级的分派规则。"),
             ),
             models.CheckConstraint(
                 name="routing_rule_department_iff_department_level",
                 condition=(Q(target_level=HandlerLevel.DEPARTMENT) & Q(target_department__isnull=False))
                 | (~Q(target_level=HandlerLevel.DEPARTMENT) & Q(target_department__isnull=True)),
-                violation_error_message="派往职能部门时须选择部门，其他层级不能选择部门。",
+                violation_error_message=_("派往职能部门时须选择部门，其他层级不能选择部门。"),
             ),
             models.CheckConstraint(
                 name="routing_rule_level_is_a_unit",
                 condition=~Q(target_level=HandlerLevel.USER),
-                violation_error_message="分派规则的首办层级应为物业企业、驻点干部、社区、街道或职能部门。",
+                violation_error_message=_("分派规则的首办层级应为物业企业、驻点干部、社区、街道或职能部门。"),
             ),
         ]
 
