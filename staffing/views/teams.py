@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.permissions import has, require
@@ -65,7 +66,8 @@ def coverage_xlsx(request: HttpRequest) -> HttpResponse:
     require_staff(request)
     on = _day(request)
     result = selectors.team_coverage(actor=request.user, on=on, street_id=_street_id(request))
-    return exports.xlsx_response(exports.coverage_workbook(result), f"2+4团队配齐情况_{on:%Y%m%d}.xlsx")
+    name = gettext("2+4团队配齐情况_%(day)s.xlsx") % {"day": f"{on:%Y%m%d}"}
+    return exports.xlsx_response(exports.coverage_workbook(result), name)
 
 
 @object_view(Compound)
@@ -87,7 +89,7 @@ def compound_team(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 appoint,
                 lambda d: teams.seat_appoint(actor=request.user, compound=compound, **d),
-                done="已任命。",
+                done=gettext("已任命。"),
             )
         else:
             end = EndForm(request.POST)
@@ -97,7 +99,7 @@ def compound_team(request: HttpRequest, pk: int) -> HttpResponse:
                 lambda d: teams.seat_end(
                     actor=request.user, term=_term(request, compound, d["term"]), end=d["end"], reason=d["reason"]
                 ),
-                done="已登记离任，岗位自该日起空缺。",
+                done=gettext("已登记离任，岗位自该日起空缺。"),
             )
         if done is not None:
             return done
@@ -149,7 +151,7 @@ def department_compounds(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 form,
                 lambda d: teams.sponsorship_set(actor=request.user, department=department, **d),
-                done="已登记包抓。",
+                done=gettext("已登记包抓。"),
             )
         else:
             end = EndForm(request.POST)
@@ -162,7 +164,7 @@ def department_compounds(request: HttpRequest, pk: int) -> HttpResponse:
                     end=d["end"],
                     reason=d["reason"],
                 ),
-                done="已结束包抓。",
+                done=gettext("已结束包抓。"),
             )
         if done is not None:
             return done
