@@ -11,7 +11,7 @@ from django import forms
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import CleanForm, SearchSelect
@@ -383,10 +383,14 @@ class ReceptionForm(OneTimeTokenForm):
     person = person_field(Person.objects.none(), label=_("接待人"), required=False)
     weekday = forms.TypedChoiceField(label=_("星期"), coerce=int, choices=list(enumerate(WEEKDAYS)))
     starts_at = forms.TimeField(
-        label=_("开始时间"), widget=TIME, error_messages={"invalid": "时间格式不对（如 09:00）。"}
+        label=pgettext_lazy("time of day", "开始时间"),
+        widget=TIME,
+        error_messages={"invalid": _("时间格式不对（如 09:00）。")},
     )
     ends_at = forms.TimeField(
-        label=_("结束时间"), widget=TIME, error_messages={"invalid": "时间格式不对（如 11:30）。"}
+        label=pgettext_lazy("time of day", "结束时间"),
+        widget=TIME,
+        error_messages={"invalid": _("时间格式不对（如 11:30）。")},
     )
     place = short_text(_("地点"), 100, required=True)
 
@@ -462,8 +466,12 @@ class ShiftForm(OneTimeTokenForm):
     person = person_field(Person.objects.none(), label=_("值班人员"))
     day = date_field(_("值班日期"))
     kind = forms.ChoiceField(label=_("类型"), choices=ShiftKind.choices)
-    starts = forms.TimeField(label=_("开始"), required=False, widget=TIME, error_messages={"invalid": "时间格式不对。"})
-    ends = forms.TimeField(label=_("结束"), required=False, widget=TIME, error_messages={"invalid": "时间格式不对。"})
+    starts = forms.TimeField(
+        label=_("开始"), required=False, widget=TIME, error_messages={"invalid": _("时间格式不对。")}
+    )
+    ends = forms.TimeField(
+        label=_("结束"), required=False, widget=TIME, error_messages={"invalid": _("时间格式不对。")}
+    )
     compensatory_day = date_field(_("调休日期（周中）"), required=False)
 
     def __init__(self, *args: Any, actor: Any, roster: Any, **kwargs: Any) -> None:

@@ -287,7 +287,7 @@ def _district_unit(actor: Any) -> UnitCoverage:
     name = ""
     if getattr(actor, "district_id", None):
         name = District.objects.filter(pk=actor.district_id).values_list("name", flat=True).first() or ""
-    return UnitCoverage(unit_id=getattr(actor, "district_id", None), name=name or "全区")
+    return UnitCoverage(unit_id=getattr(actor, "district_id", None), name=name or gettext("全区"))
 
 
 def team_coverage(*, actor: Any, on: date, street_id: int | None = None) -> Coverage:

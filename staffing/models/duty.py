@@ -11,7 +11,7 @@ from django.contrib.postgres.fields import DateTimeRangeField, RangeBoundary, Ra
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
@@ -97,8 +97,8 @@ class DutyShift(DistrictOwned):
         "staffing.Person", verbose_name=_("值班人员"), on_delete=models.PROTECT, related_name="+"
     )
     kind = models.CharField(_("类型"), max_length=20, choices=ShiftKind.choices, default=ShiftKind.REST_DAY)
-    starts_at = models.DateTimeField(_("开始时间"))
-    ends_at = models.DateTimeField(_("结束时间"))
+    starts_at = models.DateTimeField(pgettext_lazy("time of day", "开始时间"))
+    ends_at = models.DateTimeField(pgettext_lazy("time of day", "结束时间"))
     note = models.CharField(_("备注"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(
         "accounts.User", verbose_name=_("排班人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -9,7 +9,7 @@ from django.contrib.postgres.fields import RangeOperators
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
@@ -101,8 +101,8 @@ class ReceptionDay(DistrictOwned):
         "staffing.Person", verbose_name=_("接待人"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     weekday = models.PositiveSmallIntegerField(_("星期"), choices=list(enumerate(WEEKDAYS)))
-    starts_at = models.TimeField(_("开始时间"))
-    ends_at = models.TimeField(_("结束时间"))
+    starts_at = models.TimeField(pgettext_lazy("time of day", "开始时间"))
+    ends_at = models.TimeField(pgettext_lazy("time of day", "结束时间"))
     place = models.CharField(_("地点"), max_length=100)
     is_active = models.BooleanField(_("有效"), default=True)
 

@@ -167,9 +167,10 @@ def visit_log(request: HttpRequest, pk: int) -> HttpResponse:
 
                 visit = outcome.record
                 order = visit.work_order if visit is not None and visit.work_order_id else None
-                text = gettext("已登记走访。")
                 if order:
-                    text += gettext("已提交工单 %(code)s。") % {"code": order.tracking_code}
+                    text = gettext("已登记走访。已提交工单 %(code)s。") % {"code": order.tracking_code}
+                else:
+                    text = gettext("已登记走访。")
                 if outcome.replayed:
                     text = onetime.REPLAYED_MESSAGE + text
                 messages.success(request, text)
