@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.permissions import has, require
@@ -18,11 +18,20 @@ from accounts.policy import access, object_view
 from compounds.models import Compound, Department, Street
 from staffing import exports, selectors
 from staffing.forms import EndForm, SeatAppointForm, SponsorshipForm
-from staffing.models import SEAT_HELP, SEATS, SeatTerm, Sponsorship
+from staffing.models import SEAT_HELP, SEATS, SeatKind, SeatTerm, Sponsorship
 from staffing.services import teams
 from staffing.views.common import require_staff, submit, which
 
 VACANCIES_PER_PAGE = 50
+# The street table's column heads: the seat's own name in Chinese, a short one in English (six long names overflowed).
+SEAT_COLUMNS = {
+    SeatKind.SERVICE_CHIEF: pgettext_lazy("2+4 seat, short", "服务长"),
+    SeatKind.STREET_LIAISON: pgettext_lazy("2+4 seat, short", "街道联系长"),
+    SeatKind.POLICE_OFFICER: pgettext_lazy("2+4 seat, short", "社区民警"),
+    SeatKind.LEGAL_ADVISER: pgettext_lazy("2+4 seat, short", "法律顾问"),
+    SeatKind.PROPERTY_MANAGER: pgettext_lazy("2+4 seat, short", "物业经理"),
+    SeatKind.RESIDENT_REPRESENTATIVE: pgettext_lazy("2+4 seat, short", "居民代表"),
+}
 
 
 def _day(request: HttpRequest) -> date:
@@ -53,7 +62,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
         "on": on,
         "street_id": street_id,
         "streets": Street.objects.visible_to(request.user).order_by("code"),
-        "seats": SEATS,
+        "seats": [(seat, SEAT_COLUMNS[seat]) for seat in SEATS],
         "page": page,
         "query": params.urlencode(),
     }

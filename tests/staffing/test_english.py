@@ -135,7 +135,7 @@ def test_the_roster_calendar_and_its_refusal_read_in_english(client, a, english)
         },
     )
     calendar = page(client, url)
-    for text in ("February 2026", "Mon", "Sun", "Make-up workday", "Holiday · ", "day off 2/25", "Rest-day duty"):
+    for text in ("February 2026", "Mon", "Sun", "Make-up workday", "Chinese New Year", "day off 2/25", "Rest-day duty"):
         assert text in calendar, text
     for chrome in ("2026年2月", "调休上班", "节假日·", "周一", "休息日值班"):
         assert chrome not in calendar, chrome
