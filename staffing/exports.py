@@ -1,5 +1,6 @@
 """XLSX exports of staffing: the "2+4" coverage and a roster's month. The figures come from
-staffing.selectors, the same as the pages and the PDF."""
+staffing.selectors, the same as the pages and the PDF. Worded in the language of the page they are downloaded
+from (a working file, unlike the PDF report, which is an official document in Chinese)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ import io
 from urllib.parse import quote
 
 from django.http import HttpResponse
+from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from compounds.workcalendar import BEIJING
-from staffing.models import SEATS
+from staffing.models import SEATS, WEEKDAYS
 from staffing.selectors import CalendarDay, Coverage
 
 HEADER = PatternFill("solid", fgColor="EEF2F7")
@@ -41,13 +43,14 @@ def _header(sheet, titles: list[str], widths: list[int]) -> None:
 def coverage_workbook(coverage: Coverage) -> Workbook:
     book = Workbook()
     summary = book.active
-    summary.title = "分街道"
-    summary.append([f"“2+4”服务团队配齐情况（统计日期 {coverage.on:%Y-%m-%d}）"])
+    summary.title = gettext("分街道")
+    summary.append([gettext("“2+4”服务团队配齐情况（统计日期 %(day)s）") % {"day": f"{coverage.on:%Y-%m-%d}"}])
     summary["A1"].font = Font(bold=True, size=13)
-    seats = [seat.label for seat in SEATS]
+    seats = [str(seat.label) for seat in SEATS]
+    titles = [gettext("街道"), gettext("小区"), gettext("已组建团队"), gettext("六岗配齐"), gettext("配齐率")]
     _header(
         summary,
-        ["街道", "小区", "已组建团队", "六岗配齐", "配齐率", "空缺岗位", *seats, "最长空缺（天）"],
+        [*titles, gettext("空缺岗位"), *seats, gettext("最长空缺（天）")],
         [16, 8, 11, 10, 9, 10, *[10] * len(seats), 14],
     )
     for unit in [*coverage.streets, coverage.district]:
@@ -67,20 +70,40 @@ def coverage_workbook(coverage: Coverage) -> Workbook:
     for cell in summary[summary.max_row]:
         cell.font = Font(bold=True)
 
-    detail = book.create_sheet("空缺岗位")
+    detail = book.create_sheet(gettext("空缺岗位"))
     _header(
         detail,
-        ["街道", "社区", "小区", "小区编码", "岗位", "空缺起始", "空缺天数", "原因"],
+        [
+            gettext("街道"),
+            gettext("社区"),
+            gettext("小区"),
+            gettext("小区编码"),
+            gettext("岗位"),
+            gettext("空缺起始"),
+            gettext("空缺天数"),
+            gettext("原因"),
+        ],
         [14, 14, 22, 18, 12, 12, 10, 36],
     )
     for v in coverage.vacancies:
         detail.append(
-            [v.street_name, v.community_name, v.compound_name, v.compound_code, v.seat_label, v.since, v.days, v.reason]
+            [
+                v.street_name,
+                v.community_name,
+                v.compound_name,
+                v.compound_code,
+                str(v.seat_label),
+                v.since,
+                v.days,
+                str(v.reason),
+            ]
         )
         detail.cell(row=detail.max_row, column=6).number_format = "yyyy-mm-dd"
 
-    teams = book.create_sheet("各小区团队")
-    _header(teams, ["街道", "社区", "小区", "小区编码", *seats, "配齐"], [14, 14, 22, 18, *[12] * len(seats), 8])
+    teams = book.create_sheet(gettext("各小区团队"))
+    where = [gettext("街道"), gettext("社区"), gettext("小区"), gettext("小区编码")]
+    _header(teams, [*where, *seats, gettext("配齐")], [14, 14, 22, 18, *[12] * len(seats), 8])
+    vacant, yes, no = gettext("空缺"), gettext("是"), gettext("否")
     for team in coverage.teams:
         compound = team.compound
         teams.append(
@@ -90,10 +113,10 @@ def coverage_workbook(coverage: Coverage) -> Workbook:
                 compound.name,
                 compound.code,
                 *[
-                    (team.holders.get(seat.value).person.name if team.holders.get(seat.value) else "空缺")
+                    (team.holders.get(seat.value).person.name if team.holders.get(seat.value) else vacant)
                     for seat in SEATS
                 ],
-                "是" if team.full else "否",
+                yes if team.full else no,
             ]
         )
     return book
@@ -102,11 +125,12 @@ def coverage_workbook(coverage: Coverage) -> Workbook:
 def roster_workbook(roster, weeks: list[list[CalendarDay]], month_label: str) -> Workbook:
     book = Workbook()
     sheet = book.active
-    sheet.title = "值班表"
-    sheet.append([f"{roster.name}（{month_label}）值班电话：{roster.duty_phone or '—'}"])
+    sheet.title = gettext("值班表")
+    title = gettext("%(roster)s（%(month)s）值班电话：%(phone)s")
+    sheet.append([title % {"roster": roster.name, "month": month_label, "phone": roster.duty_phone or "—"}])
     sheet["A1"].font = Font(bold=True, size=13)
-    _header(sheet, ["日期", "星期", "日历", "值班人员", "值班时间", "类型", "调休日期"], [12, 8, 14, 14, 14, 12, 12])
-    weekday = "一二三四五六日"
+    titles = [gettext("日期"), gettext("星期"), gettext("日历"), gettext("值班人员"), gettext("值班时间")]
+    _header(sheet, [*titles, gettext("类型"), gettext("调休日期")], [12, 8, 14, 14, 14, 12, 12])
     for week in weeks:
         for day in week:
             if not day.in_month:
@@ -117,13 +141,13 @@ def roster_workbook(roster, weeks: list[list[CalendarDay]], month_label: str) ->
                 sheet.append(
                     [
                         day.day,
-                        f"周{weekday[day.day.weekday()]}",
-                        day.kind,
+                        str(WEEKDAYS[day.day.weekday()]),
+                        day.kind_label,
                         shift.person.name if shift else "",
                         f"{shift.starts_at.astimezone(BEIJING):%H:%M}–{shift.ends_at.astimezone(BEIJING):%H:%M}"
                         if shift
                         else "",
-                        shift.get_kind_display() if shift else "",
+                        str(shift.get_kind_display()) if shift else "",
                         leave.day if leave else None,
                     ]
                 )
@@ -132,12 +156,12 @@ def roster_workbook(roster, weeks: list[list[CalendarDay]], month_label: str) ->
                 if day.is_rest:
                     for cell in sheet[sheet.max_row]:
                         cell.fill = REST
-    leaves = book.create_sheet("请假调休")
-    _header(leaves, ["日期", "姓名", "类型", "说明"], [12, 14, 10, 30])
+    leaves = book.create_sheet(gettext("请假调休"))
+    _header(leaves, [gettext("日期"), gettext("姓名"), gettext("类型"), gettext("说明")], [12, 14, 10, 30])
     for week in weeks:
         for day in week:
             if day.in_month:
                 for leave in day.leaves:
-                    leaves.append([leave.day, leave.person.name, leave.get_kind_display(), leave.note])
+                    leaves.append([leave.day, leave.person.name, str(leave.get_kind_display()), leave.note])
                     leaves.cell(row=leaves.max_row, column=1).number_format = "yyyy-mm-dd"
     return book

@@ -1,5 +1,6 @@
 """Forms of the staffing pages. Every choice of a related row is the actor's view scope, so a posted id of
-another district is refused like one that does not exist; the rules are the services'. Messages Chinese."""
+another district is refused like one that does not exist; the rules are the services'. Labels and messages are
+Chinese msgids (gettext_lazy), in English on an English page."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from django import forms
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import CleanForm, SearchSelect
 from accounts.onetime import OneTimeTokenForm
@@ -31,8 +34,9 @@ from staffing.models import (
 )
 from staffing.models.people import DEPARTMENT_ROLES
 from staffing.selectors import reception_hosts
+from staffing.wording import interpolate
 
-NOT_IN_SCOPE = "所选对象不存在或不在您的管辖范围内。"
+NOT_IN_SCOPE = _("所选对象不存在或不在您的管辖范围内。")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # the value an <input type=date> reads
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
@@ -56,7 +60,10 @@ class PersonChoiceField(forms.ModelChoiceField):
 def person_label(person: Person) -> str:
     """How a choice of people names each: 张三（社区两委干部，东兴社区）."""
     organisation = person.organisation_label
-    return f"{person.name}（{person.get_role_display()}{'，' + organisation if organisation else ''}）"
+    values = {"name": person.name, "role": person.get_role_display(), "organisation": organisation}
+    if organisation:
+        return gettext("%(name)s（%(role)s，%(organisation)s）") % values
+    return gettext("%(name)s（%(role)s）") % values
 
 
 class PersonSearchSelect(SearchSelect):
@@ -98,13 +105,19 @@ def person_picker(field: PersonChoiceField, actor: Any, among: str = "") -> None
     field.queryset = Person.objects.visible_to(actor).filter(PICKER_KINDS[among], is_active=True).order_by("name")
 
 
-def person_field(queryset: Any, label: str = "人员", required: bool = True) -> PersonChoiceField:
+PERSON = _("人员")
+
+
+def person_field(queryset: Any, label: Any = PERSON, required: bool = True) -> PersonChoiceField:
     return PersonChoiceField(
         queryset=queryset,
         label=label,
         required=required,
-        empty_label="请选择",
-        error_messages={"required": f"请选择{label}。", "invalid_choice": NOT_IN_SCOPE},
+        empty_label=_("请选择"),
+        error_messages={
+            "required": interpolate(_("请选择%(label)s。"), {"label": label}),
+            "invalid_choice": NOT_IN_SCOPE,
+        },
     )
 
 
@@ -113,8 +126,11 @@ def choice(queryset: Any, label: str, required: bool = True) -> forms.ModelChoic
         queryset=queryset,
         label=label,
         required=required,
-        empty_label="请选择" if required else "（不填）",
-        error_messages={"required": f"请选择{label}。", "invalid_choice": NOT_IN_SCOPE},
+        empty_label=_("请选择") if required else _("（不填）"),
+        error_messages={
+            "required": interpolate(_("请选择%(label)s。"), {"label": label}),
+            "invalid_choice": NOT_IN_SCOPE,
+        },
     )
 
 
@@ -124,7 +140,10 @@ def date_field(label: str, required: bool = True, initial: Any = None) -> forms.
         required=required,
         widget=DATE,
         initial=initial,
-        error_messages={"required": f"请填写{label}。", "invalid": f"{label}格式不对（如 2026-03-07）。"},
+        error_messages={
+            "required": interpolate(_("请填写%(label)s。"), {"label": label}),
+            "invalid": interpolate(_("%(label)s格式不对（如 2026-03-07）。"), {"label": label}),
+        },
     )
 
 
@@ -133,7 +152,10 @@ def short_text(label: str, max_length: int, required: bool = False) -> forms.Cha
         label=label,
         max_length=max_length,
         required=required,
-        error_messages={"required": f"请填写{label}。", "max_length": f"{label}不能超过 {max_length} 字。"},
+        error_messages={
+            "required": interpolate(_("请填写%(label)s。"), {"label": label}),
+            "max_length": interpolate(_("%(label)s不能超过 %(n)s 字。"), {"label": label, "n": max_length}),
+        },
     )
 
 
@@ -141,18 +163,18 @@ def short_text(label: str, max_length: int, required: bool = False) -> forms.Cha
 
 
 class PersonForm(OneTimeTokenForm):
-    name = short_text("姓名", 50, required=True)
-    phone = short_text("手机号", 20)
-    role = forms.ChoiceField(label="身份", choices=PersonRole.choices)
-    street = choice(Street.objects.none(), "所属街道", required=False)
-    community = choice(Community.objects.none(), "所属社区", required=False)
-    department = choice(Department.objects.none(), "所属部门", required=False)
-    property_firm = choice(Department.objects.none(), "所属物业企业", required=False)
-    organisation_name = short_text("工作单位", 100)
-    title = short_text("职务", 50)
-    is_party_member = forms.BooleanField(label="中共党员", required=False)
-    is_active = forms.BooleanField(label="在岗", required=False, initial=True)
-    note = short_text("备注", 200)
+    name = short_text(_("姓名"), 50, required=True)
+    phone = short_text(_("手机号"), 20)
+    role = forms.ChoiceField(label=_("身份"), choices=PersonRole.choices)
+    street = choice(Street.objects.none(), _("所属街道"), required=False)
+    community = choice(Community.objects.none(), _("所属社区"), required=False)
+    department = choice(Department.objects.none(), _("所属部门"), required=False)
+    property_firm = choice(Department.objects.none(), _("所属物业企业"), required=False)
+    organisation_name = short_text(_("工作单位"), 100)
+    title = short_text(_("职务"), 50)
+    is_party_member = forms.BooleanField(label=_("中共党员"), required=False)
+    is_active = forms.BooleanField(label=_("在岗"), required=False, initial=True)
+    note = short_text(_("备注"), 200)
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -166,10 +188,10 @@ class PersonForm(OneTimeTokenForm):
 
 class VolunteerServiceForm(OneTimeTokenForm):
     person = person_field(Person.objects.none())
-    community = choice(Community.objects.none(), "服务社区")
-    served_on = date_field("服务日期", initial=timezone.localdate)
-    hours = forms.DecimalField(label="服务时长（小时）", max_digits=4, decimal_places=1, min_value=0.5, max_value=24)
-    activity = short_text("服务内容", 200, required=True)
+    community = choice(Community.objects.none(), _("服务社区"))
+    served_on = date_field(_("服务日期"), initial=timezone.localdate)
+    hours = forms.DecimalField(label=_("服务时长（小时）"), max_digits=4, decimal_places=1, min_value=0.5, max_value=24)
+    activity = short_text(_("服务内容"), 200, required=True)
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -181,10 +203,10 @@ class VolunteerServiceForm(OneTimeTokenForm):
 
 
 class SeatAppointForm(OneTimeTokenForm):
-    seat = forms.ChoiceField(label="岗位", choices=SeatKind.choices)
+    seat = forms.ChoiceField(label=_("岗位"), choices=SeatKind.choices)
     person = person_field(Person.objects.none())
-    start = date_field("任职日期", initial=timezone.localdate)
-    replace_current = forms.BooleanField(label="接任（现任于任职日期离任）", required=False)
+    start = date_field(_("任职日期"), initial=timezone.localdate)
+    replace_current = forms.BooleanField(label=_("接任（现任于任职日期离任）"), required=False)
 
     def __init__(self, *args: Any, actor: Any, compound: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -206,13 +228,13 @@ class SeatAppointForm(OneTimeTokenForm):
 
 class EndForm(CleanForm):
     term = forms.IntegerField(widget=forms.HiddenInput)
-    end = date_field("结束日期", initial=timezone.localdate)
-    reason = short_text("原因", 100, required=True)
+    end = date_field(_("结束日期"), initial=timezone.localdate)
+    reason = short_text(_("原因"), 100, required=True)
 
 
 class SponsorshipForm(OneTimeTokenForm):
-    compound = choice(Community.objects.none(), "小区")
-    start = date_field("开始日期", initial=timezone.localdate)
+    compound = choice(Community.objects.none(), _("小区"))
+    start = date_field(_("开始日期"), initial=timezone.localdate)
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -225,9 +247,9 @@ class SponsorshipForm(OneTimeTokenForm):
 
 
 class GridMemberForm(OneTimeTokenForm):
-    side = forms.ChoiceField(label="类别", choices=GridSide.choices)
+    side = forms.ChoiceField(label=_("类别"), choices=GridSide.choices)
     person = person_field(Person.objects.none())
-    start = date_field("开始日期", initial=timezone.localdate)
+    start = date_field(_("开始日期"), initial=timezone.localdate)
 
     def __init__(self, *args: Any, actor: Any, grid: Grid, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -244,9 +266,9 @@ class GridMemberForm(OneTimeTokenForm):
 
 
 class BuildingHeadForm(OneTimeTokenForm):
-    building = choice(Building.objects.none(), "楼栋")
+    building = choice(Building.objects.none(), _("楼栋"))
     person = person_field(Person.objects.none())
-    start = date_field("开始日期", initial=timezone.localdate)
+    start = date_field(_("开始日期"), initial=timezone.localdate)
 
     def __init__(self, *args: Any, actor: Any, grid: Grid, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -257,13 +279,13 @@ class BuildingHeadForm(OneTimeTokenForm):
 
 
 class PartyHouseholdForm(OneTimeTokenForm):
-    person = person_field(Person.objects.none(), label="党员")
-    since = date_field("设立日期", initial=timezone.localdate)
+    person = person_field(Person.objects.none(), label=_("党员"))
+    since = date_field(_("设立日期"), initial=timezone.localdate)
     households = forms.ModelMultipleChoiceField(
         queryset=Person.objects.none(),
-        label="联系住户（5–15 户）",
+        label=_("联系住户（5–15 户）"),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "请选择联系住户。", "invalid_choice": NOT_IN_SCOPE},
+        error_messages={"required": _("请选择联系住户。"), "invalid_choice": NOT_IN_SCOPE},
     )
 
     def __init__(self, *args: Any, actor: Any, grid: Grid, households: Any, **kwargs: Any) -> None:
@@ -277,18 +299,18 @@ class PartyHouseholdForm(OneTimeTokenForm):
 
 
 class HouseholdForm(OneTimeTokenForm):
-    grid = choice(Grid.objects.none(), "网格")
-    building = choice(Building.objects.none(), "楼栋")
-    address = short_text("门牌", 50, required=True)
-    head_name = short_text("户主姓名", 50, required=True)
-    phone = short_text("联系电话", 20)
+    grid = choice(Grid.objects.none(), _("网格"))
+    building = choice(Building.objects.none(), _("楼栋"))
+    address = short_text(_("门牌"), 50, required=True)
+    head_name = short_text(_("户主姓名"), 50, required=True)
+    phone = short_text(_("联系电话"), 20)
     needs = forms.MultipleChoiceField(
-        label="走访类别", choices=VisitNeed.choices, widget=forms.CheckboxSelectMultiple, required=False
+        label=_("走访类别"), choices=VisitNeed.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
     visit_interval_days = forms.IntegerField(
-        label="走访周期（天，留空按类别）", min_value=1, max_value=365, required=False
+        label=_("走访周期（天，留空按类别）"), min_value=1, max_value=365, required=False
     )
-    registered_on = date_field("登记日期", initial=timezone.localdate)
+    registered_on = date_field(_("登记日期"), initial=timezone.localdate)
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -305,24 +327,24 @@ class VisitForm(OneTimeTokenForm):
     a double tap on a weak network logs one visit (and files one order)."""
 
     outcome = forms.ChoiceField(
-        label="走访情况",
+        label=_("走访情况"),
         choices=VisitOutcome.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "请选择走访情况。"},
+        error_messages={"required": _("请选择走访情况。")},
     )
     findings = forms.CharField(
-        label="发现的问题（选填）",
+        label=_("发现的问题（选填）"),
         max_length=500,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "如：厨房燃气灶漏气；老人行动不便需要助餐"}),
-        error_messages={"max_length": "不能超过 500 字。"},
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("如：厨房燃气灶漏气；老人行动不便需要助餐")}),
+        error_messages={"max_length": _("不能超过 500 字。")},
     )
-    raise_order = forms.BooleanField(label="需要处理：同时提交工单", required=False)
+    raise_order = forms.BooleanField(label=_("需要处理：同时提交工单"), required=False)
     category = forms.ModelChoiceField(
         queryset=Person.objects.none(),
-        label="问题类别",
+        label=_("问题类别"),
         required=False,
-        error_messages={"invalid_choice": "请选择有效的问题类别。"},
+        error_messages={"invalid_choice": _("请选择有效的问题类别。")},
     )
 
     def __init__(self, *args: Any, categories: Any, may_raise_order: bool = True, **kwargs: Any) -> None:
@@ -333,7 +355,7 @@ class VisitForm(OneTimeTokenForm):
             del self.fields["raise_order"], self.fields["category"]
             return
         self.fields["category"].queryset = categories
-        self.fields["category"].empty_label = "请选择（转工单时必选）"
+        self.fields["category"].empty_label = _("请选择（转工单时必选）")
         self.fields["category"].label_from_instance = lambda c: c.name
 
 
@@ -341,10 +363,10 @@ class VisitForm(OneTimeTokenForm):
 
 
 class StationedForm(OneTimeTokenForm):
-    person = person_field(Person.objects.none(), label="驻点干部")
-    post = forms.ChoiceField(label="职务", choices=CadrePost.choices)
-    start = date_field("开始日期", initial=timezone.localdate)
-    office_hours = short_text("驻点时间", 100)
+    person = person_field(Person.objects.none(), label=_("驻点干部"))
+    post = forms.ChoiceField(label=_("职务"), choices=CadrePost.choices)
+    start = date_field(_("开始日期"), initial=timezone.localdate)
+    office_hours = short_text(_("驻点时间"), 100)
 
     def __init__(self, *args: Any, actor: Any, community: Community, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -353,16 +375,24 @@ class StationedForm(OneTimeTokenForm):
             .filter(is_active=True, community=community, account__isnull=False, role=PersonRole.COMMUNITY_CADRE)
             .order_by("name")
         )
-        self.fields["office_hours"].widget.attrs["placeholder"] = "如 周一至周五 9:00–17:00"
+        self.fields["office_hours"].widget.attrs["placeholder"] = _("如 周一至周五 9:00–17:00")
 
 
 class ReceptionForm(OneTimeTokenForm):
-    host = forms.ChoiceField(label="接待类型", choices=ReceptionHost.choices)
-    person = person_field(Person.objects.none(), label="接待人", required=False)
-    weekday = forms.TypedChoiceField(label="星期", coerce=int, choices=list(enumerate(WEEKDAYS)))
-    starts_at = forms.TimeField(label="开始时间", widget=TIME, error_messages={"invalid": "时间格式不对（如 09:00）。"})
-    ends_at = forms.TimeField(label="结束时间", widget=TIME, error_messages={"invalid": "时间格式不对（如 11:30）。"})
-    place = short_text("地点", 100, required=True)
+    host = forms.ChoiceField(label=_("接待类型"), choices=ReceptionHost.choices)
+    person = person_field(Person.objects.none(), label=_("接待人"), required=False)
+    weekday = forms.TypedChoiceField(label=_("星期"), coerce=int, choices=list(enumerate(WEEKDAYS)))
+    starts_at = forms.TimeField(
+        label=pgettext_lazy("time of day", "开始时间"),
+        widget=TIME,
+        error_messages={"invalid": _("时间格式不对（如 09:00）。")},
+    )
+    ends_at = forms.TimeField(
+        label=pgettext_lazy("time of day", "结束时间"),
+        widget=TIME,
+        error_messages={"invalid": _("时间格式不对（如 11:30）。")},
+    )
+    place = short_text(_("地点"), 100, required=True)
 
     def __init__(self, *args: Any, actor: Any, compound: Compound, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -373,9 +403,9 @@ class ReceptionForm(OneTimeTokenForm):
 
 
 class SinkDownTeamForm(OneTimeTokenForm):
-    name = short_text("队名", 100, required=True)
-    department = choice(Department.objects.none(), "牵头部门")
-    formed_on = date_field("组建日期", initial=timezone.localdate)
+    name = short_text(_("队名"), 100, required=True)
+    department = choice(Department.objects.none(), _("牵头部门"))
+    formed_on = date_field(_("组建日期"), initial=timezone.localdate)
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -383,9 +413,9 @@ class SinkDownTeamForm(OneTimeTokenForm):
 
 
 class SinkDownMemberForm(OneTimeTokenForm):
-    person = person_field(Person.objects.none(), label="队员")
-    start = date_field("入队日期", initial=timezone.localdate)
-    is_leader = forms.BooleanField(label="队长", required=False)
+    person = person_field(Person.objects.none(), label=_("队员"))
+    start = date_field(_("入队日期"), initial=timezone.localdate)
+    is_leader = forms.BooleanField(label=_("队长"), required=False)
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -393,8 +423,8 @@ class SinkDownMemberForm(OneTimeTokenForm):
 
 
 class SinkDownPostForm(OneTimeTokenForm):
-    community = choice(Community.objects.none(), "下沉社区")
-    start = date_field("下沉日期", initial=timezone.localdate)
+    community = choice(Community.objects.none(), _("下沉社区"))
+    start = date_field(_("下沉日期"), initial=timezone.localdate)
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -402,15 +432,15 @@ class SinkDownPostForm(OneTimeTokenForm):
 
 
 class SinkDownTaskForm(OneTimeTokenForm):
-    community = choice(Community.objects.none(), "社区")
-    task_type = forms.ChoiceField(label="任务类型", choices=SinkDownTaskType.choices)
-    done_on = date_field("日期", initial=timezone.localdate)
-    title = short_text("事项", 100, required=True)
+    community = choice(Community.objects.none(), _("社区"))
+    task_type = forms.ChoiceField(label=_("任务类型"), choices=SinkDownTaskType.choices)
+    done_on = date_field(_("日期"), initial=timezone.localdate)
+    title = short_text(_("事项"), 100, required=True)
     description = forms.CharField(
-        label="情况说明", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("情况说明"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    participants = forms.IntegerField(label="参与队员数", min_value=1, max_value=500, initial=1)
-    residents_served = forms.IntegerField(label="服务群众人次", min_value=0, max_value=100_000, initial=0)
+    participants = forms.IntegerField(label=_("参与队员数"), min_value=1, max_value=500, initial=1)
+    residents_served = forms.IntegerField(label=_("服务群众人次"), min_value=0, max_value=100_000, initial=0)
 
     def __init__(self, *args: Any, communities: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -421,10 +451,10 @@ class SinkDownTaskForm(OneTimeTokenForm):
 
 
 class RosterForm(OneTimeTokenForm):
-    street = choice(Street.objects.none(), "街道")
-    community = choice(Community.objects.none(), "社区（留空为街道值班表）", required=False)
-    name = short_text("名称", 100, required=True)
-    duty_phone = short_text("值班电话", 20)
+    street = choice(Street.objects.none(), _("街道"))
+    community = choice(Community.objects.none(), _("社区（留空为街道值班表）"), required=False)
+    name = short_text(_("名称"), 100, required=True)
+    duty_phone = short_text(_("值班电话"), 20)
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -433,12 +463,16 @@ class RosterForm(OneTimeTokenForm):
 
 
 class ShiftForm(OneTimeTokenForm):
-    person = person_field(Person.objects.none(), label="值班人员")
-    day = date_field("值班日期")
-    kind = forms.ChoiceField(label="类型", choices=ShiftKind.choices)
-    starts = forms.TimeField(label="开始", required=False, widget=TIME, error_messages={"invalid": "时间格式不对。"})
-    ends = forms.TimeField(label="结束", required=False, widget=TIME, error_messages={"invalid": "时间格式不对。"})
-    compensatory_day = date_field("调休日期（周中）", required=False)
+    person = person_field(Person.objects.none(), label=_("值班人员"))
+    day = date_field(_("值班日期"))
+    kind = forms.ChoiceField(label=_("类型"), choices=ShiftKind.choices)
+    starts = forms.TimeField(
+        label=_("开始"), required=False, widget=TIME, error_messages={"invalid": _("时间格式不对。")}
+    )
+    ends = forms.TimeField(
+        label=_("结束"), required=False, widget=TIME, error_messages={"invalid": _("时间格式不对。")}
+    )
+    compensatory_day = date_field(_("调休日期（周中）"), required=False)
 
     def __init__(self, *args: Any, actor: Any, roster: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -453,8 +487,8 @@ class ShiftForm(OneTimeTokenForm):
 
 class LeaveForm(OneTimeTokenForm):
     person = person_field(Person.objects.none())
-    day = date_field("日期")
-    kind = forms.ChoiceField(label="类型", choices=[c for c in LeaveKind.choices if c[0] != LeaveKind.COMPENSATORY])
+    day = date_field(_("日期"))
+    kind = forms.ChoiceField(label=_("类型"), choices=[c for c in LeaveKind.choices if c[0] != LeaveKind.COMPENSATORY])
 
     def __init__(self, *args: Any, actor: Any, roster: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -466,9 +500,9 @@ class LeaveForm(OneTimeTokenForm):
 
 class GradeForm(CleanForm):
     assessment = forms.IntegerField(widget=forms.HiddenInput)
-    proficiency = forms.DecimalField(label="业务能力", min_value=0, max_value=100, decimal_places=2, max_digits=5)
-    attitude = forms.DecimalField(label="服务态度", min_value=0, max_value=100, decimal_places=2, max_digits=5)
-    note = short_text("评语", 200)
+    proficiency = forms.DecimalField(label=_("业务能力"), min_value=0, max_value=100, decimal_places=2, max_digits=5)
+    attitude = forms.DecimalField(label=_("服务态度"), min_value=0, max_value=100, decimal_places=2, max_digits=5)
+    note = short_text(_("评语"), 200)
 
 
 def quarter_of(today: date) -> tuple[int, int]:
@@ -480,14 +514,16 @@ def quarter_of(today: date) -> tuple[int, int]:
 
 class ImportForm(CleanForm):
     file = forms.FileField(
-        label="文件",
-        help_text="Excel 工作簿（.xlsx，工作表名为 2+4团队、网格人员、楼栋长、走访对象、值班表）或一个 .csv 文件",
+        label=_("文件"),
+        help_text=_("Excel 工作簿（.xlsx，工作表名为 2+4团队、网格人员、楼栋长、走访对象、值班表）或一个 .csv 文件"),
     )
-    kind = forms.ChoiceField(label="CSV 内容", choices=[("", "按表头自动识别"), *ImportKind.choices], required=False)
-    dry_run = forms.BooleanField(label="只检查，不保存", required=False)
+    kind = forms.ChoiceField(
+        label=_("CSV 内容"), choices=[("", _("按表头自动识别")), *ImportKind.choices], required=False
+    )
+    dry_run = forms.BooleanField(label=_("只检查，不保存"), required=False)
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if upload.size > 10 * 1024 * 1024:
-            raise forms.ValidationError("文件超过 10 MB，请拆分后再导入。")
+            raise forms.ValidationError(gettext("文件超过 10 MB，请拆分后再导入。"))
         return upload

@@ -20,26 +20,33 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext_lazy as _
+
+from staffing.wording import interpolate
+
 ACCEPTED_TARGET = 30
 WEIGHTS = {"proficiency": 20, "attitude": 20, "accepted": 20, "completed": 20, "satisfaction": 20}
 LABELS = {
-    "proficiency": "业务能力",
-    "attitude": "服务态度",
-    "accepted": "受理案件",
-    "completed": "办结案件",
-    "satisfaction": "群众满意度",
+    "proficiency": _("业务能力"),
+    "attitude": _("服务态度"),
+    "accepted": _("受理案件"),
+    "completed": _("办结案件"),
+    "satisfaction": _("群众满意度"),
 }
 STAR_THRESHOLDS = ((Decimal(90), 5), (Decimal(80), 4), (Decimal(70), 3), (Decimal(60), 2))
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 
 RULE_LINES = [
-    "五个维度各占 20%：业务能力、服务态度由评定人打分（0–100）；受理案件、办结案件、群众满意度取自工单数据。",
-    f"受理案件得分 = 本季度受理数 ÷ {ACCEPTED_TARGET} × 100（受理 {ACCEPTED_TARGET} 件及以上得满分）。",
-    "办结案件得分 = 办结数 ÷ 受理数 × 100（最高 100）；群众满意度得分 = 评价为很满意或满意的件数 ÷ 已评价件数 × 100。",
-    "某一维度没有数据（无登录账号、无受理案件或无评价）时不计入，其权重按比例分给其余维度；受理 0 件按 0 分计。",
-    "综合得分 = 各维度得分按权重加权平均，四舍五入到 0.01。",
-    "星级：90 分及以上五星，80 分及以上四星，70 分及以上三星，60 分及以上二星，60 分以下一星。",
+    _("五个维度各占 20%：业务能力、服务态度由评定人打分（0–100）；受理案件、办结案件、群众满意度取自工单数据。"),
+    interpolate(_("受理案件得分 = 本季度受理数 ÷ %(n)s × 100（受理 %(n)s 件及以上得满分）。"), {"n": ACCEPTED_TARGET}),
+    _(
+        "办结案件得分 = 办结数 ÷ 受理数 × 100（最高 100）；"
+        "群众满意度得分 = 评价为很满意或满意的件数 ÷ 已评价件数 × 100。"
+    ),
+    _("某一维度没有数据（无登录账号、无受理案件或无评价）时不计入，其权重按比例分给其余维度；受理 0 件按 0 分计。"),
+    _("综合得分 = 各维度得分按权重加权平均，四舍五入到 0.01。"),
+    _("星级：90 分及以上五星，80 分及以上四星，70 分及以上三星，60 分及以上二星，60 分以下一星。"),
 ]
 
 

@@ -7,6 +7,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from django.utils import translation
+from django.utils.translation import gettext_noop
+
 from accounts.roles import Role
 from reports import registry
 from reports.rendering import bar_chart, render_pdf
@@ -26,7 +29,7 @@ def coverage_day(key: str, today: date) -> date:
 def coverage_context(*, actor: Any, report: Any) -> dict[str, Any]:
     on = coverage_day(report.key, registry.today())
     coverage = selectors.team_coverage(actor=actor, on=on)
-    vacancies = [v for v in coverage.vacancies if v.since is not None or "物业企业已更换" in v.reason]
+    vacancies = [v for v in coverage.vacancies if v.since is not None or v.cause == "firm_changed"]
     unformed = [t.compound for t in coverage.teams if t.team is None]
     colours = ["#2e6da4", "#4a8bc2", "#c0392b", "#8e44ad", "#d68910", "#1f7a4d"]
     chart = bar_chart(
@@ -51,13 +54,16 @@ def coverage_context(*, actor: Any, report: Any) -> dict[str, Any]:
 
 
 def render_coverage(context: dict[str, Any]) -> bytes:
-    return render_pdf("staffing/reports/coverage.html", context)
+    # An official document: Chinese, whatever the language of the request that asked for it (seat labels and
+    # vacancy reasons are lazily translated and worded here).
+    with translation.override("zh-hans"):
+        return render_pdf("staffing/reports/coverage.html", context)
 
 
 registry.register(
     registry.ReportKind(
         code=COVERAGE,
-        label="“2+4”服务团队配齐情况",
+        label=gettext_noop("“2+4”服务团队配齐情况"),  # kept in Chinese (report titles); the room translates it
         periods=registry.QUARTERS,
         collect=coverage_context,
         render=render_coverage,

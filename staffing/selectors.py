@@ -8,6 +8,7 @@ actor may not see. Other apps read staffing only through this module:
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -15,10 +16,12 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from compounds.models import Community, Compound, District, Grid
-from compounds.workcalendar import BEIJING, day_label, is_rest_day
+from compounds.workcalendar import BEIJING, day_label, holiday_name, is_rest_day
 from staffing.models import (
     SEATS,
     WEEKDAYS,
@@ -40,6 +43,7 @@ from staffing.models import (
     StationedCadre,
     VolunteerService,
 )
+from staffing.wording import chinese, interpolate, term_reason_lazy
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,7 @@ class StarGrade:
 
     person_id: int
     person_name: str
-    role: str  # the staff role label, e.g. 社区工作者
+    role: str  # the staff role label in Chinese, e.g. 社区工作者 (funding keeps it with the award)
     community_id: int | None
     street_id: int | None
     stars: int  # 1–5
@@ -76,7 +80,7 @@ def star_assessments(*, actor: Any, district_id: int, year: int, quarter: int) -
         StarGrade(
             person_id=row.person_id,
             person_name=row.person.name,
-            role=PersonRole(row.role).label,
+            role=chinese(PersonRole(row.role).label),
             community_id=row.community_id,
             street_id=row.street_id,
             stars=row.stars,
@@ -106,10 +110,11 @@ class Vacancy:
     street_id: int
     street_name: str
     seat: str
-    seat_label: str
+    seat_label: str  # lazily translated: the page's language, the PDF's Chinese
     since: date | None
     days: int | None
-    reason: str
+    reason: str  # lazily translated, as seat_label
+    cause: str = ""  # unformed, firm_changed, left, never_filled or no_firm: what code may test
 
 
 @dataclass
@@ -221,7 +226,7 @@ def _compound_team(compound: Compound, team: ServiceTeam | None, terms: list[Sea
     upcoming: dict[str, SeatTerm] = {}
     vacancies = []
 
-    def vacancy(seat: SeatKind, since: date | None, reason: str) -> Vacancy:
+    def vacancy(seat: SeatKind, since: date | None, reason: Any, cause: str) -> Vacancy:
         return Vacancy(
             compound_id=compound.pk,
             compound_name=compound.name,
@@ -234,6 +239,7 @@ def _compound_team(compound: Compound, team: ServiceTeam | None, terms: list[Sea
             since=since,
             days=(on - since).days if since is not None else None,
             reason=reason,
+            cause=cause,
         )
 
     for seat in SEATS:
@@ -244,7 +250,7 @@ def _compound_team(compound: Compound, team: ServiceTeam | None, terms: list[Sea
             upcoming[seat.value] = later
         if team is None:
             holders[seat.value] = None
-            vacancies.append(vacancy(seat, None, "尚未组建“2+4”团队"))
+            vacancies.append(vacancy(seat, None, _("尚未组建“2+4”团队"), "unformed"))
             continue
         if (
             current is not None
@@ -252,7 +258,8 @@ def _compound_team(compound: Compound, team: ServiceTeam | None, terms: list[Sea
             and current.property_firm_id != compound.property_firm_id
         ):
             holders[seat.value] = None
-            vacancies.append(vacancy(seat, None, f"物业企业已更换，原物业经理{current.person}待离任"))
+            reason = interpolate(_("物业企业已更换，原物业经理%(name)s待离任"), {"name": current.person})
+            vacancies.append(vacancy(seat, None, reason, "firm_changed"))
             continue
         holders[seat.value] = current
         if current is not None:
@@ -260,13 +267,18 @@ def _compound_team(compound: Compound, team: ServiceTeam | None, terms: list[Sea
         ended = [t for t in of_seat if t.end is not None and t.end <= on]
         if ended:
             last = max(ended, key=lambda t: t.end)
-            reason = f"{last.person}离任" + (f"（{last.end_reason}）" if last.end_reason else "")
-            since = last.end
+            if last.end_reason:
+                reason = interpolate(
+                    _("%(name)s离任（%(reason)s）"), {"name": last.person, "reason": term_reason_lazy(last.end_reason)}
+                )
+            else:
+                reason = interpolate(_("%(name)s离任"), {"name": last.person})
+            since, cause = last.end, "left"
         else:
-            reason, since = "组建以来从未配备", team.formed_on
+            reason, since, cause = _("组建以来从未配备"), team.formed_on, "never_filled"
         if seat == SeatKind.PROPERTY_MANAGER and compound.property_firm_id is None:
-            reason = "小区无物业企业"
-        vacancies.append(vacancy(seat, since, reason))
+            reason, cause = _("小区无物业企业"), "no_firm"
+        vacancies.append(vacancy(seat, since, reason, cause))
     return CompoundTeam(compound=compound, team=team, holders=holders, vacancies=vacancies, upcoming=upcoming)
 
 
@@ -275,7 +287,7 @@ def _district_unit(actor: Any) -> UnitCoverage:
     name = ""
     if getattr(actor, "district_id", None):
         name = District.objects.filter(pk=actor.district_id).values_list("name", flat=True).first() or ""
-    return UnitCoverage(unit_id=getattr(actor, "district_id", None), name=name or "全区")
+    return UnitCoverage(unit_id=getattr(actor, "district_id", None), name=name or gettext("全区"))
 
 
 def team_coverage(*, actor: Any, on: date, street_id: int | None = None) -> Coverage:
@@ -452,7 +464,10 @@ def compound_service_card(compound_id: int, *, now: datetime | None = None) -> S
     receptions = tuple(
         CardReception(
             label=r.get_host_display(),
-            when=f"每{WEEKDAYS[r.weekday]} {r.starts_at:%H:%M}–{r.ends_at:%H:%M}",
+            when=interpolate(
+                _("每%(weekday)s %(start)s–%(end)s"),
+                {"weekday": WEEKDAYS[r.weekday], "start": f"{r.starts_at:%H:%M}", "end": f"{r.ends_at:%H:%M}"},
+            ),
             place=r.place,
             host=r.person.name if r.person_id else "",
         )
@@ -514,6 +529,33 @@ class CalendarDay:
     is_today: bool
     shifts: list[DutyShift] = field(default_factory=list)
     leaves: list[Leave] = field(default_factory=list)
+
+    @property
+    def kind_label(self) -> str:
+        """`kind` in the page's language (节假日·春节 → Holiday · Chinese New Year (Spring Festival))."""
+        return day_kind_label(self.day, self.kind)
+
+
+def day_kind_label(day: date, kind: str) -> str:
+    """A working-calendar label (compounds.workcalendar.day_label, Chinese) in the active language."""
+    if kind.startswith("节假日·"):
+        return gettext("节假日·%(name)s") % {"name": _holiday_name(day, translation.get_language() or "")}
+    labels = {"调休上班": gettext("调休上班"), "休息日": gettext("休息日"), "工作日": gettext("工作日")}
+    return labels.get(kind, kind)
+
+
+@functools.cache
+def _holidays(year: int, language: str) -> Any:
+    import holidays
+
+    return holidays.China(years=year, language=language)
+
+
+def _holiday_name(day: date, language: str) -> str:
+    """The holiday's name on `day` from the `holidays` package, in English on an English page (its en_US names)."""
+    if not language.startswith("en"):
+        return holiday_name(day)
+    return _holidays(day.year, "en_US").get(day) or holiday_name(day)
 
 
 def month_start(value: date) -> date:

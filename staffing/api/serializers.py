@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from accounts.api.fields import ScopedPrimaryKeyRelatedField
@@ -519,7 +520,7 @@ class CountsQuerySerializer(serializers.Serializer):
 
     def validate(self, attrs: dict) -> dict:
         if attrs["end"] <= attrs["start"]:
-            raise serializers.ValidationError({"end": "结束日期应晚于开始日期。"})
+            raise serializers.ValidationError({"end": gettext("结束日期应晚于开始日期。")})
         return attrs
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
@@ -68,7 +69,7 @@ class RulePermission(BasePermission):
         if rule is None:
             return True
         if not has(request.user, rule):
-            self.message = MESSAGES.get(rule, "您无权执行此操作。")
+            self.message = MESSAGES.get(rule, gettext("您无权执行此操作。"))
             return False
         return True
 
@@ -656,7 +657,7 @@ class StaffingImportViewSet(ServiceViewSet):
 
         upload = data["file"]
         if upload.size > 10 * 1024 * 1024:
-            raise ValidationError({"file": ["文件超过 10 MB，请拆分后再导入。"]})
+            raise ValidationError({"file": [gettext("文件超过 10 MB，请拆分后再导入。")]})
         try:
             return import_start(
                 actor=request.user, upload=upload, dry_run=data["dry_run"], kind=data.get("kind") or None

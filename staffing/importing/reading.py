@@ -14,18 +14,22 @@ from pathlib import Path
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
 
 from compounds.importing.reading import cell_text
+from staffing.wording import chinese
 
 MAX_ROWS = 20_000
 
 
 class Kind(models.TextChoices):
-    TEAMS = "teams", "2+4团队"
-    GRID_MEMBERS = "grid_members", "网格人员"
-    BUILDING_HEADS = "building_heads", "楼栋长"
-    HOUSEHOLDS = "households", "走访对象"
-    ROSTER = "roster", "值班表"
+    """What a sheet holds. The label is also the sheet's name in a workbook: matched in Chinese (`chinese`)."""
+
+    TEAMS = "teams", pgettext_lazy("import kind", "2+4团队")
+    GRID_MEMBERS = "grid_members", pgettext_lazy("import kind", "网格人员")
+    BUILDING_HEADS = "building_heads", pgettext_lazy("import kind", "楼栋长")
+    HOUSEHOLDS = "households", pgettext_lazy("import kind", "走访对象")
+    ROSTER = "roster", pgettext_lazy("import kind", "值班表")
 
 
 KIND_ORDER = (Kind.TEAMS, Kind.GRID_MEMBERS, Kind.BUILDING_HEADS, Kind.HOUSEHOLDS, Kind.ROSTER)
@@ -101,7 +105,8 @@ KIND_MARKERS = (
 
 
 class ImportFileError(Exception):
-    """The file as a whole cannot be read. The message is Chinese, for the user."""
+    """The file as a whole cannot be read. The message is for the user, in the request's language (Chinese when
+    a task keeps it with the import's outcome: staffing.importing.service runs the rows in Chinese)."""
 
 
 @dataclass
@@ -124,7 +129,7 @@ def normalise_header(value: Any) -> str:
 
 def kind_from_text(text: str) -> str | None:
     for kind in Kind:
-        if text.strip() in (kind.value, kind.label):
+        if text.strip() in (kind.value, chinese(kind.label)):
             return kind.value
     return None
 
@@ -145,15 +150,17 @@ def read_file(data: bytes, *, name: str, kind: str | None = None) -> list[Sheet]
     elif suffix in (".csv", ".txt", ""):
         sheets = [_read_csv(data, title=name or "上传文件", kind=kind)]
     elif suffix == ".xls":
-        raise ImportFileError("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 后再导入。")
+        raise ImportFileError(gettext("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 后再导入。"))
     else:
-        raise ImportFileError(f"不支持的文件类型“{suffix[:10]}”：请上传 .xlsx 或 .csv 文件。")
+        message = gettext("不支持的文件类型“%(suffix)s”：请上传 .xlsx 或 .csv 文件。")
+        raise ImportFileError(message % {"suffix": suffix[:10]})
     if not sheets:
-        labels = "、".join(Kind.labels)
-        raise ImportFileError(f"文件中没有可导入的工作表：工作表应命名为 {labels}。")
+        labels = "、".join(chinese(label) for label in Kind.labels)  # the names a workbook's sheets must have
+        raise ImportFileError(gettext("文件中没有可导入的工作表：工作表应命名为 %(labels)s。") % {"labels": labels})
     total = sum(len(s.rows) for s in sheets)
     if total > MAX_ROWS:
-        raise ImportFileError(f"文件有 {total} 行，超过单次导入上限 {MAX_ROWS} 行，请拆分后再导入。")
+        message = gettext("文件有 %(total)s 行，超过单次导入上限 %(max)s 行，请拆分后再导入。")
+        raise ImportFileError(message % {"total": total, "max": MAX_ROWS})
     return sorted(sheets, key=lambda s: KIND_ORDER.index(s.kind))
 
 
@@ -182,7 +189,7 @@ def _table(title: str, rows: Iterable[tuple[int, list[Any]]], kind: str | None, 
 
 def _read_csv(data: bytes, *, title: str, kind: str | None) -> Sheet:
     if b"\x00" in data:
-        raise ImportFileError("CSV 文件中含有空字符（NUL），不是文本文件，请检查文件。")
+        raise ImportFileError(gettext("CSV 文件中含有空字符（NUL），不是文本文件，请检查文件。"))
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -190,14 +197,15 @@ def _read_csv(data: bytes, *, title: str, kind: str | None) -> Sheet:
         except UnicodeDecodeError:
             continue
     else:
-        raise ImportFileError("无法识别 CSV 文件的编码：请保存为 UTF-8 或 GBK 编码。")
+        raise ImportFileError(gettext("无法识别 CSV 文件的编码：请保存为 UTF-8 或 GBK 编码。"))
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         sheet = _table(title, ((reader.line_num, row) for row in reader), kind, by_title=False)
     except csv.Error as error:
-        raise ImportFileError(f"CSV 文件格式有误：{error}") from error
+        raise ImportFileError(gettext("CSV 文件格式有误：%(error)s") % {"error": error}) from error
     if sheet is None:
-        raise ImportFileError(f"无法从表头判断“{title[:60]}”是哪类数据，请在页面上选择导入类型。")
+        message = gettext("无法从表头判断“%(title)s”是哪类数据，请在页面上选择导入类型。")
+        raise ImportFileError(message % {"title": title[:60]})
     return sheet
 
 
@@ -207,7 +215,7 @@ def _read_xlsx(data: bytes, *, kind: str | None) -> list[Sheet]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
-        raise ImportFileError("无法读取该 .xlsx 文件：文件已损坏或不是 Excel 工作簿。") from error
+        raise ImportFileError(gettext("无法读取该 .xlsx 文件：文件已损坏或不是 Excel 工作簿。")) from error
     sheets = []
     try:
         for worksheet in workbook.worksheets:
@@ -219,7 +227,8 @@ def _read_xlsx(data: bytes, *, kind: str | None) -> list[Sheet]:
     finally:
         workbook.close()
     kinds = [s.kind for s in sheets]
-    duplicates = {Kind(k).label for k in kinds if kinds.count(k) > 1}
+    duplicates = {chinese(Kind(k).label) for k in kinds if kinds.count(k) > 1}
     if duplicates:
-        raise ImportFileError(f"工作簿中有多个“{'、'.join(sorted(duplicates))}”工作表，请合并为一个。")
+        message = gettext("工作簿中有多个“%(sheets)s”工作表，请合并为一个。")
+        raise ImportFileError(message % {"sheets": "、".join(sorted(duplicates))})
     return sheets

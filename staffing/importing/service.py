@@ -1,7 +1,7 @@
 """Importing staffing spreadsheets into one district, all or nothing: "2+4" teams, grid members, building
 heads, households to visit and duty rosters.
 
-Every row goes through the same services as the pages (so the same rules and Chinese messages apply), in a
+Every row goes through the same services as the pages (so the same rules and messages apply), in a
 savepoint so that one bad row does not hide the next one's problems; at the end any error (or a dry run)
 rolls the whole import back. People are matched by their phone in the district and created when new (with
 the role the sheet implies). Importing the same file twice changes nothing.
@@ -9,6 +9,10 @@ the role the sheet implies). Importing the same file twice changes nothing.
 Long files run in a Celery task (staffing.tasks.run_import_task) that reports its progress through the
 cache; the StaffingImport row keeps the outcome (the flow shared with the organisation import:
 compounds.importing.jobs).
+
+The rows are read and checked in Chinese whatever the uploader's page language (`translation.override(None)`):
+the sheets' names and choices (岗位, 走访类别 …) are Chinese, and the outcome kept with the import (counts, each
+row's message) is a stored text.
 """
 
 from __future__ import annotations
@@ -56,6 +60,7 @@ from staffing.models import (
 )
 from staffing.services import duty, grids, people, teams, visits
 from staffing.services.common import acting, normalise_phone
+from staffing.wording import chinese, in_chinese
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 PEOPLE = "people"
@@ -106,7 +111,7 @@ class ImportReport:
         bucket[outcome] += 1
 
     def as_json(self) -> dict[str, Any]:
-        labels = {**{k.value: k.label for k in Kind}, PEOPLE: "人员"}
+        labels = {**{k.value: chinese(k.label) for k in Kind}, PEOPLE: "人员"}
         return {
             "ok": self.ok,
             "saved": self.saved,
@@ -116,6 +121,7 @@ class ImportReport:
         }
 
 
+@in_chinese
 def import_sheets(
     *,
     actor: Any,
@@ -177,6 +183,7 @@ def import_start(*, actor: Any, upload: Any, dry_run: bool = False, kind: str | 
     return record
 
 
+@in_chinese
 def import_run(*, actor: Any, record: StaffingImport, data: bytes, progress: jobs.Progress) -> dict[str, Any]:
     """The task's work on a kept file (compounds.importing.jobs.job_run): the outcome to keep."""
     try:
@@ -490,7 +497,8 @@ def _choice(
             return choice.value
     if extra and text in extra:
         return extra[text]
-    raise ValidationError(f"“{header}”应为 {'、'.join(choices.labels)} 之一，收到的是“{text[:20]}”。")
+    labels = "、".join(str(label) for label in choices.labels)
+    raise ValidationError(f"“{header}”应为 {labels} 之一，收到的是“{text[:20]}”。")
 
 
 def _needs(text: str) -> list[str]:
@@ -498,7 +506,8 @@ def _needs(text: str) -> list[str]:
     for item in [i for i in re.split(r"[;；,，、\s]+", text or "") if i]:
         match = next((n.value for n in VisitNeed if item in (n.value, n.label)), None)
         if match is None:
-            raise ValidationError(f"“走访类别”应为 {'、'.join(VisitNeed.labels)}，收到的是“{item[:20]}”。")
+            labels = "、".join(str(label) for label in VisitNeed.labels)
+            raise ValidationError(f"“走访类别”应为 {labels}，收到的是“{item[:20]}”。")
         needs.append(match)
     if not needs:
         raise ValidationError("“走访类别”不能为空。")

@@ -7,6 +7,8 @@ from datetime import date
 from django.contrib.postgres.fields import DateRangeField, RangeBoundary
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.policy import TenantQuerySet
 from compounds.models import DistrictOwned
@@ -34,13 +36,13 @@ class Term(DistrictOwned):
     A departure sets `end` and a reason; the row stays, so the history says who held it from when to when,
     and the vacancy begins on `end`."""
 
-    start = models.DateField("起始日期")
-    end = models.DateField("结束日期", null=True, blank=True, help_text="自该日起不再担任；为空表示仍在任")
-    end_reason = models.CharField("结束原因", max_length=100, blank=True)
+    start = models.DateField(_("起始日期"))
+    end = models.DateField(_("结束日期"), null=True, blank=True, help_text=_("自该日起不再担任；为空表示仍在任"))
+    end_reason = models.CharField(_("结束原因"), max_length=100, blank=True)
     recorded_by = models.ForeignKey(
-        "accounts.User", verbose_name="登记人", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "accounts.User", verbose_name=_("登记人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = TermQuerySet.as_manager()
 
@@ -55,7 +57,7 @@ def end_after_start(name: str) -> models.CheckConstraint:
     return models.CheckConstraint(
         name=name,
         condition=Q(end__isnull=True) | Q(end__gt=models.F("start")),
-        violation_error_message="结束日期应晚于起始日期。",
+        violation_error_message=_("结束日期应晚于起始日期。"),
     )
 
 
@@ -66,5 +68,5 @@ def same_district(obj: models.Model, *names: str) -> dict[str, str]:
         if getattr(obj, f"{name}_id", None) is None or not obj.district_id:
             continue
         if getattr(obj, name).district_id != obj.district_id:
-            errors[name] = "所选对象不属于本区。"
+            errors[name] = gettext("所选对象不属于本区。")
     return errors

@@ -9,6 +9,8 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.policy import WHOLE_DISTRICT
 from accounts.roles import Role
@@ -22,8 +24,8 @@ PARTY_HOUSEHOLD_LINKS = (5, 15)
 
 
 class GridSide(models.TextChoices):
-    COMMUNITY = "community", "社区网格员"
-    PROPERTY = "property", "物业网格员"
+    COMMUNITY = "community", _("社区网格员")
+    PROPERTY = "property", _("物业网格员")
 
 
 GRID_VIEW = {
@@ -39,18 +41,18 @@ GRID_CHANGE = {R.STREET_STAFF: "grid__community__street", R.COMMUNITY_CADRE: "gr
 class GridMember(Term):
     """A grid's community worker or property staff member for a term. One of each side at a time."""
 
-    grid = models.ForeignKey("compounds.Grid", verbose_name="网格", on_delete=models.PROTECT, related_name="+")
-    side = models.CharField("类别", max_length=20, choices=GridSide.choices)
+    grid = models.ForeignKey("compounds.Grid", verbose_name=_("网格"), on_delete=models.PROTECT, related_name="+")
+    side = models.CharField(_("类别"), max_length=20, choices=GridSide.choices)
     person = models.ForeignKey(
-        "staffing.Person", verbose_name="人员", on_delete=models.PROTECT, related_name="grid_posts"
+        "staffing.Person", verbose_name=_("人员"), on_delete=models.PROTECT, related_name="grid_posts"
     )
 
     scope_view = GRID_VIEW
     scope_change = GRID_CHANGE
 
     class Meta:
-        verbose_name = "网格人员"
-        verbose_name_plural = "网格人员"
+        verbose_name = _("网格人员")
+        verbose_name_plural = _("网格人员")
         ordering = ["grid", "side", "-start"]
         constraints = [
             end_after_start("grid_member_end_after_start"),
@@ -61,7 +63,7 @@ class GridMember(Term):
                     ("grid", RangeOperators.EQUAL),
                     ("side", RangeOperators.EQUAL),
                 ],
-                violation_error_message="该网格在这段时间内已有同类网格员：请先为前任登记结束日期。",
+                violation_error_message=_("该网格在这段时间内已有同类网格员：请先为前任登记结束日期。"),
             ),
         ]
 
@@ -77,7 +79,12 @@ class GridMember(Term):
         grid, person = self.grid, self.person
         if self.side == GridSide.COMMUNITY:
             if person.role not in ASSESSED_ROLES or person.community_id != grid.community_id:
-                raise ValidationError({"person": f"社区网格员须为“{grid.community}”的社区工作者、网格员或两委干部。"})
+                raise ValidationError(
+                    {
+                        "person": gettext("社区网格员须为“%(community)s”的社区工作者、网格员或两委干部。")
+                        % {"community": grid.community}
+                    }
+                )
         elif self.side == GridSide.PROPERTY:
             firms = set(
                 Compound.objects.filter(buildings__grids=grid, property_firm__isnull=False).values_list(
@@ -85,16 +92,18 @@ class GridMember(Term):
                 )
             )
             if person.role != PersonRole.PROPERTY_STAFF or person.property_firm_id not in firms:
-                raise ValidationError({"person": "物业网格员须为服务本网格小区的物业企业人员。"})
+                raise ValidationError({"person": gettext("物业网格员须为服务本网格小区的物业企业人员。")})
 
 
 @pghistory.track()
 class BuildingHead(Term):
     """楼栋长 of a building for a term; one at a time."""
 
-    building = models.ForeignKey("compounds.Building", verbose_name="楼栋", on_delete=models.PROTECT, related_name="+")
+    building = models.ForeignKey(
+        "compounds.Building", verbose_name=_("楼栋"), on_delete=models.PROTECT, related_name="+"
+    )
     person = models.ForeignKey(
-        "staffing.Person", verbose_name="人员", on_delete=models.PROTECT, related_name="building_posts"
+        "staffing.Person", verbose_name=_("人员"), on_delete=models.PROTECT, related_name="building_posts"
     )
 
     scope_view = {
@@ -109,20 +118,20 @@ class BuildingHead(Term):
     }
 
     class Meta:
-        verbose_name = "楼栋长"
-        verbose_name_plural = "楼栋长"
+        verbose_name = _("楼栋长")
+        verbose_name_plural = _("楼栋长")
         ordering = ["building", "-start"]
         constraints = [
             end_after_start("building_head_end_after_start"),
             ExclusionConstraint(
                 name="building_head_one_at_a_time",
                 expressions=[(term_range(), RangeOperators.OVERLAPS), ("building", RangeOperators.EQUAL)],
-                violation_error_message="该楼栋在这段时间内已有楼栋长：请先为前任登记结束日期。",
+                violation_error_message=_("该楼栋在这段时间内已有楼栋长：请先为前任登记结束日期。"),
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.building} 楼栋长 {self.person}"
+        return gettext("%(building)s 楼栋长 %(person)s") % {"building": self.building, "person": self.person}
 
     def clean(self) -> None:
         errors = same_district(self, "building", "person")
@@ -131,7 +140,12 @@ class BuildingHead(Term):
         if self._state.adding and self.building_id and self.person_id:
             community_id = self.building.compound.community_id
             if self.person.community_id is not None and self.person.community_id != community_id:
-                raise ValidationError({"person": f"楼栋长须为“{self.building.compound.community}”的居民。"})
+                raise ValidationError(
+                    {
+                        "person": gettext("楼栋长须为“%(community)s”的居民。")
+                        % {"community": self.building.compound.community}
+                    }
+                )
 
 
 @pghistory.track()
@@ -140,32 +154,34 @@ class PartyHousehold(DistrictOwned):
     (Household.party_household)."""
 
     person = models.ForeignKey(
-        "staffing.Person", verbose_name="党员", on_delete=models.PROTECT, related_name="party_households"
+        "staffing.Person", verbose_name=_("党员"), on_delete=models.PROTECT, related_name="party_households"
     )
-    grid = models.ForeignKey("compounds.Grid", verbose_name="网格", on_delete=models.PROTECT, related_name="+")
+    grid = models.ForeignKey("compounds.Grid", verbose_name=_("网格"), on_delete=models.PROTECT, related_name="+")
     building = models.ForeignKey(
-        "compounds.Building", verbose_name="楼栋", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "compounds.Building", verbose_name=_("楼栋"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    since = models.DateField("设立日期")
-    is_active = models.BooleanField("有效", default=True)
-    note = models.CharField("备注", max_length=200, blank=True)
+    since = models.DateField(_("设立日期"))
+    is_active = models.BooleanField(_("有效"), default=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
 
     scope_view = GRID_VIEW
     scope_change = GRID_CHANGE
 
     class Meta:
-        verbose_name = "党员中心户"
-        verbose_name_plural = "党员中心户"
+        verbose_name = _("党员中心户")
+        verbose_name_plural = _("党员中心户")
         ordering = ["grid", "person__name", "pk"]
 
     def __str__(self) -> str:
-        return f"党员中心户 {self.person}"
+        return gettext("党员中心户 %(person)s") % {"person": self.person}
 
     def clean(self) -> None:
         errors = same_district(self, "person", "grid", "building")
         if errors:
             raise ValidationError(errors)
         if self.person_id and not self.person.is_party_member:
-            raise ValidationError({"person": f"“{self.person}”未登记为中共党员，不能设为党员中心户。"})
+            raise ValidationError(
+                {"person": gettext("“%(person)s”未登记为中共党员，不能设为党员中心户。") % {"person": self.person}}
+            )
         if self.grid_id and self.building_id and not self.grid.buildings.filter(pk=self.building_id).exists():
-            raise ValidationError({"building": "所选楼栋不在该网格内。"})
+            raise ValidationError({"building": gettext("所选楼栋不在该网格内。")})

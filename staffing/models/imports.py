@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pghistory
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from compounds.models import ImportJob, ImportStatus
 
@@ -15,11 +16,11 @@ def import_path(instance: StaffingImport, filename: str) -> str:
 
 @pghistory.track(exclude=["result"])
 class StaffingImport(ImportJob):
-    file = models.FileField("文件", upload_to=import_path)
+    file = models.FileField(_("文件"), upload_to=import_path)
 
     class Meta(ImportJob.Meta):
-        verbose_name = "人员配备导入"
-        verbose_name_plural = "人员配备导入"
+        verbose_name = _("人员配备导入")
+        verbose_name_plural = _("人员配备导入")
 
 
 __all__ = ["ImportStatus", "StaffingImport", "import_path"]

@@ -5,6 +5,8 @@ import pghistory
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.policy import WHOLE_DISTRICT, ActorPath
 from accounts.privacy import mask_name, mask_phone
@@ -17,16 +19,16 @@ R = Role
 class PersonRole(models.TextChoices):
     """人员身份: what the person is, whatever posts they hold (a person may serve in several places)."""
 
-    STREET_OFFICER = "street_officer", "街道干部"
-    COMMUNITY_CADRE = "community_cadre", "社区两委干部"
-    COMMUNITY_WORKER = "community_worker", "社区工作者"
-    GRID_WORKER = "grid_worker", "专职网格员"
-    DEPARTMENT_STAFF = "department_staff", "部门工作人员"
-    POLICE_OFFICER = "police_officer", "社区民警"
-    LEGAL_ADVISER = "legal_adviser", "法律顾问"
-    PROPERTY_STAFF = "property_staff", "物业人员"
-    RESIDENT = "resident", "居民"
-    VOLUNTEER = "volunteer", "志愿者"
+    STREET_OFFICER = "street_officer", _("街道干部")
+    COMMUNITY_CADRE = "community_cadre", _("社区两委干部")
+    COMMUNITY_WORKER = "community_worker", _("社区工作者")
+    GRID_WORKER = "grid_worker", _("专职网格员")
+    DEPARTMENT_STAFF = "department_staff", _("部门工作人员")
+    POLICE_OFFICER = "police_officer", _("社区民警")
+    LEGAL_ADVISER = "legal_adviser", _("法律顾问")
+    PROPERTY_STAFF = "property_staff", _("物业人员")
+    RESIDENT = "resident", _("居民")
+    VOLUNTEER = "volunteer", _("志愿者")
 
 
 # The community and grid staff who are assessed every quarter (staff stars, 星级评定).
@@ -44,15 +46,20 @@ class Person(DistrictOwned):
     `street` and `community` say where the person belongs (and so which street staff or cadre manage the
     record); `department` and `property_firm` say which organisation they come from."""
 
-    name = models.CharField("姓名", max_length=50)
-    phone = models.CharField("手机号", max_length=20, blank=True)
-    role = models.CharField("身份", max_length=30, choices=PersonRole.choices)
+    name = models.CharField(_("姓名"), max_length=50)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    role = models.CharField(_("身份"), max_length=30, choices=PersonRole.choices)
     street = models.ForeignKey(
-        "compounds.Street", verbose_name="所属街道", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "compounds.Street",
+        verbose_name=_("所属街道"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     community = models.ForeignKey(
         "compounds.Community",
-        verbose_name="所属社区",
+        verbose_name=_("所属社区"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -60,7 +67,7 @@ class Person(DistrictOwned):
     )
     department = models.ForeignKey(
         "compounds.Department",
-        verbose_name="所属部门",
+        verbose_name=_("所属部门"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -68,28 +75,28 @@ class Person(DistrictOwned):
     )
     property_firm = models.ForeignKey(
         "compounds.PropertyFirm",
-        verbose_name="所属物业企业",
+        verbose_name=_("所属物业企业"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
     )
     organisation_name = models.CharField(
-        "工作单位", max_length=100, blank=True, help_text="不属于街道、社区、部门或物业企业时填写，如律师事务所"
+        _("工作单位"), max_length=100, blank=True, help_text=_("不属于街道、社区、部门或物业企业时填写，如律师事务所")
     )
-    title = models.CharField("职务", max_length=50, blank=True)
+    title = models.CharField(_("职务"), max_length=50, blank=True)
     account = models.OneToOneField(
         "accounts.User",
-        verbose_name="登录账号",
+        verbose_name=_("登录账号"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="staff_person",
     )
-    is_party_member = models.BooleanField("中共党员", default=False)
-    is_active = models.BooleanField("在岗", default=True)
-    note = models.CharField("备注", max_length=200, blank=True)
-    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    is_party_member = models.BooleanField(_("中共党员"), default=False)
+    is_active = models.BooleanField(_("在岗"), default=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     # Street staff and cadres pick people of the whole district for teams and rosters (names; phones masked).
     scope_view = {
@@ -102,8 +109,8 @@ class Person(DistrictOwned):
     scope_change = {R.STREET_STAFF: ("street", "community__street"), R.COMMUNITY_CADRE: "community"}
 
     class Meta:
-        verbose_name = "人员"
-        verbose_name_plural = "人员"
+        verbose_name = _("人员")
+        verbose_name_plural = _("人员")
         ordering = ["name", "pk"]
         indexes = [models.Index(fields=["district", "role"], name="person_district_role")]
         constraints = [
@@ -111,12 +118,12 @@ class Person(DistrictOwned):
                 fields=["district", "phone"],
                 condition=~Q(phone=""),
                 name="person_phone_unique_in_district",
-                violation_error_message="本区已登记使用该手机号的人员。",
+                violation_error_message=_("本区已登记使用该手机号的人员。"),
             ),
             models.CheckConstraint(
                 name="person_name_not_blank",
                 condition=~Q(name=""),
-                violation_error_message="请填写姓名。",
+                violation_error_message=_("请填写姓名。"),
             ),
         ]
 
@@ -149,23 +156,23 @@ class Person(DistrictOwned):
         for name in ("street", "community", "department", "property_firm", "account"):
             related = getattr(self, name) if getattr(self, f"{name}_id") else None
             if related is not None and self.district_id and related.district_id != self.district_id:
-                errors[name] = "所选对象不属于本区。"
+                errors[name] = gettext("所选对象不属于本区。")
         if self.community_id and self.street_id and self.community.street_id != self.street_id:
-            errors["community"] = "所选社区不在所属街道。"
+            errors["community"] = gettext("所选社区不在所属街道。")
         if self.role in COMMUNITY_ROLES and not self.community_id:
-            errors["community"] = f"{PersonRole(self.role).label}须填写所属社区。"
+            errors["community"] = gettext("%(role)s须填写所属社区。") % {"role": PersonRole(self.role).label}
         if self.role == PersonRole.STREET_OFFICER and not self.street_id:
-            errors["street"] = "街道干部须填写所属街道。"
+            errors["street"] = gettext("街道干部须填写所属街道。")
         if self.role in DEPARTMENT_ROLES and not self.department_id:
-            errors["department"] = f"{PersonRole(self.role).label}须填写所属部门。"
+            errors["department"] = gettext("%(role)s须填写所属部门。") % {"role": PersonRole(self.role).label}
         if (
             self.role == PersonRole.POLICE_OFFICER
             and self.department_id
             and self.department.kind != DepartmentKind.POLICE
         ):
-            errors["department"] = "社区民警须来自公安部门。"
+            errors["department"] = gettext("社区民警须来自公安部门。")
         if self.role == PersonRole.PROPERTY_STAFF and not self.property_firm_id:
-            errors["property_firm"] = "物业人员须填写所属物业企业。"
+            errors["property_firm"] = gettext("物业人员须填写所属物业企业。")
         if errors:
             raise ValidationError(errors)
 
@@ -174,17 +181,19 @@ class Person(DistrictOwned):
 class VolunteerService(DistrictOwned):
     """志愿服务记录: hours a volunteer (or anybody) served, where and doing what."""
 
-    person = models.ForeignKey(Person, verbose_name="人员", on_delete=models.PROTECT, related_name="volunteer_services")
+    person = models.ForeignKey(
+        Person, verbose_name=_("人员"), on_delete=models.PROTECT, related_name="volunteer_services"
+    )
     community = models.ForeignKey(
-        "compounds.Community", verbose_name="服务社区", on_delete=models.PROTECT, related_name="+"
+        "compounds.Community", verbose_name=_("服务社区"), on_delete=models.PROTECT, related_name="+"
     )
-    served_on = models.DateField("服务日期")
-    hours = models.DecimalField("服务时长（小时）", max_digits=4, decimal_places=1)
-    activity = models.CharField("服务内容", max_length=200)
+    served_on = models.DateField(_("服务日期"))
+    hours = models.DecimalField(_("服务时长（小时）"), max_digits=4, decimal_places=1)
+    activity = models.CharField(_("服务内容"), max_length=200)
     recorded_by = models.ForeignKey(
-        "accounts.User", verbose_name="登记人", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "accounts.User", verbose_name=_("登记人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     scope_view = {
         R.STREET_STAFF: "community__street",
@@ -194,22 +203,26 @@ class VolunteerService(DistrictOwned):
     scope_change = {R.STREET_STAFF: "community__street", R.COMMUNITY_CADRE: "community"}
 
     class Meta:
-        verbose_name = "志愿服务记录"
-        verbose_name_plural = "志愿服务记录"
+        verbose_name = _("志愿服务记录")
+        verbose_name_plural = _("志愿服务记录")
         ordering = ["-served_on", "-pk"]
         constraints = [
             models.CheckConstraint(
                 name="volunteer_hours_range",
                 condition=Q(hours__gt=0, hours__lte=24),
-                violation_error_message="服务时长应大于 0 且不超过 24 小时。",
+                violation_error_message=_("服务时长应大于 0 且不超过 24 小时。"),
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.person} {self.served_on} {self.hours} 小时"
+        return gettext("%(person)s %(day)s %(hours)s 小时") % {
+            "person": self.person,
+            "day": self.served_on,
+            "hours": self.hours,
+        }
 
     def clean(self) -> None:
         if self.person_id and self.district_id and self.person.district_id != self.district_id:
-            raise ValidationError({"person": "所选人员不属于本区。"})
+            raise ValidationError({"person": gettext("所选人员不属于本区。")})
         if self.community_id and self.district_id and self.community.district_id != self.district_id:
-            raise ValidationError({"community": "所选社区不属于本区。"})
+            raise ValidationError({"community": gettext("所选社区不属于本区。")})

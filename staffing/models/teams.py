@@ -10,6 +10,8 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.policy import WHOLE_DISTRICT
 from accounts.roles import Role
@@ -23,22 +25,22 @@ R = Role
 class SeatKind(models.TextChoices):
     """The six seats: "2" from above (the district department and the street), "4" on the ground."""
 
-    SERVICE_CHIEF = "service_chief", "服务长"
-    STREET_LIAISON = "street_liaison", "街道联系长"
-    POLICE_OFFICER = "police_officer", "社区民警"
-    LEGAL_ADVISER = "legal_adviser", "法律顾问"
-    PROPERTY_MANAGER = "property_manager", "物业经理"
-    RESIDENT_REPRESENTATIVE = "resident_representative", "居民代表"
+    SERVICE_CHIEF = "service_chief", _("服务长")
+    STREET_LIAISON = "street_liaison", _("街道联系长")
+    POLICE_OFFICER = "police_officer", _("社区民警")
+    LEGAL_ADVISER = "legal_adviser", _("法律顾问")
+    PROPERTY_MANAGER = "property_manager", _("物业经理")
+    RESIDENT_REPRESENTATIVE = "resident_representative", pgettext_lazy("2+4 seat", "居民代表")
 
 
 SEATS = tuple(SeatKind)
 SEAT_HELP = {
-    SeatKind.SERVICE_CHIEF: "包抓本小区的区级部门派出",
-    SeatKind.STREET_LIAISON: "小区所在街道的干部",
-    SeatKind.POLICE_OFFICER: "公安部门的社区民警",
-    SeatKind.LEGAL_ADVISER: "律师或司法所人员",
-    SeatKind.PROPERTY_MANAGER: "本小区现任物业企业的项目经理，随物业合同更换",
-    SeatKind.RESIDENT_REPRESENTATIVE: "本社区的居民",
+    SeatKind.SERVICE_CHIEF: _("包抓本小区的区级部门派出"),
+    SeatKind.STREET_LIAISON: _("小区所在街道的干部"),
+    SeatKind.POLICE_OFFICER: _("公安部门的社区民警"),
+    SeatKind.LEGAL_ADVISER: _("律师或司法所人员"),
+    SeatKind.PROPERTY_MANAGER: _("本小区现任物业企业的项目经理，随物业合同更换"),
+    SeatKind.RESIDENT_REPRESENTATIVE: _("本社区的居民"),
 }
 
 COMPOUND_VIEW = {
@@ -55,21 +57,21 @@ class ServiceTeam(DistrictOwned):
     """A compound's "2+4" team. `formed_on` dates the vacancy of a seat that was never filled."""
 
     compound = models.OneToOneField(
-        "compounds.Compound", verbose_name="小区", on_delete=models.PROTECT, related_name="service_team"
+        "compounds.Compound", verbose_name=_("小区"), on_delete=models.PROTECT, related_name="service_team"
     )
-    formed_on = models.DateField("组建日期")
-    note = models.CharField("备注", max_length=200, blank=True)
+    formed_on = models.DateField(_("组建日期"))
+    note = models.CharField(_("备注"), max_length=200, blank=True)
 
     scope_view = COMPOUND_VIEW
     scope_change = {R.STREET_STAFF: "compound__community__street"}
 
     class Meta:
-        verbose_name = "“2+4”服务团队"
-        verbose_name_plural = "“2+4”服务团队"
+        verbose_name = _("“2+4”服务团队")
+        verbose_name_plural = _("“2+4”服务团队")
         ordering = ["compound__code"]
 
     def __str__(self) -> str:
-        return f"{self.compound}“2+4”服务团队"
+        return gettext("%(compound)s“2+4”服务团队") % {"compound": self.compound}
 
     def clean(self) -> None:
         errors = same_district(self, "compound")
@@ -82,34 +84,36 @@ class SeatTerm(Term):
     """One person in one seat of a team from `start` to `end`. Terms of one seat never overlap (an exclusion
     constraint); a departure ends the term and leaves the seat vacant from that day."""
 
-    team = models.ForeignKey(ServiceTeam, verbose_name="服务团队", on_delete=models.PROTECT, related_name="terms")
-    seat = models.CharField("岗位", max_length=30, choices=SeatKind.choices)
-    person = models.ForeignKey("staffing.Person", verbose_name="人员", on_delete=models.PROTECT, related_name="seats")
+    team = models.ForeignKey(ServiceTeam, verbose_name=_("服务团队"), on_delete=models.PROTECT, related_name="terms")
+    seat = models.CharField(_("岗位"), max_length=30, choices=SeatKind.choices)
+    person = models.ForeignKey(
+        "staffing.Person", verbose_name=_("人员"), on_delete=models.PROTECT, related_name="seats"
+    )
     department = models.ForeignKey(
         "compounds.Department",
-        verbose_name="派出部门",
+        verbose_name=_("派出部门"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        help_text="服务长：包抓本小区的部门",
+        help_text=_("服务长：包抓本小区的部门"),
     )
     property_firm = models.ForeignKey(
         "compounds.PropertyFirm",
-        verbose_name="所属物业企业",
+        verbose_name=_("所属物业企业"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        help_text="物业经理：任职时服务本小区的物业企业",
+        help_text=_("物业经理：任职时服务本小区的物业企业"),
     )
 
     scope_view = {key: (value if value == WHOLE_DISTRICT else f"team__{value}") for key, value in COMPOUND_VIEW.items()}
     scope_change = {R.STREET_STAFF: "team__compound__community__street"}
 
     class Meta:
-        verbose_name = "岗位任期"
-        verbose_name_plural = "岗位任期"
+        verbose_name = _("岗位任期")
+        verbose_name_plural = _("岗位任期")
         ordering = ["team", "seat", "-start"]
         constraints = [
             end_after_start("seat_term_end_after_start"),
@@ -120,7 +124,7 @@ class SeatTerm(Term):
                     ("team", RangeOperators.EQUAL),
                     ("seat", RangeOperators.EQUAL),
                 ],
-                violation_error_message="该岗位在这段时间内已有人任职，任期不能重叠：请先为前任登记离任日期。",
+                violation_error_message=_("该岗位在这段时间内已有人任职，任期不能重叠：请先为前任登记离任日期。"),
             ),
         ]
 
@@ -147,39 +151,42 @@ class SeatTerm(Term):
 
     def _check_service_chief(self, compound, person) -> str | None:
         if person.department_id is None:
-            return f"服务长须由包抓本小区的区级部门派出，“{person}”不属于任何部门。"
+            return gettext("服务长须由包抓本小区的区级部门派出，“%(person)s”不属于任何部门。") % {"person": person}
         sponsor = Sponsorship.objects.current(self.start or date.today()).filter(compound=compound).first()
         if sponsor is None:
-            return f"“{compound}”在 {self.start} 没有包抓部门：请先登记包抓部门，再由该部门派出服务长。"
+            message = gettext("“%(compound)s”在 %(day)s 没有包抓部门：请先登记包抓部门，再由该部门派出服务长。")
+            return message % {"compound": compound, "day": self.start}
         if sponsor.department_id != person.department_id:
-            return f"服务长须来自包抓本小区的“{sponsor.department}”，“{person}”属于“{person.department}”。"
+            message = gettext("服务长须来自包抓本小区的“%(sponsor)s”，“%(person)s”属于“%(department)s”。")
+            return message % {"sponsor": sponsor.department, "person": person, "department": person.department}
         self.department_id = sponsor.department_id
         return None
 
     def _check_street_liaison(self, compound, person) -> str | None:
         if person.role != PersonRole.STREET_OFFICER or person.street_id != compound.community.street_id:
-            return f"街道联系长须为“{compound.community.street}”的街道干部。"
+            return gettext("街道联系长须为“%(street)s”的街道干部。") % {"street": compound.community.street}
         return None
 
     def _check_police_officer(self, compound, person) -> str | None:
         if person.role != PersonRole.POLICE_OFFICER or person.department is None:
-            return "社区民警须为公安部门登记的社区民警。"
+            return gettext("社区民警须为公安部门登记的社区民警。")
         if person.department.kind != DepartmentKind.POLICE:
-            return "社区民警须来自公安部门。"
+            return gettext("社区民警须来自公安部门。")
         return None
 
     def _check_property_manager(self, compound, person) -> str | None:
         if compound.property_firm_id is None:
-            return f"“{compound}”目前没有物业企业，物业经理岗位无法任命。"
+            return gettext("“%(compound)s”目前没有物业企业，物业经理岗位无法任命。") % {"compound": compound}
         if person.property_firm_id != compound.property_firm_id:
-            firm = person.property_firm or "未登记物业企业"
-            return f"物业经理须来自为本小区服务的“{compound.property_firm}”，“{person}”属于“{firm}”。"
+            firm = person.property_firm or gettext("未登记物业企业")
+            message = gettext("物业经理须来自为本小区服务的“%(firm)s”，“%(person)s”属于“%(own)s”。")
+            return message % {"firm": compound.property_firm, "person": person, "own": firm}
         self.property_firm_id = compound.property_firm_id
         return None
 
     def _check_resident(self, compound, person) -> str | None:
         if person.community_id is not None and person.community_id != compound.community_id:
-            return f"居民代表须为“{compound.community}”的居民。"
+            return gettext("居民代表须为“%(community)s”的居民。") % {"community": compound.community}
         return None
 
 
@@ -189,28 +196,30 @@ class Sponsorship(Term):
     department at a time per compound; the history stays."""
 
     department = models.ForeignKey(
-        "compounds.Department", verbose_name="包抓部门", on_delete=models.PROTECT, related_name="+"
+        "compounds.Department", verbose_name=_("包抓部门"), on_delete=models.PROTECT, related_name="+"
     )
-    compound = models.ForeignKey("compounds.Compound", verbose_name="小区", on_delete=models.PROTECT, related_name="+")
+    compound = models.ForeignKey(
+        "compounds.Compound", verbose_name=_("小区"), on_delete=models.PROTECT, related_name="+"
+    )
 
     scope_view = COMPOUND_VIEW
     scope_change = {}
 
     class Meta:
-        verbose_name = "部门包抓"
-        verbose_name_plural = "部门包抓"
+        verbose_name = _("部门包抓")
+        verbose_name_plural = _("部门包抓")
         ordering = ["department", "compound__code", "-start"]
         constraints = [
             end_after_start("sponsorship_end_after_start"),
             ExclusionConstraint(
                 name="sponsorship_one_department_at_a_time",
                 expressions=[(term_range(), RangeOperators.OVERLAPS), ("compound", RangeOperators.EQUAL)],
-                violation_error_message="该小区在这段时间内已有包抓部门：请先结束原包抓关系。",
+                violation_error_message=_("该小区在这段时间内已有包抓部门：请先结束原包抓关系。"),
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.department} 包抓 {self.compound}"
+        return gettext("%(department)s 包抓 %(compound)s") % {"department": self.department, "compound": self.compound}
 
     def clean(self) -> None:
         errors = same_district(self, "department", "compound")

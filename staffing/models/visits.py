@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.policy import ActorPath
 from accounts.privacy import mask_name, mask_phone
@@ -22,11 +24,11 @@ R = Role
 class VisitNeed(models.TextChoices):
     """Why a household is visited (四必访)."""
 
-    ELDERLY_ALONE = "elderly_alone", "独居老人"
-    LOW_INCOME = "low_income", "低保低收入"
-    DISABLED = "disabled", "残疾人"
-    RETURNING = "returning", "返乡人员"
-    NEW_RESIDENT = "new_resident", "新迁入住户"
+    ELDERLY_ALONE = "elderly_alone", _("独居老人")
+    LOW_INCOME = "low_income", _("低保低收入")
+    DISABLED = "disabled", _("残疾人")
+    RETURNING = "returning", _("返乡人员")
+    NEW_RESIDENT = "new_resident", _("新迁入住户")
 
 
 # Default visit interval per need, in days; a household with several needs takes the shortest.
@@ -56,22 +58,24 @@ class Household(DistrictOwned):
     computed by the database (the last visit that met the household, or the registration date, plus the
     interval), so the overdue list is one indexed query."""
 
-    grid = models.ForeignKey("compounds.Grid", verbose_name="网格", on_delete=models.PROTECT, related_name="+")
-    compound = models.ForeignKey("compounds.Compound", verbose_name="小区", on_delete=models.PROTECT, related_name="+")
+    grid = models.ForeignKey("compounds.Grid", verbose_name=_("网格"), on_delete=models.PROTECT, related_name="+")
+    compound = models.ForeignKey(
+        "compounds.Compound", verbose_name=_("小区"), on_delete=models.PROTECT, related_name="+"
+    )
     building = models.ForeignKey(
-        "compounds.Building", verbose_name="楼栋", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "compounds.Building", verbose_name=_("楼栋"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    address = models.CharField("门牌", max_length=50, help_text="如 2单元501")
-    head_name = models.CharField("户主姓名", max_length=50)
-    phone = models.CharField("联系电话", max_length=20, blank=True)
+    address = models.CharField(_("门牌"), max_length=50, help_text=_("如 2单元501"))
+    head_name = models.CharField(_("户主姓名"), max_length=50)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     needs = ArrayField(
-        models.CharField(max_length=20, choices=VisitNeed.choices), verbose_name="走访类别", default=list, blank=True
+        models.CharField(max_length=20, choices=VisitNeed.choices), verbose_name=_("走访类别"), default=list, blank=True
     )
-    visit_interval_days = models.PositiveSmallIntegerField("走访周期（天）", null=True, blank=True)
-    registered_on = models.DateField("登记日期")
-    last_visited_on = models.DateField("上次走访日期", null=True, blank=True)
+    visit_interval_days = models.PositiveSmallIntegerField(_("走访周期（天）"), null=True, blank=True)
+    registered_on = models.DateField(_("登记日期"))
+    last_visited_on = models.DateField(_("上次走访日期"), null=True, blank=True)
     next_visit_on = models.GeneratedField(
-        verbose_name="下次应访日期",
+        verbose_name=_("下次应访日期"),
         expression=models.ExpressionWrapper(
             Coalesce(F("last_visited_on"), F("registered_on")) + F("visit_interval_days"),
             output_field=models.DateField(),
@@ -81,21 +85,21 @@ class Household(DistrictOwned):
     )
     party_household = models.ForeignKey(
         "staffing.PartyHousehold",
-        verbose_name="联系党员中心户",
+        verbose_name=_("联系党员中心户"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="households",
     )
-    is_active = models.BooleanField("在册", default=True)
-    note = models.CharField("备注", max_length=200, blank=True)
+    is_active = models.BooleanField(_("在册"), default=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
 
     scope_view = HOUSEHOLD_VIEW
     scope_change = {R.STREET_STAFF: "compound__community__street", R.COMMUNITY_CADRE: "compound__community"}
 
     class Meta:
-        verbose_name = "住户"
-        verbose_name_plural = "住户"
+        verbose_name = _("住户")
+        verbose_name_plural = _("住户")
         ordering = ["compound__code", "address", "pk"]
         indexes = [
             models.Index(fields=["district", "next_visit_on"], name="household_visit_due", condition=Q(is_active=True)),
@@ -106,13 +110,13 @@ class Household(DistrictOwned):
                 name="household_interval_with_needs",
                 condition=(Q(needs=[]) & Q(visit_interval_days__isnull=True))
                 | (~Q(needs=[]) & Q(visit_interval_days__gte=1, visit_interval_days__lte=365)),
-                violation_error_message="需要走访的住户须填写 1 至 365 天的走访周期；不需要走访的住户不填周期。",
+                violation_error_message=_("需要走访的住户须填写 1 至 365 天的走访周期；不需要走访的住户不填周期。"),
             ),
             models.UniqueConstraint(
                 fields=["compound", "building", "address"],
                 name="household_address_unique",
                 nulls_distinct=False,
-                violation_error_message="该小区该楼栋已登记此门牌的住户。",
+                violation_error_message=_("该小区该楼栋已登记此门牌的住户。"),
             ),
         ]
 
@@ -135,19 +139,19 @@ class Household(DistrictOwned):
         if errors:
             raise ValidationError(errors)
         if self.compound_id and self.grid_id and self.compound.community_id != self.grid.community_id:
-            raise ValidationError({"grid": "所选网格与小区不在同一社区。"})
+            raise ValidationError({"grid": gettext("所选网格与小区不在同一社区。")})
         if self.building_id and self.compound_id and self.building.compound_id != self.compound_id:
-            raise ValidationError({"building": "所选楼栋不属于该小区。"})
+            raise ValidationError({"building": gettext("所选楼栋不属于该小区。")})
         if self.building_id and self.grid_id and not self.grid.buildings.filter(pk=self.building_id).exists():
-            raise ValidationError({"building": "所选楼栋不在该网格内。"})
+            raise ValidationError({"building": gettext("所选楼栋不在该网格内。")})
         if self.party_household_id and self.grid_id and self.party_household.grid_id != self.grid_id:
-            raise ValidationError({"party_household": "党员中心户须在同一网格。"})
+            raise ValidationError({"party_household": gettext("党员中心户须在同一网格。")})
 
 
 class VisitOutcome(models.TextChoices):
-    WELL = "well", "一切正常"
-    NEEDS_HELP = "needs_help", "需要帮助"
-    NOT_HOME = "not_home", "未遇到"
+    WELL = "well", _("一切正常")
+    NEEDS_HELP = "needs_help", _("需要帮助")
+    NOT_HOME = "not_home", _("未遇到")
 
 
 # A visit that met the household resets its visit clock; a door nobody opened does not.
@@ -159,26 +163,26 @@ class Visit(DistrictOwned):
     """One visit: who, when, what was found; and the work order it raised, if any. Append-only through
     staffing.services.visits (no edits)."""
 
-    household = models.ForeignKey(Household, verbose_name="住户", on_delete=models.PROTECT, related_name="visits")
+    household = models.ForeignKey(Household, verbose_name=_("住户"), on_delete=models.PROTECT, related_name="visits")
     # SET_NULL: a removed account leaves its visits (and their visitor_person) in the history.
     visitor = models.ForeignKey(
-        "accounts.User", verbose_name="走访人", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "accounts.User", verbose_name=_("走访人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     visitor_person = models.ForeignKey(
-        "staffing.Person", verbose_name="走访人员", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "staffing.Person", verbose_name=_("走访人员"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    visited_at = models.DateTimeField("走访时间")
-    outcome = models.CharField("走访情况", max_length=20, choices=VisitOutcome.choices)
-    findings = models.CharField("发现的问题", max_length=500, blank=True)
+    visited_at = models.DateTimeField(_("走访时间"))
+    outcome = models.CharField(_("走访情况"), max_length=20, choices=VisitOutcome.choices)
+    findings = models.CharField(_("发现的问题"), max_length=500, blank=True)
     work_order = models.ForeignKey(
         "workorders.WorkOrder",
-        verbose_name="转办工单",
+        verbose_name=_("转办工单"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
     )
-    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     scope_view = {
         R.STREET_STAFF: "household__compound__community__street",
@@ -188,8 +192,8 @@ class Visit(DistrictOwned):
     scope_change = {}
 
     class Meta:
-        verbose_name = "走访记录"
-        verbose_name_plural = "走访记录"
+        verbose_name = _("走访记录")
+        verbose_name_plural = _("走访记录")
         ordering = ["-visited_at", "-pk"]
         indexes = [models.Index(fields=["household", "visited_at"], name="visit_household_at")]
 

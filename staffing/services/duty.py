@@ -15,6 +15,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from compounds.models import Community, Street
 from compounds.workcalendar import BEIJING, is_make_up_workday, is_rest_day, is_working_day
@@ -25,7 +27,13 @@ COMPENSATE_WITHIN = timedelta(days=30)
 
 
 def _day_label(day: date) -> str:
+    """3月7日: the day as a kept note writes it (Chinese, whatever the language of the request)."""
     return f"{day.month}月{day.day}日"
+
+
+def _day(day: date) -> str:
+    """The day as a message shows it: 3月7日, or Mar 7 on an English page."""
+    return date_format(day, gettext("n月j日"))
 
 
 @transaction.atomic
@@ -63,26 +71,32 @@ def roster_create(
 def _check_person(roster: DutyRoster, person: Person) -> None:
     street_id = person.street_id or (person.community.street_id if person.community_id else None)
     if street_id != roster.street_id:
-        raise ValidationError({"person": f"“{person}”不是{roster.street}的工作人员，不能排入该值班表。"})
+        message = gettext("“%(person)s”不是%(street)s的工作人员，不能排入该值班表。")
+        raise ValidationError({"person": message % {"person": person, "street": roster.street}})
     if not person.is_active:
-        raise ValidationError({"person": f"“{person}”已离岗，不能排班。"})
+        raise ValidationError({"person": gettext("“%(person)s”已离岗，不能排班。") % {"person": person}})
 
 
 def _check_leave_free(person: Person, day: date) -> None:
     leave = Leave.objects.filter(person=person, day=day).first()
     if leave is not None:
-        raise ValidationError({"person": f"“{person}”{_day_label(day)}{leave.get_kind_display()}，不能排班。"})
+        message = gettext("“%(person)s”%(day)s%(leave)s，不能排班。")
+        raise ValidationError(
+            {"person": message % {"person": person, "day": _day(day), "leave": leave.get_kind_display()}}
+        )
 
 
 def _check_compensatory_day(shift: DutyShift, day: date) -> None:
     if shift.kind != ShiftKind.REST_DAY:
-        raise ValidationError({"compensatory_day": "只有休息日值班可以调休。"})
+        raise ValidationError({"compensatory_day": gettext("只有休息日值班可以调休。")})
     if not is_working_day(day):
-        raise ValidationError({"compensatory_day": f"{_day_label(day)}是休息日，调休应安排在工作日（周中调休）。"})
+        message = gettext("%(day)s是休息日，调休应安排在工作日（周中调休）。")
+        raise ValidationError({"compensatory_day": message % {"day": _day(day)}})
     if not shift.day < day <= shift.day + COMPENSATE_WITHIN:
-        raise ValidationError({"compensatory_day": "调休应安排在值班之后的 30 天内。"})
+        raise ValidationError({"compensatory_day": gettext("调休应安排在值班之后的 30 天内。")})
     if DutyShift.objects.filter(person_id=shift.person_id, starts_at__range=_day_span(day)).exists():
-        raise ValidationError({"compensatory_day": f"“{shift.person}”{_day_label(day)}有值班，不能调休。"})
+        message = gettext("“%(person)s”%(day)s有值班，不能调休。")
+        raise ValidationError({"compensatory_day": message % {"person": shift.person, "day": _day(day)}})
 
 
 def _day_span(day: date) -> tuple[datetime, datetime]:
@@ -112,17 +126,18 @@ def shift_schedule(
     # One schedule change per person at a time: the leave and overlap checks below see a settled state.
     person = Person.objects.select_for_update().get(pk=person.pk)
     if kind not in ShiftKind.values:
-        raise ValidationError({"kind": "请选择值班类型。"})
+        raise ValidationError({"kind": gettext("请选择值班类型。")})
     _check_person(roster, person)
     if kind == ShiftKind.REST_DAY and not is_rest_day(day):
-        reason = "调休上班日" if is_make_up_workday(day) else "工作日"
-        raise ValidationError(
-            {"day": f"{_day_label(day)}是{reason}，不是休息日，不能排休息日值班（工作日的延时服务请选“延时服务”）。"}
-        )
+        if is_make_up_workday(day):
+            message = gettext("%(day)s是调休上班日，不是休息日，不能排休息日值班（工作日的延时服务请选“延时服务”）。")
+        else:
+            message = gettext("%(day)s是工作日，不是休息日，不能排休息日值班（工作日的延时服务请选“延时服务”）。")
+        raise ValidationError({"day": message % {"day": _day(day)}})
     _check_leave_free(person, day)
     starts, ends = starts or roster.day_starts, ends or roster.day_ends
     if ends <= starts:
-        raise ValidationError({"ends": "值班结束时间应晚于开始时间。"})
+        raise ValidationError({"ends": gettext("值班结束时间应晚于开始时间。")})
     shift = save_clean(
         DutyShift(
             district_id=roster.district_id,
@@ -172,9 +187,10 @@ def leave_record(*, actor: Any, person: Person | int, day: date, kind: str, note
     person = Person.objects.select_for_update().get(pk=person.pk)
     acting(actor, "staffing.manage_duty", None)
     if kind not in LeaveKind.values or kind == LeaveKind.COMPENSATORY:
-        raise ValidationError({"kind": "请选择请假类型（调休请在值班中安排）。"})
+        raise ValidationError({"kind": gettext("请选择请假类型（调休请在值班中安排）。")})
     if DutyShift.objects.filter(person=person, starts_at__range=_day_span(day)).exists():
-        raise ValidationError({"day": f"“{person}”{_day_label(day)}有值班，请先调整值班再请假。"})
+        message = gettext("“%(person)s”%(day)s有值班，请先调整值班再请假。")
+        raise ValidationError({"day": message % {"person": person, "day": _day(day)}})
     leave = save_clean(
         Leave(
             district_id=person.district_id, person=person, day=day, kind=kind, note=note, recorded_by=actor_user(actor)

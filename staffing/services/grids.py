@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from compounds.models import Building, Grid
 from staffing.models import PARTY_HOUSEHOLD_LINKS, BuildingHead, GridMember, GridSide, Household, PartyHousehold, Person
@@ -16,7 +17,8 @@ from staffing.services.common import acting, actor_user, reach, save_clean, see
 def _end_current(queryset, start: date, successor: Person) -> None:
     for current in queryset.select_for_update().current(start):
         if current.start >= start:
-            raise ValidationError({"start": f"现任“{current.person}”自 {current.start} 起任职，接任日期应晚于该日。"})
+            message = gettext("现任“%(person)s”自 %(day)s 起任职，接任日期应晚于该日。")
+            raise ValidationError({"start": message % {"person": current.person, "day": current.start}})
         current.end, current.end_reason = start, f"由{successor}接任"
         save_clean(current)
 
@@ -31,7 +33,7 @@ def grid_member_assign(
     acting(actor, "staffing.manage_grid", grid)
     person = see(actor, Person, person)
     if side not in GridSide.values:
-        raise ValidationError({"side": "请选择社区网格员或物业网格员。"})
+        raise ValidationError({"side": gettext("请选择社区网格员或物业网格员。")})
     if replace_current:
         _end_current(GridMember.objects.filter(grid=grid, side=side), start, person)
     member = GridMember(
@@ -45,7 +47,7 @@ def grid_member_end(*, actor: Any, member: GridMember | int, end: date, reason: 
     member = reach(actor, GridMember, member, lock=True)
     acting(actor, "staffing.manage_grid", member)
     if member.end is not None:
-        raise ValidationError({"end": f"已于 {member.end} 结束。"})
+        raise ValidationError({"end": gettext("已于 %(day)s 结束。") % {"day": member.end}})
     member.end, member.end_reason = end, (reason or "").strip() or "离任"
     return save_clean(member)
 
@@ -70,7 +72,7 @@ def building_head_end(*, actor: Any, head: BuildingHead | int, end: date, reason
     head = reach(actor, BuildingHead, head, lock=True)
     acting(actor, "staffing.manage_grid", head)
     if head.end is not None:
-        raise ValidationError({"end": f"已于 {head.end} 结束。"})
+        raise ValidationError({"end": gettext("已于 %(day)s 结束。") % {"day": head.end}})
     head.end, head.end_reason = end, (reason or "").strip() or "离任"
     return save_clean(head)
 
@@ -80,15 +82,21 @@ def _link(actor: Any, party_household: PartyHousehold, households: list[Househol
     chosen = [see(actor, Household, h) for h in households]
     ids = {h.pk for h in chosen}
     if not low <= len(ids) <= high:
-        raise ValidationError({"households": f"每个党员中心户联系 {low} 至 {high} 户，当前选择了 {len(ids)} 户。"})
+        message = gettext("每个党员中心户联系 %(low)s 至 %(high)s 户，当前选择了 %(n)s 户。")
+        raise ValidationError({"households": message % {"low": low, "high": high, "n": len(ids)}})
     foreign = [h for h in chosen if h.grid_id != party_household.grid_id]
     if foreign:
-        raise ValidationError({"households": f"“{foreign[0]}”不在党员中心户所在网格。"})
+        raise ValidationError(
+            {"households": gettext("“%(household)s”不在党员中心户所在网格。") % {"household": foreign[0]}}
+        )
     taken = [
         h for h in chosen if h.party_household_id not in (None, party_household.pk) and h.party_household.is_active
     ]
     if taken:
-        raise ValidationError({"households": f"“{taken[0]}”已由党员中心户“{taken[0].party_household.person}”联系。"})
+        message = gettext("“%(household)s”已由党员中心户“%(person)s”联系。")
+        raise ValidationError(
+            {"households": message % {"household": taken[0], "person": taken[0].party_household.person}}
+        )
     Household.objects.filter(party_household=party_household).exclude(pk__in=ids).update(party_household=None)
     Household.objects.filter(pk__in=ids).update(party_household=party_household)
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from accounts.models import User
 from accounts.policy import CHANGE
@@ -50,10 +51,10 @@ def _check_account(person: Person, account: User | None) -> None:
     if account is None:
         return
     if account.district_id != person.district_id:
-        raise ValidationError({"account": "所选账号不属于本区。"})
+        raise ValidationError({"account": gettext("所选账号不属于本区。")})
     other = Person.objects.filter(account=account).exclude(pk=person.pk).first()
     if other is not None:
-        raise ValidationError({"account": f"该账号已关联人员“{other.name}”。"})
+        raise ValidationError({"account": gettext("该账号已关联人员“%(name)s”。") % {"name": other.name}})
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from compounds.models import Community, Department
 from staffing.models import Person, SinkDownMember, SinkDownPost, SinkDownTask, SinkDownTaskType, SinkDownTeam
@@ -54,7 +55,7 @@ def member_end(*, actor: Any, member: SinkDownMember | int, end: date, reason: s
     member = reach(actor, SinkDownMember, member, action="view", lock=True)
     acting(actor, "staffing.manage_sinkdown", member.team)
     if member.end is not None:
-        raise ValidationError({"end": f"已于 {member.end} 离队。"})
+        raise ValidationError({"end": gettext("已于 %(day)s 离队。") % {"day": member.end}})
     member.end, member.end_reason = end, (reason or "").strip() or "离队"
     return save_clean(member)
 
@@ -81,7 +82,7 @@ def post_end(*, actor: Any, post: SinkDownPost | int, end: date, reason: str = "
     post = reach(actor, SinkDownPost, post, action="view", lock=True)
     acting(actor, "staffing.manage_sinkdown", post.team)
     if post.end is not None:
-        raise ValidationError({"end": f"已于 {post.end} 撤出。"})
+        raise ValidationError({"end": gettext("已于 %(day)s 撤出。") % {"day": post.end}})
     post.end, post.end_reason = end, (reason or "").strip() or "撤出"
     return save_clean(post)
 
@@ -104,9 +105,9 @@ def task_log(
     acting(actor, "staffing.log_sinkdown_task", team)
     community = Community.objects.filter(pk=getattr(community, "pk", community), district_id=team.district_id).first()
     if community is None:
-        raise ValidationError({"community": "请选择本区的社区。"})
+        raise ValidationError({"community": gettext("请选择本区的社区。")})
     if task_type not in SinkDownTaskType.values:
-        raise ValidationError({"task_type": "请选择任务类型。"})
+        raise ValidationError({"task_type": gettext("请选择任务类型。")})
     return save_clean(
         SinkDownTask(
             district_id=team.district_id,

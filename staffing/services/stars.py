@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.policy import CHANGE
 from compounds.models import District
@@ -25,7 +26,7 @@ from workorders.selectors import staff_case_figures
 def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
     """[first day of the quarter, first day of the next quarter)."""
     if not (1 <= quarter <= 4) or not (2000 <= year <= 2100):
-        raise ValidationError({"quarter": "季度应为 1 至 4，年度应在 2000 至 2100 之间。"})
+        raise ValidationError({"quarter": gettext("季度应为 1 至 4，年度应在 2000 至 2100 之间。")})
     start = date(year, 3 * quarter - 2, 1)
     end = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
     return start, end
@@ -55,7 +56,8 @@ def star_quarter_prepare(
     start, end = quarter_bounds(year, quarter)
     now = now or timezone.now()
     if start > timezone.localdate(now):
-        raise ValidationError({"quarter": f"{year}年第{quarter}季度尚未开始，不能评定。"})
+        message = gettext("%(year)s年第%(quarter)s季度尚未开始，不能评定。")
+        raise ValidationError({"quarter": message % {"year": year, "quarter": quarter}})
     people = list(
         Person.objects.visible_to(actor, CHANGE)
         .filter(district_id=district_id, role__in=ASSESSED_ROLES, is_active=True, community__isnull=False)
@@ -104,7 +106,7 @@ def star_assessment_grade(
     assessment = reach(actor, StarAssessment, assessment, lock=True)
     acting(actor, "staffing.assess_stars", assessment)
     if assessment.approved:
-        raise ValidationError("该评定已审定，不能再修改。")
+        raise ValidationError(gettext("该评定已审定，不能再修改。"))
     assessment.proficiency, assessment.attitude = proficiency, attitude
     assessment.note = (note or "").strip()
     assessment.assessed_by = actor_user(actor)

@@ -10,6 +10,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from compounds.models import Compound
 from compounds.services import compound_set_stationed_cadre
@@ -43,7 +45,8 @@ def stationed_cadre_assign(
     person = see(actor, Person, person)
     for current in StationedCadre.objects.select_for_update().current(start).filter(compound=compound):
         if current.start >= start:
-            raise ValidationError({"start": f"现任“{current.person}”自 {current.start} 起驻点，交接日期应晚于该日。"})
+            message = gettext("现任“%(person)s”自 %(day)s 起驻点，交接日期应晚于该日。")
+            raise ValidationError({"start": message % {"person": current.person, "day": current.start}})
         current.end, current.end_reason = start, f"由{person}接替"
         save_clean(current)
     term = save_clean(
@@ -77,7 +80,7 @@ def stationed_cadre_end(
     term = reach(actor, StationedCadre, term, lock=True)
     acting(actor, "staffing.manage_stationed", term.compound)
     if term.end is not None:
-        raise ValidationError({"end": f"该驻点已于 {term.end} 结束。"})
+        raise ValidationError({"end": gettext("该驻点已于 %(day)s 结束。") % {"day": term.end}})
     term.end, term.end_reason = end, (reason or "").strip() or "结束驻点"
     save_clean(term)
     _sync(actor, term.compound, today)
@@ -101,7 +104,7 @@ def stationed_cadres_sync(*, actor: Any, today: date | None = None) -> int:
     return changed
 
 
-NOT_A_HOST = "接待人须为本小区所在社区的工作人员、所在街道的街道干部或本小区物业企业的人员（在职）。"
+NOT_A_HOST = _("接待人须为本小区所在社区的工作人员、所在街道的街道干部或本小区物业企业的人员（在职）。")
 
 
 @transaction.atomic
@@ -120,7 +123,7 @@ def reception_day_add(
     compound = reach(actor, Compound, compound)
     acting(actor, "staffing.manage_stationed", compound)
     if host not in ReceptionHost.values:
-        raise ValidationError({"host": "请选择接待类型。"})
+        raise ValidationError({"host": gettext("请选择接待类型。")})
     if person is not None:
         person = see(actor, Person, person)
         if not reception_hosts(actor=actor, compound=compound).filter(pk=person.pk).exists():

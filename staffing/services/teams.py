@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from compounds.models import Compound, Department
 from staffing.models import Person, SeatKind, SeatTerm, ServiceTeam, Sponsorship
@@ -18,7 +19,7 @@ from staffing.services.common import acting, actor_user, reach, save_clean, see
 def _end_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"end_reason": "请填写离任原因（如 调离、退休、物业合同到期）。"})
+        raise ValidationError({"end_reason": gettext("请填写离任原因（如 调离、退休、物业合同到期）。")})
     return reason
 
 
@@ -51,7 +52,7 @@ def seat_appoint(
     acting(actor, "staffing.manage_team", compound)
     person = see(actor, Person, person)
     if seat not in SeatKind.values:
-        raise ValidationError({"seat": "请选择岗位。"})
+        raise ValidationError({"seat": gettext("请选择岗位。")})
     team = ServiceTeam.objects.filter(compound=compound).first() or save_clean(
         ServiceTeam(district_id=compound.district_id, compound=compound, formed_on=start)
     )
@@ -62,7 +63,10 @@ def seat_appoint(
         for current in SeatTerm.objects.select_for_update().current(start).filter(team=team, seat=seat):
             if current.start >= start:
                 raise ValidationError(
-                    {"start": f"现任“{current.person}”自 {current.start} 起任职，接任日期应晚于该日。"}
+                    {
+                        "start": gettext("现任“%(person)s”自 %(day)s 起任职，接任日期应晚于该日。")
+                        % {"person": current.person, "day": current.start}
+                    }
                 )
             current.end, current.end_reason = start, f"由{person}接任"
             save_clean(current)
@@ -83,7 +87,7 @@ def seat_end(*, actor: Any, term: SeatTerm | int, end: date, reason: str) -> Sea
     term = reach(actor, SeatTerm, term, lock=True)
     acting(actor, "staffing.manage_team", term)
     if term.end is not None:
-        raise ValidationError({"end": f"该任期已于 {term.end} 结束。"})
+        raise ValidationError({"end": gettext("该任期已于 %(day)s 结束。") % {"day": term.end}})
     term.end, term.end_reason = end, _end_reason(reason)
     return save_clean(term)
 
@@ -99,7 +103,8 @@ def sponsorship_set(*, actor: Any, department: Department | int, compound: Compo
         if current.department_id == department.pk:
             return current
         if current.start >= start:
-            raise ValidationError({"start": f"“{current.department}”自 {current.start} 起包抓，变更日期应晚于该日。"})
+            message = gettext("“%(department)s”自 %(day)s 起包抓，变更日期应晚于该日。")
+            raise ValidationError({"start": message % {"department": current.department, "day": current.start}})
         current.end, current.end_reason = start, f"改由{department}包抓"
         save_clean(current)
     return save_clean(
@@ -118,7 +123,7 @@ def sponsorship_end(*, actor: Any, sponsorship: Sponsorship | int, end: date, re
     acting(actor, "staffing.manage_sponsorship")
     sponsorship = reach(actor, Sponsorship, sponsorship, lock=True)
     if sponsorship.end is not None:
-        raise ValidationError({"end": f"该包抓关系已于 {sponsorship.end} 结束。"})
+        raise ValidationError({"end": gettext("该包抓关系已于 %(day)s 结束。") % {"day": sponsorship.end}})
     sponsorship.end, sponsorship.end_reason = end, _end_reason(reason)
     return save_clean(sponsorship)
 

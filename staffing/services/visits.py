@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import User
 from accounts.roles import Role
@@ -33,8 +34,8 @@ def _needs(needs: list[str] | None) -> list[str]:
     needs = list(dict.fromkeys(needs or []))
     unknown = [n for n in needs if n not in VisitNeed.values]
     if unknown:
-        labels = "、".join(VisitNeed.labels)
-        raise ValidationError({"needs": f"走访类别应为 {labels} 之一。"})
+        labels = gettext("、").join(str(label) for label in VisitNeed.labels)
+        raise ValidationError({"needs": gettext("走访类别应为 %(labels)s 之一。") % {"labels": labels}})
     return needs
 
 
@@ -107,7 +108,7 @@ def _visible_household(actor: Any, household: Household | int) -> Household:
         return see(actor, Household, pk)
     except Http404:
         if Household.objects.filter(pk=pk, district_id=getattr(actor, "district_id", None)).exists():
-            raise ValidationError({"household": "该住户不在您负责的网格内，不能登记走访。"}) from None
+            raise ValidationError({"household": gettext("该住户不在您负责的网格内，不能登记走访。")}) from None
         raise
 
 
@@ -130,15 +131,15 @@ def visit_log(
     household = _visible_household(actor, household)
     acting(actor, "staffing.log_visit", household)
     if outcome not in VisitOutcome.values:
-        raise ValidationError({"outcome": "请选择走访情况。"})
+        raise ValidationError({"outcome": gettext("请选择走访情况。")})
     visited_at = visited_at or now
     if visited_at > now + timedelta(minutes=5):
-        raise ValidationError({"visited_at": "走访时间不能晚于现在。"})
+        raise ValidationError({"visited_at": gettext("走访时间不能晚于现在。")})
     if visited_at < now - BACKDATE_LIMIT:
-        raise ValidationError({"visited_at": "只能补登 30 天内的走访。"})
+        raise ValidationError({"visited_at": gettext("只能补登 30 天内的走访。")})
     findings = (findings or "").strip()
     if outcome == VisitOutcome.NEEDS_HELP and not findings:
-        raise ValidationError({"findings": "请写下需要帮助的事项。"})
+        raise ValidationError({"findings": gettext("请写下需要帮助的事项。")})
     visitor = actor_user(actor)
     visit = Visit(
         district_id=household.district_id,
@@ -160,11 +161,11 @@ def visit_log(
 
 def _raise_order(*, actor: Any, household: Household, findings: str, category: Any, now: datetime) -> Any:
     if not findings:
-        raise ValidationError({"findings": "转为工单时请写下发现的问题。"})
+        raise ValidationError({"findings": gettext("转为工单时请写下发现的问题。")})
     category_id = getattr(category, "pk", category)
     category = filing_categories(district_id=household.district_id).filter(pk=category_id).first()
     if category is None:
-        raise ValidationError({"category": "转为工单时请选择问题类别。"})
+        raise ValidationError({"category": gettext("转为工单时请选择问题类别。")})
     place = f"{household.building.name} " if household.building_id else ""
     return work_orders.work_order_file(
         actor=actor,

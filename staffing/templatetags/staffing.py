@@ -7,6 +7,8 @@ from typing import Any
 
 from django import template
 
+from staffing import wording
+
 register = template.Library()
 
 
@@ -26,3 +28,9 @@ def star_marks(value: Any) -> str:
         return "—"
     count = max(0, min(5, int(value)))
     return "★" * count + "☆" * (5 - count)
+
+
+@register.filter
+def term_reason(value: Any) -> str:
+    """A term's end reason in the page's language when the services wrote it (由张三接任, 离任); else as typed."""
+    return wording.term_reason(value or "")

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext
 
 from accounts import onetime
 from accounts.forms import errors_onto
@@ -19,7 +20,7 @@ from accounts.permissions import Forbidden, require
 
 def require_staff(request: HttpRequest) -> None:
     if getattr(request.user, "district_id", None) is None:
-        raise Forbidden("人员配备页面只对本区工作人员开放。")
+        raise Forbidden(gettext("人员配备页面只对本区工作人员开放。"))
     require(request.user, "staffing.view")
 
 

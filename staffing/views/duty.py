@@ -9,6 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.permissions import has, require
@@ -32,7 +34,20 @@ def _month(request: HttpRequest) -> date:
 
 
 def _label(month: date) -> str:
-    return f"{month.year}年{month.month}月"
+    """2026年11月 (English: November 2026): the language's YEAR_MONTH_FORMAT."""
+    return date_format(month, "YEAR_MONTH_FORMAT")
+
+
+# The short names over the month calendar's columns (English Mon … Sun).
+WEEKDAY_COLUMNS = [
+    pgettext_lazy("calendar column", "周一"),
+    pgettext_lazy("calendar column", "周二"),
+    pgettext_lazy("calendar column", "周三"),
+    pgettext_lazy("calendar column", "周四"),
+    pgettext_lazy("calendar column", "周五"),
+    pgettext_lazy("calendar column", "周六"),
+    pgettext_lazy("calendar column", "周日"),
+]
 
 
 @login_required
@@ -43,7 +58,9 @@ def roster_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         require(request.user, "staffing.manage_duty")
         form = RosterForm(request.POST, actor=request.user)
-        done = submit(request, form, lambda d: duty.roster_create(actor=request.user, **d), done="已建立值班表。")
+        done = submit(
+            request, form, lambda d: duty.roster_create(actor=request.user, **d), done=gettext("已建立值班表。")
+        )
         if done is not None:
             return done
     rosters = DutyRoster.objects.visible_to(request.user).select_related("street", "community").distinct()
@@ -72,11 +89,11 @@ def roster_month(request: HttpRequest, pk: int) -> HttpResponse:
         if name == "shift":
             shift_form = form = ShiftForm(request.POST, actor=actor, roster=roster)
             call = lambda d: duty.shift_schedule(actor=actor, roster=roster, **d)  # noqa: E731
-            text = "已排班。"
+            text = gettext("已排班。")
         elif name == "leave":
             leave_form = form = LeaveForm(request.POST, actor=actor, roster=roster)
             call = lambda d: duty.leave_record(actor=actor, **d)  # noqa: E731
-            text = "已登记请假。"
+            text = gettext("已登记请假。")
         else:
             shift = access(
                 actor, DutyShift.objects.filter(roster=roster), action="change", pk=request.POST.get("shift")
@@ -84,7 +101,7 @@ def roster_month(request: HttpRequest, pk: int) -> HttpResponse:
             duty.shift_cancel(actor=actor, shift=shift)
             from django.contrib import messages
 
-            messages.success(request, "已取消该班次及其调休。")
+            messages.success(request, gettext("已取消该班次及其调休。"))
             return redirect(request.get_full_path())
         done = submit(request, form, call, done=text)
         if done is not None:
@@ -101,7 +118,7 @@ def roster_month(request: HttpRequest, pk: int) -> HttpResponse:
         "shift_form": shift_form,
         "leave_form": leave_form,
         "may_manage": has(actor, "staffing.manage_duty", roster),
-        "weekdays": ["一", "二", "三", "四", "五", "六", "日"],
+        "weekdays": WEEKDAY_COLUMNS,
     }
     status = 400 if shift_form.errors or leave_form.errors else 200
     return render(request, "staffing/roster_month.html", context, status=status)

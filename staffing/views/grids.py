@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import onetime
@@ -80,7 +81,7 @@ def grid_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     return grids.building_head_end(actor=actor, head=target, end=d["end"], reason=d["reason"])
                 return grids.grid_member_end(actor=actor, member=target, end=d["end"], reason=d["reason"])
 
-        done = submit(request, form, call, done="已保存。")
+        done = submit(request, form, call, done=gettext("已保存。"))
         if done is not None:
             return done
     [overview] = selectors.grid_overview(actor=request.user, today=today, grids=Grid.objects.filter(pk=grid.pk))
@@ -166,7 +167,10 @@ def visit_log(request: HttpRequest, pk: int) -> HttpResponse:
 
                 visit = outcome.record
                 order = visit.work_order if visit is not None and visit.work_order_id else None
-                text = "已登记走访。" + (f"已提交工单 {order.tracking_code}。" if order else "")
+                if order:
+                    text = gettext("已登记走访。已提交工单 %(code)s。") % {"code": order.tracking_code}
+                else:
+                    text = gettext("已登记走访。")
                 if outcome.replayed:
                     text = onetime.REPLAYED_MESSAGE + text
                 messages.success(request, text)
@@ -225,6 +229,6 @@ def household_new(request: HttpRequest) -> HttpResponse:
             if outcome is not None:
                 from django.contrib import messages
 
-                messages.success(request, onetime.REPLAYED_MESSAGE if outcome.replayed else "已登记住户。")
+                messages.success(request, onetime.REPLAYED_MESSAGE if outcome.replayed else gettext("已登记住户。"))
                 return redirect(outcome.url)
     return render(request, "staffing/household_form.html", {"form": form}, status=400 if form.errors else 200)

@@ -9,6 +9,7 @@ from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.permissions import has, require
@@ -67,7 +68,7 @@ def person_search(request: HttpRequest) -> JsonResponse:
     require_staff(request)
     among = request.GET.get("among", "")
     if among not in PICKER_KINDS:
-        raise Http404("没有这类人员。")
+        raise Http404(gettext("没有这类人员。"))
     query = name_query(request)
     if not query:
         return JsonResponse({"results": []})
@@ -92,7 +93,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
         created["person"] = people.person_create(actor=request.user, district_id=request.user.district_id, **data)
 
     if request.method == "POST":
-        done = submit(request, form, call, done="已登记人员。", to=reverse("staffing:people"))
+        done = submit(request, form, call, done=gettext("已登记人员。"), to=reverse("staffing:people"))
         if done is not None:
             return done
     return render(request, "staffing/person_form.html", {"form": form}, status=400 if form.errors else 200)
@@ -114,7 +115,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # The phone is not put into the form (that would show it without a reveal): blank keeps it.
     initial = {name: getattr(person, name) for name in PersonForm.base_fields if name not in ("phone", "form_token")}
     form = PersonForm(initial=initial, actor=request.user)
-    form.fields["phone"].help_text = "留空则不修改"
+    form.fields["phone"].help_text = gettext("留空则不修改")
     action = request.POST.get("action") if request.method == "POST" else ""
     if action == "reveal":
         require(request.user, "staffing.reveal_phone", person)
@@ -129,7 +130,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             lambda data: people.person_update(
                 actor=request.user, person=person, **{k: v for k, v in data.items() if k != "phone" or v}
             ),
-            done="已保存。",
+            done=gettext("已保存。"),
         )
         if done is not None:
             return done
@@ -166,7 +167,7 @@ def volunteers(request: HttpRequest) -> HttpResponse:
             request,
             form,
             lambda data: people.volunteer_service_record(actor=request.user, **data),
-            done="已登记志愿服务。",
+            done=gettext("已登记志愿服务。"),
         )
         if done is not None:
             return done

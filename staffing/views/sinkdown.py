@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from accounts.permissions import has, require
@@ -35,7 +36,9 @@ def team_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         require(request.user, "staffing.manage_sinkdown")
         form = SinkDownTeamForm(request.POST, actor=request.user)
-        done = submit(request, form, lambda d: sinkdown.team_create(actor=request.user, **d), done="已组建服务队。")
+        done = submit(
+            request, form, lambda d: sinkdown.team_create(actor=request.user, **d), done=gettext("已组建服务队。")
+        )
         if done is not None:
             return done
     rows, totals = selectors.sinkdown_counts(actor=request.user, start=date(year, 1, 1), end=date(year + 1, 1, 1))
@@ -93,7 +96,7 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         return sinkdown.post_end(actor=actor, post=row, end=d["end"], reason=d["reason"])
                     return sinkdown.member_end(actor=actor, member=row, end=d["end"], reason=d["reason"])
 
-        done = submit(request, form, call, done="已保存。")
+        done = submit(request, form, call, done=gettext("已保存。"))
         if done is not None:
             return done
     year = _year(request)

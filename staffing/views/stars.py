@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_http_methods
 
 from accounts.forms import errors_onto
@@ -46,13 +47,15 @@ def quarter(request: HttpRequest) -> HttpResponse:
             if name == "prepare":
                 require(actor, "staffing.assess_stars")
                 written = stars.star_quarter_prepare(actor=actor, district=actor.district_id, year=year, quarter=number)
-                messages.success(request, f"已提取 {written} 人的案件数据。")
+                text = ngettext("已提取 %(n)s 人的案件数据。", "已提取 %(n)s 人的案件数据。", written)
+                messages.success(request, text % {"n": written})
             elif name == "approve":
                 require(actor, "staffing.approve_stars")
                 approved, waiting = stars.star_quarter_approve(
                     actor=actor, district=actor.district_id, year=year, quarter=number
                 )
-                messages.success(request, f"已审定 {approved} 人；尚有 {waiting} 人未评分。")
+                text = gettext("已审定 %(approved)s 人；尚有 %(waiting)s 人未评分。")
+                messages.success(request, text % {"approved": approved, "waiting": waiting})
             else:
                 grade_form = GradeForm(request.POST)
                 if grade_form.is_valid():
@@ -65,10 +68,10 @@ def quarter(request: HttpRequest) -> HttpResponse:
                         attitude=data["attitude"],
                         note=data["note"],
                     )
-                    messages.success(request, f"已为{assessment.person}评分。")
+                    messages.success(request, gettext("已为%(person)s评分。") % {"person": assessment.person})
                 else:
                     failed_id = request.POST.get("assessment")
-                    raise ValidationError("评分应为 0 至 100 的数字。")
+                    raise ValidationError(gettext("评分应为 0 至 100 的数字。"))
         except ValidationError as error:
             errors_onto(grade_form, error)
             failed_id = failed_id or request.POST.get("assessment")

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from accounts.permissions import has, require
@@ -39,11 +40,11 @@ def compound_stationed(request: HttpRequest, pk: int) -> HttpResponse:
         if name == "assign":
             forms["assign"] = form = StationedForm(request.POST, actor=actor, community=compound.community)
             call = lambda d: stationed.stationed_cadre_assign(actor=actor, compound=compound, **d)  # noqa: E731
-            done_text = "已登记驻点干部。"
+            done_text = gettext("已登记驻点干部。")
         elif name == "reception":
             forms["reception"] = form = ReceptionForm(request.POST, actor=actor, compound=compound)
             call = lambda d: stationed.reception_day_add(actor=actor, compound=compound, **d)  # noqa: E731
-            done_text = "已添加接待日。"
+            done_text = gettext("已添加接待日。")
         elif name == "remove-reception":
             reception = access(
                 actor, ReceptionDay.objects.filter(compound=compound), action="change", pk=request.POST.get("reception")
@@ -52,7 +53,7 @@ def compound_stationed(request: HttpRequest, pk: int) -> HttpResponse:
             form, call, done_text = (
                 EndForm({"term": 0, "end": today, "reason": "-"}),
                 (lambda d: None),
-                "已停止该接待日。",
+                gettext("已停止该接待日。"),
             )
         else:
             forms["end"] = form = EndForm(request.POST)
@@ -61,7 +62,7 @@ def compound_stationed(request: HttpRequest, pk: int) -> HttpResponse:
                 term = access(actor, StationedCadre.objects.filter(compound=compound), action="change", pk=d["term"])
                 return stationed.stationed_cadre_end(actor=actor, term=term, end=d["end"], reason=d["reason"])
 
-            done_text = "已结束驻点。"
+            done_text = gettext("已结束驻点。")
         done = submit(request, form, call, done=done_text)
         if done is not None:
             return done

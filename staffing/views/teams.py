@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.permissions import has, require
@@ -17,11 +18,20 @@ from accounts.policy import access, object_view
 from compounds.models import Compound, Department, Street
 from staffing import exports, selectors
 from staffing.forms import EndForm, SeatAppointForm, SponsorshipForm
-from staffing.models import SEAT_HELP, SEATS, SeatTerm, Sponsorship
+from staffing.models import SEAT_HELP, SEATS, SeatKind, SeatTerm, Sponsorship
 from staffing.services import teams
 from staffing.views.common import require_staff, submit, which
 
 VACANCIES_PER_PAGE = 50
+# The street table's column heads: the seat's own name in Chinese, a short one in English (six long names overflowed).
+SEAT_COLUMNS = {
+    SeatKind.SERVICE_CHIEF: pgettext_lazy("2+4 seat, short", "服务长"),
+    SeatKind.STREET_LIAISON: pgettext_lazy("2+4 seat, short", "街道联系长"),
+    SeatKind.POLICE_OFFICER: pgettext_lazy("2+4 seat, short", "社区民警"),
+    SeatKind.LEGAL_ADVISER: pgettext_lazy("2+4 seat, short", "法律顾问"),
+    SeatKind.PROPERTY_MANAGER: pgettext_lazy("2+4 seat, short", "物业经理"),
+    SeatKind.RESIDENT_REPRESENTATIVE: pgettext_lazy("2+4 seat, short", "居民代表"),
+}
 
 
 def _day(request: HttpRequest) -> date:
@@ -52,7 +62,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
         "on": on,
         "street_id": street_id,
         "streets": Street.objects.visible_to(request.user).order_by("code"),
-        "seats": SEATS,
+        "seats": [(seat, SEAT_COLUMNS[seat]) for seat in SEATS],
         "page": page,
         "query": params.urlencode(),
     }
@@ -65,7 +75,8 @@ def coverage_xlsx(request: HttpRequest) -> HttpResponse:
     require_staff(request)
     on = _day(request)
     result = selectors.team_coverage(actor=request.user, on=on, street_id=_street_id(request))
-    return exports.xlsx_response(exports.coverage_workbook(result), f"2+4团队配齐情况_{on:%Y%m%d}.xlsx")
+    name = gettext("2+4团队配齐情况_%(day)s.xlsx") % {"day": f"{on:%Y%m%d}"}
+    return exports.xlsx_response(exports.coverage_workbook(result), name)
 
 
 @object_view(Compound)
@@ -87,7 +98,7 @@ def compound_team(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 appoint,
                 lambda d: teams.seat_appoint(actor=request.user, compound=compound, **d),
-                done="已任命。",
+                done=gettext("已任命。"),
             )
         else:
             end = EndForm(request.POST)
@@ -97,7 +108,7 @@ def compound_team(request: HttpRequest, pk: int) -> HttpResponse:
                 lambda d: teams.seat_end(
                     actor=request.user, term=_term(request, compound, d["term"]), end=d["end"], reason=d["reason"]
                 ),
-                done="已登记离任，岗位自该日起空缺。",
+                done=gettext("已登记离任，岗位自该日起空缺。"),
             )
         if done is not None:
             return done
@@ -149,7 +160,7 @@ def department_compounds(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 form,
                 lambda d: teams.sponsorship_set(actor=request.user, department=department, **d),
-                done="已登记包抓。",
+                done=gettext("已登记包抓。"),
             )
         else:
             end = EndForm(request.POST)
@@ -162,7 +173,7 @@ def department_compounds(request: HttpRequest, pk: int) -> HttpResponse:
                     end=d["end"],
                     reason=d["reason"],
                 ),
-                done="已结束包抓。",
+                done=gettext("已结束包抓。"),
             )
         if done is not None:
             return done
