@@ -1,16 +1,17 @@
 // The unit picker (workorders/widgets/unit_picker.html) and the person picker (staffing/widgets/person_picker.html):
 // typing in the search box asks the server (workorders:unit-search, staffing:person-search; scoped to the user)
-// and fills the select's "搜索结果" group; the suggested units stay above. A result's group, when it has one, is
-// shown after its label; data-noun and data-none say what is found (个单位 unless said). Keyboard: type, then
-// ArrowDown or Tab to the select; Enter in the box picks the first result.
+// and fills the select's group of results; the suggested units stay above. A result's group, when it has one, is
+// shown after its label. What the picker says comes from the widget's template, in the page's language: data-found
+// ("{n}" for the number), data-capped (after it when the server listed its 20 at most), data-none, data-failed and
+// data-results (the group's label). Keyboard: type, then ArrowDown or Tab to the select; Enter in the box picks the
+// first result.
 (function () {
   function setup(picker) {
     const box = picker.querySelector("[data-unit-search]");
     const select = picker.querySelector("select");
     const status = picker.querySelector("[data-unit-status]");
     if (!box || !select) return;
-    const noun = picker.dataset.noun || "个单位";
-    const none = picker.dataset.none || "没有找到名称相符的单位。";
+    const says = picker.dataset;
     let timer = null;
     let asked = "";
 
@@ -19,7 +20,7 @@
       if (!group) {
         group = document.createElement("optgroup");
         group.dataset.results = "";
-        group.label = "搜索结果";
+        group.label = says.results;
         select.appendChild(group);
       }
       return group;
@@ -42,7 +43,7 @@
         if (!response.ok) throw new Error(String(response.status));
         data = await response.json();
       } catch (error) {
-        status.textContent = "搜索失败，请稍后重试。";
+        status.textContent = says.failed;
         return;
       }
       if (q !== asked) return; // a newer search is under way
@@ -57,9 +58,10 @@
         if (!kept || !select.querySelector(`option[value="${CSS.escape(kept)}"]:not([data-result])`)) {
           select.value = options[0].value;
         }
-        status.textContent = `找到 ${options.length} ${noun}${options.length >= 20 ? "（仅列出前 20 个，请输入更多字）" : ""}，已列在下拉框“搜索结果”中。`;
+        const found = says.found.replace("{n}", options.length);
+        status.textContent = options.length >= 20 ? `${found} ${says.capped}` : found;
       } else {
-        status.textContent = none;
+        status.textContent = says.none;
       }
     }
 

@@ -125,7 +125,7 @@ def test_the_residents_phone_lookup_and_a_rejected_request_in_english(client, tr
     lookup = visible_text(client.get(reverse("intake:track-lookup")))
     assert "Lost your tracking code? Find it with your phone number" in lookup
     page = visible_text(client.get(reverse("intake:track-phone")))
-    for text in ("Find your tracking codes by phone number", "Phone number", "Send me a code"):
+    for text in ("Find your tracking codes by phone number", "Mobile number", "Send me a code"):
         assert text in page, text
     assert "手机号" not in page and "验证码" not in page
     refused = visible_text(client.post(reverse("intake:track-phone"), {"phone": ""}, REMOTE_ADDR="10.0.0.7"))
