@@ -140,14 +140,25 @@ def shown_outcome(job: OrgImport) -> dict:
     def sheet(error: dict) -> str:
         return gettext(FILE) if error["sheet"] == FILE and error["row"] == 0 else error["sheet"]
 
+    def said_or_kept(kept: list, stored: str) -> str:
+        """The messages said now, or the Chinese text stored beside them if one cannot be (a value that does not
+        fit its placeholder): a result page never fails for a message."""
+        try:
+            return " ".join(say(k) for k in kept)
+        except (KeyError, TypeError, ValueError):
+            return stored
+
     def reasons(row: dict) -> str:
-        kept = row.get("said")
-        return " ".join(say(k) for k in kept) if kept is not None else say(row.get("message", ""))
+        return said_or_kept(row.get("said", [row.get("message", "")]), row.get("message", ""))
 
     return {
         "counts": [(str(SHOWN_COUNT_LABELS.get(label, label)), c) for label, c in job.counts.items()],
         "errors": [
-            {**error, "sheet": sheet(error), "message": say(error.get("said", error["message"]))}
+            {
+                **error,
+                "sheet": sheet(error),
+                "message": said_or_kept([error.get("said", error["message"])], error["message"]),
+            }
             for error in job.errors
         ],
         "rows": [
