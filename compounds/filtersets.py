@@ -10,6 +10,7 @@ from typing import Any
 import django_filters
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -92,12 +93,12 @@ class ScopedIdFilter(DistinctOnlyWhenMany, django_filters.ModelMultipleChoiceFil
 
 # A refused id answers like an unknown one, without echoing it (another district's object is simply not there).
 NOT_VISIBLE = {
-    "invalid_choice": "对象不存在：所选编号无效或不在您的管辖范围内。",
-    "invalid_pk_value": "编号类型错误：应为整数。",
+    "invalid_choice": _("对象不存在：所选编号无效或不在您的管辖范围内。"),
+    "invalid_pk_value": _("编号类型错误：应为整数。"),
 }
 
 
-def by_id(model: type, field_name: str, label: str, **extra: Any) -> ScopedIdFilter:
+def by_id(model: type, field_name: str, label: Any, **extra: Any) -> ScopedIdFilter:
     """A filter by the primary key of `model`, among the rows the requesting user may view."""
     return ScopedIdFilter(
         field_name=field_name, queryset=scoped(model), label=label, error_messages=NOT_VISIBLE, **extra
@@ -119,8 +120,8 @@ class TenantFilterSet(django_filters.FilterSet):
 
     search_fields: tuple[str, ...] = ("name",)
 
-    id = NumberInFilter(field_name="id", lookup_expr="in", label="编号（可用逗号分隔多个）")
-    q = django_filters.CharFilter(method="search", label="搜索")
+    id = NumberInFilter(field_name="id", lookup_expr="in", label=_("编号（可用逗号分隔多个）"))
+    q = django_filters.CharFilter(method="search", label=_("搜索"))
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
@@ -133,9 +134,9 @@ class TenantFilterSet(django_filters.FilterSet):
 
 
 class DistrictFilterMixin(django_filters.FilterSet):
-    district_id = ScopedIdFilter(field_name="district", queryset=scoped(District), label="区")
+    district_id = ScopedIdFilter(field_name="district", queryset=scoped(District), label=_("区"))
     district = ScopedCodeFilter(
-        field_name="district__code", queryset=scoped(District), to_field_name="code", label="区（区划代码）"
+        field_name="district__code", queryset=scoped(District), to_field_name="code", label=_("区（区划代码）")
     )
 
 
@@ -144,9 +145,9 @@ class StreetFilterMixin(DistrictFilterMixin):
 
     street_path = "street"
 
-    street_id = ScopedIdFilter(queryset=scoped(Street), method="filter_street", label="街道")
+    street_id = ScopedIdFilter(queryset=scoped(Street), method="filter_street", label=_("街道"))
     street = ScopedCodeFilter(
-        queryset=scoped(Street), to_field_name="code", method="filter_street", label="街道（区划代码）"
+        queryset=scoped(Street), to_field_name="code", method="filter_street", label=_("街道（区划代码）")
     )
 
     def filter_street(self, queryset: QuerySet, name: str, value: list[Street]) -> QuerySet:
@@ -159,9 +160,9 @@ class StreetFilterMixin(DistrictFilterMixin):
 def community_filters(path: str = "community") -> tuple:
     """`community_id` and `community` (by code) filters for a model that reaches its community by `path`."""
     return (
-        ScopedIdFilter(field_name=path, queryset=scoped(Community), label="社区"),
+        ScopedIdFilter(field_name=path, queryset=scoped(Community), label=_("社区")),
         ScopedCodeFilter(
-            field_name=f"{path}__code", queryset=scoped(Community), to_field_name="code", label="社区（区划代码）"
+            field_name=f"{path}__code", queryset=scoped(Community), to_field_name="code", label=_("社区（区划代码）")
         ),
     )
 
@@ -177,7 +178,7 @@ class DistrictFilterSet(TenantFilterSet):
 class StreetFilterSet(StreetFilterMixin, TenantFilterSet):
     search_fields = ("name", "code")
     street_path = "pk"
-    kind = ChoicesFilter(choices=StreetKind.choices, label="类型")
+    kind = ChoicesFilter(choices=StreetKind.choices, label=_("类型"))
 
     class Meta:
         model = Street
@@ -187,10 +188,10 @@ class StreetFilterSet(StreetFilterMixin, TenantFilterSet):
 class CommunityFilterSet(StreetFilterMixin, TenantFilterSet):
     search_fields = ("name", "code")
     street_path = "street"
-    tier = ChoicesFilter(choices=Tier.choices, label="社区分类")
-    tier_since = django_filters.NumberFilter(label="分类生效年份")
-    tier_reason = django_filters.CharFilter(lookup_expr="icontains", label="分类依据包含")
-    has_compounds = django_filters.BooleanFilter(method="filter_has_compounds", label="有小区")
+    tier = ChoicesFilter(choices=Tier.choices, label=_("社区分类"))
+    tier_since = django_filters.NumberFilter(label=_("分类生效年份"))
+    tier_reason = django_filters.CharFilter(lookup_expr="icontains", label=_("分类依据包含"))
+    has_compounds = django_filters.BooleanFilter(method="filter_has_compounds", label=_("有小区"))
 
     class Meta:
         model = Community
@@ -207,33 +208,33 @@ class CompoundFilterSet(StreetFilterMixin, TenantFilterSet):
     search_fields = ("name", "code", "address")
     street_path = "community__street"
     community_id, community = community_filters()
-    tier = ChoicesFilter(field_name="community__tier", choices=Tier.choices, label="社区分类")
-    management_mode = ChoicesFilter(choices=ManagementMode.choices, label="管理模式")
-    property_firm_id = ScopedIdFilter(field_name="property_firm", queryset=scoped(PropertyFirm), label="物业企业")
+    tier = ChoicesFilter(field_name="community__tier", choices=Tier.choices, label=_("社区分类"))
+    management_mode = ChoicesFilter(choices=ManagementMode.choices, label=_("管理模式"))
+    property_firm_id = ScopedIdFilter(field_name="property_firm", queryset=scoped(PropertyFirm), label=_("物业企业"))
     property_firm = ScopedCodeFilter(
         field_name="property_firm__credit_code",
         queryset=scoped(PropertyFirm),
         to_field_name="credit_code",
-        label="物业企业（统一社会信用代码）",
+        label=_("物业企业（统一社会信用代码）"),
     )
     has_property_firm = django_filters.BooleanFilter(
-        field_name="property_firm", lookup_expr="isnull", exclude=True, label="有物业企业"
+        field_name="property_firm", lookup_expr="isnull", exclude=True, label=_("有物业企业")
     )
-    has_owners_committee = django_filters.BooleanFilter(label="有业委会")
-    has_maintenance_fund = django_filters.BooleanFilter(label="有维修资金")
-    is_three_no = django_filters.BooleanFilter(label="三无小区")
-    stationed_cadre_id = django_filters.NumberFilter(field_name="stationed_cadre", label="驻点干部")
-    households_min = django_filters.NumberFilter(field_name="households", lookup_expr="gte", label="户数不少于")
-    households_max = django_filters.NumberFilter(field_name="households", lookup_expr="lte", label="户数不多于")
-    built_year_min = django_filters.NumberFilter(field_name="built_year", lookup_expr="gte", label="建成年份不早于")
-    built_year_max = django_filters.NumberFilter(field_name="built_year", lookup_expr="lte", label="建成年份不晚于")
+    has_owners_committee = django_filters.BooleanFilter(label=_("有业委会"))
+    has_maintenance_fund = django_filters.BooleanFilter(label=_("有维修资金"))
+    is_three_no = django_filters.BooleanFilter(label=_("三无小区"))
+    stationed_cadre_id = django_filters.NumberFilter(field_name="stationed_cadre", label=_("驻点干部"))
+    households_min = django_filters.NumberFilter(field_name="households", lookup_expr="gte", label=_("户数不少于"))
+    households_max = django_filters.NumberFilter(field_name="households", lookup_expr="lte", label=_("户数不多于"))
+    built_year_min = django_filters.NumberFilter(field_name="built_year", lookup_expr="gte", label=_("建成年份不早于"))
+    built_year_max = django_filters.NumberFilter(field_name="built_year", lookup_expr="lte", label=_("建成年份不晚于"))
     has_coordinates = django_filters.BooleanFilter(
-        field_name="latitude", lookup_expr="isnull", exclude=True, label="已标注坐标"
+        field_name="latitude", lookup_expr="isnull", exclude=True, label=_("已标注坐标")
     )
-    latitude_min = django_filters.NumberFilter(field_name="latitude", lookup_expr="gte", label="纬度不小于")
-    latitude_max = django_filters.NumberFilter(field_name="latitude", lookup_expr="lte", label="纬度不大于")
-    longitude_min = django_filters.NumberFilter(field_name="longitude", lookup_expr="gte", label="经度不小于")
-    longitude_max = django_filters.NumberFilter(field_name="longitude", lookup_expr="lte", label="经度不大于")
+    latitude_min = django_filters.NumberFilter(field_name="latitude", lookup_expr="gte", label=_("纬度不小于"))
+    latitude_max = django_filters.NumberFilter(field_name="latitude", lookup_expr="lte", label=_("纬度不大于"))
+    longitude_min = django_filters.NumberFilter(field_name="longitude", lookup_expr="gte", label=_("经度不小于"))
+    longitude_max = django_filters.NumberFilter(field_name="longitude", lookup_expr="lte", label=_("经度不大于"))
 
     class Meta:
         model = Compound
@@ -250,11 +251,11 @@ class CompoundFilterSet(StreetFilterMixin, TenantFilterSet):
 class BuildingFilterSet(StreetFilterMixin, TenantFilterSet):
     street_path = "compound__community__street"
     community_id, community = community_filters("compound__community")
-    compound_id = ScopedIdFilter(field_name="compound", queryset=scoped(Compound), label="小区")
+    compound_id = ScopedIdFilter(field_name="compound", queryset=scoped(Compound), label=_("小区"))
     compound = ScopedCodeFilter(
-        field_name="compound__code", queryset=scoped(Compound), to_field_name="code", label="小区（编码）"
+        field_name="compound__code", queryset=scoped(Compound), to_field_name="code", label=_("小区（编码）")
     )
-    grid_id = ScopedIdFilter(field_name="grids", queryset=scoped(Grid), distinct=True, label="网格")
+    grid_id = ScopedIdFilter(field_name="grids", queryset=scoped(Grid), distinct=True, label=_("网格"))
 
     class Meta:
         model = Building
@@ -265,9 +266,9 @@ class GridFilterSet(StreetFilterMixin, TenantFilterSet):
     search_fields = ("name", "code")
     street_path = "community__street"
     community_id, community = community_filters()
-    building_id = ScopedIdFilter(field_name="buildings", queryset=scoped(Building), distinct=True, label="覆盖楼栋")
+    building_id = ScopedIdFilter(field_name="buildings", queryset=scoped(Building), distinct=True, label=_("覆盖楼栋"))
     compound_id = ScopedIdFilter(
-        field_name="buildings__compound", queryset=scoped(Compound), distinct=True, label="覆盖小区"
+        field_name="buildings__compound", queryset=scoped(Compound), distinct=True, label=_("覆盖小区")
     )
 
     class Meta:
@@ -277,7 +278,7 @@ class GridFilterSet(StreetFilterMixin, TenantFilterSet):
 
 class PropertyFirmFilterSet(DistrictFilterMixin, TenantFilterSet):
     search_fields = ("name", "credit_code")
-    is_state_fallback = django_filters.BooleanFilter(label="国有兜底企业")
+    is_state_fallback = django_filters.BooleanFilter(label=_("国有兜底企业"))
 
     class Meta:
         model = PropertyFirm
@@ -285,7 +286,7 @@ class PropertyFirmFilterSet(DistrictFilterMixin, TenantFilterSet):
 
 
 class DepartmentFilterSet(DistrictFilterMixin, TenantFilterSet):
-    kind = ChoicesFilter(choices=DepartmentKind.choices, label="类别")
+    kind = ChoicesFilter(choices=DepartmentKind.choices, label=_("类别"))
 
     class Meta:
         model = Department

@@ -11,6 +11,8 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.forms import CleanForm
@@ -18,6 +20,8 @@ from accounts.permissions import Forbidden, require
 from accounts.policy import access, object_view
 from compounds.importing import ImportFileError, Kind, jobs, org_import_start
 from compounds.importing.jobs import job_progress
+from compounds.importing.said import say
+from compounds.importing.service import FILE, OUTCOME_LABELS, SHOWN_COUNT_LABELS
 from compounds.models import OrgImport
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -26,28 +30,28 @@ RECENT = 10
 
 class ImportForm(CleanForm):
     file = forms.FileField(
-        label="文件",
+        label=_("文件"),
         required=False,
-        help_text="Excel 工作簿（.xlsx，工作表名为 街道、社区、小区、网格）或一个 .csv 文件",
+        help_text=_("Excel 工作簿（.xlsx，工作表名为 街道、社区、小区、网格）或一个 .csv 文件"),
     )
     kept = forms.CharField(
         required=False,
         widget=forms.HiddenInput,
         max_length=40,
         # whatever refused it: said as the form's error in these words (accounts.text.CleanInputFormMixin)
-        error_messages={"hidden": "保留的文件已失效，请重新选择文件。"},
+        error_messages={"hidden": _("保留的文件已失效，请重新选择文件。")},
     )
     kind = forms.ChoiceField(
-        label="CSV 内容",
-        choices=[("", "按表头自动识别"), *Kind.choices],
+        label=_("CSV 内容"),
+        choices=[("", _("按表头自动识别")), *Kind.choices],
         required=False,
     )
-    dry_run = forms.BooleanField(label="只检查，不保存", required=False)
+    dry_run = forms.BooleanField(label=_("只检查，不保存"), required=False)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload is not None and upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("文件超过 10 MB，请拆分后再导入。")
+            raise forms.ValidationError(gettext("文件超过 10 MB，请拆分后再导入。"))
         return upload
 
 
@@ -66,7 +70,7 @@ def kept_job(*, user, job_id: int | str | None) -> OrgImport | None:
 def _require_importer(request: HttpRequest):
     user = request.user
     if user.district_id is None:
-        raise Forbidden("只有区级人员可以导入组织数据。")
+        raise Forbidden(gettext("只有区级人员可以导入组织数据。"))
     require(user, "compounds.import", user.district)
     return user
 
@@ -88,7 +92,7 @@ def org_import_view(request: HttpRequest) -> HttpResponse:
             name, data = kept.file_name, kept.file.open("rb").read()
             kept.file.close()
         else:
-            form.add_error("file", "请选择要导入的文件。")
+            form.add_error("file", gettext("请选择要导入的文件。"))
         if not form.errors:
             try:
                 job, report = org_import_start(
@@ -129,10 +133,46 @@ def org_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, access(user, OrgImport, pk=pk))
 
 
+def shown_outcome(job: OrgImport) -> dict:
+    """A job's kept outcome in the reader's language: the counts' labels, each error's sheet and message, each
+    row's outcome and reasons (compounds.importing.said). Sheet names, codes and names are the file's."""
+
+    def sheet(error: dict) -> str:
+        return gettext(FILE) if error["sheet"] == FILE and error["row"] == 0 else error["sheet"]
+
+    def said_or_kept(kept: list, stored: str) -> str:
+        """The messages said now, or the Chinese text stored beside them if one cannot be (a value that does not
+        fit its placeholder): a result page never fails for a message."""
+        try:
+            return " ".join(say(k) for k in kept)
+        except (KeyError, TypeError, ValueError):
+            return stored
+
+    def reasons(row: dict) -> str:
+        return said_or_kept(row.get("said", [row.get("message", "")]), row.get("message", ""))
+
+    return {
+        "counts": [(str(SHOWN_COUNT_LABELS.get(label, label)), c) for label, c in job.counts.items()],
+        "errors": [
+            {
+                **error,
+                "sheet": sheet(error),
+                "message": said_or_kept([error.get("said", error["message"])], error["message"]),
+            }
+            for error in job.errors
+        ],
+        "rows": [
+            {**row, "label": str(OUTCOME_LABELS.get(row["outcome"], row.get("label", ""))), "message": reasons(row)}
+            for row in job.rows
+        ],
+    }
+
+
 def _detail(request: HttpRequest, job: OrgImport, *, status: int = 200) -> HttpResponse:
     running = not job.finished
     context = {
         "job": job,
+        "shown": shown_outcome(job),
         "district": job.district,
         "progress": job_progress(job),
         "running": running,

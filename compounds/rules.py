@@ -9,6 +9,8 @@ The compound's property firm is not an editable field at all: a service contract
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from accounts.permissions import (
     has_role,
     in_district,
@@ -31,12 +33,12 @@ def own_district(actor: Any, district: Any) -> bool:
 register(
     "compounds.change_households",
     is_district_authority | (is_street_staff & in_district),
-    message="只有区级人员或街道工作人员可以修改小区户数。",
+    message=_("只有区级人员或街道工作人员可以修改小区户数。"),
 )
 register(
     "compounds.change_management_mode",
     is_district_authority | (is_street_staff & in_district),
-    message="只有区级人员或街道工作人员可以修改小区的管理模式。",
+    message=_("只有区级人员或街道工作人员可以修改小区的管理模式。"),
 )
 
 
@@ -52,7 +54,7 @@ def system_for(actor: Any, district: Any) -> bool:
 register(
     "compounds.import",
     is_platform_admin | system_for | (has_role(Role.DISTRICT_OFFICIAL) & own_district),
-    message="只有本区的区级人员可以导入本区的组织数据。",
+    message=_("只有本区的区级人员可以导入本区的组织数据。"),
 )
 # Every street's dashboard of the district (others see their own street's).
-register("compounds.view_all_streets", is_district_authority, message="只有区级人员可以查看各街道的概览。")
+register("compounds.view_all_streets", is_district_authority, message=_("只有区级人员可以查看各街道的概览。"))

@@ -5,6 +5,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.actors import require_actor
 from accounts.models import User
@@ -22,9 +23,10 @@ def community_set_tier(*, actor: Any, community: Community, tier: str, reason: s
     require_actor(actor)
     community = access(actor, Community.objects.select_for_update(), CHANGE, pk=community.pk)
     if tier not in Tier.values:
-        raise ValidationError({"tier": f"社区分类应为 A、B、C、D 之一，收到的是“{tier}”。"})
+        message = gettext("社区分类应为 A、B、C、D 之一，收到的是“%(tier)s”。")
+        raise ValidationError({"tier": ValidationError(message, params={"tier": tier})})
     if not (reason or "").strip():
-        raise ValidationError({"reason": "请填写分类依据。"})
+        raise ValidationError({"reason": gettext("请填写分类依据。")})
     change = TierChange(
         district_id=community.district_id,
         community=community,

@@ -5,6 +5,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 DISTRICT_CODE = re.compile(r"^\d{6}$")
 STREET_CODE = re.compile(r"^\d{9}$")
@@ -12,15 +14,25 @@ COMMUNITY_CODE = re.compile(r"^\d{12}$")
 COMPOUND_CODE = re.compile(r"^\d{15}$")
 
 
-def validate_code(code: str, *, pattern: re.Pattern, digits: int, label: str) -> None:
+# The messages are lazy and `label`, `parent_label` (what the code is of: 区, 街道, …) lazily translated texts: a
+# message is worded when it is shown, in the reader's language (and an import keeps it as its msgid).
+
+
+def validate_code(code: str, *, pattern: re.Pattern, digits: int, label: str | Promise) -> None:
     if not pattern.match(code or ""):
-        raise ValidationError(f"{label}编码应为 {digits} 位数字，收到的是“{code}”。", code="bad_code")
+        raise ValidationError(
+            _("%(label)s编码应为 %(digits)s 位数字，收到的是“%(code)s”。"),
+            code="bad_code",
+            params={"label": label, "digits": digits, "code": code},
+        )
 
 
-def validate_code_prefix(code: str, parent_code: str, *, label: str, parent_label: str) -> None:
+def validate_code_prefix(code: str, parent_code: str, *, label: str | Promise, parent_label: str | Promise) -> None:
     if code and parent_code and not code.startswith(parent_code):
         raise ValidationError(
-            f"{label}编码“{code}”应以所属{parent_label}的编码“{parent_code}”开头。", code="code_prefix"
+            _("%(label)s编码“%(code)s”应以所属%(parent)s的编码“%(parent_code)s”开头。"),
+            code="code_prefix",
+            params={"label": label, "code": code, "parent": parent_label, "parent_code": parent_code},
         )
 
 
@@ -51,8 +63,11 @@ def validate_credit_code(code: str) -> None:
     code = (code or "").strip().upper()
     if len(code) != 18 or any(ch not in CREDIT_CODE_ALPHABET for ch in code):
         raise ValidationError(
-            f"统一社会信用代码应为 18 位数字或大写字母（不含 I、O、S、V、Z），收到的是“{code}”。",
+            _("统一社会信用代码应为 18 位数字或大写字母（不含 I、O、S、V、Z），收到的是“%(code)s”。"),
             code="bad_credit_code",
+            params={"code": code},
         )
     if credit_code_check_character(code[:17]) != code[17]:
-        raise ValidationError(f"统一社会信用代码“{code}”的校验位不正确。", code="bad_credit_check")
+        raise ValidationError(
+            _("统一社会信用代码“%(code)s”的校验位不正确。"), code="bad_credit_check", params={"code": code}
+        )

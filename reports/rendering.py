@@ -1,14 +1,18 @@
-"""HTML → PDF with WeasyPrint. Fonts come from the machine (fonts-noto-cjk); nothing is fetched."""
+"""HTML → PDF with WeasyPrint. Fonts come from the machine (fonts-noto-cjk); nothing is fetched. The documents
+are official and Chinese: rendered in Chinese whatever language is active."""
 
 from typing import Any
 
+from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import translation
 
 
 def render_pdf(template: str, context: dict[str, Any]) -> bytes:
     from weasyprint import HTML
 
-    html = render_to_string(template, context)
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string(template, context)
     return HTML(string=html, base_url=None).write_pdf()
 
 

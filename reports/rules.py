@@ -3,6 +3,8 @@ officials, the platform and the system, who always may)."""
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from accounts.permissions import in_district, is_district_authority, predicate, register
 from reports import registry
 
@@ -24,5 +26,5 @@ def builds_this_kind(actor: Any, obj: Any) -> bool:
     return kind is not None and str(getattr(actor, "role", "")) in kind.request_roles
 
 
-register("reports.view", is_district_authority | (reads_this_kind & in_district), message="您无权查看这份报告。")
-register("reports.request", is_district_authority | (builds_this_kind & in_district), message="您无权生成这份报告。")
+register("reports.view", is_district_authority | (reads_this_kind & in_district), message=_("您无权查看这份报告。"))
+register("reports.request", is_district_authority | (builds_this_kind & in_district), message=_("您无权生成这份报告。"))

@@ -41,8 +41,10 @@ def room(actor: Any, *, kind: str = "") -> list[RoomRow]:
     reports = reports_for(actor)
     if kind:
         reports = reports.filter(kind=kind)
-    reports = reports.order_by("kind", "-key").prefetch_related(
-        Prefetch("builds", queryset=ReportBuild.objects.order_by("-version"), to_attr="all_builds")
+    reports = (
+        reports.order_by("kind", "-key")
+        .select_related("district")
+        .prefetch_related(Prefetch("builds", queryset=ReportBuild.objects.order_by("-version"), to_attr="all_builds"))
     )
     rows = []
     for report in reports:

@@ -4,6 +4,10 @@ A build is asked for by a person (the room's button, the API) or by beat (a Syst
 Celery task `build_report_task` on the `reports` queue, and is safe to run twice: a finished build is left
 alone, a build whose worker died is run again into the same version's file. Asking again while a build of
 the same report is queued or running returns that build (a double click makes one build).
+
+A report is an official document in Chinese: a build collects and renders in Chinese whatever language is
+active where it runs (an English page's request, with Celery eager, runs it in that request), and the progress
+messages it stores are Chinese msgids that the room says in its reader's language (reports.views).
 """
 
 from __future__ import annotations
@@ -11,11 +15,13 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 
 from accounts.actors import is_system, require_actor
 from accounts.permissions import require
@@ -29,10 +35,10 @@ def _district(actor: Any, district_id: int | None) -> District:
     if district_id is None:
         district_id = getattr(actor, "district_id", None)
     if district_id is None:
-        raise ValidationError({"district": "请指定所属区。"}, code="district_required")
+        raise ValidationError({"district": gettext("请指定所属区。")}, code="district_required")
     district = District.objects.visible_to(actor).filter(pk=district_id).first()
     if district is None:
-        raise ValidationError({"district": "所选区不存在。"}, code="district_missing")
+        raise ValidationError({"district": gettext("所选区不存在。")}, code="district_missing")
     return district
 
 
@@ -76,8 +82,25 @@ def _mark(actor: Any, build_id: int, **fields: Any) -> None:
         ReportBuild.objects.filter(pk=build_id).update(**fields)
 
 
+# What a failed build's message begins with; the rest is what went wrong (reports.views says both).
+FAILED_PREFIX = "生成失败："
+
+
+def failure_text(error: Exception) -> str:
+    """What went wrong, in a line: a ValidationError's messages rather than its list's repr."""
+    if isinstance(error, ValidationError):
+        return "；".join(error.messages)
+    return str(error)
+
+
 def report_build_run(*, actor: Any, build_id: int) -> ReportBuild | None:
-    """Build one version: collect (in the district's scope), render (no database), save the file."""
+    """Build one version: collect (in the district's scope), render (no database), save the file. In Chinese:
+    the document's language, whatever the caller's."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _build_run(actor=actor, build_id=build_id)
+
+
+def _build_run(*, actor: Any, build_id: int) -> ReportBuild | None:
     require_actor(actor)
     with tenant_context(actor):
         build = (
@@ -94,7 +117,7 @@ def report_build_run(*, actor: Any, build_id: int) -> ReportBuild | None:
             BuildStatus.RUNNING,
             timezone.now(),
             5,
-            "汇总数据",
+            gettext_noop("汇总数据"),
         )
         build.save(update_fields=["status", "started_at", "progress", "message"])
     started = time.monotonic()
@@ -104,7 +127,7 @@ def report_build_run(*, actor: Any, build_id: int) -> ReportBuild | None:
         context.setdefault("title", build.report.title)
         context.setdefault("district", build.district)
         context.setdefault("built_at", timezone.now())
-        _mark(actor, build_id, progress=50, message="生成 PDF")
+        _mark(actor, build_id, progress=50, message=gettext_noop("生成 PDF"))
         pdf = kind.render(context)
         with tenant_context(actor):
             build = ReportBuild.objects.select_for_update().select_related("report").get(pk=build_id)
@@ -117,7 +140,6 @@ def report_build_run(*, actor: Any, build_id: int) -> ReportBuild | None:
             build.save(update_fields=["file", "status", "progress", "message", "finished_at", "build_seconds"])
         return build
     except Exception as error:
-        _mark(
-            actor, build_id, status=BuildStatus.FAILED, message=f"生成失败：{error}"[:300], finished_at=timezone.now()
-        )
+        message = f"{FAILED_PREFIX}{failure_text(error)}"[:300]
+        _mark(actor, build_id, status=BuildStatus.FAILED, message=message, finished_at=timezone.now())
         raise

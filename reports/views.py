@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from accounts.forms import errors_onto
@@ -22,12 +23,12 @@ from reports.models import BuildStatus, Report, ReportBuild
 
 
 class BuildRequestForm(forms.Form):
-    kind = forms.ChoiceField(label="报告", choices=())
-    key = forms.CharField(label="期间", max_length=20)
+    kind = forms.ChoiceField(label=pgettext_lazy("singular", "报告"), choices=())
+    key = forms.CharField(label=_("期间"), max_length=20)
 
     def __init__(self, *args, kinds: list[registry.ReportKind], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(kind.code, kind.label) for kind in kinds]
+        self.fields["kind"].choices = [(kind.code, kind.shown_label()) for kind in kinds]
 
 
 def _room_context(request: HttpRequest, form: BuildRequestForm | None = None) -> dict:
@@ -36,7 +37,11 @@ def _room_context(request: HttpRequest, form: BuildRequestForm | None = None) ->
     return {
         "rows": selectors.room(request.user),
         "kinds": [
-            {"kind": kind, "keys": [(key, kind.periods.label(key)) for key in kind.periods.recent(today)]}
+            {
+                "kind": kind,
+                "label": kind.shown_label(),
+                "keys": [(key, kind.periods.shown(key)) for key in kind.periods.recent(today)],
+            }
             for kind in kinds
         ],
         "form": form or BuildRequestForm(kinds=kinds),
@@ -66,10 +71,18 @@ def request_build(request: HttpRequest) -> HttpResponse:
 
 
 def _build(request: HttpRequest, pk: int) -> ReportBuild:
-    build = access(request.user, ReportBuild.objects.select_related("report"), pk=pk)
+    build = access(request.user, ReportBuild.objects.select_related("report", "report__district"), pk=pk)
     if not selectors.reports_for(request.user).filter(pk=build.report_id).exists():
-        raise Http404("未找到该对象")
+        raise Http404(gettext("未找到该对象"))
     return build
+
+
+def shown_message(message: str) -> str:
+    """A build's stored progress or failure message (Chinese) in the request's language."""
+    if message.startswith(services.FAILED_PREFIX):
+        reason = message.removeprefix(services.FAILED_PREFIX)
+        return gettext("生成失败：%(reason)s") % {"reason": gettext(reason)}
+    return gettext(message) if message else ""
 
 
 def _status(build: ReportBuild) -> dict:
@@ -78,12 +91,12 @@ def _status(build: ReportBuild) -> dict:
     done = build.status == BuildStatus.DONE
     return {
         "id": build.pk,
-        "report": build.report.title,
+        "report": build.report.shown_title,
         "version": build.version,
         "status": build.status,
-        "status_label": gettext(build.get_status_display()),
+        "status_label": str(build.get_status_display()),
         "progress": build.progress,
-        "message": gettext(build.message) if build.message else "",
+        "message": shown_message(build.message),
         "download_url": reverse("reports:build-download", args=[build.pk]) if done else None,
     }
 
@@ -106,7 +119,7 @@ def build_status(request: HttpRequest, pk: int) -> JsonResponse:
 
 def _attachment(build: ReportBuild) -> FileResponse:
     if build.status != BuildStatus.DONE or not build.file:
-        raise Http404("报告尚未生成")
+        raise Http404(gettext("报告尚未生成"))
     kind = registry.KINDS.get(build.report.kind)
     name = kind.download_name(build.report, build.version) if kind else f"{build.report.title}.pdf"
     response = FileResponse(stored_file(build.file), as_attachment=True, filename=name, content_type="application/pdf")
@@ -131,5 +144,5 @@ def latest_download(request: HttpRequest, pk: int) -> FileResponse:
     report = access(request.user, selectors.reports_for(request.user), pk=pk)
     build = report.builds.filter(status=BuildStatus.DONE).order_by("-version").first()
     if build is None:
-        raise Http404("报告尚未生成")
+        raise Http404(gettext("报告尚未生成"))
     return _attachment(build)

@@ -3,6 +3,8 @@ actor's view scope); a few `*_name` fields save clients a second request."""
 
 from django.db import models
 from django.db.models import prefetch_related_objects
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.api.fields import OptionalRelatedText
@@ -45,7 +47,7 @@ class CommunitySerializer(TenantModelSerializer):
     """A community's tier is changed only through `set_tier`, which keeps the history."""
 
     url = serializers.HyperlinkedIdentityField(view_name=f"{API}:community-detail")
-    street_name = serializers.CharField(source="street.name", read_only=True, label="街道名称")
+    street_name = serializers.CharField(source="street.name", read_only=True, label=_("街道名称"))
 
     class Meta:
         model = Community
@@ -68,17 +70,17 @@ class CommunitySerializer(TenantModelSerializer):
 class CommunitySetTierSerializer(serializers.Serializer):
     tier = serializers.ChoiceField(
         choices=Tier.choices,
-        label="分类",
-        error_messages={"invalid_choice": "社区分类应为 A、B、C、D 之一，收到的是“{input}”。"},
+        label=_("分类"),
+        error_messages={"invalid_choice": _("社区分类应为 A、B、C、D 之一，收到的是“{input}”。")},
     )
-    reason = serializers.CharField(max_length=200, label="依据")
+    reason = serializers.CharField(max_length=200, label=_("依据"))
     effective_year = serializers.IntegerField(
         min_value=2000,
         max_value=2100,
-        label="生效年份",
+        label=_("生效年份"),
         error_messages={
-            "min_value": "生效年份应在 2000 至 2100 之间。",
-            "max_value": "生效年份应在 2000 至 2100 之间。",
+            "min_value": _("生效年份应在 2000 至 2100 之间。"),
+            "max_value": _("生效年份应在 2000 至 2100 之间。"),
         },
     )
 
@@ -120,11 +122,11 @@ class CompoundSerializer(TenantModelSerializer):
     GUARDED = {"households": "compounds.change_households", "management_mode": "compounds.change_management_mode"}
 
     url = serializers.HyperlinkedIdentityField(view_name=f"{API}:compound-detail")
-    community_name = serializers.CharField(source="community.name", read_only=True, label="社区名称")
-    community_tier = serializers.CharField(source="community.tier", read_only=True, label="社区分类")
-    property_firm_name = OptionalRelatedText(source="property_firm.name", label="物业企业名称")
-    stationed_cadre = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True, label="驻点干部")
-    stationed_cadre_name = OptionalRelatedText(source="stationed_cadre.display_name", label="驻点干部姓名")
+    community_name = serializers.CharField(source="community.name", read_only=True, label=_("社区名称"))
+    community_tier = serializers.CharField(source="community.tier", read_only=True, label=_("社区分类"))
+    property_firm_name = OptionalRelatedText(source="property_firm.name", label=_("物业企业名称"))
+    stationed_cadre = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True, label=_("驻点干部"))
+    stationed_cadre_name = OptionalRelatedText(source="stationed_cadre.display_name", label=_("驻点干部姓名"))
 
     class Meta:
         model = Compound
@@ -172,7 +174,7 @@ class CompoundSerializer(TenantModelSerializer):
 
 class BuildingSerializer(TenantModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name=f"{API}:building-detail")
-    compound_name = serializers.CharField(source="compound.name", read_only=True, label="小区名称")
+    compound_name = serializers.CharField(source="compound.name", read_only=True, label=_("小区名称"))
 
     class Meta:
         model = Building
@@ -181,7 +183,7 @@ class BuildingSerializer(TenantModelSerializer):
 
 class GridSerializer(TenantModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name=f"{API}:grid-detail")
-    community_name = serializers.CharField(source="community.name", read_only=True, label="社区名称")
+    community_name = serializers.CharField(source="community.name", read_only=True, label=_("社区名称"))
 
     class Meta:
         model = Grid
@@ -194,13 +196,14 @@ class GridSerializer(TenantModelSerializer):
         outside = [b for b in buildings if community and b.compound.community_id != community.pk]
         if outside:
             names = "、".join(str(b) for b in outside)
-            raise serializers.ValidationError({"buildings": f"网格只能覆盖本社区的楼栋：{names} 不属于“{community}”。"})
+            message = gettext("网格只能覆盖本社区的楼栋：%(names)s 不属于“%(community)s”。")
+            raise serializers.ValidationError({"buildings": message % {"names": names, "community": community}})
         return attrs
 
 
 class PropertyFirmSerializer(TenantModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name=f"{API}:property-firm-detail")
-    contact_phone = PhoneSerializerField(label="联系电话")
+    contact_phone = PhoneSerializerField(label=_("联系电话"))
 
     class Meta:
         model = PropertyFirm

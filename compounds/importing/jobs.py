@@ -21,10 +21,12 @@ import pghistory
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.actors import SystemActor
 from accounts.enqueue import enqueue_after_commit
 from accounts.tenancy import tenant_context
+from compounds.importing.said import chinese, said
 from compounds.models import District, ImportJob, ImportStatus
 
 logger = logging.getLogger(__name__)
@@ -126,8 +128,8 @@ def job_run(
         raise  # the storage or the database went away for a moment: the task retries
     except Exception:
         logger.exception("import %s #%s failed", model._meta.label, job.pk)
-        message = "导入时发生意外错误，未保存任何数据。请稍后重试，或联系管理员。"
-        error = {"sheet": "文件", "row": 0, "message": message}
+        kept = said(_("导入时发生意外错误，未保存任何数据。请稍后重试，或联系管理员。"))
+        error = {"sheet": "文件", "row": 0, "message": chinese(kept), "said": kept}
         outcome = {"ok": False, "saved": False, "dry_run": job.dry_run, "errors": [error]}
     with tenant_context(actor), pghistory.context(task=task, actor=actor.display_name):
         job.refresh_from_db()

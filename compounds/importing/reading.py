@@ -15,15 +15,19 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from compounds.importing.said import said, say, source
 
 
 class Kind(models.TextChoices):
-    """What a sheet holds; the label is the sheet name street offices use."""
+    """What a sheet holds; the label (in Chinese, `source(kind.label)`) is the sheet name street offices use."""
 
-    STREETS = "streets", "街道"
-    COMMUNITIES = "communities", "社区"
-    COMPOUNDS = "compounds", "小区"
-    GRIDS = "grids", "网格"
+    STREETS = "streets", pgettext_lazy("import kind", "街道")
+    COMMUNITIES = "communities", pgettext_lazy("import kind", "社区")
+    COMPOUNDS = "compounds", pgettext_lazy("import kind", "小区")
+    GRIDS = "grids", pgettext_lazy("import kind", "网格")
 
 
 # Parents before children: a workbook's sheets are imported in this order.
@@ -97,7 +101,15 @@ KIND_MARKERS = (
 
 
 class ImportFileError(Exception):
-    """The file as a whole cannot be read (not a row's fault). The message is Chinese, for the user."""
+    """The file as a whole cannot be read (not a row's fault). `str(error)` says it in the active language;
+    `said` keeps it for a job's outcome (compounds.importing.said)."""
+
+    def __init__(self, message: Any, **params: Any) -> None:
+        self.said = said(message, params)
+        super().__init__(self.said["id"])
+
+    def __str__(self) -> str:
+        return say(self.said)
 
 
 @dataclass
@@ -140,7 +152,7 @@ def detect_kind(headers: Iterable[str]) -> str | None:
 def kind_from_text(text: str) -> str | None:
     """`--kind compounds` or `--kind 小区`."""
     for kind in Kind:
-        if text in (kind.value, kind.label):
+        if text in (kind.value, source(kind.label)):
             return kind.value
     return None
 
@@ -160,11 +172,11 @@ def read_file(file: BinaryIO | str | Path, *, name: str | None = None, kind: str
     elif suffix in (".csv", ".txt", ""):
         sheets = [_read_csv(data, title=name, kind=kind)]
     elif suffix == ".xls":
-        raise ImportFileError("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 后再导入。")
+        raise ImportFileError(_("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 后再导入。"))
     else:
-        raise ImportFileError(f"不支持的文件类型“{suffix}”：请上传 .xlsx 或 .csv 文件。")
+        raise ImportFileError(_("不支持的文件类型“%(suffix)s”：请上传 .xlsx 或 .csv 文件。"), suffix=suffix)
     if not sheets:
-        raise ImportFileError("文件中没有可导入的工作表：工作表应命名为 街道、社区、小区 或 网格。")
+        raise ImportFileError(_("文件中没有可导入的工作表：工作表应命名为 街道、社区、小区 或 网格。"))
     return sorted(sheets, key=lambda s: KIND_ORDER.index(s.kind))
 
 
@@ -202,12 +214,16 @@ def _read_csv(data: bytes, *, title: str, kind: str | None) -> Sheet:
         except UnicodeDecodeError:
             continue
     else:
-        raise ImportFileError("无法识别 CSV 文件的编码：请保存为 UTF-8 或 GBK 编码。")
+        raise ImportFileError(_("无法识别 CSV 文件的编码：请保存为 UTF-8 或 GBK 编码。"))
     reader = csv.reader(io.StringIO(text, newline=""))
     sheet = _table(title, ((reader.line_num, row) for row in reader), kind, by_title=False)
     if sheet is None:
         raise ImportFileError(
-            f"无法从表头判断“{title}”是哪类数据：表头应含 街道编码、社区编码、小区编码 或 网格编码，或指定导入类型。"
+            _(
+                "无法从表头判断“%(title)s”是哪类数据："
+                "表头应含 街道编码、社区编码、小区编码 或 网格编码，或指定导入类型。"
+            ),
+            title=title,
         )
     return sheet
 
@@ -218,7 +234,7 @@ def _read_xlsx(data: bytes, *, kind: str | None) -> list[Sheet]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise ImportFileError("无法读取该 .xlsx 文件：文件已损坏或不是 Excel 工作簿。") from error
+        raise ImportFileError(_("无法读取该 .xlsx 文件：文件已损坏或不是 Excel 工作簿。")) from error
     sheets = []
     try:
         for worksheet in workbook.worksheets:
@@ -231,7 +247,7 @@ def _read_xlsx(data: bytes, *, kind: str | None) -> list[Sheet]:
     finally:
         workbook.close()
     kinds = [s.kind for s in sheets]
-    duplicates = {Kind(k).label for k in kinds if kinds.count(k) > 1}
+    duplicates = {source(Kind(k).label) for k in kinds if kinds.count(k) > 1}
     if duplicates:
-        raise ImportFileError(f"工作簿中有多个“{'、'.join(sorted(duplicates))}”工作表，请合并为一个。")
+        raise ImportFileError(_("工作簿中有多个“%(kinds)s”工作表，请合并为一个。"), kinds="、".join(sorted(duplicates)))
     return sheets

@@ -1,9 +1,13 @@
 """Importing streets, communities, compounds and grids of one district, all or nothing.
 
 Rows are matched by code, so importing the same file twice changes nothing. Every row is checked by
-the models' own full_clean() (their constraints give the Chinese messages), inside a savepoint so
+the models' own full_clean() (their constraints give the messages), inside a savepoint so
 that one bad row does not hide the next one's problems; at the end, any error (or a dry run) rolls the
 whole import back and the district's data stays as it was.
+
+The file is Chinese (its sheet names, headers and words such as 是/否 or 市场化物业 are the ledger's), so the
+code reads it in Chinese whatever the uploader's language; the messages about it are kept as msgids with their
+values (compounds.importing.said) and said in the reader's language by the result page.
 """
 
 import io
@@ -14,6 +18,9 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, models, transaction
+from django.utils import translation
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.actors import require_actor
 from accounts.models import User
@@ -22,6 +29,7 @@ from accounts.text import strip_forbidden, text_problem
 from compounds import validators
 from compounds.importing import jobs
 from compounds.importing.reading import COLUMNS, ImportFileError, Kind, Sheet, read_file
+from compounds.importing.said import Said, chinese, from_error, said, source
 from compounds.models import (
     Building,
     Community,
@@ -39,11 +47,22 @@ from compounds.models.tree import StreetKind
 from compounds.services import community_set_tier
 
 CREATED, UPDATED, UNCHANGED, REFUSED = "created", "updated", "unchanged", "refused"
-OUTCOME_LABELS = {CREATED: "新增", UPDATED: "更新", UNCHANGED: "未变", REFUSED: "拒绝"}
+OUTCOME_LABELS = {
+    CREATED: pgettext_lazy("import outcome", "新增"),
+    UPDATED: pgettext_lazy("import outcome", "更新"),
+    UNCHANGED: pgettext_lazy("import outcome", "未变"),
+    REFUSED: pgettext_lazy("import outcome", "拒绝"),
+}
 
 # Counted beside the four kinds: firms named in the compound sheet, buildings numbered from 楼栋数.
 FIRMS, BUILDINGS = "firms", "buildings"
-COUNT_LABELS = {**{k.value: k.label for k in Kind}, FIRMS: "物业企业", BUILDINGS: "楼栋"}
+COUNT_LABELS = {
+    **{k.value: k.label for k in Kind},
+    FIRMS: pgettext_lazy("import kind", "物业企业"),
+    BUILDINGS: pgettext_lazy("import kind", "楼栋"),
+}
+# A job's counts are kept under their Chinese label (as they always were): the label to show for each.
+SHOWN_COUNT_LABELS = {source(label): label for label in COUNT_LABELS.values()}
 
 # Model field → the column a person sees, to say where a model's message comes from.
 # ("code" is left out: the models' code messages name the code already.)
@@ -70,12 +89,28 @@ TRUE_WORDS = {"是", "有", "y", "yes", "true", "1", "√"}
 FALSE_WORDS = {"否", "无", "没有", "n", "no", "false", "0", "×", ""}
 LIST_SEPARATORS = re.compile(r"[;；,，、\s]+")
 
+# What a row names by its parent's code column (所属街道编码, 所属社区编码), and what is said when it is missing.
+PARENT_LABELS = {Street: _("所属街道"), Community: _("所属社区")}
+MISSING_PARENT = {
+    Street: _("所属街道编码“%(code)s”在%(district)s不存在：请先导入该街道，或检查该街道所在行的错误。"),
+    Community: _("所属社区编码“%(code)s”在%(district)s不存在：请先导入该社区，或检查该社区所在行的错误。"),
+}
+# The sheet named with an error about the whole file (which is no sheet's).
+FILE = "文件"
+
 
 @dataclass
 class RowError:
     sheet: str
     row: int
-    message: str
+    said: Said  # the message kept as its msgid and values (compounds.importing.said)
+
+    @property
+    def message(self) -> str:
+        return chinese(self.said)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"sheet": self.sheet, "row": self.row, "message": self.message, "said": self.said}
 
 
 @dataclass
@@ -87,7 +122,23 @@ class RowOutcome:
     code: str
     name: str
     outcome: str
-    message: str = ""
+    said: list[Said] = field(default_factory=list)
+
+    @property
+    def message(self) -> str:
+        return " ".join(chinese(kept) for kept in self.said)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "code": self.code,
+            "name": self.name,
+            "outcome": self.outcome,
+            "message": self.message,
+            "said": self.said,
+            "label": source(OUTCOME_LABELS[self.outcome]),
+        }
 
 
 @dataclass
@@ -119,17 +170,18 @@ class ImportReport:
     def count_rows(self) -> list[tuple[str, Counts]]:
         """(Chinese label, counts) in tree order, for pages and the command."""
         order = [Kind.STREETS, Kind.COMMUNITIES, Kind.COMPOUNDS, BUILDINGS, FIRMS, Kind.GRIDS]
-        return [(COUNT_LABELS[k], self.counts[k]) for k in order if k in self.counts]
+        return [(source(COUNT_LABELS[k]), self.counts[k]) for k in order if k in self.counts]
 
     def as_json(self) -> dict[str, Any]:
-        """The outcome an OrgImport keeps (compounds.importing.jobs), in the words the result page shows."""
+        """The outcome an OrgImport keeps (compounds.importing.jobs): labels and messages in Chinese, the messages
+        also as msgids with their values for the result page to say in its reader's language."""
         return {
             "ok": self.ok,
             "saved": self.saved,
             "dry_run": self.dry_run,
             "counts": {label: vars(c) for label, c in self.count_rows()},
-            "errors": [vars(e) for e in self.errors],
-            "rows": [{**vars(r), "label": OUTCOME_LABELS[r.outcome]} for r in self.rows],
+            "errors": [e.as_json() for e in self.errors],
+            "rows": [r.as_json() for r in self.rows],
         }
 
 
@@ -153,7 +205,8 @@ def org_import(
     """
     require(require_actor(actor), "compounds.import", district)
     report = ImportReport(district=district, dry_run=dry_run)
-    with transaction.atomic():
+    # In the source language: a message made with gettext comes out as its msgid (compounds.importing.said).
+    with translation.override(None), transaction.atomic():
         # One import per district at a time: a second one waits here and then sees the first one's rows.
         District.objects.select_for_update().get(pk=district.pk)
         importer = _Importer(district=district, actor=actor, report=report, progress=progress)
@@ -202,7 +255,7 @@ def org_import_run(*, actor: Any, job: OrgImport, data: bytes, progress: jobs.Pr
     try:
         sheets = read_file(io.BytesIO(data), name=job.file_name, kind=job.result.get("kind") or None)
     except ImportFileError as error:
-        report = ImportReport(district=job.district, dry_run=job.dry_run, errors=[RowError("文件", 0, str(error))])
+        report = ImportReport(district=job.district, dry_run=job.dry_run, errors=[RowError(FILE, 0, error.said)])
         return report.as_json()
     report = org_import(actor=actor, district=job.district, sheets=sheets, dry_run=job.dry_run, progress=progress)
     return report.as_json()
@@ -239,9 +292,9 @@ class _Importer:
     def import_sheet(self, sheet: Sheet) -> None:
         missing = sheet.missing_columns()
         if missing:
-            message = f"缺少必填列：{'、'.join(missing)}。"
+            message = said(_("缺少必填列：%(columns)s。"), {"columns": "、".join(missing)})
             self.report.errors.append(RowError(sheet.title, 1, message))
-            self.report.rows.append(RowOutcome(sheet.title, 1, "", "", REFUSED, message))
+            self.report.rows.append(RowOutcome(sheet.title, 1, "", "", REFUSED, [message]))
             self._tick(len(sheet.rows))
             return
         counts = self.report.count(sheet.kind)
@@ -255,7 +308,7 @@ class _Importer:
             outcome = messages if isinstance(messages, str) else REFUSED
             refused = [] if isinstance(messages, str) else messages
             self.report.errors.extend(RowError(sheet.title, number, m) for m in refused)
-            self.report.rows.append(RowOutcome(sheet.title, number, code, name, outcome, " ".join(refused)))
+            self.report.rows.append(RowOutcome(sheet.title, number, code, name, outcome, refused))
 
     def _tick(self, rows: int) -> None:
         before, self.done = self.done, self.done + rows
@@ -271,10 +324,15 @@ class _Importer:
         code_header: str,
         first_seen: dict[str, int],
         counts: Counts,
-    ) -> str | list[str]:
+    ) -> str | list[Said]:
         """Import one row: its outcome (created/updated/unchanged), or the messages that refuse it."""
         if code and code in first_seen:
-            return [f"{code_header}“{code}”与第 {first_seen[code]} 行重复。"]
+            return [
+                said(
+                    _("%(header)s“%(code)s”与第 %(row)s 行重复。"),
+                    {"header": code_header, "code": code, "row": first_seen[code]},
+                )
+            ]
         first_seen[code] = number
         refused = _refused_cell(values)
         if refused:
@@ -286,7 +344,7 @@ class _Importer:
         except ValidationError as error:
             return _messages(error)
         except DatabaseError as error:
-            return [f"写入数据库失败：{error}".strip()]
+            return [said(_("写入数据库失败：%(error)s"), {"error": str(error).strip()})]
         setattr(counts, outcome, getattr(counts, outcome) + 1)
         for kind, created in self.pending.items():
             self.report.count(kind).created += created
@@ -297,18 +355,18 @@ class _Importer:
     # ----- rows -------------------------------------------------------------------------------------
 
     def street_row(self, v: dict[str, str]) -> str:
-        code = _code(v, "街道编码", validators.STREET_CODE, 9, "街道")
-        validators.validate_code_prefix(code, self.district.code, label="街道", parent_label="区")
+        code = _code(v, "街道编码", validators.STREET_CODE, 9, _("街道"))
+        validators.validate_code_prefix(code, self.district.code, label=_("街道"), parent_label=_("区"))
         name = _required(v, "街道名称")
         fields: dict[str, Any] = {"name": name}
         if "类型" in v or not self._existing(Street, code):
             fields["kind"] = _street_kind(v.get("类型", ""), name)
-        _, outcome = self._upsert(Street, code, fields)
+        __, outcome = self._upsert(Street, code, fields)
         return outcome
 
     def community_row(self, v: dict[str, str]) -> str:
-        code = _code(v, "社区编码", validators.COMMUNITY_CODE, 12, "社区")
-        street = self._parent(Street, v, "所属街道编码", validators.STREET_CODE, 9, "街道")
+        code = _code(v, "社区编码", validators.COMMUNITY_CODE, 12, _("社区"))
+        street = self._parent(Street, v, "所属街道编码", validators.STREET_CODE, 9)
         tier = _tier(_required(v, "社区分类"))
         reason = _required(v, "分类依据")
         year = _year(v, "分类年份", required=True)
@@ -321,8 +379,8 @@ class _Importer:
         return outcome
 
     def compound_row(self, v: dict[str, str]) -> str:
-        code = _code(v, "小区编码", validators.COMPOUND_CODE, 15, "小区")
-        community = self._parent(Community, v, "所属社区编码", validators.COMMUNITY_CODE, 12, "社区")
+        code = _code(v, "小区编码", validators.COMPOUND_CODE, 15, _("小区"))
+        community = self._parent(Community, v, "所属社区编码", validators.COMMUNITY_CODE, 12)
         mode = _mode(_required(v, "管理模式"))
         fields: dict[str, Any] = {
             "name": _required(v, "小区名称"),
@@ -355,8 +413,8 @@ class _Importer:
         return outcome
 
     def grid_row(self, v: dict[str, str]) -> str:
-        code = _code(v, "网格编码", validators.COMPOUND_CODE, 15, "网格")
-        community = self._parent(Community, v, "所属社区编码", validators.COMMUNITY_CODE, 12, "社区")
+        code = _code(v, "网格编码", validators.COMPOUND_CODE, 15, _("网格"))
+        community = self._parent(Community, v, "所属社区编码", validators.COMMUNITY_CODE, 12)
         building_ids = self._coverage(v, community) if ("覆盖楼栋" in v or "覆盖小区" in v) else None
         grid, outcome = self._upsert(Grid, code, {"name": _required(v, "网格名称"), "community_id": community.pk})
         if building_ids and outcome == CREATED:
@@ -402,9 +460,9 @@ class _Importer:
         return obj, UPDATED
 
     def _parent(
-        self, model: type[models.Model], v: dict[str, str], header: str, pattern: re.Pattern, digits: int, label: str
+        self, model: type[models.Model], v: dict[str, str], header: str, pattern: re.Pattern, digits: int
     ) -> Any:
-        code = _code(v, header, pattern, digits, f"所属{label}")
+        code = _code(v, header, pattern, digits, PARENT_LABELS[model])
         parent = (
             self._known(model).get(code) or model._default_manager.filter(district=self.district, code=code).first()
         )
@@ -412,9 +470,7 @@ class _Importer:
             return parent
         # Another district's code gets the same answer as a code that exists nowhere: an import never tells
         # one district what another one holds.
-        raise ValidationError(
-            f"所属{label}编码“{code}”在{self.district.name}不存在：请先导入该{label}，或检查该{label}所在行的错误。"
-        )
+        raise ValidationError(MISSING_PARENT[model], params={"code": code, "district": self.district.name})
 
     def _firm(self, v: dict[str, str], mode: str) -> PropertyFirm | None:
         name = v.get("物业企业名称", "")
@@ -426,12 +482,18 @@ class _Importer:
             matches = list(firms.filter(name=name)[:2])
             if len(matches) == 1:
                 return matches[0]
-            raise ValidationError(f"请填写物业企业“{name}”的统一社会信用代码（本区没有登记该名称的企业）。")
+            raise ValidationError(
+                gettext("请填写物业企业“%(name)s”的统一社会信用代码（本区没有登记该名称的企业）。"),
+                params={"name": name},
+            )
         firm = self._known(PropertyFirm).get(credit_code)
         if firm is not None:
             return firm
         if not name:
-            raise ValidationError(f"统一社会信用代码为“{credit_code}”的企业未在本区登记，请填写物业企业名称。")
+            raise ValidationError(
+                gettext("统一社会信用代码为“%(code)s”的企业未在本区登记，请填写物业企业名称。"),
+                params={"code": credit_code},
+            )
         firm = PropertyFirm(
             district=self.district,
             name=name,
@@ -476,23 +538,29 @@ class _Importer:
             self.coverage_index[community.pk] = (compounds, {(code, name): pk for code, name, pk in rows})
         compounds, buildings = self.coverage_index[community.pk]
         ids: set[int] = set()
-        problems: list[str] = []
+        problems: list[ValidationError] = []
         for code in _items(v.get("覆盖小区", "")):
             if code not in compounds:
-                problems.append(f"覆盖小区“{code}”不是网格所在社区“{community.name}”的小区。")
+                message = gettext("覆盖小区“%(code)s”不是网格所在社区“%(community)s”的小区。")
+                problems.append(ValidationError(message, params={"code": code, "community": community.name}))
                 continue
-            ids.update(pk for (of, _), pk in buildings.items() if of == code)
+            ids.update(pk for (of, __), pk in buildings.items() if of == code)
         for item in _items(v.get("覆盖楼栋", "")):
             compound_code, building_name = _split_building(item)
             if not building_name:
-                problems.append(f"覆盖楼栋应写成“小区编码:楼栋名”（如 {community.code}001:1号楼），收到的是“{item}”。")
+                message = gettext("覆盖楼栋应写成“小区编码:楼栋名”（如 %(example)s），收到的是“%(item)s”。")
+                example = f"{community.code}001:1号楼"
+                problems.append(ValidationError(message, params={"example": example, "item": item}))
                 continue
             if compound_code not in compounds:
-                problems.append(f"覆盖楼栋“{item}”的小区不是网格所在社区“{community.name}”的小区。")
+                message = gettext("覆盖楼栋“%(item)s”的小区不是网格所在社区“%(community)s”的小区。")
+                problems.append(ValidationError(message, params={"item": item, "community": community.name}))
                 continue
             building_id = buildings.get((compound_code, building_name))
             if building_id is None:
-                problems.append(f"覆盖楼栋“{item}”不存在：小区“{compounds[compound_code]}”没有“{building_name}”。")
+                message = gettext("覆盖楼栋“%(item)s”不存在：小区“%(compound)s”没有“%(building)s”。")
+                params = {"item": item, "compound": compounds[compound_code], "building": building_name}
+                problems.append(ValidationError(message, params=params))
                 continue
             ids.add(building_id)
         if problems:
@@ -500,14 +568,16 @@ class _Importer:
         return ids
 
 
-def _refused_cell(values: dict[str, str]) -> str:
+def _refused_cell(values: dict[str, str]) -> Said | None:
     """The message for the first cell of a row that accounts.text's rule refuses (a control character, a NUL,
-    an overlong cell), or ""."""
+    an overlong cell), or None."""
     for header, text in values.items():
         problem = text_problem(text)
         if problem is not None:
-            return f"“{strip_forbidden(header)}”{problem.messages[0]}"
-    return ""
+            return said(
+                _("“%(header)s”%(problem)s"), {"header": strip_forbidden(header), "problem": from_error(problem)[0]}
+            )
+    return None
 
 
 def _split_building(item: str) -> tuple[str, str]:
@@ -525,11 +595,11 @@ def _items(text: str) -> list[str]:
 def _required(v: dict[str, str], header: str) -> str:
     value = v.get(header, "").strip()
     if not value:
-        raise ValidationError(f"“{header}”不能为空。")
+        raise ValidationError(gettext("“%(header)s”不能为空。"), params={"header": header})
     return value
 
 
-def _code(v: dict[str, str], header: str, pattern: re.Pattern, digits: int, label: str) -> str:
+def _code(v: dict[str, str], header: str, pattern: re.Pattern, digits: int, label: Any) -> str:
     code = _required(v, header)
     validators.validate_code(code, pattern=pattern, digits=digits, label=label)
     return code
@@ -539,11 +609,12 @@ def _year(v: dict[str, str], header: str, *, required: bool = False) -> int | No
     text = v.get(header, "").strip()
     if not text:
         if required:
-            raise ValidationError(f"“{header}”不能为空。")
+            raise ValidationError(gettext("“%(header)s”不能为空。"), params={"header": header})
         return None
     text = text.removesuffix("年")
     if not re.fullmatch(r"\d{4}", text):
-        raise ValidationError(f"“{header}”应为四位数字的年份（如 2005），收到的是“{v[header]}”。")
+        message = gettext("“%(header)s”应为四位数字的年份（如 2005），收到的是“%(value)s”。")
+        raise ValidationError(message, params={"header": header, "value": v[header]})
     return int(text)
 
 
@@ -552,7 +623,8 @@ def _count(v: dict[str, str], header: str) -> int:
     if not text:
         return 0
     if not re.fullmatch(r"\d+", text):
-        raise ValidationError(f"“{header}”应为不小于 0 的整数，收到的是“{v[header]}”。")
+        message = gettext("“%(header)s”应为不小于 0 的整数，收到的是“%(value)s”。")
+        raise ValidationError(message, params={"header": header, "value": v[header]})
     return int(text)
 
 
@@ -562,40 +634,44 @@ def _yes_no(v: dict[str, str], header: str) -> bool:
         return True
     if text in FALSE_WORDS:
         return False
-    raise ValidationError(f"“{header}”应填“是”或“否”，收到的是“{v[header]}”。")
+    message = gettext("“%(header)s”应填“是”或“否”，收到的是“%(value)s”。")
+    raise ValidationError(message, params={"header": header, "value": v[header]})
 
 
 def _mode(text: str) -> str:
     for mode in ManagementMode:
-        if text in (mode.value, mode.label, mode.label.removesuffix("物业")):
+        if text in (mode.value, source(mode.label), source(mode.label).removesuffix("物业")):
             return mode.value
-    labels = "、".join(m.label for m in ManagementMode)
-    raise ValidationError(f"“管理模式”应为 {labels} 之一，收到的是“{text}”。")
+    labels = "、".join(source(m.label) for m in ManagementMode)
+    raise ValidationError(
+        gettext("“管理模式”应为 %(labels)s 之一，收到的是“%(text)s”。"), params={"labels": labels, "text": text}
+    )
 
 
 def _tier(text: str) -> str:
     letter = text.strip().upper().removesuffix("类")
     if letter in Tier.values:
         return letter
-    raise ValidationError(f"“社区分类”应为 A、B、C、D 之一，收到的是“{text}”。")
+    raise ValidationError(gettext("“社区分类”应为 A、B、C、D 之一，收到的是“%(text)s”。"), params={"text": text})
 
 
 def _street_kind(text: str, name: str) -> str:
     for kind in StreetKind:
-        if text in (kind.value, kind.label):
+        if text in (kind.value, source(kind.label)):
             return kind.value
     if text:
-        raise ValidationError(f"“类型”应为 街道 或 镇，收到的是“{text}”。")
+        raise ValidationError(gettext("“类型”应为 街道 或 镇，收到的是“%(text)s”。"), params={"text": text})
     return StreetKind.TOWN if name.endswith("镇") else StreetKind.STREET
 
 
-def _messages(error: ValidationError) -> list[str]:
-    """A model's ValidationError as Chinese lines, each saying which column it is about."""
+def _messages(error: ValidationError) -> list[Said]:
+    """A model's ValidationError as kept messages, each saying which column it is about."""
     if not hasattr(error, "error_dict"):
-        return list(error.messages)
+        return from_error(error)
     lines = []
     for key, errors in error.error_dict.items():
-        for message in ValidationError(errors).messages:
-            header = FIELD_HEADERS.get(key)
-            lines.append(message if key == NON_FIELD_ERRORS or header is None else f"{header}：{message}")
+        header = FIELD_HEADERS.get(key)
+        for kept in from_error(ValidationError(errors)):
+            on_column = key != NON_FIELD_ERRORS and header is not None
+            lines.append(said(_("%(header)s：%(message)s"), {"header": header, "message": kept}) if on_column else kept)
     return lines

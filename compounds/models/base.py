@@ -7,6 +7,7 @@ from django.db.models import BooleanField, CheckConstraint, Q, Value
 from django.db.models.functions import Coalesce
 from django.db.models.sql import Query
 from django.db.models.sql.constants import SINGLE
+from django.utils.translation import gettext_lazy as _
 
 from accounts.policy import TenantQuerySet
 
@@ -52,7 +53,7 @@ class DistrictOwned(models.Model):
     """A row that belongs to one district (the tenant). The district is denormalised on purpose: one
     indexed column that every query is scoped by (accounts/policy.py)."""
 
-    district = models.ForeignKey("compounds.District", verbose_name="区", on_delete=models.PROTECT, db_index=True)
+    district = models.ForeignKey("compounds.District", verbose_name=_("区"), on_delete=models.PROTECT, db_index=True)
 
     objects = TenantQuerySet.as_manager()
 

@@ -8,29 +8,31 @@ from __future__ import annotations
 
 import pghistory
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from compounds.models.base import DistrictOwned
 
 
 class ImportStatus(models.TextChoices):
-    PENDING = "pending", "排队中"
-    RUNNING = "running", "导入中"
-    DONE = "done", "已完成"
-    FAILED = "failed", "有错误，未保存"
+    PENDING = "pending", _("排队中")
+    RUNNING = "running", _("导入中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("有错误，未保存")
 
 
 class ImportJob(DistrictOwned):
-    file = models.FileField("文件")
-    file_name = models.CharField("文件名", max_length=200)
-    dry_run = models.BooleanField("只检查，不保存", default=False)
-    status = models.CharField("状态", max_length=20, choices=ImportStatus.choices, default=ImportStatus.PENDING)
-    total_rows = models.PositiveIntegerField("行数", default=0)
-    result = models.JSONField("结果", default=dict, blank=True)
+    file = models.FileField(_("文件"))
+    file_name = models.CharField(_("文件名"), max_length=200)
+    dry_run = models.BooleanField(_("只检查，不保存"), default=False)
+    status = models.CharField(_("状态"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    total_rows = models.PositiveIntegerField(_("行数"), default=0)
+    result = models.JSONField(_("结果"), default=dict, blank=True)
     uploaded_by = models.ForeignKey(
-        "accounts.User", verbose_name="上传人", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "accounts.User", verbose_name=_("上传人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField("上传时间", auto_now_add=True)
-    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
     scope_view: dict = {}
     scope_change: dict = {}
@@ -68,8 +70,8 @@ def org_import_path(instance: OrgImport, filename: str) -> str:
 class OrgImport(ImportJob):
     """组织数据导入: streets, communities, compounds and grids of one district (compounds.importing)."""
 
-    file = models.FileField("文件", upload_to=org_import_path)
+    file = models.FileField(_("文件"), upload_to=org_import_path)
 
     class Meta(ImportJob.Meta):
-        verbose_name = "组织数据导入"
-        verbose_name_plural = "组织数据导入"
+        verbose_name = _("组织数据导入")
+        verbose_name_plural = pgettext_lazy("plural", "组织数据导入")

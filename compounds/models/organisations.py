@@ -2,6 +2,8 @@
 
 import pghistory
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.policy import WHOLE_DISTRICT
 from accounts.roles import STAFF_ROLES, Role
@@ -13,10 +15,10 @@ from compounds.models.base import DistrictOwned
 class PropertyFirm(DistrictOwned):
     """物业企业, keyed in its district by the 18-character unified social credit code."""
 
-    name = models.CharField("名称", max_length=100)
-    credit_code = models.CharField("统一社会信用代码", max_length=18, validators=[validators.validate_credit_code])
-    is_state_fallback = models.BooleanField("国有兜底企业", default=False)
-    contact_phone = models.CharField("联系电话", max_length=20, blank=True)
+    name = models.CharField(_("名称"), max_length=100)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, validators=[validators.validate_credit_code])
+    is_state_fallback = models.BooleanField(_("国有兜底企业"), default=False)
+    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
 
     scope_view = {
         Role.STREET_STAFF: WHOLE_DISTRICT,
@@ -28,14 +30,14 @@ class PropertyFirm(DistrictOwned):
     scope_change = {}
 
     class Meta:
-        verbose_name = "物业企业"
-        verbose_name_plural = "物业企业"
+        verbose_name = _("物业企业")
+        verbose_name_plural = pgettext_lazy("plural", "物业企业")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["district", "credit_code"],
                 name="firm_credit_code_unique_in_district",
-                violation_error_message="本区已登记该统一社会信用代码的企业。",
+                violation_error_message=_("本区已登记该统一社会信用代码的企业。"),
             ),
         ]
 
@@ -44,33 +46,33 @@ class PropertyFirm(DistrictOwned):
 
 
 class DepartmentKind(models.TextChoices):
-    POLICE = "police", "公安"
-    URBAN_MANAGEMENT = "urban_management", "城管"
-    JUSTICE = "justice", "司法"
-    MARKET_SUPERVISION = "market_supervision", "市场监管"
-    HOUSING = "housing", "住建"
-    OTHER = "other", "其他"
+    POLICE = "police", _("公安")
+    URBAN_MANAGEMENT = "urban_management", _("城管")
+    JUSTICE = "justice", _("司法")
+    MARKET_SUPERVISION = "market_supervision", _("市场监管")
+    HOUSING = "housing", _("住建")
+    OTHER = "other", _("其他")
 
 
 @pghistory.track()
 class Department(DistrictOwned):
     """职能部门 of the district that responds when the street calls (街道吹哨、部门报到)."""
 
-    name = models.CharField("名称", max_length=100)
-    kind = models.CharField("类别", max_length=30, choices=DepartmentKind.choices)
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("类别"), max_length=30, choices=DepartmentKind.choices)
 
     scope_view = {role: WHOLE_DISTRICT for role in STAFF_ROLES}
     scope_change = {}
 
     class Meta:
-        verbose_name = "职能部门"
-        verbose_name_plural = "职能部门"
+        verbose_name = _("职能部门")
+        verbose_name_plural = pgettext_lazy("plural", "职能部门")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["district", "name"],
                 name="department_name_unique_in_district",
-                violation_error_message="本区已有同名部门。",
+                violation_error_message=_("本区已有同名部门。"),
             ),
         ]
 
