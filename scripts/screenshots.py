@@ -299,13 +299,15 @@ def crawl(site: str, subjects: dict[str, str], per_role: int, roles: list[str] =
     one page per path shape (/workorders/146/ and /workorders/129/ are one), `per_role` pages at most; so does a
     resident, signed out, from a compound's QR page and an order's tracking page. Returns
     what is wrong: an answer that is not 200, a console or script error, a request that leaves the machine, a
-    page wider than the screen (with the innermost elements that stick out), each with a screenshot in
+    page wider than the screen (with the innermost elements that stick out), and on an English page the Chinese that
+    is not data (not in the demo's tables: the page's own words the catalogue misses), each with a screenshot in
     var/screenshots/crawl/."""
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
     out = ROOT / "var" / "screenshots" / "crawl"
     out.mkdir(parents=True, exist_ok=True)
+    data = data_text()
     starts = {role: ["/"] for role in roles} | {"resident": [f"/q/{subjects['qr']}/", f"/track/{subjects['track']}/"]}
     wrong: list[str] = []
     with sync_playwright() as playwright:
@@ -344,6 +346,8 @@ def crawl(site: str, subjects: dict[str, str], per_role: int, roles: list[str] =
                         if scroll > width:
                             sticking = page.evaluate(STICKING_OUT)
                             found.append(f"{scroll} px wide on a {width} px screen: {sticking}")
+                        if language == "en" and (chinese := page_words_in_chinese(page, data)):
+                            found.append(f"Chinese on the English page: {', '.join(chinese[:8])}")
                         if found:
                             name = f"{role}-{width}-{language}-{shape.strip('/').replace('/', '_') or 'home'}"
                             page.screenshot(path=out / f"{name}.png", full_page=True)
@@ -356,6 +360,50 @@ def crawl(site: str, subjects: dict[str, str], per_role: int, roles: list[str] =
         finally:
             browser.close()
     return wrong
+
+
+def data_text() -> str:
+    """Every Chinese text the demo's tables hold, in one string: Chinese on an English page that is in it is data (a
+    name, what someone typed), what is not is the page's own words left untranslated."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(os.environ["DATABASE_OWNER_URL"]) as connection:
+        columns = connection.execute(
+            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public'"
+            " AND data_type IN ('text', 'character varying', 'jsonb')"
+        ).fetchall()
+        texts = []
+        for table, column in columns:
+            query = sql.SQL("SELECT DISTINCT {column}::text FROM {table} WHERE {column}::text ~ '[\u3400-\u9fff]'")
+            texts += [
+                row[0]
+                for row in connection.execute(query.format(column=sql.Identifier(column), table=sql.Identifier(table)))
+            ]
+    return "\n".join(texts)
+
+
+# The text a person reads (text, placeholders, labels), except where an element says it is Chinese on purpose
+# (lang="zh-…": the language switch, a column name a workbook must use) or is not shown.
+PAGE_WORDS = """(() => {
+  const words = [], walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const shown = e => !e.closest('[lang^="zh"], script, style, template, [hidden]');
+  while (walker.nextNode()) if (shown(walker.currentNode.parentElement)) words.push(walker.currentNode.nodeValue);
+  for (const e of document.querySelectorAll('[placeholder], [title], [aria-label], img[alt]'))
+    if (shown(e)) words.push(...['placeholder', 'title', 'aria-label', 'alt'].map(a => e.getAttribute(a) || ''));
+  return words.join('\\n');
+})()"""
+HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
+BRAND_MARK = "末"  # the logo's glyph
+
+
+def page_words_in_chinese(page, data: str) -> list[str]:
+    """The runs of Chinese on the page that are not data: what the English catalogue misses."""
+
+    def is_data(run: str) -> bool:  # a name, or two names run together (樊川街道紫阁社区: the street, its community)
+        return run in data or any(run[:i] in data and run[i:] in data for i in range(2, len(run) - 1))
+
+    return sorted({run for run in HAN_RUN.findall(page.evaluate(PAGE_WORDS)) if run != BRAND_MARK and not is_data(run)})
 
 
 def listen(page) -> list[str]:
