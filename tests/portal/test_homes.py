@@ -103,7 +103,7 @@ def test_grid_workers_land_on_their_grid_with_what_they_reported(client, tree, f
     assert tree.grids[0].name in page
     reported = html.split("data-reported")[1].split("</section>")[0]
     assert "路灯不亮" in reported and "居民反映的噪音" not in reported
-    assert State(mine.state).label in reported
+    assert str(State(mine.state).label) in reported
 
 
 def test_the_menu_shows_the_unread_count_everywhere(client, tree, file_order):

@@ -273,7 +273,7 @@ def test_a_qr_form_with_a_token_the_page_never_gave_files_nothing_and_says_so(cl
 
     body = response.content.decode()
     # one message whatever was wrong with it: the resident never typed it (not the text rules' "内容过长…")
-    assert response.status_code == 400 and STALE_MESSAGE in body and DESCRIPTION in body
+    assert response.status_code == 400 and str(STALE_MESSAGE) in body and DESCRIPTION in body
     assert "内容过长" not in body and "控制字符" not in body
     fresh = TOKEN_RE.search(body)
     assert fresh, "the form comes back with a fresh token"
