@@ -111,6 +111,43 @@ def _flush_as_owner(self) -> None:
 TransactionTestCase._fixture_teardown = _flush_as_owner
 
 
+@pytest.fixture(scope="session")
+def english_catalogues():
+    """The English catalogues compiled: the .mo files are generated (`make test` compiles them before pytest), so a
+    bare pytest run compiles them when one is missing or older than its .po — only then, and under a lock, so that
+    the parallel processes never rewrite a catalogue another one is reading."""
+    import fcntl
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.core.management import call_command
+
+    root = Path(settings.BASE_DIR)
+
+    def stale() -> bool:
+        catalogues = [*root.glob("*/locale/en/LC_MESSAGES/django.po"), *root.glob("locale/en/LC_MESSAGES/django.po")]
+        return any(
+            not po.with_suffix(".mo").exists() or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
+            for po in catalogues
+        )
+
+    if stale():
+        (root / "var").mkdir(exist_ok=True)
+        with open(root / "var" / "compilemessages.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if stale():
+                call_command(
+                    "compilemessages", locale=["en"], ignore_patterns=[".venv", "var", "node_modules"], verbosity=0
+                )
+
+
+@pytest.fixture
+def english(english_catalogues, settings):
+    """English ready for the test: the catalogues compiled and Django's translation caches reset (setting_changed
+    on LOCALE_PATHS resets them)."""
+    settings.LOCALE_PATHS = [*settings.LOCALE_PATHS]
+
+
 @pytest.fixture
 def tree(db):
     """One district with two streets, communities, compounds, buildings and grids; returns a namespace."""

@@ -18,7 +18,6 @@ from accounts.text import length_message, url_problem
 from accounts.views import lockout_response
 from compounds.models import Compound
 from tests.factories import api_key_for
-from tests.ratings.test_english import english  # noqa: F401  (compiles the catalogues)
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +27,7 @@ def text_of(response) -> str:
     return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
 
 
-def test_sign_in_lockout_and_password_pages_in_english(client, tree, english):  # noqa: F811
+def test_sign_in_lockout_and_password_pages_in_english(client, tree, english):
     client.cookies["django_language"] = "en"
     login = text_of(client.get(reverse("login")))
     assert "Sign in to Capillary" in login and "Username" in login and "Password" in login
@@ -41,7 +40,7 @@ def test_sign_in_lockout_and_password_pages_in_english(client, tree, english):  
     assert "Change password" in password and "Changing your password revokes all your API keys." in password
 
 
-def test_the_api_keys_page_and_its_message_in_english(client, tree, english):  # noqa: F811
+def test_the_api_keys_page_and_its_message_in_english(client, tree, english):
     plain = api_key_for(tree.official, name="数据分析脚本")
     client.force_login(tree.official)
     client.cookies["django_language"] = "en"
@@ -53,7 +52,7 @@ def test_the_api_keys_page_and_its_message_in_english(client, tree, english):  #
     assert f"Key “数据分析脚本” ({key.prefix}…) revoked" in done and "Revoked" in done and "已撤销" not in done
 
 
-def test_the_reveal_log_in_english_keeps_its_rows_in_chinese(client, tree, english):  # noqa: F811
+def test_the_reveal_log_in_english_keeps_its_rows_in_chinese(client, tree, english):
     # given a reveal recorded while the official reads in English
     with translation.override("en"):
         PersonalDataReveal.record(actor=tree.official, obj=tree.street_staff, fields=["phone"], via="/x/")
@@ -70,7 +69,7 @@ def test_the_reveal_log_in_english_keeps_its_rows_in_chinese(client, tree, engli
     assert "全部人员" not in page and "全部字段" not in page and "手机号" not in page
 
 
-def test_the_history_panel_in_english(client, tree, english):  # noqa: F811
+def test_the_history_panel_in_english(client, tree, english):
     # given a compound changed by the official, and a user whose name changed
     compound = tree.compounds[0]
     with pghistory.context(user=tree.official.pk):
@@ -94,7 +93,7 @@ def test_the_history_panel_in_english(client, tree, english):  # noqa: F811
     assert "→ 321" in panel and "变更记录" not in page and "修改" not in panel and "新建" not in panel
 
 
-def test_the_error_pages_in_english(client, tree, english):  # noqa: F811
+def test_the_error_pages_in_english(client, tree, english):
     client.force_login(tree.official)
     client.cookies["django_language"] = "en"
     missing = text_of(client.get("/no/such/page/"))
@@ -109,7 +108,7 @@ def test_the_error_pages_in_english(client, tree, english):  # noqa: F811
     assert '<html lang="en">' in body and "Server error" in body and "服务器出错了" not in body
 
 
-def test_the_validation_messages_in_english(english):  # noqa: F811
+def test_the_validation_messages_in_english(english):
     with translation.override("en"):
         assert length_message(10, 12) == "Too long: at most 10 characters (now 12)."
         field, message = url_problem(RequestFactory().get("/", {"q": "a\x07b"}))

@@ -5,7 +5,6 @@ Without /usr/bin/chromium the test is skipped, except when CAPILLARY_REQUIRE_BRO
 """
 
 import pytest
-from django.core.management import call_command
 
 from compounds.models import ManagementMode
 from tests.browser.conftest import SCREENSHOTS, sign_in
@@ -23,13 +22,6 @@ def street_with_three_no(tree):
     compound.has_maintenance_fund = False
     compound.save()
     return tree
-
-
-@pytest.fixture
-def english(settings):
-    """Compile the English catalogue (generated .mo files are not kept in git) and reload translations."""
-    call_command("compilemessages", locale=["en"], ignore_patterns=[".venv", "var", "node_modules"], verbosity=0)
-    settings.LOCALE_PATHS = [*settings.LOCALE_PATHS]  # setting_changed resets Django's translation caches
 
 
 def test_street_dashboard_on_a_desktop(browser, live_server, street_with_three_no):

@@ -5,7 +5,7 @@ var/screenshots/staffing-en/ for a person to look at."""
 import pytest
 from django.urls import reverse
 
-from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS, browser, fits, sign_in  # noqa: F401 - the fixture
+from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS, fits, sign_in
 from tests.staffing import walk
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -37,7 +37,7 @@ def english_pages(t):
 
 
 @pytest.mark.parametrize("size", ["phone", "desktop"])
-def test_the_staffing_pages_in_english_fit_the_screen(browser, live_server, tree, size):  # noqa: F811
+def test_the_staffing_pages_in_english_fit_the_screen(browser, live_server, tree, size, english):
     OUT.mkdir(parents=True, exist_ok=True)
     screen = {**(PHONE if size == "phone" else DESKTOP), "locale": "en-GB"}
     context = browser.new_context(**screen)

@@ -14,7 +14,6 @@ from tests.compounds.test_import import STREET_HEADERS, good_sheets, write_csv, 
 from tests.compounds.test_views import (
     SYSTEM,
     compound_url,
-    english,  # noqa: F401  (compiles the catalogues)
     street_url,
     text_of,
 )
@@ -27,7 +26,7 @@ def in_english(client):
     return client
 
 
-def test_the_district_and_street_dashboards_in_english(client, tree, english):  # noqa: F811
+def test_the_district_and_street_dashboards_in_english(client, tree, english):
     in_english(client).force_login(tree.official)
 
     district = text_of(client.get(reverse("district-dashboard")))
@@ -52,7 +51,7 @@ def test_the_district_and_street_dashboards_in_english(client, tree, english):  
         assert chrome not in text, chrome
 
 
-def test_the_compound_page_and_its_history_in_english(client, tree, english):  # noqa: F811
+def test_the_compound_page_and_its_history_in_english(client, tree, english):
     compound = tree.compounds[0]
     community_set_tier(actor=SYSTEM, community=compound.community, tier="B", reason="老旧小区为主", effective_year=2024)
     Compound.objects.filter(pk=compound.pk).update(households=321)  # a change the history panel shows
@@ -78,7 +77,7 @@ def test_the_compound_page_and_its_history_in_english(client, tree, english):  #
         assert chrome not in text, chrome
 
 
-def test_the_import_form_and_a_refused_file_in_english_then_read_in_chinese(client, tree, tmp_path, english):  # noqa: F811
+def test_the_import_form_and_a_refused_file_in_english_then_read_in_chinese(client, tree, tmp_path, english):
     in_english(client).force_login(tree.official)
     form = client.get("/import/").content.decode()
     for words in (
@@ -116,7 +115,7 @@ def test_the_import_form_and_a_refused_file_in_english_then_read_in_chinese(clie
     assert "Street code" not in chinese
 
 
-def test_a_workbook_imported_from_the_english_page(client, tmp_path, english):  # noqa: F811
+def test_a_workbook_imported_from_the_english_page(client, tmp_path, english):
     from accounts.roles import Role
     from tests.factories import DistrictFactory, user_for
 
@@ -136,7 +135,7 @@ def test_a_workbook_imported_from_the_english_page(client, tmp_path, english):  
     assert "小区" in OrgImport.objects.get(district=district).counts
 
 
-def test_an_unreadable_file_is_refused_in_english(client, tree, tmp_path, english):  # noqa: F811
+def test_an_unreadable_file_is_refused_in_english(client, tree, tmp_path, english):
     in_english(client).force_login(tree.official)
     path = tmp_path / "旧表.xls"
     path.write_bytes(b"\xd0\xcf\x11\xe0")

@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -348,13 +347,6 @@ def test_compound_page_marks_a_three_no_compound(client, tree):
 
 
 # --- English -----------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def english(settings):
-    """Compile the English catalogue (generated .mo files are not kept in git) and reload translations."""
-    call_command("compilemessages", locale=["en"], ignore_patterns=[".venv", "var", "node_modules"], verbosity=0)
-    settings.LOCALE_PATHS = [*settings.LOCALE_PATHS]  # setting_changed resets Django's translation caches
 
 
 def test_the_english_switch_shows_the_pages_in_english(client, tree, english):

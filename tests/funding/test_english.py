@@ -6,12 +6,12 @@ from django.urls import reverse
 
 from funding.services import disbursements
 from tests.funding.conftest import YEAR
-from tests.ratings.test_english import english, to_english  # noqa: F401  (compiles the catalogues)
+from tests.ratings.test_english import to_english
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_policy_page_and_the_requests_switch_to_english(client, money, english):  # noqa: F811
+def test_the_policy_page_and_the_requests_switch_to_english(client, money, english):
     disbursements.disbursement_request(
         actor=money.cadre, community=money.communities[0], purpose="楼道灯更换", category="repair", amount_fen=500_00
     )
@@ -48,7 +48,7 @@ def test_the_policy_page_and_the_requests_switch_to_english(client, money, engli
     assert "The community&#x27;s own amount is recorded." in done or "The community's own amount is recorded." in done
 
 
-def test_the_bonus_formula_and_the_execution_tables_in_english(client, tree, english):  # noqa: F811
+def test_the_bonus_formula_and_the_execution_tables_in_english(client, tree, english):
     from funding.models import BonusQuarter
     from tests.funding import walk
 

@@ -13,7 +13,6 @@ from django.utils.formats import date_format
 
 from accounts.roles import Role
 from tests import factories
-from tests.ratings.test_english import english  # noqa: F401  (compiles the catalogues)
 from workorders.models import Channel
 from workorders.worktime import BEIJING
 
@@ -37,7 +36,7 @@ def this_month_in_english() -> str:
         return date_format(timezone.now().astimezone(BEIJING).date(), "F")
 
 
-def test_the_street_home_and_its_menu_in_english(client, tree, file_order, english):  # noqa: F811
+def test_the_street_home_and_its_menu_in_english(client, tree, file_order, english):
     # given a new order and an overdue one in street 1
     now = timezone.now()
     file_order(compound=tree.compounds[0], route=False, now=now)
@@ -93,7 +92,7 @@ def test_the_street_home_and_its_menu_in_english(client, tree, file_order, engli
     assert tree.streets[0].name in page
 
 
-def test_the_district_home_in_english(client, tree, file_order, english):  # noqa: F811
+def test_the_district_home_in_english(client, tree, file_order, english):
     file_order(compound=tree.compounds[0], now=timezone.now() - timedelta(days=31))
     page = text_of(in_english(client, tree.official).get(reverse("home")))
     for words in (
@@ -115,7 +114,7 @@ def test_the_district_home_in_english(client, tree, file_order, english):  # noq
         assert chinese not in page, chinese
 
 
-def test_the_grid_workers_home_in_english(client, tree, file_order, english):  # noqa: F811
+def test_the_grid_workers_home_in_english(client, tree, file_order, english):
     file_order(
         compound=tree.compounds[0], actor=tree.grid_worker, channel=Channel.GRID, title="路灯不亮", now=timezone.now()
     )
@@ -135,14 +134,14 @@ def test_the_grid_workers_home_in_english(client, tree, file_order, english):  #
     assert manifest["lang"] == "en" and manifest["shortcuts"][0]["name"] == "Report a problem"
 
 
-def test_the_map_in_english(client, tree, english):  # noqa: F811
+def test_the_map_in_english(client, tree, english):
     page = text_of(in_english(client, tree.official).get(reverse("compound-map"), {"colour": "list"}))
     for words in ("Map of compounds", "Colour by", "Open orders", "Overdue orders", "Firm's list", "Not listed"):
         assert words in page, words
     assert "compounds" in page and "小区地图" not in page and "着色" not in page and "未上榜" not in page
 
 
-def test_the_compounds_public_page_in_english(client, tree, english):  # noqa: F811
+def test_the_compounds_public_page_in_english(client, tree, english):
     compound = tree.compounds[0]
     page = text_of(in_english(client).get(reverse("compound-public", args=[compound.public_token])))
     for words in (
@@ -158,7 +157,7 @@ def test_the_compounds_public_page_in_english(client, tree, english):  # noqa: F
     assert "我要反映问题" not in page and "本月已办结" not in page and "月诉求" not in page
 
 
-def test_opening_a_district_in_english(client, db, english):  # noqa: F811
+def test_opening_a_district_in_english(client, db, english):
     admin = factories.user_for(Role.PLATFORM_ADMIN, username="root-admin")
     client = in_english(client, admin)
     page = text_of(client.get(reverse("open-district")))
@@ -170,7 +169,7 @@ def test_opening_a_district_in_english(client, db, english):  # noqa: F811
     assert "No organisation data imported yet" in opened and "已开通" not in opened
 
 
-def test_the_chinese_months_read_as_before(client, tree, english):  # noqa: F811
+def test_the_chinese_months_read_as_before(client, tree, english):
     # the month formats are msgids now ("n 月", "n月", "Y 年 n 月"): in Chinese they read as they did
     month = timezone.now().astimezone(BEIJING).date().month
     client.force_login(tree.street_staff)

@@ -4,7 +4,6 @@ the header's switch; the PDF reports stay in Chinese (official documents)."""
 import re
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from ratings.models import Report
@@ -12,13 +11,6 @@ from tests.ratings import helpers as h
 from tests.ratings.test_pages import built_quarter
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def english(settings):
-    """Compile the English catalogues (generated .mo files are not kept in git) and reload translations."""
-    call_command("compilemessages", locale=["en"], ignore_patterns=[".venv", "var", "node_modules"], verbosity=0)
-    settings.LOCALE_PATHS = [*settings.LOCALE_PATHS]  # setting_changed resets Django's translation caches
 
 
 def to_english(client, url):

@@ -9,7 +9,6 @@ from django.utils import translation
 from accounts.actors import SystemActor
 from reports import registry, services
 from reports.models import Report, ReportBuild
-from tests.compounds.test_views import english  # noqa: F401  (compiles the catalogues)
 from tests.reports import kinds
 from tests.reports.test_report_room import KIND, download, pdf_text
 
@@ -23,7 +22,7 @@ def _renders():
     kinds.CALLS["fail"] = False
 
 
-def test_the_room_in_english_builds_a_chinese_report(client, tree, english, django_capture_on_commit_callbacks):  # noqa: F811
+def test_the_room_in_english_builds_a_chinese_report(client, tree, english, django_capture_on_commit_callbacks):
     client.cookies["django_language"] = "en"
     client.force_login(tree.official)
     room = client.get(reverse("reports:room")).content.decode()
@@ -53,7 +52,7 @@ def test_the_room_in_english_builds_a_chinese_report(client, tree, english, djan
     assert "1 version" in room and "全部" not in room
 
 
-def test_a_failure_is_worded_in_english(client, tree, english):  # noqa: F811
+def test_a_failure_is_worded_in_english(client, tree, english):
     build = services.report_request(actor=tree.official, kind=KIND, key="2026-Q3")
     kinds.CALLS["fail"] = True
     with pytest.raises(ValueError):
@@ -65,7 +64,7 @@ def test_a_failure_is_worded_in_english(client, tree, english):  # noqa: F811
     assert "生成失败" not in status["message"]
 
 
-def test_a_bad_period_is_refused_in_english(client, tree, english):  # noqa: F811
+def test_a_bad_period_is_refused_in_english(client, tree, english):
     client.cookies["django_language"] = "en"
     client.force_login(tree.official)
     response = client.post(reverse("reports:request"), {"kind": KIND, "key": "2026-Q5"})
@@ -73,7 +72,7 @@ def test_a_bad_period_is_refused_in_english(client, tree, english):  # noqa: F81
     assert "The period must be written like 2026-Q3 (years 2000–2100)." in response.content.decode()
 
 
-def test_periods_are_labelled_in_the_readers_language(english):  # noqa: F811
+def test_periods_are_labelled_in_the_readers_language(english):
     cases = [
         (registry.QUARTERS, "2026-Q3", "2026年第3季度", "Q3 2026"),
         (registry.MONTHS, "2026-10", "2026年10月", "October 2026"),

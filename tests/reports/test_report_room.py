@@ -178,12 +178,8 @@ def test_the_api_lists_asks_for_and_downloads_reports(tree, other_tree, django_c
     assert api.get(f"/api/v1/report-builds/{foreign.pk}/").status_code == 404
 
 
-def test_the_polled_status_speaks_the_pages_language(client, tree, settings):
-    # given a queued build, and the English catalogue compiled (.mo files are not kept in git)
-    from django.core.management import call_command
-
-    call_command("compilemessages", locale=["en"], ignore_patterns=[".venv", "var", "node_modules"], verbosity=0)
-    settings.LOCALE_PATHS = [*settings.LOCALE_PATHS]  # resets Django's translation caches
+def test_the_polled_status_speaks_the_pages_language(client, tree, english):
+    # given a queued build
     build = services.report_request(actor=tree.official, kind=KIND, key="2026-Q3")
     client.force_login(tree.official)
     status_url = reverse("reports:build-status", args=[build.pk])

@@ -12,7 +12,6 @@ from django.utils import translation
 from accounts.actors import SystemActor
 from staffing.models import SeatTerm, StaffingImport
 from staffing.selectors import team_coverage
-from tests.ratings.test_english import english  # noqa: F401  (compiles the catalogues)
 from tests.staffing import walk
 from tests.staffing.conftest import fill_all
 
@@ -36,7 +35,7 @@ def page(client, url, status=200):
     return response.content.decode()
 
 
-def test_the_home_coverage_and_team_pages_read_in_english(client, tree, crew, english):  # noqa: F811
+def test_the_home_coverage_and_team_pages_read_in_english(client, tree, crew, english):
     fill_all(tree, crew)
     teams_url = reverse("staffing:team", args=[tree.compounds[0].pk])
     client.force_login(tree.street_staff)
@@ -75,7 +74,7 @@ def test_the_home_coverage_and_team_pages_read_in_english(client, tree, crew, en
     assert crew.manager.name in team and tree.compounds[0].name in team  # names stay as typed
 
 
-def test_a_refused_appointment_and_a_done_one_are_in_english(client, tree, crew, english):  # noqa: F811
+def test_a_refused_appointment_and_a_done_one_are_in_english(client, tree, crew, english):
     in_english(client, tree.street_staff)
     url = reverse("staffing:team", args=[tree.compounds[1].pk])
     refused = client.post(
@@ -92,7 +91,7 @@ def test_a_refused_appointment_and_a_done_one_are_in_english(client, tree, crew,
     assert "Appointed." in done and SeatTerm.objects.filter(team__compound=tree.compounds[1]).exists()
 
 
-def test_grid_pages_and_a_visit_on_the_phone_read_in_english(client, a, english):  # noqa: F811
+def test_grid_pages_and_a_visit_on_the_phone_read_in_english(client, a, english):
     from staffing.models import Visit
 
     household = walk.household(a, address="7单元701")
@@ -116,7 +115,7 @@ def test_grid_pages_and_a_visit_on_the_phone_read_in_english(client, a, english)
     assert "网格员（社区和物业各一名）" not in grid and "党员中心户" not in grid
 
 
-def test_the_roster_calendar_and_its_refusal_read_in_english(client, a, english):  # noqa: F811
+def test_the_roster_calendar_and_its_refusal_read_in_english(client, a, english):
     roster = walk.roster(a)
     officer = walk.street_person(a)
     in_english(client, a.street_staff)
@@ -141,7 +140,7 @@ def test_the_roster_calendar_and_its_refusal_read_in_english(client, a, english)
         assert chrome not in calendar, chrome
 
 
-def test_people_volunteers_stars_and_sinkdown_read_in_english(client, a, english):  # noqa: F811
+def test_people_volunteers_stars_and_sinkdown_read_in_english(client, a, english):
     in_english(client, a.official)
     people = page(client, reverse("staffing:people"))
     assert "Register a person" in people and "All roles" in people and "Street officer" in people
@@ -156,7 +155,7 @@ def test_people_volunteers_stars_and_sinkdown_read_in_english(client, a, english
     assert "Sink-down service teams" in sinkdown and "Dispute mediation" in sinkdown
 
 
-def test_the_import_reads_in_english_and_keeps_its_outcome_in_chinese(client, a, english):  # noqa: F811
+def test_the_import_reads_in_english_and_keeps_its_outcome_in_chinese(client, a, english):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     in_english(client, a.official)
@@ -181,7 +180,7 @@ def test_the_import_reads_in_english_and_keeps_its_outcome_in_chinese(client, a,
     assert wrong.status_code == 400 and "Old .xls files are not supported" in wrong.content.decode()
 
 
-def test_vacancy_reasons_are_worded_when_shown_and_the_pdf_stays_chinese(tree, crew, monkeypatch, english):  # noqa: F811
+def test_vacancy_reasons_are_worded_when_shown_and_the_pdf_stays_chinese(tree, crew, monkeypatch, english):
     from django.template.loader import render_to_string
 
     from staffing import report_kinds

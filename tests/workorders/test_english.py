@@ -4,20 +4,12 @@ the resident's public pages; Chinese stays the default."""
 import re
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from tests.workorders.test_api import make_order
 from workorders import services
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def english(settings):
-    """Compile the English catalogues (generated .mo files are not kept in git) and reload translations."""
-    call_command("compilemessages", locale=["en"], ignore_patterns=[".venv", "var", "node_modules"], verbosity=0)
-    settings.LOCALE_PATHS = [*settings.LOCALE_PATHS]  # setting_changed resets Django's translation caches
 
 
 def visible_text(response) -> str:
