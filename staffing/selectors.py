@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from compounds.models import Community, Compound, District, Grid
 from compounds.workcalendar import BEIJING, day_label, holiday_name, is_rest_day
+from config.locale import of_record
 from staffing.models import (
     SEATS,
     WEEKDAYS,
@@ -43,7 +44,7 @@ from staffing.models import (
     StationedCadre,
     VolunteerService,
 )
-from staffing.wording import chinese, interpolate, term_reason_lazy
+from staffing.wording import interpolate, term_reason_lazy
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def star_assessments(*, actor: Any, district_id: int, year: int, quarter: int) -
         StarGrade(
             person_id=row.person_id,
             person_name=row.person.name,
-            role=chinese(PersonRole(row.role).label),
+            role=of_record(PersonRole(row.role).label),
             community_id=row.community_id,
             street_id=row.street_id,
             stars=row.stars,

@@ -5,20 +5,17 @@ gettext_lazy and read in the language of the page that shows them. Three helpers
 
 - `interpolate(message, values)`: a lazily translated message with named placeholders, worded when it is shown
   (a vacancy's reason is computed once and shown on an English page, in a Chinese PDF and in the API);
-- `chinese(text)`, `in_chinese(function)`: a label as written in the source (Chinese), work done in it, for what
-  is kept in the database or matched against a Chinese spreadsheet, whatever language the request is in;
+- (a label as written in the source, Chinese, for what is kept or matched against a spreadsheet: config.locale's
+  `of_record` and `in_language_of_record`, shared by every app);
 - `term_reason(text)`: the reasons the services write when a term ends on its own (由张三接任, 离任, …) are kept
   in Chinese; a page in English shows them in English. Reasons people typed stay as typed.
 """
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Callable
 from typing import Any
 
-from django.utils import translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -28,12 +25,6 @@ def _interpolate(message: Any, values: dict[str, Any]) -> str:
 
 
 interpolate = lazy(_interpolate, str)
-
-
-def chinese(text: Any) -> str:
-    """`text` (a lazily translated label) as written in the source, whatever language is active."""
-    with translation.override(None):
-        return str(text)
 
 
 # The reasons staffing.services write into `end_reason` when a term ends without a reason typed by a person.
@@ -65,15 +56,3 @@ def term_reason(text: str) -> str:
 
 # term_reason worded when shown (inside an interpolated message).
 term_reason_lazy = lazy(term_reason, str)
-
-
-def in_chinese[T](function: Callable[..., T]) -> Callable[..., T]:
-    """Run `function` with the source (Chinese) texts active, whatever the request's language: for work whose
-    messages are kept in the database or whose input is matched against Chinese labels."""
-
-    @functools.wraps(function)
-    def wrapper(*args: Any, **kwargs: Any) -> T:
-        with translation.override(None):
-            return function(*args, **kwargs)
-
-    return wrapper

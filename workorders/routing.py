@@ -30,7 +30,8 @@ from django.db.models.expressions import RawSQL
 
 from accounts.roles import Role
 from compounds.models import Compound, Department
-from workorders.models import Category, HandlerLevel, RoutingMode, RoutingRule, WorkOrder, stored_label
+from config.locale import of_record
+from workorders.models import Category, HandlerLevel, RoutingMode, RoutingRule, WorkOrder
 
 L = HandlerLevel
 
@@ -56,7 +57,7 @@ class Route:
     def description(self) -> str:
         how = "进入认领池" if self.mode == RoutingMode.POOL else "派单"
         by = f"（规则：{self.rule}）" if self.rule else "（默认）"
-        return f"{how}至{stored_label(self.target or self.level)}“{self.unit}”{by}"
+        return f"{how}至{of_record((self.target or self.level).label)}“{self.unit}”{by}"
 
 
 def category_lineage(category: Category) -> list[int]:

@@ -37,6 +37,7 @@ from accounts.phones import normalise_phone
 from accounts.policy import CHANGE, access, restrict
 from accounts.roles import STAFF_ROLES, Role
 from compounds.models import Community, Compound, Department, District, PropertyFirm, Street
+from config.locale import of_record
 from config.prepared import prepared, set_local
 from workorders import worktime
 from workorders.models import (
@@ -52,7 +53,6 @@ from workorders.models import (
     TimelineKind,
     UrgencyClass,
     WorkOrder,
-    stored_label,
 )
 from workorders.models.orders import HANDLER_COLUMNS, SATISFIED_LEVELS
 from workorders.routing import category_lineage_sql, district_rules, next_rung, route_for, rules_version
@@ -422,7 +422,7 @@ def work_order_file_external(
             clash_of = existing
     urgency = category.urgency
     respond_by, category_resolve_by = _deadlines(urgency, now)
-    note = stored_label(channel)
+    note = of_record(channel.label)
     if resolve_by is None:
         resolve_by = category_resolve_by
     else:
@@ -796,7 +796,7 @@ def work_order_assign(
         actor=actor,
         order=order,
         to_state=S.ASSIGNED,
-        note=note or f"派单至{stored_label(level)}“{unit}”",
+        note=note or f"派单至{of_record(level.label)}“{unit}”",
         now=now,
         is_pooled=False,
         routed_at=order.routed_at or now,
@@ -895,7 +895,7 @@ def work_order_transfer(
         actor=actor,
         order=order,
         to_state=S.TRANSFERRED,
-        note=f"转办至{stored_label(level)}“{unit}”：{reason}",
+        note=f"转办至{of_record(level.label)}“{unit}”：{reason}",
         now=now,
         is_pooled=False,
     )
@@ -954,7 +954,7 @@ def _escalate(
     respond_by, resolve_by = _deadlines(order.category.urgency, now)
     order.escalated_count += 1
     joint = "、".join(str(d) for d in departments[1:])
-    note = f"上报至{stored_label(level)}“{unit}”" + (f"，协同：{joint}" if joint else "") + f"：{reason}"
+    note = f"上报至{of_record(level.label)}“{unit}”" + (f"，协同：{joint}" if joint else "") + f"：{reason}"
     work_order_transition(
         actor=actor,
         order=order,
@@ -1079,7 +1079,7 @@ def work_order_rate(
         actor=actor,
         order=order,
         to_state=S.RATED,
-        note=stored_label(satisfaction) + (f"：{comment.strip()}" if comment.strip() else ""),
+        note=of_record(satisfaction.label) + (f"：{comment.strip()}" if comment.strip() else ""),
         now=now,
         satisfaction=satisfaction,
         rating_comment=(comment or "").strip()[:500],
@@ -1275,7 +1275,7 @@ def sla_sweep(*, actor: Any, now: datetime | None = None, limit: int = 500) -> l
                     actor=actor,
                     order=order,
                     kind=TimelineKind.SLA_ESCALATION,
-                    note=f"{stored_label(Escalation.Reason(reason))}，已在最高层级，通报区级",
+                    note=f"{of_record(Escalation.Reason(reason).label)}，已在最高层级，通报区级",
                     now=now,
                 )
                 _enqueue_notify(order, "overdue_top", f"overdue_top:{order.pk}:{deadline.isoformat()}")
@@ -1283,7 +1283,7 @@ def sla_sweep(*, actor: Any, now: datetime | None = None, limit: int = 500) -> l
             _escalate(
                 actor=actor,
                 order=order,
-                reason=stored_label(Escalation.Reason(reason)),
+                reason=of_record(Escalation.Reason(reason).label),
                 departments=(),
                 now=now,
                 deadline=deadline,

@@ -18,11 +18,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from compounds.importing.said import said, say, source
+from compounds.importing.said import said, say
+from config.locale import of_record
 
 
 class Kind(models.TextChoices):
-    """What a sheet holds; the label (in Chinese, `source(kind.label)`) is the sheet name street offices use."""
+    """What a sheet holds; the label (in Chinese, `of_record(kind.label)`) is the sheet name street offices use."""
 
     STREETS = "streets", pgettext_lazy("import kind", "街道")
     COMMUNITIES = "communities", pgettext_lazy("import kind", "社区")
@@ -152,7 +153,7 @@ def detect_kind(headers: Iterable[str]) -> str | None:
 def kind_from_text(text: str) -> str | None:
     """`--kind compounds` or `--kind 小区`."""
     for kind in Kind:
-        if text in (kind.value, source(kind.label)):
+        if text in (kind.value, of_record(kind.label)):
             return kind.value
     return None
 
@@ -247,7 +248,7 @@ def _read_xlsx(data: bytes, *, kind: str | None) -> list[Sheet]:
     finally:
         workbook.close()
     kinds = [s.kind for s in sheets]
-    duplicates = {source(Kind(k).label) for k in kinds if kinds.count(k) > 1}
+    duplicates = {of_record(Kind(k).label) for k in kinds if kinds.count(k) > 1}
     if duplicates:
         raise ImportFileError(_("工作簿中有多个“%(kinds)s”工作表，请合并为一个。"), kinds="、".join(sorted(duplicates)))
     return sheets

@@ -21,18 +21,14 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 
+from config.locale import of_record
+
 Said = dict[str, Any]
-
-
-def source(text: Any) -> str:
-    """A translatable text in its source words (its msgid): what the code compares with the file's cells."""
-    with translation.override(None):
-        return str(text)
 
 
 def said(message: Any, params: dict[str, Any] | None = None) -> Said:
     """A message to keep: its msgid and its values."""
-    kept: Said = {"id": source(message)}
+    kept: Said = {"id": of_record(message)}
     if params:
         kept["params"] = {name: _kept_value(value) for name, value in params.items()}
     return kept
@@ -40,12 +36,12 @@ def said(message: Any, params: dict[str, Any] | None = None) -> Said:
 
 def _kept_value(value: Any) -> Any:
     if isinstance(value, Promise):
-        return {"id": source(value)}
+        return {"id": of_record(value)}
     if isinstance(value, dict) and "id" in value:
         return value
     if isinstance(value, int | float):
         return value
-    return source(value)
+    return of_record(value)
 
 
 def from_error(error: ValidationError) -> list[Said]:

@@ -29,7 +29,7 @@ from accounts.text import strip_forbidden, text_problem
 from compounds import validators
 from compounds.importing import jobs
 from compounds.importing.reading import COLUMNS, ImportFileError, Kind, Sheet, read_file
-from compounds.importing.said import Said, chinese, from_error, said, source
+from compounds.importing.said import Said, chinese, from_error, said
 from compounds.models import (
     Building,
     Community,
@@ -45,6 +45,7 @@ from compounds.models import (
 )
 from compounds.models.tree import StreetKind
 from compounds.services import community_set_tier
+from config.locale import of_record
 
 CREATED, UPDATED, UNCHANGED, REFUSED = "created", "updated", "unchanged", "refused"
 OUTCOME_LABELS = {
@@ -62,7 +63,7 @@ COUNT_LABELS = {
     BUILDINGS: pgettext_lazy("import kind", "楼栋"),
 }
 # A job's counts are kept under their Chinese label (as they always were): the label to show for each.
-SHOWN_COUNT_LABELS = {source(label): label for label in COUNT_LABELS.values()}
+SHOWN_COUNT_LABELS = {of_record(label): label for label in COUNT_LABELS.values()}
 
 # Model field → the column a person sees, to say where a model's message comes from.
 # ("code" is left out: the models' code messages name the code already.)
@@ -137,7 +138,7 @@ class RowOutcome:
             "outcome": self.outcome,
             "message": self.message,
             "said": self.said,
-            "label": source(OUTCOME_LABELS[self.outcome]),
+            "label": of_record(OUTCOME_LABELS[self.outcome]),
         }
 
 
@@ -170,7 +171,7 @@ class ImportReport:
     def count_rows(self) -> list[tuple[str, Counts]]:
         """(Chinese label, counts) in tree order, for pages and the command."""
         order = [Kind.STREETS, Kind.COMMUNITIES, Kind.COMPOUNDS, BUILDINGS, FIRMS, Kind.GRIDS]
-        return [(source(COUNT_LABELS[k]), self.counts[k]) for k in order if k in self.counts]
+        return [(of_record(COUNT_LABELS[k]), self.counts[k]) for k in order if k in self.counts]
 
     def as_json(self) -> dict[str, Any]:
         """The outcome an OrgImport keeps (compounds.importing.jobs): labels and messages in Chinese, the messages
@@ -640,9 +641,9 @@ def _yes_no(v: dict[str, str], header: str) -> bool:
 
 def _mode(text: str) -> str:
     for mode in ManagementMode:
-        if text in (mode.value, source(mode.label), source(mode.label).removesuffix("物业")):
+        if text in (mode.value, of_record(mode.label), of_record(mode.label).removesuffix("物业")):
             return mode.value
-    labels = "、".join(source(m.label) for m in ManagementMode)
+    labels = "、".join(of_record(m.label) for m in ManagementMode)
     raise ValidationError(
         gettext("“管理模式”应为 %(labels)s 之一，收到的是“%(text)s”。"), params={"labels": labels, "text": text}
     )
@@ -657,7 +658,7 @@ def _tier(text: str) -> str:
 
 def _street_kind(text: str, name: str) -> str:
     for kind in StreetKind:
-        if text in (kind.value, source(kind.label)):
+        if text in (kind.value, of_record(kind.label)):
             return kind.value
     if text:
         raise ValidationError(gettext("“类型”应为 街道 或 镇，收到的是“%(text)s”。"), params={"text": text})

@@ -17,7 +17,7 @@ from django.db import models
 from django.utils.translation import gettext, pgettext_lazy
 
 from compounds.importing.reading import cell_text
-from staffing.wording import chinese
+from config.locale import of_record
 
 MAX_ROWS = 20_000
 
@@ -129,7 +129,7 @@ def normalise_header(value: Any) -> str:
 
 def kind_from_text(text: str) -> str | None:
     for kind in Kind:
-        if text.strip() in (kind.value, chinese(kind.label)):
+        if text.strip() in (kind.value, of_record(kind.label)):
             return kind.value
     return None
 
@@ -155,7 +155,7 @@ def read_file(data: bytes, *, name: str, kind: str | None = None) -> list[Sheet]
         message = gettext("不支持的文件类型“%(suffix)s”：请上传 .xlsx 或 .csv 文件。")
         raise ImportFileError(message % {"suffix": suffix[:10]})
     if not sheets:
-        labels = "、".join(chinese(label) for label in Kind.labels)  # the names a workbook's sheets must have
+        labels = "、".join(of_record(label) for label in Kind.labels)  # the names a workbook's sheets must have
         raise ImportFileError(gettext("文件中没有可导入的工作表：工作表应命名为 %(labels)s。") % {"labels": labels})
     total = sum(len(s.rows) for s in sheets)
     if total > MAX_ROWS:
@@ -227,7 +227,7 @@ def _read_xlsx(data: bytes, *, kind: str | None) -> list[Sheet]:
     finally:
         workbook.close()
     kinds = [s.kind for s in sheets]
-    duplicates = {chinese(Kind(k).label) for k in kinds if kinds.count(k) > 1}
+    duplicates = {of_record(Kind(k).label) for k in kinds if kinds.count(k) > 1}
     if duplicates:
         message = gettext("工作簿中有多个“%(sheets)s”工作表，请合并为一个。")
         raise ImportFileError(message % {"sheets": "、".join(sorted(duplicates))})

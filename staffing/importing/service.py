@@ -41,6 +41,7 @@ from compounds.models import (
     Street,
 )
 from compounds.workcalendar import BEIJING
+from config.locale import in_language_of_record, of_record
 from staffing.importing.reading import ImportFileError, Kind, Sheet, read_file
 from staffing.models import (
     BuildingHead,
@@ -60,7 +61,6 @@ from staffing.models import (
 )
 from staffing.services import duty, grids, people, teams, visits
 from staffing.services.common import acting, normalise_phone
-from staffing.wording import chinese, in_chinese
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 PEOPLE = "people"
@@ -111,7 +111,7 @@ class ImportReport:
         bucket[outcome] += 1
 
     def as_json(self) -> dict[str, Any]:
-        labels = {**{k.value: chinese(k.label) for k in Kind}, PEOPLE: "人员"}
+        labels = {**{k.value: of_record(k.label) for k in Kind}, PEOPLE: "人员"}
         return {
             "ok": self.ok,
             "saved": self.saved,
@@ -121,7 +121,7 @@ class ImportReport:
         }
 
 
-@in_chinese
+@in_language_of_record
 def import_sheets(
     *,
     actor: Any,
@@ -183,7 +183,7 @@ def import_start(*, actor: Any, upload: Any, dry_run: bool = False, kind: str | 
     return record
 
 
-@in_chinese
+@in_language_of_record
 def import_run(*, actor: Any, record: StaffingImport, data: bytes, progress: jobs.Progress) -> dict[str, Any]:
     """The task's work on a kept file (compounds.importing.jobs.job_run): the outcome to keep."""
     try:

@@ -1,7 +1,7 @@
 """Work orders 工单 / 诉求: the catalogue (categories and SLA classes), routing rules, the orders with their
 timeline, photos, escalations and ratings, deliberation meetings and the staff inbox."""
 
-from workorders.models.catalogue import Category, HandlerLevel, UrgencyClass, stored_label
+from workorders.models.catalogue import Category, HandlerLevel, UrgencyClass
 from workorders.models.delivery import IdempotencyKey, OutboxMessage
 from workorders.models.meetings import DeliberationMeeting
 from workorders.models.notifications import Notification
@@ -42,5 +42,4 @@ __all__ = [
     "TimelineKind",
     "UrgencyClass",
     "WorkOrder",
-    "stored_label",
 ]

@@ -1,10 +1,8 @@
 """The catalogue of a district: urgency classes with their SLA, and the category tree."""
 
 import pghistory
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.policy import WHOLE_DISTRICT
@@ -12,14 +10,6 @@ from accounts.roles import STAFF_ROLES
 from compounds.models import DistrictOwned
 
 ALL_ROLES_SEE_DISTRICT = {role: WHOLE_DISTRICT for role in STAFF_ROLES}
-
-
-def stored_label(choice: models.Choices) -> str:
-    """A choice's label in Chinese, the language of record, for text written to the database (timeline notes,
-    escalation reasons): the labels are marked for translation so that pages show them in the user's language,
-    and a service called from an English page must still store the Chinese text."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return str(choice.label)
 
 
 class HandlerLevel(models.TextChoices):

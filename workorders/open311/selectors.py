@@ -15,7 +15,8 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from accounts.privacy import mask_text
 from compounds.models import Compound, District
-from workorders.models import Category, HandlerLevel, State, TimelineEntry, TimelineKind, WorkOrder, stored_label
+from config.locale import of_record
+from workorders.models import Category, HandlerLevel, State, TimelineEntry, TimelineKind, WorkOrder
 from workorders.open311.formats import Nested
 from workorders.open311.markers import without_marker
 
@@ -51,7 +52,7 @@ def services(*, district: District) -> QuerySet:
 def service_row(category: Category) -> dict[str, Any]:
     urgency = category.urgency
     level = HandlerLevel(category.default_handler_level)
-    keywords = [category.name, category.code, urgency.name, stored_label(level)]
+    keywords = [category.name, category.code, urgency.name, of_record(level.label)]
     return {
         "service_code": category.code,
         "service_name": category.name,
@@ -59,7 +60,7 @@ def service_row(category: Category) -> dict[str, Any]:
         "metadata": True,
         "type": "realtime",
         "keywords": ", ".join(dict.fromkeys(k for k in keywords if k)),
-        "group": category.parent.name if category.parent_id else stored_label(level),
+        "group": category.parent.name if category.parent_id else of_record(level.label),
     }
 
 
@@ -155,9 +156,9 @@ def agency_responsible(order: WorkOrder) -> str:
 def request_row(order: WorkOrder) -> dict[str, Any]:
     state = State(order.state)
     closed_at = order.closed_at or order.resolved_at if state in CLOSED_STATES else None
-    notes = stored_label(state)
+    notes = of_record(state.label)
     if state == S.MERGED:
-        notes = f"{stored_label(state)}：与工单 {order.duplicate_of_id} 合并办理"
+        notes = f"{of_record(state.label)}：与工单 {order.duplicate_of_id} 合并办理"
     compound = order.compound
     return {
         "service_request_id": str(order.pk),
@@ -209,6 +210,6 @@ def update_row(entry: TimelineEntry) -> dict[str, Any]:
         "status": open311_status(state).upper(),
         "external_status_code": state,
         "updated_datetime": entry.at,
-        "description": mask_text(without_marker(entry.note)) or stored_label(State(state)),
+        "description": mask_text(without_marker(entry.note)) or of_record(State(state).label),
         "media_url": None,
     }
