@@ -380,7 +380,22 @@ def data_text() -> str:
                 row[0]
                 for row in connection.execute(query.format(column=sql.Identifier(column), table=sql.Identifier(table)))
             ]
-    return "\n".join(texts)
+    return "\n".join([*texts, *file_words()])
+
+
+def file_words() -> list[str]:
+    """The Chinese a street office's workbook must use (sheet names, column headers, the words of its cells), which
+    the import pages name as they are, in English too."""
+    from compounds.importing import reading as organisation
+    from compounds.importing import service as organisation_service
+    from compounds.models import ManagementMode, StreetKind
+    from config.locale import of_record
+    from staffing.importing import reading as staffing
+
+    words = [column.header for columns in organisation.COLUMNS.values() for column in columns]
+    words += [header for columns in staffing.COLUMNS.values() for header, _required in columns]
+    labels = [*organisation.Kind.labels, *staffing.Kind.labels, *ManagementMode.labels, *StreetKind.labels]
+    return [*words, *map(of_record, labels), *organisation_service.TRUE_WORDS, *organisation_service.FALSE_WORDS]
 
 
 # The text a person reads (text, placeholders, labels), except where an element says it is Chinese on purpose
