@@ -388,7 +388,8 @@ def file_words() -> list[str]:
     the import pages name as they are, in English too."""
     from compounds.importing import reading as organisation
     from compounds.importing import service as organisation_service
-    from compounds.models import ManagementMode, StreetKind
+    from compounds.models import ManagementMode
+    from compounds.models.tree import StreetKind
     from config.locale import of_record
     from staffing.importing import reading as staffing
 
