@@ -117,7 +117,7 @@ def untranslated(function: str, literals: tuple[str, ...]) -> str | None:
     return msgid if HAN.search(msgid) and english == msgid else None
 
 
-def test_every_string_marked_for_translation_has_its_english():
+def test_every_string_marked_for_translation_has_its_english(english):
     missing = []
     with translation.override("en"):
         for path in templates():
@@ -188,7 +188,7 @@ def model_texts(model) -> list[tuple[str, object]]:
 
 
 @pytest.mark.parametrize("app_label", [app for app in APPS if app != "config"])
-def test_model_names_and_choices_read_in_english(app_label):
+def test_model_names_and_choices_read_in_english(app_label, english):
     untranslated_texts = []
     with translation.override("en"):
         for model in apps.get_app_config(app_label).get_models():
