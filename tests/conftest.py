@@ -17,9 +17,22 @@ hypothesis_settings.load_profile("capillary")
 # `make test` runs the suite in two processes (pytest-xdist, `-n 2`), each with its own test database, media
 # folder and broker namespace (config/settings/test.py). A file's tests stay together in one process, so that
 # a module's fixture (a walk's world, the plans' 12,000 orders) is built once; so does each group below: the demo
-# package shares one committed build. (The English tests no longer need a group of their own: the `english`
-# fixture compiles the catalogues only when one is stale, under a lock.)
-XDIST_GROUPS = {"tests/demo/": "demo"}
+# package shares one committed build, and the modules that compile the message catalogues must not rewrite a
+# .mo file while the other process reads it.
+XDIST_GROUPS = {
+    "tests/demo/": "demo",
+    **dict.fromkeys(
+        (
+            "tests/browser/test_dashboard.py",
+            "tests/browser/test_order_page.py",
+            "tests/ratings/test_english.py",
+            "tests/reports/test_report_room.py",
+            "tests/compounds/test_views.py",
+            "tests/workorders/test_english.py",
+        ),
+        "messages",
+    ),
+}
 
 
 def xdist_scope(nodeid: str) -> str:

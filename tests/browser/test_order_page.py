@@ -46,7 +46,7 @@ def test_a_cadre_notes_and_records_a_meeting_on_the_order_page(browser, live_ser
     assert order.timeline.filter(kind=TimelineKind.NOTE, note="已约物业和业主代表周五议事").exists()
 
 
-def test_the_order_page_in_english_fits_a_phone(browser, live_server, tree, english):
+def test_the_order_page_in_english_fits_a_phone(browser, live_server, tree):
     # given an order, and a street officer who reads the site in English on a 390 px phone (English labels are
     # longer than the Chinese: "Returned / transferred / escalated / reopened" is wider than the screen's column)
     order = make_order(tree, title="东门晚上停车占用消防通道")
