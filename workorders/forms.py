@@ -321,6 +321,19 @@ class MeetingForm(OneTimeTokenForm):
     )
 
 
+def bounded_integer(label: Any, bounds: tuple[int, int], *, invalid: Any, out_of_range: Any, required: Any = None):
+    """An integer setting within `bounds`, refused in one sentence whichever end it passes; optional unless
+    `required` gives the message for an empty one."""
+    low, high = bounds
+    range_message = filled(out_of_range, low=low, high=high)
+    messages = {"invalid": invalid, "min_value": range_message, "max_value": range_message}
+    if required is not None:
+        messages["required"] = required
+    return forms.IntegerField(
+        label=label, required=required is not None, min_value=low, max_value=high, error_messages=messages
+    )
+
+
 class PrivacySettingsForm(CleanForm):
     """隐私与开放设置 of the official's district (workorders.privacy.privacy_settings_update)."""
 
@@ -345,59 +358,25 @@ class PrivacySettingsForm(CleanForm):
             "invalid_pk_value": _("诉求类别编号无效。"),
         },
     )
-    open311_match_distance_m = forms.IntegerField(
-        label=_("Open311 坐标匹配距离（米）"),
-        required=False,
-        min_value=OPEN311_MATCH_DISTANCE[0],
-        max_value=OPEN311_MATCH_DISTANCE[1],
-        error_messages={
-            "invalid": _("Open311 坐标匹配距离应为整数（米）。"),
-            "min_value": filled(
-                _("Open311 坐标匹配距离应为 %(low)s 至 %(high)s 米。"),
-                low=OPEN311_MATCH_DISTANCE[0],
-                high=OPEN311_MATCH_DISTANCE[1],
-            ),
-            "max_value": filled(
-                _("Open311 坐标匹配距离应为 %(low)s 至 %(high)s 米。"),
-                low=OPEN311_MATCH_DISTANCE[0],
-                high=OPEN311_MATCH_DISTANCE[1],
-            ),
-        },
+    open311_match_distance_m = bounded_integer(
+        _("Open311 坐标匹配距离（米）"),
+        OPEN311_MATCH_DISTANCE,
+        invalid=_("Open311 坐标匹配距离应为整数（米）。"),
+        out_of_range=_("Open311 坐标匹配距离应为 %(low)s 至 %(high)s 米。"),
     )
-    retention_years = forms.IntegerField(
-        label=_("个人信息保存年限（年）"),
-        min_value=RETENTION_YEARS[0],
-        max_value=RETENTION_YEARS[1],
-        error_messages={
-            "required": _("请填写个人信息保存年限。"),
-            "invalid": _("个人信息保存年限应为整数（年）。"),
-            "min_value": filled(
-                _("个人信息保存年限应为 %(low)s 至 %(high)s 年。"), low=RETENTION_YEARS[0], high=RETENTION_YEARS[1]
-            ),
-            "max_value": filled(
-                _("个人信息保存年限应为 %(low)s 至 %(high)s 年。"), low=RETENTION_YEARS[0], high=RETENTION_YEARS[1]
-            ),
-        },
+    retention_years = bounded_integer(
+        _("个人信息保存年限（年）"),
+        RETENTION_YEARS,
+        invalid=_("个人信息保存年限应为整数（年）。"),
+        out_of_range=_("个人信息保存年限应为 %(low)s 至 %(high)s 年。"),
+        required=_("请填写个人信息保存年限。"),
     )
 
-    open311_dedupe_minutes = forms.IntegerField(
-        label=_("Open311 重复提交合并时限（分钟）"),
-        required=False,
-        min_value=OPEN311_DEDUPE_MINUTES[0],
-        max_value=OPEN311_DEDUPE_MINUTES[1],
-        error_messages={
-            "invalid": _("合并时限应为整数（分钟）。"),
-            "min_value": filled(
-                _("合并时限应为 %(low)s 至 %(high)s 分钟。"),
-                low=OPEN311_DEDUPE_MINUTES[0],
-                high=OPEN311_DEDUPE_MINUTES[1],
-            ),
-            "max_value": filled(
-                _("合并时限应为 %(low)s 至 %(high)s 分钟。"),
-                low=OPEN311_DEDUPE_MINUTES[0],
-                high=OPEN311_DEDUPE_MINUTES[1],
-            ),
-        },
+    open311_dedupe_minutes = bounded_integer(
+        _("Open311 重复提交合并时限（分钟）"),
+        OPEN311_DEDUPE_MINUTES,
+        invalid=_("合并时限应为整数（分钟）。"),
+        out_of_range=_("合并时限应为 %(low)s 至 %(high)s 分钟。"),
     )
 
     def __init__(self, *args: Any, district_id: int, **kwargs: Any) -> None:
