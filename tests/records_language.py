@@ -15,7 +15,8 @@ text column of it — char, text, a file's name, JSON (its strings, not its keys
 model or a new writer is read the day it is added.
 
 A stored value is English when it holds a text of the English catalogues (the msgstr of a Chinese msgid, in any
-app's locale/en, its placeholders left out: "Assigned to %(level)s" holds "Assigned to"), or when it is a run of
+app's locale/en, its placeholders left out: "Assigned to %(level)s" holds "Assigned to") or a month's or a weekday's
+name (a date formatted in English: "Mar 7值班调休"), or when it is a run of
 English words with no Chinese at all (a text that was never marked). Codes are no text: a value of ASCII without a
 space (an enum's value, a slug, a username, a file's path, a key with its timestamp) is read only for being a whole
 English label ("Community").
@@ -77,8 +78,8 @@ def po_entries(path: Path) -> list[tuple[str, list[str]]]:
 
 @functools.cache
 def english_fragments() -> dict[str, str]:
-    """Each English text of the catalogues whose msgid is Chinese, cut at its placeholders: fragment → its msgid.
-    A fragment holds a word of three letters or more; a fragment that is also the msgid (a brand, an acronym) is
+    """Each English text of the catalogues whose msgid is Chinese, cut at its placeholders (fragment → the msgid it
+    translates), and the names of months and weekdays (a date formatted in English). A fragment holds a word of three letters or more; a fragment that is also the msgid (a brand, an acronym) is
     not English of ours."""
     fragments: dict[str, str] = {}
     for path in catalogues():
@@ -89,8 +90,19 @@ def english_fragments() -> dict[str, str]:
                 for piece in PLACEHOLDER.split(msgstr):
                     piece = piece.strip(EDGE)
                     if WORD.search(piece) and piece not in msgid:
-                        fragments.setdefault(piece, msgid)
+                        fragments.setdefault(piece, f"the English of “{msgid}”")
+    for name in date_names():
+        fragments.setdefault(name, "a date worded in English")
     return fragments
+
+
+def date_names() -> set[str]:
+    """The month and weekday names a date formatted in English holds ("Mar 7", "Saturday"): Django's own English."""
+    from django.utils import dates, translation
+
+    tables = (dates.MONTHS, dates.MONTHS_3, dates.MONTHS_AP, dates.WEEKDAYS, dates.WEEKDAYS_ABBR)
+    with translation.override("en"):
+        return {str(name).title().rstrip(".") for table in tables for name in table.values()}
 
 
 @functools.cache
@@ -104,12 +116,12 @@ def english_in(text: str) -> str | None:
         return None
     fragments = english_fragments()
     if text.strip() in fragments and not text.islower():  # a whole label ("Community"; "approved" is an enum's value)
-        return f"the English of “{fragments[text.strip()]}”: {text.strip()!r}"
+        return f"{fragments[text.strip()]}: {text.strip()!r}"
     if CODE.fullmatch(text):
         return None
-    for fragment, msgid in fragments.items():
+    for fragment, source in fragments.items():
         if fragment in text and _fragment_pattern(fragment).search(text):
-            return f"the English of “{msgid}”: {fragment!r}"
+            return f"{source}: {fragment!r}"
     if not HAN.search(text) and (prose := PROSE.search(text)):
         return f"English words: {prose.group()!r}"
     return None

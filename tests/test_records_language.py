@@ -186,6 +186,7 @@ def test_codes_names_and_typed_chinese_are_not_english():
     assert english_in("派单至Street“长安区第1街道”")
     assert english_in("Community")  # a whole label
     assert english_in("3 days left")
+    assert english_in("Mar 7值班调休")  # a date formatted in English (the staffing duty's note, before _day_label)
     assert english_in("Very satisfied：修得很快")
     assert "English words" in english_in("zorp blick frum")  # words of no catalogue, with no Chinese
 
