@@ -79,8 +79,8 @@ def po_entries(path: Path) -> list[tuple[str, list[str]]]:
 @functools.cache
 def english_fragments() -> dict[str, str]:
     """Each English text of the catalogues whose msgid is Chinese, cut at its placeholders (fragment → the msgid it
-    translates), and the names of months and weekdays (a date formatted in English). A fragment holds a word of three letters or more; a fragment that is also the msgid (a brand, an acronym) is
-    not English of ours."""
+    translates), and the names of months and weekdays (a date formatted in English). A fragment holds a word of three
+    letters or more; a fragment that is also the msgid (a brand, an acronym) is not English of ours."""
     fragments: dict[str, str] = {}
     for path in catalogues():
         for msgid, msgstrs in po_entries(path):
