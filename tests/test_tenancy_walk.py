@@ -22,6 +22,9 @@ end of the module. Each test runs in a savepoint inside it, so what one test wri
   control: every POST form each role is shown on A's own pages, sent back with its own (valid) values, does its
   job — a 2xx/3xx and a row of A changed — so a form that refuses everyone, or one shown to a role that may not
   use it, fails (FORM_VALUES, FORM_OVERRIDES; FORM_CONTROL_ELSEWHERE names the few it cannot send, with why).
+  Both positive controls are sent by English users (cookie django_language=en), and what each write stored must be
+  Chinese, the language of record (tests/records_language.py reads every text column it wrote): a new form or
+  endpoint whose writer forgets config.locale.of_record fails here.
 - Open311 and the public pages are walked under their own policy (tests at the end of this file).
 
 A new URL is covered the day it is added: a pattern whose kwargs this walk cannot fill fails here until its model
@@ -65,6 +68,7 @@ from tests import factories
 from tests.conftest import build_tree
 from tests.funding.walk import funding_object_makers
 from tests.ratings.walk import RATINGS_EXEMPT, ratings_object_makers
+from tests.records_language import records_watch
 from tests.reports.walk import reports_object_makers
 from tests.staffing.walk import staffing_object_makers
 from tests.workorders.walk import response_text, workorder_object_makers
@@ -1067,9 +1071,10 @@ def _api_url(write: Write, t) -> str:
     return write.url(t)
 
 
-def test_every_api_write_does_its_job_for_some_role_on_its_own_district(client, walker):
+def test_every_api_write_does_its_job_for_some_role_on_its_own_district(client, walker, english):
     a = walker.a
-    problems, done = [], []
+    client.cookies["django_language"] = "en"  # an English user: what the write stores must be Chinese all the same
+    problems, done, stored_in_english = [], [], []
     for write in every_api_write():
         key = (write.route.name, write.method)
         if key in API_CONTROL_ELSEWHERE:
@@ -1083,11 +1088,13 @@ def test_every_api_write_does_its_job_for_some_role_on_its_own_district(client, 
                 if files and hasattr(value, "seek"):
                     value.seek(0)
             with transaction.atomic():
-                if files:  # a file upload: multipart
-                    response = client.post(url, data=body)
-                else:
-                    response = getattr(client, write.method)(url, data=body, content_type="application/json")
+                with records_watch() as watch:
+                    if files:  # a file upload: multipart
+                        response = client.post(url, data=body)
+                    else:
+                        response = getattr(client, write.method)(url, data=body, content_type="application/json")
                 worked = response.status_code < 300 and (fingerprint(a.district), _api_keys(a)) != before
+                stored_in_english += [f"{write.method.upper()} {url} as {role}: {line}" for line in watch.english()]
                 transaction.set_rollback(True)
             if worked:
                 done.append(key)
@@ -1098,6 +1105,9 @@ def test_every_api_write_does_its_job_for_some_role_on_its_own_district(client, 
     assert len(done) >= 40, f"too few writes worked: {done}"
     assert not problems, f"no role of A could use these writes on A's own rows ({len(problems)}):\n" + "\n".join(
         problems
+    )
+    assert not stored_in_english, "stored in English (the language of record is Chinese):\n" + "\n".join(
+        stored_in_english
     )
 
 
@@ -1359,13 +1369,17 @@ def _page_forms_of(client, route: Route, t) -> Iterator[tuple[str, str, dict]]:
 
 
 @pytest.mark.parametrize("role", [r for r in ROLES if r not in ("open311", "hotline")])
-def test_every_page_form_does_its_job_on_its_own_district(client, walker, role, django_capture_on_commit_callbacks):
+def test_every_page_form_does_its_job_on_its_own_district(
+    client, walker, role, django_capture_on_commit_callbacks, english
+):
     """The positive control of the pages' forms: every POST form a role is shown on its own district's pages,
     sent back with its own values (typed defaults and FORM_VALUES), does its job — a 2xx/3xx and a row of A
     created or changed — so that a form that refuses everyone (or a form shown to a role that may not use it)
-    cannot pass. Each try is rolled back."""
+    cannot pass. Each try is rolled back. The role reads the pages in English, and what each form stored must be
+    Chinese all the same (the language of record: tests/test_records_language.py)."""
     a = walker.a
     client.force_login(a.walkers[role])
+    client.cookies["django_language"] = "en"
     problems, done, seen = [], [], set()
     for route in routes():
         for page, target, fields in _page_forms_of(client, route, a):
@@ -1378,9 +1392,10 @@ def test_every_page_form_does_its_job_on_its_own_district(client, walker, role, 
             body = {n: v for n, v in body.items() if v is not None}
             before = fingerprint(a.district), _api_keys(a)
             with transaction.atomic():
-                with django_capture_on_commit_callbacks() as enqueued:
+                with records_watch() as watch, django_capture_on_commit_callbacks() as enqueued:
                     answer = client.post(target, body)
                 after = fingerprint(a.district), _api_keys(a)
+                problems += [f"{key} on {page} stored in English: {line}" for line in watch.english()]
                 transaction.set_rollback(True)
             done_later = key in FORM_ON_COMMIT and enqueued  # its work enqueued for after the commit
             if answer.status_code >= 400 or (

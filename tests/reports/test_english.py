@@ -2,6 +2,8 @@
 a report's kind, period and title, its state, a failure — while the report itself stays an official Chinese
 document: its PDF, its stored title and its download's name, even when an English page asked for it."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -50,6 +52,18 @@ def test_the_room_in_english_builds_a_chinese_report(client, tree, english, djan
     # and the room lists it in English
     room = client.get(reverse("reports:room")).content.decode()
     assert "1 version" in room and "全部" not in room
+
+    # on a phone, where a table is a stack of cards, every value is shown beside its column's name (in English)
+    assert phone_labels(room) == ["Report", "Period", "Latest version", "Built", "Actions"]
+    assert phone_labels(page) == ["Version", "State", "Requested by", "Done at", "Build time", "Actions"]
+
+
+def phone_labels(html: str) -> list[str]:
+    """The names a phone shows beside the values of the page's data table's first row (its cells' data-label)."""
+    table = re.search(r'<table class="data-table">.*?</table>', html, re.S).group()
+    row = re.search(r"<tbody>\s*<tr\b.*?</tr>", table, re.S).group()
+    cells = re.findall(r"<td\b([^>]*)>", row)
+    return [label.group(1) if (label := re.search(r'data-label="([^"]*)"', cell)) else "" for cell in cells]
 
 
 def test_a_failure_is_worded_in_english(client, tree, english):

@@ -49,6 +49,8 @@ def test_the_home_coverage_and_team_pages_read_in_english(client, tree, crew, en
     coverage = page(client, reverse("staffing:coverage"))
     for text in ('"2+4" service team coverage', "Coverage rate", "Longest vacancy (days)", "Property manager"):
         assert text in coverage.replace("&quot;", '"'), text
+    # the export follows the page's language, and the page says so beside its button
+    assert "Spreadsheet in this page's language (English)" in coverage
     team = page(client, teams_url)
     for text in (
         "Service chief",
@@ -138,6 +140,7 @@ def test_the_roster_calendar_and_its_refusal_read_in_english(client, a, english)
         assert text in calendar, text
     for chrome in ("2026年2月", "调休上班", "节假日·", "周一", "休息日值班"):
         assert chrome not in calendar, chrome
+    assert "Spreadsheet in this page's language (English)" in calendar  # beside the export button
 
 
 def test_people_volunteers_stars_and_sinkdown_read_in_english(client, a, english):

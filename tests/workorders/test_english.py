@@ -48,6 +48,7 @@ def test_the_order_page_and_queue_switch_to_english(client, tree, english):
     assert "Work-order queue" in queue and "Filter" in queue and "Assign the selected orders" in queue
     assert "工单队列" not in queue
     assert "All states" in queue and "Overdue only" in queue and "Choose a handler" in queue
+    assert "(the files are in Chinese)" in queue  # the exports are Chinese whatever the page's language
     assert "Nothing to handle." in visible_text(client.get(reverse("workorders:mine")))
     kpis = visible_text(client.get(reverse("workorders:kpis")))
     assert "Monthly street ranking" in kpis and "Response rate" in kpis and "街道月度排名" not in kpis
