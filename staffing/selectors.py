@@ -724,8 +724,9 @@ class TaskCountRow:
     counts: dict[str, int]
     total: int
 
-    def cells(self) -> list[int]:
-        return [self.counts.get(t.value, 0) for t in SinkDownTaskType]
+    def cells(self) -> list[tuple[str, int]]:
+        """Each task type's name (the column a phone card shows it under) and count, in the table's order."""
+        return [(t.label, self.counts.get(t.value, 0)) for t in SinkDownTaskType]
 
 
 def sinkdown_counts(

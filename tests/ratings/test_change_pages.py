@@ -178,7 +178,7 @@ def test_street_staff_read_the_rules_only(client, tree):
     h.rules(tree, min_answers=12)
     client.force_login(tree.street_staff)
     page = client.get(reverse("ratings:settings")).content.decode()
-    assert "本页只读" in page and "<td>12</td>" in page and 'name="min_answers"' not in page
+    assert "本页只读" in page and '<td data-label="现行值">12</td>' in page and 'name="min_answers"' not in page
     assert client.post(reverse("ratings:settings"), SETTINGS).status_code == 404
     assert RatingSettings.objects.get(district=tree.district).min_answers == 12
 
@@ -189,4 +189,5 @@ def test_settings_page_shows_only_the_own_districts_rules(client, tree, other_tr
     client.force_login(tree.official)
     page = client.get(reverse("ratings:settings")).content.decode()
     # district B's 77 in no cell and no field (not "77" anywhere: the page's random CSP nonce may hold it)
-    assert "<td>12</td>" in page and "<td>77</td>" not in page and 'value="77"' not in page
+    cell = '<td data-label="现行值">{}</td>'  # a rule's value in the rules table
+    assert cell.format(12) in page and cell.format(77) not in page and 'value="77"' not in page

@@ -32,7 +32,7 @@ def test_the_quarters_lists_are_searched_by_firm_name(client, tree):
     objs = built_quarter(tree)
     client.force_login(tree.official)
     url = reverse("ratings:period-detail", args=[objs["period"].pk])
-    cell = f"<td>{tree.firm.name}</td>"  # the firm's row in a list's table
+    cell = f'<td data-label="物业企业">{tree.firm.name}</td>'  # the firm's row in a list's table
     page = client.get(url).content.decode()
     assert cell in page and '<details class="panel list-fold"' in page
     missing = client.get(url, {"q": "没有这家企业"}).content.decode()
