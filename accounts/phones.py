@@ -35,6 +35,12 @@ def phone_error(text: str) -> str:
     }
 
 
+def phone_invalid(text: str) -> ValidationError:
+    """phone_error as a message with its values, so that a kept outcome (an import's) can word it later."""
+    message = gettext("“%(text)s”不是有效的手机号或带区号的固定电话（%(examples)s）。")
+    return ValidationError(message, params={"text": (text or "")[:20], "examples": EXAMPLES}, code="phone_invalid")
+
+
 def parse_phone(text: str) -> phonenumbers.PhoneNumber | None:
     """The number `text` is, if it is a valid Chinese mobile or landline; else None."""
     text = (text or "").strip()
@@ -82,8 +88,8 @@ def normalise_phone(text: str, *, field: str | None = None, international: bool 
         if foreign is not None:
             return phonenumbers.format_number(foreign, phonenumbers.PhoneNumberFormat.E164)
     if number is None:
-        message = phone_error(text)
-        raise ValidationError({field: message} if field else message, code="phone_invalid")
+        error = phone_invalid(text)
+        raise ValidationError({field: error}) if field else error
     return format_phone(number)
 
 

@@ -20,7 +20,7 @@ from accounts.permissions import Forbidden, require
 from accounts.policy import access, object_view
 from compounds.importing import ImportFileError, Kind, jobs, org_import_start
 from compounds.importing.jobs import job_progress
-from compounds.importing.said import say
+from compounds.importing.said import say_or_stored, shown_error
 from compounds.importing.service import FILE, OUTCOME_LABELS, SHOWN_COUNT_LABELS
 from compounds.models import OrgImport
 
@@ -140,16 +140,8 @@ def shown_outcome(job: OrgImport) -> dict:
     def sheet(error: dict) -> str:
         return gettext(FILE) if error["sheet"] == FILE and error["row"] == 0 else error["sheet"]
 
-    def said_or_kept(kept: list, stored: str) -> str:
-        """The messages said now, or the Chinese text stored beside them if one cannot be (a value that does not
-        fit its placeholder): a result page never fails for a message."""
-        try:
-            return " ".join(say(k) for k in kept)
-        except (KeyError, TypeError, ValueError):
-            return stored
-
     def reasons(row: dict) -> str:
-        return said_or_kept(row.get("said", [row.get("message", "")]), row.get("message", ""))
+        return say_or_stored(row.get("said", [row.get("message", "")]), row.get("message", ""))
 
     return {
         "counts": [(str(SHOWN_COUNT_LABELS.get(label, label)), c) for label, c in job.counts.items()],
@@ -157,7 +149,7 @@ def shown_outcome(job: OrgImport) -> dict:
             {
                 **error,
                 "sheet": sheet(error),
-                "message": said_or_kept([error.get("said", error["message"])], error["message"]),
+                "message": shown_error(error),
             }
             for error in job.errors
         ],

@@ -111,7 +111,9 @@ def _fragment_pattern(fragment: str) -> re.Pattern:
 
 
 def english_in(text: str) -> str | None:
-    """Why `text` is English (the catalogue's text it holds, or its English words), or None."""
+    """Why `text` is English (the catalogue's text it holds, or its English words), or None. A placeholder's name is
+    no word: a message kept as its msgid (compounds.importing.said) holds `%(day)s`."""
+    text = PLACEHOLDER.sub(" ", text)
     if not WORD.search(text):
         return None
     fragments = english_fragments()

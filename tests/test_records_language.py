@@ -242,8 +242,13 @@ def test_the_daily_jobs_store_chinese(t, census):
 
 
 def test_imports_with_bad_rows_store_their_outcome_in_chinese(t, census):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from compounds.importing.service import org_import_start
     from compounds.models import OrgImport
+    from staffing.importing import import_start
+    from staffing.models import StaffingImport
+    from tests.staffing.test_import import bad_rows_workbook
     from workorders.hotline.services import hotline_file_import
 
     code = t.district.code
@@ -257,12 +262,15 @@ def test_imports_with_bad_rows_store_their_outcome_in_chinese(t, census):
     def imports():
         org_import_start(actor=t.official, district=t.district, name="街道.csv", data=streets)
         org_import_start(actor=t.official, district=t.district, name="街道.csv", data=streets[:40], dry_run=True)
+        # staffing's workbook with bad rows: its own messages, the services' refusals (a day in one), a phone's
+        import_start(actor=t.official, upload=SimpleUploadedFile("人员配备.xlsx", bad_rows_workbook(t)))
         for data in (hotline, hotline.splitlines(keepends=True)[0] + hotline.splitlines(keepends=True)[1]):
             with contextlib.suppress(ValidationError):  # refused rows: what matters is what was kept
                 hotline_file_import(actor=system(t), district=t.district, data=data)
 
     assert census(imports) == []
     assert OrgImport.objects.filter(district=t.district, status="failed").exists()
+    assert StaffingImport.objects.filter(district=t.district, status="failed").exists()
     assert WorkOrder.objects.filter(district=t.district, external_number="GD001").exists()
 
 

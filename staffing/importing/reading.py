@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from django.db import models
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from compounds.importing.reading import cell_text
+from compounds.importing.reading import ImportFileError, cell_text
 from config.locale import of_record
 
 MAX_ROWS = 20_000
@@ -104,11 +105,6 @@ KIND_MARKERS = (
 )
 
 
-class ImportFileError(Exception):
-    """The file as a whole cannot be read. The message is for the user, in the request's language (Chinese when
-    a task keeps it with the import's outcome: staffing.importing.service runs the rows in Chinese)."""
-
-
 @dataclass
 class Sheet:
     kind: str
@@ -143,24 +139,25 @@ def detect_kind(headers: Iterable[str]) -> str | None:
 
 
 def read_file(data: bytes, *, name: str, kind: str | None = None) -> list[Sheet]:
-    """The sheets of an uploaded file in import order. Raises ImportFileError (Chinese)."""
+    """The sheets of an uploaded file in import order. Raises ImportFileError (the organisation import's: `str` says
+    it in the active language, `said` keeps it for the import's outcome)."""
     suffix = Path(name or "").suffix.lower()
     if suffix == ".xlsx" or (not suffix and data[:2] == b"PK"):
         sheets = _read_xlsx(data, kind=kind)
     elif suffix in (".csv", ".txt", ""):
         sheets = [_read_csv(data, title=name or "上传文件", kind=kind)]
     elif suffix == ".xls":
-        raise ImportFileError(gettext("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 后再导入。"))
+        raise ImportFileError(_("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 后再导入。"))
     else:
-        message = gettext("不支持的文件类型“%(suffix)s”：请上传 .xlsx 或 .csv 文件。")
-        raise ImportFileError(message % {"suffix": suffix[:10]})
+        raise ImportFileError(_("不支持的文件类型“%(suffix)s”：请上传 .xlsx 或 .csv 文件。"), suffix=suffix[:10])
     if not sheets:
         labels = "、".join(of_record(label) for label in Kind.labels)  # the names a workbook's sheets must have
-        raise ImportFileError(gettext("文件中没有可导入的工作表：工作表应命名为 %(labels)s。") % {"labels": labels})
+        raise ImportFileError(_("文件中没有可导入的工作表：工作表应命名为 %(labels)s。"), labels=labels)
     total = sum(len(s.rows) for s in sheets)
     if total > MAX_ROWS:
-        message = gettext("文件有 %(total)s 行，超过单次导入上限 %(max)s 行，请拆分后再导入。")
-        raise ImportFileError(message % {"total": total, "max": MAX_ROWS})
+        raise ImportFileError(
+            _("文件有 %(total)s 行，超过单次导入上限 %(max)s 行，请拆分后再导入。"), total=total, max=MAX_ROWS
+        )
     return sorted(sheets, key=lambda s: KIND_ORDER.index(s.kind))
 
 
@@ -189,7 +186,7 @@ def _table(title: str, rows: Iterable[tuple[int, list[Any]]], kind: str | None, 
 
 def _read_csv(data: bytes, *, title: str, kind: str | None) -> Sheet:
     if b"\x00" in data:
-        raise ImportFileError(gettext("CSV 文件中含有空字符（NUL），不是文本文件，请检查文件。"))
+        raise ImportFileError(_("CSV 文件中含有空字符（NUL），不是文本文件，请检查文件。"))
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -197,15 +194,14 @@ def _read_csv(data: bytes, *, title: str, kind: str | None) -> Sheet:
         except UnicodeDecodeError:
             continue
     else:
-        raise ImportFileError(gettext("无法识别 CSV 文件的编码：请保存为 UTF-8 或 GBK 编码。"))
+        raise ImportFileError(_("无法识别 CSV 文件的编码：请保存为 UTF-8 或 GBK 编码。"))
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         sheet = _table(title, ((reader.line_num, row) for row in reader), kind, by_title=False)
     except csv.Error as error:
-        raise ImportFileError(gettext("CSV 文件格式有误：%(error)s") % {"error": error}) from error
+        raise ImportFileError(_("CSV 文件格式有误：%(error)s"), error=str(error)) from error
     if sheet is None:
-        message = gettext("无法从表头判断“%(title)s”是哪类数据，请在页面上选择导入类型。")
-        raise ImportFileError(message % {"title": title[:60]})
+        raise ImportFileError(_("无法从表头判断“%(title)s”是哪类数据，请在页面上选择导入类型。"), title=title[:60])
     return sheet
 
 
@@ -215,7 +211,7 @@ def _read_xlsx(data: bytes, *, kind: str | None) -> list[Sheet]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
-        raise ImportFileError(gettext("无法读取该 .xlsx 文件：文件已损坏或不是 Excel 工作簿。")) from error
+        raise ImportFileError(_("无法读取该 .xlsx 文件：文件已损坏或不是 Excel 工作簿。")) from error
     sheets = []
     try:
         for worksheet in workbook.worksheets:
@@ -229,6 +225,7 @@ def _read_xlsx(data: bytes, *, kind: str | None) -> list[Sheet]:
     kinds = [s.kind for s in sheets]
     duplicates = {of_record(Kind(k).label) for k in kinds if kinds.count(k) > 1}
     if duplicates:
-        message = gettext("工作簿中有多个“%(sheets)s”工作表，请合并为一个。")
-        raise ImportFileError(message % {"sheets": "、".join(sorted(duplicates))})
+        raise ImportFileError(
+            _("工作簿中有多个“%(sheets)s”工作表，请合并为一个。"), sheets="、".join(sorted(duplicates))
+        )
     return sheets

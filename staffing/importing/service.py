@@ -11,8 +11,9 @@ cache; the StaffingImport row keeps the outcome (the flow shared with the organi
 compounds.importing.jobs).
 
 The rows are read and checked in Chinese whatever the uploader's page language (`translation.override(None)`):
-the sheets' names and choices (岗位, 走访类别 …) are Chinese, and the outcome kept with the import (counts, each
-row's message) is a stored text.
+the sheets' names and choices (岗位, 走访类别 …) are Chinese. The outcome kept with the import is stored: each row's
+message is kept as its msgid and values (compounds.importing.said, beside its Chinese text) and worded in the
+reader's language by the import page (staffing.views.imports).
 """
 
 from __future__ import annotations
@@ -27,8 +28,11 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.db import DatabaseError, transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from compounds.importing import jobs
+from compounds.importing.said import Said, chinese, from_error, said
+from compounds.importing.service import FILE
 from compounds.models import (
     Building,
     Community,
@@ -89,7 +93,14 @@ COLUMN_OF_FIELD = {
 class RowError:
     sheet: str
     row: int
-    message: str
+    said: Said  # the message kept as its msgid and values (compounds.importing.said)
+
+    @property
+    def message(self) -> str:
+        return chinese(self.said)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"sheet": self.sheet, "row": self.row, "message": self.message, "said": self.said}
 
 
 @dataclass
@@ -117,7 +128,7 @@ class ImportReport:
             "saved": self.saved,
             "dry_run": self.dry_run,
             "counts": {labels[k]: v for k, v in self.counts.items()},
-            "errors": [{"sheet": e.sheet, "row": e.row, "message": e.message} for e in self.errors],
+            "errors": [e.as_json() for e in self.errors],
         }
 
 
@@ -141,7 +152,8 @@ def import_sheets(
         for sheet in sheets:
             missing = sheet.missing_columns()
             if missing:
-                report.errors.append(RowError(sheet.title, 1, f"缺少必填列：{'、'.join(missing)}。"))
+                message = said(_("缺少必填列：%(columns)s。"), {"columns": "、".join(missing)})
+                report.errors.append(RowError(sheet.title, 1, message))
                 done += len(sheet.rows)
                 continue
             for number, values in sheet.rows:
@@ -189,7 +201,7 @@ def import_run(*, actor: Any, record: StaffingImport, data: bytes, progress: job
     try:
         sheets = read_file(data, name=record.file.name, kind=record.result.get("kind") or None)
     except ImportFileError as error:
-        return ImportReport(dry_run=record.dry_run, errors=[RowError("文件", 0, str(error))]).as_json()
+        return ImportReport(dry_run=record.dry_run, errors=[RowError(FILE, 0, error.said)]).as_json()
     report = import_sheets(
         actor=actor, district=record.district, sheets=sheets, dry_run=record.dry_run, progress=progress
     )
@@ -225,16 +237,17 @@ class _Importer:
             del self.created_people[created:]
             return
         except Http404:
-            self.report.errors.append(RowError(sheet.title, number, "引用的对象不存在或不属于本区。"))
+            self.report.errors.append(RowError(sheet.title, number, said(_("引用的对象不存在或不属于本区。"))))
             return
         except PermissionDenied as error:
-            self.report.errors.append(RowError(sheet.title, number, str(error)))
+            self.report.errors.append(RowError(sheet.title, number, said(str(error))))
             return
         except DatabaseError as error:
-            self.report.errors.append(RowError(sheet.title, number, f"写入数据库失败：{error}".strip()[:300]))
+            message = said(_("写入数据库失败：%(error)s"), {"error": str(error).strip()[:300]})
+            self.report.errors.append(RowError(sheet.title, number, message))
             return
         self.report.count(sheet.kind, outcome)
-        for _ in self.created_people[created:]:
+        for _person in self.created_people[created:]:
             self.report.count(PEOPLE, CREATED)
 
     # ----- lookups ----------------------------------------------------------------------------------
@@ -243,28 +256,32 @@ class _Importer:
         code = _required(v, "小区编码")
         compound = Compound.objects.filter(district=self.district, code=code).select_related("community").first()
         if compound is None:
-            raise ValidationError(f"小区编码“{code[:20]}”在{self.district.name}不存在。")
+            raise ValidationError(_("小区编码“%(code)s”在%(district)s不存在。"), params=self.missing(code))
         return compound
 
     def grid(self, v: dict[str, str]) -> Grid:
         code = _required(v, "网格编码")
         grid = Grid.objects.filter(district=self.district, code=code).first()
         if grid is None:
-            raise ValidationError(f"网格编码“{code[:20]}”在{self.district.name}不存在。")
+            raise ValidationError(_("网格编码“%(code)s”在%(district)s不存在。"), params=self.missing(code))
         return grid
+
+    def missing(self, code: str) -> dict[str, str]:
+        return {"code": code[:20], "district": self.district.name}
 
     def department(self, name: str, *, kind: str | None = None) -> Department:
         departments = Department.objects.filter(district=self.district)
         if name:
             found = departments.filter(name=name).first()
             if found is None:
-                raise ValidationError({"department": f"本区没有名为“{name[:40]}”的部门。"})
+                message = _("本区没有名为“%(name)s”的部门。")
+                raise ValidationError({"department": ValidationError(message, params={"name": name[:40]})})
             return found
         if kind is not None:
             matches = list(departments.filter(kind=kind)[:2])
             if len(matches) == 1:
                 return matches[0]
-        raise ValidationError({"department": "请填写派出部门。"})
+        raise ValidationError({"department": _("请填写派出部门。")})
 
     def person(self, v: dict[str, str], *, phone_header: str = "手机号", **identity: Any) -> Person:
         """The person with this phone in the district, or a new one with `identity` (role, organisation)."""
@@ -273,7 +290,9 @@ class _Importer:
         existing = Person.objects.filter(district=self.district, phone=phone).first()
         if existing is not None:
             if existing.name != name:
-                raise ValidationError({"phone": f"手机号 {phone} 已登记为“{existing.name}”，与“{name}”不符。"})
+                message = _("手机号 %(phone)s 已登记为“%(existing)s”，与“%(name)s”不符。")
+                params = {"phone": phone, "existing": existing.name, "name": name}
+                raise ValidationError({"phone": ValidationError(message, params=params)})
             return existing
         person = people.person_create(
             actor=self.actor, district_id=self.district.pk, name=name, phone=phone, **identity
@@ -342,11 +361,13 @@ class _Importer:
         if code:
             firm = firms.filter(credit_code=code).first()
             if firm is None:
-                raise ValidationError(f"统一社会信用代码“{code[:20]}”的物业企业未在本区登记。")
+                raise ValidationError(
+                    _("统一社会信用代码“%(code)s”的物业企业未在本区登记。"), params={"code": code[:20]}
+                )
             return firm
         serving = list(firms.filter(compounds__buildings__grids=grid).distinct()[:2])
         if len(serving) != 1:
-            raise ValidationError("该网格有多家或没有物业企业服务，请填写物业企业统一社会信用代码。")
+            raise ValidationError(_("该网格有多家或没有物业企业服务，请填写物业企业统一社会信用代码。"))
         return serving[0]
 
     def building_head_row(self, v: dict[str, str]) -> str:
@@ -354,7 +375,7 @@ class _Importer:
         name = _required(v, "楼栋")
         building = Building.objects.filter(compound=compound, name=name).first()
         if building is None:
-            raise ValidationError({"building": f"“{compound}”没有“{name[:20]}”。"})
+            raise _no_building(compound, name)
         start = _date(v, "开始日期", required=True)
         person = self.person(v, role=PersonRole.RESIDENT, community=compound.community)
         if BuildingHead.objects.filter(building=building, person=person, start=start).exists():
@@ -368,7 +389,7 @@ class _Importer:
         if v.get("楼栋", "").strip():
             building = Building.objects.filter(compound=compound, name=v["楼栋"].strip()).first()
             if building is None:
-                raise ValidationError({"building": f"“{compound}”没有“{v['楼栋'].strip()[:20]}”。"})
+                raise _no_building(compound, v["楼栋"].strip())
         needs = _needs(v.get("走访类别", ""))
         interval = _int(v, "走访周期")
         fields = {
@@ -406,12 +427,14 @@ class _Importer:
         code = _required(v, "街道编码")
         street = Street.objects.filter(district=self.district, code=code).first()
         if street is None:
-            raise ValidationError(f"街道编码“{code[:20]}”在{self.district.name}不存在。")
+            raise ValidationError(_("街道编码“%(code)s”在%(district)s不存在。"), params=self.missing(code))
         community = None
         if v.get("社区编码", "").strip():
             community = Community.objects.filter(street=street, code=v["社区编码"].strip()).first()
             if community is None:
-                raise ValidationError({"community": f"社区编码“{v['社区编码'][:20]}”不是{street}的社区。"})
+                message = _("社区编码“%(code)s”不是%(street)s的社区。")
+                params = {"code": v["社区编码"][:20], "street": street.name}
+                raise ValidationError({"community": ValidationError(message, params=params)})
         name = _required(v, "值班表")
         roster = DutyRoster.objects.filter(street=street, community=community, name=name).first() or duty.roster_create(
             actor=self.actor, street=street, community=community, name=name
@@ -444,18 +467,29 @@ class _Importer:
 # ---------------------------------------------------------------------------------------------------- cells
 
 
+def _no_building(compound: Compound, name: str) -> ValidationError:
+    message = _("“%(compound)s”没有“%(building)s”。")
+    return ValidationError(
+        {"building": ValidationError(message, params={"compound": str(compound), "building": name[:20]})}
+    )
+
+
 def _required(v: dict[str, str], header: str) -> str:
     value = (v.get(header) or "").strip()
     if not value:
-        raise ValidationError(f"“{header}”不能为空。")
+        raise _empty(header)
     return value
+
+
+def _empty(header: str) -> ValidationError:
+    return ValidationError(_("“%(header)s”不能为空。"), params={"header": header})
 
 
 def _date(v: dict[str, str], header: str, *, required: bool = False) -> date | None:
     text = (v.get(header) or "").strip()
     if not text:
         if required:
-            raise ValidationError(f"“{header}”不能为空。")
+            raise _empty(header)
         return None
     text = text.split(" ")[0]
     match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", text)
@@ -464,7 +498,8 @@ def _date(v: dict[str, str], header: str, *, required: bool = False) -> date | N
             return date(*(int(g) for g in match.groups()))
         except ValueError:
             pass
-    raise ValidationError(f"“{header}”应为日期（如 2026-03-07），收到的是“{text[:20]}”。")
+    message = _("“%(header)s”应为日期（如 2026-03-07），收到的是“%(text)s”。")
+    raise ValidationError(message, params={"header": header, "text": text[:20]})
 
 
 def _time(v: dict[str, str], header: str) -> time | None:
@@ -474,7 +509,8 @@ def _time(v: dict[str, str], header: str) -> time | None:
     match = re.fullmatch(r"(\d{1,2}):(\d{2})(?::\d{2})?", text)
     if match and int(match.group(1)) < 24 and int(match.group(2)) < 60:
         return time(int(match.group(1)), int(match.group(2)))
-    raise ValidationError(f"“{header}”应为时间（如 8:00），收到的是“{text[:20]}”。")
+    message = _("“%(header)s”应为时间（如 8:00），收到的是“%(text)s”。")
+    raise ValidationError(message, params={"header": header, "text": text[:20]})
 
 
 def _int(v: dict[str, str], header: str) -> int | None:
@@ -482,7 +518,8 @@ def _int(v: dict[str, str], header: str) -> int | None:
     if not text:
         return None
     if not re.fullmatch(r"\d{1,3}", text):
-        raise ValidationError(f"“{header}”应为 1 至 365 的整数（天），收到的是“{text[:20]}”。")
+        message = _("“%(header)s”应为 1 至 365 的整数（天），收到的是“%(text)s”。")
+        raise ValidationError(message, params={"header": header, "text": text[:20]})
     return int(text)
 
 
@@ -497,8 +534,9 @@ def _choice(
             return choice.value
     if extra and text in extra:
         return extra[text]
-    labels = "、".join(str(label) for label in choices.labels)
-    raise ValidationError(f"“{header}”应为 {labels} 之一，收到的是“{text[:20]}”。")
+    labels = "、".join(of_record(label) for label in choices.labels)  # the file's words: Chinese
+    message = _("“%(header)s”应为 %(labels)s 之一，收到的是“%(text)s”。")
+    raise ValidationError(message, params={"header": header, "labels": labels, "text": text[:20]})
 
 
 def _needs(text: str) -> list[str]:
@@ -506,20 +544,23 @@ def _needs(text: str) -> list[str]:
     for item in [i for i in re.split(r"[;；,，、\s]+", text or "") if i]:
         match = next((n.value for n in VisitNeed if item in (n.value, n.label)), None)
         if match is None:
-            labels = "、".join(str(label) for label in VisitNeed.labels)
-            raise ValidationError(f"“走访类别”应为 {labels}，收到的是“{item[:20]}”。")
+            labels = "、".join(of_record(label) for label in VisitNeed.labels)  # the file's words: Chinese
+            message = _("“走访类别”应为 %(labels)s，收到的是“%(text)s”。")
+            raise ValidationError(message, params={"labels": labels, "text": item[:20]})
         needs.append(match)
     if not needs:
-        raise ValidationError("“走访类别”不能为空。")
+        raise _empty("走访类别")
     return needs
 
 
-def _messages(error: ValidationError) -> list[str]:
+def _messages(error: ValidationError) -> list[Said]:
+    """A ValidationError as kept messages, each saying which column it is about."""
     if not hasattr(error, "error_dict"):
-        return list(error.messages)
+        return from_error(error)
     lines = []
     for key, errors in error.error_dict.items():
-        for message in ValidationError(errors).messages:
-            column = COLUMN_OF_FIELD.get(key)
-            lines.append(message if key == NON_FIELD_ERRORS or column is None else f"{column}：{message}")
+        column = COLUMN_OF_FIELD.get(key)
+        for kept in from_error(ValidationError(errors)):
+            on_column = key != NON_FIELD_ERRORS and column is not None
+            lines.append(said(_("%(header)s：%(message)s"), {"header": column, "message": kept}) if on_column else kept)
     return lines

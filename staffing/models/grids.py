@@ -79,12 +79,8 @@ class GridMember(Term):
         grid, person = self.grid, self.person
         if self.side == GridSide.COMMUNITY:
             if person.role not in ASSESSED_ROLES or person.community_id != grid.community_id:
-                raise ValidationError(
-                    {
-                        "person": gettext("社区网格员须为“%(community)s”的社区工作者、网格员或两委干部。")
-                        % {"community": grid.community}
-                    }
-                )
+                message = gettext("社区网格员须为“%(community)s”的社区工作者、网格员或两委干部。")
+                raise ValidationError({"person": ValidationError(message, params={"community": grid.community.name})})
         elif self.side == GridSide.PROPERTY:
             firms = set(
                 Compound.objects.filter(buildings__grids=grid, property_firm__isnull=False).values_list(
@@ -140,12 +136,9 @@ class BuildingHead(Term):
         if self._state.adding and self.building_id and self.person_id:
             community_id = self.building.compound.community_id
             if self.person.community_id is not None and self.person.community_id != community_id:
-                raise ValidationError(
-                    {
-                        "person": gettext("楼栋长须为“%(community)s”的居民。")
-                        % {"community": self.building.compound.community}
-                    }
-                )
+                message = gettext("楼栋长须为“%(community)s”的居民。")
+                community = self.building.compound.community.name
+                raise ValidationError({"person": ValidationError(message, params={"community": community})})
 
 
 @pghistory.track()

@@ -152,7 +152,7 @@ class Person(DistrictOwned):
         return self.organisation_name
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, str | ValidationError] = {}
         for name in ("street", "community", "department", "property_firm", "account"):
             related = getattr(self, name) if getattr(self, f"{name}_id") else None
             if related is not None and self.district_id and related.district_id != self.district_id:
@@ -160,11 +160,13 @@ class Person(DistrictOwned):
         if self.community_id and self.street_id and self.community.street_id != self.street_id:
             errors["community"] = gettext("所选社区不在所属街道。")
         if self.role in COMMUNITY_ROLES and not self.community_id:
-            errors["community"] = gettext("%(role)s须填写所属社区。") % {"role": PersonRole(self.role).label}
+            role = {"role": PersonRole(self.role).label}
+            errors["community"] = ValidationError(gettext("%(role)s须填写所属社区。"), params=role)
         if self.role == PersonRole.STREET_OFFICER and not self.street_id:
             errors["street"] = gettext("街道干部须填写所属街道。")
         if self.role in DEPARTMENT_ROLES and not self.department_id:
-            errors["department"] = gettext("%(role)s须填写所属部门。") % {"role": PersonRole(self.role).label}
+            role = {"role": PersonRole(self.role).label}
+            errors["department"] = ValidationError(gettext("%(role)s须填写所属部门。"), params=role)
         if (
             self.role == PersonRole.POLICE_OFFICER
             and self.department_id

@@ -145,48 +145,57 @@ class SeatTerm(Term):
             SeatKind.PROPERTY_MANAGER: self._check_property_manager,
             SeatKind.RESIDENT_REPRESENTATIVE: self._check_resident,
         }.get(self.seat)
-        message = check(compound, person) if check else None
-        if message:
-            raise ValidationError({"person": message})
+        refused = check(compound, person) if check else None
+        if refused:
+            raise ValidationError({"person": refused})
 
-    def _check_service_chief(self, compound, person) -> str | None:
+    # Each check's refusal keeps its values apart (params): a page words it as before, and an import keeps it as
+    # msgid and values to word in its reader's language (compounds.importing.said).
+
+    def _check_service_chief(self, compound, person) -> ValidationError | None:
         if person.department_id is None:
-            return gettext("服务长须由包抓本小区的区级部门派出，“%(person)s”不属于任何部门。") % {"person": person}
+            message = gettext("服务长须由包抓本小区的区级部门派出，“%(person)s”不属于任何部门。")
+            return ValidationError(message, params={"person": person.name})
         sponsor = Sponsorship.objects.current(self.start or date.today()).filter(compound=compound).first()
         if sponsor is None:
             message = gettext("“%(compound)s”在 %(day)s 没有包抓部门：请先登记包抓部门，再由该部门派出服务长。")
-            return message % {"compound": compound, "day": self.start}
+            return ValidationError(message, params={"compound": str(compound), "day": self.start})
         if sponsor.department_id != person.department_id:
             message = gettext("服务长须来自包抓本小区的“%(sponsor)s”，“%(person)s”属于“%(department)s”。")
-            return message % {"sponsor": sponsor.department, "person": person, "department": person.department}
+            params = {"sponsor": sponsor.department.name, "person": person.name, "department": person.department.name}
+            return ValidationError(message, params=params)
         self.department_id = sponsor.department_id
         return None
 
-    def _check_street_liaison(self, compound, person) -> str | None:
+    def _check_street_liaison(self, compound, person) -> ValidationError | None:
         if person.role != PersonRole.STREET_OFFICER or person.street_id != compound.community.street_id:
-            return gettext("街道联系长须为“%(street)s”的街道干部。") % {"street": compound.community.street}
+            message = gettext("街道联系长须为“%(street)s”的街道干部。")
+            return ValidationError(message, params={"street": compound.community.street.name})
         return None
 
-    def _check_police_officer(self, compound, person) -> str | None:
+    def _check_police_officer(self, compound, person) -> ValidationError | None:
         if person.role != PersonRole.POLICE_OFFICER or person.department is None:
-            return gettext("社区民警须为公安部门登记的社区民警。")
+            return ValidationError(gettext("社区民警须为公安部门登记的社区民警。"))
         if person.department.kind != DepartmentKind.POLICE:
-            return gettext("社区民警须来自公安部门。")
+            return ValidationError(gettext("社区民警须来自公安部门。"))
         return None
 
-    def _check_property_manager(self, compound, person) -> str | None:
+    def _check_property_manager(self, compound, person) -> ValidationError | None:
         if compound.property_firm_id is None:
-            return gettext("“%(compound)s”目前没有物业企业，物业经理岗位无法任命。") % {"compound": compound}
+            message = gettext("“%(compound)s”目前没有物业企业，物业经理岗位无法任命。")
+            return ValidationError(message, params={"compound": str(compound)})
         if person.property_firm_id != compound.property_firm_id:
-            firm = person.property_firm or gettext("未登记物业企业")
+            own = person.property_firm.name if person.property_firm else _("未登记物业企业")
             message = gettext("物业经理须来自为本小区服务的“%(firm)s”，“%(person)s”属于“%(own)s”。")
-            return message % {"firm": compound.property_firm, "person": person, "own": firm}
+            params = {"firm": compound.property_firm.name, "person": person.name, "own": own}
+            return ValidationError(message, params=params)
         self.property_firm_id = compound.property_firm_id
         return None
 
-    def _check_resident(self, compound, person) -> str | None:
+    def _check_resident(self, compound, person) -> ValidationError | None:
         if person.community_id is not None and person.community_id != compound.community_id:
-            return gettext("居民代表须为“%(community)s”的居民。") % {"community": compound.community}
+            message = gettext("居民代表须为“%(community)s”的居民。")
+            return ValidationError(message, params={"community": compound.community.name})
         return None
 
 

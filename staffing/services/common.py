@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from accounts import phones
@@ -48,3 +49,11 @@ def normalise_phone(text: str, *, field: str = "phone") -> str:
     """A Chinese mobile (13812341234) or landline (029-81234567) in one spelling, or ValidationError on `field`:
     the site's one rule, accounts.phones."""
     return phones.normalise_phone(text, field=field)
+
+
+def refusal(field: str | None, message: Any, **params: Any) -> ValidationError:
+    """A refusal on `field` (or the whole object) whose values stay apart from its message (ValidationError params):
+    a form or the API words it as before, and an import keeps it as msgid and values (compounds.importing.said)
+    to word it in its reader's language when shown."""
+    error = ValidationError(message, params=params or None)
+    return ValidationError({field: error}) if field else error

@@ -15,13 +15,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
+from compounds.importing.said import Day
 from compounds.models import Community, Street
 from compounds.workcalendar import BEIJING, is_make_up_workday, is_rest_day, is_working_day
 from staffing.models import DutyRoster, DutyShift, Leave, LeaveKind, Person, ShiftKind
-from staffing.services.common import acting, actor_user, normalise_phone, reach, save_clean, see
+from staffing.services.common import acting, actor_user, normalise_phone, reach, refusal, save_clean, see
 
 COMPENSATE_WITHIN = timedelta(days=30)
 
@@ -31,9 +31,10 @@ def _day_label(day: date) -> str:
     return f"{day.month}月{day.day}日"
 
 
-def _day(day: date) -> str:
-    """The day as a message shows it: 3月7日, or Mar 7 on an English page."""
-    return date_format(day, gettext("n月j日"))
+def _day(day: date) -> Day:
+    """The day as a message shows it: 3月7日, or Mar 7 on an English page (and in a kept import's outcome, worded
+    when shown)."""
+    return Day(day, gettext_noop("n月j日"))
 
 
 @transaction.atomic
@@ -72,18 +73,16 @@ def _check_person(roster: DutyRoster, person: Person) -> None:
     street_id = person.street_id or (person.community.street_id if person.community_id else None)
     if street_id != roster.street_id:
         message = gettext("“%(person)s”不是%(street)s的工作人员，不能排入该值班表。")
-        raise ValidationError({"person": message % {"person": person, "street": roster.street}})
+        raise refusal("person", message, person=person.name, street=roster.street.name)
     if not person.is_active:
-        raise ValidationError({"person": gettext("“%(person)s”已离岗，不能排班。") % {"person": person}})
+        raise refusal("person", gettext("“%(person)s”已离岗，不能排班。"), person=person.name)
 
 
 def _check_leave_free(person: Person, day: date) -> None:
     leave = Leave.objects.filter(person=person, day=day).first()
     if leave is not None:
         message = gettext("“%(person)s”%(day)s%(leave)s，不能排班。")
-        raise ValidationError(
-            {"person": message % {"person": person, "day": _day(day), "leave": leave.get_kind_display()}}
-        )
+        raise refusal("person", message, person=person.name, day=_day(day), leave=LeaveKind(leave.kind).label)
 
 
 def _check_compensatory_day(shift: DutyShift, day: date) -> None:
@@ -91,12 +90,12 @@ def _check_compensatory_day(shift: DutyShift, day: date) -> None:
         raise ValidationError({"compensatory_day": gettext("只有休息日值班可以调休。")})
     if not is_working_day(day):
         message = gettext("%(day)s是休息日，调休应安排在工作日（周中调休）。")
-        raise ValidationError({"compensatory_day": message % {"day": _day(day)}})
+        raise refusal("compensatory_day", message, day=_day(day))
     if not shift.day < day <= shift.day + COMPENSATE_WITHIN:
         raise ValidationError({"compensatory_day": gettext("调休应安排在值班之后的 30 天内。")})
     if DutyShift.objects.filter(person_id=shift.person_id, starts_at__range=_day_span(day)).exists():
         message = gettext("“%(person)s”%(day)s有值班，不能调休。")
-        raise ValidationError({"compensatory_day": message % {"person": shift.person, "day": _day(day)}})
+        raise refusal("compensatory_day", message, person=shift.person.name, day=_day(day))
 
 
 def _day_span(day: date) -> tuple[datetime, datetime]:
@@ -133,7 +132,7 @@ def shift_schedule(
             message = gettext("%(day)s是调休上班日，不是休息日，不能排休息日值班（工作日的延时服务请选“延时服务”）。")
         else:
             message = gettext("%(day)s是工作日，不是休息日，不能排休息日值班（工作日的延时服务请选“延时服务”）。")
-        raise ValidationError({"day": message % {"day": _day(day)}})
+        raise refusal("day", message, day=_day(day))
     _check_leave_free(person, day)
     starts, ends = starts or roster.day_starts, ends or roster.day_ends
     if ends <= starts:
@@ -190,7 +189,7 @@ def leave_record(*, actor: Any, person: Person | int, day: date, kind: str, note
         raise ValidationError({"kind": gettext("请选择请假类型（调休请在值班中安排）。")})
     if DutyShift.objects.filter(person=person, starts_at__range=_day_span(day)).exists():
         message = gettext("“%(person)s”%(day)s有值班，请先调整值班再请假。")
-        raise ValidationError({"day": message % {"person": person, "day": _day(day)}})
+        raise refusal("day", message, person=person.name, day=_day(day))
     leave = save_clean(
         Leave(
             district_id=person.district_id, person=person, day=day, kind=kind, note=note, recorded_by=actor_user(actor)

@@ -11,14 +11,14 @@ from django.utils.translation import gettext
 
 from compounds.models import Building, Grid
 from staffing.models import PARTY_HOUSEHOLD_LINKS, BuildingHead, GridMember, GridSide, Household, PartyHousehold, Person
-from staffing.services.common import acting, actor_user, reach, save_clean, see
+from staffing.services.common import acting, actor_user, reach, refusal, save_clean, see
 
 
 def _end_current(queryset, start: date, successor: Person) -> None:
     for current in queryset.select_for_update().current(start):
         if current.start >= start:
             message = gettext("现任“%(person)s”自 %(day)s 起任职，接任日期应晚于该日。")
-            raise ValidationError({"start": message % {"person": current.person, "day": current.start}})
+            raise refusal("start", message, person=current.person.name, day=current.start)
         current.end, current.end_reason = start, f"由{successor}接任"
         save_clean(current)
 
@@ -47,7 +47,7 @@ def grid_member_end(*, actor: Any, member: GridMember | int, end: date, reason: 
     member = reach(actor, GridMember, member, lock=True)
     acting(actor, "staffing.manage_grid", member)
     if member.end is not None:
-        raise ValidationError({"end": gettext("已于 %(day)s 结束。") % {"day": member.end}})
+        raise refusal("end", gettext("已于 %(day)s 结束。"), day=member.end)
     member.end, member.end_reason = end, (reason or "").strip() or "离任"
     return save_clean(member)
 
@@ -72,7 +72,7 @@ def building_head_end(*, actor: Any, head: BuildingHead | int, end: date, reason
     head = reach(actor, BuildingHead, head, lock=True)
     acting(actor, "staffing.manage_grid", head)
     if head.end is not None:
-        raise ValidationError({"end": gettext("已于 %(day)s 结束。") % {"day": head.end}})
+        raise refusal("end", gettext("已于 %(day)s 结束。"), day=head.end)
     head.end, head.end_reason = end, (reason or "").strip() or "离任"
     return save_clean(head)
 

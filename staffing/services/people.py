@@ -15,7 +15,7 @@ from accounts.policy import CHANGE
 from accounts.roles import Role
 from compounds.models import Community
 from staffing.models import Person, VolunteerService
-from staffing.services.common import acting, actor_user, normalise_phone, reach, save_clean, see
+from staffing.services.common import acting, actor_user, normalise_phone, reach, refusal, save_clean, see
 
 PERSON_FIELDS = (
     "name",
@@ -54,7 +54,7 @@ def _check_account(person: Person, account: User | None) -> None:
         raise ValidationError({"account": gettext("所选账号不属于本区。")})
     other = Person.objects.filter(account=account).exclude(pk=person.pk).first()
     if other is not None:
-        raise ValidationError({"account": gettext("该账号已关联人员“%(name)s”。") % {"name": other.name}})
+        raise refusal("account", gettext("该账号已关联人员“%(name)s”。"), name=other.name)
 
 
 @transaction.atomic

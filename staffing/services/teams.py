@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 
 from compounds.models import Compound, Department
 from staffing.models import Person, SeatKind, SeatTerm, ServiceTeam, Sponsorship
-from staffing.services.common import acting, actor_user, reach, save_clean, see
+from staffing.services.common import acting, actor_user, reach, refusal, save_clean, see
 
 
 def _end_reason(reason: str) -> str:
@@ -62,12 +62,8 @@ def seat_appoint(
     if replace_current:
         for current in SeatTerm.objects.select_for_update().current(start).filter(team=team, seat=seat):
             if current.start >= start:
-                raise ValidationError(
-                    {
-                        "start": gettext("现任“%(person)s”自 %(day)s 起任职，接任日期应晚于该日。")
-                        % {"person": current.person, "day": current.start}
-                    }
-                )
+                message = gettext("现任“%(person)s”自 %(day)s 起任职，接任日期应晚于该日。")
+                raise refusal("start", message, person=current.person.name, day=current.start)
             current.end, current.end_reason = start, f"由{person}接任"
             save_clean(current)
     term = SeatTerm(
@@ -87,7 +83,7 @@ def seat_end(*, actor: Any, term: SeatTerm | int, end: date, reason: str) -> Sea
     term = reach(actor, SeatTerm, term, lock=True)
     acting(actor, "staffing.manage_team", term)
     if term.end is not None:
-        raise ValidationError({"end": gettext("该任期已于 %(day)s 结束。") % {"day": term.end}})
+        raise refusal("end", gettext("该任期已于 %(day)s 结束。"), day=term.end)
     term.end, term.end_reason = end, _end_reason(reason)
     return save_clean(term)
 
@@ -104,7 +100,7 @@ def sponsorship_set(*, actor: Any, department: Department | int, compound: Compo
             return current
         if current.start >= start:
             message = gettext("“%(department)s”自 %(day)s 起包抓，变更日期应晚于该日。")
-            raise ValidationError({"start": message % {"department": current.department, "day": current.start}})
+            raise refusal("start", message, department=current.department.name, day=current.start)
         current.end, current.end_reason = start, f"改由{department}包抓"
         save_clean(current)
     return save_clean(
@@ -123,7 +119,7 @@ def sponsorship_end(*, actor: Any, sponsorship: Sponsorship | int, end: date, re
     acting(actor, "staffing.manage_sponsorship")
     sponsorship = reach(actor, Sponsorship, sponsorship, lock=True)
     if sponsorship.end is not None:
-        raise ValidationError({"end": gettext("该包抓关系已于 %(day)s 结束。") % {"day": sponsorship.end}})
+        raise refusal("end", gettext("该包抓关系已于 %(day)s 结束。"), day=sponsorship.end)
     sponsorship.end, sponsorship.end_reason = end, _end_reason(reason)
     return save_clean(sponsorship)
 

@@ -73,3 +73,34 @@ def test_the_staffing_pages_in_english_fit_the_screen(browser, live_server, tree
     finally:
         context.close()
     assert not too_wide, f"wider than the {size}: {too_wide}"
+
+
+def test_an_imports_row_errors_read_in_english_and_in_chinese_on_a_phone(browser, live_server, tree, english, tmp_path):
+    """An official uploads a workbook with bad rows on a 390 px phone in English: each row's problem in English (the
+    file's own words as written); the same import read in Chinese says them in Chinese. Both fit the phone."""
+    from tests.staffing.test_import import bad_rows_workbook
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = tmp_path / "人员配备.xlsx"
+    path.write_bytes(bad_rows_workbook(tree))
+    context = browser.new_context(**{**PHONE, "locale": "en-GB"})
+    page = context.new_page()
+    try:
+        sign_in(page, live_server, tree.official.username)
+        context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+        page.goto(f"{live_server.url}{reverse('staffing:import')}")
+        page.locator("input[type=file]").set_input_files(path)
+        page.locator("form button[type=submit]").last.click()
+        page.wait_for_load_state("networkidle")
+        errors = page.locator("table.data-table").last
+        assert "Feb 14 is a make-up workday, not a rest day" in errors.inner_text()
+        assert 'Phone 13900000011 is registered to "网格员甲", not "冒名".' in errors.inner_text()
+        page.screenshot(path=OUT / "import-errors-en-phone.png", full_page=True)
+        assert fits(page, PHONE["viewport"]["width"])
+        context.add_cookies([{"name": "django_language", "value": "zh-hans", "url": live_server.url}])
+        page.reload()
+        assert "2月14日是调休上班日，不是休息日" in page.locator("table.data-table").last.inner_text()
+        page.screenshot(path=OUT / "import-errors-zh-phone.png", full_page=True)
+        assert fits(page, PHONE["viewport"]["width"])
+    finally:
+        context.close()

@@ -183,6 +183,66 @@ def test_the_import_reads_in_english_and_keeps_its_outcome_in_chinese(client, a,
     assert wrong.status_code == 400 and "Old .xls files are not supported" in wrong.content.decode()
 
 
+def test_an_imports_row_errors_read_in_the_readers_language_and_are_kept_in_chinese(client, tree, english):
+    import json
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.staffing.test_import import bad_rows_workbook
+
+    # given: an English user uploads a workbook with bad rows
+    in_english(client, tree.official)
+    upload = SimpleUploadedFile("人员配备.xlsx", bad_rows_workbook(tree))
+    response = client.post(reverse("staffing:import"), {"file": upload})
+    # then: the page says every row's problem in English (the file's own words, 岗位 and 服务长, stay as written)
+    english_page = page(client, response["Location"]).replace("&quot;", '"')
+    assert "5 errors found; nothing in the file was saved." in english_page
+    for text in (
+        '"岗位" must be one of 服务长、街道联系长',
+        'Phone 13900000011 is registered to "网格员甲", not "冒名".',
+        "Feb 14 is a make-up workday, not a rest day",
+        "“12345” is not a valid mobile number or landline with area code (e.g. 13812341234, 029-81234567).",
+        '"开始日期" must be a date (such as 2026-03-07); got "2026年13月1日".',
+    ):
+        assert text in english_page, text
+    for chinese in ("应为", "已登记为", "是调休上班日", "不是有效的手机号"):
+        assert chinese not in english_page, chinese
+    # and what is kept is Chinese: the msgids with their values, and the sentences beside them
+    record = StaffingImport.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
+    kept = json.dumps(record.result["errors"], ensure_ascii=False)
+    assert "%(day)s是调休上班日" in kept and "2月14日是调休上班日" in kept and "make-up" not in kept
+    assert '{"day": "2026-02-14", "format": "n月j日"}' in kept  # the day kept as a date, worded when shown
+    # when: a Chinese reader opens the same import
+    client.cookies["django_language"] = "zh-hans"
+    chinese_page = page(client, response["Location"])
+    # then: the same rows in Chinese
+    assert "发现 5 处错误，整份文件未保存。" in chinese_page
+    assert "2月14日是调休上班日，不是休息日" in chinese_page and "已登记为“网格员甲”，与“冒名”不符" in chinese_page
+    assert "“开始日期”应为日期（如 2026-03-07），收到的是“2026年13月1日”。" in chinese_page
+    assert "make-up workday" not in chinese_page
+
+
+def test_an_import_kept_before_its_messages_were_kept_as_msgids_still_shows_them(client, tree, english):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    in_english(client, tree.official)
+    csv = "网格编码,类别,姓名,手机号,开始日期\n999999999999999,社区,某人,13811112222,2026-01-05\n"
+    response = client.post(reverse("staffing:import"), {"file": SimpleUploadedFile("网格.csv", csv.encode())})
+    record = StaffingImport.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
+    # given: the outcome as it was kept before: finished Chinese sentences, no msgids
+    old = "网格编码“999999999999999”在长安区不存在。"
+    errors = [
+        {"sheet": "网格.csv", "row": 2, "message": old},
+        {"sheet": "文件", "row": 0, "message": "请填写派出部门。"},
+    ]
+    StaffingImport.objects.filter(pk=record.pk).update(result={**record.result, "errors": errors})
+    # then: shown as kept (a sentence the catalogue knows is worded in English)
+    shown = page(client, response["Location"])
+    assert old in shown and "Fill in the sending department." in shown and ">File<" in shown
+    client.cookies["django_language"] = "zh-hans"
+    assert old in page(client, response["Location"])
+
+
 def test_vacancy_reasons_are_worded_when_shown_and_the_pdf_stays_chinese(tree, crew, monkeypatch, english):
     from django.template.loader import render_to_string
 

@@ -70,6 +70,21 @@ def good_sheets(t) -> dict[str, list[list]]:
     }
 
 
+def bad_rows_workbook(t) -> bytes:
+    """The good workbook with five bad rows: a 岗位 not in the list, a phone already another person's, a rest-day
+    shift on a make-up workday (the duty service's refusal, with a day in it), a phone that is no phone
+    (accounts.phones), a date that is no date."""
+    sheets = good_sheets(t)
+    sheets["2+4团队"].append([t.compounds[2].code, "岗长", "某人", "13900000098", "2026-01-05"])
+    sheets["网格人员"].append([t.grids[0].code, "社区", "冒名", "13900000011", "2026-02-01"])
+    sheets["值班表"].append(
+        [t.streets[0].code, "", "第1街道周末值班", "2026-02-14", "", "", "陈联系长", "13900000002", ""]
+    )
+    sheets["走访对象"].append([t.grids[0].code, t.compounds[0].code, "", "3单元1", "某户", "12345", "独居老人", "", ""])
+    sheets["楼栋长"].append([t.compounds[0].code, "1号楼", "楼长丁", "13900000014", "2026年13月1日"])
+    return workbook(sheets)
+
+
 def sheets_of(data: bytes, name: str = "人员配备.xlsx"):
     return read_file(data, name=name)
 
